@@ -1,0 +1,59 @@
+/**
+ * The parsers' only shared vocabulary. A parser turns lines into MailEvents (src/event.ts)
+ * and knows nothing about classification, aggregation or display.
+ */
+import type { IgnoreReason, MailEvent, Mta } from '../src/event.js';
+
+/** Per-input facts a parser needs but must not find out itself (no clock inside parsers). */
+export interface ParseContext {
+  /** Name of the input as the user gave it (`-` for stdin); goes into each event's origin. */
+  file: string;
+  /**
+   * Reference time for year inference of year-less timestamps: the file's mtime, or the
+   * run's start for stdin. The last line of a file cannot be later than this.
+   */
+  reference: Date;
+  /** Year forced by the user (--year); wins over inference. */
+  year?: number;
+}
+
+export type LineResult =
+  /** Understood; zero events means the line only fed correlation state (client=, from=, removed). */
+  | { status: 'recognised'; events: MailEvent[] }
+  /** Known and deliberately not an event. */
+  | { status: 'ignored'; reason: IgnoreReason }
+  /** Not understood: counted and reportable with --unrecognised. */
+  | { status: 'unrecognised' };
+
+export interface LineMachine {
+  /** Never throws. `no` is the 1-based physical line number. */
+  line(text: string, no: number): LineResult;
+  /** Called once at end of input: anything correlation still holds. */
+  end(): MailEvent[];
+  /** Counters of bounded state that overflowed (e.g. queue ids evicted). */
+  overflow(): Record<string, number>;
+}
+
+export interface LogParser {
+  name: Mta;
+  /** Cheap test used by format detection: does this line look like this MTA's log? */
+  sniff(line: string): boolean;
+  create(ctx: ParseContext): LineMachine;
+}
+
+export const RECOGNISED_NO_EVENT: LineResult = Object.freeze({ status: 'recognised', events: [] }) as LineResult;
+export const UNRECOGNISED: LineResult = Object.freeze({ status: 'unrecognised' }) as LineResult;
+
+const ignoredCache = new Map<IgnoreReason, LineResult>();
+/** Shared frozen results: ignoring a line allocates nothing. */
+export function ignored(reason: IgnoreReason): LineResult {
+  let r = ignoredCache.get(reason);
+  if (!r) {
+    r = Object.freeze({ status: 'ignored', reason }) as LineResult;
+    ignoredCache.set(reason, r);
+  }
+  return r;
+}
+export function recognised(...events: MailEvent[]): LineResult {
+  return { status: 'recognised', events };
+}

@@ -1,0 +1,131 @@
+/**
+ * The normalised mail event: the one contract between the parsers (parsers/*) and everything
+ * after them (classify, aggregate, report). Parsers build events through the typed factories
+ * below; the zod schemas validate them in tests and at debug boundaries, never per line.
+ */
+import { z } from 'zod';
+
+export const Mta = z.enum(['postfix', 'exim', 'exchange']);
+export type Mta = z.infer<typeof Mta>;
+
+/** Where the line came from; tests strip it before comparing events. */
+export const Origin = z.strictObject({
+  file: z.string(),
+  line: z.number().int().positive(),
+});
+
+/** A network peer as MTAs log it: `name[ip]:port`; any part may be missing. */
+export const Peer = z.strictObject({
+  name: z.string().nullable(),
+  ip: z.string().nullable(),
+  port: z.number().int().nullable(),
+});
+export type Peer = z.infer<typeof Peer>;
+
+const common = {
+  mta: Mta,
+  /** ISO 8601 in UTC (`…Z`), or null when the line carries no time (message-only lines). */
+  time: z.iso.datetime({ offset: true }).nullable(),
+  /** Host name from the syslog envelope, when there is one. */
+  host: z.string().nullable(),
+  /** Program as logged, e.g. `postfix-out/smtp`, `postfix/submission/smtpd`. */
+  program: z.string().nullable(),
+  /** Queue id (Postfix) or message id (Exim, Exchange) this line belongs to, if any. */
+  queueId: z.string().nullable(),
+  /** The whole physical line, unmodified (examples are sanitised at display time). */
+  raw: z.string(),
+  origin: Origin,
+};
+
+/** SMTP stage at which this server refused a client. Postfix adds more over time, so open-ended. */
+export const Stage = z.string().min(1);
+
+/**
+ * This server refused something at SMTP time: smtpd restrictions, postscreen, a milter,
+ * cleanup header/body checks. 4xx codes are temporary refusals (greylisting, rate limits).
+ */
+export const RejectEvent = z.strictObject({
+  kind: z.literal('reject'),
+  ...common,
+  via: z.enum(['smtpd', 'postscreen', 'milter', 'cleanup', 'acl', 'connector']),
+  stage: Stage,
+  smtpCode: z.number().int().min(200).max(599).nullable(),
+  enhancedStatus: z.string().nullable(),
+  /** Reply text after the codes, with `; from=<…> to=<…>` trailers removed. */
+  text: z.string(),
+  client: Peer.nullable(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  helo: z.string().nullable(),
+  proto: z.string().nullable(),
+});
+export type RejectEvent = z.infer<typeof RejectEvent>;
+
+export const DeliveryStatus = z.enum(['sent', 'bounced', 'deferred', 'expired']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+/**
+ * One recipient's delivery attempt by a delivery agent (smtp, lmtp, local, virtual, pipe,
+ * error, …). `from` and `client` come from correlation by queue id and may be null.
+ */
+export const DeliveryEvent = z.strictObject({
+  kind: z.literal('delivery'),
+  ...common,
+  status: DeliveryStatus,
+  /** Delivery agent: the last part of the program name (`smtp`, `local`, `virtual`, …). */
+  agent: z.string().nullable(),
+  to: z.string(),
+  origTo: z.string().nullable(),
+  relay: Peer.nullable(),
+  dsn: z.string().nullable(),
+  /** Text inside the status parentheses: the remote reply or the local reason. */
+  reason: z.string(),
+  /** Remote SMTP reply code, when the reason carries one (`host … said: 550 5.1.1 …`). */
+  smtpCode: z.number().int().min(200).max(599).nullable(),
+  /** The remote host named in `host X[ip] said:` (may differ from relay). */
+  remoteHost: z.string().nullable(),
+  /** `(in reply to RCPT TO command)` → `RCPT TO`. */
+  inReplyTo: z.string().nullable(),
+  from: z.string().nullable(),
+  client: Peer.nullable(),
+});
+export type DeliveryEvent = z.infer<typeof DeliveryEvent>;
+
+/** This server generated a bounce or delay notice (`sender non-delivery notification: ID`). */
+export const NotificationEvent = z.strictObject({
+  kind: z.literal('notification'),
+  ...common,
+  notice: z.enum(['non-delivery', 'delivery-status', 'delay', 'success']),
+  recipient: z.enum(['sender', 'postmaster']),
+  notificationQueueId: z.string().nullable(),
+});
+export type NotificationEvent = z.infer<typeof NotificationEvent>;
+
+export const MailEvent = z.discriminatedUnion('kind', [RejectEvent, DeliveryEvent, NotificationEvent]);
+export type MailEvent = z.infer<typeof MailEvent>;
+export type EventKind = MailEvent['kind'];
+
+type Fields<K extends EventKind> = Omit<Extract<MailEvent, { kind: K }>, 'kind'>;
+
+/** Trusted construction from parsers: typed, not parsed. */
+export const rejectEvent = (f: Fields<'reject'>): RejectEvent => ({ kind: 'reject', ...f });
+export const deliveryEvent = (f: Fields<'delivery'>): DeliveryEvent => ({ kind: 'delivery', ...f });
+export const notificationEvent = (f: Fields<'notification'>): NotificationEvent => ({
+  kind: 'notification',
+  ...f,
+});
+
+/** Why a known line is deliberately not an event. Counted per reason in the summary. */
+export const IgnoreReason = z.enum([
+  'other-program', // dovecot, amavis, opendkim, sendmail … in the same file
+  'session', // connect/disconnect/lost connection/timeouts: no mail refused
+  'bookkeeping', // message-id=, statistics, anvil, scache, pickup, master start/stop
+  'tls', // TLS handshakes and certificate verification
+  'auth', // SASL authentication chatter and failures (not a mail rejection)
+  'warning', // warnings and informational notices from Postfix itself
+  'postscreen-triage', // postscreen PASS/DNSBL rank/PREGREET/… before any reject
+  'content-action', // header/body checks that do not refuse (warn, info, prepend, redirect, filter, hold)
+  'blank', // empty line
+  'header', // file header / continuation rows that belong to a previous record
+]);
+export type IgnoreReason = z.infer<typeof IgnoreReason>;
