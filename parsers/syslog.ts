@@ -28,7 +28,7 @@ const MONTHS: Record<string, number> = {
 // `Nov 22 10:00:00[.ffffff] host prog[pid]: ` — host and program are runs of non-space; the
 // program stops at `[` or `:`. Does not match a line without `: ` after the program.
 const CLASSIC_RE =
-  /^(?:<\d{1,3}>)?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([^\s]+) ([^\s[:]+)(?:\[(\d{1,10})\])?: ?/;
+  /^(?:<\d{1,3}>)?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([^\s]*) ([^\s[:]+)(?:\[(\d{1,10})\])?: ?/;
 
 // `2026-11-22T10:00:00[.ffffff][Z|+01:00|+0100] host prog[pid]: `
 const ISO_RE =
@@ -58,8 +58,9 @@ function offsetMinutes(zone: string): number {
 /**
  * Year for year-less classic timestamps. The first line's year is the reference's, or the one
  * before when its month lies after the reference month (a file written before New Year and
- * read in January). After that the year advances whenever the month falls back by more than
- * half a year (Dec → Jan inside one file).
+ * read in January). After that the year advances when the month falls from Nov/Dec to
+ * Jan/Feb (New Year inside one file); other backward jumps (hand-assembled excerpts, clock
+ * fixes) leave the year alone.
  */
 export class YearResolver {
   private year: number | null = null;
@@ -74,7 +75,7 @@ export class YearResolver {
     if (this.year === null) {
       const refYear = this.reference.getFullYear();
       this.year = month > this.reference.getMonth() ? refYear - 1 : refYear;
-    } else if (month < this.lastMonth - 6) {
+    } else if (this.lastMonth >= 10 && month <= 1) {
       this.year += 1;
     }
     this.lastMonth = month;
@@ -129,7 +130,7 @@ export class EnvelopeReader {
       this.lastStamp = stamp;
       this.lastIso = iso;
     }
-    return { time: iso, host: m[7]!, program: m[8]!, pid: m[9] ? Number(m[9]) : null, body: line.slice(m[0].length) };
+    return { time: iso, host: m[7] || null, program: m[8]!, pid: m[9] ? Number(m[9]) : null, body: line.slice(m[0].length) };
   }
 
   private iso(line: string): Envelope | null {

@@ -25,8 +25,14 @@ export type LineResult =
   /** Not understood: counted and reportable with --unrecognised. */
   | { status: 'unrecognised' };
 
+/**
+ * One machine per parser per run, fed every input of that format in the order given, so that
+ * correlation survives log rotation (a message queued in mail.log.1 and bounced in mail.log).
+ */
 export interface LineMachine {
-  /** Never throws. `no` is the 1-based physical line number. */
+  /** Called before the first line of each input. */
+  begin(ctx: ParseContext): void;
+  /** Never throws. `no` is the 1-based physical line number in the current input. */
   line(text: string, no: number): LineResult;
   /** Called once at end of input: anything correlation still holds. */
   end(): MailEvent[];
@@ -38,7 +44,7 @@ export interface LogParser {
   name: Mta;
   /** Cheap test used by format detection: does this line look like this MTA's log? */
   sniff(line: string): boolean;
-  create(ctx: ParseContext): LineMachine;
+  create(): LineMachine;
 }
 
 export const RECOGNISED_NO_EVENT: LineResult = Object.freeze({ status: 'recognised', events: [] }) as LineResult;

@@ -74,7 +74,8 @@ export const DeliveryEvent = z.strictObject({
   status: DeliveryStatus,
   /** Delivery agent: the last part of the program name (`smtp`, `local`, `virtual`, …). */
   agent: z.string().nullable(),
-  to: z.string(),
+  /** Null only for an expiry whose deferred recipients were never seen (log began mid-way). */
+  to: z.string().nullable(),
   origTo: z.string().nullable(),
   relay: Peer.nullable(),
   dsn: z.string().nullable(),
@@ -125,6 +126,8 @@ export const IgnoreReason = z.enum([
   'warning', // warnings and informational notices from Postfix itself
   'postscreen-triage', // postscreen PASS/DNSBL rank/PREGREET/… before any reject
   'content-action', // header/body checks that do not refuse (warn, info, prepend, redirect, filter, hold)
+  'not-enforced', // reject_warning: (warn_if_reject): logged as a rehearsal, mail accepted
+  'address-probe', // address verification probes (status=deliverable|undeliverable)
   'blank', // empty line
   'header', // file header / continuation rows that belong to a previous record
 ]);

@@ -1,0 +1,58 @@
+/**
+ * The registry of built-in parsers, and format detection: like GoAccess's dry run, look at the
+ * first lines of an input and pick the parser that claims the most of them.
+ */
+import type { Mta } from '../src/event.js';
+import { postfixParser } from './postfix/index.js';
+import type { LogParser } from './types.js';
+
+/** Register a new log format by adding its parser here. */
+export const builtinParsers: readonly LogParser[] = [postfixParser];
+
+export function parserByName(name: Mta): LogParser | undefined {
+  return builtinParsers.find((p) => p.name === name);
+}
+
+/** Lines looked at before giving up on detection (mail logs often start with other programs' lines). */
+export const DETECT_LINES = 2000;
+/** Claims needed for a confident pick; fewer are accepted at end of input. */
+export const DETECT_ENOUGH = 20;
+
+/** Counts, per parser, how many of the lines seen so far it claims. */
+export class FormatDetector {
+  private readonly votes = new Map<LogParser, number>();
+  private seen = 0;
+
+  constructor(private readonly parsers: readonly LogParser[] = builtinParsers) {}
+
+  /** Feed one line; returns the parser once one has DETECT_ENOUGH claims. */
+  add(line: string): LogParser | null {
+    this.seen++;
+    for (const p of this.parsers) {
+      if (p.sniff(line)) {
+        const n = (this.votes.get(p) ?? 0) + 1;
+        this.votes.set(p, n);
+        if (n >= DETECT_ENOUGH) return p;
+      }
+    }
+    return null;
+  }
+
+  /** True when enough lines were seen to stop buffering. */
+  get exhausted(): boolean {
+    return this.seen >= DETECT_LINES;
+  }
+
+  /** The best parser so far, or null if no line was claimed. */
+  best(): LogParser | null {
+    let best: LogParser | null = null;
+    let n = 0;
+    for (const [p, v] of this.votes) {
+      if (v > n) {
+        best = p;
+        n = v;
+      }
+    }
+    return best;
+  }
+}

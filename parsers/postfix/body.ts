@@ -1,0 +1,337 @@
+/**
+ * The message part of a Postfix line, after the syslog envelope: rejects (smtpd, postscreen,
+ * milters, cleanup header/body checks), delivery status lines of every agent, qmgr sender and
+ * expiry lines, bounce notifications and `removed`. Texts follow Postfix 2.x–3.x
+ * (smtpd_check.c log_whatsup, cleanup_message.c, global/log_adhoc.c, qmgr_active.c, bounce).
+ * Non-event lines are listed with their reasons in ignore.ts.
+ */
+import {
+  deliveryEvent,
+  notificationEvent,
+  rejectEvent,
+  type DeliveryStatus,
+  type MailEvent,
+  type Peer,
+  type RejectEvent,
+} from '../../src/event.js';
+import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
+import { QueueTable, type Deferral } from './correlate.js';
+import { parseDeliveryFields, parsePeer, parseRemoteReply, parseReply, parseTrailer } from './fields.js';
+import { AFTER_QUEUE_ID, matchPrefix, NO_QUEUE_ID } from './ignore.js';
+
+/** What the envelope (or its absence) tells about the line. */
+export interface LineContext {
+  time: string | null;
+  host: string | null;
+  program: string | null;
+  raw: string;
+  file: string;
+  line: number;
+}
+
+// Short ids are hex (`3F2A1B4C5D`); long ids (enable_long_queue_ids) use a vowel-free base-52
+// alphabet (`44JCRG5tYPzCqt2`), so English words never look like one. `<queue id>` is what
+// Postfix's test drivers print.
+const QUEUE_ID_RE = /^(?:[0-9A-F]{5,24}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,24}|NOQUEUE|<queue id>): /;
+const STAGE_RE = /^[A-Z][A-Z-]{1,24}$/;
+
+const STATUS: Record<string, DeliveryStatus> = {
+  sent: 'sent',
+  bounced: 'bounced',
+  deferred: 'deferred',
+  expired: 'expired',
+  SOFTBOUNCE: 'deferred', // soft_bounce = yes turns bounces into deferrals
+};
+
+const NOTICES: ReadonlyArray<readonly [string, 'non-delivery' | 'delivery-status' | 'delay', 'sender' | 'postmaster']> = [
+  ['sender non-delivery notification: ', 'non-delivery', 'sender'],
+  ['postmaster non-delivery notification: ', 'non-delivery', 'postmaster'],
+  ['sender delivery status notification: ', 'delivery-status', 'sender'],
+  ['postmaster delivery status notification: ', 'delivery-status', 'postmaster'],
+  ['sender delay notification: ', 'delay', 'sender'],
+  ['postmaster delay notification: ', 'delay', 'postmaster'],
+];
+
+/** Last path segment of a program name: `postfix-out/smtp` → `smtp`. */
+export function daemonOf(program: string | null): string | null {
+  if (!program) return null;
+  const slash = program.lastIndexOf('/');
+  return slash < 0 ? program : program.slice(slash + 1);
+}
+
+export class PostfixBody {
+  readonly queue = new QueueTable();
+
+  parse(body: string, ctx: LineContext): LineResult {
+    const q = QUEUE_ID_RE.exec(body);
+    if (q) {
+      const token = q[0].slice(0, -2);
+      const queueId = token === 'NOQUEUE' || token === '<queue id>' ? null : token;
+      return this.afterQueueId(body.slice(q[0].length), queueId, ctx);
+    }
+    // Before-queue filter results appear without a queue id in some excerpts.
+    if (body.startsWith('proxy-reject: ') || body.startsWith('proxy-accept: ')) return this.afterQueueId(body, null, ctx);
+    if (body.startsWith('warning: ')) {
+      return ignored(body.includes('SASL') || body.includes('authentication failed') ? 'auth' : 'warning');
+    }
+    const reason = matchPrefix(NO_QUEUE_ID, body);
+    return reason ? ignored(reason) : UNRECOGNISED;
+  }
+
+  private afterQueueId(rest: string, queueId: string | null, ctx: LineContext): LineResult {
+    switch (rest.charCodeAt(0)) {
+      case 116 /* t */:
+        if (rest.startsWith('to=')) return this.delivery(rest, queueId, ctx);
+        break;
+      case 102 /* f */:
+        if (rest.startsWith('from=<')) return this.qmgrFrom(rest, queueId, ctx);
+        break;
+      case 99 /* c */:
+        if (rest.startsWith('client=') && queueId) {
+          const end = rest.indexOf(', ');
+          this.queue.upsert(queueId).client = parsePeer(rest.slice(7, end < 0 ? rest.length : end));
+          return RECOGNISED_NO_EVENT;
+        }
+        break;
+      case 114 /* r */:
+        if (rest === 'removed' || rest.startsWith('removed ')) {
+          if (queueId) this.queue.remove(queueId);
+          return RECOGNISED_NO_EVENT;
+        }
+        if (rest.startsWith('reject: ')) return this.reject(rest, 8, queueId, ctx);
+        break;
+      case 109 /* m */:
+        if (rest.startsWith('milter-reject: ')) return this.reject(rest, 15, queueId, ctx);
+        break;
+      case 112 /* p */:
+        if (rest.startsWith('proxy-reject: ')) return this.reject(rest, 14, queueId, ctx);
+        break;
+      case 117 /* u */:
+        // pickup: `uid=1000 from=<user>` — mail submitted with sendmail(1)
+        if (rest.startsWith('uid=') && queueId) {
+          const f = rest.indexOf(' from=<');
+          const e = f > 0 ? rest.indexOf('>', f + 7) : -1;
+          if (e > 0) {
+            this.queue.upsert(queueId).from = rest.slice(f + 7, e);
+            return RECOGNISED_NO_EVENT;
+          }
+        }
+        break;
+    }
+    for (const [prefix, notice, recipient] of NOTICES) {
+      if (rest.startsWith(prefix)) {
+        return recognised(
+          notificationEvent({
+            ...this.common(ctx, queueId),
+            notice,
+            recipient,
+            notificationQueueId: rest.slice(prefix.length) || null,
+          }),
+        );
+      }
+    }
+    const reason = matchPrefix(AFTER_QUEUE_ID, rest);
+    return reason ? ignored(reason) : UNRECOGNISED;
+  }
+
+  private common(ctx: LineContext, queueId: string | null) {
+    return {
+      mta: 'postfix' as const,
+      time: ctx.time,
+      host: ctx.host,
+      program: ctx.program,
+      queueId,
+      raw: ctx.raw,
+      origin: { file: ctx.file, line: ctx.line },
+    };
+  }
+
+  /**
+   * `reject: RCPT from host[ip]: 550 5.1.1 <x>: Recipient address rejected: …; from=<s> to=<r> proto=ESMTP helo=<h>`
+   * `milter-reject: END-OF-MESSAGE from host[ip]: 5.7.1 Spam message rejected; from=<…> …`
+   * `reject: header Subject: … from host[ip]; from=<s> to=<r> proto=ESMTP helo=<h>: 5.7.1 text` (cleanup)
+   * `proxy-reject: END-OF-MESSAGE: 554 text; from=<…> …` (before-queue content filter)
+   */
+  private reject(rest: string, at: number, queueId: string | null, ctx: LineContext): LineResult {
+    const daemon = daemonOf(ctx.program);
+    const milter = at === 15;
+    if (rest.startsWith('header ', at) || rest.startsWith('body ', at)) {
+      return this.contentReject(rest, at, queueId, ctx);
+    }
+    const fromAt = rest.indexOf(' from ', at);
+    const colonAt = rest.indexOf(': ', at);
+    let stage: string;
+    let client: Peer | null = null;
+    let replyAt: number;
+    if (fromAt > 0 && (colonAt < 0 || fromAt < colonAt)) {
+      stage = rest.slice(at, fromAt);
+      const close = rest.indexOf(']', fromAt + 6);
+      if (close < 0) return UNRECOGNISED;
+      let peerEnd = close + 1;
+      if (rest.charCodeAt(peerEnd) === 58 /* : */ && rest.charCodeAt(peerEnd + 1) !== 32) {
+        const sp = rest.indexOf(': ', peerEnd + 1);
+        if (sp < 0) return UNRECOGNISED;
+        peerEnd = sp;
+      }
+      if (!rest.startsWith(': ', peerEnd)) return UNRECOGNISED;
+      client = parsePeer(rest.slice(fromAt + 6, peerEnd));
+      replyAt = peerEnd + 2;
+    } else if (colonAt > 0) {
+      stage = rest.slice(at, colonAt);
+      replyAt = colonAt + 2;
+    } else {
+      return UNRECOGNISED;
+    }
+    if (!STAGE_RE.test(stage)) return UNRECOGNISED;
+    const trailer = parseTrailer(rest, replyAt);
+    const reply = parseReply(rest.slice(replyAt, trailer.end));
+    const via: RejectEvent['via'] = milter
+      ? 'milter'
+      : daemon === 'postscreen' || (daemon === null && rest.startsWith('[', fromAt + 6))
+        ? 'postscreen'
+        : daemon === 'cleanup'
+          ? 'cleanup'
+          : 'smtpd';
+    return recognised(
+      rejectEvent({
+        ...this.common(ctx, queueId),
+        via,
+        stage,
+        smtpCode: reply.code,
+        enhancedStatus: reply.enhanced,
+        text: reply.text,
+        client,
+        from: trailer.from,
+        to: trailer.to,
+        helo: trailer.helo,
+        proto: trailer.proto,
+      }),
+    );
+  }
+
+  /** cleanup header_checks/body_checks REJECT: the reply comes last, after the trailer. */
+  private contentReject(rest: string, at: number, queueId: string | null, ctx: LineContext): LineResult {
+    const semi = rest.lastIndexOf('; from=<');
+    const replySep = rest.lastIndexOf('>: ');
+    if (semi < 0 || replySep < semi) return UNRECOGNISED;
+    const stage = rest.startsWith('header ', at) ? 'header' : 'body';
+    const fromAt = rest.lastIndexOf(' from ', semi);
+    const client = fromAt > at ? parsePeer(rest.slice(fromAt + 6, semi)) : null;
+    const trailer = parseTrailer(rest.slice(0, replySep + 1), semi);
+    const reply = parseReply(rest.slice(replySep + 3));
+    return recognised(
+      rejectEvent({
+        ...this.common(ctx, queueId),
+        via: 'cleanup',
+        stage,
+        smtpCode: reply.code,
+        enhancedStatus: reply.enhanced,
+        text: reply.text,
+        client: client && (client.ip !== null || client.name !== 'local') ? client : null,
+        from: trailer.from,
+        to: trailer.to,
+        helo: trailer.helo,
+        proto: trailer.proto,
+      }),
+    );
+  }
+
+  /** `to=<…>, [orig_to=<…>, ]relay=…, …, dsn=…, status=… (reason)` from any delivery agent. */
+  private delivery(rest: string, queueId: string | null, ctx: LineContext): LineResult {
+    const f = parseDeliveryFields(rest);
+    if (!f) return UNRECOGNISED;
+    const status = STATUS[f.status];
+    if (!status) {
+      // Address verification probes report deliverable/undeliverable, never a real delivery.
+      // (`undeliverable-but-not-cached` when the verify cache is off).
+      return f.status.startsWith('deliverable') || f.status.startsWith('undeliverable')
+        ? ignored('address-probe')
+        : UNRECOGNISED;
+    }
+    const agent = daemonOf(ctx.program);
+    const relay = f.relay === null || f.relay === 'none' ? null : parsePeer(f.relay);
+    const entry = queueId ? this.queue.get(queueId) : undefined;
+    if (queueId) {
+      if (status === 'deferred') {
+        const d: Deferral = { to: f.to, origTo: f.origTo, agent, relay, dsn: f.dsn, reason: f.reason, raw: ctx.raw };
+        this.queue.remember(queueId, d);
+      } else {
+        this.queue.settle(queueId, f.to);
+      }
+    }
+    const remote = parseRemoteReply(f.reason);
+    return recognised(
+      deliveryEvent({
+        ...this.common(ctx, queueId),
+        status,
+        agent,
+        to: f.to,
+        origTo: f.origTo,
+        relay,
+        dsn: f.dsn,
+        reason: f.reason,
+        smtpCode: remote.code,
+        remoteHost: remote.remoteHost,
+        inReplyTo: remote.inReplyTo,
+        from: entry?.from ?? null,
+        client: entry?.client ?? null,
+      }),
+    );
+  }
+
+  /**
+   * qmgr `from=<s>, size=123, nrcpt=2 (queue active)` records the sender;
+   * `from=<s>, status=expired, returned to sender` ends every recipient still deferred.
+   */
+  private qmgrFrom(rest: string, queueId: string | null, ctx: LineContext): LineResult {
+    const end = rest.indexOf('>, ', 6);
+    if (end < 0) return UNRECOGNISED;
+    const from = rest.slice(6, end);
+    const tail = rest.slice(end + 3);
+    if (tail.startsWith('size=')) {
+      if (queueId) this.queue.upsert(queueId).from = from;
+      return RECOGNISED_NO_EVENT;
+    }
+    if (!tail.startsWith('status=expired')) return UNRECOGNISED;
+    const entry = queueId ? this.queue.get(queueId) : undefined;
+    const client = entry?.client ?? null;
+    const events: MailEvent[] = [];
+    const base = { ...this.common(ctx, queueId), status: 'expired' as const, from, client };
+    for (const d of entry?.deferred?.values() ?? []) {
+      const remote = parseRemoteReply(d.reason);
+      events.push(
+        deliveryEvent({
+          ...base,
+          agent: d.agent,
+          to: d.to,
+          origTo: d.origTo,
+          relay: d.relay,
+          dsn: d.dsn,
+          reason: d.reason,
+          smtpCode: remote.code,
+          remoteHost: remote.remoteHost,
+          inReplyTo: remote.inReplyTo,
+        }),
+      );
+    }
+    if (entry?.deferred) entry.deferred.clear();
+    if (events.length === 0) {
+      // The deferrals happened before this log began: the recipients are unknown.
+      events.push(
+        deliveryEvent({
+          ...base,
+          agent: daemonOf(ctx.program),
+          to: null,
+          origTo: null,
+          relay: null,
+          dsn: null,
+          reason: tail.slice(tail.indexOf(', ') + 2) || 'returned to sender',
+          smtpCode: null,
+          remoteHost: null,
+          inReplyTo: null,
+        }),
+      );
+    }
+    return recognised(...events);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Bounded per-queue-id state, so a delivery line knows the sender (qmgr `from=<…>`) and the
+ * client that submitted the message (smtpd `client=…`), and an expiry knows which recipients
+ * were still deferred. Entries are freed at `removed`; logs that start or end mid-stream leave
+ * entries behind, so the map is capped and the oldest entries are evicted (and counted).
+ */
+import type { Peer } from '../../src/event.js';
+
+/** Queue ids tracked at once. A busy MX has a few thousand messages in flight; 50k is ample. */
+export const MAX_QUEUE_IDS = 50_000;
+/** Deferred recipients remembered per message (for expiry). */
+export const MAX_DEFERRED_PER_MESSAGE = 100;
+
+export interface Deferral {
+  to: string;
+  origTo: string | null;
+  agent: string | null;
+  relay: Peer | null;
+  dsn: string | null;
+  reason: string;
+  raw: string;
+}
+
+export interface QueueEntry {
+  from: string | null;
+  client: Peer | null;
+  deferred: Map<string, Deferral> | null;
+}
+
+export class QueueTable {
+  private readonly entries = new Map<string, QueueEntry>();
+  evicted = 0;
+  deferralsDropped = 0;
+
+  constructor(private readonly cap = MAX_QUEUE_IDS) {}
+
+  get(id: string): QueueEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** The entry for `id`, created (and the oldest evicted past the cap) if new. */
+  upsert(id: string): QueueEntry {
+    let e = this.entries.get(id);
+    if (!e) {
+      if (this.entries.size >= this.cap) {
+        const oldest = this.entries.keys().next().value as string;
+        this.entries.delete(oldest);
+        this.evicted++;
+      }
+      e = { from: null, client: null, deferred: null };
+      this.entries.set(id, e);
+    }
+    return e;
+  }
+
+  remember(id: string, d: Deferral): void {
+    const e = this.upsert(id);
+    e.deferred ??= new Map();
+    if (!e.deferred.has(d.to) && e.deferred.size >= MAX_DEFERRED_PER_MESSAGE) {
+      this.deferralsDropped++;
+      return;
+    }
+    e.deferred.set(d.to, d);
+  }
+
+  /** A recipient was finally delivered or bounced: it will not expire. */
+  settle(id: string, to: string): void {
+    this.entries.get(id)?.deferred?.delete(to);
+  }
+
+  remove(id: string): void {
+    this.entries.delete(id);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Classic syslog times are local time: pin the zone so expectations are the same everywhere.
+    env: { TZ: 'UTC' },
+    testTimeout: 30_000,
+  },
+});
