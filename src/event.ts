@@ -72,8 +72,10 @@ export const DeliveryEvent = z.strictObject({
   kind: z.literal('delivery'),
   ...common,
   status: DeliveryStatus,
-  /** Delivery agent: the last part of the program name (`smtp`, `local`, `virtual`, …). */
+  /** Delivery agent: Postfix's daemon (`smtp`, `local`, `virtual`, …), Exim's transport (T=). */
   agent: z.string().nullable(),
+  /** Exim's router (R=) that handled the address; null for Postfix. */
+  router: z.string().nullable(),
   /** Null only for an expiry whose deferred recipients were never seen (log began mid-way). */
   to: z.string().nullable(),
   origTo: z.string().nullable(),

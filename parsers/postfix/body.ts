@@ -265,6 +265,7 @@ export class PostfixBody {
         ...this.common(ctx, queueId),
         status,
         agent,
+        router: null,
         to: f.to,
         origTo: f.origTo,
         relay,
@@ -303,6 +304,7 @@ export class PostfixBody {
         deliveryEvent({
           ...base,
           agent: d.agent,
+          router: null,
           to: d.to,
           origTo: d.origTo,
           relay: d.relay,
@@ -321,6 +323,7 @@ export class PostfixBody {
         deliveryEvent({
           ...base,
           agent: daemonOf(ctx.program),
+          router: null,
           to: null,
           origTo: null,
           relay: null,
