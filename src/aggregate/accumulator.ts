@@ -1,0 +1,220 @@
+/**
+ * One finding's state: every event with the same (direction, recipient domain, cause, hint)
+ * goes through `add`; `merge` combines two accumulators of the same finding (files or workers
+ * aggregated apart). Adding A's events then B's into one accumulator gives the same result as
+ * merging B into A, as long as no cap overflowed (after that, estimates agree within error).
+ *
+ * Caps (each overflow is reported, see `overflowed()`):
+ * - distinct recipients / senders / clients: exact to DISTINCT_EXACT_CAP, then HyperLogLog;
+ * - top recipients / senders / clients: TOPK_CAP keys, then Space-Saving;
+ * - SMTP codes and enhanced status codes: the first CODE_LIST_CAP distinct values;
+ * - examples: the first EXAMPLE_CAP raw lines, each cut to EXAMPLE_MAX_CHARS.
+ */
+import type { MailEvent } from '../event.js';
+import type { Cause, Classification, Direction } from '../classify/types.js';
+import { DistinctCounter, TopK, type TopEntry } from './counters.js';
+import {
+  clientOf,
+  compareTime,
+  enhancedStatusOf,
+  normaliseAddress,
+  recipientOf,
+  senderOf,
+  smtpCodeOf,
+} from './event-fields.js';
+import type { AddressCount, FindingEventsByStatus } from './types.js';
+
+/** Distinct SMTP codes / enhanced codes kept per finding. */
+export const CODE_LIST_CAP = 20;
+/** Raw example lines kept per finding. */
+export const EXAMPLE_CAP = 3;
+/** Longest example kept, in UTF-16 code units; longer lines are cut and end with `…`. */
+export const EXAMPLE_MAX_CHARS = 4_096;
+/** Hint shown on a catch-all finding whose events had different hints. */
+export const VARIOUS_HINTS = '(various)';
+
+export interface FindingIdentity {
+  direction: Direction;
+  recipientDomain: string | null;
+  cause: Cause;
+  hint: string;
+  /** A catch-all collects findings past the cap: its hint becomes `(various)` when they differ. */
+  catchAll?: boolean;
+}
+
+/** Which caps this accumulator hit. */
+export interface AccumulatorOverflow {
+  distinctCounters: number;
+  topK: number;
+  codeLists: number;
+  examples: number;
+}
+
+export class Accumulator {
+  readonly direction: Direction;
+  readonly recipientDomain: string | null;
+  readonly cause: Cause;
+  readonly catchAll: boolean;
+  hint: string;
+
+  count = 0;
+  permanentCount = 0;
+  temporaryCount = 0;
+  readonly eventsByStatus: FindingEventsByStatus = { reject: 0, sent: 0, bounced: 0, deferred: 0, expired: 0 };
+  /** Advice and verify of the first event added. */
+  advice: string | null = null;
+  verify: string | null = null;
+  firstSeen: string | null = null;
+  lastSeen: string | null = null;
+  readonly examples: string[] = [];
+  /** `examplesCut[i]`: examples[i] was cut to EXAMPLE_MAX_CHARS. */
+  private readonly examplesCut: boolean[] = [];
+
+  readonly distinctRecipients = new DistinctCounter();
+  readonly distinctSenders = new DistinctCounter();
+  readonly distinctClients = new DistinctCounter();
+  readonly topRecipients = new TopK();
+  readonly topSenders = new TopK();
+  readonly topClients = new TopK();
+
+  private readonly codes = new Set<number>();
+  private readonly enhanced = new Set<string>();
+  private codesDropped = false;
+
+  constructor(id: FindingIdentity) {
+    this.direction = id.direction;
+    this.recipientDomain = id.recipientDomain;
+    this.cause = id.cause;
+    this.hint = id.hint;
+    this.catchAll = id.catchAll ?? false;
+  }
+
+  add(ev: MailEvent, c: Classification): void {
+    if (this.count === 0) {
+      this.advice = c.advice;
+      this.verify = c.verify;
+    }
+    this.count++;
+    if (this.catchAll && c.hint !== this.hint) this.hint = VARIOUS_HINTS;
+    if (c.permanent) this.permanentCount++;
+    else this.temporaryCount++;
+    if (ev.kind === 'reject') this.eventsByStatus.reject++;
+    else if (ev.kind === 'delivery') this.eventsByStatus[ev.status]++;
+
+    const rcpt = recipientOf(ev);
+    if (rcpt !== null) {
+      const a = normaliseAddress(rcpt);
+      this.distinctRecipients.add(a);
+      this.topRecipients.add(a);
+    }
+    const sender = senderOf(ev);
+    if (sender !== null) {
+      this.distinctSenders.add(sender);
+      this.topSenders.add(sender);
+    }
+    const client = clientOf(ev);
+    if (client !== null) {
+      this.distinctClients.add(client);
+      this.topClients.add(client);
+    }
+    const code = smtpCodeOf(ev);
+    if (code !== null) this.addCode(code);
+    const enh = enhancedStatusOf(ev);
+    if (enh) this.addEnhanced(enh);
+    if (ev.time !== null) this.seen(ev.time, ev.time);
+    if (this.examples.length < EXAMPLE_CAP) this.addExample(ev.raw);
+  }
+
+  /** Fold `other` (a later part of the same finding) into this one. Does not change `other`. */
+  merge(other: Accumulator): void {
+    if (other.count === 0) return;
+    if (this.count === 0) {
+      this.advice = other.advice;
+      this.verify = other.verify;
+    }
+    if (this.catchAll && other.hint !== this.hint) this.hint = VARIOUS_HINTS;
+    this.count += other.count;
+    this.permanentCount += other.permanentCount;
+    this.temporaryCount += other.temporaryCount;
+    for (const k of Object.keys(this.eventsByStatus) as Array<keyof FindingEventsByStatus>) {
+      this.eventsByStatus[k] += other.eventsByStatus[k];
+    }
+    this.distinctRecipients.merge(other.distinctRecipients);
+    this.distinctSenders.merge(other.distinctSenders);
+    this.distinctClients.merge(other.distinctClients);
+    this.topRecipients.merge(other.topRecipients);
+    this.topSenders.merge(other.topSenders);
+    this.topClients.merge(other.topClients);
+    for (const code of other.codes) this.addCode(code);
+    for (const e of other.enhanced) this.addEnhanced(e);
+    this.codesDropped ||= other.codesDropped;
+    if (other.firstSeen !== null) this.seen(other.firstSeen, other.lastSeen!);
+    for (let i = 0; i < other.examples.length && this.examples.length < EXAMPLE_CAP; i++) {
+      this.examples.push(other.examples[i]!);
+      this.examplesCut.push(other.examplesCut[i]!);
+    }
+  }
+
+  /** SMTP reply codes seen, ascending. */
+  smtpCodes(): number[] {
+    return [...this.codes].sort((a, b) => a - b);
+  }
+
+  /** Enhanced status codes seen, ascending (code-unit order). */
+  enhancedStatus(): string[] {
+    return [...this.enhanced].sort();
+  }
+
+  /** More permanent than temporary events (and at least one): ranks before temporary ones. */
+  get permanent(): boolean {
+    return this.permanentCount > 0 && this.permanentCount > this.temporaryCount;
+  }
+
+  overflowed(): AccumulatorOverflow {
+    const n = (b: boolean): number => (b ? 1 : 0);
+    return {
+      distinctCounters:
+        n(this.distinctRecipients.overflowed) + n(this.distinctSenders.overflowed) + n(this.distinctClients.overflowed),
+      topK: n(this.topRecipients.overflowed) + n(this.topSenders.overflowed) + n(this.topClients.overflowed),
+      codeLists: n(this.codesDropped),
+      examples: this.examplesCut.filter(Boolean).length,
+    };
+  }
+
+  private addCode(code: number): void {
+    if (this.codes.has(code)) return;
+    if (this.codes.size >= CODE_LIST_CAP) this.codesDropped = true;
+    else this.codes.add(code);
+  }
+
+  private addEnhanced(e: string): void {
+    if (this.enhanced.has(e)) return;
+    if (this.enhanced.size >= CODE_LIST_CAP) this.codesDropped = true;
+    else this.enhanced.add(e);
+  }
+
+  private seen(first: string, last: string): void {
+    if (this.firstSeen === null || compareTime(first, this.firstSeen) < 0) this.firstSeen = first;
+    if (this.lastSeen === null || compareTime(last, this.lastSeen) > 0) this.lastSeen = last;
+  }
+
+  private addExample(raw: string): void {
+    if (raw.length <= EXAMPLE_MAX_CHARS) {
+      this.examples.push(raw);
+      this.examplesCut.push(false);
+      return;
+    }
+    let end = EXAMPLE_MAX_CHARS - 1;
+    const last = raw.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end--; // do not split a surrogate pair
+    // A copy, so the kept example does not hold the whole long line in memory (V8 slices share).
+    const cut = Buffer.from(raw.slice(0, end) + '…', 'utf16le').toString('utf16le');
+    this.examples.push(cut);
+    this.examplesCut.push(true);
+  }
+}
+
+/** TopK entries as the report lists them. */
+export function asAddressCounts(entries: TopEntry[]): AddressCount[] {
+  return entries.map((e) => ({ address: e.value, count: e.count }));
+}

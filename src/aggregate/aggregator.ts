@@ -1,0 +1,293 @@
+/**
+ * Folds classified events into findings and summary counters. A finding is the set of events
+ * with the same (direction, recipient domain, cause, hint); its counters live in an
+ * Accumulator, its order in rank.ts. `snapshot` builds an immutable Report (plus details for the
+ * TUI) and may be called as often as the caller likes; `merge` combines aggregators built apart.
+ *
+ * Cap: at most FINDINGS_CAP distinct findings. Past it, an event whose finding does not exist
+ * yet goes into one catch-all finding per direction + cause, recipient domain
+ * `(other domains)`, and is counted in `summary.overflow.findings`. The other overflow names
+ * the summary can carry: `distinctCounters`, `topK`, `codeLists`, `examples` (see
+ * accumulator.ts), next to whatever the pipeline reports in RunStats.overflow.
+ */
+import type { MailEvent } from '../event.js';
+import {
+  Cause as CauseEnum,
+  Direction as DirectionEnum,
+  type Cause,
+  type Classification,
+  type Direction,
+} from '../classify/types.js';
+import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
+import { compareTime, recipientDomain } from './event-fields.js';
+import { rankFindings } from './rank.js';
+import type {
+  EventsByDeliveryStatus,
+  EventsByKind,
+  Finding,
+  FindingDetails,
+  RunStats,
+  Snapshot,
+  Summary,
+} from './types.js';
+
+/** Distinct findings kept before new ones fold into the catch-all findings. */
+export const FINDINGS_CAP = 5_000;
+/** Recipient domain of the catch-all findings. */
+export const OTHER_DOMAINS = '(other domains)';
+/** Recipients listed per finding in the report. */
+export const REPORT_TOP_RECIPIENTS = 5;
+/** Entries per top list in FindingDetails. */
+export const DETAIL_TOP = 10;
+
+/**
+ * Map key of a finding. Direction and cause are enum strings without NUL, the hint is
+ * length-prefixed, and the domain comes last with a one-letter tag (d: a domain, n: none,
+ * o: catch-all), so no two identities share a key.
+ */
+function findingKey(direction: Direction, cause: Cause, hint: string, domain: string | null): string {
+  return domain === null
+    ? `${direction}\0${cause}\0${hint.length}:${hint}\0n`
+    : `${direction}\0${cause}\0${hint.length}:${hint}\0d${domain}`;
+}
+
+const catchAllKey = (direction: Direction, cause: Cause): string => `${direction}\0${cause}\0\0o`;
+
+const DIRECTION_INDEX = new Map<string, number>(DirectionEnum.options.map((d, i) => [d, i]));
+const CAUSE_INDEX = new Map<string, number>(CauseEnum.options.map((c, i) => [c, i]));
+
+/** Dense index of a (direction, cause) pair. */
+const slotOf = (direction: Direction, cause: Cause): number =>
+  DIRECTION_INDEX.get(direction)! * CAUSE_INDEX.size + CAUSE_INDEX.get(cause)!;
+
+/** RunStats with every counter at zero: for tests and for a snapshot before any input. */
+export function emptyRunStats(): RunStats {
+  return {
+    linesRead: 0,
+    linesRecognised: 0,
+    linesIgnored: 0,
+    ignoredByReason: {},
+    linesUnrecognised: 0,
+    invalidUtf8Lines: 0,
+    oversizedLines: 0,
+    files: [],
+    overflow: {},
+  };
+}
+
+export class Aggregator {
+  readonly findingsCap: number;
+  /** Every finding by its stable key (see findingKey), catch-alls included. */
+  private readonly findings = new Map<string, Accumulator>();
+  /** Regular findings by hint → slotOf(direction, cause) → recipient domain, for `add`. */
+  private readonly index = new Map<string, Array<Map<string | null, Accumulator> | undefined>>();
+  /** Number of non-catch-all findings in `findings`. */
+  private regular = 0;
+  private foldedEvents = 0;
+  private readonly eventsByKind: EventsByKind = { reject: 0, delivery: 0, notification: 0 };
+  private readonly eventsByStatus: EventsByDeliveryStatus = { sent: 0, bounced: 0, deferred: 0, expired: 0 };
+  private firstSeen: string | null = null;
+  private lastSeen: string | null = null;
+
+  constructor(options: { findingsCap?: number } = {}) {
+    this.findingsCap = options.findingsCap ?? FINDINGS_CAP;
+  }
+
+  /**
+   * Count one event. With a classification it joins its finding; without one (sent mail,
+   * notifications, anything classify passed over) it only counts in the summary.
+   */
+  add(ev: MailEvent, c: Classification | null): void {
+    switch (ev.kind) {
+      case 'reject':
+        this.eventsByKind.reject++;
+        break;
+      case 'delivery':
+        this.eventsByKind.delivery++;
+        this.eventsByStatus[ev.status]++;
+        break;
+      default:
+        this.eventsByKind.notification++;
+    }
+    if (ev.time !== null) this.seen(ev.time, ev.time);
+    if (c === null) return;
+    const domain = recipientDomain(ev);
+    let acc = this.lookup(c.direction, c.cause, c.hint, domain);
+    if (acc === undefined) {
+      acc = this.open({ direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
+    }
+    acc.add(ev, c);
+  }
+
+  /** Add everything `other` counted. Does not change `other`. */
+  merge(other: Aggregator): void {
+    for (const k of Object.keys(this.eventsByKind) as Array<keyof EventsByKind>) {
+      this.eventsByKind[k] += other.eventsByKind[k];
+    }
+    for (const k of Object.keys(this.eventsByStatus) as Array<keyof EventsByDeliveryStatus>) {
+      this.eventsByStatus[k] += other.eventsByStatus[k];
+    }
+    if (other.firstSeen !== null) this.seen(other.firstSeen, other.lastSeen!);
+    this.foldedEvents += other.foldedEvents;
+    for (const [key, o] of other.findings) {
+      let acc = o.catchAll ? this.findings.get(key) : this.lookup(o.direction, o.cause, o.hint, o.recipientDomain);
+      if (acc === undefined) {
+        const id: FindingIdentity = {
+          direction: o.direction,
+          cause: o.cause,
+          hint: o.hint,
+          recipientDomain: o.recipientDomain,
+          catchAll: o.catchAll,
+        };
+        acc = this.open(id, o.count);
+      }
+      acc.merge(o);
+    }
+  }
+
+  /** Number of findings held, catch-alls included. */
+  get size(): number {
+    return this.findings.size;
+  }
+
+  /** The report as of now, ranked, with the run's line counts from the pipeline. */
+  snapshot(run: RunStats): Snapshot {
+    const ranked = rankFindings([...this.findings.entries()].map(([key, acc]) => ({ key, acc, ...rankFields(acc) })));
+    const overflow = { distinctCounters: 0, topK: 0, codeLists: 0, examples: 0 };
+    const findings: Finding[] = [];
+    const details: FindingDetails[] = [];
+    for (const { rank, item } of ranked) {
+      const { key, acc } = item;
+      const o = acc.overflowed();
+      overflow.distinctCounters += o.distinctCounters;
+      overflow.topK += o.topK;
+      overflow.codeLists += o.codeLists;
+      overflow.examples += o.examples;
+      findings.push({
+        rank,
+        direction: acc.direction,
+        recipientDomain: acc.recipientDomain,
+        cause: acc.cause,
+        hint: acc.hint,
+        advice: acc.advice ?? '',
+        verify: acc.verify ?? '',
+        smtpCodes: acc.smtpCodes(),
+        enhancedStatus: acc.enhancedStatus(),
+        count: acc.count,
+        distinctRecipients: acc.distinctRecipients.count(),
+        distinctSenders: acc.distinctSenders.count(),
+        distinctClients: acc.distinctClients.count(),
+        firstSeen: acc.firstSeen,
+        lastSeen: acc.lastSeen,
+        topRecipients: asAddressCounts(acc.topRecipients.top(REPORT_TOP_RECIPIENTS)),
+        examples: [...acc.examples],
+      });
+      details.push({
+        key,
+        catchAll: acc.catchAll,
+        permanentCount: acc.permanentCount,
+        temporaryCount: acc.temporaryCount,
+        eventsByStatus: { ...acc.eventsByStatus },
+        topRecipients: asAddressCounts(acc.topRecipients.top(DETAIL_TOP)),
+        topSenders: asAddressCounts(acc.topSenders.top(DETAIL_TOP)),
+        topClients: asAddressCounts(acc.topClients.top(DETAIL_TOP)),
+        approximate: {
+          recipients: acc.distinctRecipients.approximate,
+          senders: acc.distinctSenders.approximate,
+          clients: acc.distinctClients.approximate,
+          topLists: acc.topRecipients.overflowed || acc.topSenders.overflowed || acc.topClients.overflowed,
+        },
+      });
+    }
+    const summary: Summary = {
+      linesRead: run.linesRead,
+      linesRecognised: run.linesRecognised,
+      linesIgnored: run.linesIgnored,
+      ignoredByReason: { ...run.ignoredByReason },
+      linesUnrecognised: run.linesUnrecognised,
+      invalidUtf8Lines: run.invalidUtf8Lines,
+      oversizedLines: run.oversizedLines,
+      eventsByKind: { ...this.eventsByKind },
+      eventsByStatus: { ...this.eventsByStatus },
+      files: run.files.map((f) => ({
+        path: f.path,
+        format: f.format,
+        lines: f.lines,
+        unrecognised: f.unrecognised,
+        ...(f.error !== undefined ? { error: f.error } : {}),
+      })),
+      firstSeen: this.firstSeen,
+      lastSeen: this.lastSeen,
+      overflow: mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow }),
+    };
+    return { summary, findings, details };
+  }
+
+  /**
+   * The finding for an identity, through the lookup index: hint (usually one string instance
+   * per rule, so its hash is cached) → direction × cause slot → domain. No key string is built
+   * per event.
+   */
+  private lookup(direction: Direction, cause: Cause, hint: string, domain: string | null): Accumulator | undefined {
+    return this.index.get(hint)?.[slotOf(direction, cause)]?.get(domain);
+  }
+
+  /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */
+  private open(id: FindingIdentity, events: number): Accumulator {
+    if (id.catchAll) {
+      const acc = new Accumulator(id);
+      this.findings.set(catchAllKey(id.direction, id.cause), acc);
+      return acc;
+    }
+    if (this.regular < this.findingsCap) {
+      const acc = new Accumulator(id);
+      this.findings.set(findingKey(id.direction, id.cause, id.hint, id.recipientDomain), acc);
+      let slots = this.index.get(id.hint);
+      if (slots === undefined) {
+        slots = [];
+        this.index.set(id.hint, slots);
+      }
+      const slot = slotOf(id.direction, id.cause);
+      let byDomain = slots[slot];
+      if (byDomain === undefined) {
+        byDomain = new Map();
+        slots[slot] = byDomain;
+      }
+      byDomain.set(id.recipientDomain, acc);
+      this.regular++;
+      return acc;
+    }
+    this.foldedEvents += events;
+    const ck = catchAllKey(id.direction, id.cause);
+    let acc = this.findings.get(ck);
+    if (acc === undefined) {
+      acc = new Accumulator({ ...id, recipientDomain: OTHER_DOMAINS, catchAll: true });
+      this.findings.set(ck, acc);
+    }
+    return acc;
+  }
+
+  private seen(first: string, last: string): void {
+    if (this.firstSeen === null || compareTime(first, this.firstSeen) < 0) this.firstSeen = first;
+    if (this.lastSeen === null || compareTime(last, this.lastSeen) > 0) this.lastSeen = last;
+  }
+}
+
+function rankFields(acc: Accumulator) {
+  return {
+    count: acc.count,
+    permanentCount: acc.permanentCount,
+    temporaryCount: acc.temporaryCount,
+    direction: acc.direction,
+    recipientDomain: acc.recipientDomain,
+    cause: acc.cause,
+    hint: acc.hint,
+  };
+}
+
+/** Upstream overflow counts plus the aggregator's own non-zero ones (same names add up). */
+function mergeOverflow(upstream: Record<string, number>, own: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = { ...upstream };
+  for (const [k, v] of Object.entries(own)) if (v > 0) out[k] = (out[k] ?? 0) + v;
+  return out;
+}

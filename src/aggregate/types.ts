@@ -1,0 +1,123 @@
+/**
+ * The shapes the aggregator hands out: RunStats in (from the pipeline), Report / Snapshot out.
+ * The zod schema for the JSON report lives in src/report/schema.ts and is checked against
+ * these types at compile time.
+ */
+import type { Cause, Direction } from '../classify/types.js';
+
+export { Cause, Direction } from '../classify/types.js';
+
+export interface FileStats {
+  path: string;
+  /** Detected format (`postfix`, `exim`, `exchange`, or whatever the pipeline reports). */
+  format: string;
+  lines: number;
+  unrecognised: number;
+  /** Why reading stopped early, when it did. */
+  error?: string;
+}
+
+/** Line-level facts the pipeline counts; the aggregator adds event-level ones. */
+export interface RunStats {
+  linesRead: number;
+  linesRecognised: number;
+  linesIgnored: number;
+  ignoredByReason: Record<string, number>;
+  linesUnrecognised: number;
+  invalidUtf8Lines: number;
+  oversizedLines: number;
+  files: FileStats[];
+  /** Memory caps that overflowed upstream (queue-id map …): name → count. */
+  overflow: Record<string, number>;
+}
+
+export interface EventsByKind {
+  reject: number;
+  delivery: number;
+  notification: number;
+}
+
+export interface EventsByDeliveryStatus {
+  sent: number;
+  bounced: number;
+  deferred: number;
+  expired: number;
+}
+
+export interface Summary {
+  linesRead: number;
+  linesRecognised: number;
+  linesIgnored: number;
+  ignoredByReason: Record<string, number>;
+  linesUnrecognised: number;
+  invalidUtf8Lines: number;
+  oversizedLines: number;
+  eventsByKind: EventsByKind;
+  eventsByStatus: EventsByDeliveryStatus;
+  files: FileStats[];
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** Every memory cap that overflowed (upstream ones and the aggregator's own): name → count. */
+  overflow: Record<string, number>;
+}
+
+export interface AddressCount {
+  address: string;
+  count: number;
+}
+
+/** One ranked finding, exactly as the JSON report emits it (keys in this order). */
+export interface Finding {
+  rank: number;
+  direction: Direction;
+  /** Null when the events carry no recipient domain; `(other domains)` for the overflow finding. */
+  recipientDomain: string | null;
+  cause: Cause;
+  hint: string;
+  advice: string;
+  verify: string;
+  smtpCodes: number[];
+  enhancedStatus: string[];
+  count: number;
+  distinctRecipients: number;
+  distinctSenders: number;
+  distinctClients: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  topRecipients: AddressCount[];
+  examples: string[];
+}
+
+export interface Report {
+  summary: Summary;
+  findings: Finding[];
+}
+
+export interface FindingEventsByStatus {
+  reject: number;
+  sent: number;
+  bounced: number;
+  deferred: number;
+  expired: number;
+}
+
+/** What the JSON report leaves out but the TUI's detail pane shows. */
+export interface FindingDetails {
+  /** Stable identity of the finding across snapshots (opaque). */
+  key: string;
+  /** True for the catch-all finding that collects events past the findings cap. */
+  catchAll: boolean;
+  permanentCount: number;
+  temporaryCount: number;
+  eventsByStatus: FindingEventsByStatus;
+  topRecipients: AddressCount[];
+  topSenders: AddressCount[];
+  topClients: AddressCount[];
+  /** Which distinct counts are HyperLogLog estimates rather than exact. */
+  approximate: { recipients: boolean; senders: boolean; clients: boolean; topLists: boolean };
+}
+
+/** The in-memory snapshot: the report plus `details[i]` for `findings[i]`. Treat as immutable. */
+export interface Snapshot extends Report {
+  details: FindingDetails[];
+}

@@ -1,0 +1,330 @@
+/**
+ * Event → Classification: decide the direction and permanence in code, then walk the MTA's rule
+ * table (rules-<mta>.ts) and take the first rule that matches. Pure; no I/O, no clock.
+ * Only Postfix has a table so far; events of other MTAs get null until theirs exists.
+ */
+import type { DeliveryEvent, MailEvent, Mta, RejectEvent } from '../event.js';
+import { POSTFIX_RULES } from './rules-postfix.js';
+import type { Cause, Classification, Direction } from './types.js';
+
+/** What a rule asks of an event. Every condition given must hold; absent ones always hold. */
+export interface RuleMatch {
+  /** Lower-case substrings of the text; at least one must occur. */
+  any?: readonly string[];
+  /** Lower-case substrings of the text; every one must occur. */
+  all?: readonly string[];
+  /** Tested on the lower-cased text. Linear only: anchored, negated classes, no nested quantifiers. */
+  re?: RegExp;
+  /** RFC 3463 status prefixes compared field by field (`x.1.1` ≠ `x.1.10`); `x` is any class. */
+  enhanced?: readonly string[];
+  /** SMTP reply codes. */
+  codes?: readonly number[];
+  /** Rejects only: which part of this server refused. */
+  via?: readonly RejectEvent['via'][];
+  /** Rejects only: the stage as the parser gives it (`RCPT`, `END-OF-MESSAGE`; cleanup's `header`, `body`). */
+  stages?: readonly string[];
+  /** Deliveries only: the agent, or the transport name in `relay=` when the program is unknown. */
+  agents?: readonly string[];
+  /** Only temporary (false) or only permanent (true) failures. */
+  permanent?: boolean;
+}
+
+export interface Rule {
+  /** `<mta>.<direction>.<name>`: a failing test names the rule to look at. */
+  id: string;
+  direction: Direction;
+  match: RuleMatch;
+  cause: Cause;
+  /** Short, stable, never an address or IP. `{restrictions}` becomes the smtpd list of the stage. */
+  hint: string;
+  advice: string;
+  /** Shell command with `{placeholders}` (see PLACEHOLDERS); values are single-quoted. */
+  verify: string;
+}
+
+/** The placeholders a verify template may use, and what fills them. */
+export const PLACEHOLDERS = [
+  'rcpt', // recipient address (to, else orig_to)
+  'local', // its local part
+  'domain', // its domain
+  'sender', // envelope sender (`` for the null sender)
+  'sender_domain',
+  'dmarc_name', // _dmarc.<sender domain>
+  'client_ip', // the SMTP client that we rejected
+  'helo',
+  'queue_id',
+  'relay_ip', // the next hop we delivered to
+  'relay_port',
+  'dnsbl_query', // <reversed ip | domain>.<list> of a `… [x] blocked using <list>` reply
+] as const;
+type Placeholder = (typeof PLACEHOLDERS)[number];
+
+const RULES: Partial<Record<Mta, readonly Rule[]>> = { postfix: POSTFIX_RULES };
+
+/**
+ * Rules read at most this much text. SMTP reply lines are at most 512 octets (RFC 5321) and a
+ * folded multi-line reply a few KB; anything longer is padding, and a crafted 1 MB line must
+ * cost no more than a normal one.
+ */
+const MAX_TEXT = 16 * 1024;
+
+/** Null for events that are not a problem (delivered mail, bounce notices). */
+export function classify(ev: MailEvent): Classification | null {
+  if (ev.kind === 'notification') return null;
+  if (ev.kind === 'delivery' && ev.status === 'sent') return null;
+  const rules = RULES[ev.mta];
+  return rules ? classifyWith(rules, ev) : null;
+}
+
+/** First matching rule of `rules`; null when none matches (tables end with catch-all rules). */
+export function classifyWith(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent): Classification | null {
+  const raw = capped(ev.kind === 'reject' ? ev.text : ev.reason);
+  const facts: Facts = {
+    direction: directionOf(ev),
+    permanent: isPermanent(ev),
+    text: normalise(raw, ev.kind),
+    enhanced: ev.kind === 'reject' ? ev.enhancedStatus : ev.dsn,
+    code: ev.smtpCode,
+    via: ev.kind === 'reject' ? ev.via : null,
+    stage: ev.kind === 'reject' ? ev.stage : null,
+    agent: ev.kind === 'delivery' ? agentOf(ev) : null,
+  };
+  for (const rule of rules) {
+    if (rule.direction !== facts.direction || !matches(rule.match, facts)) continue;
+    return {
+      direction: facts.direction,
+      cause: rule.cause,
+      hint: rule.hint.replace('{restrictions}', restrictionsOf(facts.stage)),
+      advice: rule.advice,
+      verify: fillVerify(rule.verify, ev, raw),
+      rule: rule.id,
+      permanent: facts.permanent,
+    };
+  }
+  return null;
+}
+
+interface Facts {
+  direction: Direction;
+  permanent: boolean;
+  text: string;
+  enhanced: string | null;
+  code: number | null;
+  via: RejectEvent['via'] | null;
+  stage: string | null;
+  agent: string | null;
+}
+
+function matches(m: RuleMatch, f: Facts): boolean {
+  if (m.permanent !== undefined && m.permanent !== f.permanent) return false;
+  if (m.via && (f.via === null || !m.via.includes(f.via))) return false;
+  if (m.stages && (f.stage === null || !m.stages.includes(f.stage))) return false;
+  if (m.agents && (f.agent === null || !m.agents.includes(f.agent))) return false;
+  if (m.codes && (f.code === null || !m.codes.includes(f.code))) return false;
+  if (m.enhanced && !m.enhanced.some((p) => enhancedMatches(p, f.enhanced))) return false;
+  if (m.all && !m.all.every((s) => f.text.includes(s))) return false;
+  if (m.any && !m.any.some((s) => f.text.includes(s))) return false;
+  if (m.re && !m.re.test(f.text)) return false;
+  return true;
+}
+
+/** `x.1.1` matches 4.1.1 and 5.1.1 but not 5.1.10; `5.7` matches every 5.7.*. */
+export function enhancedMatches(pattern: string, status: string | null): boolean {
+  if (status === null) return false;
+  const want = pattern.split('.');
+  const have = status.split('.');
+  if (have.length < want.length) return false;
+  return want.every((w, i) => w === 'x' || w === have[i]);
+}
+
+// ---------------------------------------------------------------- direction and permanence
+
+/** Agents that deliver on this machine (or to our own mailbox server): a failure there is ours. */
+const LOCAL_AGENTS = new Set(['local', 'virtual', 'lmtp', 'pipe', 'error', 'discard']);
+
+/**
+ * reject → inbound. A delivery is local when a local agent made it, or it went to a local
+ * transport (`relay=local`, `relay=dovecot`: a name without an address) or to loopback (a content
+ * filter such as amavis on 127.0.0.1:10024); any other delivery is outbound. Exception: the error
+ * agent also replays deferrals of remote sites that are down ("delivery temporarily suspended:
+ * connect to …"); those stay outbound.
+ */
+export function directionOf(ev: RejectEvent | DeliveryEvent): Direction {
+  if (ev.kind === 'reject') return 'inbound';
+  if (ev.agent === 'error' && ev.reason.startsWith('delivery temporarily suspended: ')) return 'outbound';
+  if (ev.agent !== null && LOCAL_AGENTS.has(ev.agent)) return 'local';
+  const relay = ev.relay;
+  // A failed connection logs `relay=none`; the loopback address is then only in the reason.
+  if (relay === null) return LOOPBACK_CONNECT_RE.test(ev.reason) ? 'local' : 'outbound';
+  if (relay.ip === null && relay.name !== null) return 'local';
+  return relay.ip !== null && isLoopback(relay.ip) ? 'local' : 'outbound';
+}
+
+const LOOPBACK_CONNECT_RE = /^(?:delivery temporarily suspended: )?connect to [^ [\]]{0,255}\[(?:127\.|::1\]|::ffff:127\.)/;
+
+function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');
+}
+
+/** Agent, or for message-only lines (no program) the transport name in `relay=local`. */
+function agentOf(ev: DeliveryEvent): string | null {
+  if (ev.agent !== null) return ev.agent;
+  return ev.relay !== null && ev.relay.ip === null ? ev.relay.name : null;
+}
+
+/**
+ * Deliveries: bounced or expired (given up) → permanent; deferred → temporary, whatever the
+ * reply code (soft_bounce turns 5xx into deferrals). Rejects: the reply code, else the first
+ * digit of the enhanced status (milters: `4.7.1 Try again later`), else temporary (postscreen's
+ * code-less `too many connections` is a 421).
+ */
+export function isPermanent(ev: RejectEvent | DeliveryEvent): boolean {
+  if (ev.kind === 'delivery') return ev.status === 'bounced' || ev.status === 'expired';
+  if (ev.smtpCode !== null) return ev.smtpCode >= 500;
+  return ev.enhancedStatus !== null && ev.enhancedStatus.startsWith('5');
+}
+
+// ---------------------------------------------------------------- the text rules read
+
+function capped(s: string): string {
+  return s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s;
+}
+
+const SUSPENDED = 'delivery temporarily suspended: ';
+const IN_REPLY_RE = / \(in reply to [^()]{1,40} command\)$/;
+// An address or name echoed in a reply (`<user@spamfree.example>: …`); blanked so that the words
+// of a stranger's address never decide a rule. Two characters or fewer stay: `<>`, `<LF>`.
+const ANGLE_ADDRESS_RE = /<[^<>]{3,}>/g;
+
+/**
+ * Lower-cased text with the parts that are not about the cause removed: for deliveries the
+ * `delivery temporarily suspended: ` prefix, the `host mx[ip] said: ` lead-in (host names must
+ * not match rules; `refused to talk to me:` is kept as a marker) and `(in reply to … command)`;
+ * for both, addresses in angle brackets.
+ */
+export function normalise(raw: string, kind: 'reject' | 'delivery'): string {
+  let t = raw.toLowerCase();
+  if (kind === 'delivery') {
+    if (t.startsWith(SUSPENDED)) t = t.slice(SUSPENDED.length);
+    if (t.startsWith('host ')) {
+      const sp = t.indexOf(' ', 5);
+      if (sp > 0 && t.startsWith(' said: ', sp)) t = t.slice(sp + 7);
+      else if (sp > 0 && t.startsWith(' refused to talk to me: ', sp)) t = t.slice(sp + 1);
+    }
+    t = t.replace(IN_REPLY_RE, '');
+  }
+  return t.replace(ANGLE_ADDRESS_RE, '<>');
+}
+
+/** smtpd restriction list consulted at an SMTP stage, for hints of the generic inbound rules. */
+function restrictionsOf(stage: string | null): string {
+  switch (stage) {
+    case 'CONNECT':
+      return 'smtpd_client_restrictions';
+    case 'HELO':
+    case 'EHLO':
+      return 'smtpd_helo_restrictions';
+    case 'MAIL':
+      return 'smtpd_sender_restrictions';
+    case 'RCPT':
+    case 'VRFY':
+      return 'smtpd_recipient_restrictions';
+    case 'DATA':
+    case 'BDAT':
+      return 'smtpd_data_restrictions';
+    case 'END-OF-MESSAGE':
+      return 'smtpd_end_of_data_restrictions';
+    default:
+      return 'smtpd restrictions';
+  }
+}
+
+// ---------------------------------------------------------------- verify commands
+
+const PLACEHOLDER_RE = /\{([a-z_]{1,20})\}/g;
+
+/**
+ * Fills `{placeholders}` with this event's values, each single-quoted for the shell (addresses
+ * come from strangers). A value the event lacks becomes its name in capitals (`CLIENT_IP`), for
+ * the reader to fill in.
+ */
+function fillVerify(template: string, ev: RejectEvent | DeliveryEvent, raw: string): string {
+  const values = placeholderValues(ev, raw);
+  return template.replace(PLACEHOLDER_RE, (whole, name: string) => {
+    if (!(name in values)) return whole;
+    const v = values[name as Placeholder];
+    return v === null ? name.toUpperCase() : shellQuote(v);
+  });
+}
+
+function placeholderValues(ev: RejectEvent | DeliveryEvent, raw: string): Record<Placeholder, string | null> {
+  const rcpt = ev.kind === 'reject' ? ev.to : (ev.to ?? ev.origTo);
+  const at = rcpt === null ? -1 : rcpt.lastIndexOf('@');
+  const senderDomain = ev.from !== null && ev.from.includes('@') ? ev.from.slice(ev.from.lastIndexOf('@') + 1) : null;
+  const relay = ev.kind === 'delivery' ? ev.relay : null;
+  return {
+    rcpt,
+    local: rcpt === null ? null : at < 0 ? rcpt : rcpt.slice(0, at),
+    domain: rcpt === null || at < 0 ? null : rcpt.slice(at + 1),
+    sender: ev.from,
+    sender_domain: senderDomain,
+    dmarc_name: senderDomain === null ? null : `_dmarc.${senderDomain}`,
+    client_ip: ev.client?.ip ?? null,
+    helo: ev.kind === 'reject' ? ev.helo : null,
+    queue_id: ev.queueId,
+    relay_ip: relay?.ip ?? null,
+    relay_port: relay?.port != null ? String(relay.port) : null,
+    dnsbl_query: dnsblQuery(raw),
+  };
+}
+
+const BLOCKED_USING = '] blocked using ';
+const LIST_NAME_RE = /^[A-Za-z0-9._-]{1,253}/;
+
+/**
+ * From Postfix's `<class> [<what>] blocked using <list>` (default_rbl_reply): the DNS name the
+ * list was asked, i.e. the reversed IP or the domain, then the list. Null when either is missing.
+ */
+export function dnsblQuery(text: string): string | null {
+  const end = text.indexOf(BLOCKED_USING);
+  if (end < 0) return null;
+  const open = text.lastIndexOf('[', end);
+  if (open < 0) return null;
+  const what = text.slice(open + 1, end);
+  const list = LIST_NAME_RE.exec(text.slice(end + BLOCKED_USING.length, end + BLOCKED_USING.length + 253));
+  if (!list || what === '') return null;
+  const reversed = reverseIp(what);
+  const name = reversed ?? (what.includes('@') ? what.slice(what.lastIndexOf('@') + 1) : what);
+  return `${name}.${list[0].toLowerCase()}`;
+}
+
+const IPV4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** `192.0.2.1` → `1.2.0.192`; IPv6 → 32 reversed nibbles (RFC 5782); null if not an address. */
+export function reverseIp(ip: string): string | null {
+  const v4 = IPV4_RE.exec(ip);
+  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) ? `${v4[4]}.${v4[3]}.${v4[2]}.${v4[1]}` : null;
+  if (!ip.includes(':') || ip.length > 45) return null;
+  const halves = ip.toLowerCase().split('::');
+  if (halves.length > 2) return null;
+  const groups = (s: string | undefined) => (s ? s.split(':') : []);
+  const head = groups(halves[0]);
+  const tail = groups(halves[1]);
+  const missing = 8 - head.length - tail.length;
+  if (missing < 0 || (halves.length === 1 && missing !== 0)) return null;
+  const all = [...head, ...Array<string>(missing).fill('0'), ...tail];
+  if (!all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
+  return all
+    .map((g) => g.padStart(4, '0'))
+    .join('')
+    .split('')
+    .reverse()
+    .join('.');
+}
+
+/** Single-quoted for sh; control characters (which would not show on a terminal) become `?`. */
+export function shellQuote(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return `'${visible.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,83 @@
+/**
+ * The CSV report: RFC 4180 via csv-stringify (fields with `,` or `"` quoted, quotes doubled),
+ * CRLF line ends, a header row, one row per finding.
+ *
+ * Cells hold text from strangers and are opened in spreadsheets, so every text cell is
+ * sanitised (control characters and escape sequences stripped; TAB/CR/LF become spaces, so no
+ * cell spans lines) and then neutralised: a cell whose first non-space character is `=`, `+`,
+ * `-` or `@` (or that starts with TAB/CR) gets a leading `'`, so Excel, LibreOffice and Sheets
+ * show it as text instead of evaluating `=HYPERLINK(…)` or `+cmd|…`. Number cells are not
+ * touched.
+ *
+ * No UTF-8 byte order mark: the file is just as often read by scripts (csv-parse, Python's
+ * csv, awk, diff), where a BOM sticks to the first header name (`\uFEFFrank`). Excel users
+ * import it with Data → From Text/CSV, which asks for the encoding.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Finding, Report } from '../aggregate/types.js';
+import { sanitize } from '../text/sanitize.js';
+
+export const CSV_COLUMNS = [
+  'rank',
+  'direction',
+  'recipient_domain',
+  'cause',
+  'hint',
+  'count',
+  'distinct_recipients',
+  'distinct_senders',
+  'distinct_clients',
+  'smtp_codes',
+  'enhanced_status',
+  'first_seen',
+  'last_seen',
+  'top_recipients',
+  'verify',
+  'advice',
+  'example',
+] as const;
+
+type Row = Record<(typeof CSV_COLUMNS)[number], string | number>;
+
+/** First character after any leading spaces is a formula trigger, or the cell starts with TAB/CR. */
+const FORMULA_RE = /^(?:[\t\r]| *[=+\-@])/;
+
+/** A text cell made safe for a spreadsheet: sanitised, and prefixed with `'` when it could be a formula. */
+export function csvTextCell(value: string | null): string {
+  if (value === null) return '';
+  const clean = sanitize(value);
+  return FORMULA_RE.test(clean) ? `'${clean}` : clean;
+}
+
+function row(f: Finding): Row {
+  return {
+    rank: f.rank,
+    direction: csvTextCell(f.direction),
+    recipient_domain: csvTextCell(f.recipientDomain),
+    cause: csvTextCell(f.cause),
+    hint: csvTextCell(f.hint),
+    count: f.count,
+    distinct_recipients: f.distinctRecipients,
+    distinct_senders: f.distinctSenders,
+    distinct_clients: f.distinctClients,
+    smtp_codes: csvTextCell(f.smtpCodes.join(' ')),
+    enhanced_status: csvTextCell(f.enhancedStatus.join(' ')),
+    first_seen: csvTextCell(f.firstSeen),
+    last_seen: csvTextCell(f.lastSeen),
+    top_recipients: csvTextCell(f.topRecipients.map((r) => `${r.address} (${r.count})`).join('; ')),
+    verify: csvTextCell(f.verify),
+    advice: csvTextCell(f.advice),
+    example: csvTextCell(f.examples[0] ?? null),
+  };
+}
+
+/** The findings as CSV text (header row even when there are none). */
+export function renderCsv(report: Report): string {
+  return stringify(report.findings.map(row), {
+    header: true,
+    columns: [...CSV_COLUMNS],
+    record_delimiter: '\r\n',
+    quote_record_delimiter: true,
+    eof: true,
+  });
+}

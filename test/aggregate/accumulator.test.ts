@@ -1,0 +1,169 @@
+import { describe, expect, test } from 'vitest';
+import {
+  Accumulator,
+  CODE_LIST_CAP,
+  EXAMPLE_MAX_CHARS,
+  type FindingIdentity,
+} from '../../src/aggregate/accumulator.js';
+import type { Classification } from '../../src/classify/types.js';
+import type { MailEvent } from '../../src/event.js';
+import { cls, delivery, reject, temp } from './fixtures.js';
+
+const ID: FindingIdentity = { direction: 'inbound', recipientDomain: 'example.com', cause: 'user-unknown', hint: 'h' };
+
+function fed(events: Array<[MailEvent, Classification]>): Accumulator {
+  const a = new Accumulator(ID);
+  for (const [ev, c] of events) a.add(ev, c);
+  return a;
+}
+
+/** Everything an accumulator shows, as plain data. */
+function view(a: Accumulator) {
+  return {
+    count: a.count,
+    permanentCount: a.permanentCount,
+    temporaryCount: a.temporaryCount,
+    eventsByStatus: { ...a.eventsByStatus },
+    advice: a.advice,
+    verify: a.verify,
+    firstSeen: a.firstSeen,
+    lastSeen: a.lastSeen,
+    examples: [...a.examples],
+    smtpCodes: a.smtpCodes(),
+    enhancedStatus: a.enhancedStatus(),
+    recipients: a.distinctRecipients.count(),
+    senders: a.distinctSenders.count(),
+    clients: a.distinctClients.count(),
+    topRecipients: a.topRecipients.top(5),
+    topSenders: a.topSenders.top(5),
+    topClients: a.topClients.top(5),
+    overflow: a.overflowed(),
+  };
+}
+
+describe('Accumulator.add', () => {
+  test('counts one per event and splits permanent from temporary', () => {
+    const a = fed([
+      [reject(), cls()],
+      [reject(), cls()],
+      [reject({ smtpCode: 450, enhancedStatus: '4.2.0' }), temp()],
+    ]);
+    expect([a.count, a.permanentCount, a.temporaryCount]).toEqual([3, 2, 1]);
+  });
+
+  test('counts events by status: reject, bounced, deferred, expired', () => {
+    const a = fed([
+      [reject(), cls()],
+      [delivery({ status: 'bounced' }), cls()],
+      [delivery({ status: 'deferred' }), temp()],
+      [delivery({ status: 'deferred' }), temp()],
+      [delivery({ status: 'expired' }), cls()],
+    ]);
+    expect(a.eventsByStatus).toEqual({ reject: 1, sent: 0, bounced: 1, deferred: 2, expired: 1 });
+  });
+
+  test('counts distinct recipients, senders and clients', () => {
+    const a = fed([
+      [reject({ to: 'a@example.com', from: 'x@s.test', client: { name: null, ip: '192.0.2.1', port: null } }), cls()],
+      [reject({ to: 'A@EXAMPLE.COM', from: 'x@s.test', client: { name: null, ip: '192.0.2.2', port: null } }), cls()],
+      [reject({ to: 'b@example.com', from: 'y@s.test', client: { name: 'h.test', ip: null, port: null } }), cls()],
+      [reject({ to: null, from: null, client: null }), cls()],
+    ]);
+    expect([a.distinctRecipients.count(), a.distinctSenders.count(), a.distinctClients.count()]).toEqual([3, 2, 3]);
+  });
+
+  test('lists top recipients by count, using orig_to for deliveries', () => {
+    const a = fed([
+      [delivery({ to: 'real@int.example', origTo: 'alias@example.com' }), cls()],
+      [delivery({ to: 'real@int.example', origTo: 'alias@example.com' }), cls()],
+      [delivery({ to: 'other@example.com', origTo: null }), cls()],
+    ]);
+    expect(a.topRecipients.top(5)).toEqual([
+      { value: 'alias@example.com', count: 2 },
+      { value: 'other@example.com', count: 1 },
+    ]);
+  });
+
+  test('keeps SMTP codes sorted and unique; rejects use enhancedStatus, deliveries dsn', () => {
+    const a = fed([
+      [reject({ smtpCode: 554, enhancedStatus: '5.7.1' }), cls()],
+      [reject({ smtpCode: 550, enhancedStatus: '5.1.1' }), cls()],
+      [delivery({ smtpCode: 550, dsn: '5.2.2' }), cls()],
+      [delivery({ smtpCode: null, dsn: '5.1.1' }), cls()],
+    ]);
+    expect([a.smtpCodes(), a.enhancedStatus()]).toEqual([
+      [550, 554],
+      ['5.1.1', '5.2.2', '5.7.1'],
+    ]);
+  });
+
+  test(`keeps at most ${CODE_LIST_CAP} distinct codes and reports the overflow`, () => {
+    const a = new Accumulator(ID);
+    for (let code = 500; code < 530; code++) a.add(reject({ smtpCode: code }), cls());
+    expect([a.smtpCodes().length, a.overflowed().codeLists]).toEqual([CODE_LIST_CAP, 1]);
+  });
+
+  test('tracks first and last seen, ignoring events without time', () => {
+    const a = fed([
+      [reject({ time: '2024-05-01T10:00:00Z' }), cls()],
+      [reject({ time: null }), cls()],
+      [reject({ time: '2024-04-30T23:59:59Z' }), cls()],
+      [reject({ time: '2024-05-02T00:00:00Z' }), cls()],
+    ]);
+    expect([a.firstSeen, a.lastSeen]).toEqual(['2024-04-30T23:59:59Z', '2024-05-02T00:00:00Z']);
+  });
+
+  test('keeps the first three raw lines as examples', () => {
+    const a = fed(['one', 'two', 'three', 'four'].map((raw) => [reject({ raw }), cls()] as [MailEvent, Classification]));
+    expect(a.examples).toEqual(['one', 'two', 'three']);
+  });
+
+  test('cuts an over-long example and counts it', () => {
+    const a = fed([[reject({ raw: 'x'.repeat(EXAMPLE_MAX_CHARS * 2) }), cls()]]);
+    expect([a.examples[0]!.length, a.examples[0]!.endsWith('…'), a.overflowed().examples]).toEqual([
+      EXAMPLE_MAX_CHARS,
+      true,
+      1,
+    ]);
+  });
+
+  test('takes advice and verify from the first event', () => {
+    const a = fed([
+      [reject(), cls({ advice: 'first advice', verify: 'postmap -q a@example.com' })],
+      [reject(), cls({ advice: 'second advice', verify: 'postmap -q b@example.com' })],
+    ]);
+    expect([a.advice, a.verify]).toEqual(['first advice', 'postmap -q a@example.com']);
+  });
+
+  test('a catch-all finding shows (various) when hints differ', () => {
+    const a = new Accumulator({ ...ID, catchAll: true });
+    a.add(reject(), cls({ hint: 'one' }));
+    a.add(reject(), cls({ hint: 'two' }));
+    expect(a.hint).toBe('(various)');
+  });
+});
+
+describe('Accumulator.merge', () => {
+  const events: Array<[MailEvent, Classification]> = [
+    [reject({ raw: 'r1', time: '2024-05-01T10:00:05Z', to: 'a@example.com' }), cls({ advice: 'A1' })],
+    [reject({ raw: 'r2', time: null, to: 'b@example.com', smtpCode: 554, enhancedStatus: '5.7.1' }), cls({ advice: 'A2' })],
+    [delivery({ raw: 'd1', time: '2024-05-01T09:00:00Z', status: 'deferred', smtpCode: 450, dsn: '4.2.0' }), temp()],
+    [delivery({ raw: 'd2', time: '2024-05-03T09:00:00Z', to: 'a@example.com', from: '' }), cls()],
+    [reject({ raw: 'r3', client: { name: 'x.test', ip: null, port: null } }), cls()],
+  ];
+
+  test('merging two halves equals adding everything into one', () => {
+    for (let cut = 0; cut <= events.length; cut++) {
+      const a = fed(events.slice(0, cut));
+      a.merge(fed(events.slice(cut)));
+      expect(view(a), `cut at ${cut}`).toEqual(view(fed(events)));
+    }
+  });
+
+  test('merge leaves the other accumulator unchanged', () => {
+    const b = fed(events.slice(2));
+    const before = view(b);
+    fed(events.slice(0, 2)).merge(b);
+    expect(view(b)).toEqual(before);
+  });
+});

@@ -1,0 +1,249 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { DISTINCT_EXACT_CAP, DistinctCounter, HyperLogLog, TOPK_CAP, TopK, hash32 } from '../../src/aggregate/counters.js';
+
+const addresses = (prefix: string, n: number, from = 0): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}${from + i}@example.com`);
+
+describe('hash32', () => {
+  test('is a stable unsigned 32-bit value', () => {
+    expect(hash32('user@example.com')).toBe(hash32('user@example.com'));
+  });
+  test('spreads neighbouring strings over the whole range', () => {
+    const top = new Set(addresses('u', 1000).map((s) => hash32(s) >>> 28));
+    expect(top.size).toBe(16);
+  });
+});
+
+describe('HyperLogLog', () => {
+  test('estimates 0 when empty', () => {
+    expect(new HyperLogLog().estimate()).toBe(0);
+  });
+  test('merging gives the same registers as adding both sets into one', () => {
+    const a = new HyperLogLog();
+    const b = new HyperLogLog();
+    const all = new HyperLogLog();
+    for (const s of addresses('a', 5000)) {
+      a.add(s);
+      all.add(s);
+    }
+    for (const s of addresses('b', 5000)) {
+      b.add(s);
+      all.add(s);
+    }
+    a.merge(b);
+    expect(a.registers).toEqual(all.registers);
+  });
+});
+
+describe('DistinctCounter', () => {
+  test('counts exactly up to the cap, duplicates once', () => {
+    const d = new DistinctCounter();
+    for (const s of addresses('u', DISTINCT_EXACT_CAP)) d.add(s);
+    for (const s of addresses('u', 500)) d.add(s);
+    expect([d.count(), d.approximate]).toEqual([DISTINCT_EXACT_CAP, false]);
+  });
+
+  test('switches to an estimate one value past the cap and says so', () => {
+    const d = new DistinctCounter(100);
+    for (const s of addresses('u', 101)) d.add(s);
+    expect([d.approximate, d.overflowed, d.count() >= 101]).toEqual([true, true, true]);
+  });
+
+  test('estimates 100,000 distinct values within 3 %', () => {
+    const d = new DistinctCounter();
+    for (const s of addresses('rcpt', 100_000)) d.add(s);
+    expect(Math.abs(d.count() - 100_000) / 100_000).toBeLessThan(0.03);
+  });
+
+  test('estimates within 3 % for any prefix and size from 10,001 to 100,000', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), fc.integer({ min: DISTINCT_EXACT_CAP + 1, max: 100_000 }), (prefix, n) => {
+        const d = new DistinctCounter();
+        for (let i = 0; i < n; i++) d.add(`${prefix}${i}@x.test`);
+        return Math.abs(d.count() - n) / n < 0.03;
+      }),
+      { numRuns: 15, seed: 20240501 },
+    );
+  });
+
+  test('ignores repeats of an estimated set', () => {
+    const d = new DistinctCounter(100);
+    for (const s of addresses('u', 5000)) d.add(s);
+    const before = d.count();
+    for (const s of addresses('u', 5000)) d.add(s);
+    expect(d.count()).toBe(before);
+  });
+
+  test('merge of exact counters is the size of the union', () => {
+    const a = new DistinctCounter();
+    const b = new DistinctCounter();
+    for (const s of addresses('u', 300)) a.add(s);
+    for (const s of addresses('u', 300, 200)) b.add(s);
+    a.merge(b);
+    expect([a.count(), a.approximate]).toEqual([500, false]);
+  });
+
+  test('merge crossing the cap equals one counter fed everything', () => {
+    const a = new DistinctCounter(1000);
+    const b = new DistinctCounter(1000);
+    const all = new DistinctCounter(1000);
+    for (const s of addresses('u', 800)) {
+      a.add(s);
+      all.add(s);
+    }
+    for (const s of addresses('u', 900, 600)) {
+      b.add(s);
+      all.add(s);
+    }
+    a.merge(b);
+    expect([a.count(), a.approximate]).toEqual([all.count(), all.approximate]);
+  });
+
+  test('merge of two estimated counters equals one counter fed everything', () => {
+    const a = new DistinctCounter(100);
+    const b = new DistinctCounter(100);
+    const all = new DistinctCounter(100);
+    for (const s of addresses('a', 20_000)) {
+      a.add(s);
+      all.add(s);
+    }
+    for (const s of addresses('b', 30_000)) {
+      b.add(s);
+      all.add(s);
+    }
+    a.merge(b);
+    expect(a.count()).toBe(all.count());
+  });
+
+  test('merge leaves the other counter unchanged', () => {
+    const a = new DistinctCounter();
+    const b = new DistinctCounter();
+    a.add('x');
+    b.add('y');
+    a.merge(b);
+    expect(b.count()).toBe(1);
+  });
+});
+
+describe('TopK', () => {
+  test('counts exactly and orders by count, then value', () => {
+    const t = new TopK();
+    for (const k of ['b', 'a', 'c', 'b', 'a', 'b', 'd']) t.add(k);
+    expect(t.top(10)).toEqual([
+      { value: 'b', count: 3 },
+      { value: 'a', count: 2 },
+      { value: 'c', count: 1 },
+      { value: 'd', count: 1 },
+    ]);
+  });
+
+  test('top(n) returns only n entries', () => {
+    const t = new TopK();
+    for (const k of ['a', 'b', 'c', 'c']) t.add(k);
+    expect(t.top(2)).toEqual([
+      { value: 'c', count: 2 },
+      { value: 'a', count: 1 },
+    ]);
+  });
+
+  test('stays exact at the cap', () => {
+    const t = new TopK();
+    for (let i = 0; i < TOPK_CAP; i++) t.add(`k${i}`, i + 1);
+    expect([t.size, t.overflowed, t.get('k999')]).toEqual([TOPK_CAP, false, 1000]);
+  });
+
+  test('keeps at most cap keys under a flood of distinct ones', () => {
+    const t = new TopK(50);
+    for (let i = 0; i < 100_000; i++) t.add(`spam${i}@x.test`);
+    expect([t.size, t.overflowed]).toEqual([50, true]);
+  });
+
+  test('keeps a heavy hitter on top under a flood of distinct keys', () => {
+    const t = new TopK(20);
+    for (let i = 0; i < 20_000; i++) {
+      t.add(`noise${i}`);
+      if (i % 4 === 0) t.add('victim@example.com');
+    }
+    expect(t.top(1)[0]!.value).toBe('victim@example.com');
+  });
+
+  test('Space-Saving: every key counted more than total/cap times is kept, never under-counted', () => {
+    const stream = fc.array(fc.integer({ min: 0, max: 200 }).map((n) => `k${Math.floor(Math.sqrt(n))}`), {
+      minLength: 1,
+      maxLength: 2000,
+    });
+    fc.assert(
+      fc.property(stream, fc.integer({ min: 2, max: 15 }), (keys, cap) => {
+        const t = new TopK(cap);
+        const truth = new Map<string, number>();
+        for (const k of keys) {
+          t.add(k);
+          truth.set(k, (truth.get(k) ?? 0) + 1);
+        }
+        for (const [k, n] of truth) {
+          if (n > keys.length / cap && t.get(k) < n) return false;
+        }
+        return true;
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
+  test('merge below the cap equals one TopK fed everything', () => {
+    const a = new TopK();
+    const b = new TopK();
+    const all = new TopK();
+    const left = ['a', 'b', 'b', 'c'];
+    const right = ['b', 'c', 'c', 'c', 'd'];
+    for (const k of left) {
+      a.add(k);
+      all.add(k);
+    }
+    for (const k of right) {
+      b.add(k);
+      all.add(k);
+    }
+    a.merge(b);
+    expect(a.top(10)).toEqual(all.top(10));
+  });
+
+  test('merge past the cap keeps cap keys, the largest, and flags overflow', () => {
+    const a = new TopK(3);
+    const b = new TopK(3);
+    for (const [k, n] of [['a', 10], ['b', 1], ['c', 2]] as const) a.add(k, n);
+    for (const [k, n] of [['d', 9], ['e', 1], ['a', 1]] as const) b.add(k, n);
+    a.merge(b);
+    expect([a.top(10), a.overflowed]).toEqual([
+      [
+        { value: 'a', count: 11 },
+        { value: 'd', count: 9 },
+        { value: 'c', count: 2 },
+      ],
+      true,
+    ]);
+  });
+
+  test('merging an overflowed TopK into an exact one carries the overflow flag', () => {
+    const spilled = new TopK(3);
+    for (const k of ['a', 'b', 'c', 'd']) spilled.add(k);
+    const fresh = new TopK(3);
+    fresh.merge(spilled);
+    expect([spilled.overflowed, fresh.overflowed]).toEqual([true, true]);
+  });
+
+  test('after a merge further adds still keep the heap order', () => {
+    const a = new TopK(3);
+    const b = new TopK(3);
+    a.add('a', 5);
+    b.add('b', 3);
+    b.add('c', 1);
+    a.merge(b);
+    a.add('d');
+    expect(a.top(3)).toEqual([
+      { value: 'a', count: 5 },
+      { value: 'b', count: 3 },
+      { value: 'd', count: 2 },
+    ]);
+  });
+});

@@ -1,0 +1,1263 @@
+/**
+ * The Postfix rule table, one row per rule at least, each a log line run through the real parser
+ * (test/helpers/parse.ts) and then classify(). Lines come verbatim from ../shared/corpus/postfix
+ * (file and line number in the name). Where the corpus has no line for a rule, the line is
+ * written in Postfix's log format around the exact text of Postfix's source (file named) or of
+ * a provider's real reply (provider named); those names say "source:" or "provider:".
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  classify,
+  dnsblQuery,
+  enhancedMatches,
+  PLACEHOLDERS,
+  reverseIp,
+  shellQuote,
+} from '../../src/classify/classify.js';
+import { POSTFIX_RULES } from '../../src/classify/rules-postfix.js';
+import { Cause, Direction, type Classification } from '../../src/classify/types.js';
+import { deliveryEvent, MailEvent, rejectEvent, type DeliveryEvent, type RejectEvent } from '../../src/event.js';
+import { parseLines } from '../helpers/parse.js';
+
+type Want = Pick<Classification, 'direction' | 'cause' | 'hint' | 'rule' | 'permanent'>;
+
+interface Case {
+  name: string;
+  /** Log lines; the last event they yield is the one classified. */
+  lines: string[];
+  want: Want;
+  /** Must appear in the verify command, with this event's values filled in and quoted. */
+  verify: string;
+}
+
+const want = (direction: Direction, cause: Cause, hint: string, rule: string, permanent: boolean): Want => ({
+  direction,
+  cause,
+  hint,
+  rule: `postfix.${direction}.${rule}`,
+  permanent,
+});
+
+// Prefixes for lines written around source or provider texts (the corpus lines are verbatim).
+const SMTPD = 'Nov  3 10:00:00 mx postfix/smtpd[4242]: ';
+const SMTP = 'Nov  3 10:00:00 mx postfix/smtp[4243]: 3F2A1B4C5D: ';
+const LMTP = 'Nov  3 10:00:00 mx postfix/lmtp[4244]: 3F2A1B4C5D: ';
+const TO_MX = 'to=<alice@example.net>, relay=mx.example.net[192.0.2.25]:25, delay=1.2, delays=0.1/0/0.6/0.5, ';
+const MX_SAID = 'host mx.example.net[192.0.2.25] said: ';
+
+const INBOUND: Case[] = [
+  {
+    name: 'server configuration error (vdukhovni smtpd_exp.ref line 2)',
+    lines: [
+      './smtpd_check: <queue id>: reject: RCPT from spike.porcupine.org[168.100.3.2]: 451 4.3.5 Server configuration error; from=<sname@sdomain> to=<rname@rdomain> proto=SMTP helo=<foobar>',
+    ],
+    want: want('inbound', 'other', 'Postfix warning:/fatal: lines', 'server-config-error', false),
+    verify: "grep -E 'postfix/[^ ]+: (warning|error|fatal|panic): ' /var/log/mail.log",
+  },
+  {
+    name: 'temporary lookup failure (source: smtpd_check.c reject_dict_retry)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.example.net[192.0.2.10]: 451 4.3.0 <alice@example.org>: Temporary lookup failure; from=<bob@example.net> to=<alice@example.org> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'other', 'Postfix warning:/fatal: lines', 'server-config-error', false),
+    verify: 'tail -n 20',
+  },
+  {
+    name: 'insufficient system storage (source: smtpd_check.c smtpd_check_queue)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: MAIL from mail.example.net[192.0.2.10]: 452 4.3.1 Insufficient system storage; from=<bob@example.net> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'other', 'queue_minfree (disk space)', 'insufficient-storage', false),
+    verify: 'df -h "$(postconf -h queue_directory)"',
+  },
+  {
+    name: 'unverified sender whose probe reply names a table (source: smtpd_check.c reject_unverified_address)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.example.net[192.0.2.10]: 450 4.1.7 <bob@example.net>: Sender address rejected: undeliverable address: host mx.example.net[192.0.2.20] said: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command); from=<bob@example.net> to=<alice@example.org> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'user-unknown', 'reject_unverified_sender', 'unverified-sender', false),
+    verify: `postmap -q 'bob@example.net' "$(postconf -hx address_verify_map)"`,
+  },
+  {
+    name: 'unverified recipient (fail2ban line 9)',
+    lines: [
+      'May 19 00:00:30 proxy2 postfix/smtpd[16123]: NOQUEUE: reject: RCPT from example.net[192.0.2.2]: 550 5.1.1 <user1@example.com>: Recipient address rejected: undeliverable address: verification failed; from=<user2@example.org> to=<user1@example.com> proto=ESMTP helo=<example.net>',
+    ],
+    want: want('inbound', 'user-unknown', 'reject_unverified_recipient', 'unverified-recipient', true),
+    verify: "postmap -q 'user1@example.com'",
+  },
+  {
+    name: 'user unknown in virtual alias table (source: trivial-rewrite resolve.c + smtpd_check.c)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.example.net[192.0.2.10]: 550 5.1.1 <nobody@alias.example.org>: Recipient address rejected: User unknown in virtual alias table; from=<bob@example.net> to=<nobody@alias.example.org> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'user-unknown', 'virtual_alias_maps', 'virtual-alias-unknown', true),
+    verify: `for m in $(postconf -hx virtual_alias_maps | tr ',' ' '); do printf '%s: ' "$m"; postmap -q 'nobody@alias.example.org' "$m" || echo 'not found'; done`,
+  },
+  {
+    name: 'user unknown in virtual mailbox table (lightmeter 17 line 3)',
+    lines: [
+      'Feb 16 22:23:11 mx postfix/smtpd[17727]: 769FF2E0760: reject: RCPT from h-72f555a0840e4b9553[117.165.155.187]: 550 5.1.1 <h-f91a317fd08716dbf2@h-ff6b5e9182fd933.com>: Recipient address rejected: User unknown in virtual mailbox table; from=<h-59bd@h-183bcda0e2fe4.com> to=<h-f91a317fd08716dbf2@h-ff6b5e9182fd933.com> proto=ESMTP helo=<h-72f555a0840e4b9553>',
+    ],
+    want: want('inbound', 'user-unknown', 'virtual_mailbox_maps', 'virtual-mailbox-unknown', true),
+    verify: "postconf -hx virtual_mailbox_maps | tr ',' ' '); do printf '%s: ' \"$m\"; postmap -q 'h-f91a317fd08716dbf2@h-ff6b5e9182fd933.com'",
+  },
+  {
+    name: 'user unknown in virtual mailbox table, VRFY (grok test line 150)',
+    lines: [
+      'NOQUEUE: reject: VRFY from unknown[2001:968:9999:20:88b:9b7d:2a54:2bd2]: 550 5.1.1 <does-not-exist@example.com>: Recipient address rejected: User unknown in virtual mailbox table; to=<does-not-exist@example.com> proto=SMTP helo=<me>',
+    ],
+    want: want('inbound', 'user-unknown', 'virtual_mailbox_maps', 'virtual-mailbox-unknown', true),
+    verify: "postmap -q 'does-not-exist@example.com'",
+  },
+  {
+    name: 'user unknown in local recipient table (fail2ban line 8)',
+    lines: [
+      'Aug 13 15:45:46 server postfix/smtpd[13844]: 00ADB3C0899: reject: RCPT from example.com[192.0.2.1]: 550 5.1.1 <sales@server.com>: Recipient address rejected: User unknown in local recipient table; from=<xxxxxx@example.com> to=<sales@server.com> proto=ESMTP helo=<mail.example.com>',
+    ],
+    want: want('inbound', 'user-unknown', 'local_recipient_maps', 'local-recipient-unknown', true),
+    verify: "postmap -q 'sales' \"$m\" || echo 'not found'; done; getent passwd 'sales'",
+  },
+  {
+    name: 'user unknown in local recipient table, cut short, no address (fail2ban line 7)',
+    lines: [
+      'Aug 10 10:55:38 f-vanier-bourgeois postfix/smtpd[2162]: NOQUEUE: reject: VRFY from 72-53-132-234.cpe.distributel.net[72.53.132.234]: 550 5.1.1 : Recipient address rejected: User unknown in local recipient tab',
+    ],
+    want: want('inbound', 'user-unknown', 'local_recipient_maps', 'local-recipient-unknown', true),
+    verify: 'getent passwd LOCAL',
+  },
+  {
+    name: 'user unknown in relay recipient table (source: smtpd_check.c; the same text is a remote reply in louisitvn line 20)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.example.net[192.0.2.10]: 550 5.1.1 <carol@relayed.example.org>: Recipient address rejected: User unknown in relay recipient table; from=<bob@example.net> to=<carol@relayed.example.org> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'user-unknown', 'relay_recipient_maps', 'relay-recipient-unknown', true),
+    verify: "postconf -hx relay_recipient_maps | tr ',' ' '); do printf '%s: ' \"$m\"; postmap -q 'carol@relayed.example.org'",
+  },
+  {
+    name: 'user unknown, table name hidden (source: smtpd_check.c with show_user_unknown_table_name = no)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.example.net[192.0.2.10]: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown; from=<bob@example.net> to=<nobody@example.org> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'user-unknown', 'local/virtual/relay recipient maps', 'recipient-unknown-unnamed', true),
+    verify: 'postconf show_user_unknown_table_name',
+  },
+  {
+    name: 'relay access denied (fail2ban line 2)',
+    lines: [
+      'Jul 12 07:47:48 saturn postfix/smtpd[8738]: NOQUEUE: reject: RCPT from 1-2-3-4-example.com[1.2.3.4]: 554 5.7.1 <smtp@example.com>: Relay access denied; from=<john@example.com> to=<smtp@example.org> proto=SMTP helo=<198.51.100.17>',
+    ],
+    want: want('inbound', 'relay-denied', 'smtpd_relay_restrictions', 'relay-denied', true),
+    verify: 'postconf smtpd_relay_restrictions mynetworks relay_domains',
+  },
+  {
+    name: 'relay access denied, check_relay_domains wording (shlomif line 9)',
+    lines: [
+      'Oct  2 18:38:01 telaviv1 postfix/smtpd[1086635]: NOQUEUE: reject: RCPT from unknown[127.0.0.1]: 554 5.7.1 <shlomif@gmail.com>: Recipient address rejected: Relay access denied; from=<shlomif@shlomifish.org> to=<shlomif@gmail.com> proto=ESMTP helo=<localhost>',
+    ],
+    want: want('inbound', 'relay-denied', 'smtpd_relay_restrictions', 'relay-denied', true),
+    verify: 'postconf smtpd_relay_restrictions',
+  },
+  {
+    name: 'relay access denied, temporary 454 at VRFY (grok test line 149)',
+    lines: [
+      'NOQUEUE: reject: VRFY from unknown[2001:968:9999:20:88b:9b7d:2a54:2bd2]: 454 4.7.1 <aap@henk.com>: Relay access denied; to=<aap@henk.com> proto=SMTP helo=<me>',
+    ],
+    want: want('inbound', 'relay-denied', 'smtpd_relay_restrictions', 'relay-denied', false),
+    verify: 'mynetworks',
+  },
+  {
+    name: 'DNSBL in postscreen (fail2ban line 26)',
+    lines: [
+      'May  5 15:51:11 xxx postfix/postscreen[1148]: NOQUEUE: reject: RCPT from [216.245.194.173]:60591: 550 5.7.1 Service unavailable; client [216.245.194.173] blocked using rbl.example.com; from=<spammer@example.com>, to=<goodguy@example.com>, proto=ESMTP, helo=<badguy.example.com>',
+    ],
+    want: want('inbound', 'blocklisted', 'postscreen_dnsbl_sites', 'dnsbl-postscreen', true),
+    verify: "dig +short '173.194.245.216.rbl.example.com'",
+  },
+  {
+    name: 'DNSBL in postscreen, message-only line (grok test line 80)',
+    lines: [
+      'NOQUEUE: reject: RCPT from [27.157.200.233]:4984: 550 5.7.1 Service unavailable; client [27.157.200.233] blocked using zen.spamhaus.org; from=<hcdvbnm@qhhn.com>, to=<4ECEA00F.9040306@example.com>, proto=ESMTP, helo=<qhhn.com>',
+    ],
+    want: want('inbound', 'blocklisted', 'postscreen_dnsbl_sites', 'dnsbl-postscreen', true),
+    verify: "dig +short '233.200.157.27.zen.spamhaus.org'",
+  },
+  {
+    name: 'RHSBL sender (source: default_rbl_reply in mail_params.h, class "Sender address")',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.bad.example[192.0.2.66]: 554 5.7.1 Service unavailable; Sender address [spam@bad.example] blocked using dbl.spamhaus.org; from=<spam@bad.example> to=<alice@example.org> proto=ESMTP helo=<mail.bad.example>`,
+    ],
+    want: want('inbound', 'blocklisted', 'reject_rhsbl_sender', 'rhsbl-sender', true),
+    verify: "dig +short 'bad.example.dbl.spamhaus.org'",
+  },
+  {
+    name: 'RHSBL HELO name (grok test line 141)',
+    lines: [
+      'NOQUEUE: reject: RCPT from news.zihan-promo.com[192.36.205.58]: 554 5.7.1 Service unavailable; Helo command [news.zihan-promo.com] blocked using dbl.spamhaus.org; http://www.spamhaus.org/query/dbl?domain=zihan-promo.com; from=<mark.alexander@zihan-promo.com> to=<tom@example.com> proto=ESMTP helo=<news.zihan-promo.com>',
+    ],
+    want: want('inbound', 'blocklisted', 'reject_rhsbl_helo', 'rhsbl-helo', true),
+    verify: "dig +short 'news.zihan-promo.com.dbl.spamhaus.org'",
+  },
+  {
+    name: 'RHSBL reverse client name (source: default_rbl_reply, class "Unverified Client host" from smtpd_dsn_fix.h)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from unknown[192.0.2.67]: 554 5.7.1 Service unavailable; Unverified Client host [dyn-192-0-2-67.isp.example] blocked using dbl.example.org; from=<bob@example.net> to=<alice@example.org> proto=ESMTP helo=<pc>`,
+    ],
+    want: want('inbound', 'blocklisted', 'reject_rhsbl_reverse_client', 'rhsbl-reverse-client', true),
+    verify: "dig +short 'dyn-192-0-2-67.isp.example.dbl.example.org'",
+  },
+  {
+    name: 'DNSBL client IP (kdent line 17)',
+    lines: [
+      'Nov  1 10:11:14 conch postfix/smtpd[21656]: NOQUEUE: reject: RCPT from unknown[107.182.31.15]: 554 5.7.1 Service unavailable; Client host [107.182.31.15] blocked using zen.spamhaus.org; http://www.spamhaus.org/sbl/query/SBLCSS; from=<Documentary|Diet@see-diet-chart.top> to=<jdent@seaglass.com> proto=ESMTP helo=<0028c174.see-diet-chart.top>',
+    ],
+    want: want('inbound', 'blocklisted', 'reject_rbl_client', 'dnsbl-client', true),
+    verify: "dig +short '15.31.182.107.zen.spamhaus.org'",
+  },
+  {
+    name: 'DNSBL client IP, temporary 454 (fail2ban line 31)',
+    lines: [
+      'Dec 30 18:19:15 xxx postfix/smtpd[1574]: NOQUEUE: reject: RCPT from badguy.example.com[93.184.216.34]: 454 4.7.1 Service unavailable; Client host [93.184.216.34] blocked using rbl.example.com; http://www.example.com/query?ip=93.184.216.34; from=<spammer@example.com> to=<goodguy@example.com> proto=ESMTP helo=<badguy.example.com>',
+    ],
+    want: want('inbound', 'blocklisted', 'reject_rbl_client', 'dnsbl-client', false),
+    verify: "dig +short '34.216.184.93.rbl.example.com'",
+  },
+  {
+    name: 'DNSBL client IP, custom upper-case reply template (vdukhovni smtpd_exp.ref line 5)',
+    lines: [
+      './smtpd_check: <queue id>: reject: RCPT from foo[127.0.0.2]: 554 5.7.1 SERVICE UNAVAILABLE; Client host [127.0.0.2] blocked using dnsbltest.porcupine.org; DNS blocklist test; from=<sname@sdomain> to=<rname@rdomain> proto=SMTP helo=<foobar>',
+    ],
+    want: want('inbound', 'blocklisted', 'reject_rbl_client', 'dnsbl-client', true),
+    verify: "dig +short '2.0.0.127.dnsbltest.porcupine.org'",
+  },
+  {
+    name: 'RHSBL client name (source: default_rbl_reply, class "Client host" with a name)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.bad.example[192.0.2.66]: 554 5.7.1 Service unavailable; Client host [mail.bad.example] blocked using dbl.example.org; from=<bob@bad.example> to=<alice@example.org> proto=ESMTP helo=<mail.bad.example>`,
+    ],
+    want: want('inbound', 'blocklisted', 'reject_rhsbl_client', 'rhsbl-client', true),
+    verify: "dig +short 'mail.bad.example.dbl.example.org'",
+  },
+  {
+    name: 'no reverse hostname (fail2ban line 23)',
+    lines: [
+      'Jun 12 08:58:35 xxx postfix/smtpd[27296]: NOQUEUE: reject: RCPT from unknown[1.2.3.4]: 450 4.7.1 Client host rejected: cannot find your reverse hostname, [2.3.4.5]; from=<meow@kitty.com> to=<kitty@meow.com> proto=ESMTP helo=<kitty.com>',
+    ],
+    want: want('inbound', 'access-policy', 'reject_unknown_reverse_client_hostname', 'unknown-reverse-client-hostname', false),
+    verify: "dig +short -x '1.2.3.4'",
+  },
+  {
+    name: 'hostname not forward-confirmed, 4.7.25 (fail2ban line 14)',
+    lines: [
+      'Dec 21 21:17:30 xxx postfix/smtpd[7150]: NOQUEUE: reject: RCPT from badserver.example.com[93.184.216.34]: 450 4.7.25 Client host rejected: cannot find your hostname, [93.184.216.34]; from=<badactor@example.com> to=<goodguy@example.com> proto=ESMTP helo=<badserver.example.com>',
+    ],
+    want: want('inbound', 'access-policy', 'reject_unknown_client_hostname', 'unknown-client-hostname', false),
+    verify: "dig +short -x '93.184.216.34'",
+  },
+  {
+    name: 'hostname not forward-confirmed at CONNECT, 5.7.25 (fail2ban line 20)',
+    lines: [
+      'Apr  7 03:10:56 server postfix/smtpd[7754]: NOQUEUE: reject: RCPT from unknown[192.0.2.246]: 550 5.7.25 Client host rejected: cannot find your hostname, [192.0.2.246]; from=<laqqubtbyop@example.com> to=<sxhcpltqhpex@example.com> proto=ESMTP helo=<[192.0.2.246]>',
+    ],
+    want: want('inbound', 'access-policy', 'reject_unknown_client_hostname', 'unknown-client-hostname', true),
+    verify: "dig +short -x '192.0.2.246'",
+  },
+  {
+    name: 'HELO host not found (fail2ban line 24)',
+    lines: [
+      'Jun 12 08:58:35 xxx postfix/smtpd[2931]: NOQUEUE: reject: RCPT from unknown[1.2.3.4]: 450 4.7.1 <kitty.com>: Helo command rejected: Host not found; from=<meow@kitty.com> to=<kitty@meow.com> proto=SMTP helo=<kitty.com>',
+    ],
+    want: want('inbound', 'access-policy', 'reject_unknown_helo_hostname', 'unknown-helo-hostname', false),
+    verify: "dig +short A 'kitty.com'; dig +short MX 'kitty.com'",
+  },
+  {
+    name: 'HELO not fully qualified (fail2ban line 16)',
+    lines: [
+      'Jan 31 13:55:24 xxx postfix/smtpd[3462]: NOQUEUE: reject: EHLO from s271272.static.corbina.ru[78.107.251.238]: 504 5.5.2 <User>: Helo command rejected: need fully-qualified hostname; proto=SMTP helo=<User>',
+    ],
+    want: want('inbound', 'access-policy', 'reject_non_fqdn_helo_hostname', 'non-fqdn-helo', true),
+    verify: 'postconf smtpd_helo_restrictions smtpd_helo_required',
+  },
+  {
+    name: 'HELO invalid IP literal (vdukhovni smtpd_check.ref line 11)',
+    lines: [
+      './smtpd_check: <queue id>: reject: HELO from foo[123.123.123.123]: 501 5.5.2 <[::]>: Helo command rejected: invalid ip address; proto=SMTP helo=<[::]>',
+    ],
+    want: want('inbound', 'access-policy', 'reject_invalid_helo_hostname', 'invalid-helo', true),
+    verify: 'postconf smtpd_helo_restrictions',
+  },
+  {
+    name: 'sender not fully qualified, IPv6 client (grok test line 140)',
+    lines: [
+      'NOQUEUE: reject: RCPT from unknown[2001:980:cfb1:1:82f:f74e:a45c:3033]: 504 5.5.2 <aap@henk>: Sender address rejected: need fully-qualified address; from=<aap@henk> to=<user@example.com> proto=SMTP helo=<test>',
+    ],
+    want: want('inbound', 'access-policy', 'reject_non_fqdn_sender', 'non-fqdn-sender', true),
+    verify: 'postconf smtpd_sender_restrictions',
+  },
+  {
+    name: 'recipient not fully qualified (vdukhovni smtpd_check.ref line 42)',
+    lines: [
+      './smtpd_check: <queue id>: reject: RCPT from foo[131.155.210.17]: 504 5.5.2 <foo@foo>: Recipient address rejected: need fully-qualified address; from=<foo> to=<foo@foo> proto=SMTP helo=<foo>',
+    ],
+    want: want('inbound', 'access-policy', 'reject_non_fqdn_recipient', 'non-fqdn-recipient', true),
+    verify: 'postconf smtpd_recipient_restrictions',
+  },
+  {
+    name: 'sender not owned by the login (grok test line 163, which is reject_warning:, here as the enforced reject:)',
+    lines: [
+      'NOQUEUE: reject: RCPT from example.com[93.184.216.34]: 553 5.7.1 <sender@example.com>: Sender address rejected: not owned by user ph123; from=<sender@example.com> to=<recipient@example.com> proto=ESMTP helo=<example.com>',
+    ],
+    want: want('inbound', 'access-policy', 'smtpd_sender_login_maps', 'sender-login-mismatch', true),
+    verify: "postconf -hx smtpd_sender_login_maps | tr ',' ' '); do printf '%s: ' \"$m\"; postmap -q 'sender@example.com'",
+  },
+  {
+    name: 'sender domain not found (fail2ban line 15)',
+    lines: [
+      'Nov 22 22:33:44 xxx postfix/smtpd[11111]: NOQUEUE: reject: RCPT from 1-2-3-4.example.com[1.2.3.4]: 450 4.1.8 <some@nonexistant.tld>: Sender address rejected: Domain not found; from=<some@nonexistant.tld> to=<goodguy@example.com> proto=ESMTP helo=<1-2-3-4.example.com>',
+    ],
+    want: want('inbound', 'domain-not-found', 'reject_unknown_sender_domain', 'unknown-sender-domain', false),
+    verify: "dig MX 'nonexistant.tld'",
+  },
+  {
+    name: 'sender domain: malformed DNS server reply, 4.1.8 (fail2ban line 6)',
+    lines: [
+      'Jul 18 23:12:57 xxx postfix/smtpd[8722]: NOQUEUE: reject: RCPT from foo[192.51.100.143]: 450 4.1.8 <foo@bad.domain>: Sender address rejected: Malformed DNS server reply; from=<foo@bad.domain> to=<foo@porcupine.org> proto=SMTP helo=<192.51.100.143>',
+    ],
+    want: want('inbound', 'domain-not-found', 'reject_unknown_sender_domain', 'unknown-sender-domain', false),
+    verify: "dig MX 'bad.domain'",
+  },
+  {
+    name: 'recipient domain not found (source: smtpd_check.c reject_unknown_mailhost)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.example.net[192.0.2.10]: 450 4.1.2 <alice@nx.example.org>: Recipient address rejected: Domain not found; from=<bob@example.net> to=<alice@nx.example.org> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'domain-not-found', 'reject_unknown_recipient_domain', 'unknown-recipient-domain', false),
+    verify: "dig MX 'nx.example.org'",
+  },
+  {
+    name: 'sender not logged in (source: smtpd_check.c reject_unauth_sender_login_mismatch)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.example.net[192.0.2.10]: 553 5.7.1 <ceo@example.org>: Sender address rejected: not logged in; from=<ceo@example.org> to=<alice@example.org> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'auth-required', 'smtpd_sender_login_maps', 'sender-not-logged-in', true),
+    verify: "postmap -q 'ceo@example.org'",
+  },
+  {
+    name: 'session encryption required (source: smtpd_check.c reject_plaintext_session)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: MAIL from mail.example.net[192.0.2.10]: 450 4.7.1 Session encryption is required; from=<bob@example.net> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'auth-required', 'smtpd_tls_security_level', 'tls-required', false),
+    verify: 'postconf smtpd_tls_security_level',
+  },
+  {
+    name: 'greylisting milter (grok test line 170)',
+    lines: [
+      'NOQUEUE: milter-reject: RCPT from mailrelay.example.com[8.8.8.8]: 451 4.7.1 Greylisting in action, please come back later; from=<support@example.com> to=<example@example.org> proto=ESMTP helo=<mailrelay.example.com>',
+    ],
+    want: want('inbound', 'greylisted', 'smtpd_milters', 'greylisted-milter', false),
+    verify: 'postconf smtpd_milters',
+  },
+  {
+    name: 'rspamd soft reject, enhanced code only (lightmeter 15 line 4)',
+    lines: [
+      'Jan 25 18:54:51 mx postfix/cleanup[8966]: B37FD2E05B9: milter-reject: END-OF-MESSAGE from h-ca74a0a011076cd81347f8f11e[254.65.43.194]: 4.7.1 Try again later; from=<bounce+1b6a63.922c68-christoph=h-ffd2115d4f@h-79b594737831a5d176dabf9.com> to=<h-7abde52c2@h-ffd2115d4f.com> proto=ESMTP helo=<h-ca74a0a011076cd81347f8f11e>',
+    ],
+    want: want('inbound', 'greylisted', 'smtpd_milters', 'greylisted-milter', false),
+    verify: 'milter_default_action',
+  },
+  {
+    name: "greylisting policy service (provider: postgrey's reply, as quoted by a remote in grok test line 122)",
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.example.net[192.0.2.10]: 450 4.2.0 <alice@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html; from=<bob@example.net> to=<alice@example.org> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'greylisted', 'check_policy_service', 'greylisted-policy', false),
+    verify: 'check_policy_service',
+  },
+  {
+    name: 'postscreen connection count limit (grok test line 75)',
+    lines: ['NOQUEUE: reject: CONNECT from [1.2.3.4]:1337: too many connections'],
+    want: want('inbound', 'rate-limited', 'postscreen_client_connection_count_limit', 'postscreen-connection-limit', false),
+    verify: 'postconf postscreen_client_connection_count_limit',
+  },
+  {
+    name: 'postscreen: all server ports busy (grok test line 76)',
+    lines: ['NOQUEUE: reject: CONNECT from [5.6.7.8]:1337: all server ports busy'],
+    want: want('inbound', 'rate-limited', 'postscreen_post_queue_limit', 'postscreen-ports-busy', false),
+    verify: 'postconf -M smtpd/pass',
+  },
+  {
+    name: 'anvil message rate limit (source: smtpd.c reply; Postfix logs it as a warning:, so built as an event)',
+    lines: [],
+    want: want('inbound', 'rate-limited', 'smtpd_client_*_rate_limit', 'anvil-rate-limit', false),
+    verify: 'smtpd_client_message_rate_limit',
+  },
+  {
+    name: 'policy service rate limit (lightmeter 20 line 5)',
+    lines: [
+      'Dec 19 19:42:14 sm02 postfix/submission/smtpd[21379]: D155CDC24C3: reject: RCPT from unknown[30.207.11.100]: 450 4.7.1 <>: Sender address rejected: You are sending too many emails, contact helpdesk; from=<> to=<h-2d34d8bb8@h-93a1a37cd1.com> proto=ESMTP helo=<localhost>',
+    ],
+    want: want('inbound', 'rate-limited', 'check_policy_service', 'policy-rate-limit', false),
+    verify: "grep -o 'check_policy_service [^ ,]*'",
+  },
+  {
+    name: 'message size limit (source: smtpd_check.c smtpd_check_size)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: MAIL from mail.example.net[192.0.2.10]: 552 5.3.4 Message size exceeds fixed limit; from=<bob@example.net> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'message-too-large', 'message_size_limit', 'message-too-large', true),
+    verify: 'postconf message_size_limit',
+  },
+  {
+    name: 'multi-recipient bounce at BDAT, long queue id (fail2ban line 18)',
+    lines: [
+      'Mar 11 23:27:54 server postfix-smo/submission/smtpd[22427]: 44JCRG5tYPzCqt2: reject: BDAT from signing-milter.example.com[192.0.2.109]: 550 5.5.3 <DATA>: Data command rejected: Multi-recipient bounce; from=<> to=<some@example.com> proto=ESMTP helo=<domain.tld>',
+    ],
+    want: want('inbound', 'protocol-error', 'reject_multi_recipient_bounce', 'multi-recipient-bounce', true),
+    verify: 'postconf smtpd_data_restrictions',
+  },
+  {
+    name: 'unauthorized pipelining (source: smtpd_check.c reject_unauth_pipelining)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: DATA from unknown[192.0.2.99]: 503 5.5.0 <DATA>: Data command rejected: Improper use of SMTP command pipelining; from=<bob@example.net> to=<alice@example.org> proto=SMTP helo=<pc>`,
+    ],
+    want: want('inbound', 'protocol-error', 'reject_unauth_pipelining', 'unauth-pipelining', true),
+    verify: 'reject_unauth_pipelining',
+  },
+  {
+    name: 'bare LF (source: smtpd.c log_whatsup "bare <LF> received")',
+    lines: [
+      `${SMTPD}3F2A1B4C5D: reject: DATA from unknown[192.0.2.99]: bare <LF> received; from=<bob@example.net> to=<alice@example.org> proto=SMTP helo=<pc>`,
+    ],
+    want: want('inbound', 'protocol-error', 'smtpd_forbid_bare_newline', 'bare-newline', false),
+    verify: 'postconf smtpd_forbid_bare_newline',
+  },
+  {
+    name: 'postscreen protocol error (grok test line 79)',
+    lines: [
+      'NOQUEUE: reject: RCPT from [182.98.255.184]:2413: 550 5.5.1 Protocol error; from=<lvtowxfdp@yahoo.com>, to=<tom@example.com>, proto=SMTP, helo=<mx32.usaindiamunish.net>',
+    ],
+    want: want('inbound', 'protocol-error', 'postscreen deep protocol tests', 'postscreen-protocol', true),
+    verify: 'postscreen_greet_action',
+  },
+  {
+    name: 'DMARC milter (provider: OpenDMARC reply "rejected by DMARC policy for")',
+    lines: [
+      `${SMTPD}3F2A1B4C5D: milter-reject: END-OF-MESSAGE from mail.example.net[192.0.2.10]: 5.7.1 rejected by DMARC policy for paypal.com; from=<service@paypal.com> to=<alice@example.org> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'sender-auth-failed', 'smtpd_milters', 'sender-auth-milter', true),
+    verify: "dig +short TXT '_dmarc.paypal.com'",
+  },
+  {
+    name: 'SPF policy service (provider: policyd-spf reply as seen in dmlinarr line 48)',
+    lines: [
+      `${SMTPD}NOQUEUE: reject: RCPT from mail.example.net[192.0.2.10]: 550 5.7.23 <alice@example.org>: Recipient address rejected: Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=bob@example.net;ip=192.0.2.10;r=<UNKNOWN>; from=<bob@example.net> to=<alice@example.org> proto=ESMTP helo=<mail.example.net>`,
+    ],
+    want: want('inbound', 'sender-auth-failed', 'check_policy_service', 'sender-auth-policy', true),
+    verify: "dig +short TXT 'example.net'",
+  },
+  {
+    name: 'header_checks REJECT (source: cleanup_message.c cleanup_act_log, default text)',
+    lines: [
+      'Nov  3 10:00:00 mx postfix/cleanup[4245]: 3F2A1B4C5D: reject: header Subject: You won a prize from mail.example.net[192.0.2.10]; from=<bob@example.net> to=<alice@example.org> proto=ESMTP helo=<mail.example.net>: 5.7.1 message content rejected',
+    ],
+    want: want('inbound', 'spam-content', 'header_checks', 'header-checks', true),
+    verify: 'postconf header_checks',
+  },
+  {
+    name: 'body_checks REJECT (source: cleanup_message.c cleanup_act_log)',
+    lines: [
+      'Nov  3 10:00:00 mx postfix/cleanup[4245]: 3F2A1B4C5D: reject: body click here to unsubscribe from mail.example.net[192.0.2.10]; from=<bob@example.net> to=<alice@example.org> proto=ESMTP helo=<mail.example.net>: 5.7.1 message content rejected',
+    ],
+    want: want('inbound', 'spam-content', 'body_checks', 'body-checks', true),
+    verify: 'postconf body_checks',
+  },
+  {
+    name: 'milter spam reject (lightmeter 17 line 6)',
+    lines: [
+      'Feb 16 22:23:12 mx postfix/cleanup[9060]: 769FF2E0760: milter-reject: END-OF-MESSAGE from h-72f555a0840e4b9553[117.165.155.187]: 5.7.1 Spam message rejected; from=<h-59bd@h-183bcda0e2fe4.com> to=<h-688f0f21f362894034ba55@h-ff6b5e9182fd933.com> proto=ESMTP helo=<h-72f555a0840e4b9553>',
+    ],
+    want: want('inbound', 'spam-content', 'smtpd_milters', 'milter-content', true),
+    verify: 'postconf smtpd_milters',
+  },
+  {
+    name: 'milter SpamAssassin reject (grok test line 17)',
+    lines: [
+      '4104E3D: milter-reject: END-OF-MESSAGE from 061238241086.static.ctinets.com[61.238.241.86]: 5.7.1 Blocked by SpamAssassin; from=<wumt5@cchfdc.com> to=<voorzitter@example.com> proto=ESMTP helo=<ecsolved.com>',
+    ],
+    want: want('inbound', 'spam-content', 'smtpd_milters', 'milter-content', true),
+    verify: 'milter_default_action',
+  },
+  {
+    name: 'before-queue content filter (grok test line 154)',
+    lines: [
+      'proxy-reject: END-OF-MESSAGE: 554 5.7.0 Reject, contact postmaster@example.com, id=31619-02 - spam; from=<> to=<user2@example2.com> proto=SMTP helo=<17.33.12.53>',
+    ],
+    want: want('inbound', 'spam-content', 'smtpd_proxy_filter', 'proxy-filter', true),
+    verify: 'postconf smtpd_proxy_filter',
+  },
+  {
+    name: 'client access map with its own text (kdent line 2536)',
+    lines: [
+      'Nov  2 04:49:09 conch postfix/smtpd[25062]: NOQUEUE: reject: RCPT from mail50.fssprus.ru[87.251.141.160]: 554 5.7.1 <mail50.fssprus.ru[87.251.141.160]>: Client host rejected: Currently receiving backscatter from *.ru. Blocking temporarily.; from=<maria@fssprus.ru> to=<kdent@seaglass.com> proto=ESMTP helo=<mail50.fssprus.ru>',
+    ],
+    want: want('inbound', 'access-policy', 'check_client_access', 'client-access', true),
+    verify: "grep -o 'check_client_access [^ ,]*' | cut -d' ' -f2); do printf '%s: ' \"$m\"; postmap -q '87.251.141.160'",
+  },
+  {
+    name: 'HELO access map (fail2ban line 3)',
+    lines: [
+      'Jul 18 23:12:56 xxx postfix/smtpd[8738]: NOQUEUE: reject: RCPT from foo[192.51.100.65]: 554 5.7.1 <bad.domain>: Helo command rejected: match bad.domain; from=<foo@good.domain> to=<foo@porcupine.org> proto=SMTP helo=<bad.domain>',
+    ],
+    want: want('inbound', 'access-policy', 'check_helo_access', 'helo-access', true),
+    verify: "postmap -q 'bad.domain'",
+  },
+  {
+    name: 'HELO access map DEFER: "Try again later" is not greylisting (vdukhovni smtpd_check.ref line 78)',
+    lines: [
+      './smtpd_check: <queue id>: reject: HELO from foo[131.155.210.17]: 444 4.3.2 <foobar>: Helo command rejected: Try again later; from=<foo> proto=SMTP helo=<foobar>',
+    ],
+    want: want('inbound', 'access-policy', 'check_helo_access', 'helo-access', false),
+    verify: "postmap -q 'foobar'",
+  },
+  {
+    name: 'sender access map (kdent line 1239)',
+    lines: [
+      'Nov  1 15:33:19 conch postfix/smtpd[22720]: NOQUEUE: reject: RCPT from unknown[40.124.44.192]: 554 5.7.1 <root@seaglass.com>: Sender address rejected: Access denied; from=<root@seaglass.com> to=<sarrahtompson@gmail.com> proto=ESMTP helo=<copemanian>',
+    ],
+    want: want('inbound', 'access-policy', 'check_sender_access', 'sender-access', true),
+    verify: "grep -o 'check_sender_access [^ ,]*' | cut -d' ' -f2); do printf '%s: ' \"$m\"; postmap -q 'root@seaglass.com'",
+  },
+  {
+    name: 'recipient access map (kdent line 20)',
+    lines: [
+      'Nov  1 10:11:45 conch postfix/smtpd[21656]: NOQUEUE: reject: RCPT from unknown[117.31.21.115]: 554 5.7.1 <sales@seaglass.com>: Recipient address rejected: Access denied; from=<mci@niaol.com> to=<sales@seaglass.com> proto=ESMTP helo=<niaol.com>',
+    ],
+    want: want('inbound', 'access-policy', 'check_recipient_access', 'recipient-access', true),
+    verify: "postmap -q 'sales@seaglass.com'",
+  },
+  {
+    name: 'recipient access map, odd enhanced code 5.12.345 (grok test line 162)',
+    lines: [
+      'NOQUEUE: reject: RCPT from 061238241086.static.ctinets.com[61.238.241.86]: 550 5.12.345 <user@example.com>: Recipient address rejected: Some error message; from=<wumt5@cchfdc.com> to=<user@example.com> proto=ESMTP helo=<ecsolved.com>',
+    ],
+    want: want('inbound', 'access-policy', 'check_recipient_access', 'recipient-access', true),
+    verify: "postmap -q 'user@example.com'",
+  },
+  {
+    name: 'postscreen permanent denylist (source: postscreen.c "Service currently unavailable")',
+    lines: [
+      'Nov  3 10:00:00 mx postfix/postscreen[4246]: NOQUEUE: reject: RCPT from [192.0.2.66]:50123: 550 5.3.2 Service currently unavailable; from=<bob@bad.example>, to=<alice@example.org>, proto=ESMTP, helo=<mail.bad.example>',
+    ],
+    want: want('inbound', 'access-policy', 'postscreen_access_list', 'postscreen-access', true),
+    verify: 'postconf postscreen_access_list',
+  },
+  {
+    name: 'bare "Service unavailable", reply cut short (crowdsecurity line 2)',
+    lines: [
+      'May 11 04:02:37 host1 postfix/smtpd[26897]: NOQUEUE: reject: RCPT from unknown[192.168.1.1]: 554 5.7.1 Service unavailable',
+    ],
+    want: want('inbound', 'access-policy', 'smtpd_recipient_restrictions', 'policy-fallback', true),
+    verify: "postconf -n | grep -E '^smtpd_.*_restrictions'",
+  },
+  {
+    name: 'catch-all (made up: no real Postfix text reaches it; a class-less 4.3.x reply)',
+    lines: [`${SMTPD}NOQUEUE: reject: CONNECT from unknown[192.0.2.99]: 421 4.3.2 System not accepting network messages; proto=SMTP`],
+    want: want('inbound', 'other', 'smtpd_client_restrictions', 'other', false),
+    verify: "postconf -n | grep -E '^smtpd_.*_restrictions'",
+  },
+];
+
+const OUTBOUND: Case[] = [
+  {
+    name: 'mail loops back to myself (source: smtp_addr.c)',
+    lines: [
+      `${SMTP}to=<alice@example.net>, relay=none, delay=0.1, delays=0.05/0/0.05/0, dsn=5.4.6, status=bounced (mail for example.net loops back to myself)`,
+    ],
+    want: want('outbound', 'other', 'mydestination / relayhost', 'loops-back', true),
+    verify: "dig +short MX 'example.net'",
+  },
+  {
+    name: 'null MX (lightmeter 2 line 19)',
+    lines: [
+      'Dec  9 10:18:24 mail postfix/smtp[20054]: 1310930001DB: to=<recipient42@example.com>, relay=none, delay=0.09, delays=0.02/0.05/0.02/0, dsn=5.1.0, status=bounced (Domain example.com does not accept mail (nullMX))',
+    ],
+    want: want('outbound', 'domain-not-found', 'remove the address from lists', 'null-mx', true),
+    verify: "dig +short MX 'example.com'",
+  },
+  {
+    name: 'MX lookup failed temporarily (kdent line 2098)',
+    lines: [
+      'Nov  2 00:48:17 conch postfix/smtp[24240]: E70F1242A6: to=<Avoid-Heart-@com-gacty.webcam>, relay=none, delay=416430, delays=416390/0.01/40/0, dsn=4.4.3, status=deferred (Host or domain name not found. Name service error for name=com-gacty.webcam type=MX: Host not found, try again)',
+    ],
+    want: want('outbound', 'domain-not-found', 'DNS lookups (ours or theirs)', 'dns-temporary', false),
+    verify: "dig MX 'com-gacty.webcam'",
+  },
+  {
+    name: 'expired after temporary DNS failures: permanent (kdent lines 2098 and 2645)',
+    lines: [
+      'Nov  2 00:48:17 conch postfix/smtp[24240]: E70F1242A6: to=<Avoid-Heart-@com-gacty.webcam>, relay=none, delay=416430, delays=416390/0.01/40/0, dsn=4.4.3, status=deferred (Host or domain name not found. Name service error for name=com-gacty.webcam type=MX: Host not found, try again)',
+      'Nov  2 05:28:19 conch postfix/qmgr[25409]: E70F1242A6: from=<>, status=expired, returned to sender',
+    ],
+    want: want('outbound', 'domain-not-found', 'DNS lookups (ours or theirs)', 'dns-temporary', true),
+    verify: "dig MX 'com-gacty.webcam'",
+  },
+  {
+    name: 'domain does not exist (fonylew line 2084)',
+    lines: [
+      'Jun  2 15:06:51 host postfix/smtp[2689]: 96E52106C46: to=<w@w.example.com>, relay=none, delay=0.12, delays=0.02/0.03/0.07/0, dsn=5.4.4, status=bounced (Host or domain name not found. Name service error for name=w.example.com type=A: Host not found)',
+    ],
+    want: want('outbound', 'domain-not-found', 'fix the domain (typo?)', 'dns-not-found', true),
+    verify: "dig +short MX 'w.example.com'; dig +short A 'w.example.com'",
+  },
+  {
+    name: 'TLS required but not offered (source: smtp_proto.c)',
+    lines: [
+      `${SMTP}${TO_MX}dsn=4.7.4, status=deferred (TLS is required, but was not offered by host mx.example.net[192.0.2.25])`,
+    ],
+    want: want('outbound', 'connection-failed', 'smtp_tls_security_level / smtp_tls_policy_maps', 'tls-failed', false),
+    verify: "posttls-finger -c 'example.net'",
+  },
+  {
+    name: 'connection timed out (kdent line 256)',
+    lines: [
+      'Nov  1 10:48:03 conch postfix/smtp[21799]: 99379242BC: to=<Avoid-Heart-@com-gacty.webcam>, relay=none, delay=365970, delays=365935/0.01/35/0, dsn=4.4.1, status=deferred (connect to com-gacty.webcam[138.99.219.53]:25: Connection timed out)',
+    ],
+    want: want('outbound', 'connection-failed', 'their server (or our port 25)', 'connect-failed', false),
+    verify: "swaks --to 'Avoid-Heart-@com-gacty.webcam' --quit-after CONNECT",
+  },
+  {
+    name: 'connection refused, replayed by the error agent: still outbound (louisitvn line 665)',
+    lines: [
+      'Dec 15 07:56:04 phoenix postfix/error[30363]: 7C6A111058DA: to=<sniplip.Mortrim@dmn.co.uk>, relay=none, delay=384842, delays=383282/1560/0/0, dsn=4.4.1, status=deferred (delivery temporarily suspended: connect to mail.urs.co.uk[206.16.243.2.123]:25: Connection refused)',
+    ],
+    want: want('outbound', 'connection-failed', 'their server (or our port 25)', 'connect-failed', false),
+    verify: "swaks --to 'sniplip.Mortrim@dmn.co.uk'",
+  },
+  {
+    name: 'lost connection at the greeting (kdent line 155)',
+    lines: [
+      'Nov  1 10:32:28 conch postfix/smtp[21753]: B3405242E7: to=<ShoppingGuide:KitchenCabinets@findivisitnighteen.download>, relay=lbzod.findivisitnighteen.download[128.177.48.75]:25, delay=260884, delays=260884/0.01/0.17/0, dsn=4.4.2, status=deferred (lost connection with lbzod.findivisitnighteen.download[128.177.48.75] while receiving the initial server greeting)',
+    ],
+    want: want('outbound', 'connection-failed', 'their server (or a middlebox)', 'lost-connection', false),
+    verify: "--to 'ShoppingGuide:KitchenCabinets@findivisitnighteen.download' --quit-after RCPT",
+  },
+  {
+    name: 'conversation timed out (kdent line 1679)',
+    lines: [
+      'Nov  1 18:45:34 conch postfix/smtp[23239]: B3405242E7: to=<ShoppingGuide:KitchenCabinets@findivisitnighteen.download>, relay=lbzod.findivisitnighteen.download[128.177.48.75]:25, delay=290470, delays=290289/0.01/0.26/180, dsn=4.4.2, status=deferred (conversation with lbzod.findivisitnighteen.download[128.177.48.75] timed out while sending message body)',
+    ],
+    want: want('outbound', 'connection-failed', 'their server (or a middlebox)', 'lost-connection', false),
+    verify: 'swaks',
+  },
+  {
+    name: 'expired, earlier deferrals not in the log (grok test line 94)',
+    lines: ['585BC3F: from=<>, status=expired, returned to sender'],
+    want: want('outbound', 'other', 'maximal_queue_lifetime', 'message-expired', true),
+    verify: "grep '585BC3F' /var/log/mail.log",
+  },
+  {
+    name: 'IPv6 not accepted (provider: Microsoft 365, 5.2.1 over IPv6, from Microsoft Learn)',
+    lines: [
+      `${SMTP}to=<alice@contoso.com>, relay=contoso-com.mail.protection.outlook.com[2001:db8::25]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.2.1, status=bounced (host contoso-com.mail.protection.outlook.com[2001:db8::25] said: 550 5.2.1 Service unavailable, [contoso.com] does not accept email over IPv6. (in reply to RCPT TO command))`,
+    ],
+    want: want('outbound', 'access-policy', 'send over IPv4 (smtp_address_preference)', 'ipv6-not-accepted', true),
+    verify: 'postconf inet_protocols smtp_address_preference',
+  },
+  {
+    name: 'Exchange Online Directory-Based Edge Blocking 5.4.1 (louisitvn line 83)',
+    lines: [
+      'Dec 15 07:48:04 phoenix postfix/smtp[28970]: 7BFD811050E5: to=<snipie.Trim@dmncastle.info>, relay=testrelaystle-edu-au.mail.protection.outlook.com[213.199.154.123]:25, delay=313011, delays=311931/1072/3/5.3, dsn=5.4.1, status=bounced (host newcastle-edu-au.mail.protection.outlook.com[213.199.154.23] said: 550 5.4.1 [Julie.Trim@dmncastle.info]: Recipient address rejected: Access denied (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'eop-recipient-not-found', true),
+    verify: "--to 'snipie.Trim@dmncastle.info' --quit-after RCPT",
+  },
+  {
+    name: 'too many invalid recipients at the greeting (louisitvn line 97)',
+    lines: [
+      'Dec 15 07:48:10 phoenix postfix/smtp[29045]: EF0771103AB0: to=<snipxtrim@dmnd.info>, relay=mail-in.bond.info[131.244.5.8]:25, delay=329951, delays=328865/1086/0.1/0, dsn=4.0.0, status=deferred (host mail-in.bond.info[131.244.5.8] refused to talk to me: 550 Too many invalid recipients)',
+    ],
+    want: want('outbound', 'rate-limited', 'remove invalid addresses from lists', 'too-many-invalid-recipients', false),
+    verify: "postqueue -p | grep -ci 'dmnd.info'",
+  },
+  {
+    name: 'Google over quota with a misleading 4.1.1 (lightmeter 18 line 10)',
+    lines: [
+      'Sep 25 18:26:36 smtpnode16 postfix-239.58.50.50/smtp[5084]: 23EBE3D5C0: to=<h-664d01@h-695da2287.com>, relay=ALT2.ASPMX.L.GOOGLE.com[3.155.237.60]:25, delay=2, delays=0.18/0/1.6/0.19, dsn=4.1.1, status=deferred (host ALT2.ASPMX.L.GOOGLE.com[3.155.237.60] said: 452 4.1.1 <h-664d01@h-695da2287.com> user is over quota, please try again later (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'mailbox-full', 'their mailbox is full', 'mailbox-full', false),
+    verify: "postqueue -p | grep -B2 'h-664d01@h-695da2287.com'",
+  },
+  {
+    name: 'Gmail account disabled 5.2.1 (louisitvn line 230)',
+    lines: [
+      'Dec 15 07:48:48 phoenix postfix/smtp[29045]: 2FA93110312A: to=<snipammed.Alojtrim@dmnt.info>, relay=rmit.info.s10a1.psmtp.com[74.125.244.123]:25, delay=316974, delays=315850/1122/1.2/0.74, dsn=5.2.1, status=bounced (host rmit.info.s10a1.psmtp.com[74.125.244.10] said: 550 5.2.1 The email account that you tried to reach is disabled. ss3si5959376pbc.155 - gsmtp (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'mailbox-disabled', 'remove the address from lists', 'mailbox-disabled', true),
+    verify: "--to 'snipammed.Alojtrim@dmnt.info'",
+  },
+  {
+    name: 'user has moved 5.1.6 (louisitvn line 1801)',
+    lines: [
+      'Dec 15 08:12:21 phoenix postfix/smtp[29058]: 6E336110487D: to=<snipinda.Dtrim@dmn.info>, relay=smtp-in.jcu.info[137.219.20.123]:25, delay=300607, delays=298070/2537/0.21/0.53, dsn=5.1.6, status=bounced (host smtp-in.jcu.info[137.219.20.34] said: 550 5.1.6 <Belinda.Dtrim@dmn.info>: Recipient address rejected: User has moved to belinda.dtrim@my.jcu.info (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'user-unknown', 'update the address (user moved)', 'user-moved', true),
+    verify: "--to 'snipinda.Dtrim@dmn.info'",
+  },
+  {
+    name: 'too many recipients per message (kdent line 29)',
+    lines: [
+      'Nov  1 10:12:30 conch postfix/smtp[21677]: ABC85242CA: to=<roy-brierley@talktalk.net>, relay=mx-c1.talktalk.net[62.24.202.3]:25, delay=332320, delays=332319/0.01/1/0.24, dsn=4.0.0, status=deferred (host mx-c1.talktalk.net[62.24.202.3] said: 452 Too many recipients received from the sender (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'rate-limited', 'our sending rate', 'rate-limited', false),
+    verify: "postqueue -p | grep -ci 'talktalk.net'",
+  },
+  {
+    name: 'Gmail rate limit for unsolicited mail (provider: Gmail reply from grok test line 119)',
+    lines: [
+      `${SMTP}to=<alice@gmail.com>, relay=gmail-smtp-in.l.google.com[74.125.136.26]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=4.7.0, status=deferred (host gmail-smtp-in.l.google.com[74.125.136.26] said: 421-4.7.0 [1.2.3.4      15] Our system has detected an unusual rate of 421-4.7.0 unsolicited mail originating from your IP address. To protect our 421-4.7.0 users from spam, mail sent from your IP address has been temporarily 421-4.7.0 rate limited. Please visit 421-4.7.0  https://support.google.com/mail/answer/81126 to review our Bulk Email 421 4.7.0 Senders Guidelines. bv15si15610322wjb.142 - gsmtp (in reply to end of DATA command))`,
+    ],
+    want: want('outbound', 'rate-limited', 'our sending rate', 'rate-limited', false),
+    verify: 'default_destination_rate_delay',
+  },
+  {
+    name: 'no PTR record (provider: Gmail 5.7.25)',
+    lines: [
+      `${SMTP}to=<alice@gmail.com>, relay=gmail-smtp-in.l.google.com[74.125.136.26]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.7.25, status=bounced (host gmail-smtp-in.l.google.com[74.125.136.26] said: 550-5.7.25 [192.0.2.1] The IP address sending this message does not have a 550-5.7.25 PTR record setup, or the corresponding forward DNS entry does not 550-5.7.25 point to the sending IP. As a policy, Gmail does not accept messages 550-5.7.25 from IPs with missing PTR records. 550 5.7.25 a1si1234567wra.1 - gsmtp (in reply to end of DATA command))`,
+    ],
+    want: want('outbound', 'sender-auth-failed', 'our PTR record (reverse DNS)', 'ptr-missing', true),
+    verify: 'dig +short -x $(dig +short myip.opendns.com @resolver1.opendns.com)',
+  },
+  {
+    name: 'SPF fail at a remote policyd-spf, IPv6 relay (dmlinarr line 48)',
+    lines: [
+      'Jun  1 09:17:49 postfix postfix/smtp[3076]: 9FB7660673: to=<reflector@cyberlab.fhnw.ch>, relay=srvMSG01.cyberlab.fhnw.ch[2001:470:b78e:8000::33]:25, delay=0.39, delays=0.1/0.02/0.11/0.16, dsn=5.7.23, status=bounced (host srvMSG01.cyberlab.fhnw.ch[2001:470:b78e:8000::33] said: 550 5.7.23 <reflector@cyberlab.fhnw.ch>: Recipient address rejected: Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=damjan@u10.cyberlab.fhnw.ch;ip=2001:470:b78e:f100::e77e;r=<UNKNOWN> (in reply to RCPT TO command))',
+    ],
+    // The sender comes from the qmgr line, which is not in this one-line case.
+    want: want('outbound', 'sender-auth-failed', 'our SPF/DKIM/DMARC', 'sender-auth', true),
+    verify: 'dig +short TXT SENDER_DOMAIN; dig +short TXT DMARC_NAME',
+  },
+  {
+    name: 'Gmail DMARC (provider: Gmail 5.7.26 "Unauthenticated email … DMARC policy")',
+    lines: [
+      'Nov  3 10:00:00 mx postfix/qmgr[4247]: 3F2A1B4C5D: from=<news@example.org>, size=2048, nrcpt=1 (queue active)',
+      `${SMTP}to=<alice@gmail.com>, relay=gmail-smtp-in.l.google.com[74.125.136.26]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.7.26, status=bounced (host gmail-smtp-in.l.google.com[74.125.136.26] said: 550-5.7.26 Unauthenticated email from example.org is not accepted due to 550-5.7.26 domain's DMARC policy. Please contact the administrator of 550-5.7.26 example.org domain if this was a legitimate mail. 550 5.7.26 a1si1234567wra.1 - gsmtp (in reply to end of DATA command))`,
+    ],
+    want: want('outbound', 'sender-auth-failed', 'our SPF/DKIM/DMARC', 'sender-auth', true),
+    verify: "dig +short TXT 'example.org'; dig +short TXT '_dmarc.example.org'",
+  },
+  {
+    name: 'Microsoft S3140 block list (lightmeter 2 line 21)',
+    lines: [
+      "Dec  9 10:18:24 mail postfix/smtp[20056]: 1310930001DB: to=<recipient1@dst4.example.com>, relay=hotmail-com.olc.protection.outlook.com[104.47.10.33]:25, delay=0.22, delays=0.02/0.08/0.09/0.03, dsn=5.7.1, status=bounced (host hotmail-com.olc.protection.outlook.com[104.47.10.33] said: 550 5.7.1 Unfortunately, messages from [142.93.169.220] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [DB5EUR03FT029.eop-EUR03.prod.protection.outlook.com] (in reply to MAIL FROM command))",
+    ],
+    want: want('outbound', 'blocklisted', 'our IP reputation', 'blocklisted', true),
+    verify: '.zen.spamhaus.org',
+  },
+  {
+    name: 'Gmail likely unsolicited mail (grok test line 114)',
+    lines: [
+      '4E74613FE76: to=<redacted@gmail.com>, relay=gmail-smtp-in.l.google.com[2607:f8b0:400e:c04::1b]:25, delay=1.9, delays=0.05/0/1.1/0.71, dsn=5.7.1, status=bounced (host gmail-smtp-in.l.google.com[2607:f8b0:400e:c04::1b] said: 550-5.7.1 [2607:4100:3:25:100::2      12] Our system has detected that this 550-5.7.1 message is likely unsolicited mail. To reduce the amount of spam sent 550-5.7.1 to Gmail, this message has been blocked. Please visit 550-5.7.1 http://support.google.com/mail/bin/answer.py?hl=en&answer=188131 for 550 5.7.1 more information. qc12si8475009pab.211 - gsmtp (in reply to end of DATA command))',
+    ],
+    want: want('outbound', 'blocklisted', 'our IP reputation', 'blocklisted', true),
+    verify: 'dig +short myip.opendns.com @resolver1.opendns.com',
+  },
+  {
+    name: 'user unknown (lightmeter 1 line 19)',
+    lines: [
+      'Jun  3 10:40:59 mail postfix/smtp[9890]: 776E41855DB2: to=<invalid.email@example.com>, relay=mx.example.com[11.22.33.44]:25, delay=1.9, delays=0/0/1.5/0.37, dsn=5.1.1, status=bounced (host mx.example.com[11.22.33.44] said: 550 5.1.1 <invalid.email@example.com> User unknown (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
+    verify: "swaks --to 'invalid.email@example.com' --quit-after RCPT",
+  },
+  {
+    name: 'Gmail account does not exist, folded reply (louisitvn line 242)',
+    lines: [
+      "Dec 15 07:48:54 phoenix postfix/smtp[28970]: 233E4110258A: to=<snipn.Castrim@dmnwhite.com>, relay=testrelay.l.google.com[173.194.72.123]:25, delay=336721, delays=335591/1128/2.2/0.32, dsn=5.1.1, status=bounced (host aspmx.l.google.com[173.194.72.27] said: 550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550-5.1.1 unnecessary spaces. Learn more at 550 5.1.1 http://support.google.com/mail/bin/answer.py?answer=6596 fj1si11166992pdb.82 - gsmtp (in reply to RCPT TO command))",
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
+    verify: "--to 'snipn.Castrim@dmnwhite.com'",
+  },
+  {
+    name: 'remote Postfix relay recipient table (louisitvn line 20)',
+    lines: [
+      'Dec 15 07:46:45 phoenix postfix/smtp[29103]: 5EDC01104345: to=<sniphleen.Denitrim@dmn.info>, relay=smtp-in.jcu.info[137.219.20.123]:25, delay=299084, delays=298083/1001/0.17/0.11, dsn=5.1.1, status=bounced (host smtp-in.jcu.info[137.219.20.34] said: 550 5.1.1 <Kathleen.Denitrim@dmn.info>: Recipient address rejected: User unknown in relay recipient table (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
+    verify: "--to 'sniphleen.Denitrim@dmn.info'",
+  },
+  {
+    name: 'mailbox does not exist with a 5.7.1 code (louisitvn line 1142)',
+    lines: [
+      'Dec 15 08:02:02 phoenix postfix/smtp[29041]: E85671106336: to=<snipl.Cametrim@dmnash.edu>, relay=mx.its.monash.info[130.194.11.1.123]:25, delay=297040, delays=295121/1918/1.2/0.04, dsn=5.7.1, status=bounced (host mx.its.monash.info[130.194.11.147] said: 550 5.7.1 <Paul.Cametrim@dmnash.edu>: Recipient address rejected: Mailbox does not exist (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
+    verify: "--to 'snipl.Cametrim@dmnash.edu'",
+  },
+  {
+    name: 'Exim callout failure folded into one reply (okfde 006 line 4)',
+    lines: [
+      'Jul  7 13:01:27 brooke postfix/smtp[586922]: ABCDEF12345: to=<bouncing@exapmle.com>, relay=exapmle.com[1.2.3.4]:25, delay=2.6, delays=0.09/0/1/1.4, dsn=5.0.0, status=bounced (host example.com[1.2.3.4] said: 550-Callout verification failed: 550-550 5.1.1 <bouncing@example.com>: Recipient address rejected: 550 Ungueltige Mail-Domain example.com (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
+    verify: "--to 'bouncing@exapmle.com'",
+  },
+  {
+    name: 'greylisted, multi-line 451 (lightmeter 6 line 30)',
+    lines: [
+      'Dec  7 13:28:02 mail postfix/smtp[18832]: A17F830001CA: to=<recipient@recipient.com>, relay=mailin6.zih.recipient.relay.example.com[141.30.67.69]:25, delay=0.75, delays=0/0.03/0.66/0.06, dsn=4.0.0, status=deferred (host mailin6.zih.recipient.relay.example.com[141.30.67.69] said: 451-You have been greylisted. This is part of our standard anti-spam measures 451-and your mail system should automatically try again later. We will accept 451 this mail from you in 42 seconds (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'greylisted', 'nothing (retries succeed)', 'greylisted', false),
+    verify: "postqueue -p | grep -B2 'recipient@recipient.com'",
+  },
+  {
+    name: 'greylisted by postgrey (grok test line 122)',
+    lines: [
+      'A0E85200BD: to=<whatever-user@lists.example.org>, relay=open.example.nl[10.49.140.10]:25, delay=2.3, delays=0.25/0.05/2/0.04, dsn=4.2.0, status=deferred (host open.example.nl[10.49.140.10] said: 450 4.2.0 <whatever-user@lists.example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/lists.example.org.html (in reply to RCPT TO command))',
+    ],
+    want: want('outbound', 'greylisted', 'nothing (retries succeed)', 'greylisted', false),
+    verify: "grep -B2 'whatever-user@lists.example.org'",
+  },
+  {
+    name: "message larger than the server's SIZE (source: smtp_proto.c)",
+    lines: [
+      `${SMTP}${TO_MX}dsn=5.3.4, status=bounced (message size 31457280 exceeds size limit 26214400 of server mx.example.net[192.0.2.25])`,
+    ],
+    want: want('outbound', 'message-too-large', 'message size (attachments)', 'message-too-large', true),
+    verify: "swaks --to 'alice@example.net' --quit-after EHLO",
+  },
+  {
+    name: 'relaying refused (provider: qmail "allowed rcpthosts")',
+    lines: [
+      `${SMTP}${TO_MX}dsn=5.0.0, status=bounced (${MX_SAID}553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1) (in reply to RCPT TO command))`,
+    ],
+    want: want('outbound', 'relay-denied', 'relayhost login or their MX', 'relay-denied', true),
+    verify: 'postconf relayhost smtp_sasl_auth_enable',
+  },
+  {
+    name: 'relayhost refused our login (source: smtp_sasl_proto.c, server reply from grok test line 128)',
+    lines: [
+      `${SMTP}to=<alice@example.net>, relay=xyz.example.com[1.2.3.4]:587, delay=1.2, delays=0.1/0/1.1/0, dsn=4.7.8, status=deferred (SASL authentication failed; server xyz.example.com[1.2.3.4] said: 535 5.7.8 Error: authentication failed: authentication failure)`,
+    ],
+    want: want('outbound', 'auth-required', 'smtp_sasl_password_maps', 'auth-required', false),
+    verify: 'smtp_sasl_password_maps',
+  },
+  {
+    name: 'our sender domain unknown to them (grok test line 117, as a status line)',
+    lines: [
+      `${SMTP}to=<alice@example.net>, relay=relay.example.com[192.0.2.1]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=4.1.8, status=deferred (host relay.example.com[192.0.2.1] said: 450 4.1.8 root@localhost.localdomain: Sender address rejected: Domain not found (in reply to RCPT TO command))`,
+    ],
+    want: want('outbound', 'access-policy', 'our sender address', 'sender-rejected', false),
+    verify: 'dig +short MX SENDER_DOMAIN',
+  },
+  {
+    name: 'content blocked (provider: Gmail 5.7.0 "content presents a potential security issue")',
+    lines: [
+      `${SMTP}to=<alice@gmail.com>, relay=gmail-smtp-in.l.google.com[74.125.136.26]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.7.0, status=bounced (host gmail-smtp-in.l.google.com[74.125.136.26] said: 552-5.7.0 This message was blocked because its content presents a potential 552-5.7.0 security issue. Please visit 552-5.7.0  https://support.google.com/mail/?p=BlockedMessage to review our 552 5.7.0 message content and attachment content guidelines. a1si1234567wra.1 - gsmtp (in reply to end of DATA command))`,
+    ],
+    want: want('outbound', 'spam-content', 'our message content', 'spam-content', true),
+    verify: "postcat -q '3F2A1B4C5D'",
+  },
+  {
+    name: 'administrative prohibition (kdent line 2809)',
+    lines: [
+      'Nov  2 06:11:45 conch postfix/smtp[25370]: B5EE224099: to=<jdent@seaglass.com>, relay=mail.seaglass.com[74.220.219.61]:25, delay=3.2, delays=0.61/0.01/2.2/0.4, dsn=5.0.0, status=bounced (host mail.seaglass.com[74.220.219.61] said: 550 Administrative prohibition (in reply to end of DATA command))',
+    ],
+    want: want('outbound', 'access-policy', 'contact the remote admin', 'administrative-prohibition', true),
+    verify: "--to 'jdent@seaglass.com' --quit-after RCPT",
+  },
+  {
+    name: 'greeting refused (provider: T-Online, from Mailu/Mailu#1614)',
+    lines: [
+      `${SMTP}to=<alice@t-online.de>, relay=mx03.t-online.de[194.25.134.73]:25, delay=1.2, delays=0.1/0/1.1/0, dsn=5.0.0, status=deferred (host mx03.t-online.de[194.25.134.73] refused to talk to me: 554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL))`,
+    ],
+    want: want('outbound', 'connection-failed', 'their server (greeting refused)', 'refused-to-talk', false),
+    verify: "swaks --to 'alice@t-online.de' --quit-after CONNECT",
+  },
+  {
+    name: 'status 5.1.1 with an unusual text (provider: AOL, from hippich/PHPMailer-BMH#1)',
+    lines: [
+      `${SMTP}to=<email@aim.com>, relay=mailin-03.mx.aol.com[64.12.90.97]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.1.1, status=bounced (host mailin-03.mx.aol.com[64.12.90.97] said: 550 5.1.1 email@aim.com: Recipient address rejected: aim.com (in reply to RCPT TO command))`,
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'status-user-unknown', true),
+    verify: "--to 'email@aim.com'",
+  },
+  {
+    name: 'status 5.4.4 (provider reply "550 5.4.4 Invalid domain", as quoted in bounce guides)',
+    lines: [`${SMTP}${TO_MX}dsn=5.4.4, status=bounced (${MX_SAID}550 5.4.4 Invalid domain (in reply to RCPT TO command))`],
+    want: want('outbound', 'domain-not-found', 'fix the domain (typo?)', 'status-domain', true),
+    verify: "dig +short MX 'example.net'",
+  },
+  {
+    name: 'status 5.2.1 with a generic text (provider: dalgakiran.com.ua "550 5.2.1 Mailbox unavailable.")',
+    lines: [`${SMTP}${TO_MX}dsn=5.2.1, status=bounced (${MX_SAID}550 5.2.1 Mailbox unavailable. (in reply to RCPT TO command))`],
+    want: want('outbound', 'mailbox-disabled', 'remove the address from lists', 'status-disabled', true),
+    verify: "--to 'alice@example.net'",
+  },
+  {
+    name: 'status 5.2.2 (provider: Exchange STOREDRV QuotaExceededException)',
+    lines: [
+      `${SMTP}${TO_MX}dsn=5.2.2, status=bounced (${MX_SAID}552 5.2.2 STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded (in reply to end of DATA command))`,
+    ],
+    want: want('outbound', 'mailbox-full', 'their mailbox is full', 'status-full', true),
+    verify: "grep -B2 'alice@example.net'",
+  },
+  {
+    name: 'status 5.3.4 (RFC 3463 wording "Message too big for system", which servers send as-is)',
+    lines: [`${SMTP}${TO_MX}dsn=5.3.4, status=bounced (${MX_SAID}552 5.3.4 Message too big for system (in reply to end of DATA command))`],
+    want: want('outbound', 'message-too-large', 'message size (attachments)', 'status-too-large', true),
+    verify: 'EHLO',
+  },
+  {
+    name: 'status 5.7.23 (provider: Exchange Online "Sender Policy Framework violation")',
+    lines: [
+      `${SMTP}${TO_MX}dsn=5.7.23, status=bounced (${MX_SAID}550 5.7.23 The message was rejected because of Sender Policy Framework violation (in reply to end of DATA command))`,
+    ],
+    want: want('outbound', 'sender-auth-failed', 'our SPF/DKIM/DMARC', 'status-sender-auth', true),
+    verify: 'dig +short TXT',
+  },
+  {
+    name: 'mailbox unavailable with 5.5.0 (provider: Outlook.com unknown user)',
+    lines: [
+      `${SMTP}to=<alice@outlook.com>, relay=outlook-com.olc.protection.outlook.com[104.47.10.33]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.5.0, status=bounced (host outlook-com.olc.protection.outlook.com[104.47.10.33] said: 550 5.5.0 Requested action not taken: mailbox unavailable (in reply to RCPT TO command))`,
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'mailbox-unavailable', true),
+    verify: "--to 'alice@outlook.com'",
+  },
+  {
+    name: 'reply code 530 (provider: Microsoft 365 "Client not authenticated to send mail")',
+    lines: [
+      `${SMTP}to=<alice@contoso.com>, relay=smtp.office365.com[192.0.2.30]:587, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.7.57, status=bounced (host smtp.office365.com[192.0.2.30] said: 530 5.7.57 Client not authenticated to send mail (in reply to MAIL FROM command))`,
+    ],
+    want: want('outbound', 'auth-required', 'smtp_sasl_password_maps', 'code-auth-required', true),
+    verify: 'postconf relayhost smtp_sasl_auth_enable',
+  },
+  {
+    name: 'status 5.7.1 with a policy text (provider: Orange "Service refuse")',
+    lines: [
+      `${SMTP}to=<alice@orange.fr>, relay=smtp-in.orange.fr[192.0.2.31]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.7.1, status=bounced (host smtp-in.orange.fr[192.0.2.31] said: 550 5.7.1 Service refuse. Veuillez essayer plus tard. service refused, please try later. (in reply to MAIL FROM command))`,
+    ],
+    want: want('outbound', 'access-policy', 'contact the remote admin', 'status-policy', true),
+    verify: "--to 'alice@orange.fr'",
+  },
+  {
+    name: 'status 4.4.7 from a relay (provider: Exchange "QUEUE.Expired; message expired")',
+    lines: [`${SMTP}${TO_MX}dsn=5.4.7, status=bounced (${MX_SAID}550 4.4.7 QUEUE.Expired; message expired (in reply to end of DATA command))`],
+    want: want('outbound', 'connection-failed', 'their server (or our port 25)', 'status-network', true),
+    verify: 'CONNECT',
+  },
+  {
+    name: 'status 5.5.2 (provider: Gmail "Syntax error")',
+    lines: [
+      `${SMTP}to=<alice@gmail.com>, relay=gmail-smtp-in.l.google.com[74.125.136.26]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.5.2, status=bounced (host gmail-smtp-in.l.google.com[74.125.136.26] said: 555 5.5.2 Syntax error. a1si1234567wra.1 - gsmtp (in reply to MAIL FROM command))`,
+    ],
+    want: want('outbound', 'protocol-error', 'contact the remote admin', 'status-protocol', true),
+    verify: "--to 'alice@gmail.com'",
+  },
+  {
+    name: 'catch-all (provider: Yahoo "Internal error reading data", grok test line 120, as a status line)',
+    lines: [
+      `${SMTP}to=<alice@yahoo.com>, relay=mta7.am0.yahoodns.net[66.196.118.34]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=4.3.2, status=deferred (host mta7.am0.yahoodns.net[66.196.118.34] said: 451 4.3.2 Internal error reading data (in reply to MAIL FROM command))`,
+    ],
+    want: want('outbound', 'other', 'contact the remote admin', 'other', false),
+    verify: "--to 'alice@yahoo.com'",
+  },
+];
+
+const LOCAL: Case[] = [
+  {
+    name: 'content filter on loopback down, relay=none (source: smtp_connect.c)',
+    lines: [
+      `${SMTP}to=<alice@example.org>, relay=none, delay=0.2, delays=0.1/0/0.1/0, dsn=4.4.1, status=deferred (connect to 127.0.0.1[127.0.0.1]:10024: Connection refused)`,
+    ],
+    want: want('local', 'connection-failed', 'content_filter', 'content-filter-down', false),
+    verify: 'postconf content_filter',
+  },
+  {
+    name: 'content filter refused the message (provider: amavisd-new "451 4.5.0 Error in processing")',
+    lines: [
+      `${SMTP}to=<alice@example.org>, relay=127.0.0.1[127.0.0.1]:10024, delay=1.5, delays=0.1/0/0/1.4, dsn=4.5.0, status=deferred (host 127.0.0.1[127.0.0.1] said: 451 4.5.0 Error in processing, id=12345-01, virus_scan FAILED: virus scanners failed (in reply to end of DATA command))`,
+    ],
+    want: want('local', 'other', 'content_filter', 'content-filter-error', false),
+    verify: "grep '3F2A1B4C5D' /var/log/mail.log",
+  },
+  {
+    name: 'LMTP socket missing (source: smtp_connect.c for unix-domain LMTP)',
+    lines: [
+      `${LMTP}to=<alice@example.org>, relay=none, delay=0.1, delays=0.05/0/0.05/0, dsn=4.4.1, status=deferred (connect to mail.example.org[private/dovecot-lmtp]: No such file or directory)`,
+    ],
+    want: want('local', 'connection-failed', 'virtual_transport / mailbox_transport (LMTP)', 'lmtp-down', false),
+    verify: 'doveadm service status lmtp',
+  },
+  {
+    name: 'accepted, then no virtual alias (source: resolve.c text, as grok test line 37 shows it, via error(8))',
+    lines: [
+      'Nov  3 10:00:00 mx postfix/error[4248]: 3F2A1B4C5D: to=<nobody@alias.example.org>, relay=none, delay=0.01, delays=0.01/0/0/0, dsn=5.1.1, status=bounced (User unknown in virtual alias table)',
+    ],
+    want: want('local', 'user-unknown', 'virtual_alias_maps', 'virtual-alias-unknown', true),
+    verify: "postmap -q 'nobody@alias.example.org'",
+  },
+  {
+    name: 'local(8) unknown user, pre-2.1 address form (grok test line 40)',
+    lines: [
+      '892A0205B6: to=ghdsgfhdslfh@localhost, relay=local, delay=0.05, delays=0.02/0/0/0.02, dsn=5.1.1, status=bounced (unknown user: "ghdsgfhdslfh")',
+    ],
+    want: want('local', 'user-unknown', 'alias_maps / local_recipient_maps', 'local-unknown-user', true),
+    verify: "postmap -q 'ghdsgfhdslfh' \"$m\" || echo 'not found'; done; getent passwd 'ghdsgfhdslfh'",
+  },
+  {
+    name: 'virtual(8) unknown user (source: virtual/unknown.c)',
+    lines: [
+      'Nov  3 10:00:00 mx postfix/virtual[4249]: 3F2A1B4C5D: to=<nobody@example.org>, relay=virtual, delay=0.02, delays=0.01/0/0/0.01, dsn=5.1.1, status=bounced (unknown user: "nobody@example.org")',
+    ],
+    want: want('local', 'user-unknown', 'virtual_mailbox_maps', 'virtual-unknown-user', true),
+    verify: "postconf -hx virtual_mailbox_maps | tr ',' ' '); do printf '%s: ' \"$m\"; postmap -q 'nobody@example.org'",
+  },
+  {
+    name: "Dovecot LMTP user doesn't exist (provider: Mailu/Mailu#1614 log line)",
+    lines: [
+      "Sep 07 13:35:41 mail postfix/lmtp[26538]: 81EE0980F16: to=<doesnotexist@example.com>, relay=172.19.0.7[172.19.0.7]:2525, delay=0.72, delays=0.54/0.09/0.05/0.04, dsn=5.1.1, status=bounced (host 172.19.0.7[172.19.0.7] said: 550 5.1.1 <doesnotexist@example.com> User doesn't exist: doesnotexist@example.com (in reply to RCPT TO command))",
+    ],
+    want: want('local', 'user-unknown', 'Dovecot userdb vs virtual_mailbox_maps', 'mailbox-server-unknown-user', true),
+    verify: "doveadm user 'doesnotexist@example.com'",
+  },
+  {
+    name: 'pipe transport (relay=dovecot, no program) exit EX_NOUSER (grok test line 50)',
+    lines: ['2F6C83D: to=<user@example.org>, relay=dovecot, delay=5.1, delays=4.4/0.02/0/0.61, dsn=5.1.1, status=bounced (user unknown)'],
+    want: want('local', 'user-unknown', 'Dovecot userdb vs virtual_mailbox_maps', 'mailbox-server-unknown-user', true),
+    verify: "doveadm user 'user@example.org'",
+  },
+  {
+    name: 'mailbox file at mailbox_size_limit (source: local/mailbox.c + mail_copy.c, EFBIG)',
+    lines: [
+      'Nov  3 10:00:00 mx postfix/local[4250]: 3F2A1B4C5D: to=<alice@example.org>, relay=local, delay=0.05, delays=0.02/0/0/0.03, dsn=5.2.2, status=bounced (cannot update mailbox /var/mail/alice for user alice. error writing message: File too large)',
+    ],
+    want: want('local', 'mailbox-full', 'mailbox_size_limit', 'mailbox-size-limit', true),
+    verify: 'postconf mailbox_size_limit virtual_mailbox_limit message_size_limit',
+  },
+  {
+    name: 'Dovecot quota (provider: Dovecot LMTP 552 with quota_exceeded_message default)',
+    lines: [
+      `${LMTP}to=<alice@example.org>, relay=mail.example.org[private/dovecot-lmtp], delay=0.1, delays=0.05/0/0/0.05, dsn=5.2.2, status=bounced (host mail.example.org[private/dovecot-lmtp] said: 552 5.2.2 <alice@example.org> Quota exceeded (mailbox for user is full) (in reply to end of DATA command))`,
+    ],
+    want: want('local', 'mailbox-full', 'mailbox quota (Dovecot or file system)', 'quota', true),
+    verify: "doveadm quota get -u 'alice@example.org'",
+  },
+  {
+    name: 'forwarding loop (grok test line 49)',
+    lines: ['95ECE24E0: to=<tom@example.com>, relay=dovecot, delay=0.12, delays=0.03/0/0/0.08, dsn=5.4.6, status=bounced (mail forwarding loop for tom@example.com)'],
+    want: want('local', 'other', 'aliases / .forward loop', 'forwarding-loop', true),
+    verify: "postmap -q 'tom'",
+  },
+  {
+    name: 'pipe command died (source: global/pipe_command.c)',
+    lines: [
+      'Nov  3 10:00:00 mx postfix/pipe[4251]: 3F2A1B4C5D: to=<alice@example.org>, relay=dovecot, delay=0.3, delays=0.1/0/0/0.2, dsn=5.3.0, status=bounced (Command died with status 1: "/usr/lib/dovecot/deliver")',
+    ],
+    want: want('local', 'other', 'pipe transport in master.cf', 'pipe-command-failed', true),
+    verify: 'postconf -M | grep -w pipe',
+  },
+  {
+    name: 'maildir not writable (source: virtual/maildir.c)',
+    lines: [
+      'Nov  3 10:00:00 mx postfix/virtual[4249]: 3F2A1B4C5D: to=<alice@example.org>, relay=virtual, delay=0.02, delays=0.01/0/0/0.01, dsn=4.2.0, status=deferred (create maildir file /var/mail/vhosts/example.org/alice/tmp/1700000000.P4249.mx: Permission denied)',
+    ],
+    want: want('local', 'other', 'mailbox permissions', 'mailbox-write-failed', false),
+    verify: 'postconf mail_spool_directory home_mailbox virtual_mailbox_base',
+  },
+  {
+    name: 'catch-all (provider: Dovecot LMTP "Temporary internal error")',
+    lines: [
+      `${LMTP}to=<alice@example.org>, relay=mail.example.org[private/dovecot-lmtp], delay=0.1, delays=0.05/0/0/0.05, dsn=4.3.0, status=deferred (host mail.example.org[private/dovecot-lmtp] said: 451 4.3.0 <alice@example.org> Temporary internal error (in reply to end of DATA command))`,
+    ],
+    want: want('local', 'other', 'local delivery agent', 'other', false),
+    verify: "grep '3F2A1B4C5D' /var/log/mail.log",
+  },
+];
+
+/** Postfix logs anvil limits only as `warning:` lines, so this one event is built by hand. */
+const ANVIL_EVENT: RejectEvent = rejectEvent({
+  mta: 'postfix',
+  time: null,
+  host: 'mx',
+  program: 'postfix/smtpd',
+  queueId: null,
+  raw: '',
+  origin: { file: 'test.log', line: 1 },
+  via: 'smtpd',
+  stage: 'MAIL',
+  smtpCode: 450,
+  enhancedStatus: '4.7.1',
+  text: 'Error: too much mail from 192.0.2.10',
+  client: { name: 'mail.example.net', ip: '192.0.2.10', port: null },
+  from: 'bob@example.net',
+  to: null,
+  helo: 'mail.example.net',
+  proto: 'ESMTP',
+});
+
+const CASES: Case[] = [...INBOUND, ...OUTBOUND, ...LOCAL];
+
+function eventOf(c: Case): MailEvent {
+  if (c.lines.length === 0) return ANVIL_EVENT;
+  const events = parseLines(c.lines);
+  expect(events.length, 'the parser yields an event').toBeGreaterThan(0);
+  return events[events.length - 1]!;
+}
+
+const summary = (c: Classification | null) =>
+  c && { direction: c.direction, cause: c.cause, hint: c.hint, rule: c.rule, permanent: c.permanent };
+
+describe('Postfix rules, one real line per rule', () => {
+  test.for(CASES)('$name', (c) => {
+    const ev = eventOf(c);
+    MailEvent.parse(ev);
+    const got = classify(ev);
+    expect(summary(got)).toEqual(c.want);
+    expect(got!.verify).toContain(c.verify);
+  });
+});
+
+describe('the rule table', () => {
+  test('rule ids are unique and say their direction', () => {
+    const ids = POSTFIX_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of POSTFIX_RULES) expect(r.id).toMatch(new RegExp(`^postfix\\.${r.direction}\\.[a-z0-9-]+$`));
+  });
+
+  test('every rule is hit by at least one case', () => {
+    const hit = new Set(CASES.map((c) => c.want.rule));
+    expect(POSTFIX_RULES.map((r) => r.id).filter((id) => !hit.has(id))).toEqual([]);
+  });
+
+  test('every cause has a rule', () => {
+    const used = new Set(POSTFIX_RULES.map((r) => r.cause));
+    expect(Cause.options.filter((c) => !used.has(c))).toEqual([]);
+  });
+
+  test('each direction ends with one catch-all, and nothing follows it', () => {
+    for (const d of Direction.options) {
+      const rules = POSTFIX_RULES.filter((r) => r.direction === d);
+      const catchAll = rules.findIndex((r) => Object.keys(r.match).length === 0);
+      expect(catchAll, d).toBe(rules.length - 1);
+      expect(rules[catchAll]!.cause).toBe('other');
+    }
+  });
+
+  test('substrings are lower case (the text is lower-cased before matching)', () => {
+    for (const r of POSTFIX_RULES) {
+      for (const s of [...(r.match.any ?? []), ...(r.match.all ?? [])]) expect(s, r.id).toBe(s.toLowerCase());
+    }
+  });
+
+  test('regexes avoid the backtracking shapes (no .*, no quantified groups)', () => {
+    for (const r of POSTFIX_RULES) {
+      if (!r.match.re) continue;
+      expect(r.match.re.source, r.id).not.toMatch(/\.\*|\.\+|\)[*+{]/);
+    }
+  });
+
+  test('verify templates use only known placeholders; hints only {restrictions}', () => {
+    const known = new Set<string>(PLACEHOLDERS);
+    for (const r of POSTFIX_RULES) {
+      for (const m of r.verify.matchAll(/\{([a-z_]+)\}/g)) expect(known.has(m[1]!), `${r.id}: {${m[1]}}`).toBe(true);
+      expect(r.hint.replace('{restrictions}', ''), r.id).not.toMatch(/[{}@]/);
+    }
+  });
+});
+
+describe('what is not a problem', () => {
+  test('a sent delivery (grok test line 32) is not classified', () => {
+    const [ev] = parseLines([
+      '25F2E5E061: to=<george.desantis@test.example.com>, relay=none, delay=0.05, delays=0.05/0/0/0, dsn=2.0.0, status=sent (test.example.com)',
+    ]);
+    expect(ev?.kind).toBe('delivery');
+    expect(classify(ev!)).toBeNull();
+  });
+
+  test('a bounce notification (lightmeter 1 line 22) is not classified', () => {
+    const [ev] = parseLines(['Jun  3 10:40:59 mail postfix/bounce[9719]: 776E41855DB2: sender non-delivery notification: A48191855DA0']);
+    expect(ev?.kind).toBe('notification');
+    expect(classify(ev!)).toBeNull();
+  });
+});
+
+describe('texts from strangers', () => {
+  const delivery = (reason: string, to = 'alice@example.net'): DeliveryEvent =>
+    deliveryEvent({
+      mta: 'postfix',
+      time: null,
+      host: null,
+      program: 'postfix/smtp',
+      queueId: '3F2A1B4C5D',
+      raw: '',
+      origin: { file: 'test.log', line: 1 },
+      status: 'bounced',
+      agent: 'smtp',
+      to,
+      origTo: null,
+      relay: { name: 'mx.example.net', ip: '192.0.2.25', port: 25 },
+      dsn: '5.0.0',
+      reason,
+      smtpCode: 550,
+      remoteHost: null,
+      inReplyTo: null,
+      from: null,
+      client: null,
+      router: null,
+    });
+
+  test('host names and echoed addresses do not decide the rule', () => {
+    const got = classify(delivery('host spam-dkim.example.net[192.0.2.25] said: 550 <spf-dmarc@example.net> No such user (in reply to RCPT TO command)'));
+    expect(got?.rule).toBe('postfix.outbound.user-unknown');
+  });
+
+  test("addresses are single-quoted for the shell, with ' escaped and control characters shown as ?", () => {
+    const got = classify(delivery('host mx.example.net[192.0.2.25] said: 550 5.1.1 No such user', "o'hara@example.net\n;rm -rf /"));
+    expect(got?.verify).toContain(`--to 'o'\\''hara@example.net?;rm -rf /'`);
+    expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
+  });
+
+  const MB = 1 << 20;
+  const hostile = {
+    'semicolons': '; '.repeat(MB / 2),
+    'angle brackets': '<'.repeat(MB),
+    'an unclosed address': '<' + 'a'.repeat(MB),
+    'spaces': ' '.repeat(MB),
+    'square brackets': '['.repeat(MB),
+    'blocked-using lists': '] blocked using '.repeat(MB / 16),
+    'a host that never says anything': 'host ' + 'x'.repeat(MB),
+    'a connect with no end': 'connect to ' + 'a'.repeat(MB),
+    'client brackets with hex': 'blocked using client host [' + 'a'.repeat(MB),
+  };
+
+  // No timing asserts: a backtracking regex would not finish within the test timeout.
+  test.for(Object.entries(hostile))('1 MB of %s classifies', ([, text]) => {
+    expect(classify(delivery(text))?.direction).toBe('outbound');
+    expect(classify({ ...ANVIL_EVENT, text })?.direction).toBe('inbound');
+  });
+});
+
+describe('helpers', () => {
+  test('enhanced status patterns compare whole fields', () => {
+    expect(enhancedMatches('x.1.1', '4.1.1')).toBe(true);
+    expect(enhancedMatches('x.1.1', '5.1.10')).toBe(false);
+    expect(enhancedMatches('x.7', '5.7.26')).toBe(true);
+    expect(enhancedMatches('5.7.23', '4.7.23')).toBe(false);
+    expect(enhancedMatches('x.1.1', null)).toBe(false);
+  });
+
+  test('reversed IPs for DNSBL queries, IPv4 and IPv6', () => {
+    expect(reverseIp('192.0.2.1')).toBe('1.2.0.192');
+    expect(reverseIp('2001:db8::1')).toBe('1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2');
+    expect(reverseIp('300.1.1.1')).toBeNull();
+    expect(reverseIp('mail.example.net')).toBeNull();
+  });
+
+  test('the DNSBL query comes from the reply text', () => {
+    expect(dnsblQuery('Service unavailable; Client host [2001:db8::1] blocked using zen.spamhaus.org; see …')).toBe(
+      '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.zen.spamhaus.org',
+    );
+    expect(dnsblQuery('Service unavailable')).toBeNull();
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, test } from 'vitest';
+import { renderJson } from '../../src/report/json.js';
+import { FINDING_KEYS, ReportSchema } from '../../src/report/schema.js';
+import { cls, reject } from '../aggregate/fixtures.js';
+import { ESC, reportOf, sampleReport } from './fixtures.js';
+
+/** The names the issue fixes, in order. */
+const ISSUE_FINDING_KEYS = [
+  'rank',
+  'direction',
+  'recipientDomain',
+  'cause',
+  'hint',
+  'advice',
+  'verify',
+  'smtpCodes',
+  'enhancedStatus',
+  'count',
+  'distinctRecipients',
+  'distinctSenders',
+  'distinctClients',
+  'firstSeen',
+  'lastSeen',
+  'topRecipients',
+  'examples',
+];
+const ISSUE_SUMMARY_KEYS = [
+  'linesRead',
+  'linesRecognised',
+  'linesIgnored',
+  'ignoredByReason',
+  'linesUnrecognised',
+  'invalidUtf8Lines',
+  'oversizedLines',
+  'eventsByKind',
+  'eventsByStatus',
+  'files',
+  'firstSeen',
+  'lastSeen',
+  'overflow',
+];
+
+describe('renderJson', () => {
+  test('output validates against the strict report schema', () => {
+    expect(ReportSchema.safeParse(JSON.parse(renderJson(sampleReport()))).success).toBe(true);
+  });
+
+  test('has exactly summary and findings at the top level (no details)', () => {
+    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings']);
+  });
+
+  test('every finding has exactly the issue keys, in order', () => {
+    const doc = JSON.parse(renderJson(sampleReport()));
+    expect(doc.findings.map((f: object) => Object.keys(f))).toEqual(doc.findings.map(() => ISSUE_FINDING_KEYS));
+  });
+
+  test('the schema lists the same finding keys as the issue', () => {
+    expect(FINDING_KEYS).toEqual(ISSUE_FINDING_KEYS);
+  });
+
+  test('the summary has exactly the issue keys, in order', () => {
+    expect(Object.keys(JSON.parse(renderJson(sampleReport())).summary)).toEqual(ISSUE_SUMMARY_KEYS);
+  });
+
+  test('a file entry carries error only when there is one', () => {
+    const files = JSON.parse(renderJson(sampleReport())).summary.files;
+    expect(files.map((f: object) => 'error' in f)).toEqual([false, true]);
+  });
+
+  test('uses 2-space indent and ends with a newline', () => {
+    const out = renderJson(sampleReport());
+    expect([out.startsWith('{\n  "summary": {\n    "linesRead": 120,'), out.endsWith('}\n')]).toEqual([true, true]);
+  });
+
+  test('round-trips the findings of the snapshot', () => {
+    const report = sampleReport();
+    expect(JSON.parse(renderJson(report)).findings).toEqual(report.findings);
+  });
+
+  test('writes no raw control characters, yet parses back to the raw log text', () => {
+    const raw = `x ${ESC}[2J \u009b31m \u202eevil \u0085 \u007f`;
+    const out = renderJson(reportOf([[reject({ raw }), cls()]]));
+    expect([/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/.test(out), JSON.parse(out).findings[0].examples[0]]).toEqual([
+      false,
+      raw,
+    ]);
+  });
+
+  test('the schema rejects an unknown finding key', () => {
+    const doc = JSON.parse(renderJson(sampleReport()));
+    doc.findings[0].extra = 1;
+    expect(ReportSchema.safeParse(doc).success).toBe(false);
+  });
+
+  test('the schema rejects a misspelt summary key', () => {
+    const doc = JSON.parse(renderJson(sampleReport()));
+    doc.summary.linesUnrecognized = doc.summary.linesUnrecognised;
+    delete doc.summary.linesUnrecognised;
+    expect(ReportSchema.safeParse(doc).success).toBe(false);
+  });
+
+  test('an empty run is a valid report with no findings', () => {
+    const doc = JSON.parse(renderJson(reportOf([])));
+    expect([ReportSchema.safeParse(doc).success, doc.findings]).toEqual([true, []]);
+  });
+});

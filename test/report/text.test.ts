@@ -1,0 +1,153 @@
+import { describe, expect, test } from 'vitest';
+import type { Classification } from '../../src/classify/types.js';
+import type { MailEvent } from '../../src/event.js';
+import { codesCell, renderText } from '../../src/report/text.js';
+import { displayWidth } from '../../src/text/width.js';
+import { cls, reject, temp } from '../aggregate/fixtures.js';
+import { ESC, reportOf, sampleReport } from './fixtures.js';
+
+const lines = (s: string): string[] => s.replace(/\n$/, '').split('\n');
+
+/** Twelve findings with long, wide and hostile cells. */
+function busyReport() {
+  const items: Array<[MailEvent, Classification]> = [];
+  for (let i = 0; i < 12; i++) {
+    for (let n = 0; n <= 12 - i; n++) {
+      items.push([
+        reject({
+          to: `user${n}@very-long-subdomain-${i}.department.example-company.co.uk`,
+          raw: `May  1 10:00:00 mx1 postfix/smtpd[1]: NOQUEUE: reject: ${'x'.repeat(200)}`,
+        }),
+        cls({
+          hint: `smtpd_recipient_restrictions check_recipient_access hash:/etc/postfix/access-${i} 日本語`,
+          advice: 'A long piece of advice that certainly does not fit on one line of a narrow terminal, so it wraps.',
+          verify: `postmap -q user${n}@very-long-subdomain-${i}.department.example-company.co.uk hash:/etc/postfix/access`,
+        }),
+      ]);
+    }
+  }
+  return reportOf(items, { linesRead: 1000, files: [{ path: '/var/log/' + 'deep/'.repeat(30) + 'mail.log', format: 'postfix', lines: 1000, unrecognised: 0 }] });
+}
+
+describe('renderText', () => {
+  test.for([40, 60, 80, 100, 160])('fits every line into %i columns', (width) => {
+    const over = lines(renderText(busyReport(), { width })).filter((l) => displayWidth(l) > width);
+    expect(over).toEqual([]);
+  });
+
+  test('uses 100 columns by default', () => {
+    const widest = Math.max(...lines(renderText(busyReport())).map(displayWidth));
+    expect(widest).toBe(100);
+  });
+
+  test('truncates long cells with an ellipsis', () => {
+    const row = lines(renderText(busyReport(), { width: 80 })).find((l) => l.startsWith('!  1 '))!;
+    expect(row.endsWith('…')).toBe(true);
+  });
+
+  test('lists findings in rank order under a header row', () => {
+    const out = lines(renderText(sampleReport()));
+    expect(out.filter((l) => /^[! ] +(#|\d+) /.test(l))).toEqual([
+      '  #  count  dir  codes      domain       cause         hint',
+      '! 1      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
+      '! 2      1  out  550 5.1.1  remote.test  user-unknown  remote says user unknown',
+      '  3      1  in   450 4.2.0  example.org  greylisted    postgrey',
+    ]);
+  });
+
+  test('marks permanent (5xx) findings with ! and temporary ones without', () => {
+    const rows = lines(renderText(sampleReport())).filter((l) => /^[! ] +\d+ /.test(l));
+    expect(rows.map((r) => r[0])).toEqual(['!', '!', ' ']);
+  });
+
+  test('shows 5xx codes before 4xx codes', () => {
+    expect(codesCell({ smtpCodes: [421, 450, 550, 554], enhancedStatus: ['4.7.1', '5.1.1'] })).toBe('550,554,421,450 5.1.1,4.7.1');
+  });
+
+  test('shows a dash when a finding has no codes', () => {
+    expect(codesCell({ smtpCodes: [], enhancedStatus: [] })).toBe('-');
+  });
+
+  test('prints verify and advice under the top 10 findings only', () => {
+    const out = lines(renderText(busyReport(), { width: 200 }));
+    expect([out.filter((l) => l.trim().startsWith('verify:')).length, out.filter((l) => l.trim().startsWith('advice:')).length]).toEqual([10, 10]);
+  });
+
+  test('the verify line follows its finding row', () => {
+    const out = lines(renderText(sampleReport()));
+    const i = out.findIndex((l) => l.includes('greylisted'));
+    expect(out[i + 1]!.trim()).toBe('verify:  postgrey --dump');
+  });
+
+  test('never writes an escape sequence from an example, hint or domain', () => {
+    const report = reportOf([
+      [
+        reject({ to: `a@evil${ESC}[31m.example`, raw: `before ${ESC}[2J${ESC}]0;owned\u0007 \u009b6n after` }),
+        cls({ hint: `h${ESC}]8;;http://x.test\u0007link${ESC}]8;;\u0007` }),
+      ],
+    ]);
+    const out = renderText(report);
+    expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(out)).toBe(false);
+  });
+
+  test('keeps the readable part of a hostile example', () => {
+    const report = reportOf([[reject({ raw: `before ${ESC}[2J${ESC}]0;owned\u0007after` }), cls()]]);
+    expect(renderText(report)).toContain('example: before after');
+  });
+
+  test('strips bidi overrides from log text', () => {
+    const report = reportOf([[reject({ to: 'a@\u202eelpmaxe.com' }), cls()]]);
+    expect(renderText(report).includes('\u202e')).toBe(false);
+  });
+
+  test('with color, wraps permanent rows in bold red SGR and nothing else', () => {
+    const out = lines(renderText(sampleReport(), { color: true }));
+    expect(out.filter((l) => l.includes(ESC)).map((l) => [l.startsWith(`${ESC}[1;31m!`), l.endsWith(`${ESC}[0m`)])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+  });
+
+  test('without color there is no escape character at all', () => {
+    expect(renderText(sampleReport()).includes(ESC)).toBe(false);
+  });
+
+  test('says plainly when there are no findings', () => {
+    expect(lines(renderText(reportOf([])))[0]).toBe('No rejections, bounces or deferrals found.');
+  });
+
+  test('prints the totals: lines, events, time span, files with formats and errors', () => {
+    const out = renderText(sampleReport(), { width: 200 });
+    expect(out.slice(out.indexOf('Totals'))).toBe(
+      [
+        'Totals',
+        '  lines:     read 120, recognised 100, ignored 15, unrecognised 5',
+        '  events:    rejects 4, bounces 1, deferrals 0',
+        '  time span: 2024-05-01T08:00:00Z to 2024-05-01T12:00:00Z',
+        '  files:     /var/log/mail.log (postfix, lines 100, unrecognised 5)',
+        '             /var/log/mail.log.1.gz (unknown (gzip), lines 20) error: unexpected end of file',
+        '',
+        '5 lines were not recognised; run with --unrecognised FILE to see them.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('has no unrecognised hint when every line was recognised', () => {
+    expect(renderText(sampleReport({ linesUnrecognised: 0 }))).not.toContain('not recognised');
+  });
+
+  test('reports memory caps that overflowed', () => {
+    expect(renderText(sampleReport({ overflow: { queueIds: 7 } }))).toContain('memory caps reached (queueIds 7)');
+  });
+
+  test('maxRows limits the table and says how many were left out', () => {
+    const out = lines(renderText(busyReport(), { maxRows: 3, details: 0 }));
+    expect([out.filter((l) => /^[! ] +\d+ /.test(l)).length, out.includes('… and 9 more findings not shown.')]).toEqual([3, true]);
+  });
+
+  test('keeps wide characters within the width', () => {
+    const report = reportOf([[reject({ to: 'a@日本語日本語日本語日本語日本語.jp' }), temp({ hint: '日本語'.repeat(20) })]]);
+    expect(lines(renderText(report, { width: 50 })).every((l) => displayWidth(l) <= 50)).toBe(true);
+  });
+});

@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { sanitize } from '../../src/text/sanitize.js';
+
+const ESC = '\u001b';
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+describe('sanitize', () => {
+  test('returns the very same string when there is nothing to strip', () => {
+    const s = 'May  1 10:00:00 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]';
+    expect(sanitize(s)).toBe(s);
+  });
+
+  test('keeps ordinary Unicode: accents, CJK, emoji, Arabic', () => {
+    expect(sanitize('Grüße 日本語 📧 مرحبا')).toBe('Grüße 日本語 📧 مرحبا');
+  });
+
+  test('strips a CSI erase-screen sequence as a whole unit', () => {
+    expect(sanitize(`a${ESC}[2Jb`)).toBe('ab');
+  });
+
+  test('strips SGR colour sequences with parameters', () => {
+    expect(sanitize(`${ESC}[1;31mred${ESC}[0m`)).toBe('red');
+  });
+
+  test('strips CSI with private parameters and intermediates', () => {
+    expect(sanitize(`a${ESC}[?25lb${ESC}[1 qc`)).toBe('abc');
+  });
+
+  test('strips an OSC 8 hyperlink terminated by BEL, keeping the link text', () => {
+    expect(sanitize(`${ESC}]8;;http://evil.test/${'\u0007'}click${ESC}]8;;${'\u0007'}`)).toBe('click');
+  });
+
+  test('strips an OSC title sequence terminated by ESC backslash', () => {
+    expect(sanitize(`a${ESC}]0;pwned${ESC}\\b`)).toBe('ab');
+  });
+
+  test('strips DCS, SOS, PM and APC strings whole', () => {
+    expect(sanitize(`1${ESC}Pq#0;2${ESC}\\2${ESC}Xsos${ESC}\\3${ESC}^pm${ESC}\\4${ESC}_apc${ESC}\\5`)).toBe('12345');
+  });
+
+  test('strips an unterminated OSC to the end of the text', () => {
+    expect(sanitize(`keep${ESC}]0;hidden title`)).toBe('keep');
+  });
+
+  test('ends a string sequence at the next ESC and strips that sequence too', () => {
+    expect(sanitize(`${ESC}]0;title${ESC}[2Jvisible`)).toBe('visible');
+  });
+
+  test('strips two-character ESC sequences and charset designations', () => {
+    expect(sanitize(`a${ESC}cb${ESC}7c${ESC}(Bd`)).toBe('abcd');
+  });
+
+  test('strips a lone ESC at the end', () => {
+    expect(sanitize(`end${ESC}`)).toBe('end');
+  });
+
+  test('strips the 8-bit CSI U+009B with its parameters', () => {
+    expect(sanitize('a\u009b2;3Hb')).toBe('ab');
+  });
+
+  test('strips an 8-bit OSC string up to the 8-bit ST', () => {
+    expect(sanitize('a\u009d0;title\u009cb')).toBe('ab');
+  });
+
+  test('strips other C1 controls such as NEL', () => {
+    expect(sanitize('a\u0085b\u008fc')).toBe('abc');
+  });
+
+  test('strips NUL, BEL, backspace and DEL', () => {
+    expect(sanitize('a\u0000b\u0007c\bd\u007fe')).toBe('abcde');
+  });
+
+  test('replaces TAB, CR and LF with one space each', () => {
+    expect(sanitize('a\tb\r\nc')).toBe('a b  c');
+  });
+
+  test('strips bidi embeddings, overrides and isolates', () => {
+    expect(sanitize('user\u202egnp.exe\u202c \u2066x\u2069 \u202ay\u202b')).toBe('usergnp.exe x y');
+  });
+
+  test('a malformed CSI ends at the first byte that cannot belong to it', () => {
+    expect(sanitize(`${ESC}[12\u00e9x`)).toBe('\u00e9x');
+  });
+
+  test('never leaves a control character in its output', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => !CONTROL_RE.test(sanitize(s))),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('is idempotent', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => sanitize(sanitize(s)) === sanitize(s)),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('leaves any text without controls unchanged', () => {
+    const plain = fc.string({ unit: 'binary', maxLength: 200 }).map((s) => s.replace(new RegExp(CONTROL_RE, 'g'), ''));
+    fc.assert(fc.property(plain, (s) => sanitize(s) === s), { numRuns: 2000 });
+  });
+
+  test('handles 1 MB of unterminated CSI introducers in one pass', () => {
+    expect(sanitize(`${ESC}[`.repeat(500_000))).toBe('');
+  });
+
+  test('handles 1 MB of 8-bit CSI introducers between letters that cannot end them', () => {
+    expect(sanitize('\u00e9\u009b'.repeat(500_000))).toBe('\u00e9'.repeat(500_000));
+  });
+
+  test('treats a letter after an 8-bit CSI as its final byte', () => {
+    expect(sanitize('a\u009bxb')).toBe('ab');
+  });
+
+  test('handles 1 MB of nested-looking OSC openers', () => {
+    expect(sanitize(`a${ESC}]`.repeat(333_333))).toBe('a');
+  });
+});
