@@ -37,14 +37,26 @@ function positiveInt(name: string) {
   };
 }
 
+const HELP_AFTER = `
+Files are read in the order given, so name rotated logs oldest first; gzip is
+decompressed on the fly; "-" (or no file, with piped input) reads stdin.
+
+Examples:
+  maillog-doctor /var/log/mail.log
+  maillog-doctor /var/log/mail.log.2.gz /var/log/mail.log.1 /var/log/mail.log
+  maillog-doctor /var/log/mail.log --format csv -o report.csv
+  journalctl -u postfix -o short-iso | maillog-doctor -
+
+Exit codes: 0 read everything; 1 an input or output failed (the rest was
+processed); 2 usage error; 3 --fail-on reached.
+`;
+
 function program(): Command {
   return new Command('maillog-doctor')
     .description(
-      'Find every SMTP rejection, bounce and deferral in mail logs, ranked by impact, with the\n' +
-        'setting behind it and the command to confirm it.\n\n' +
-        'Files are read in the order given (oldest first: mail.log.2.gz mail.log.1 mail.log);\n' +
-        'gzip files are decompressed on the fly; "-" (or no file, with piped input) reads stdin.',
+      'Find every SMTP rejection, bounce and deferral in mail logs, ranked by impact, with the setting behind it and the command to confirm it.',
     )
+    .addHelpText('after', HELP_AFTER)
     .argument('[files...]', 'log files (.gz too), or - for stdin')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'csv']).default('text'))
     .option('-o, --output <file>', 'write the report to FILE (atomically) instead of stdout')

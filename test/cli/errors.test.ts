@@ -1,0 +1,170 @@
+/**
+ * Bad input and usage through the real executable: one line on stderr naming the file, the other
+ * inputs still processed, documented exit codes, never a stack trace.
+ */
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ReportSchema } from '../../src/report/schema.js';
+import { run } from './run.js';
+
+const GOOD = [
+  'Nov 22 06:25:01 mx1 postfix/smtpd[123]: connect from client.example.net[192.0.2.10]',
+  'Nov 22 06:25:02 mx1 postfix/smtpd[123]: NOQUEUE: reject: RCPT from client.example.net[192.0.2.10]: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual alias table; from=<a@example.net> to=<nobody@example.org> proto=ESMTP helo=<client.example.net>',
+  'Nov 22 06:25:03 mx1 postfix/smtpd[123]: NOQUEUE: reject: RCPT from client.example.net[192.0.2.10]: 550 5.1.1 <ghost@example.org>: Recipient address rejected: User unknown in virtual alias table; from=<a@example.net> to=<ghost@example.org> proto=ESMTP helo=<client.example.net>',
+  'Nov 22 06:25:04 mx1 postfix/smtpd[123]: disconnect from client.example.net[192.0.2.10] ehlo=1 mail=1 rcpt=0/2 quit=1 commands=3/5',
+].join('\n') + '\n';
+
+let dir: string;
+let good: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mld-cli-'));
+  good = join(dir, 'mail.log');
+  writeFileSync(good, GOOD);
+});
+
+const noStack = (stderr: string) => {
+  expect(stderr).not.toMatch(/\n\s+at /);
+  expect(stderr).not.toMatch(/Error:/);
+};
+
+describe('exit codes and one-line errors', () => {
+  test('a readable log: exit 0, JSON report valid against the schema', async () => {
+    const r = await run([good, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ rank: 1, direction: 'inbound', recipientDomain: 'example.org', cause: 'user-unknown', hint: 'virtual_alias_maps', count: 2, distinctRecipients: 2 });
+  });
+
+  test('a missing file: named on stderr, the other file still reported, exit 1', async () => {
+    const r = await run([join(dir, 'nope.log'), good, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`maillog-doctor: ${join(dir, 'nope.log')}: no such file or directory\n`);
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.findings[0]!.count).toBe(2);
+    expect(report.summary.files.map((f) => [f.format, f.error ?? null])).toEqual([
+      ['unknown', 'no such file or directory'],
+      ['postfix', null],
+    ]);
+  });
+
+  test('a directory', async () => {
+    const r = await run([dir, good]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`maillog-doctor: ${dir}: is a directory (give the log files inside it)\n`);
+    expect(r.stdout).toContain('virtual_alias_maps');
+  });
+
+  test('no read permission', async () => {
+    const secret = join(dir, 'secret.log');
+    writeFileSync(secret, GOOD);
+    chmodSync(secret, 0o000);
+    chmodSync(dir, 0o755);
+    // root reads everything: run as nobody then (the CI runs as root).
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const r = await run([secret, good], asNobody);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`maillog-doctor: ${secret}: permission denied\n`);
+    noStack(r.stderr);
+  });
+
+  test('a truncated .gz keeps the lines before the damage', async () => {
+    const many = GOOD.repeat(400);
+    const gz = gzipSync(Buffer.from(many));
+    const cut = join(dir, 'mail.log.2.gz');
+    writeFileSync(cut, gz.subarray(0, Math.floor(gz.length / 2)));
+    const r = await run([cut, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^maillog-doctor: .*mail\.log\.2\.gz: corrupt gzip data \(unexpected end of file\) \(after \d+ lines\)\n$/);
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.summary.linesRead).toBeGreaterThan(4);
+    expect(report.summary.linesRead).toBeLessThan(1600);
+    expect(report.summary.files[0]!.format).toBe('postfix (gzip)');
+  });
+
+  test('a whole .gz is read like the plain file', async () => {
+    const gzPath = join(dir, 'whole.gz');
+    writeFileSync(gzPath, gzipSync(Buffer.from(GOOD)));
+    const [a, b] = await Promise.all([run([gzPath, '--format', 'json']), run([good, '--format', 'json'])]);
+    expect(a.code).toBe(0);
+    const ra = JSON.parse(a.stdout);
+    const rb = JSON.parse(b.stdout);
+    expect(ra.findings).toEqual(rb.findings);
+  });
+
+  test('binary junk is not a mail log: exit 1, its lines unrecognised, no crash', async () => {
+    const junk = join(dir, 'junk.bin');
+    const bytes = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) % 256;
+    writeFileSync(junk, bytes);
+    const r = await run([junk, good, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^maillog-doctor: .*junk\.bin: not a Postfix log: no line recognised in the first \d+ lines \(force a format with --mta\)\n$/);
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    const junkFile = report.summary.files[0]!;
+    expect(junkFile.unrecognised).toBe(junkFile.lines);
+    expect(report.findings[0]!.count).toBe(2);
+  });
+
+  test('stdin with -', async () => {
+    const r = await run(['-', '--format', 'json'], { input: GOOD });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).findings[0].count).toBe(2);
+  });
+
+  test('piped stdin without any file argument', async () => {
+    const r = await run(['--format', 'json'], { input: GOOD });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).summary.files[0].path).toBe('-');
+  });
+
+  test('usage errors exit 2', async () => {
+    const bad = await run(['--format', 'xml', good]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("argument 'xml' is invalid");
+    expect((await run(['--bogus', good])).code).toBe(2);
+    expect((await run(['--year', 'soon', good])).code).toBe(2);
+    expect((await run(['-', '-'], { input: GOOD })).code).toBe(2);
+  });
+
+  test('--help exits 0 and documents the file order', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('maillog-doctor /var/log/mail.log.2.gz /var/log/mail.log.1 /var/log/mail.log');
+    expect(r.stdout).toContain('read in the order given');
+  });
+
+  test('--fail-on exits 3 when the threshold is reached, 0 below it', async () => {
+    expect((await run([good, '--fail-on', '2'])).code).toBe(3);
+    expect((await run([good, '--fail-on', '3'])).code).toBe(0);
+  });
+
+  test('--unrecognised writes the lines not understood with file and line number', async () => {
+    const mixed = join(dir, 'mixed.log');
+    writeFileSync(mixed, GOOD + 'Nov 22 06:26:00 mx1 postfix/smtpd[123]: a message Postfix never wrote\nir/)\n');
+    const out = join(dir, 'unrecognised.txt');
+    const r = await run([mixed, '--unrecognised', out]);
+    expect(r.code).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(out, 'utf8')).toBe(
+      `${mixed}:5: Nov 22 06:26:00 mx1 postfix/smtpd[123]: a message Postfix never wrote\n${mixed}:6: ir/)\n`,
+    );
+    expect(r.stdout).toMatch(/2 lines were not recognised; run with --unrecognised FILE to see them\./);
+  });
+
+  test('| head: a closed pipe ends the run quietly', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const big = join(dir, 'big.log');
+    writeFileSync(big, GOOD.repeat(2000));
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" bin/maillog-doctor "${big}" --format json | head -c 10`], {
+      cwd: new URL('../../', import.meta.url),
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toBe('{\n  "summa');
+    expect(r.stderr).toBe('');
+  });
+});
