@@ -195,6 +195,8 @@ const IN_REPLY_RE = / \(in reply to [^()]{1,40} command\)$/;
 // An address or name echoed in a reply (`<user@spamfree.example>: …`); blanked so that the words
 // of a stranger's address never decide a rule. Two characters or fewer stay: `<>`, `<LF>`.
 const ANGLE_ADDRESS_RE = /<[^<>]{3,}>/g;
+// ` 550-5.7.1 ` or ` 550 5.7.1 ` after the first line of a folded reply (never at the start).
+const FOLDED_CODE_RE = / [245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3} )?/g;
 
 /**
  * Lower-cased text with the parts that are not about the cause removed: for deliveries the
@@ -213,6 +215,9 @@ export function normalise(raw: string, kind: 'reject' | 'delivery'): string {
     }
     t = t.replace(IN_REPLY_RE, '');
   }
+  // Folded multi-line replies repeat the codes inside the text (`… that this 550-5.7.1 message
+  // is …`): drop the inner ones so phrases match across the folds.
+  if (t.indexOf('-', 3) > 0) t = t.replace(FOLDED_CODE_RE, ' ');
   return t.replace(ANGLE_ADDRESS_RE, '<>');
 }
 

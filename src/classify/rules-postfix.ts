@@ -759,6 +759,18 @@ const OUTBOUND: Rule[] = [
     verify: 'dig +short TXT {sender_domain}; dig +short TXT {dmarc_name}',
   },
   {
+    // Gmail's UnsolicitedMessageError judges this message (content and sender reputation
+    // together), unlike its 421 "unsolicited mail originating from your IP address".
+    id: 'postfix.outbound.likely-spam-message',
+    direction: 'outbound',
+    match: { any: ['message is likely unsolicited', 'unsolicitedmessageerror'] },
+    cause: 'spam-content',
+    hint: 'our message content',
+    advice:
+      'The remote filter judged this message to be spam. Check what was sent (links, attachments, forwarded spam) and that our DKIM signature and From domain align.',
+    verify: 'postcat -q {queue_id} | head -n 60',
+  },
+  {
     id: 'postfix.outbound.blocklisted',
     direction: 'outbound',
     match: {

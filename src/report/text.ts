@@ -104,8 +104,8 @@ function table(findings: Finding[], width: number, detailCount: number): { lines
     { header: 'dir', cells: rows.map((r) => r.dir), min: 3 },
     { header: 'codes', cells: rows.map((r) => r.codes), min: 3, soft: 9 },
     { header: 'domain', cells: rows.map((r) => r.domain), min: 6, soft: 16 },
-    { header: 'cause', cells: rows.map((r) => r.cause), min: 6, soft: 12 },
-    { header: 'hint', cells: rows.map((r) => r.hint), min: 4, soft: 12 },
+    { header: 'cause', cells: rows.map((r) => r.cause), min: 6, soft: 18 },
+    { header: 'hint', cells: rows.map((r) => r.hint), min: 4, soft: 30 },
   ];
   const seps = cols.map((_, i) => (i === 0 ? '' : i === 1 ? ' ' : '  '));
   const widths = fitWidths(cols, seps.join('').length, width);

@@ -759,8 +759,8 @@ const OUTBOUND: Case[] = [
     lines: [
       '4E74613FE76: to=<redacted@gmail.com>, relay=gmail-smtp-in.l.google.com[2607:f8b0:400e:c04::1b]:25, delay=1.9, delays=0.05/0/1.1/0.71, dsn=5.7.1, status=bounced (host gmail-smtp-in.l.google.com[2607:f8b0:400e:c04::1b] said: 550-5.7.1 [2607:4100:3:25:100::2      12] Our system has detected that this 550-5.7.1 message is likely unsolicited mail. To reduce the amount of spam sent 550-5.7.1 to Gmail, this message has been blocked. Please visit 550-5.7.1 http://support.google.com/mail/bin/answer.py?hl=en&answer=188131 for 550 5.7.1 more information. qc12si8475009pab.211 - gsmtp (in reply to end of DATA command))',
     ],
-    want: want('outbound', 'blocklisted', 'our IP reputation', 'blocklisted', true),
-    verify: 'dig +short myip.opendns.com @resolver1.opendns.com',
+    want: want('outbound', 'spam-content', 'our message content', 'likely-spam-message', true),
+    verify: "postcat -q '4E74613FE76'",
   },
   {
     name: 'user unknown (lightmeter 1 line 19)',
