@@ -4,7 +4,7 @@
  */
 import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { describeSystemError, InputError } from '../errors.js';
 
@@ -39,15 +39,7 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
       raw.once('error', (err) => reject(new InputError(path, describeSystemError(err))));
     });
   }
-  const first = await firstChunk(raw, path);
-  const gzip = first !== null && first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
-  if (first) raw.unshift(first);
-  let stream: Readable = raw;
-  if (gzip) {
-    const gunzip = createGunzip();
-    raw.on('error', (err) => gunzip.destroy(err));
-    stream = raw.pipe(gunzip);
-  }
+  const { stream, gzip } = await decompressIfGzip(raw, path);
   return {
     stream,
     // fs.ReadStream counts the bytes it read from disk (compressed bytes for .gz).
@@ -58,26 +50,39 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
   };
 }
 
-/** The first chunk of a paused stream (null when empty), without losing it. */
-function firstChunk(raw: Readable, path: string): Promise<Buffer | null> {
+/**
+ * Looks at the first chunk for the gzip magic bytes, then hands on that chunk and the rest of
+ * the data (decompressed when it was gzip). An empty input gives an empty stream.
+ */
+function decompressIfGzip(raw: Readable, path: string): Promise<{ stream: Readable; gzip: boolean }> {
   return new Promise((resolve, reject) => {
-    const done = (v: Buffer | null) => {
-      raw.off('readable', onReadable);
+    const cleanup = () => {
+      raw.off('data', onData);
       raw.off('end', onEnd);
       raw.off('error', onError);
-      resolve(v);
     };
-    const onReadable = () => {
-      const chunk = raw.read() as Buffer | null;
-      if (chunk !== null) done(chunk);
+    const onData = (first: Buffer) => {
+      raw.pause();
+      cleanup();
+      const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+      const pass = new PassThrough();
+      pass.write(first);
+      raw.on('error', (err) => pass.destroy(err));
+      raw.pipe(pass);
+      if (!gzip) return resolve({ stream: pass, gzip });
+      const gunzip = createGunzip();
+      pass.on('error', (err) => gunzip.destroy(err));
+      resolve({ stream: pass.pipe(gunzip), gzip });
     };
-    const onEnd = () => done(null);
+    const onEnd = () => {
+      cleanup();
+      resolve({ stream: Readable.from([]), gzip: false });
+    };
     const onError = (err: Error) => {
-      raw.off('readable', onReadable);
-      raw.off('end', onEnd);
+      cleanup();
       reject(new InputError(path, describeSystemError(err)));
     };
-    raw.on('readable', onReadable);
+    raw.on('data', onData);
     raw.once('end', onEnd);
     raw.once('error', onError);
   });

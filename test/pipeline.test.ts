@@ -1,0 +1,113 @@
+/**
+ * The streaming pipeline on awkward input: CRLF, invalid UTF-8, NUL bytes, oversized lines,
+ * empty files, year inference from the file date, correlation across rotated files.
+ */
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { analyse, MAX_PARSE_CHARS } from '../src/pipeline.js';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+const REJECT =
+  'Nov 22 06:25:02 mx1 postfix/smtpd[123]: NOQUEUE: reject: RCPT from c.example.net[192.0.2.10]: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual alias table; from=<a@example.net> to=<nobody@example.org> proto=ESMTP helo=<c.example.net>';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mld-pipe-'));
+});
+const file = (name: string, content: string | Buffer) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+describe('analyse()', () => {
+  test('CRLF line endings are read like LF (louisitvn corpus uses CRLF)', async () => {
+    const lf = await analyse([file('lf.log', `${REJECT}\n${REJECT}\n`)], { now: NOW });
+    const crlf = await analyse([file('crlf.log', `${REJECT}\r\n${REJECT}\r\n`)], { now: NOW });
+    expect(crlf.stats.linesRecognised).toBe(2);
+    expect(crlf.aggregator.snapshot(crlf.stats).findings).toEqual(lf.aggregator.snapshot(lf.stats).findings.map((f) => ({ ...f })));
+    // raw examples keep no trailing CR
+    expect(crlf.aggregator.snapshot(crlf.stats).findings[0]!.examples[0]).toBe(REJECT);
+  });
+
+  test('invalid UTF-8 is counted and the line still parsed; NUL bytes do not stop the file', async () => {
+    const bad = Buffer.concat([
+      Buffer.from(REJECT.replace('a@example.net', 'a\xff\xfe@example.net'), 'latin1'),
+      Buffer.from('\n\0\0\0garbage\0\n'),
+      Buffer.from(REJECT + '\n'),
+    ]);
+    const r = await analyse([file('bad-utf8.log', bad)], { now: NOW });
+    expect(r.stats.linesRead).toBe(3);
+    expect(r.stats.invalidUtf8Lines).toBe(1);
+    expect(r.stats.linesRecognised).toBe(2);
+    expect(r.stats.linesUnrecognised).toBe(1);
+    expect(r.errors).toEqual([]);
+  });
+
+  test('a line over the parse limit is counted as oversized and unrecognised, the next line is read', async () => {
+    const huge = 'Nov 22 06:25:02 mx1 postfix/smtpd[1]: ' + 'x'.repeat(MAX_PARSE_CHARS + 10);
+    const seen: Array<[number, number]> = [];
+    const r = await analyse([file('huge.log', `${huge}\n${REJECT}\n`)], {
+      now: NOW,
+      mta: 'postfix',
+      onUnrecognised: (_f, no, line) => seen.push([no, line.length]),
+    });
+    expect(r.stats.oversizedLines).toBe(1);
+    expect(r.stats.linesUnrecognised).toBe(1);
+    expect(r.stats.linesRecognised).toBe(1);
+    // what --unrecognised writes is cut short, not the whole megabyte
+    expect(seen).toEqual([[1, 201]]);
+  });
+
+  test('an empty file is format "empty", not an error', async () => {
+    const r = await analyse([file('empty.log', '')], { now: NOW });
+    expect(r.errors).toEqual([]);
+    expect(r.stats.files[0]).toEqual({ path: join(dir, 'empty.log'), format: 'empty', lines: 0, unrecognised: 0 });
+  });
+
+  test('the year of classic timestamps comes from the file date; Dec → Jan rolls over inside the file', async () => {
+    const p = file(
+      'newyear.log',
+      `${REJECT.replace('Nov 22 06:25:02', 'Dec 31 23:59:59')}\n${REJECT.replace('Nov 22 06:25:02', 'Jan  1 00:00:01')}\n`,
+    );
+    const jan2 = new Date('2027-01-02T08:00:00Z');
+    utimesSync(p, jan2, jan2);
+    const r = await analyse([p], { now: NOW });
+    const s = r.aggregator.snapshot(r.stats);
+    expect(s.summary.firstSeen).toBe('2026-12-31T23:59:59.000Z');
+    expect(s.summary.lastSeen).toBe('2027-01-01T00:00:01.000Z');
+  });
+
+  test('--year overrides the inference', async () => {
+    const r = await analyse([file('y.log', REJECT + '\n')], { now: NOW, year: 2015 });
+    expect(r.aggregator.snapshot(r.stats).summary.firstSeen).toBe('2015-11-22T06:25:02.000Z');
+  });
+
+  test('stdin uses the run start as the reference date', async () => {
+    const stdin = Readable.from([Buffer.from(REJECT.replace('Nov 22', 'Dec 22') + '\n')]);
+    const r = await analyse(['-'], { now: NOW, stdin });
+    // December is after the reference month (November 2026): last year's December.
+    expect(r.aggregator.snapshot(r.stats).summary.firstSeen).toBe('2025-12-22T06:25:02.000Z');
+  });
+
+  test('correlation carries across rotated files: a bounce in mail.log knows the sender queued in mail.log.1', async () => {
+    const older = file(
+      'mail.log.1',
+      [
+        'Nov 21 23:59:50 mx1 postfix/smtpd[7]: 3F2A1B4C5D: client=sender.example.net[192.0.2.44]',
+        'Nov 21 23:59:51 mx1 postfix/qmgr[8]: 3F2A1B4C5D: from=<alice@example.net>, size=900, nrcpt=1 (queue active)',
+      ].join('\n') + '\n',
+    );
+    const newer = file(
+      'mail.log',
+      'Nov 22 00:00:03 mx1 postfix/smtp[9]: 3F2A1B4C5D: to=<bob@gmail.com>, relay=gmail-smtp-in.l.google.com[192.0.2.99]:25, delay=13, delays=0/0/12/1, dsn=5.1.1, status=bounced (host gmail-smtp-in.l.google.com[192.0.2.99] said: 550 5.1.1 The email account that you tried to reach does not exist. - gsmtp (in reply to RCPT TO command))\n',
+    );
+    const r = await analyse([older, newer], { now: NOW });
+    const f = r.aggregator.snapshot(r.stats).findings[0]!;
+    expect(f).toMatchObject({ direction: 'outbound', recipientDomain: 'gmail.com', cause: 'user-unknown', distinctSenders: 1, distinctClients: 1 });
+    expect(r.aggregator.snapshot(r.stats).details[0]!.topSenders).toEqual([{ address: 'alice@example.net', count: 1 }]);
+  });
+});
