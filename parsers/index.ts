@@ -3,11 +3,12 @@
  * first lines of an input and pick the parser that claims the most of them.
  */
 import type { Mta } from '../src/event.js';
+import { eximParser } from './exim/index.js';
 import { postfixParser } from './postfix/index.js';
 import type { LogParser } from './types.js';
 
 /** Register a new log format by adding its parser here. */
-export const builtinParsers: readonly LogParser[] = [postfixParser];
+export const builtinParsers: readonly LogParser[] = [postfixParser, eximParser];
 
 export function parserByName(name: Mta): LogParser | undefined {
   return builtinParsers.find((p) => p.name === name);

@@ -137,7 +137,10 @@ export class Analysis {
     }
     if (!this.machine && !this.undetected) this.decide();
     if (this.undetected && file.lines > 0) {
-      const names = builtinParsers.map((p) => p.name[0]!.toUpperCase() + p.name.slice(1)).join(', ');
+      const names = builtinParsers
+        .map((p) => p.name[0]!.toUpperCase() + p.name.slice(1))
+        .join(', ')
+        .replace(/, ([^,]+)$/, ' or $1');
       const msg = `not a ${names} log: no line recognised in the first ${Math.min(file.lines, DETECT_LINES)} lines (force a format with --mta)`;
       file.error ??= msg;
       this.errors.push(new InputError(file.path, msg));

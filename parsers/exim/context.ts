@@ -1,0 +1,24 @@
+/** What the line's form (own log file or syslog) tells about it, and the fields every event shares. */
+
+export interface LineContext {
+  time: string | null;
+  /** Syslog host, when the line came through syslog. */
+  host: string | null;
+  /** Syslog program (`exim`, `exim4`); null for Exim's own log files. */
+  program: string | null;
+  raw: string;
+  file: string;
+  line: number;
+}
+
+export function common(ctx: LineContext, queueId: string | null) {
+  return {
+    mta: 'exim' as const,
+    time: ctx.time,
+    host: ctx.host,
+    program: ctx.program,
+    queueId,
+    raw: ctx.raw,
+    origin: { file: ctx.file, line: ctx.line },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Bounded state kept across lines (and across the inputs of one run):
+ *
+ * - MessageTable, by Exim message id: the `<=` arrival gives the sender (`from`) and the client
+ *   (`H=`) to later `=>`/`**`/`==` lines of the same message; `Completed` frees the entry. Logs
+ *   that begin or end mid-stream leave entries behind, so the table is capped and the oldest
+ *   entries are evicted (and counted), as in parsers/postfix/correlate.ts.
+ * - RejectSignatures: Exim writes each SMTP-time rejection to both mainlog and rejectlog
+ *   (log_reject_target defaults to `main:reject`). When both files are read, the second copy of a
+ *   rejection (same time, same text, but from a different input) must not count twice. A copy
+ *   seen again in the same input is a genuine repeat (a client retrying the same RCPT within one
+ *   second) and counts. Signatures are 53-bit hashes, capped; evictions are counted.
+ */
+import type { Peer } from '../../src/event.js';
+
+/** Message ids tracked at once. A busy Exim has a few thousand messages in flight; 50k is ample. */
+export const MAX_MESSAGE_IDS = 50_000;
+/**
+ * Rejections remembered for cross-file duplicate detection: enough for a day's mainlog of a busy
+ * MX read before its rejectlog (≈ 200k × ~60 bytes). Past it, the oldest are dropped (counted as
+ * `eximRejectSignaturesEvicted`) and a copy of one of those in the other file would count again.
+ */
+export const MAX_REJECT_SIGNATURES = 200_000;
+
+export interface MessageEntry {
+  from: string | null;
+  client: Peer | null;
+}
+
+export class MessageTable {
+  private readonly entries = new Map<string, MessageEntry>();
+  evicted = 0;
+
+  constructor(private readonly cap = MAX_MESSAGE_IDS) {}
+
+  get(id: string): MessageEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Records an arrival; the oldest entry is evicted (and counted) past the cap. */
+  arrive(id: string, from: string | null, client: Peer | null): void {
+    if (!this.entries.has(id) && this.entries.size >= this.cap) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+      this.evicted++;
+    }
+    this.entries.set(id, { from, client });
+  }
+
+  complete(id: string): void {
+    this.entries.delete(id);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+interface Seen {
+  input: number;
+  count: number;
+}
+
+export class RejectSignatures {
+  private readonly seen = new Map<number, Seen>();
+  evicted = 0;
+
+  constructor(private readonly cap = MAX_REJECT_SIGNATURES) {}
+
+  /**
+   * Notes a rejection read from input number `input`; true if it is the copy of one already
+   * counted from another input (the caller then ignores it).
+   */
+  isDuplicate(signature: string, input: number): boolean {
+    const key = hash53(signature);
+    const s = this.seen.get(key);
+    if (s) {
+      if (s.input !== input && s.count > 0) {
+        s.count--;
+        return true;
+      }
+      if (s.input === input) {
+        s.count++;
+        return false;
+      }
+      this.seen.delete(key); // all copies consumed: start afresh under this input
+    }
+    if (this.seen.size >= this.cap) {
+      const oldest = this.seen.keys().next().value as number;
+      this.seen.delete(oldest);
+      this.evicted++;
+    }
+    this.seen.set(key, { input, count: 1 });
+    return false;
+  }
+}
+
+/** cyrb53: a fast 53-bit string hash (public domain); collisions are negligible at 200k keys. */
+export function hash53(str: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}

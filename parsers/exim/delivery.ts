@@ -1,0 +1,228 @@
+/**
+ * Exim's flagged message lines (spec "Log line flags"; deliver.c delivery_log, deferral_log,
+ * failure_log, 4.8x–4.99):
+ *
+ *   <=  arrival        `<= sender [H=…] [U=…] P=… S=… [id=…] [R=<parent id> for bounces] [for …]`
+ *   (=  fakereject     as `<=`
+ *   =>  delivery       `=> addr [(parent)] [<original>] [F=<s>] [P=<rp>] R=router T=transport [H=…] [X=…] [C="…"] …`
+ *   ->  extra address in the same delivery; `>>` cutthrough delivery → both 'sent'
+ *   **  failed         `** addr [<original>] [R=… T=… H=…] : reason` (4.99+) or `…: reason` (earlier)
+ *   ==  deferred       `== addr [<original>] [R=…] (T=…|R=…|routing) defer (errno)[: strerror][ H=…][: reason]`
+ *   *>  suppressed by -N: ignored (bookkeeping), nothing was delivered or refused.
+ *
+ * `to` is the address delivered to (after aliasing/forwarding, a local part for log_as_local
+ * routers), `origTo` the original recipient in `<…>`. The remote reply inside a reason
+ * (`SMTP error from remote mail server after RCPT TO:<…>: 550 5.1.1 …`) gives smtpCode, dsn and
+ * inReplyTo; older Exim put the host there too (`…: host mx.y [192.0.2.1]: 554 …`).
+ */
+import { deliveryEvent, notificationEvent, type DeliveryStatus, type Peer } from '../../src/event.js';
+import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
+import { common, type LineContext } from './context.js';
+import type { MessageTable } from './correlate.js';
+import { boundedIndexOf, leadingReply, peerOf, remoteError, scanFields, tokenEnd, unangle, type HostField } from './fields.js';
+
+/** Length of an Exim message id at `at` (16 classic `1rXyZa-000Abc-9Q`, 23 for 4.97+), or 0. */
+export function messageIdLength(s: string, at: number): number {
+  const seg = (from: number, n: number): boolean => {
+    for (let i = from; i < from + n; i++) {
+      const c = s.charCodeAt(i);
+      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+    }
+    return true;
+  };
+  if (!seg(at, 6) || s.charCodeAt(at + 6) !== 45) return 0;
+  const end = (n: number) => at + n === s.length || s.charCodeAt(at + n) === 32;
+  if (s.charCodeAt(at + 13) === 45 && seg(at + 7, 6) && seg(at + 14, 2) && end(16)) return 16;
+  if (s.charCodeAt(at + 18) === 45 && seg(at + 7, 11) && seg(at + 19, 4) && end(23)) return 23;
+  return 0;
+}
+
+/** `<=` / `(=`: records sender and client; a locally generated bounce becomes a notification. */
+export function arrival(rest: string, id: string, ctx: LineContext, table: MessageTable): LineResult {
+  const te = tokenEnd(rest, 0);
+  if (te === 0) return UNRECOGNISED;
+  const sender = rest.slice(0, te);
+  const from = sender === '<>' ? '' : sender;
+  const scan = scanFields(rest, te + 1, true);
+  table.arrive(id, from, peerOf(scan.host));
+  const parent = scan.fields.R;
+  if (from === '' && parent !== undefined && messageIdLength(parent, 0) === parent.length) {
+    return recognised(
+      notificationEvent({
+        ...common(ctx, parent),
+        notice: 'non-delivery',
+        recipient: 'sender',
+        notificationQueueId: id,
+      }),
+    );
+  }
+  return RECOGNISED_NO_EVENT;
+}
+
+interface Addresses {
+  to: string;
+  origTo: string | null;
+  /** Index after the address items. */
+  end: number;
+  /** Start of the reason when a `:` ended the address items (`** a@b: Unrouteable address`). */
+  reasonAt: number;
+}
+
+function colonAt(s: string, i: number): boolean {
+  return s.charCodeAt(i) === 58 && (i + 1 === s.length || s.charCodeAt(i + 1) === 32);
+}
+
+/** `addr[ (parent)][ <original>]`, any of them possibly followed by `:` and the reason. */
+function readAddresses(rest: string): Addresses | null {
+  const te = tokenEnd(rest, 0);
+  if (te === 0) return null;
+  if (colonAt(rest, te - 1) && te > 1) return { to: rest.slice(0, te - 1), origTo: null, end: te - 1, reasonAt: Math.min(te + 1, rest.length) };
+  const to = rest.slice(0, te);
+  let pos = te;
+  let origTo: string | null = null;
+  if (rest.startsWith(' (', pos)) {
+    const close = boundedIndexOf(rest, ')', pos + 2, 1024);
+    if (close > 0) {
+      pos = close + 1;
+      if (colonAt(rest, pos)) return { to, origTo, end: pos, reasonAt: Math.min(pos + 2, rest.length) };
+    }
+  }
+  if (rest.startsWith(' <', pos)) {
+    const close = boundedIndexOf(rest, '>', pos + 2, 1024);
+    if (close > 0) {
+      origTo = rest.slice(pos + 2, close);
+      pos = close + 1;
+      if (colonAt(rest, pos)) return { to, origTo, end: pos, reasonAt: Math.min(pos + 2, rest.length) };
+    }
+  }
+  return { to, origTo, end: pos, reasonAt: -1 };
+}
+
+/** A failure reason may end with ` DT=1.2s` (log_selector +deliver_time, written after the message). */
+function stripDeliverTime(reason: string): string {
+  const i = reason.lastIndexOf(' DT=');
+  if (i < 0) return reason;
+  for (let k = i + 4; k < reason.length; k++) {
+    const c = reason.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 46)) return reason;
+  }
+  return i + 4 < reason.length ? reason.slice(0, i) : reason;
+}
+
+/** `(-44)`, `(110)`, and the test suite's munged `(dd)`: Exim's errno for the deferral. */
+function readErrno(rest: string, at: number): { errno: number | null; end: number } | null {
+  const close = boundedIndexOf(rest, ')', at, 8);
+  if (close < 0) return null;
+  const t = rest.slice(at, close);
+  const n = /^-?\d{1,6}$/.test(t) ? Number(t) : null;
+  return { errno: n, end: close + 1 };
+}
+
+export function delivery(flag: string, rest: string, id: string, ctx: LineContext, table: MessageTable): LineResult {
+  if (flag === '*>') return ignored('bookkeeping');
+  const a = readAddresses(rest);
+  if (!a) return UNRECOGNISED;
+  let status: DeliveryStatus;
+  let fields: Record<string, string> = {};
+  let host: HostField | null = null;
+  let reason: string;
+  if (flag === '=>' || flag === '->' || flag === '>>') {
+    status = 'sent';
+    const s = scanFields(rest, a.end + 1, true);
+    fields = s.fields;
+    host = s.host;
+    reason = s.fields.C ?? '';
+  } else if (flag === '**') {
+    status = 'bounced';
+    if (a.reasonAt >= 0) {
+      reason = rest.slice(a.reasonAt);
+    } else {
+      const s = scanFields(rest, a.end + 1);
+      fields = s.fields;
+      host = s.host;
+      reason = s.reasonAt >= 0 ? rest.slice(s.reasonAt) : rest.slice(s.end);
+    }
+    reason = stripDeliverTime(reason);
+  } else {
+    status = 'deferred';
+    const d = deferral(rest, a);
+    if (!d) return UNRECOGNISED;
+    ({ fields, host, reason } = d);
+  }
+  const entry = table.get(id);
+  let relay: Peer | null = peerOf(host);
+  let smtpCode: number | null = null;
+  let dsn: string | null = null;
+  let remoteHost: string | null = null;
+  let inReplyTo: string | null = null;
+  if (status === 'sent') {
+    const r = leadingReply(reason);
+    smtpCode = r.code;
+    dsn = r.enhanced;
+  } else {
+    const r = remoteError(reason);
+    smtpCode = r.code;
+    dsn = r.enhanced;
+    inReplyTo = r.inReplyTo;
+    if (r.remoteHost !== null || r.remoteIp !== null) {
+      remoteHost = r.remoteHost ?? r.remoteIp;
+      relay ??= { name: r.remoteHost, ip: r.remoteIp, port: null };
+    } else if (r.inReplyTo !== null && relay !== null) {
+      remoteHost = relay.name ?? relay.ip;
+    }
+  }
+  return recognised(
+    deliveryEvent({
+      ...common(ctx, id),
+      status,
+      agent: fields.T ?? null,
+      router: fields.R ?? null,
+      to: a.to,
+      origTo: a.origTo,
+      relay,
+      dsn,
+      reason,
+      smtpCode,
+      remoteHost,
+      inReplyTo,
+      from: fields.F !== undefined ? unangle(fields.F) : (entry?.from ?? null),
+      client: entry?.client ?? null,
+    }),
+  );
+}
+
+/** The part of a `==` line after the addresses. */
+function deferral(rest: string, a: Addresses): { fields: Record<string, string>; host: HostField | null; reason: string } | null {
+  if (a.reasonAt >= 0) return null;
+  const s = scanFields(rest, a.end + 1);
+  let p = s.end;
+  if (rest.startsWith('routing ', p)) p += 8;
+  if (!rest.startsWith('defer (', p)) return null;
+  const e = readErrno(rest, p + 7);
+  if (!e) return null;
+  p = e.end;
+  const fields = s.fields;
+  if (p >= rest.length) return { fields, host: null, reason: '' };
+  if (rest.startsWith(': ', p)) {
+    const r = p + 2;
+    if (e.errno !== null && e.errno > 0) {
+      // `defer (111): Connection refused H=mx [ip]: message` — strerror, then the host, then Exim's text.
+      const h = boundedIndexOf(rest, ' H=', r, 120);
+      if (h > 0 && !rest.slice(r, h).includes(': ')) {
+        const s2 = scanFields(rest, h + 1);
+        const tail = s2.reasonAt >= 0 ? `: ${rest.slice(s2.reasonAt)}` : '';
+        return { fields: { ...fields, ...s2.fields }, host: s2.host, reason: rest.slice(r, h) + tail };
+      }
+    }
+    return { fields, host: null, reason: rest.slice(r) };
+  }
+  if (rest.charCodeAt(p) === 32) {
+    const s2 = scanFields(rest, p + 1);
+    return {
+      fields: { ...fields, ...s2.fields },
+      host: s2.host,
+      reason: s2.reasonAt >= 0 ? rest.slice(s2.reasonAt) : rest.slice(s2.end),
+    };
+  }
+  return { fields, host: null, reason: rest.slice(p) };
+}

@@ -1,0 +1,131 @@
+/**
+ * The forms in which an Exim log line reaches us, up to the message text. Follows Exim 4.x
+ * log.c (log_write, write_syslog) and the spec's chapter "Log files" (4.92–4.99):
+ *
+ *   own file        `2026-11-22 10:00:00[.fff][ +0100][ [pid]] text`  (log_selector +millisec,
+ *                   log_timezone, +pid; the message id, if any, starts the text)
+ *   syslog          `Nov 22 10:00:00 host exim[123]: 2026-11-22 10:00:00 text` and the other
+ *                   envelopes parsers/syslog.ts reads; the Exim stamp inside is missing when
+ *                   syslog_timestamp = false, and `[pid]` may follow it or stand alone
+ *   syslog, ISO     `2026-11-22 10:00:00 host exim[123]: text` (space instead of `T`: an
+ *                   rsyslog template, seen in fail2ban's samples)
+ *   syslog, bare    `host exim[123]: 2026-11-22 10:00:00 text` (no syslog time at all)
+ *   split entries   `[1\5] …`, `[2/5] …`: write_syslog() splits long or multi-line entries;
+ *                   only the first piece carries the Exim line, the rest belong to it.
+ *
+ * Times without a zone are local time, as in parsers/syslog.ts. Other programs' lines in a
+ * syslog file are recognised only by their envelope (reason `other-program`).
+ */
+
+/** The start of an Exim line in its own log format. */
+export interface EximStamp {
+  /** ISO 8601 UTC, or null if the date is impossible. */
+  time: string | null;
+  pid: number | null;
+  /** Index of the text after the stamp (and pid). */
+  end: number;
+}
+
+// `2026-11-22 10:00:00`, then optional `.123`, ` +0100`, ` [1234]`, each followed by a space or
+// the end. Fixed-width groups only: linear on any input. Must not match RFC 3339 (`T`).
+const STAMP_RE =
+  /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{3}))?(?: ([+-])(\d\d)(\d\d)(?= |$))?(?: \[(\d{1,10})\](?= |$))?(?: |$)/;
+
+// After an Exim-style stamp: `host exim[123]: ` (rsyslog with a space-separated ISO time).
+// Host is a run of non-space; the program is exim or exim4 exactly.
+const SYSLOG_AFTER_STAMP_RE = /^([^\s[\]]{1,255}) (exim4?)(?:\[(\d{1,10})\])?: ?/;
+// Same shape for another program (`mx1 dovecot[77]: `); a pid is required so that Exim's own
+// texts (`10HmaX-… b@known.ex: error ignored`) are never taken for a syslog envelope.
+const OTHER_AFTER_STAMP_RE = /^[A-Za-z0-9][^\s[\]=]{0,254} [A-Za-z][\w./-]{0,63}\[\d{1,10}\]: /;
+// `host exim[123]: …` at the very start of a line (no syslog time).
+const BARE_SYSLOG_RE = /^([A-Za-z0-9][^\s[\]]{0,254}) (exim4?)(?:\[(\d{1,10})\])?: ?/;
+// write_syslog()'s piece marker: `[n/m] ` (split for length) or `[n\m] ` (split at a newline).
+const PIECE_RE = /^\[(\d{1,5})[/\\](\d{1,5})\] /;
+// A pid alone (syslog_timestamp = false, log_selector +pid).
+const PID_RE = /^\[(\d{1,10})\] /;
+
+/** Is this syslog program Exim? (`syslog_processname` defaults to `exim`; Debian's is `exim4`.) */
+export function isEximProgram(program: string): boolean {
+  return program === 'exim' || program === 'exim4';
+}
+
+/** Reads Exim's own stamps; caches the last conversion (busy logs repeat the same second). */
+export class StampReader {
+  private lastText = '';
+  private lastIso: string | null = null;
+
+  read(line: string): EximStamp | null {
+    const c = line.charCodeAt(0);
+    if (c < 48 || c > 57 || line.charCodeAt(10) !== 32) return null;
+    const m = STAMP_RE.exec(line);
+    if (!m) return null;
+    const stampText = line.slice(0, 19 + (m[7] ? 4 : 0) + (m[8] ? 6 : 0));
+    let time: string | null;
+    if (stampText === this.lastText) {
+      time = this.lastIso;
+    } else {
+      time = toIso(m);
+      this.lastText = stampText;
+      this.lastIso = time;
+    }
+    return { time, pid: m[11] ? Number(m[11]) : null, end: m[0].length };
+  }
+}
+
+function toIso(m: RegExpExecArray): string | null {
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[];
+  if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59 || s! > 60) return null;
+  const ms = m[7] ? Number(m[7]) : 0;
+  let t: number;
+  if (m[8]) {
+    const off = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+    t = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms) - off * 60_000;
+  } else {
+    t = new Date(y!, mo! - 1, d!, h!, mi!, s!, ms).getTime(); // no zone: local time
+  }
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+export interface SyslogAfterStamp {
+  host: string;
+  program: string;
+  /** Index of the Exim text after `program[pid]: `. */
+  end: number;
+}
+
+/** `host exim[pid]: ` right after an Exim-style stamp, at `from`. */
+export function syslogAfterStamp(line: string, from: number): SyslogAfterStamp | null {
+  const m = SYSLOG_AFTER_STAMP_RE.exec(line.slice(from, from + 300));
+  return m ? { host: m[1]!, program: m[2]!, end: from + m[0].length } : null;
+}
+
+/** Another program's syslog envelope right after an ISO-with-space stamp. */
+export function otherProgramAfterStamp(line: string, from: number): boolean {
+  return OTHER_AFTER_STAMP_RE.test(line.slice(from, from + 340));
+}
+
+/** `host exim[pid]: ` at the start of the line (syslog without its own time). */
+export function bareSyslog(line: string): SyslogAfterStamp | null {
+  const m = BARE_SYSLOG_RE.exec(line.slice(0, 300));
+  return m ? { host: m[1]!, program: m[2]!, end: m[0].length } : null;
+}
+
+export interface Piece {
+  index: number;
+  /** Index of the text after the marker. */
+  end: number;
+}
+
+/** write_syslog()'s `[n/m] ` or `[n\m] ` marker at `from`, if any. */
+export function pieceMarker(text: string, from: number): Piece | null {
+  if (text.charCodeAt(from) !== 91 /* [ */) return null;
+  const m = PIECE_RE.exec(text.slice(from, from + 16));
+  return m ? { index: Number(m[1]), end: from + m[0].length } : null;
+}
+
+/** Length of a leading `[pid] ` at `from`, or 0. */
+export function pidPrefix(text: string, from: number): number {
+  if (text.charCodeAt(from) !== 91 /* [ */) return 0;
+  const m = PID_RE.exec(text.slice(from, from + 14));
+  return m ? m[0].length : 0;
+}
