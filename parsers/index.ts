@@ -3,12 +3,13 @@
  * first lines of an input and pick the parser that claims the most of them.
  */
 import type { Mta } from '../src/event.js';
+import { exchangeParser } from './exchange/index.js';
 import { eximParser } from './exim/index.js';
 import { postfixParser } from './postfix/index.js';
 import type { LogParser } from './types.js';
 
 /** Register a new log format by adding its parser here. */
-export const builtinParsers: readonly LogParser[] = [postfixParser, eximParser];
+export const builtinParsers: readonly LogParser[] = [postfixParser, eximParser, exchangeParser];
 
 export function parserByName(name: Mta): LogParser | undefined {
   return builtinParsers.find((p) => p.name === name);

@@ -1,9 +1,11 @@
 /**
  * Event → Classification: decide the direction and permanence in code, then walk the MTA's rule
  * table (rules-<mta>.ts) and take the first rule that matches. Pure; no I/O, no clock.
- * Only Postfix has a table so far; events of other MTAs get null until theirs exists.
+ * Postfix, Exim and Exchange have tables; an MTA without one gets null.
  */
 import type { DeliveryEvent, MailEvent, Mta, RejectEvent } from '../event.js';
+import { EXCHANGE_RULES } from './rules-exchange.js';
+import { EXIM_RULES } from './rules-exim.js';
 import { POSTFIX_RULES } from './rules-postfix.js';
 import type { Cause, Classification, Direction } from './types.js';
 
@@ -59,7 +61,7 @@ export const PLACEHOLDERS = [
 ] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
-const RULES: Partial<Record<Mta, readonly Rule[]>> = { postfix: POSTFIX_RULES };
+const RULES: Partial<Record<Mta, readonly Rule[]>> = { postfix: POSTFIX_RULES, exim: EXIM_RULES, exchange: EXCHANGE_RULES };
 
 /**
  * Rules read at most this much text. SMTP reply lines are at most 512 octets (RFC 5321) and a
@@ -79,6 +81,98 @@ export function classify(ev: MailEvent): Classification | null {
 /** First matching rule of `rules`; null when none matches (tables end with catch-all rules). */
 export function classifyWith(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent): Classification | null {
   const raw = capped(ev.kind === 'reject' ? ev.text : ev.reason);
+  const hit = pick(rules, ev, raw);
+  if (hit === null) return null;
+  return {
+    direction: hit.direction,
+    cause: hit.rule.cause,
+    hint: hit.hint,
+    advice: hit.rule.advice,
+    verify: fillVerify(hit.rule.verify, ev, raw),
+    rule: hit.rule.id,
+    permanent: hit.permanent,
+  };
+}
+
+/**
+ * What classify() gives, except that `verify` is filled in only when first read. The pipeline
+ * uses it: a finding keeps the verify command of its first event only, so filling it in for
+ * every event (quoting a dozen values for the shell) was a fifth of the classification cost.
+ * The object is not a plain one (verify is a getter); hand classify()'s result to anything
+ * that may copy or keep it.
+ */
+export function classifyDeferred(ev: MailEvent): Classification | null {
+  if (ev.kind === 'notification') return null;
+  if (ev.kind === 'delivery' && ev.status === 'sent') return null;
+  const rules = RULES[ev.mta];
+  if (!rules) return null;
+  const raw = capped(ev.kind === 'reject' ? ev.text : ev.reason);
+  const hit = pick(rules, ev, raw);
+  return hit === null ? null : new DeferredClassification(hit, ev, raw);
+}
+
+class DeferredClassification implements Classification {
+  readonly direction: Direction;
+  readonly cause: Cause;
+  readonly hint: string;
+  readonly advice: string;
+  readonly rule: string;
+  readonly permanent: boolean;
+  private filled: string | null = null;
+  private readonly template: string;
+
+  constructor(
+    hit: Hit,
+    private readonly ev: RejectEvent | DeliveryEvent,
+    private readonly raw: string,
+  ) {
+    this.direction = hit.direction;
+    this.cause = hit.rule.cause;
+    this.hint = hit.hint;
+    this.advice = hit.rule.advice;
+    this.rule = hit.rule.id;
+    this.permanent = hit.permanent;
+    this.template = hit.rule.verify;
+  }
+
+  get verify(): string {
+    return (this.filled ??= fillVerify(this.template, this.ev, this.raw));
+  }
+}
+
+/** The rule an event matched, with the facts the result repeats. */
+interface Hit {
+  rule: Rule;
+  direction: Direction;
+  permanent: boolean;
+  /** The rule's hint with `{restrictions}` filled in (one string instance per rule and stage). */
+  hint: string;
+}
+
+/**
+ * Which rule matches depends only on the facts (never on addresses, which normalise() blanks),
+ * and many events share them: every `User unknown in virtual alias table` reject, every bounce
+ * from one provider. So the answer is remembered per table and facts, for texts up to
+ * CACHE_TEXT_MAX characters, in at most CACHE_ENTRIES entries (the whole cache is dropped when
+ * full: bounded, and simple). Tables whose regexes keep state (g or y flag) are never cached.
+ */
+const CACHE_ENTRIES = 4096;
+const CACHE_TEXT_MAX = 1024;
+const caches = new WeakMap<readonly Rule[], Map<string, Hit | null> | null>();
+
+function cacheFor(rules: readonly Rule[]): Map<string, Hit | null> | null {
+  let cache = caches.get(rules);
+  if (cache === undefined) {
+    cache = rules.every((r) => !r.match.re || (!r.match.re.global && !r.match.re.sticky)) ? new Map() : null;
+    caches.set(rules, cache);
+  }
+  return cache;
+}
+
+/** `s` with its length in front, so that no two field lists give the same key. */
+const part = (s: string | null): string => (s === null ? '-' : `${s.length}:${s}`);
+
+function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: string): Hit | null {
   const facts: Facts = {
     direction: directionOf(ev),
     permanent: isPermanent(ev),
@@ -89,19 +183,31 @@ export function classifyWith(rules: readonly Rule[], ev: RejectEvent | DeliveryE
     stage: ev.kind === 'reject' ? ev.stage : null,
     agent: ev.kind === 'delivery' ? agentOf(ev) : null,
   };
+  const cache = facts.text.length <= CACHE_TEXT_MAX ? cacheFor(rules) : null;
+  let key = '';
+  if (cache !== null) {
+    key =
+      `${facts.direction}${facts.permanent ? 1 : 0}${facts.code}|` +
+      part(facts.enhanced) + part(facts.via) + part(facts.stage) + part(facts.agent) + facts.text;
+    const known = cache.get(key);
+    if (known !== undefined) return known;
+  }
+  let hit: Hit | null = null;
   for (const rule of rules) {
     if (rule.direction !== facts.direction || !matches(rule.match, facts)) continue;
-    return {
+    hit = {
+      rule,
       direction: facts.direction,
-      cause: rule.cause,
-      hint: rule.hint.replace('{restrictions}', restrictionsOf(facts.stage)),
-      advice: rule.advice,
-      verify: fillVerify(rule.verify, ev, raw),
-      rule: rule.id,
       permanent: facts.permanent,
+      hint: rule.hint.replace('{restrictions}', restrictionsOf(facts.stage)),
     };
+    break;
   }
-  return null;
+  if (cache !== null) {
+    if (cache.size >= CACHE_ENTRIES) cache.clear();
+    cache.set(key, hit);
+  }
+  return hit;
 }
 
 interface Facts {
@@ -122,10 +228,20 @@ function matches(m: RuleMatch, f: Facts): boolean {
   if (m.agents && (f.agent === null || !m.agents.includes(f.agent))) return false;
   if (m.codes && (f.code === null || !m.codes.includes(f.code))) return false;
   if (m.enhanced && !m.enhanced.some((p) => enhancedMatches(p, f.enhanced))) return false;
-  if (m.all && !m.all.every((s) => f.text.includes(s))) return false;
-  if (m.any && !m.any.some((s) => f.text.includes(s))) return false;
+  if (m.all && !includesAll(f.text, m.all)) return false;
+  if (m.any && !includesAny(f.text, m.any)) return false;
   if (m.re && !m.re.test(f.text)) return false;
   return true;
+}
+
+function includesAll(text: string, parts: readonly string[]): boolean {
+  for (let i = 0; i < parts.length; i++) if (!text.includes(parts[i]!)) return false;
+  return true;
+}
+
+function includesAny(text: string, parts: readonly string[]): boolean {
+  for (let i = 0; i < parts.length; i++) if (text.includes(parts[i]!)) return true;
+  return false;
 }
 
 /** `x.1.1` matches 4.1.1 and 5.1.1 but not 5.1.10; `5.7` matches every 5.7.*. */
@@ -151,6 +267,8 @@ const LOCAL_AGENTS = new Set(['local', 'virtual', 'lmtp', 'pipe', 'error', 'disc
  */
 export function directionOf(ev: RejectEvent | DeliveryEvent): Direction {
   if (ev.kind === 'reject') return 'inbound';
+  if (ev.mta === 'exchange') return exchangeDirectionOf(ev);
+  if (ev.mta === 'exim') return eximDirectionOf(ev);
   if (ev.agent === 'error' && ev.reason.startsWith('delivery temporarily suspended: ')) return 'outbound';
   if (ev.agent !== null && LOCAL_AGENTS.has(ev.agent)) return 'local';
   const relay = ev.relay;
@@ -159,6 +277,55 @@ export function directionOf(ev: RejectEvent | DeliveryEvent): Direction {
   if (relay.ip === null && relay.name !== null) return 'local';
   return relay.ip !== null && isLoopback(relay.ip) ? 'local' : 'outbound';
 }
+
+/**
+ * Exchange message tracking sources (the agent) that act inside this organization after the
+ * message was accepted: recipient resolution, store delivery, transport agents and the like.
+ */
+const EXCHANGE_LOCAL_SOURCES = new Set([
+  'routing', 'storedriver', 'agent', 'mailboxrule', 'approval', 'publicfolder', 'meetingmessageprocessor',
+  'orar', 'dsn', 'safetynet', 'bootloader', 'redundancy', 'poisonmessage', 'pickup', 'admin',
+]);
+
+/**
+ * Exchange deliveries (parsers/exchange): FAILs by ROUTING, STOREDRIVER, AGENT (…) are local: we
+ * accepted the message and our own resolution, store or a transport rule failed it, so the NDR
+ * goes to a possibly forged sender. SMTP rows are outbound when they went towards a next hop
+ * (the parser always gives those a relay) and inbound when a Receive connector or receive agent
+ * refused a client (no relay). DNS, QUEUE and unknown sources failed towards a next hop: outbound.
+ */
+function exchangeDirectionOf(ev: DeliveryEvent): Direction {
+  if (ev.agent === 'smtp') return ev.relay === null ? 'inbound' : 'outbound';
+  if (ev.agent !== null && EXCHANGE_LOCAL_SOURCES.has(ev.agent)) return 'local';
+  return 'outbound';
+}
+
+/**
+ * Exim deliveries (parsers/exim: agent = transport T=, router = R=, relay = the H= peer). Outbound
+ * when a remote host was involved: a peer in H= (or named in the reason), a transport whose name
+ * says SMTP (`remote_smtp`, `remote_smtp_smarthost`), or a remote server's reply in the reason.
+ * LMTP transports deliver to our own mailbox server: local, even over TCP. Any other transport
+ * (appendfile and pipe ones: `mail_spool`, `local_delivery`, `address_file`, `address_pipe`, …)
+ * is local. Without a transport a router stopped the address: texts about a remote domain's
+ * hosts or retry data are outbound, the rest (`Unrouteable address`, redirect `:fail:`/`:defer:`)
+ * local. In doubt, two cases: `** a@b: retry timeout exceeded` does not say which transport kept
+ * deferring (a local one's deferrals time out the same way; remote hosts are the usual case), and
+ * `Unrouteable address` also fails remote domains without DNS, while the log never says which
+ * domains are ours (local_domains).
+ */
+function eximDirectionOf(ev: DeliveryEvent): Direction {
+  const transport = ev.agent;
+  if (transport !== null && transport.includes('lmtp')) return 'local';
+  if (ev.relay !== null) return 'outbound';
+  if (transport !== null && transport.includes('smtp')) return 'outbound';
+  if (ev.reason.includes('SMTP error from remote mail server')) return 'outbound';
+  if (transport !== null) return 'local';
+  return EXIM_REMOTE_ROUTING_RE.test(ev.reason) ? 'outbound' : 'local';
+}
+
+/** Router and retry texts about a remote domain (route.c, dnslookup.c, retry.c, smtp.c). */
+const EXIM_REMOTE_ROUTING_RE =
+  /^(?:retry time not reached|retry timeout exceeded|all relevant MX records point to non-existent hosts|unrouteable mail domain|an MX or SRV record indicated no SMTP service|host lookup (?:for [^ ]{1,255} )?did not complete)/i;
 
 const LOOPBACK_CONNECT_RE = /^(?:delivery temporarily suspended: )?connect to [^ [\]]{0,255}\[(?:127\.|::1\]|::ffff:127\.)/;
 
@@ -180,8 +347,20 @@ function agentOf(ev: DeliveryEvent): string | null {
  */
 export function isPermanent(ev: RejectEvent | DeliveryEvent): boolean {
   if (ev.kind === 'delivery') return ev.status === 'bounced' || ev.status === 'expired';
+  if (ev.mta === 'exim') return eximRejectIsPermanent(ev);
   if (ev.smtpCode !== null) return ev.smtpCode >= 500;
   return ev.enhancedStatus !== null && ev.enhancedStatus.startsWith('5');
+}
+
+/**
+ * Exim does not log the reply code of an ACL refusal, only `rejected …` (550 unless the ACL
+ * message gives a 5xx of its own) or `temporarily rejected …` / `temporarily refused …` (a
+ * defer: 4xx). Exim's own 4xx: local_scan() timeouts and crashes, excess recipients.
+ */
+function eximRejectIsPermanent(ev: RejectEvent): boolean {
+  const t = ev.text;
+  if (t.startsWith('temporarily ') || t.startsWith('local_scan() function ') || t.startsWith('too many recipients: excess')) return false;
+  return ev.smtpCode === null || ev.smtpCode >= 500;
 }
 
 // ---------------------------------------------------------------- the text rules read

@@ -1,0 +1,223 @@
+/**
+ * What remote servers answer, as match conditions shared by the outbound tables of the MTAs that
+ * quote the remote reply (Postfix: `host x said: 550 …`, Exim: `SMTP error from remote mail server
+ * after RCPT TO:<…>: 550 …`). A remote server words a refusal the same whichever MTA sent to it,
+ * so the phrases and the cause they mean are one piece of logic; each table adds its own id,
+ * hint, advice and verify command, because what to check on our side differs per MTA.
+ *
+ * Two groups, each used as a block in this order: REMOTE_TEXT (phrases of the reply, most
+ * specific first) and REMOTE_STATUS (fallbacks by RFC 3463 enhanced status and reply code, for
+ * replies whose wording no phrase knows). Texts are matched lower-cased, with the MTA's lead-in
+ * and echoed addresses removed (classify.ts normalise).
+ */
+import type { Mta } from '../event.js';
+import type { Rule, RuleMatch } from './classify.js';
+import type { Cause } from './types.js';
+
+export interface RemoteReply {
+  cause: Cause;
+  match: RuleMatch;
+}
+
+/** Phrases of remote replies. */
+export const REMOTE_TEXT = {
+  // Microsoft 365 refuses IPv6 senders without SPF/DKIM, with a misleading 5.2.1.
+  'ipv6-not-accepted': {
+    cause: 'access-policy',
+    match: { any: ['over ipv6'] },
+  },
+  // Exchange Online Directory-Based Edge Blocking: the address is not in the tenant directory.
+  'eop-recipient-not-found': {
+    cause: 'user-unknown',
+    match: { enhanced: ['x.4.1'], any: ['access denied'] },
+  },
+  'too-many-invalid-recipients': {
+    cause: 'rate-limited',
+    match: { any: ['too many invalid recipients', 'too many bad recipients', 'too many unknown recipients'] },
+  },
+  // Text wins over the code: Google answers `452 4.1.1 … user is over quota`.
+  'mailbox-full': {
+    cause: 'mailbox-full',
+    match: {
+      any: ['over quota', 'overquota', 'quota exceeded', 'exceeded storage allocation', 'mailbox full', 'mailbox is full', 'mailbox size limit', 'out of storage', 'insufficient storage for'],
+    },
+  },
+  // Yandex words a blocked account as `Policy rejection on the target address`.
+  'mailbox-disabled': {
+    cause: 'mailbox-disabled',
+    match: {
+      any: ['disabled', 'inactive', 'deactivated', 'account has been suspended', 'account is suspended', 'no longer active', 'policy rejection on the target address'],
+    },
+  },
+  // 5.1.6 "destination mailbox has moved, no forwarding address": as final as an unknown user
+  // (the old address will never work again), but the fix is to use the new address.
+  'user-moved': {
+    cause: 'user-unknown',
+    match: { any: ['user has moved', 'has moved to', 'mailbox has moved'] },
+  },
+  'rate-limited': {
+    cause: 'rate-limited',
+    match: {
+      any: [
+        'too many',
+        'rate limit',
+        'rate-limit',
+        'ratelimit',
+        'unusual rate',
+        'receiving mail at a rate',
+        'throttl',
+        'server busy',
+        'unexpected volume',
+        'try again in ',
+        'too quickly',
+        'temporarily deferred',
+      ],
+    },
+  },
+  'ptr-missing': {
+    cause: 'sender-auth-failed',
+    match: { any: ['ptr record', 'reverse dns', 'rdns'] },
+  },
+  'sender-auth': {
+    cause: 'sender-auth-failed',
+    match: { re: /(?:^|[^a-z0-9])(?:spf|dkim|dmarc)(?:[^a-z0-9]|$)|openspf|open-spf|unauthenticated|not authenticated with/ },
+  },
+  // Gmail's UnsolicitedMessageError judges this message (content and sender reputation
+  // together), unlike its 421 "unsolicited mail originating from your IP address".
+  'likely-spam-message': {
+    cause: 'spam-content',
+    match: { any: ['message is likely unsolicited', 'unsolicitedmessageerror'] },
+  },
+  'blocklisted': {
+    cause: 'blocklisted',
+    match: {
+      any: [
+        'block list',
+        'blocklist',
+        'blacklist',
+        'blocked using',
+        'spamhaus',
+        'spamcop',
+        'barracuda',
+        'dnsbl',
+        's3140',
+        's3150',
+        'unsolicited mail',
+        'reputation',
+      ],
+    },
+  },
+  'user-unknown': {
+    cause: 'user-unknown',
+    match: {
+      any: [
+        'does not exist',
+        "doesn't exist",
+        'user unknown',
+        'unknown user',
+        'unknown recipient',
+        'recipient unknown',
+        'no such user',
+        'no such recipient',
+        'no such mailbox',
+        'no mailbox',
+        'recipient not found',
+        'user not found',
+        'address not found',
+        'mailbox not found',
+        'recipnotfound',
+        'invalid recipient',
+        'not a valid recipient',
+        'unrouteable address',
+        'callout verification failed',
+      ],
+    },
+  },
+  'greylisted': {
+    cause: 'greylisted',
+    match: { permanent: false, any: ['greylist', 'graylist', 'try again later', 'try later', 'come back later', 'please retry'] },
+  },
+  'message-too-large': {
+    cause: 'message-too-large',
+    match: { any: ['message size', 'too large', 'size limit', 'message length exceeds'] },
+  },
+  'relay-denied': {
+    cause: 'relay-denied',
+    match: { any: ['relay access denied', 'relaying denied', 'unable to relay', 'relay not permitted', 'relaying not allowed', 'not permitted to relay', 'we do not relay', 'rcpthosts'] },
+  },
+  'auth-required': {
+    cause: 'auth-required',
+    match: { any: ['authentication required', 'must issue a starttls', 'sasl authentication failed', 'authentication failed'] },
+  },
+  'sender-rejected': {
+    cause: 'access-policy',
+    match: { any: ['sender address rejected', 'sender rejected', 'sender domain'] },
+  },
+  'spam-content': {
+    cause: 'spam-content',
+    match: { any: ['spam', 'content rejected', 'message content', 'virus', 'malware', 'phish', 'security issue', 'content presents'] },
+  },
+  'administrative-prohibition': {
+    cause: 'access-policy',
+    match: { any: ['administrative prohibition', 'access denied', 'not allowed', 'prohibited', 'policy reasons'] },
+  },
+} as const satisfies Record<string, RemoteReply>;
+
+/** Fallbacks by enhanced status and reply code; after the phrases and the MTA's own texts. */
+export const REMOTE_STATUS = {
+  'status-user-unknown': {
+    cause: 'user-unknown',
+    match: { enhanced: ['x.1.1', 'x.1.6'] },
+  },
+  'status-domain': {
+    cause: 'domain-not-found',
+    match: { enhanced: ['x.1.2', 'x.4.4', 'x.1.10'] },
+  },
+  'status-disabled': {
+    cause: 'mailbox-disabled',
+    match: { enhanced: ['x.2.1'] },
+  },
+  'status-full': {
+    cause: 'mailbox-full',
+    match: { enhanced: ['x.2.2'] },
+  },
+  'status-too-large': {
+    cause: 'message-too-large',
+    match: { enhanced: ['x.2.3', 'x.3.4'] },
+  },
+  'status-sender-auth': {
+    cause: 'sender-auth-failed',
+    match: { enhanced: ['x.7.20', 'x.7.21', 'x.7.22', 'x.7.23', 'x.7.24', 'x.7.26', 'x.7.27'] },
+  },
+  // RFC 5321's generic 550 text; the status code, when there is one, is more precise (above).
+  // Outlook.com sends it with 5.5.0 for unknown users.
+  'mailbox-unavailable': {
+    cause: 'user-unknown',
+    match: { any: ['mailbox unavailable'] },
+  },
+  // Microsoft 365: `530 5.7.57 Client not authenticated to send mail`; before the 5.7 catch-all.
+  'code-auth-required': {
+    cause: 'auth-required',
+    match: { codes: [530] },
+  },
+  'status-policy': {
+    cause: 'access-policy',
+    match: { enhanced: ['x.7'] },
+  },
+  'status-network': {
+    cause: 'connection-failed',
+    match: { enhanced: ['x.4.1', 'x.4.2', 'x.4.7'] },
+  },
+  'status-protocol': {
+    cause: 'protocol-error',
+    match: { enhanced: ['x.5'] },
+  },
+} as const satisfies Record<string, RemoteReply>;
+
+export type RemoteName = keyof typeof REMOTE_TEXT | keyof typeof REMOTE_STATUS;
+
+/** The shared part of an outbound rule: `<mta>.outbound.<name>`, its cause and match. */
+export function remoteReply(mta: Mta, name: RemoteName): Pick<Rule, 'id' | 'direction' | 'cause' | 'match'> {
+  const r: RemoteReply = name in REMOTE_TEXT ? REMOTE_TEXT[name as keyof typeof REMOTE_TEXT] : REMOTE_STATUS[name as keyof typeof REMOTE_STATUS];
+  return { id: `${mta}.outbound.${name}`, direction: 'outbound', cause: r.cause, match: r.match };
+}
