@@ -437,7 +437,9 @@ function fillVerify(template: string, ev: RejectEvent | DeliveryEvent, raw: stri
   return template.replace(PLACEHOLDER_RE, (whole, name: string) => {
     if (!(name in values)) return whole;
     const v = values[name as Placeholder];
-    return v === null ? name.toUpperCase() : shellQuote(v);
+    if (v === null) return name.toUpperCase();
+    // Exchange's commands run in PowerShell, where `'` inside single quotes is doubled.
+    return ev.mta === 'exchange' ? powerShellQuote(v) : shellQuote(v);
   });
 }
 
@@ -506,9 +508,19 @@ export function reverseIp(ip: string): string | null {
     .join('.');
 }
 
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /** Single-quoted for sh; control characters (which would not show on a terminal) become `?`. */
 export function shellQuote(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  const visible = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const visible = s.replace(CONTROL_RE, '?');
   return `'${visible.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Single-quoted for PowerShell: `'` is doubled; the typographic quotes PowerShell also treats as
+ * quote marks are doubled too; control characters become `?`.
+ */
+export function powerShellQuote(s: string): string {
+  const visible = s.replace(CONTROL_RE, '?');
+  return `'${visible.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
 }

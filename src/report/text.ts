@@ -8,7 +8,8 @@
  * red (plain SGR). Every string that may come from a log goes through `sanitize`, and every
  * line is at most `width` columns (the colour codes excepted).
  */
-import type { Finding, Report, Summary } from '../aggregate/types.js';
+import { isPermanent } from '../aggregate/rank.js';
+import type { Finding, Report, Snapshot, Summary } from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
 
@@ -86,9 +87,14 @@ function labelled(indent: number, label: string, text: string, width: number): s
   return wrap(text, room).map((l, i) => (i === 0 ? head : ' '.repeat(displayWidth(head))) + l);
 }
 
-function table(findings: Finding[], width: number, detailCount: number): { lines: string[]; permanent: boolean[] } {
-  const rows = findings.map((f) => ({
-    marker: isPermanentFinding(f) ? '!' : ' ',
+function table(
+  findings: Finding[],
+  width: number,
+  detailCount: number,
+  permanentAt: (i: number) => boolean,
+): { lines: string[]; permanent: boolean[] } {
+  const rows = findings.map((f, i) => ({
+    marker: permanentAt(i) ? '!' : ' ',
     rank: String(f.rank),
     count: String(f.count),
     dir: DIRECTION_SHORT[f.direction] ?? sanitize(f.direction),
@@ -183,7 +189,7 @@ function totals(s: Summary, width: number): string[] {
 }
 
 /** The report as plain text for a terminal or a pipe. */
-export function renderText(report: Report, options: TextOptions = {}): string {
+export function renderText(report: Report | Snapshot, options: TextOptions = {}): string {
   const width = Math.max(MIN_WIDTH, Math.floor(options.width ?? DEFAULT_WIDTH));
   const lineCap = Math.max(1, Math.floor(options.width ?? DEFAULT_WIDTH));
   const detailCount = options.details ?? DEFAULT_DETAILS;
@@ -202,11 +208,19 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   } else {
     const noun = all.length === 1 ? 'finding' : 'findings';
     const what = events === 1 ? 'rejection, bounce or deferral' : 'rejections, bounces and deferrals';
-    for (const l of wrap(`${all.length} ${noun} from ${events} ${what}; ! marks permanent failures (5xx).`, width)) {
+    const marks = '! marks permanent failures (5xx, bounced: the mail is lost).';
+    for (const l of wrap(`${all.length} ${noun} from ${events} ${what}; ${marks}`, width)) {
       push(l);
     }
     push('');
-    const t = table(shown, width, detailCount);
+    // With the snapshot's details, permanence is what the events said (Exim logs no code for
+    // ACL refusals); from a bare report, the codes seen.
+    const details = 'details' in report ? report.details : undefined;
+    const permanentAt = (i: number): boolean => {
+      const d = details?.[i];
+      return d ? isPermanent(d) : isPermanentFinding(shown[i]!);
+    };
+    const t = table(shown, width, detailCount, permanentAt);
     t.lines.forEach((l, i) => push(l, t.permanent[i]));
     if (shown.length < all.length) push(`… and ${all.length - shown.length} more findings not shown.`);
   }

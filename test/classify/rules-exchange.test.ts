@@ -619,3 +619,13 @@ describe('directions of Exchange events', () => {
     expect(classify(ev!)?.rule).toBe('postfix.outbound.user-unknown');
   });
 });
+
+describe('verify commands for Exchange are quoted for PowerShell', () => {
+  test('a quote in an address is doubled, not escaped the sh way', async () => {
+    const { powerShellQuote, shellQuote } = await import('../../src/classify/classify.js');
+    expect(powerShellQuote("o'hara@example.com")).toBe("'o''hara@example.com'");
+    expect(powerShellQuote('a\u2019b')).toBe("'a\u2019\u2019b'");
+    expect(powerShellQuote('x\u001b[2Jy')).toBe("'x?[2Jy'");
+    expect(shellQuote("o'hara@example.com")).toBe("'o'\\''hara@example.com'");
+  });
+});

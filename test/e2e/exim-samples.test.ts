@@ -106,7 +106,7 @@ describe('samples/exim through bin/maillog-doctor', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^25 findings from 60 rejections, bounces and deferrals/);
-    expect(lines.find((l) => /^.\s+1\s/.test(l))).toMatch(/^\s+1\s+12\s+in\s+-\s+example\.org\s+user-unknown\s+routers: no router accepted/);
+    expect(lines.find((l) => /^.\s+1\s/.test(l))).toMatch(/^!\s+1\s+12\s+in\s+-\s+example\.org\s+user-unknown\s+routers: no router accepted/);
     expect(r.stdout).toMatch(/verify: +exim -bt 'info@example\.org'/);
     expect(r.stdout).toContain('exim -bP +local_domains +relay_to_domains +relay_from_hosts');
     expect(r.stdout).toContain('read 632, recognised');
