@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     // Classic syslog times are local time: pin the zone so expectations are the same everywhere.
     env: { TZ: 'UTC' },
     testTimeout: 30_000,

@@ -21,6 +21,20 @@ export interface Envelope {
   body: string;
 }
 
+/**
+ * An envelope as offsets into its line: host is `line.slice(hostAt, hostEnd)` (null when
+ * empty), program `line.slice(programAt, programEnd)`, the message `line.slice(bodyAt)`.
+ */
+export interface EnvelopeSpan {
+  time: string | null;
+  hostAt: number;
+  hostEnd: number;
+  programAt: number;
+  programEnd: number;
+  pid: number | null;
+  bodyAt: number;
+}
+
 const MONTHS: Record<string, number> = {
   Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
 };
@@ -40,6 +54,47 @@ const ISO_TIME_RE = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?
 
 // `./smtpd_check: ` — a test driver writing to stderr.
 const DRIVER_RE = /^\.\/([A-Za-z0-9_-]+): /;
+
+/** The month index of `Jan` … `Dec` at the start of `s`, or -1 (MONTHS without the substring). */
+function monthAt(s: string): number {
+  const b = s.charCodeAt(1);
+  const c = s.charCodeAt(2);
+  switch (s.charCodeAt(0)) {
+    case 74 /* J */:
+      return b === 97 && c === 110 ? 0 : b === 117 ? (c === 110 ? 5 : c === 108 ? 6 : -1) : -1;
+    case 70 /* F */:
+      return b === 101 && c === 98 ? 1 : -1;
+    case 77 /* M */:
+      return b === 97 ? (c === 114 ? 2 : c === 121 ? 4 : -1) : -1;
+    case 65 /* A */:
+      return b === 112 && c === 114 ? 3 : b === 117 && c === 103 ? 7 : -1;
+    case 83 /* S */:
+      return b === 101 && c === 112 ? 8 : -1;
+    case 79 /* O */:
+      return b === 99 && c === 116 ? 9 : -1;
+    case 78 /* N */:
+      return b === 111 && c === 118 ? 10 : -1;
+    case 68 /* D */:
+      return b === 101 && c === 99 ? 11 : -1;
+  }
+  return -1;
+}
+
+/** RFC 3339 time without a zone (local time), in the fast path's cache key. */
+const LOCAL = 1e6;
+
+/** The digit at `i`, or -1. */
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** Two digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = digit(s, i);
+  const b = digit(s, i + 1);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
+}
 
 /** Milliseconds from a fraction string of any length. */
 function millis(frac: string | undefined): number {
@@ -91,9 +146,55 @@ export class EnvelopeReader {
   private readonly years: YearResolver;
   private lastStamp = '';
   private lastIso: string | null = null;
+  // The fast paths' cache: the numbers of the last time they converted (kind 1 classic, 2
+  // RFC 3339; 0 after a regex path converted). Equal numbers give an equal time: the year
+  // resolver does nothing for a month it has just seen.
+  private lastKind = 0;
+  private readonly minutes = new MinuteClock();
+  private lastK1 = 0;
+  private lastK2 = 0;
+  private lastK3 = 0;
 
   constructor(reference: Date, forcedYear?: number) {
     this.years = new YearResolver(reference, forcedYear);
+  }
+
+  /** Where the parts of the last envelope scan() found in the everyday shapes are. */
+  readonly span: EnvelopeSpan = { time: null, hostAt: 0, hostEnd: 0, programAt: 0, programEnd: 0, pid: null, bodyAt: 0 };
+
+  /**
+   * Like read(), but for the everyday shapes (classic and RFC 3339 syslog) no Envelope and no
+   * substrings are made: the result is then `this.span`, overwritten by the next call. Other
+   * forms give read()'s Envelope; no envelope gives null. For readers of every line.
+   */
+  scan(line: string): EnvelopeSpan | Envelope | null {
+    const c = line.charCodeAt(0);
+    if (c >= 65 && c <= 90) {
+      if (this.classicFast(line)) return this.span;
+    } else if (c >= 48 && c <= 57) {
+      if (this.isoFast(line)) return this.span;
+    }
+    return this.read(line);
+  }
+
+  private remember(kind: number, k1: number, k2: number, k3: number, iso: string | null): void {
+    this.lastKind = kind;
+    this.lastK1 = k1;
+    this.lastK2 = k2;
+    this.lastK3 = k3;
+    this.lastIso = iso;
+    this.lastStamp = ''; // the regex paths' cache no longer holds the last conversion
+  }
+
+  private fromSpan(line: string): Envelope {
+    const s = this.span;
+    return {
+      time: s.time,
+      host: s.hostEnd > s.hostAt ? line.slice(s.hostAt, s.hostEnd) : null,
+      program: line.slice(s.programAt, s.programEnd),
+      pid: s.pid,
+      body: line.slice(s.bodyAt),
+    };
   }
 
   read(line: string): Envelope | null {
@@ -114,6 +215,7 @@ export class EnvelopeReader {
   }
 
   private classic(line: string): Envelope | null {
+    if (this.classicFast(line)) return this.fromSpan(line);
     const m = CLASSIC_RE.exec(line);
     if (!m) return null;
     const month = MONTHS[m[1]!];
@@ -129,11 +231,112 @@ export class EnvelopeReader {
       iso = Number.isNaN(d.getTime()) ? null : d.toISOString();
       this.lastStamp = stamp;
       this.lastIso = iso;
+      this.lastKind = 0;
     }
     return { time: iso, host: m[7] || null, program: m[8]!, pid: m[9] ? Number(m[9]) : null, body: line.slice(m[0].length) };
   }
 
+  /**
+   * CLASSIC_RE by hand for the everyday shape, `Mmm dd hh:mm:ss[.f] host prog[pid]: `, with no
+   * regex match array and no substring per field (the envelope is read on every line). Gives
+   * exactly what the regex path gives (in `span`, returning true); returns false, leaving the
+   * line to the regex, as soon as anything is unusual (a `<PRI>`, a character outside printable ASCII in host or program).
+   */
+  private classicFast(line: string): boolean {
+    const n = line.length;
+    if (n < 20) return false;
+    const month = monthAt(line);
+    if (month < 0 || line.charCodeAt(3) !== 32) return false;
+    let p = 4;
+    if (line.charCodeAt(p) === 32) p++;
+    let day = digit(line, p);
+    if (day < 0) return false;
+    p++;
+    const d2 = digit(line, p);
+    if (d2 >= 0) {
+      day = day * 10 + d2;
+      p++;
+    }
+    if (line.charCodeAt(p) !== 32) return false;
+    p++;
+    const hh = twoDigits(line, p);
+    const mi = twoDigits(line, p + 3);
+    const ss = twoDigits(line, p + 6);
+    if (hh < 0 || mi < 0 || ss < 0 || line.charCodeAt(p + 2) !== 58 || line.charCodeAt(p + 5) !== 58) return false;
+    p += 8;
+    let ms = 0;
+    if (line.charCodeAt(p) === 46 /* . */) {
+      let k = 0;
+      p++;
+      for (let c = digit(line, p); c >= 0; c = digit(line, p)) {
+        if (k < 3) ms += c * (k === 0 ? 100 : k === 1 ? 10 : 1);
+        k++;
+        p++;
+      }
+      if (k === 0 || k > 9) return false;
+    }
+    if (p >= n || line.charCodeAt(p) !== 32) return false;
+    // host: anything up to the next space (may be empty)
+    const hostAt = ++p;
+    for (;;) {
+      if (p >= n) return false;
+      const c = line.charCodeAt(p);
+      if (c === 32) break;
+      if (c < 33 || c > 126) return false;
+      p++;
+    }
+    const hostEnd = p++;
+    // program: up to `[` or `:`
+    const progAt = p;
+    let c = 0;
+    for (;;) {
+      if (p >= n) return false;
+      c = line.charCodeAt(p);
+      if (c === 91 /* [ */ || c === 58 /* : */) break;
+      if (c < 33 || c > 126) return false;
+      p++;
+    }
+    if (p === progAt) return false;
+    const progEnd = p;
+    let pid: number | null = null;
+    if (c === 91) {
+      p++;
+      let v = 0;
+      let k = 0;
+      for (let dgt = digit(line, p); dgt >= 0; dgt = digit(line, p)) {
+        v = v * 10 + dgt;
+        k++;
+        p++;
+      }
+      if (k === 0 || k > 10 || line.charCodeAt(p) !== 93 /* ] */ || line.charCodeAt(p + 1) !== 58) return false;
+      pid = v;
+      p++;
+    }
+    p++; // the `:`
+    if (line.charCodeAt(p) === 32) p++;
+    let iso: string | null;
+    const k1 = month * 32 + day;
+    const k2 = ((hh * 60 + mi) * 60 + ss) * 1000 + ms;
+    if (this.lastKind === 1 && k1 === this.lastK1 && k2 === this.lastK2) {
+      iso = this.lastIso;
+    } else {
+      const year = this.years.resolve(month);
+      iso = this.minutes.local(year, month, day, hh, mi, ss, ms);
+      this.remember(1, k1, k2, 0, iso);
+    }
+    const span = this.span;
+    span.time = iso;
+    span.hostAt = hostAt;
+    span.hostEnd = hostEnd;
+    span.programAt = progAt;
+    span.programEnd = progEnd;
+    span.pid = pid;
+    span.bodyAt = p;
+    return true;
+  }
+
   private iso(line: string): Envelope | null {
+    if (this.isoFast(line)) return this.fromSpan(line);
     const m = ISO_RE.exec(line);
     if (!m) return null;
     const stamp = m[0].slice(0, m[0].indexOf(' ', 19));
@@ -147,8 +350,124 @@ export class EnvelopeReader {
         : localIso(y!, mo!, d!, h!, mi!, s!, millis(m[7]));
       this.lastStamp = stamp;
       this.lastIso = iso;
+      this.lastKind = 0;
     }
     return { time: iso, host: m[9]!, program: m[10]!, pid: m[11] ? Number(m[11]) : null, body: line.slice(m[0].length) };
+  }
+
+  /**
+   * ISO_RE by hand for `YYYY-MM-DDThh:mm:ss[.f][zone] host prog[pid]: ` (rsyslog's RFC 3339
+   * default, journalctl short-iso). Same contract as classicFast.
+   */
+  private isoFast(line: string): boolean {
+    const n = line.length;
+    if (n < 24) return false;
+    const y1 = twoDigits(line, 0);
+    const y2 = twoDigits(line, 2);
+    const y = y1 < 0 || y2 < 0 ? -1 : y1 * 100 + y2;
+    const mo = twoDigits(line, 5);
+    const d = twoDigits(line, 8);
+    const hh = twoDigits(line, 11);
+    const mi = twoDigits(line, 14);
+    const ss = twoDigits(line, 17);
+    if (
+      y < 0 || mo < 0 || d < 0 || hh < 0 || mi < 0 || ss < 0 ||
+      line.charCodeAt(4) !== 45 || line.charCodeAt(7) !== 45 || line.charCodeAt(10) !== 84 /* T */ ||
+      line.charCodeAt(13) !== 58 || line.charCodeAt(16) !== 58
+    ) {
+      return false;
+    }
+    let p = 19;
+    let ms = 0;
+    if (line.charCodeAt(p) === 46 /* . */) {
+      let k = 0;
+      p++;
+      for (let c = digit(line, p); c >= 0; c = digit(line, p)) {
+        if (k < 3) ms += c * (k === 0 ? 100 : k === 1 ? 10 : 1);
+        k++;
+        p++;
+      }
+      if (k === 0 || k > 9) return false;
+    }
+    // zone: Z, ±hh:mm, ±hhmm, or none (local time)
+    let offset: number | null = null;
+    const z = line.charCodeAt(p);
+    if (z === 90 /* Z */) {
+      offset = 0;
+      p++;
+    } else if (z === 43 /* + */ || z === 45 /* - */) {
+      const oh = twoDigits(line, p + 1);
+      let q = p + 3;
+      if (line.charCodeAt(q) === 58) q++;
+      const om = twoDigits(line, q);
+      if (oh < 0 || om < 0) return false;
+      offset = (z === 45 ? -1 : 1) * (oh * 60 + om);
+      p = q + 2;
+    }
+    if (p >= n || line.charCodeAt(p) !== 32) return false;
+    const hostAt = ++p;
+    for (;;) {
+      if (p >= n) return false;
+      const c = line.charCodeAt(p);
+      if (c === 32) break;
+      if (c < 33 || c > 126) return false;
+      p++;
+    }
+    if (p === hostAt) return false;
+    const hostEnd = p++;
+    const progAt = p;
+    let c = 0;
+    for (;;) {
+      if (p >= n) return false;
+      c = line.charCodeAt(p);
+      if (c === 91 /* [ */ || c === 58 /* : */) break;
+      if (c < 33 || c > 126) return false;
+      p++;
+    }
+    if (p === progAt) return false;
+    const progEnd = p;
+    let pid: number | null = null;
+    if (c === 91) {
+      p++;
+      let v = 0;
+      let k = 0;
+      for (let dgt = digit(line, p); dgt >= 0; dgt = digit(line, p)) {
+        v = v * 10 + dgt;
+        k++;
+        p++;
+      }
+      if (k === 0 || k > 10 || line.charCodeAt(p) !== 93 /* ] */ || line.charCodeAt(p + 1) !== 58) return false;
+      pid = v;
+      p++;
+    }
+    p++;
+    if (line.charCodeAt(p) === 32) p++;
+    let iso: string | null;
+    const k1 = (y * 13 + mo) * 32 + d;
+    const k2 = ((hh * 60 + mi) * 60 + ss) * 1000 + ms;
+    const k3 = offset ?? LOCAL;
+    if (this.lastKind === 2 && k1 === this.lastK1 && k2 === this.lastK2 && k3 === this.lastK3) {
+      iso = this.lastIso;
+    } else {
+      iso =
+        offset !== null
+          ? mo < 1 || mo > 12 || d < 1 || d > 31
+            ? null
+            : this.minutes.utc(y, mo - 1, d, hh, mi, ss, ms, offset)
+          : mo < 1 || mo > 12
+            ? null
+            : this.minutes.local(y, mo - 1, d, hh, mi, ss, ms);
+      this.remember(2, k1, k2, k3, iso);
+    }
+    const span = this.span;
+    span.time = iso;
+    span.hostAt = hostAt;
+    span.hostEnd = hostEnd;
+    span.programAt = progAt;
+    span.programEnd = progEnd;
+    span.pid = pid;
+    span.bodyAt = p;
+    return true;
   }
 
   private rfc5424(line: string): Envelope | null {
@@ -165,6 +484,61 @@ export class EnvelopeReader {
     let body = line.slice(m[0].length);
     if (body.charCodeAt(0) === 0xfeff) body = body.slice(1); // BOM before an UTF-8 MSG
     return { time, host: nil(m[2]!), program: m[3]!, pid, body };
+  }
+}
+
+const SS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const MSS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/**
+ * Date → ISO string for the fast paths, a Date per minute instead of per second: a log has
+ * many lines in each minute, and an RFC 3339 log a different millisecond on nearly every line.
+ * Within one minute (seconds 0–59) the time in UTC only moves by the seconds and milliseconds
+ * (zone offsets and their changes are whole minutes; this is checked when a minute is first
+ * converted, and a minute that does not pass is converted with a Date every time), so the
+ * answer is the minute's `YYYY-MM-DDTHH:MM:` plus `SS.mmmZ`: what toISOString() would write.
+ */
+class MinuteClock {
+  private key = -1;
+  private prefix = '';
+
+  /** `new Date(y, mo0, d, h, mi, s, ms).toISOString()` (local time), null for an invalid date. */
+  local(y: number, mo0: number, d: number, h: number, mi: number, s: number, ms: number): string | null {
+    const key = this.keyOf(y, mo0, d, h, mi, LOCAL);
+    if (key === this.key && s < 60) return this.prefix + SS[s]! + '.' + MSS[ms]! + 'Z';
+    const t = new Date(y, mo0, d, h, mi, s, ms).getTime();
+    if (Number.isNaN(t)) return null;
+    const iso = new Date(t).toISOString();
+    const t0 = new Date(y, mo0, d, h, mi, 0, 0).getTime();
+    this.learn(key, s, iso, t0, new Date(y, mo0, d, h, mi, 59, 999).getTime() - t0, t - t0 === s * 1000 + ms);
+    return iso;
+  }
+
+  /** `new Date(Date.UTC(y, mo0, d, h, mi, s, ms) - offMin min).toISOString()`, null if invalid. */
+  utc(y: number, mo0: number, d: number, h: number, mi: number, s: number, ms: number, offMin: number): string | null {
+    const key = this.keyOf(y, mo0, d, h, mi, offMin);
+    if (key === this.key && s < 60) return this.prefix + SS[s]! + '.' + MSS[ms]! + 'Z';
+    const t = Date.UTC(y, mo0, d, h, mi, s, ms) - offMin * 60_000;
+    if (Number.isNaN(t)) return null;
+    const iso = new Date(t).toISOString();
+    const t0 = Date.UTC(y, mo0, d, h, mi, 0, 0) - offMin * 60_000;
+    this.learn(key, s, iso, t0, 59_999, t - t0 === s * 1000 + ms);
+    return iso;
+  }
+
+  /** Numbers up to 9999 / 11 / 99 and zones within ±(99 h 99 min) give distinct keys. */
+  private keyOf(y: number, mo0: number, d: number, h: number, mi: number, zone: number): number {
+    return ((((y * 12 + mo0) * 100 + d) * 100 + h) * 100 + mi) * 20_001 + (zone === LOCAL ? 20_000 : zone + 10_000);
+  }
+
+  /** Keeps the minute of `iso` when the whole minute maps linearly onto a whole UTC minute. */
+  private learn(key: number, s: number, iso: string, t0: number, span: number, linear: boolean): void {
+    if (s < 60 && linear && span === 59_999 && t0 % 60_000 === 0 && iso.length === 24) {
+      this.key = key;
+      this.prefix = iso.slice(0, 17);
+    } else {
+      this.key = -1;
+    }
   }
 }
 

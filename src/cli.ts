@@ -3,16 +3,24 @@
  * everything below throws InputError/UsageError or returns.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { builtinParsers } from '../parsers/index.js';
+import { builtinParsers, DETECT_LINES, FormatDetector } from '../parsers/index.js';
+import { clientOf, enhancedStatusOf, recipientDomain, recipientOf, senderOf, smtpCodeOf } from './aggregate/event-fields.js';
+import type { FileStats, Report } from './aggregate/types.js';
+import type { Classification } from './classify/types.js';
 import { EXIT, InputError, UsageError } from './errors.js';
-import type { Mta } from './event.js';
-import { analyse } from './pipeline.js';
+import type { MailEvent, Mta } from './event.js';
+import { Follower } from './input/follow.js';
+import { Analysis, analyse } from './pipeline.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
 import { renderCsv } from './report/csv.js';
 import { renderJson } from './report/json.js';
 import { renderText } from './report/text.js';
 import { sanitize } from './text/sanitize.js';
+import type { LiveStore } from './tui/live.js';
+import { problemLine, PROBLEM_CSV_HEADER, type ProblemRecord } from './tui/problem-line.js';
+import type { TuiSession } from './tui/run.js';
 
 type Format = 'text' | 'json' | 'csv';
 
@@ -27,6 +35,9 @@ interface CliOptions {
   failOn?: number;
   width?: number;
   color: boolean;
+  follow?: boolean;
+  fromEnd?: boolean;
+  tui: boolean;
 }
 
 function positiveInt(name: string) {
@@ -41,10 +52,17 @@ const HELP_AFTER = `
 Files are read in the order given, so name rotated logs oldest first; gzip is
 decompressed on the fly; "-" (or no file, with piped input) reads stdin.
 
+On a terminal (stdout and stdin), without --format or -o, an interactive view
+opens (? lists its keys); --no-tui prints the text report instead. With -f and no
+terminal, one line per new rejection, bounce or deferral is printed (NDJSON with
+--format json) until SIGINT/SIGTERM.
+
 Examples:
   maillog-doctor /var/log/mail.log
   maillog-doctor /var/log/mail.log.2.gz /var/log/mail.log.1 /var/log/mail.log
   maillog-doctor /var/log/mail.log --format csv -o report.csv
+  maillog-doctor -f /var/log/mail.log
+  maillog-doctor -f --from-end --format json /var/log/mail.log | my-alerting
   journalctl -u postfix -o short-iso | maillog-doctor -
 
 Exit codes: 0 read everything; 1 an input or output failed (the rest was
@@ -68,6 +86,9 @@ function program(): Command {
     .option('--fail-on <n>', 'exit with 3 when rejections, bounces and deferrals reach N (for cron/monitoring)', positiveInt('--fail-on'))
     .option('--width <columns>', 'width of the text report (default: terminal width or 100)', positiveInt('--width'))
     .option('--no-color', 'no colours in the text report, even on a terminal')
+    .option('-f, --follow', 'keep reading the log as it grows, across rotations (like tail -F)')
+    .option('--from-end', 'with -f: skip what is in the file now, read only new lines')
+    .option('--no-tui', 'print the text report even on a terminal (no interactive view)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run maillog-doctor --help for usage)');
@@ -86,6 +107,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = cmd.opts<CliOptions>();
   let files = cmd.args;
+  if (opts.fromEnd && !opts.follow) throw new UsageError('--from-end goes with -f/--follow');
   if (files.length === 0) {
     if (process.stdin.isTTY) {
       throw new UsageError('no log file given (and nothing piped on stdin); try: maillog-doctor /var/log/mail.log');
@@ -93,6 +115,17 @@ export async function main(argv: string[]): Promise<number> {
     files = ['-'];
   }
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
+  if (opts.follow && files.length > 1) {
+    throw new UsageError('-f follows one file; name only the live log (read rotated ones without -f)');
+  }
+  // The interactive view only on a real terminal, and only when no output format or file was asked for.
+  const interactive =
+    opts.tui &&
+    cmd.getOptionValueSource('format') !== 'cli' &&
+    opts.output === undefined &&
+    process.stdout.isTTY === true &&
+    process.stdin.isTTY === true &&
+    !files.includes('-');
 
   let unrecognisedOut: WriteStream | null = null;
   if (opts.unrecognised) {
@@ -102,51 +135,249 @@ export async function main(argv: string[]): Promise<number> {
       unrecognisedOut!.once('error', (e) => reject(new InputError(opts.unrecognised!, (e as Error).message)));
     });
   }
+  const onUnrecognised = unrecognisedOut
+    ? (file: string, no: number, line: string) => unrecognisedOut!.write(`${file}:${no}: ${line}\n`)
+    : undefined;
+  const closeUnrecognised = async (): Promise<void> => {
+    if (unrecognisedOut) await new Promise<void>((resolve) => unrecognisedOut!.end(resolve));
+  };
+
+  if (opts.follow) return follow(files[0]!, opts, interactive, onUnrecognised, closeUnrecognised);
+  if (interactive) return interactiveReport(files, opts, onUnrecognised, closeUnrecognised);
 
   const { aggregator, stats, errors } = await analyse(files, {
     mta: opts.mta,
     year: opts.year,
     now: new Date(),
-    onUnrecognised: unrecognisedOut
-      ? (file, no, line) => unrecognisedOut!.write(`${file}:${no}: ${line}\n`)
-      : undefined,
+    onUnrecognised,
   });
-  if (unrecognisedOut) await new Promise<void>((resolve) => unrecognisedOut!.end(resolve));
+  await closeUnrecognised();
 
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   const report = aggregator.snapshot(stats);
 
   let failed = errors.length > 0;
-  const toStdout = !opts.output;
-  const render = (format: Format): string =>
-    format === 'json'
-      ? renderJson(report)
-      : format === 'csv'
-        ? renderCsv(report)
-        : renderText(report, {
-            width: opts.width ?? (toStdout && process.stdout.isTTY ? process.stdout.columns : undefined) ?? 100,
-            color: opts.color && toStdout && process.stdout.isTTY === true,
-          });
+  if (await writeReportFiles(report, opts, warn)) failed = true;
+  if (!opts.output) await writeStdout(renderReport(report, opts.format, opts, true));
+  return exitCode(report, opts, failed);
+}
 
+/** The report in `format`; the text report fits the terminal when it goes to one. */
+function renderReport(report: Report, format: Format, opts: CliOptions, toStdout: boolean): string {
+  return format === 'json'
+    ? renderJson(report)
+    : format === 'csv'
+      ? renderCsv(report)
+      : renderText(report, {
+          width: opts.width ?? (toStdout && process.stdout.isTTY ? process.stdout.columns : undefined) ?? 100,
+          color: opts.color && toStdout && process.stdout.isTTY === true,
+        });
+}
+
+/** --csv FILE, --json FILE and -o FILE, atomically; true when one of them failed (said through `say`). */
+async function writeReportFiles(report: Report, opts: CliOptions, say: (message: string) => void): Promise<boolean> {
   const writes: Array<[string, Format]> = [];
   if (opts.csv) writes.push([opts.csv, 'csv']);
   if (opts.json) writes.push([opts.json, 'json']);
   if (opts.output) writes.push([opts.output, opts.format]);
+  let failed = false;
   for (const [target, format] of writes) {
     try {
-      await writeFileAtomic(target, render(format));
+      await writeFileAtomic(target, renderReport(report, format, opts, false));
     } catch (err) {
-      warn(`${target}: could not write the report: ${(err as Error).message}`);
+      say(`${target}: could not write the report: ${(err as Error).message}`);
       failed = true;
     }
   }
-  if (toStdout) await writeStdout(render(opts.format));
+  return failed;
+}
 
+function exitCode(report: Report, opts: CliOptions, failed: boolean): number {
   if (opts.failOn !== undefined) {
     const problems = report.findings.reduce((n, f) => n + f.count, 0);
     if (problems >= opts.failOn) return EXIT.threshold;
   }
   return failed ? EXIT.inputError : EXIT.ok;
+}
+
+type OnUnrecognised = ((file: string, no: number, line: string) => void) | undefined;
+
+/** The interactive view of whole files: findings fill in while reading; q quits (also mid-way). */
+async function interactiveReport(
+  files: string[],
+  opts: CliOptions,
+  onUnrecognised: OnUnrecognised,
+  closeUnrecognised: () => Promise<void>,
+): Promise<number> {
+  const tui = await loadTui();
+  const live = new tui.live.LiveStore({ files });
+  const session = openSession(tui.run.startTui(live, { color: opts.color }));
+  let sourced = false;
+  const running = analyse(files, {
+    mta: opts.mta,
+    year: opts.year,
+    now: new Date(),
+    onUnrecognised,
+    onProgress: (p) => {
+      if (!sourced) {
+        sourced = true;
+        const a = p.analysis;
+        live.setSource(() => a.aggregator.snapshot(a.stats));
+      }
+      live.progress({ index: p.index, file: p.file, bytesRead: p.bytesRead, size: p.size, done: p.done });
+      // The store publishes on a timer; should reading hold the event loop for long stretches,
+      // this still moves the screen (at most as often as the throttle allows).
+      live.tick();
+    },
+    onProblem: (ev, c) => live.problem(ev.time, c.direction, c.cause, c.hint, recipientDomain(ev)),
+  });
+  const result = await Promise.race([running, session.done.then(() => null)]);
+  if (result === null) {
+    // Quit while reading: the reading still under way is abandoned (the entry point exits).
+    closeSession();
+    return EXIT.ok;
+  }
+  const { aggregator, stats, errors } = result;
+  await closeUnrecognised();
+  const messages = errors.map((e) => `${e.file}: ${e.message}`);
+  for (const m of messages) live.error(m);
+  live.setSource(() => aggregator.snapshot(stats));
+  const report = aggregator.snapshot(stats);
+  const writeFailed = await writeReportFiles(report, opts, (m) => {
+    messages.push(m);
+    live.error(m);
+  });
+  live.done();
+  await session.done;
+  closeSession();
+  for (const m of messages) warn(m);
+  return exitCode(report, opts, errors.length > 0 || writeFailed);
+}
+
+/** A problem event, flattened for follow mode's line output. */
+function problemRecord(ev: MailEvent, c: Classification): ProblemRecord {
+  return {
+    time: ev.time,
+    direction: c.direction,
+    cause: c.cause,
+    hint: c.hint,
+    recipient: recipientOf(ev),
+    sender: senderOf(ev),
+    client: clientOf(ev),
+    smtpCode: smtpCodeOf(ev),
+    enhancedStatus: enhancedStatusOf(ev),
+    text: ev.kind === 'reject' ? ev.text : ev.kind === 'delivery' ? ev.reason : '',
+  };
+}
+
+/**
+ * -f: follow one log across rotations. On a terminal the interactive view stays open on it;
+ * otherwise every rejection, bounce and deferral is printed as one line as it is read. Ends on
+ * q, SIGINT or SIGTERM (exit 0), or with --fail-on N when N problems were printed (exit 3);
+ * then --csv/--json/-o get the final report.
+ */
+async function follow(
+  path: string,
+  opts: CliOptions,
+  interactive: boolean,
+  onUnrecognised: OnUnrecognised,
+  closeUnrecognised: () => Promise<void>,
+): Promise<number> {
+  const print = (ev: MailEvent, c: Classification): void => {
+    process.stdout.write(problemLine(problemRecord(ev, c), opts.format));
+  };
+  if (!interactive && opts.format === 'csv') process.stdout.write(PROBLEM_CSV_HEADER);
+  let problems = 0;
+  let thresholdReached = false;
+  let requestStop: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  let live: LiveStore | null = null;
+  const tui = interactive ? await loadTui() : null;
+  if (tui) live = new tui.live.LiveStore({ files: [path] });
+  const onProblem = (ev: MailEvent, c: Classification): void => {
+    problems++;
+    if (live) {
+      live.problem(ev.time, c.direction, c.cause, c.hint, recipientDomain(ev));
+      return;
+    }
+    print(ev, c);
+    if (opts.failOn !== undefined && problems >= opts.failOn && !thresholdReached) {
+      thresholdReached = true;
+      requestStop();
+    }
+  };
+
+  if (path === '-') {
+    // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go.
+    interrupt = () => process.exit(EXIT.ok);
+    const { errors } = await analyse(['-'], { mta: opts.mta, year: opts.year, now: new Date(), onUnrecognised, onProblem });
+    await closeUnrecognised();
+    for (const e of errors) warn(`${e.file}: ${e.message}`);
+    return thresholdReached ? EXIT.threshold : errors.length > 0 ? EXIT.inputError : EXIT.ok;
+  }
+
+  // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
+  // that starts empty, after --from-end or after a rotation. Decide the format once, up front.
+  const mta = opts.mta ?? (await sniffFormat(path));
+  const analysis = new Analysis({ mta, year: opts.year, onUnrecognised, onProblem });
+  const warnings: string[] = [];
+  let file: FileStats | null = null;
+  let caughtUp = false;
+  let position = { offset: 0, size: 0 };
+  const follower = new Follower(
+    path,
+    {
+      begin: ({ reason, reference }) => {
+        file = analysis.begin(path, reference);
+        if (reason !== 'open') live?.rotated();
+      },
+      line: (text, no) => {
+        analysis.line(text, no);
+        live?.touch();
+      },
+      end: () => analysis.end(),
+      progress: (p) => {
+        position = p;
+        if (live && !caughtUp && file) live.progress({ index: 0, file, bytesRead: p.offset, size: p.size, done: false });
+      },
+      caughtUp: () => {
+        caughtUp = true;
+        if (live && file) {
+          live.progress({ index: 0, file, bytesRead: position.offset, size: position.size, done: true });
+          live.following(path);
+        }
+      },
+      warning: (m) => {
+        warnings.push(m);
+        if (live) live.error(m);
+        else warn(m);
+      },
+    },
+    { fromEnd: opts.fromEnd },
+  );
+  live?.setSource(() => analysis.aggregator.snapshot(analysis.stats));
+  await follower.start();
+  interrupt = requestStop;
+  if (live && tui) {
+    const session = openSession(tui.run.startTui(live, { color: opts.color }));
+    void session.done.then(requestStop);
+  }
+  await stopRequested;
+  interrupt = null;
+  await follower.stop();
+  const { aggregator, stats, errors } = analysis.finish();
+  if (activeSession) {
+    activeSession.quit();
+    await activeSession.done;
+    closeSession();
+    for (const m of warnings) warn(m);
+  }
+  await closeUnrecognised();
+  const report = aggregator.snapshot(stats);
+  for (const e of errors) warn(`${e.file}: ${e.message}`);
+  const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0;
+  if (thresholdReached) return EXIT.threshold;
+  return interactive ? exitCode(report, opts, failed) : failed ? EXIT.inputError : EXIT.ok;
 }
 
 function warn(message: string): void {
@@ -160,7 +391,62 @@ function writeStdout(text: string): Promise<void> {
   });
 }
 
+/** The format of a file from its first lines (as the pipeline detects it), or undefined when none fits. */
+async function sniffFormat(path: string): Promise<Mta | undefined> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const buf = Buffer.alloc(1024 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const lines = buf.toString('utf8', 0, bytesRead).split('\n');
+    if (bytesRead === buf.length) lines.pop(); // possibly cut in the middle
+    const detector = new FormatDetector(builtinParsers);
+    for (const line of lines.slice(0, DETECT_LINES)) {
+      const picked = detector.add(line.replace(/\r$/, ''));
+      if (picked) return picked.name;
+    }
+    return detector.best()?.name;
+  } catch {
+    return undefined; // the follower reports why the file cannot be read
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** Loads the interactive view's modules; React's development build is several times slower. */
+async function loadTui(): Promise<{ live: typeof import('./tui/live.js'); run: typeof import('./tui/run.js') }> {
+  process.env.NODE_ENV ??= 'production';
+  const [live, run] = await Promise.all([import('./tui/live.js'), import('./tui/run.js')]);
+  return { live, run };
+}
+
+/** What SIGINT/SIGTERM do instead of exiting at once: close the view, stop following. */
+let interrupt: (() => void) | null = null;
+let interrupted = false;
+/** The interactive view, while it is on screen. */
+let activeSession: TuiSession | null = null;
+/** Work may still be running when main returns (quit while reading): exit explicitly. */
+let exitWhenDone = false;
+
+function openSession(session: TuiSession): TuiSession {
+  activeSession = session;
+  exitWhenDone = true;
+  interrupt ??= () => session.quit();
+  return session;
+}
+
+function closeSession(): void {
+  activeSession = null;
+  interrupt = null;
+}
+
 function onSignal(signal: NodeJS.Signals): void {
+  if (interrupt && !interrupted) {
+    // The first signal ends following (or the view) cleanly; a second one exits at once.
+    interrupted = true;
+    interrupt();
+    return;
+  }
   cleanupPendingTempFiles();
   process.exit(signal === 'SIGINT' ? 130 : 143);
 }
@@ -175,8 +461,14 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
+    if (exitWhenDone) process.exit(code);
   },
-  (err: unknown) => {
+  async (err: unknown) => {
+    // Give the terminal back before saying anything.
+    if (activeSession) {
+      activeSession.quit();
+      await activeSession.done;
+    }
     if (err instanceof UsageError) {
       warn(err.message);
       process.exitCode = EXIT.usage;
@@ -189,5 +481,6 @@ main(process.argv).then(
       if (process.env.MAILLOG_DOCTOR_DEBUG) console.error(err);
       process.exitCode = EXIT.inputError;
     }
+    if (exitWhenDone) process.exit(process.exitCode);
   },
 );

@@ -2,17 +2,30 @@
  * input → detect → parse → classify → aggregate. Knows no output format. `Analysis` holds the
  * state of one run and takes lines one at a time (files, stdin, or a followed log alike);
  * `analyse()` drives it over whole inputs and reports progress through a callback.
+ *
+ * Two threads for big Postfix files. A second thread (this same module, started as a worker)
+ * reads the file, cuts it into lines, detects the format, reads every syslog envelope (the
+ * year inference needs all of them, in order) and settles the lines that are ignored whatever
+ * came before (sessions, TLS, postscreen triage, other programs: most of a busy log). The
+ * main thread gets the rest with their envelopes, in order, in batches, and does everything
+ * that has state: correlation by queue id, events, classification, aggregation. The result is
+ * the same as reading on one thread, to the line (see Analysis.applyBatch). Files that are
+ * small, gzip-less stdin, forced to another format or detected as one are read on this thread.
  */
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import { builtinParsers, DETECT_LINES, FormatDetector, parserByName } from '../parsers/index.js';
-import type { LineMachine, LogParser } from '../parsers/types.js';
+import { postfixParser, PostfixFront, type PostfixMachine } from '../parsers/postfix/index.js';
+import type { LineMachine, LineResult, LogParser } from '../parsers/types.js';
 import { Aggregator } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
-import { classify } from './classify/classify.js';
+import { classifyDeferred } from './classify/classify.js';
 import type { Classification } from './classify/types.js';
 import { describeSystemError, InputError } from './errors.js';
-import type { MailEvent, Mta } from './event.js';
-import { forEachLine, MAX_LINE_BYTES } from './input/lines.js';
+import type { IgnoreReason, MailEvent, Mta } from './event.js';
+import { decodeLine, forEachLine, LineSplitter, MAX_LINE_BYTES } from './input/lines.js';
 import { openInput } from './input/open.js';
 
 /** Lines longer than this are counted (oversized, unrecognised) but not parsed. */
@@ -21,6 +34,15 @@ export const MAX_PARSE_CHARS = 1024 * 1024;
 const DETECT_BUFFER_CHARS = 4 * 1024 * 1024;
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
+/**
+ * Files at least this big (on disk) are read by a second thread when there is a second core.
+ * Starting it costs about 0.1 s of CPU; below this size it does not pay.
+ */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** Lines per batch from the reader thread; divides PROGRESS_EVERY_LINES. */
+const BATCH_LINES = 4096;
+/** Batches the reader thread may be ahead of the main thread (bounds the memory in between). */
+const MAX_BATCHES_AHEAD = 4;
 
 export interface AnalysisOptions {
   /** Force a format instead of detecting it. */
@@ -39,6 +61,13 @@ export interface PipelineOptions extends AnalysisOptions {
   stdin?: Readable;
   /** Called every PROGRESS_EVERY_LINES lines and at the end of each input. */
   onProgress?: (p: Progress) => void;
+  /**
+   * Threads to use: 1 reads everything on this thread; 2 (or more) lets Postfix files be read
+   * by a second one, whatever their size. Default: the environment's MAILLOG_DOCTOR_THREADS,
+   * else 2 for files of PARALLEL_MIN_BYTES and more when the machine has a second core. The
+   * results are the same either way.
+   */
+  threads?: number;
 }
 
 export interface Progress {
@@ -57,7 +86,77 @@ export interface PipelineResult {
   stats: RunStats;
   /** One per input that failed or stopped early; its lines read before that still count. */
   errors: InputError[];
+  /** The inputs the second thread read (see `threads`); the results do not depend on it. */
+  readByThread?: string[];
 }
+
+/**
+ * Format detection over the first lines of an input, as Analysis does it: every line is held
+ * until a parser has DETECT_ENOUGH claims, DETECT_LINES were seen or the held lines pass
+ * DETECT_BUFFER_CHARS. Shared with the reader thread, which must decide the same way.
+ */
+class Detection {
+  private readonly detector = new FormatDetector(builtinParsers);
+  held: string[] = [];
+  private heldChars = 0;
+
+  /** Holds `text`; true when detection is over (take best() and the held lines). */
+  add(text: string): boolean {
+    this.held.push(text);
+    this.heldChars += text.length;
+    const picked = this.detector.add(text);
+    return picked !== null || this.detector.exhausted || this.heldChars > DETECT_BUFFER_CHARS;
+  }
+
+  best(): LogParser | null {
+    return this.detector.best();
+  }
+
+  /** The held lines, which are then forgotten. */
+  take(): string[] {
+    const lines = this.held;
+    this.held = [];
+    this.heldChars = 0;
+    return lines;
+  }
+}
+
+/**
+ * Lines the reader thread settled or passes on, for Analysis.applyBatch: lines
+ * `first`…`first + lines - 1` of the current input.
+ */
+interface Batch {
+  type: 'batch';
+  first: number;
+  lines: number;
+  invalidUtf8: number;
+  /** Lines ignored by the reader: per reason in order of first appearance, [reason, count, first line]. */
+  ignored: Array<[IgnoreReason, number, number]>;
+  /**
+   * The other lines, in order: their bytes one after another (as read: a line decodes from them
+   * exactly as it did in the reader, and a transferred buffer costs nothing to send, where an
+   * array of strings costs a copy on each side).
+   */
+  bytes: Uint8Array;
+  /** All of `bytes` is ASCII. */
+  ascii: boolean;
+  /**
+   * META numbers per passed-on line: line number; indexes into `strings` of its time, host
+   * and program (-1: null); where its message starts (-1: no envelope; OVERSIZED, FRONT_THREW);
+   * where its bytes end.
+   */
+  meta: Int32Array;
+  strings: string[];
+  /** Texts of the OVERSIZED lines (cut as unrecognised() shows them), in order. */
+  cut: string[];
+  /** Bytes read from disk so far. */
+  bytesRead: number;
+}
+const META = 6;
+/** The line is over MAX_PARSE_CHARS: not parsed; its text is in `cut`. */
+const OVERSIZED = -3;
+/** The reader's triage threw on the line (counted as a parser exception, as line() would). */
+const FRONT_THREW = -2;
 
 /** The state of one run: statistics, the aggregator, and one parser machine per format. */
 export class Analysis {
@@ -84,9 +183,7 @@ export class Analysis {
   private gzip = false;
   private machine: LineMachine | null = null;
   private undetected = false;
-  private detector = new FormatDetector(builtinParsers);
-  private held: string[] = [];
-  private heldChars = 0;
+  private detection = new Detection();
 
   constructor(private readonly opts: AnalysisOptions = {}) {}
 
@@ -100,9 +197,7 @@ export class Analysis {
     if (gzip) file.format = 'unknown (gzip)';
     this.machine = null;
     this.undetected = false;
-    this.detector = new FormatDetector(builtinParsers);
-    this.held = [];
-    this.heldChars = 0;
+    this.detection = new Detection();
     const forced = this.opts.mta ? parserByName(this.opts.mta) : undefined;
     if (forced) this.start(forced);
     return file;
@@ -122,10 +217,7 @@ export class Analysis {
     if (text.indexOf('\uFFFD') >= 0) this.stats.invalidUtf8Lines++;
     if (this.machine) return this.parse(text, no);
     if (this.undetected) return this.unrecognised(text, no);
-    this.held.push(text);
-    this.heldChars += text.length;
-    const picked = this.detector.add(text);
-    if (picked || this.detector.exhausted || this.heldChars > DETECT_BUFFER_CHARS) this.decide();
+    if (this.detection.add(text)) this.decide();
   }
 
   /** Ends the current input; `error` when reading stopped early. */
@@ -159,6 +251,68 @@ export class Analysis {
     return { aggregator: this.aggregator, stats: this.stats, errors: this.errors };
   }
 
+  /**
+   * The current input is Postfix and its lines come from the reader thread (analyse() only):
+   * begin() then this, instead of detecting the format here.
+   */
+  startPostfix(): PostfixMachine {
+    this.start(postfixParser);
+    return this.machine as PostfixMachine;
+  }
+
+  /**
+   * Lines of the current input from the reader thread. Gives the same statistics, events and
+   * callbacks as line() on each of them: the lines it passes on are parsed here in order; the
+   * ones it ignored are added up, and each reason is entered in ignoredByReason just before
+   * the first passed-on line that follows its first appearance, so that even the order of the
+   * reasons is the same.
+   */
+  applyBatch(b: Batch, machine: PostfixMachine): void {
+    const file = this.file!;
+    this.stats.linesRead += b.lines;
+    file.lines += b.lines;
+    this.stats.invalidUtf8Lines += b.invalidUtf8;
+    const { ignored, meta, strings, ascii } = b;
+    const bytes = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength);
+    const str = (idx: number): string | null => (idx < 0 ? null : strings[idx]!);
+    let k = 0;
+    let cut = 0;
+    let pos = 0;
+    for (let at = 0; at < meta.length; at += META) {
+      const no = meta[at]!;
+      while (k < ignored.length && ignored[k]![2] < no) this.ignoredMany(ignored[k++]!);
+      const bodyAt = meta[at + 4]!;
+      if (bodyAt === OVERSIZED) {
+        this.stats.oversizedLines++;
+        this.unrecognised(b.cut[cut++]!, no);
+        continue;
+      }
+      const end = meta[at + 5]!;
+      const text = decodeLine(bytes, pos, end, ascii);
+      pos = end;
+      if (bodyAt === FRONT_THREW) {
+        this.parserExceptions++;
+        this.unrecognised(text, no);
+        continue;
+      }
+      let r;
+      try {
+        r = machine.parsed(text, no, str(meta[at + 1]!), str(meta[at + 2]!), str(meta[at + 3]!), bodyAt);
+      } catch {
+        this.parserExceptions++;
+        this.unrecognised(text, no);
+        continue;
+      }
+      this.result(r, text, no);
+    }
+    while (k < ignored.length) this.ignoredMany(ignored[k++]!);
+  }
+
+  private ignoredMany([reason, count]: [IgnoreReason, number, number]): void {
+    this.stats.linesIgnored += count;
+    this.stats.ignoredByReason[reason] = (this.stats.ignoredByReason[reason] ?? 0) + count;
+  }
+
   private start(parser: LogParser): void {
     let m = this.machines.get(parser);
     if (!m) {
@@ -172,20 +326,20 @@ export class Analysis {
 
   /** Detection is over: pick the parser (or none) and replay the held lines. */
   private decide(): void {
-    const best = this.detector.best();
+    const best = this.detection.best();
     if (best) this.start(best);
     else this.undetected = true;
-    const lines = this.held;
-    this.held = [];
-    this.heldChars = 0;
+    const lines = this.detection.take();
     const first = this.file!.lines - lines.length + 1;
     lines.forEach((l, i) => (this.machine ? this.parse(l, first + i) : this.unrecognised(l, first + i)));
   }
 
   private add(ev: MailEvent): void {
-    const c = classify(ev);
+    // classify() with the verify command filled in only when read (the aggregator reads it for
+    // a finding's first event); callers get a plain copy.
+    const c = classifyDeferred(ev);
     this.aggregator.add(ev, c);
-    if (c && this.opts.onProblem) this.opts.onProblem(ev, c);
+    if (c && this.opts.onProblem) this.opts.onProblem(ev, plain(c));
   }
 
   private unrecognised(line: string, no: number): void {
@@ -194,12 +348,13 @@ export class Analysis {
     this.opts.onUnrecognised?.(this.file!.path, no, line);
   }
 
+  private oversized(line: string, no: number): void {
+    this.stats.oversizedLines++;
+    this.unrecognised(line.slice(0, 200) + '…', no);
+  }
+
   private parse(line: string, no: number): void {
-    if (line.length > MAX_PARSE_CHARS) {
-      this.stats.oversizedLines++;
-      this.unrecognised(line.slice(0, 200) + '…', no);
-      return;
-    }
+    if (line.length > MAX_PARSE_CHARS) return this.oversized(line, no);
     let r;
     try {
       r = this.machine!.line(line, no);
@@ -209,6 +364,10 @@ export class Analysis {
       this.unrecognised(line, no);
       return;
     }
+    this.result(r, line, no);
+  }
+
+  private result(r: LineResult, line: string, no: number): void {
     if (r.status === 'recognised') {
       this.stats.linesRecognised++;
       for (const ev of r.events) this.add(ev);
@@ -221,43 +380,422 @@ export class Analysis {
   }
 }
 
+/** A Classification as a plain object (classifyDeferred gives one with a getter). */
+function plain(c: Classification): Classification {
+  return {
+    direction: c.direction,
+    cause: c.cause,
+    hint: c.hint,
+    advice: c.advice,
+    verify: c.verify,
+    rule: c.rule,
+    permanent: c.permanent,
+  };
+}
+
+/** Why reading stopped, as the file's error says it. */
+function readError(err: { message?: string; code?: string } | undefined, lines: number): string {
+  const why =
+    err?.message?.includes('maximum buffer') || err?.message?.includes('maxLength')
+      ? `line ${lines + 1} is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB; stopped reading this file`
+      : describeSystemError(err);
+  return `${why} (after ${lines} lines)`;
+}
+
 /** Reads the inputs in the order given, one after another. */
 export async function analyse(inputs: readonly string[], opts: PipelineOptions): Promise<PipelineResult> {
   const analysis = new Analysis(opts);
-  for (const [index, path] of inputs.entries()) {
+  const reader = await ReaderThread.forRun(inputs, opts);
+  const readByThread: string[] = [];
+  try {
+    for (const [index, path] of inputs.entries()) {
+      if (reader && (await reader.eligible(path)) && (await reader.read(path, index, analysis, opts))) {
+        readByThread.push(path);
+        continue;
+      }
+      let opened;
+      try {
+        opened = await openInput(path, opts.now, opts.stdin);
+      } catch (err) {
+        analysis.failed(path, err instanceof InputError ? err : new InputError(path, describeSystemError(err)));
+        continue;
+      }
+      const file = analysis.begin(path, opened.reference, opened.gzip);
+      const progress = (done: boolean) =>
+        opts.onProgress?.({
+          file,
+          index,
+          bytesRead: opened.size === null ? null : opened.bytesRead(),
+          size: opened.size,
+          done,
+          analysis,
+        });
+      let error: string | undefined;
+      try {
+        await forEachLine(opened.stream, (line, no) => {
+          analysis.line(line, no);
+          if (opts.onProgress && no % PROGRESS_EVERY_LINES === 0) progress(false);
+        });
+      } catch (err) {
+        error = readError(err as Error, file.lines);
+      }
+      analysis.end(error);
+      progress(true);
+    }
+  } finally {
+    await reader?.close();
+  }
+  return { ...analysis.finish(), readByThread };
+}
+
+// ---------------------------------------------------------------- the reader thread
+
+const READER_ROLE = 'maillog-doctor/postfix-reader';
+
+/** Main → reader: read this file. */
+interface ReadJob {
+  type: 'read';
+  path: string;
+  now: number;
+  year?: number;
+  /** --mta postfix: no detection. */
+  forced: boolean;
+}
+
+/** Reader → main, per file: `fallback` (read it yourself), or `start`, batches, `end`. */
+type ReaderMessage =
+  | { type: 'fallback' }
+  | { type: 'start'; reference: number; gzip: boolean; size: number | null }
+  | Batch
+  | { type: 'end'; bytesRead: number; error?: { message?: string; code?: string } };
+
+/** The main thread's side of the reader thread: one per run, reused for every file it takes. */
+class ReaderThread {
+  private readonly queue: ReaderMessage[] = [];
+  private wake: (() => void) | null = null;
+  private failure: Error | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly minBytes: number,
+  ) {
+    worker.on('message', (m: ReaderMessage) => {
+      this.queue.push(m);
+      this.wake?.();
+    });
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      this.wake?.();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`reader thread exited (${code})`)));
+  }
+
+  /** A reader thread when more than one thread may be used and some input is for it. */
+  static async forRun(inputs: readonly string[], opts: PipelineOptions): Promise<ReaderThread | null> {
+    const asked = opts.threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
+    const threads = asked ?? (availableParallelism() > 1 ? 2 : 1);
+    if (threads < 2 || (opts.mta && opts.mta !== 'postfix')) return null;
+    // Only from the compiled module: a worker cannot start from TypeScript source (tests).
+    if (!import.meta.url.endsWith('.js')) return null;
+    const minBytes = asked === undefined ? PARALLEL_MIN_BYTES : 0;
+    let any = false;
+    for (const path of inputs) if (await isFileOf(path, minBytes)) any = true;
+    if (!any) return null;
+    const worker = new Worker(new URL(import.meta.url), { workerData: { role: READER_ROLE } });
+    return new ReaderThread(worker, minBytes);
+  }
+
+  eligible(path: string): Promise<boolean> {
+    return this.failure ? Promise.resolve(false) : isFileOf(path, this.minBytes);
+  }
+
+  /**
+   * Reads one file through the reader thread into `analysis`. False when the file is not for
+   * it (not Postfix, could not be opened): nothing was counted, read it the ordinary way.
+   */
+  async read(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<boolean> {
+    const job: ReadJob = { type: 'read', path, now: opts.now.getTime(), year: opts.year, forced: opts.mta === 'postfix' };
+    this.worker.postMessage(job);
+    const first = await this.next();
+    if (first === null || first.type !== 'start') return false;
+    const file = analysis.begin(path, new Date(first.reference), first.gzip);
+    const machine = analysis.startPostfix();
+    let bytesRead = 0;
+    const progress = (done: boolean) =>
+      opts.onProgress?.({ file, index, bytesRead, size: first.size, done, analysis });
+    for (;;) {
+      const m = await this.next();
+      if (m === null) {
+        // The thread died: the lines read so far stay counted, like any read error.
+        analysis.end(`${this.failure?.message ?? 'reader thread failed'} (after ${file.lines} lines)`);
+        break;
+      }
+      if (m.type === 'batch') {
+        this.worker.postMessage({ type: 'ack' });
+        bytesRead = m.bytesRead;
+        analysis.applyBatch(m, machine);
+        if (opts.onProgress && file.lines % PROGRESS_EVERY_LINES === 0) progress(false);
+      } else if (m.type === 'end') {
+        bytesRead = m.bytesRead;
+        analysis.end(m.error ? readError(m.error, file.lines) : undefined);
+        break;
+      }
+    }
+    progress(true);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  /** The next message, or null once the thread has failed. */
+  private async next(): Promise<ReaderMessage | null> {
+    while (this.queue.length === 0) {
+      if (this.failure) return null;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+    return this.queue.shift()!;
+  }
+}
+
+/** Is `path` a regular file of at least `minBytes`? */
+async function isFileOf(path: string, minBytes: number): Promise<boolean> {
+  if (path === '-') return false;
+  try {
+    const s = await stat(path);
+    return s.isFile() && s.size >= minBytes;
+  } catch {
+    return false;
+  }
+}
+
+/** The reader thread's loop: one file at a time, as the main thread asks. */
+function readerThread(port: MessagePort): void {
+  let acks = 0;
+  let wakeOnAck: (() => void) | null = null;
+  const jobs: ReadJob[] = [];
+  let busy = false;
+  port.on('message', (m: ReadJob | { type: 'ack' }) => {
+    if (m.type === 'ack') {
+      acks++;
+      wakeOnAck?.();
+      return;
+    }
+    jobs.push(m);
+    if (!busy) void run();
+  });
+
+  async function run(): Promise<void> {
+    busy = true;
+    while (jobs.length > 0) await readFile(jobs.shift()!);
+    busy = false;
+  }
+
+  async function readFile(job: ReadJob): Promise<void> {
     let opened;
     try {
-      opened = await openInput(path, opts.now, opts.stdin);
-    } catch (err) {
-      analysis.failed(path, err instanceof InputError ? err : new InputError(path, describeSystemError(err)));
-      continue;
+      opened = await openInput(job.path, new Date(job.now));
+    } catch {
+      port.postMessage({ type: 'fallback' });
+      return;
     }
-    const file = analysis.begin(path, opened.reference, opened.gzip);
-    const progress = (done: boolean) =>
-      opts.onProgress?.({
-        file,
-        index,
-        bytesRead: opened.size === null ? null : opened.bytesRead(),
-        size: opened.size,
-        done,
-        analysis,
+    const post = (m: ReaderMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
+    let sent = 0;
+    let front: PostfixFront | null = null;
+    const detection = job.forced ? null : new Detection();
+    let fallback = false;
+
+    // The batch being filled.
+    let first = 1;
+    let count = 0;
+    let invalidUtf8 = 0;
+    let ignored = new Map<IgnoreReason, [IgnoreReason, number, number]>();
+    let bytes = Buffer.allocUnsafeSlow(1 << 20);
+    let used = 0;
+    let ascii = true;
+    let meta = new Int32Array(META * 1024);
+    let lines = 0;
+    let strings: string[] = [];
+    let stringIndex = new Map<string, number>();
+    let cut: string[] = [];
+    const idx = (s: string | null): number => {
+      if (s === null) return -1;
+      let i = stringIndex.get(s);
+      if (i === undefined) {
+        i = strings.length;
+        strings.push(s);
+        stringIndex.set(s, i);
+      }
+      return i;
+    };
+    // Times, hosts and programs repeat line after line: the last one of each is checked first.
+    let lastTime: string | null = null;
+    let lastTimeIdx = -1;
+    let lastHost: string | null = null;
+    let lastHostIdx = -1;
+    const lastPrograms: Array<string | null> = [null, null, null, null];
+    const lastProgramIdx = [-1, -1, -1, -1];
+    let nextProgramSlot = 0;
+    const envelopeIndexes = (f: PostfixFront): [number, number, number] => {
+      const time = f.time;
+      if (time !== lastTime) {
+        lastTime = time;
+        lastTimeIdx = idx(time);
+      }
+      if (!f.hostIs(lastHost)) {
+        lastHost = f.host;
+        lastHostIdx = idx(lastHost);
+      }
+      let program = -1;
+      for (let i = 0; i < lastPrograms.length; i++) {
+        if (lastProgramIdx[i]! >= 0 && f.programIs(lastPrograms[i]!)) {
+          program = lastProgramIdx[i]!;
+          break;
+        }
+      }
+      if (program < 0) {
+        const p = f.program;
+        program = idx(p);
+        lastPrograms[nextProgramSlot] = p;
+        lastProgramIdx[nextProgramSlot] = program;
+        nextProgramSlot = (nextProgramSlot + 1) % lastPrograms.length;
+      }
+      return [lastTimeIdx, lastHostIdx, program];
+    };
+    const pass = (no: number, time: number, host: number, program: number, bodyAt: number, from: Buffer, start: number, end: number, isAscii: boolean) => {
+      const n = end - start;
+      if (used + n > bytes.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(bytes.length * 2, used + n));
+        bytes.copy(bigger, 0, 0, used);
+        bytes = bigger;
+      }
+      if (n > 0) from.copy(bytes, used, start, end);
+      used += n;
+      if (!isAscii) ascii = false;
+      if ((lines + 1) * META > meta.length) {
+        const bigger = new Int32Array(meta.length * 2);
+        bigger.set(meta);
+        meta = bigger;
+      }
+      const at = lines++ * META;
+      meta[at] = no;
+      meta[at + 1] = time;
+      meta[at + 2] = host;
+      meta[at + 3] = program;
+      meta[at + 4] = bodyAt;
+      meta[at + 5] = used;
+    };
+    const flush = () => {
+      if (count === 0) return;
+      const out = bytes.buffer.slice(0, used);
+      const m = meta.slice(0, lines * META);
+      const batch: Batch = {
+        type: 'batch', first, lines: count, invalidUtf8, ignored: [...ignored.values()], bytes: new Uint8Array(out), ascii,
+        meta: m, strings, cut, bytesRead: opened.bytesRead(),
+      };
+      post(batch, [out, m.buffer]);
+      sent++;
+      first += count;
+      count = 0;
+      invalidUtf8 = 0;
+      ignored = new Map();
+      used = 0;
+      ascii = true;
+      lines = 0;
+      strings = [];
+      stringIndex = new Map();
+      lastTime = null;
+      lastTimeIdx = -1;
+      lastHost = null;
+      lastHostIdx = -1;
+      lastPrograms.fill(null);
+      lastProgramIdx.fill(-1);
+      cut = [];
+    };
+    const start = () => {
+      front = new PostfixFront({ reference: opened.reference, year: job.year });
+      post({ type: 'start', reference: opened.reference.getTime(), gzip: opened.gzip, size: opened.size });
+    };
+    /** One line once the format is known: as Analysis.line() + parse() would count it. */
+    const take = (text: string, no: number, raw: Buffer, start: number, end: number, isAscii: boolean) => {
+      count++;
+      if (text.indexOf('\uFFFD') >= 0) invalidUtf8++;
+      if (text.length > MAX_PARSE_CHARS) {
+        cut.push(text.slice(0, 200) + '…');
+        pass(no, -1, -1, -1, OVERSIZED, raw, start, start, true);
+      } else {
+        let reason: IgnoreReason | null = null;
+        let threw = false;
+        try {
+          reason = front!.triage(text);
+        } catch {
+          threw = true;
+        }
+        if (reason !== null) {
+          const seen = ignored.get(reason);
+          if (seen) seen[1]++;
+          else ignored.set(reason, [reason, 1, no]);
+        } else if (threw) {
+          pass(no, -1, -1, -1, FRONT_THREW, raw, start, end, isAscii);
+        } else {
+          const bodyAt = front!.bodyAt;
+          if (bodyAt >= 0) {
+            const [time, host, program] = envelopeIndexes(front!);
+            pass(no, time, host, program, bodyAt, raw, start, end, isAscii);
+          } else {
+            pass(no, -1, -1, -1, -1, raw, start, end, isAscii);
+          }
+        }
+      }
+      if (no % BATCH_LINES === 0) flush();
+    };
+    const decide = () => {
+      const best = detection!.best();
+      const held = detection!.take();
+      if (best !== postfixParser) {
+        fallback = true;
+        return;
+      }
+      start();
+      // The held lines' bytes are gone: encode them again (as UTF-8, which gives back the same
+      // string: what was invalid is U+FFFD by now, and that encodes and decodes as itself).
+      held.forEach((l, i) => {
+        const b = Buffer.from(l, 'utf8');
+        take(l, i + 1, b, 0, b.length, b.length === l.length);
       });
-    let error: string | undefined;
+    };
+    const splitter = new LineSplitter((text, no, raw, start, end, isAscii) => {
+      if (front) take(text, no, raw, start, end, isAscii);
+      else if (!fallback && detection!.add(text)) decide();
+    });
+    if (job.forced) start();
+
+    let error: { message?: string; code?: string } | undefined;
     try {
-      await forEachLine(opened.stream, (line, no) => {
-        analysis.line(line, no);
-        if (opts.onProgress && no % PROGRESS_EVERY_LINES === 0) progress(false);
-      });
+      for await (const chunk of opened.stream as AsyncIterable<Buffer>) {
+        splitter.push(chunk);
+        if (fallback) break;
+        while (sent - acks >= MAX_BATCHES_AHEAD) await new Promise<void>((resolve) => (wakeOnAck = resolve));
+        wakeOnAck = null;
+      }
+      if (!fallback) splitter.end();
     } catch (err) {
-      const e = err as Error;
-      const why =
-        e.message?.includes('maximum buffer') || e.message?.includes('maxLength')
-          ? `line ${file.lines + 1} is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB; stopped reading this file`
-          : describeSystemError(err);
-      error = `${why} (after ${file.lines} lines)`;
+      const e = err as NodeJS.ErrnoException;
+      error = { message: e?.message, code: e?.code };
     }
-    analysis.end(error);
-    progress(true);
+    if (!front && !fallback && detection && error === undefined) decide();
+    if (fallback || !front) {
+      opened.stream.destroy();
+      // Undecided before an error, or not Postfix: the main thread reads it (and meets the error) itself.
+      post({ type: 'fallback' });
+      return;
+    }
+    flush();
+    post({ type: 'end', bytesRead: opened.bytesRead(), ...(error ? { error } : {}) });
   }
-  return analysis.finish();
 }
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === READER_ROLE) readerThread(parentPort!);

@@ -6,9 +6,12 @@
  *        [--start 2026-11-22T00:00:00+01:00] [--hours 24] [--host mx1] [--mix realistic|showcase]
  *        [--max-bytes N] [--tally FILE.json]
  *   node dist/bench/gen/cli.js --mta postfix --seed 7 --samples samples/postfix [--readme samples/README.md]
+ *   node dist/bench/gen/cli.js --mta exim --seed 1 --messages 5000 --out FILE [--start ISO] [--hours H] [--max-bytes N]
+ *   node dist/bench/gen/cli.js --mta exchange --seed 1 --messages 5000 --out FILE [--start ISO] [--hours H] [--max-bytes N]
  *
  * FILE ending in .gz is gzipped; `-` is stdout. --max-bytes stops at a line boundary once the
- * (uncompressed) output reaches N bytes, for benchmark files of a given size.
+ * (uncompressed) output reaches N bytes, for benchmark files of a given size. Exim writes a
+ * Debian exim4 mainlog, Exchange a native message tracking log (CRLF, `#Fields:` header).
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -16,12 +19,15 @@ import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
+import { generateExchange } from './exchange.js';
+import { generateExim } from './exim.js';
 import { generatePostfix, type LogFormat, type MixName } from './postfix.js';
 import { SAMPLE, updateReadme, writeSamples } from './samples.js';
 import { Tally } from './tally.js';
 
 const USAGE = `usage: cli.js --mta postfix --seed N (--messages N --out FILE [--format classic|rfc3339] [--start ISO] [--hours H]
-                 [--host NAME] [--mix realistic|showcase] [--max-bytes N] [--tally FILE] | --samples DIR [--readme FILE])`;
+                 [--host NAME] [--mix realistic|showcase] [--max-bytes N] [--tally FILE] | --samples DIR [--readme FILE])
+       cli.js --mta exim|exchange --seed N --messages N --out FILE [--start ISO] [--hours H] [--max-bytes N]`;
 
 async function main(): Promise<void> {
   const { values: v } = parseArgs({
@@ -44,8 +50,21 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (v.help) return void console.log(USAGE);
-  if (v.mta !== 'postfix') throw new Error(`--mta ${v.mta}: only postfix so far`);
+  if (v.mta !== 'postfix' && v.mta !== 'exim' && v.mta !== 'exchange') throw new Error(`--mta ${v.mta}: postfix, exim or exchange`);
   const seed = int(v.seed!, '--seed');
+
+  if (v.mta !== 'postfix') {
+    if (!v.messages || !v.out) throw new Error(USAGE);
+    if (v.samples || v.tally) throw new Error(`--samples and --tally are for --mta postfix`);
+    const start = new Date(v.start!);
+    if (Number.isNaN(start.getTime())) throw new Error(`--start ${v.start}: not a date`);
+    const common = { seed, messages: int(v.messages, '--messages'), start, durationSeconds: Math.round(Number(v.hours) * 3600) };
+    const lines = v.mta === 'exim' ? generateExim(common) : generateExchange(common);
+    const max = v['max-bytes'] ? int(v['max-bytes'], '--max-bytes') : Infinity;
+    const bytes = await writeLines(lines, v.out, max, v.mta === 'exchange' ? '\r\n' : '\n');
+    console.error(`${v.out}: ${bytes} bytes`);
+    return;
+  }
 
   if (v.samples) {
     const results = writeSamples(v.samples, seed);
@@ -80,7 +99,7 @@ function int(s: string, name: string): number {
 }
 
 /** Streams lines to a file (gzipped for .gz, stdout for -), 64 KB at a time, honouring back-pressure. */
-async function writeLines(lines: Iterable<string>, out: string, maxBytes: number): Promise<number> {
+async function writeLines(lines: Iterable<string>, out: string, maxBytes: number, eol = '\n'): Promise<number> {
   const file: Writable = out === '-' ? process.stdout : createWriteStream(out);
   const gzip = out.endsWith('.gz') ? createGzip() : null;
   if (gzip) gzip.pipe(file);
@@ -88,8 +107,8 @@ async function writeLines(lines: Iterable<string>, out: string, maxBytes: number
   let chunk = '';
   let total = 0;
   for (const line of lines) {
-    chunk += line + '\n';
-    total += Buffer.byteLength(line) + 1;
+    chunk += line + eol;
+    total += Buffer.byteLength(line) + eol.length;
     if (chunk.length >= 65536) {
       if (!sink.write(chunk)) await once(sink, 'drain');
       chunk = '';

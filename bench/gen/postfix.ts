@@ -194,8 +194,14 @@ interface SessionFailure {
   what: string;
 }
 
+/** Runs of more traffic units than this get a proportionally bigger world. */
+const SCALE_FROM_UNITS = 20_000;
+
 class Sim {
   private readonly rng: Rng;
+  /** 1 up to SCALE_FROM_UNITS units, then units / SCALE_FROM_UNITS. */
+  private readonly scale: number;
+  private readonly mailboxSet: Set<string>;
   private readonly hosted: Hosted;
   private readonly remote: Remote;
   private readonly heap = new TimeHeap<LogRecord>();
@@ -241,10 +247,15 @@ class Sim {
     const root = new Rng(opts.seed);
     const worldRng = root.fork('world');
     this.rng = root.fork('traffic');
-    this.hosted = buildHosted(worldRng);
+    // Large runs get a bigger world (more people everywhere), so that distinct recipients,
+    // senders and clients grow with the log as on a big MX; up to 20,000 units (the samples use
+    // 990) the world is the same as always.
+    this.scale = Math.max(1, opts.messages / SCALE_FROM_UNITS);
+    this.hosted = buildHosted(worldRng, this.scale);
+    this.mailboxSet = new Set(this.hosted.mailboxes);
     this.remote = buildRemote(worldRng);
     this.mailboxZipf = new Zipf(this.hosted.mailboxes.length, 0.9);
-    this.newsletterList = buildNewsletterList(worldRng, this.remote);
+    this.newsletterList = buildNewsletterList(worldRng, this.remote, this.scale);
     const consumers = this.remote.domains.filter((d) => d.freemail);
     this.consumers = consumers;
     this.consumerZipf = new Zipf(consumers.length, 0, consumers.map((d) => d.weight));
@@ -426,6 +437,17 @@ class Sim {
 
   // ------------------------------------------------------------ addresses
 
+  /**
+   * Large runs only (null otherwise, without a draw): half the time, an address from a spammer's
+   * harvested list, mostly people who never had a mailbox here. Block-list refusals come before
+   * the recipient check, so these are refused as blocklisted, not unknown.
+   */
+  private harvest(): string | null {
+    if (this.scale === 1 || !this.rng.chance(0.5)) return null;
+    const domain = this.rng.chance(0.7) ? MAILBOX_DOMAIN : ALIAS_DOMAIN;
+    return `${personLocal(`harvest-${domain}`, this.rng.int(0, Math.round(50_000 * this.scale)))}@${domain}`;
+  }
+
   private mailbox(): string {
     return this.hosted.mailboxes[this.mailboxZipf.draw(this.rng)]!;
   }
@@ -467,12 +489,12 @@ class Sim {
 
   private externalRecipient(): { to: string; domain: Domain } {
     const domain = this.remote.domains[this.remote.zipf.draw(this.rng)]!;
-    return { to: remoteAddress(this.rng, domain), domain };
+    return { to: remoteAddress(this.rng, domain, this.scale), domain };
   }
 
   private legitSender(): { client: Client; from: string; org: string } {
     const org = SENDER_ORGS[SENDER_ORG_ZIPF.draw(this.rng)]!;
-    return { client: org.make(this.rng), from: org.from(this.rng), org: org.org };
+    return { client: org.make(this.rng), from: org.from(this.rng, this.scale), org: org.org };
   }
 
   private size(): number {
@@ -670,7 +692,7 @@ class Sim {
     const n = this.rng.weighted([[1, 75], [2, 18], [3, 7]]);
     const rcpts: RcptPlan[] = [];
     for (let i = 0; i < n; i++) {
-      const to = this.rng.chance(0.8) ? this.mailbox() : this.rng.pick([...this.hosted.aliases.keys(), ...this.hosted.staleAliases]);
+      const to = this.harvest() ?? (this.rng.chance(0.8) ? this.mailbox() : this.rng.pick([...this.hosted.aliases.keys(), ...this.hosted.staleAliases]));
       rcpts.push({ to });
     }
     const s = this.spamSession(rcpts);
@@ -685,7 +707,7 @@ class Sim {
     const rcpts: RcptPlan[] = [];
     const seen = new Set<string>();
     for (let i = 0; i < n; i++) {
-      const local = this.rng.chance(0.6) ? this.rng.pick(DICTIONARY) : personLocal(`guess-${domain}`, this.rng.int(0, 400));
+      const local = this.rng.chance(0.6) ? this.rng.pick(DICTIONARY) : personLocal(`guess-${domain}`, this.rng.int(0, Math.round(400 * this.scale)));
       const to = `${local}@${domain}`;
       if (seen.has(to)) continue;
       seen.add(to);
@@ -696,7 +718,7 @@ class Sim {
 
   /** Accepted (no delivery follows: the client never sends DATA) or refused as unknown. */
   private existingOrUnknown(to: string): RcptPlan {
-    if (this.hosted.aliases.has(to) || this.hosted.mailboxes.includes(to)) return { to };
+    if (this.hosted.aliases.has(to) || this.mailboxSet.has(to)) return { to };
     const table = to.endsWith(`@${ALIAS_DOMAIN}`) ? 'virtual alias' : 'virtual mailbox';
     return { to, reject: this.reject(T.userUnknown(to, table), 'user-unknown', `smtpd: User unknown in ${table} table`) };
   }
@@ -724,7 +746,7 @@ class Sim {
     const n = this.rng.weighted([[1, 80], [2, 20]]);
     for (let i = 0; i < n; i++) {
       u += this.ms(6000, 9000);
-      const to = this.rng.chance(0.7) ? this.mailbox() : this.rng.pick([...this.hosted.aliases.keys()]);
+      const to = this.harvest() ?? (this.rng.chance(0.7) ? this.mailbox() : this.rng.pick([...this.hosted.aliases.keys()]));
       const helo = c.helo;
       this.log(u, 'postfix/postscreen', ps, T.postscreenReject(c.ip, port, 'zen.spamhaus.org', from, to, helo), this.planted('inbound', 'blocklisted', to, 'postscreen: blocked using zen.spamhaus.org'));
     }
@@ -891,7 +913,7 @@ class Sim {
     const sasl = this.rng.pick(this.hosted.senders);
     const partners = this.remote.domains.filter((d) => d.kind === kind && !d.quirk);
     const domain = partners[Math.floor(Math.pow(this.rng.next(), 2) * partners.length)]!;
-    const to = remoteAddress(this.rng, domain);
+    const to = remoteAddress(this.rng, domain, this.scale);
     this.session(t, {
       service: 'submission/smtpd', client: this.userClient(), tls: true, sasl, from: sasl, rcpts: [{ to, routes: [{ agent: 'smtp', to, domain }] }],
       after: 'deliver', size: this.rng.int(10_600_000, 26_000_000), msgid: `${this.rng.alnum(24)}@${MAILBOX_DOMAIN}`, filter: false, dkim: 'sign',
@@ -968,7 +990,7 @@ class Sim {
   /** Order mails from the shop, sent without a DKIM signature: Gmail refuses some (5.7.26). */
   private webShop(t: number): void {
     const domain = this.consumers[this.consumerZipf.draw(this.rng)]!;
-    const to = remoteAddress(this.rng, domain);
+    const to = remoteAddress(this.rng, domain, this.scale);
     this.pickup(t, 33, `orders@${SHOP_DOMAIN}`, [{ agent: 'smtp', to, domain }], {
       unsigned: true, msgid: `${this.rng.alnum(32)}@${SHOP_DOMAIN}`, size: this.rng.int(6000, 30000),
     });
@@ -1489,9 +1511,12 @@ function wrapPid(pid: number): number {
  * bounces leave behind (addresses Gmail says do not exist, disabled or full mailboxes, a
  * partner whose server takes one recipient per transaction).
  */
-function buildNewsletterList(rng: Rng, remote: Remote): string[] {
+function buildNewsletterList(rng: Rng, remote: Remote, scale: number): string[] {
   const list = new Set<string>();
-  while (list.size < 260) list.add(remoteAddress(rng, remote.domains[remote.zipf.draw(rng)]!));
+  // Large runs: a list that grows with the square of the scale (800,000 subscribers at 1 GB,
+  // most of the log's distinct recipients, as on a host that sends a big newsletter).
+  const size = Math.round(260 * scale * scale * (scale > 1 ? 4 : 1));
+  while (list.size < size) list.add(remoteAddress(rng, remote.domains[remote.zipf.draw(rng)]!, scale));
   const gmail = remote.byName.get('gmail.com')!;
   const want = (lo: number, hi: number, n: number, d: Domain) => {
     for (let i = 0, found = 0; found < n && i < 100000; i++) {

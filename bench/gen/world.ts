@@ -99,8 +99,12 @@ export interface Hosted {
   senders: string[];
 }
 
-export function buildHosted(rng: Rng): Hosted {
-  const mailboxes = unique(Array.from({ length: 140 }, (_, i) => `${personLocal(MAILBOX_DOMAIN, i)}@${MAILBOX_DOMAIN}`));
+/**
+ * `scale` > 1 (large runs) makes a bigger organisation: mailboxes grow with its square (a 1 GB
+ * day is a provider with a hundred thousand mailboxes, not a company of 140), relay users with it.
+ */
+export function buildHosted(rng: Rng, scale = 1): Hosted {
+  const mailboxes = unique(Array.from({ length: Math.round(140 * scale * scale) }, (_, i) => `${personLocal(MAILBOX_DOMAIN, i)}@${MAILBOX_DOMAIN}`));
   for (const role of ['info', 'office', 'sales', 'support', 'jobs', 'accounts', 'press']) {
     mailboxes.push(`${role}@${MAILBOX_DOMAIN}`);
   }
@@ -118,7 +122,7 @@ export function buildHosted(rng: Rng): Hosted {
   const staleAliases = unique(Array.from({ length: 45 }, (_, i) => `${personLocal('former-staff', i)}@${ALIAS_DOMAIN}`)).filter(
     (a) => !aliases.has(a),
   );
-  const relayUsers = unique(Array.from({ length: 50 }, (_, i) => `${personLocal(RELAY_DOMAIN, i)}@${RELAY_DOMAIN}`));
+  const relayUsers = unique(Array.from({ length: Math.round(50 * scale) }, (_, i) => `${personLocal(RELAY_DOMAIN, i)}@${RELAY_DOMAIN}`));
   const shopBoxes = ['orders', 'info', 'support', 'returns'].map((r) => `${r}@${SHOP_DOMAIN}`);
   const senders = mailboxes.filter(() => rng.chance(0.5));
   return { mailboxes, ghostMailboxes, fullMailboxes, brokenAliases, aliases, staleAliases, relayUsers, shopBoxes, senders };
@@ -295,9 +299,12 @@ export function buildRemote(rng: Rng): Remote {
   return { domains, byName: new Map(domains.map((d) => [d.name, d])), zipf: new Zipf(domains.length, 0, domains.map((d) => d.weight)) };
 }
 
-/** A person at a remote domain; the Zipf draw makes some correspondents frequent. */
-export function remoteAddress(rng: Rng, d: Domain): string {
-  const idx = Math.floor(Math.pow(rng.next(), 2.2) * d.pool);
+/**
+ * A person at a remote domain; the Zipf draw makes some correspondents frequent. `scale` > 1
+ * (large runs) widens every domain's pool of people.
+ */
+export function remoteAddress(rng: Rng, d: Domain, scale = 1): string {
+  const idx = Math.floor(Math.pow(rng.next(), 2.2) * d.pool * scale);
   return `${personLocal(d.name, idx)}@${d.name}`;
 }
 
@@ -311,7 +318,8 @@ export interface Client {
 }
 
 /** Big senders whose relays the postscreen cache knows (PASS OLD) and postgrey whitelists. */
-export const SENDER_ORGS: { org: string; make: (rng: Rng) => Client; from: (rng: Rng) => string; weight: number }[] = [
+/** `from(rng, scale)`: an envelope sender; `scale` > 1 (large runs) widens the pool of people. */
+export const SENDER_ORGS: { org: string; make: (rng: Rng) => Client; from: (rng: Rng, scale?: number) => string; weight: number }[] = [
   {
     org: 'google',
     weight: 30,
@@ -320,7 +328,7 @@ export const SENDER_ORGS: { org: string; make: (rng: Rng) => Client; from: (rng:
       const name = `mail-${rng.pick(['wr1', 'ej1', 'ed1', 'lf1', 'qk1', 'pf1', 'wm1'])}-f${ip.split('.')[3]}.google.com`;
       return { name, ip, helo: name };
     },
-    from: (rng) => `${personLocal('gmail.com', rng.int(0, 5000))}@gmail.com`,
+    from: (rng, scale = 1) => `${personLocal('gmail.com', rng.int(0, Math.round(5000 * scale)))}@gmail.com`,
   },
   {
     org: 'microsoft',
@@ -330,7 +338,7 @@ export const SENDER_ORGS: { org: string; make: (rng: Rng) => Client; from: (rng:
       const name = `mail-${rng.pick(['db8eur05', 'am0eur02', 'vi1eur04', 'he1eur04', 'eur01'])}on2${rng.int(100, 139)}.outbound.protection.outlook.com`;
       return { name, ip, helo: rng.pick(['EUR05-DB8-obe.outbound.protection.outlook.com', 'EUR02-AM0-obe.outbound.protection.outlook.com']) };
     },
-    from: (rng) => `${personLocal(`company${rng.int(0, 40)}.example`, rng.int(0, 300))}@${rng.pick(WORD_A)}${rng.pick(WORD_B)}.com`,
+    from: (rng, scale = 1) => `${personLocal(`company${rng.int(0, 40)}.example`, rng.int(0, Math.round(300 * scale)))}@${rng.pick(WORD_A)}${rng.pick(WORD_B)}.com`,
   },
   {
     org: 'amazonses',
@@ -356,7 +364,7 @@ export const SENDER_ORGS: { org: string; make: (rng: Rng) => Client; from: (rng:
     org: 'gmx',
     weight: 6,
     make: (rng) => ({ name: 'mout.gmx.net', ip: `212.227.17.${rng.int(10, 30)}`, helo: 'mout.gmx.net' }),
-    from: (rng) => `${personLocal('gmx.de', rng.int(0, 3000))}@gmx.de`,
+    from: (rng, scale = 1) => `${personLocal('gmx.de', rng.int(0, Math.round(3000 * scale)))}@gmx.de`,
   },
   {
     org: 'yahoo',
@@ -366,7 +374,7 @@ export const SENDER_ORGS: { org: string; make: (rng: Rng) => Client; from: (rng:
       const name = `sonic${rng.int(301, 330)}-${rng.int(1, 40)}.consmr.mail.ne1.yahoo.com`;
       return { name, ip, helo: name };
     },
-    from: (rng) => `${personLocal('yahoo.com', rng.int(0, 3000))}@yahoo.com`,
+    from: (rng, scale = 1) => `${personLocal('yahoo.com', rng.int(0, Math.round(3000 * scale)))}@yahoo.com`,
   },
   {
     org: 'icloud',
@@ -376,7 +384,7 @@ export const SENDER_ORGS: { org: string; make: (rng: Rng) => Client; from: (rng:
       const name = `st43p00im-ztdg${rng.int(10000000, 10099999)}.me.com`;
       return { name, ip, helo: name };
     },
-    from: (rng) => `${personLocal('icloud.com', rng.int(0, 3000))}@icloud.com`,
+    from: (rng, scale = 1) => `${personLocal('icloud.com', rng.int(0, Math.round(3000 * scale)))}@icloud.com`,
   },
   {
     org: 'partner',
@@ -386,7 +394,7 @@ export const SENDER_ORGS: { org: string; make: (rng: Rng) => Client; from: (rng:
       const name = `mail.${rng.pick(WORD_A)}${rng.pick(WORD_B)}.${rng.pick(TLDS)}`;
       return { name, ip, helo: name };
     },
-    from: (rng) => `${personLocal('partner', rng.int(0, 500))}@${rng.pick(WORD_A)}${rng.pick(WORD_B)}.${rng.pick(TLDS)}`,
+    from: (rng, scale = 1) => `${personLocal('partner', rng.int(0, Math.round(500 * scale)))}@${rng.pick(WORD_A)}${rng.pick(WORD_B)}.${rng.pick(TLDS)}`,
   },
 ];
 export const SENDER_ORG_ZIPF = new Zipf(SENDER_ORGS.length, 0, SENDER_ORGS.map((o) => o.weight));

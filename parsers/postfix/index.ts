@@ -4,9 +4,10 @@
  * message-only lines (log excerpts with the prefix cut off). Lines of other programs in the same
  * file (dovecot, amavis, opendkim, sendmail, …) are ignored with reason `other-program`.
  */
-import { EnvelopeReader } from '../syslog.js';
-import { ignored, type LineMachine, type LogParser, type ParseContext } from '../types.js';
-import { PostfixBody, daemonOf, type LineContext } from './body.js';
+import type { IgnoreReason } from '../../src/event.js';
+import { EnvelopeReader, type Envelope, type EnvelopeSpan } from '../syslog.js';
+import { ignored, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
+import { PostfixBody, daemonOf, triage, type LineContext } from './body.js';
 
 /** Postfix daemons and commands that log; a program `something/<daemon>` is Postfix too. */
 const DAEMONS = new Set([
@@ -24,8 +25,108 @@ export function isPostfixProgram(program: string): boolean {
   return slash > 0 && DAEMONS.has(program.slice(slash + 1));
 }
 
+/** isPostfixProgram(line.slice(at, end)) without the slice (in the common cases). */
+function isPostfixProgramAt(line: string, at: number, end: number): boolean {
+  const n = end - at;
+  if (n >= 7 && line.startsWith('postfix', at)) return true;
+  if ((n === 15 && line.startsWith('/postfix-script', at)) || (n === 11 && line.startsWith('smtpd_check', at))) return true;
+  const slash = line.lastIndexOf('/', end - 1);
+  return slash > at && DAEMONS.has(line.slice(slash + 1, end));
+}
+
 // A message body that only Postfix writes, for message-only lines and format detection.
 const BODY_HINT_RE = /^(?:[0-9A-F]{5,16}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}|NOQUEUE): (?:to=<|from=<|client=|reject: |milter-reject: |removed$|message-id=)/;
+
+/**
+ * The Postfix machine, plus a way in for lines whose envelope was read elsewhere (by
+ * PostfixFront, in the pipeline's reader thread). `parsed()` does what `line()` does after
+ * reading the envelope, so feeding a file through PostfixFront + parsed() gives the same results
+ * as line() on every line.
+ */
+export interface PostfixMachine extends LineMachine {
+  /**
+   * A line PostfixFront.triage() returned null for. `bodyAt` is where the message starts
+   * (`text.length - envelope.body.length`), or -1 for a line without an envelope; `time`,
+   * `host` and `program` are the envelope's.
+   */
+  parsed(text: string, no: number, time: string | null, host: string | null, program: string | null, bodyAt: number): LineResult;
+}
+
+/**
+ * The stateless half of the Postfix machine for one input: the envelope (with the year
+ * inference, which must see every line in order) and the triage of messages that are ignored
+ * whatever came before. What it does not settle goes to PostfixMachine.parsed().
+ */
+export class PostfixFront {
+  private readonly envelopes: EnvelopeReader;
+  private span: EnvelopeSpan | null = null;
+  private env: Envelope | null = null;
+  private line = '';
+
+  constructor(ctx: Pick<ParseContext, 'reference' | 'year'>) {
+    this.envelopes = new EnvelopeReader(ctx.reference, ctx.year);
+  }
+
+  /**
+   * The reason the machine's line() ignores `text` for, or null when it needs parsed(); then
+   * envelope() tells what parsed() needs to know of the line's envelope.
+   */
+  triage(text: string): IgnoreReason | null {
+    this.line = text;
+    this.span = null;
+    this.env = null;
+    if (text.length === 0) return 'blank';
+    const found = this.envelopes.scan(text);
+    if (found === null) return triage(text);
+    if (found === this.envelopes.span) {
+      const span = found as EnvelopeSpan;
+      if (!isPostfixProgramAt(text, span.programAt, span.programEnd)) return 'other-program';
+      this.span = span;
+      return triage(text, span.bodyAt);
+    }
+    const env = found as Envelope;
+    if (!isPostfixProgram(env.program)) return 'other-program';
+    this.env = env;
+    return triage(env.body);
+  }
+
+  /** Where the message of the line triage() last returned null for starts; -1: it has no envelope. */
+  get bodyAt(): number {
+    if (this.span) return this.span.bodyAt;
+    return this.env ? this.line.length - this.env.body.length : -1;
+  }
+
+  get time(): string | null {
+    return this.span ? this.span.time : this.env ? this.env.time : null;
+  }
+
+  /** Is the host the string `s`? (For callers that keep the last one; saves the substring.) */
+  hostIs(s: string | null): boolean {
+    const span = this.span;
+    if (!span) return s === this.host;
+    const n = span.hostEnd - span.hostAt;
+    return n === 0 ? s === null : s !== null && s.length === n && this.line.startsWith(s, span.hostAt);
+  }
+
+  get host(): string | null {
+    const span = this.span;
+    if (span) return span.hostEnd > span.hostAt ? this.line.slice(span.hostAt, span.hostEnd) : null;
+    return this.env ? this.env.host : null;
+  }
+
+  /** Is the program the string `s`? */
+  programIs(s: string | null): boolean {
+    const span = this.span;
+    if (!span) return s === this.program;
+    return s !== null && s.length === span.programEnd - span.programAt && this.line.startsWith(s, span.programAt);
+  }
+
+  get program(): string | null {
+    const span = this.span;
+    if (span) return this.line.slice(span.programAt, span.programEnd);
+    return this.env ? this.env.program : null;
+  }
+}
 
 export const postfixParser: LogParser = {
   name: 'postfix',
@@ -36,7 +137,7 @@ export const postfixParser: LogParser = {
     return BODY_HINT_RE.test(line);
   },
 
-  create(): LineMachine {
+  create(): PostfixMachine {
     let envelopes = new EnvelopeReader(new Date());
     const body = new PostfixBody();
     const lc: LineContext = { time: null, host: null, program: null, raw: '', file: '', line: 0 };
@@ -63,6 +164,14 @@ export const postfixParser: LogParser = {
         lc.host = null;
         lc.program = null;
         return body.parse(text, lc);
+      },
+      parsed(text, no, time, host, program, bodyAt) {
+        lc.raw = text;
+        lc.line = no;
+        lc.time = time;
+        lc.host = host;
+        lc.program = program;
+        return body.parse(bodyAt < 0 ? text : text.slice(bodyAt), lc);
       },
       end() {
         return [];

@@ -158,12 +158,19 @@ interface Hit {
  */
 const CACHE_ENTRIES = 4096;
 const CACHE_TEXT_MAX = 1024;
-const caches = new WeakMap<readonly Rule[], Map<string, Hit | null> | null>();
 
-function cacheFor(rules: readonly Rule[]): Map<string, Hit | null> | null {
+/** Per rule table: facts other than the text (a short key) → text → the rule matched. */
+interface RuleCache {
+  byFacts: Map<string, Map<string, Hit | null>>;
+  entries: number;
+}
+const caches = new WeakMap<readonly Rule[], RuleCache | null>();
+
+function cacheFor(rules: readonly Rule[]): RuleCache | null {
   let cache = caches.get(rules);
   if (cache === undefined) {
-    cache = rules.every((r) => !r.match.re || (!r.match.re.global && !r.match.re.sticky)) ? new Map() : null;
+    const pure = rules.every((r) => !r.match.re || (!r.match.re.global && !r.match.re.sticky));
+    cache = pure ? { byFacts: new Map(), entries: 0 } : null;
     caches.set(rules, cache);
   }
   return cache;
@@ -184,12 +191,16 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
     agent: ev.kind === 'delivery' ? agentOf(ev) : null,
   };
   const cache = facts.text.length <= CACHE_TEXT_MAX ? cacheFor(rules) : null;
-  let key = '';
+  let byText: Map<string, Hit | null> | undefined;
   if (cache !== null) {
-    key =
-      `${facts.direction}${facts.permanent ? 1 : 0}${facts.code}|` +
-      part(facts.enhanced) + part(facts.via) + part(facts.stage) + part(facts.agent) + facts.text;
-    const known = cache.get(key);
+    // Two levels, so that the long text is hashed as it is, not glued into one long key.
+    const key = `${facts.direction}${facts.permanent ? 1 : 0}${facts.code}|${part(facts.enhanced)}${part(facts.via)}${part(facts.stage)}${part(facts.agent)}`;
+    byText = cache.byFacts.get(key);
+    if (byText === undefined) {
+      byText = new Map();
+      cache.byFacts.set(key, byText);
+    }
+    const known = byText.get(facts.text);
     if (known !== undefined) return known;
   }
   let hit: Hit | null = null;
@@ -204,8 +215,12 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
     break;
   }
   if (cache !== null) {
-    if (cache.size >= CACHE_ENTRIES) cache.clear();
-    cache.set(key, hit);
+    if (cache.entries >= CACHE_ENTRIES) {
+      for (const m of cache.byFacts.values()) m.clear();
+      cache.entries = 0;
+    }
+    byText!.set(facts.text, hit);
+    cache.entries++;
   }
   return hit;
 }

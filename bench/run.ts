@@ -1,0 +1,400 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --quick]`: how fast the whole CLI chews through a big log, and how much
+ * memory it takes, next to references measured in the same run on the same file.
+ *
+ * Inputs are generated once under bench/data/ (gitignored) by the seeded generators and reused
+ * while the generator's code and parameters stay the same: a Postfix log of BENCH_SIZE_MB
+ * (default 1024; --quick: 100) and smaller Exim and Exchange logs (a fifth of that each).
+ *
+ * For each file: `node bin/maillog-doctor FILE --format json > /dev/null` (best of BENCH_RUNS,
+ * default 3; once more on one thread, MAILLOG_DOCTOR_THREADS=1), a bare split2 line count in
+ * Node (bench/split2-count.ts, the floor for a Node tool), and where installed `pflogsumm`
+ * (Postfix) and `lnav` answering one SQL count of the rejects. Peak RSS is the child's
+ * (GNU time's %M, else VmHWM polled from /proc). Prints a table and writes
+ * bench/results/latest.json. The references are never installed from here.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DATA = join(ROOT, 'bench/data');
+const RESULTS = join(ROOT, 'bench/results/latest.json');
+const CLI = join(ROOT, 'bin/maillog-doctor');
+const GEN = join(ROOT, 'dist/bench/gen/cli.js');
+const GEN_DIR = join(ROOT, 'dist/bench/gen');
+const SPLIT2 = join(ROOT, 'dist/bench/split2-count.js');
+const MB = 1024 * 1024;
+
+type Mta = 'postfix' | 'exim' | 'exchange';
+
+/** What the generators write per traffic unit, roughly: to ask for enough units to fill the size. */
+const BYTES_PER_UNIT: Record<Mta, number> = { postfix: 1900, exim: 420, exchange: 1350 };
+
+/** The SQL count lnav is asked for, per format (none for Exchange's CSV, which lnav does not know). */
+const LNAV_REJECTS: Partial<Record<Mta, string>> = {
+  postfix: ';SELECT count(*) FROM all_logs WHERE log_body LIKE "%reject:%"',
+  exim: ';SELECT count(*) FROM all_logs WHERE log_body LIKE "%rejected RCPT%"',
+};
+
+interface Measured {
+  seconds: number;
+  peakRssMB: number | null;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface Row {
+  file: string;
+  mta: Mta;
+  bytes: number;
+  lines: number | null;
+  tool: string;
+  /** Why there is no measurement (not installed, parser not available yet, failed). */
+  skipped?: string;
+  seconds?: number;
+  /** Every run's time, when there were several; `seconds` is the best. */
+  runs?: number[];
+  mbPerSec?: number;
+  linesPerSec?: number;
+  peakRssMB?: number | null;
+  /** Throughput relative to the split2 count of the same file. */
+  vsSplit2?: number;
+  /** How many times faster than pflogsumm on the same file. */
+  vsPflogsumm?: number;
+  note?: string;
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const sizeMB = quick ? 100 : Number(process.env.BENCH_SIZE_MB ?? 1024);
+  if (!Number.isFinite(sizeMB) || sizeMB <= 0) throw new Error(`BENCH_SIZE_MB=${process.env.BENCH_SIZE_MB}: not a size`);
+  const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
+  const sideMB = Math.max(5, Math.round(sizeMB / 5));
+  const gnuTime = hasGnuTime();
+  const pflogsumm = which('pflogsumm');
+  const lnav = which('lnav');
+  mkdirSync(DATA, { recursive: true });
+
+  const plan: Array<[Mta, number]> = [
+    ['postfix', sizeMB],
+    ['exim', sideMB],
+    ['exchange', sideMB],
+  ];
+  const rows: Row[] = [];
+  for (const [mta, mb] of plan) {
+    const file = await dataFile(mta, mb);
+    if (file === null) {
+      rows.push({ file: '-', mta, bytes: 0, lines: null, tool: 'generator', skipped: `no --mta ${mta} generator` });
+      continue;
+    }
+    const bytes = statSync(file).size;
+    const name = file.slice(DATA.length + 1);
+    say(`\n${name}: ${(bytes / MB).toFixed(0)} MB`);
+    // The floor first: it also counts the lines.
+    const s2 = await best(runs, () => measure(process.execPath, [SPLIT2, file], gnuTime));
+    const lines = Number(s2.stdout.trim()) || null;
+    const split2Row = row(file, mta, bytes, lines, 'split2 line count (Node)', s2);
+    split2Row.runs = s2.all;
+    const base: Row[] = [split2Row];
+
+    const available = parserAvailable(file);
+    if (available !== true) {
+      base.push({ file: name, mta, bytes, lines, tool: 'maillog-doctor', skipped: available });
+    } else {
+      const two = await best(runs, () => measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime));
+      const r2 = row(file, mta, bytes, lines, `maillog-doctor (${availableParallelism() > 1 ? 'default: 2 threads' : '1 core'})`, two);
+      r2.runs = two.all;
+      base.push(r2);
+      const one = await measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime, { MAILLOG_DOCTOR_THREADS: '1' });
+      base.push(row(file, mta, bytes, lines, 'maillog-doctor (1 thread)', one));
+    }
+    if (mta === 'postfix') {
+      if (pflogsumm) base.push(row(file, mta, bytes, lines, `pflogsumm ${version(pflogsumm, ['--version'])}`, await measure(pflogsumm, [file], gnuTime)));
+      else base.push({ file: name, mta, bytes, lines, tool: 'pflogsumm', skipped: 'not installed' });
+    }
+    const sql = LNAV_REJECTS[mta];
+    if (sql) {
+      if (lnav) {
+        const m = await measure(lnav, ['-n', '-c', sql, file], gnuTime, { HOME: join(tmpdir(), 'mld-bench-lnav-home') });
+        const r = row(file, mta, bytes, lines, `lnav ${version(lnav, ['-V'])} (one SQL count)`, m);
+        r.note = `${sql.slice(1)} → ${m.stdout.trim().split(/\s+/).pop()}`;
+        base.push(r);
+      } else {
+        base.push({ file: name, mta, bytes, lines, tool: 'lnav', skipped: 'not installed' });
+      }
+    }
+    const floor = split2Row.mbPerSec;
+    const pf = base.find((r) => r.tool.startsWith('pflogsumm') && r.mbPerSec);
+    for (const r of base) {
+      if (r.mbPerSec && floor) r.vsSplit2 = round(r.mbPerSec / floor, 2);
+      if (r.mbPerSec && pf?.mbPerSec && r.tool.startsWith('maillog-doctor')) r.vsPflogsumm = round(r.mbPerSec / pf.mbPerSec, 1);
+    }
+    rows.push(...base);
+  }
+
+  const main = rows.find((r) => r.mta === 'postfix' && r.tool.startsWith('maillog-doctor (default') && r.seconds);
+  const targets = main
+    ? {
+        throughputVsSplit2: { want: '>= 0.40', got: main.vsSplit2 ?? null, met: (main.vsSplit2 ?? 0) >= 0.4 },
+        speedVsPflogsumm: { want: '>= 10', got: main.vsPflogsumm ?? null, met: main.vsPflogsumm === undefined ? null : main.vsPflogsumm >= 10 },
+        peakRssMB: {
+          want: '<= 200 on a 1 GB input',
+          got: main.peakRssMB ?? null,
+          met: main.peakRssMB == null ? null : main.peakRssMB <= 200,
+          note: main.bytes >= 1000 * MB ? undefined : `input is ${(main.bytes / MB).toFixed(0)} MB, not 1 GB`,
+        },
+      }
+    : null;
+  const result = {
+    date: new Date().toISOString(),
+    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    machine: machine(),
+    sizesMB: Object.fromEntries(plan),
+    runsPerMeasurement: runs,
+    rssMethod: gnuTime ? 'GNU time %M (child max RSS)' : '/proc/PID/status VmHWM, polled',
+    rows,
+    targets,
+  };
+  mkdirSync(dirname(RESULTS), { recursive: true });
+  writeFileSync(RESULTS, JSON.stringify(result, null, 2) + '\n');
+  say('\n' + table(rows));
+  if (targets) {
+    say(
+      `\ntargets (Postfix, default threads): throughput ${targets.throughputVsSplit2.got}× split2 (want ≥ 0.40×), ` +
+        `${targets.speedVsPflogsumm.got ?? '—'}× pflogsumm (want ≥ 10×), peak RSS ${targets.peakRssMB.got ?? '—'} MB (want ≤ 200 MB at 1 GB)`,
+    );
+  }
+  say(`written: ${RESULTS.slice(ROOT.length + 1)}`);
+}
+
+// ---------------------------------------------------------------- inputs
+
+/** The generated input for `mta` of about `mb` MB, generated unless an identical one is there. */
+async function dataFile(mta: Mta, mb: number): Promise<string | null> {
+  const file = join(DATA, `${mta}-${mb}MB-seed1.log`);
+  const meta = `${file}.json`;
+  const maxBytes = Math.round(mb * MB);
+  const messages = Math.ceil(maxBytes / BYTES_PER_UNIT[mta]);
+  const want = { mta, seed: 1, mix: 'realistic', messages, maxBytes, generator: generatorHash() };
+  if (existsSync(file) && existsSync(meta)) {
+    try {
+      if (JSON.stringify(JSON.parse(readFileSync(meta, 'utf8'))) === JSON.stringify(want)) return file;
+    } catch {
+      // regenerate
+    }
+  }
+  say(`generating ${file.slice(ROOT.length + 1)} (${mb} MB, ${messages} traffic units) …`);
+  const t0 = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [GEN, '--mta', mta, '--seed', '1', '--mix', 'realistic', '--messages', String(messages), '--max-bytes', String(maxBytes), '--out', file],
+    { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' },
+  );
+  if (r.status !== 0) {
+    rmSync(file, { force: true });
+    if (/--mta|only postfix/i.test(r.stderr)) return null;
+    throw new Error(`generator failed for ${mta}: ${r.stderr.trim()}`);
+  }
+  say(`  ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  writeFileSync(meta, JSON.stringify(want) + '\n');
+  return file;
+}
+
+/** Changes when any generator module changes: old inputs are then regenerated. */
+function generatorHash(): string {
+  const h = createHash('sha256');
+  for (const f of readdirSync(GEN_DIR).filter((f) => f.endsWith('.js')).sort()) h.update(f).update(readFileSync(join(GEN_DIR, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * Does maillog-doctor recognise this format? Asked on the file's first 2 MB; true, or the
+ * reason to print instead of a measurement.
+ */
+function parserAvailable(file: string): true | string {
+  const probe = join(tmpdir(), `mld-bench-probe-${process.pid}.log`);
+  const buf = Buffer.alloc(2 * MB);
+  const fd = openSync(file, 'r');
+  const n = readSync(fd, buf, 0, buf.length, 0);
+  closeSync(fd);
+  const end = buf.lastIndexOf(10, n - 1);
+  writeFileSync(probe, buf.subarray(0, end < 0 ? n : end + 1));
+  try {
+    const r = spawnSync(process.execPath, [CLI, probe, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * MB });
+    if (r.status === 2) return 'parser not available yet';
+    let format = '';
+    try {
+      format = JSON.parse(r.stdout).summary.files[0].format as string;
+    } catch {
+      return `failed: ${r.stderr.trim().split('\n')[0]}`;
+    }
+    return format.startsWith('unknown') ? 'parser not available yet' : true;
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------- measuring
+
+/** Runs a command with stdout discarded; wall time and the child's peak RSS. */
+function measure(cmd: string, args: string[], gnuTime: boolean, env: Record<string, string> = {}): Promise<Measured> {
+  const rssFile = join(tmpdir(), `mld-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const [bin, argv] = gnuTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  return new Promise((resolvePromise, reject) => {
+    const t0 = performance.now();
+    const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    // Output goes nowhere, as with `> /dev/null`; a little is kept for counts and errors.
+    child.stdout.on('data', (d: Buffer) => {
+      if (stdout.length < 4096) stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 4096) stderr += d.toString();
+    });
+    let hwm = 0;
+    const poll = gnuTime ? null : setInterval(() => (hwm = Math.max(hwm, vmHwmKB(child.pid))), 20);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      if (poll) clearInterval(poll);
+      let kb: number | null = hwm || null;
+      if (gnuTime) {
+        try {
+          kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) || null;
+        } catch {
+          kb = null;
+        }
+        rmSync(rssFile, { force: true });
+      }
+      resolvePromise({ seconds, peakRssMB: kb === null ? null : Math.round(kb / 1024), exitCode: code, stdout, stderr });
+    });
+  });
+}
+
+function vmHwmKB(pid: number | undefined): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The fastest of `n` runs (the others were slowed down by something else on the machine). */
+async function best(n: number, run: () => Promise<Measured>): Promise<Measured & { all: number[] }> {
+  let fastest: Measured | null = null;
+  const all: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = await run();
+    all.push(round(m.seconds, 3));
+    if (fastest === null || m.seconds < fastest.seconds) fastest = m;
+  }
+  return { ...fastest!, all };
+}
+
+function row(file: string, mta: Mta, bytes: number, lines: number | null, tool: string, m: Measured): Row {
+  const name = file.startsWith(DATA) ? file.slice(DATA.length + 1) : file;
+  if (m.exitCode !== 0) {
+    return { file: name, mta, bytes, lines, tool, skipped: `failed (exit ${m.exitCode}): ${m.stderr.trim().split('\n')[0] ?? ''}` };
+  }
+  return {
+    file: name,
+    mta,
+    bytes,
+    lines,
+    tool,
+    seconds: round(m.seconds, 3),
+    mbPerSec: round(bytes / MB / m.seconds, 1),
+    linesPerSec: lines === null ? undefined : Math.round(lines / m.seconds),
+    peakRssMB: m.peakRssMB,
+  };
+}
+
+// ---------------------------------------------------------------- the machine and the tools
+
+function hasGnuTime(): boolean {
+  const r = spawnSync('/usr/bin/time', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 && /GNU/.test(r.stdout + r.stderr);
+}
+
+function which(cmd: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const p = join(dir, cmd);
+    try {
+      if (statSync(p).isFile()) return p;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+function version(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, HOME: join(tmpdir(), 'mld-bench-lnav-home') } });
+  const m = /(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout + r.stderr);
+  return m ? m[1]! : '';
+}
+
+function machine() {
+  let cpu = cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpu = m[1]!.trim();
+  } catch {
+    // not Linux
+  }
+  return {
+    nproc: availableParallelism(),
+    cpu,
+    memoryGB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+// ---------------------------------------------------------------- output
+
+function table(rows: Row[]): string {
+  const head = ['file', 'MB', 'tool', 'seconds', 'MB/s', 'lines/s', 'peak RSS', 'vs split2', 'vs pflogsumm'];
+  const body = rows.map((r) =>
+    r.skipped
+      ? [r.file, r.bytes ? (r.bytes / MB).toFixed(0) : '', r.tool, r.skipped, '', '', '', '', '']
+      : [
+          r.file,
+          (r.bytes / MB).toFixed(0),
+          r.tool,
+          r.seconds!.toFixed(2),
+          r.mbPerSec!.toFixed(0),
+          r.linesPerSec === undefined ? '' : `${(r.linesPerSec / 1e6).toFixed(2)} M`,
+          r.peakRssMB == null ? '' : `${r.peakRssMB} MB`,
+          r.vsSplit2 === undefined ? '' : `${r.vsSplit2.toFixed(2)}×`,
+          r.vsPflogsumm === undefined ? '' : `${r.vsPflogsumm.toFixed(1)}×`,
+        ],
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const right = new Set([1, 3, 4, 5, 6, 7, 8]);
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (right.has(i) && !(i === 3 && /[a-z]/i.test(c)) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function say(s: string): void {
+  process.stdout.write(s + '\n');
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

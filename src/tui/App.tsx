@@ -1,0 +1,213 @@
+/**
+ * The interactive view. The only component with useInput / useApp: it reads the published
+ * LiveState, keeps the ViewState (state.ts) and hands rows, widths and heights to the
+ * presentational components. Keys go through keymap.ts → reduce; the side effects (quit,
+ * export) happen here.
+ *
+ * Height budget (at most `height - 1` lines, so Ink never has to clear the screen):
+ * header 3, file progress while reading (≤ 4), an error line when there are errors, the body
+ * (table header + rows, the detail pane, or help), and the bottom bar (1; 2 for the export prompt).
+ */
+import { Box, useApp, useInput } from 'ink';
+import { useMemo, useRef, useState } from 'react';
+import type { Snapshot } from '../aggregate/types.js';
+import { sanitize } from '../text/sanitize.js';
+import DetailPane from './components/DetailPane.js';
+import ExportPrompt from './components/ExportPrompt.js';
+import FileProgress from './components/FileProgress.js';
+import FilterBar from './components/FilterBar.js';
+import FindingsTable from './components/FindingsTable.js';
+import Header from './components/Header.js';
+import Help from './components/Help.js';
+import Line from './components/Line.js';
+import { detailLines } from './detail-lines.js';
+import { defaultExportPath, exportRows } from './export.js';
+import { formatCount } from './format.js';
+import { keyToAction, splitKeys, type KeyInfo } from './keymap.js';
+import {
+  cursorIndex,
+  fitScroll,
+  initialViewState,
+  reduce,
+  trendSpan,
+  visibleRows,
+  type ReduceContext,
+  type Row,
+  type ViewAction,
+  type ViewState,
+} from './state.js';
+import { cellsOf, tableLayout, TREND_WIDTH } from './table-layout.js';
+import { themeFor } from './theme.js';
+import { sparkline } from './trend.js';
+import useLiveState, { type LiveSource } from './use-live-state.js';
+import useTerminalSize from './use-terminal-size.js';
+
+export interface Props {
+  readonly live: LiveSource;
+  /** Colours (false for --no-color); default true. */
+  readonly color?: boolean;
+  /** Terminal size; by default the real one, following resizes. */
+  readonly width?: number;
+  readonly height?: number;
+  /** For the default export file name. */
+  readonly now?: () => Date;
+  /** Writes the export; resolves with the path written. Default: exportRows (CSV, atomic). */
+  readonly onExport?: (path: string, snapshot: Snapshot, rows: readonly Row[]) => Promise<string>;
+  /** Initial view (tests). */
+  readonly initialView?: ViewState;
+}
+
+/** Rows measured to lay out the columns: enough to be stable while scrolling, few enough to be cheap. */
+const LAYOUT_SAMPLE = 200;
+const MAX_PROGRESS_LINES = 4;
+
+export default function App(props: Props) {
+  const state = useLiveState(props.live);
+  const size = useTerminalSize();
+  const width = Math.max(20, props.width ?? size.columns);
+  const height = Math.max(8, props.height ?? size.rows);
+  const theme = themeFor(props.color ?? true);
+  const now = props.now ?? (() => new Date());
+  const { exit } = useApp();
+  const [view, setView] = useState<ViewState>(props.initialView ?? initialViewState);
+  // The truth for key handling: keys may arrive faster than renders.
+  const viewRef = useRef(view);
+
+  const rows = useMemo(
+    () => visibleRows(state.snapshot, view, { trends: state.trends, reference: state.reference, newKeys: state.newKeys }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [state, view.filter, view.tab, view.sort, view.window],
+  );
+  const rowKeys = useMemo(() => rows.map((r) => r.key), [rows]);
+
+  const progressLines = state.phase === 'reading' ? Math.min(MAX_PROGRESS_LINES, state.files.length) : 0;
+  const errorLines = state.errors.length > 0 ? 1 : 0;
+  const bottomLines = view.mode === 'export' ? 2 : 1;
+  const bodyHeight = Math.max(2, height - 1 - 3 - progressLines - errorLines - bottomLines);
+  const pageSize = bodyHeight - 1;
+
+  const cursor = cursorIndex(view, rowKeys);
+  const scroll = fitScroll(view.scroll, cursor, pageSize, rows.length);
+  const page = rows.slice(scroll, scroll + pageSize);
+  const trendWidth = width >= 72 ? TREND_WIDTH : 0;
+  const span = state.reference === null ? null : trendSpan(view.window, state.reference, state.snapshot.summary.firstSeen);
+  const tableRows = page.map((row) => ({
+    row,
+    spark: span !== null && trendWidth > 0 ? sparkline(state.trends.series(row.identity, span[0], span[1], trendWidth)) : '',
+  }));
+  const columns = useMemo(
+    () => tableLayout(width, [...rows.slice(0, LAYOUT_SAMPLE), ...page].map((r) => cellsOf(r, '')), trendWidth),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [rows, width, scroll],
+  );
+
+  const showDetail = view.mode === 'detail' || (view.mode !== 'table' && view.mode !== 'filter' && view.previous === 'detail');
+  const current = rows[cursor];
+  const detail = useMemo(
+    () => (showDetail && current ? detailLines(current, { width, trends: state.trends, reference: state.reference }) : []),
+    [showDetail, current, width, state],
+  );
+
+  const dispatch = (v: ViewState): void => {
+    viewRef.current = v;
+    setView(v);
+  };
+
+  const startExport = (path: string, snapshot: Snapshot, exported: readonly Row[]): void => {
+    const target = path.trim() === '' ? defaultExportPath(now()) : path;
+    const write = props.onExport ?? exportRows;
+    const ctx: ReduceContext = { rowKeys: [], pageSize };
+    const say = (text: string, kind: 'info' | 'error'): void =>
+      dispatch(reduce(viewRef.current, { type: 'message', message: { text, kind } }, ctx));
+    say(`writing ${target}…`, 'info');
+    write(target, snapshot, exported).then(
+      (written) => say(`wrote ${formatCount(exported.length)} findings to ${written}`, 'info'),
+      (err: unknown) => say(`could not write ${target}: ${(err as Error).message ?? String(err)}`, 'error'),
+    );
+  };
+
+  useInput((input, key) => {
+    const ctx: ReduceContext = { rowKeys, pageSize: view.mode === 'detail' ? bodyHeight : pageSize, detailLines: detail.length };
+    let v = viewRef.current;
+    for (const [ch, k] of splitKeys(input, key as KeyInfo)) {
+      let action: ViewAction | undefined = keyToAction(ch, k, v.mode);
+      if (action === undefined) continue;
+      if (action.type === 'exportStart') action = { type: 'exportStart', suggested: defaultExportPath(now()) };
+      if (action.type === 'exportSubmit') {
+        const path = v.exportPath;
+        v = reduce(v, action, ctx);
+        viewRef.current = v;
+        startExport(path, state.snapshot, rows);
+        v = viewRef.current;
+        continue;
+      }
+      v = reduce(v, action, ctx);
+      if (v.quit) break;
+    }
+    dispatch(v);
+    if (v.quit) exit();
+  });
+
+  const s = state.snapshot;
+  let empty = 'No rejections, bounces or deferrals found.';
+  if (s.findings.length === 0 && state.phase === 'reading') empty = 'Reading… no rejections, bounces or deferrals yet.';
+  else if (s.findings.length === 0 && state.phase === 'following') empty = 'No rejections, bounces or deferrals yet; waiting for new lines…';
+  else if (s.findings.length > 0) empty = 'No finding in this view (Esc clears the filter, t changes the time window, Tab the direction).';
+
+  let body;
+  if (view.mode === 'help') {
+    body = <Help width={width} height={bodyHeight} theme={theme} />;
+  } else if (showDetail && current) {
+    body = <DetailPane lines={detail} scroll={view.detailScroll} height={bodyHeight} width={width} theme={theme} />;
+  } else {
+    body = (
+      <FindingsTable
+        rows={tableRows}
+        selected={rows.length === 0 ? null : cursor - scroll}
+        width={width}
+        theme={theme}
+        columns={columns}
+        empty={empty}
+      />
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <Header
+        summary={s.summary}
+        phase={state.phase}
+        follow={state.follow}
+        elapsedMs={state.elapsedMs}
+        linesPerSec={state.linesPerSec}
+        problemsPerMin={state.problemsPerMin}
+        shown={rows.length}
+        total={s.findings.length}
+        fresh={state.newKeys.size}
+        view={view}
+        width={width}
+        theme={theme}
+      />
+      {progressLines > 0 && <FileProgress files={state.files} width={width} theme={theme} maxLines={MAX_PROGRESS_LINES} />}
+      {errorLines > 0 && (
+        <Line
+          line={[
+            { text: `! ${sanitize(state.errors[0]!)}`, role: 'error' },
+            {
+              text: state.errors.length > 1 ? ` (+${state.errors.length - 1} more; all listed on exit)` : ' (listed again on exit)',
+              role: 'muted',
+            },
+          ]}
+          width={width}
+          theme={theme}
+        />
+      )}
+      {body}
+      {view.mode === 'export' ? (
+        <ExportPrompt path={view.exportPath} rows={rows.length} width={width} theme={theme} />
+      ) : (
+        <FilterBar mode={view.mode} filter={view.filter} message={view.message} width={width} theme={theme} />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * The ranked findings, one line each, fitted to `width`: mark, rank, count (in the time
+ * window), trend sparkline, direction, codes, recipient domain, cause, hint. The 550 family
+ * is bold red, other permanent failures red, temporary codes yellow; the cursor row is inverse.
+ * Shows exactly the rows it is given: App.tsx windows them to the terminal height.
+ */
+import { Box, Text } from 'ink';
+import type { Role, StyledLine } from '../lines.js';
+import type { Row } from '../state.js';
+import { cellsOf, headerCells, layoutCells, tableLayout, type Column } from '../table-layout.js';
+import { severityOf, type Theme } from '../theme.js';
+import Line from './Line.js';
+
+export interface TableRow {
+  readonly row: Row;
+  /** The trend column's sparkline (already the column's width or shorter). */
+  readonly spark: string;
+}
+
+export interface Props {
+  readonly rows: readonly TableRow[];
+  /** Index in `rows` of the cursor; null for none. */
+  readonly selected: number | null;
+  readonly width: number;
+  readonly theme: Theme;
+  /** Column layout; by default fitted to `rows`. */
+  readonly columns?: readonly Column[];
+  /** Shown instead of rows when there are none. */
+  readonly empty?: string;
+}
+
+export function rowLine(columns: readonly Column[], r: TableRow): StyledLine {
+  const severity = severityOf(r.row.finding);
+  const rowRole = severity === 'temporary' ? undefined : severity;
+  const line: StyledLine = [];
+  for (const [gap, text, id] of layoutCells(columns, cellsOf(r.row, r.spark))) {
+    if (gap) line.push({ text: gap });
+    let role: Role | undefined = rowRole;
+    if (id === 'mark' && r.row.isNew) role = 'fresh';
+    else if (id === 'trend') role = 'barDone';
+    else if (id === 'codes') role = severity;
+    line.push({ text, role });
+  }
+  return line;
+}
+
+export default function FindingsTable({ rows, selected, width, theme, columns, empty }: Props) {
+  const cols = columns ?? tableLayout(width, rows.map((r) => cellsOf(r.row, r.spark)));
+  const header: StyledLine = headerCells(cols).flatMap(([gap, text]) => [{ text: gap + text, role: 'label' as const }]);
+  return (
+    <Box flexDirection="column">
+      <Line line={header} width={width} theme={theme} />
+      {rows.length === 0 ? (
+        <Text wrap="truncate">{empty ?? 'No rejections, bounces or deferrals found.'}</Text>
+      ) : (
+        rows.map((r, i) => (
+          <Line
+            key={r.row.key}
+            line={rowLine(cols, r)}
+            width={width}
+            theme={theme}
+            style={i === selected ? theme.selected : undefined}
+          />
+        ))
+      )}
+    </Box>
+  );
+}

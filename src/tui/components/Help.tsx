@@ -1,0 +1,45 @@
+/** The keys, one per line, cut to the height available. */
+import { Box } from 'ink';
+import type { StyledLine } from '../lines.js';
+import type { Theme } from '../theme.js';
+import Line from './Line.js';
+
+export interface Props {
+  readonly width: number;
+  readonly height: number;
+  readonly theme: Theme;
+}
+
+const KEYS: Array<[string, string]> = [
+  ['↑ ↓  j k', 'move through the findings (in the detail pane: scroll)'],
+  ['PgUp PgDn  g G', 'a page up or down; first, last'],
+  ['Enter', 'detail of the finding: verify command, advice, timeline, recipients, senders, clients, examples'],
+  ['Esc', 'back to the table; in the table, clear the filter'],
+  ['/', 'filter as you type: recipient domain, cause or hint (all words must match)'],
+  ['Tab  Shift-Tab', 'direction: all → inbound → outbound → local'],
+  ['s', 'sort: count → most recent → domain'],
+  ['t', 'time window: whole log → last 24 h → last hour (ending at the newest event, or now while following)'],
+  ['e', 'export the current view to CSV'],
+  ['?', 'this help'],
+  ['q  Ctrl-C', 'quit'],
+];
+
+export function helpLines(): StyledLine[] {
+  const out: StyledLine[] = [[{ text: 'Keys', role: 'title' }]];
+  for (const [k, what] of KEYS) out.push([{ text: `  ${k.padEnd(16)}`, role: 'key' }, { text: what }]);
+  out.push([]);
+  out.push([{ text: '! permanent failure (5xx)   + new while following   bold red: 550 5.1.1 user unknown', role: 'muted' }]);
+  return out;
+}
+
+export default function Help({ width, height, theme }: Props) {
+  return (
+    <Box flexDirection="column">
+      {helpLines()
+        .slice(0, Math.max(0, height))
+        .map((l, i) => (
+          <Line key={i} line={l} width={width} theme={theme} />
+        ))}
+    </Box>
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * The detail pane of one finding as styled lines: what it is, how many, when, the verify
+ * command and the advice, a timeline per hour and per minute, the top recipients, senders and
+ * client IPs, and the example lines. Every log-derived string goes through `sanitize`.
+ */
+import type { AddressCount } from '../aggregate/types.js';
+import { codesCell } from '../report/text.js';
+import { sanitize } from '../text/sanitize.js';
+import { displayWidth, fit, truncate, wrap } from '../text/width.js';
+import { clockOf, formatCount, formatTime } from './format.js';
+import type { Segment, StyledLine } from './lines.js';
+import type { Row } from './state.js';
+import { severityOf } from './theme.js';
+import { HOUR_MS, MINUTE_MS, sparkline, type TrendReader } from './trend.js';
+
+export interface DetailContext {
+  width: number;
+  trends?: TrendReader | null;
+  /** End of the timeline (ms); null when no event had a time. */
+  reference: number | null;
+}
+
+const LABEL = 9;
+
+/** `label` then `text` wrapped, continuation lines indented under the text. */
+function labelled(label: string, text: string, width: number, role: Segment['role']): StyledLine[] {
+  const room = Math.max(10, width - LABEL);
+  return wrap(text, room).map((l, i) => [
+    { text: (i === 0 ? label : '').padEnd(LABEL), role: 'label' },
+    { text: l, role },
+  ]);
+}
+
+/** Up to `n` lines `count  address`. */
+function list(title: string, entries: readonly AddressCount[], width: number, n: number): string[] {
+  const out = [title];
+  if (entries.length === 0) out.push('  -');
+  const digits = Math.max(1, ...entries.slice(0, n).map((e) => formatCount(e.count).length));
+  for (const e of entries.slice(0, n)) {
+    out.push(truncate(`  ${formatCount(e.count).padStart(digits)}  ${sanitize(e.address)}`, width));
+  }
+  return out;
+}
+
+/** Side by side when there is room, else one after the other. */
+function lists(columns: string[][], width: number): StyledLine[] {
+  const gap = 2;
+  const colWidth = Math.floor((width - gap * (columns.length - 1)) / columns.length);
+  if (colWidth >= 30) {
+    const fitted = columns.map((c) => c.map((l) => truncate(l, colWidth)));
+    const height = Math.max(...fitted.map((c) => c.length));
+    const out: StyledLine[] = [];
+    for (let i = 0; i < height; i++) {
+      const line: StyledLine = [];
+      fitted.forEach((c, j) => {
+        const cell = c[i] ?? '';
+        const text = j === fitted.length - 1 ? cell : fit(cell, colWidth) + ' '.repeat(gap);
+        line.push({ text, role: i === 0 ? 'label' : undefined });
+      });
+      out.push(line);
+    }
+    return out;
+  }
+  const out: StyledLine[] = [];
+  columns.forEach((c, j) => {
+    if (j > 0) out.push([]);
+    c.forEach((l, i) => out.push([{ text: truncate(l, width), role: i === 0 ? 'label' : undefined }]));
+  });
+  return out;
+}
+
+function timeline(label: string, values: number[], unit: string, from: number, to: number, width: number): StyledLine {
+  const peak = Math.max(0, ...values);
+  const spark = sparkline(values);
+  const line: StyledLine = [
+    { text: `  ${label.padEnd(22)}`, role: 'muted' },
+    { text: `${clockOf(from)} ` },
+    { text: spark, role: 'barDone' },
+    { text: ` ${clockOf(to)}` },
+    { text: `  peak ${formatCount(peak)}/${unit}`, role: 'muted' },
+  ];
+  return displayWidth(line.map((s) => s.text).join('')) <= width ? line : line.slice(0, 4);
+}
+
+export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
+  const { finding: f, details: d } = row;
+  const width = Math.max(20, ctx.width);
+  const out: StyledLine[] = [];
+  const severity = severityOf(f);
+  out.push([
+    { text: `#${f.rank}  `, role: 'title' },
+    { text: `${f.direction}  ` },
+    { text: f.recipientDomain === null ? '(no recipient domain)' : sanitize(f.recipientDomain), role: 'title' },
+    { text: '  ' },
+    { text: sanitize(f.cause), role: severity },
+    { text: '  ' },
+    { text: sanitize(f.hint), role: 'label' },
+    { text: `  ${sanitize(codesCell(f))}`, role: severity },
+  ]);
+  const counts = [
+    `${formatCount(f.count)} events`,
+    `${formatCount(d.permanentCount)} permanent`,
+    `${formatCount(d.temporaryCount)} temporary`,
+  ];
+  if (row.count !== f.count) counts.push(`${formatCount(row.count)} in this time window`);
+  out.push([{ text: counts.join(' · ') }]);
+  const s = d.eventsByStatus;
+  const approx = (b: boolean): string => (b ? '≈' : '');
+  out.push([
+    {
+      text:
+        `${approx(d.approximate.recipients)}${formatCount(f.distinctRecipients)} recipients · ` +
+        `${approx(d.approximate.senders)}${formatCount(f.distinctSenders)} senders · ` +
+        `${approx(d.approximate.clients)}${formatCount(f.distinctClients)} clients · ` +
+        `refused ${formatCount(s.reject)}, bounced ${formatCount(s.bounced)}, deferred ${formatCount(s.deferred)}, expired ${formatCount(s.expired)}`,
+      role: 'muted',
+    },
+  ]);
+  out.push([
+    {
+      text: `first ${f.firstSeen ? formatTime(sanitize(f.firstSeen)) : '-'} · last ${f.lastSeen ? formatTime(sanitize(f.lastSeen)) : '-'} UTC`,
+      role: 'muted',
+    },
+  ]);
+  if (d.catchAll) {
+    out.push([{ text: 'Collects the events past the findings cap (5,000): their domains are not told apart.', role: 'muted' }]);
+  }
+  out.push([]);
+  out.push(...labelled('verify', sanitize(f.verify) || '-', width, 'command'));
+  out.push(...labelled('advice', sanitize(f.advice) || '-', width, undefined));
+  out.push([]);
+
+  if (ctx.trends && ctx.reference !== null) {
+    const ref = ctx.reference;
+    out.push([{ text: 'timeline (UTC)', role: 'label' }]);
+    const dayFrom = ref - 23 * HOUR_MS;
+    out.push(timeline('per hour, last 24 h', ctx.trends.series(row.identity, dayFrom, ref, 24), 'h', dayFrom, ref, width));
+    const hourFrom = ref - 59 * MINUTE_MS;
+    const minutes = ctx.trends.series(row.identity, hourFrom, ref, 60);
+    // 60 one-minute columns need room; narrower terminals get 5-minute buckets.
+    const perMinute = width >= 100;
+    const values = perMinute ? minutes : Array.from({ length: 12 }, (_, i) => minutes.slice(i * 5, i * 5 + 5).reduce((a, b) => a + b, 0));
+    out.push(timeline(perMinute ? 'per minute, last hour' : 'per 5 min, last hour', values, perMinute ? 'min' : '5 min', hourFrom, ref, width));
+    out.push([]);
+  }
+
+  const n = 5;
+  out.push(
+    ...lists(
+      [list('top recipients', d.topRecipients, width, n), list('top senders', d.topSenders, width, n), list('client IPs', d.topClients, width, n)],
+      width,
+    ),
+  );
+  out.push([]);
+  out.push([{ text: 'examples', role: 'label' }]);
+  if (f.examples.length === 0) out.push([{ text: '  -' }]);
+  for (const ex of f.examples) out.push([{ text: '  ' + truncate(sanitize(ex), width - 2) }]);
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * Follow mode without a terminal: one line per rejection, bounce or deferral as it is read,
+ * to feed alerting. NDJSON (`--format json`), CSV rows after a header (`--format csv`), or a
+ * plain one-line form. Every string is sanitised: log text carries control characters chosen
+ * by strangers, and these lines end up on terminals and in chat messages.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { csvTextCell } from '../report/csv.js';
+import { sanitize } from '../text/sanitize.js';
+
+/** One problem event, flattened (cli.ts builds it from the event and its classification). */
+export interface ProblemRecord {
+  /** ISO 8601 UTC, or null when the line had no time. */
+  time: string | null;
+  direction: string;
+  cause: string;
+  hint: string;
+  recipient: string | null;
+  sender: string | null;
+  client: string | null;
+  smtpCode: number | null;
+  enhancedStatus: string | null;
+  /** The reply text (rejections) or the delivery status text (bounces, deferrals). */
+  text: string;
+}
+
+export type ProblemFormat = 'text' | 'json' | 'csv';
+
+const FIELDS = [
+  'time',
+  'direction',
+  'cause',
+  'hint',
+  'recipient',
+  'sender',
+  'client',
+  'smtpCode',
+  'enhancedStatus',
+  'text',
+] as const satisfies ReadonlyArray<keyof ProblemRecord>;
+
+const clean = (v: string | null): string | null => (v === null ? null : sanitize(v));
+
+/** One JSON object per line, keys in a fixed order. */
+export function problemJson(r: ProblemRecord): string {
+  const o: Record<string, string | number | null> = {};
+  for (const k of FIELDS) {
+    const v = r[k];
+    o[k] = typeof v === 'string' ? sanitize(v) : v;
+  }
+  return JSON.stringify(o) + '\n';
+}
+
+/** `2026-11-22T06:25:01.000Z inbound user-unknown virtual_alias_maps 550 5.1.1 to=<…> from=<…> client=… text`. */
+export function problemText(r: ProblemRecord): string {
+  const codes = [r.smtpCode === null ? '' : String(r.smtpCode), clean(r.enhancedStatus) ?? ''].filter((c) => c !== '').join(' ');
+  const parts = [
+    r.time === null ? '-' : sanitize(r.time),
+    sanitize(r.direction),
+    sanitize(r.cause),
+    sanitize(r.hint),
+    codes === '' ? '-' : codes,
+    `to=<${clean(r.recipient) ?? ''}>`,
+    `from=<${clean(r.sender) ?? ''}>`,
+    `client=${clean(r.client) ?? '-'}`,
+  ];
+  const text = sanitize(r.text).trim();
+  return parts.join(' ') + (text === '' ? '' : `: ${text}`) + '\n';
+}
+
+export const PROBLEM_CSV_HEADER = stringify([[...FIELDS]], { record_delimiter: '\r\n' });
+
+/** One CSV row (RFC 4180, formula cells neutralised as in the CSV report). */
+export function problemCsv(r: ProblemRecord): string {
+  const row = FIELDS.map((k) => {
+    const v = r[k];
+    return typeof v === 'number' ? v : csvTextCell(v);
+  });
+  return stringify([row], { record_delimiter: '\r\n' });
+}
+
+export function problemLine(r: ProblemRecord, format: ProblemFormat): string {
+  return format === 'json' ? problemJson(r) : format === 'csv' ? problemCsv(r) : problemText(r);
+}

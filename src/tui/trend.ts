@@ -1,0 +1,154 @@
+/**
+ * Counts of each finding over time, for the sparklines, the time windows (`t`) and the detail
+ * pane's timeline. The aggregator counts a finding over the whole log; this only remembers
+ * *when* its events happened, in fixed-size rings per finding identity:
+ *
+ * - one slot per hour for the last HOUR_SLOTS hours (a week),
+ * - one slot per minute for the last MINUTE_SLOTS minutes (two hours).
+ *
+ * Each slot carries the absolute hour/minute it counts, so events may arrive out of order: one
+ * older than the ring holds is dropped from the trend (the aggregator still counts it). Memory
+ * is bounded: at most `capacity` identities (past it, new identities get no trend and are
+ * counted in `untracked`), about 2.3 KB each.
+ */
+import type { Cause, Direction, Finding } from '../aggregate/types.js';
+
+export const HOUR_MS = 3_600_000;
+export const MINUTE_MS = 60_000;
+export const HOUR_SLOTS = 168;
+export const MINUTE_SLOTS = 120;
+/** Identities tracked; the aggregator keeps at most 5,000 findings, so this covers them all. */
+export const TREND_CAPACITY = 5_000;
+
+/** The time windows of the `t` key. */
+export type TimeWindow = 'all' | 'day' | 'hour';
+
+/** What the view reads; the TrendStore implements it, tests may fake it. */
+export interface TrendReader {
+  /** Events of the identity in the window ending at `reference` (ms): the last 60 minutes, or the last 24 hours. */
+  windowCount(identity: string, window: Exclude<TimeWindow, 'all'>, reference: number): number;
+  /** `n` bucket counts spanning [from, to] (ms); minute resolution when the span is at most MINUTE_SLOTS minutes, else hours. */
+  series(identity: string, from: number, to: number, n: number): number[];
+}
+
+/**
+ * The identity a finding and its events share: direction, cause, hint, recipient domain (the
+ * aggregator's grouping key; null domain kept apart from an empty one).
+ */
+export function identityKey(direction: Direction, cause: Cause, hint: string, domain: string | null): string {
+  return `${direction}\0${cause}\0${hint}\0${domain === null ? '\u0001' : domain}`;
+}
+
+export const findingIdentity = (f: Pick<Finding, 'direction' | 'cause' | 'hint' | 'recipientDomain'>): string =>
+  identityKey(f.direction, f.cause, f.hint, f.recipientDomain);
+
+class Rings {
+  readonly hourTag = new Int32Array(HOUR_SLOTS).fill(-1);
+  readonly hourCount = new Uint32Array(HOUR_SLOTS);
+  readonly minuteTag = new Int32Array(MINUTE_SLOTS).fill(-1);
+  readonly minuteCount = new Uint32Array(MINUTE_SLOTS);
+}
+
+function bump(tags: Int32Array, counts: Uint32Array, at: number): void {
+  const slot = at % tags.length;
+  const tag = tags[slot]!;
+  if (tag === at) {
+    counts[slot]!++;
+  } else if (tag < at) {
+    tags[slot] = at;
+    counts[slot] = 1;
+  }
+  // else: older than what the slot holds now; dropped from the trend.
+}
+
+function sum(tags: Int32Array, counts: Uint32Array, from: number, to: number): number {
+  let n = 0;
+  // Never look at more slots than the ring has: older ones are gone anyway.
+  for (let at = Math.max(from, to - tags.length + 1); at <= to; at++) {
+    const slot = at % tags.length;
+    if (tags[slot] === at) n += counts[slot]!;
+  }
+  return n;
+}
+
+export class TrendStore implements TrendReader {
+  private readonly rings = new Map<string, Rings>();
+  /** Events whose identity came after the capacity was reached. */
+  untracked = 0;
+  private lastTime = '';
+  private lastMs = Number.NaN;
+
+  constructor(readonly capacity = TREND_CAPACITY) {}
+
+  /** One event of `identity` at ISO time `time`; events without a time are not trended. */
+  add(identity: string, time: string | null): void {
+    if (time === null) return;
+    // Consecutive events often share their timestamp string: parse once.
+    let ms = this.lastMs;
+    if (time !== this.lastTime) {
+      ms = Date.parse(time);
+      this.lastTime = time;
+      this.lastMs = ms;
+    }
+    if (Number.isNaN(ms)) return;
+    this.addAt(identity, ms);
+  }
+
+  addAt(identity: string, ms: number): void {
+    let r = this.rings.get(identity);
+    if (r === undefined) {
+      if (this.rings.size >= this.capacity) {
+        this.untracked++;
+        return;
+      }
+      r = new Rings();
+      this.rings.set(identity, r);
+    }
+    bump(r.hourTag, r.hourCount, Math.floor(ms / HOUR_MS));
+    bump(r.minuteTag, r.minuteCount, Math.floor(ms / MINUTE_MS));
+  }
+
+  get size(): number {
+    return this.rings.size;
+  }
+
+  windowCount(identity: string, window: Exclude<TimeWindow, 'all'>, reference: number): number {
+    const r = this.rings.get(identity);
+    if (r === undefined) return 0;
+    if (window === 'hour') {
+      const to = Math.floor(reference / MINUTE_MS);
+      return sum(r.minuteTag, r.minuteCount, to - 59, to);
+    }
+    const to = Math.floor(reference / HOUR_MS);
+    return sum(r.hourTag, r.hourCount, to - 23, to);
+  }
+
+  series(identity: string, from: number, to: number, n: number): number[] {
+    const out = new Array<number>(Math.max(0, n)).fill(0);
+    const r = this.rings.get(identity);
+    if (r === undefined || n <= 0 || to < from) return out;
+    const minutes = to - from <= MINUTE_SLOTS * MINUTE_MS;
+    const unit = minutes ? MINUTE_MS : HOUR_MS;
+    const tags = minutes ? r.minuteTag : r.hourTag;
+    const counts = minutes ? r.minuteCount : r.hourCount;
+    const first = Math.floor(from / unit);
+    const last = Math.floor(to / unit);
+    const span = last - first + 1;
+    for (let at = Math.max(first, last - tags.length + 1); at <= last; at++) {
+      const slot = at % tags.length;
+      if (tags[slot] !== at) continue;
+      const bucket = Math.min(n - 1, Math.floor(((at - first) * n) / span));
+      out[bucket]! += counts[slot]!;
+    }
+    return out;
+  }
+}
+
+const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/** One character per value, scaled to the largest; zero is a blank. */
+export function sparkline(values: readonly number[]): string {
+  const max = values.reduce((m, v) => (v > m ? v : m), 0);
+  if (max === 0) return ' '.repeat(values.length);
+  return values.map((v) => (v <= 0 ? ' ' : BARS[Math.max(0, Math.ceil((v * 8) / max) - 1)]!)).join('');
+}

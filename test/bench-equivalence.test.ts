@@ -1,0 +1,125 @@
+/**
+ * The two-thread pipeline gives what the one-thread pipeline gives, to the byte: the same JSON
+ * report, the same --unrecognised lines in the same order, the same progress calls, the same
+ * problem events in the same order. On generated Postfix logs (rotated, gzip, RFC 3339, across
+ * New Year, with hostile lines added), forced and detected formats, and a non-Postfix file.
+ *
+ * The reader thread starts from the compiled module only (npm test builds first), so the
+ * pipeline is imported from dist/. No timing is measured here: speed is `npm run bench`.
+ */
+import { appendFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { generateExim } from '../bench/gen/exim.js';
+import { generatePostfix } from '../bench/gen/postfix.js';
+import { renderJson } from '../src/report/json.js';
+
+type Pipeline = typeof import('../src/pipeline.js');
+let pipeline: Pipeline;
+let dir: string;
+const NOW = new Date('2027-01-03T12:00:00Z');
+
+const lines = (it: Iterable<string>) => [...it].join('\n') + '\n';
+
+beforeAll(async () => {
+  pipeline = (await import('../dist/src/pipeline.js' as string)) as Pipeline;
+  dir = mkdtempSync(join(tmpdir(), 'mld-equiv-'));
+});
+
+interface Run {
+  json: string;
+  unrecognised: string[];
+  progress: string[];
+  problems: string[];
+  readByThread: string[];
+}
+
+async function run(inputs: string[], threads: number, extra: { mta?: 'postfix'; year?: number } = {}): Promise<Run> {
+  const out: Run = { json: '', unrecognised: [], progress: [], problems: [], readByThread: [] };
+  const r = await pipeline.analyse(inputs, {
+    now: NOW,
+    threads,
+    ...extra,
+    onUnrecognised: (file, no, line) => out.unrecognised.push(`${file}:${no}: ${line}`),
+    onProgress: (p) => out.progress.push(`${p.index} ${p.file.lines} ${p.file.unrecognised} ${p.done} ${p.analysis.stats.linesRecognised}`),
+    onProblem: (ev, c) => out.problems.push(`${ev.origin.line} ${c.rule} ${c.verify}`),
+  });
+  out.json = renderJson(r.aggregator.snapshot(r.stats));
+  out.readByThread = r.readByThread ?? [];
+  return out;
+}
+
+async function same(inputs: string[], extra: { mta?: 'postfix'; year?: number } = {}): Promise<Run> {
+  const one = await run(inputs, 1, extra);
+  const two = await run(inputs, 2, extra);
+  expect(one.readByThread).toEqual([]);
+  expect(two.json).toBe(one.json);
+  expect(two.unrecognised).toEqual(one.unrecognised);
+  expect(two.progress).toEqual(one.progress);
+  expect(two.problems).toEqual(one.problems);
+  return two;
+}
+
+describe('one thread and two threads give the same results', () => {
+  test('rotated generated Postfix logs (gzip, then plain) with hostile lines: correlation crosses the files', async () => {
+    const all = lines(generatePostfix({ seed: 5, messages: 3000, start: new Date('2026-11-22T00:00:00+01:00'), format: 'classic', mix: 'realistic' }));
+    const cut = all.indexOf('\n', Math.floor(all.length / 2)) + 1;
+    const older = join(dir, 'mail.log.1.gz');
+    const newer = join(dir, 'mail.log');
+    writeFileSync(older, gzipSync(all.slice(0, cut)));
+    writeFileSync(newer, all.slice(cut));
+    const reject =
+      'Nov 22 23:59:58 mx1 postfix/smtpd[9]: NOQUEUE: reject: RCPT from c.example.net[192.0.2.10]: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual alias table; from=<a@example.net> to=<nobody@example.org> proto=ESMTP helo=<c.example.net>';
+    appendFileSync(
+      newer,
+      Buffer.concat([
+        Buffer.from(`${reject}\r\n`),
+        Buffer.from(reject.replace('a@example.net', 'a\xff\xfe@example.net') + '\n', 'latin1'),
+        Buffer.from('Nov 22 23:59:58 mx1 postfix/smtpd[9]: ' + 'x'.repeat(pipeline.MAX_PARSE_CHARS + 10) + '\n'),
+        Buffer.from('Nov 22 23:59:59 mx1 postfix/smtpd[9]: something Postfix never says\n\n'),
+        Buffer.from('3F2A1B4C5D: to=<bob@example.org>, relay=local, delay=1, dsn=5.1.1, status=bounced (unknown user: "bob")\n'),
+        Buffer.from('\0\0\0 junk \x01\x02\n'),
+        Buffer.from('Nov 22 23:59:59 mx1 dovecot: imap-login: Login: user=<x@example.org>\n'),
+        Buffer.from(reject), // no newline at the end
+      ]),
+    );
+    const r = await same([older, newer]);
+    expect(r.readByThread).toEqual([older, newer]);
+    expect(r.unrecognised.length).toBeGreaterThan(2);
+    expect(JSON.parse(r.json).summary.invalidUtf8Lines).toBe(1);
+  });
+
+  test('RFC 3339 timestamps, and classic ones across New Year', async () => {
+    const iso = join(dir, 'iso.log');
+    writeFileSync(iso, lines(generatePostfix({ seed: 6, messages: 1500, start: new Date('2026-11-22T00:00:00+01:00'), format: 'rfc3339' })));
+    const newYear = join(dir, 'newyear.log');
+    writeFileSync(
+      newYear,
+      lines(generatePostfix({ seed: 7, messages: 1500, start: new Date('2026-12-31T20:00:00+01:00'), durationSeconds: 8 * 3600, format: 'classic' })),
+    );
+    // Year inference starts from the file's date: written on 2 January.
+    utimesSync(newYear, new Date('2027-01-02T08:00:00Z'), new Date('2027-01-02T08:00:00Z'));
+    const r = await same([iso, newYear]);
+    expect(r.readByThread).toEqual([iso, newYear]);
+    expect(JSON.parse(r.json).summary.lastSeen.startsWith('2027-01-01')).toBe(true);
+    await same([newYear], { year: 2015 });
+  });
+
+  test('--mta postfix (no detection), and a file that is not Postfix (read on the main thread)', async () => {
+    const pf = join(dir, 'forced.log');
+    // An ignore reason found by the reader (session) just before one found on the main thread
+    // (address-probe): ignoredByReason must list them in that order either way.
+    const probe = 'Nov 22 00:00:00 mx1 postfix/smtp[1]: 3F2A1B4C5D: to=<x@example.org>, relay=none, delay=0, dsn=2.0.0, status=deliverable (ok)';
+    const connect = 'Nov 22 00:00:00 mx1 postfix/smtpd[2]: connect from c.example.net[192.0.2.10]';
+    const generated = lines(generatePostfix({ seed: 8, messages: 800, start: new Date('2026-11-22T00:00:00+01:00'), format: 'classic' }));
+    writeFileSync(pf, `first line of nothing\n${connect}\n${probe}\n${generated}`);
+    const forced = await same([pf], { mta: 'postfix' });
+    expect(forced.readByThread).toEqual([pf]);
+    expect(Object.keys(JSON.parse(forced.json).summary.ignoredByReason).slice(0, 2)).toEqual(['session', 'address-probe']);
+    const exim = join(dir, 'mainlog');
+    writeFileSync(exim, lines(generateExim({ seed: 9, messages: 1500, start: new Date('2026-11-22T00:00:00+01:00') })));
+    expect((await same([exim, pf])).readByThread).toEqual([pf]);
+  });
+});

@@ -1,0 +1,209 @@
+import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, test } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { Follower, type FollowReason } from '../../src/input/follow.js';
+
+const POLL_MS = 20;
+
+/** Polls `cond` every 10 ms for at most `ms`; fails with `what` if it never holds. */
+async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  for (let waited = 0; waited < ms; waited += 10) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const numbered = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
+const text = (lines: string[]): string => lines.map((l) => l + '\n').join('');
+
+function collector() {
+  const lines: string[] = [];
+  const numbers: number[] = [];
+  const begins: FollowReason[] = [];
+  const ends: FollowReason[] = [];
+  let caughtUp = false;
+  return {
+    lines,
+    numbers,
+    begins,
+    ends,
+    get caughtUp() {
+      return caughtUp;
+    },
+    handlers: {
+      begin: ({ reason }: { reason: FollowReason }) => begins.push(reason),
+      line: (t: string, no: number) => {
+        lines.push(t);
+        numbers.push(no);
+      },
+      end: ({ reason }: { reason: FollowReason }) => ends.push(reason),
+      caughtUp: () => {
+        caughtUp = true;
+      },
+    },
+  };
+}
+
+let dir = '';
+let follower: Follower | null = null;
+afterEach(async () => {
+  await follower?.stop();
+  follower = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(initial = '') {
+  dir = mkdtempSync(join(tmpdir(), 'md-follow-'));
+  const path = join(dir, 'mail.log');
+  writeFileSync(path, initial);
+  return path;
+}
+
+describe('Follower', () => {
+  test('reads what is there, then what is appended; a partial line waits for its newline', async () => {
+    const path = setup(text(numbered(1, 3)));
+    const c = collector();
+    follower = new Follower(path, c.handlers, { pollMs: POLL_MS });
+    await follower.start();
+    await waitFor(() => c.caughtUp && c.lines.length === 3, 'the first 3 lines');
+    appendFileSync(path, 'line 4\nline ');
+    await waitFor(() => c.lines.length === 4, 'line 4');
+    await new Promise((r) => setTimeout(r, 5 * POLL_MS));
+    expect(c.lines).toEqual(numbered(1, 4)); // `line ` is held
+    appendFileSync(path, '5\r\nline 6\n');
+    await waitFor(() => c.lines.length === 6, 'lines 5 and 6');
+    expect(c.lines).toEqual(numbered(1, 6));
+    expect(c.numbers).toEqual([1, 2, 3, 4, 5, 6]);
+    await follower.stop();
+    expect(c.begins).toEqual(['open']);
+    expect(c.ends).toEqual(['stop']);
+  });
+
+  test('--from-end skips what is there (from the start of an unfinished last line)', async () => {
+    const path = setup(text(numbered(1, 3)) + 'line ');
+    const c = collector();
+    follower = new Follower(path, c.handlers, { pollMs: POLL_MS, fromEnd: true });
+    await follower.start();
+    await waitFor(() => c.caughtUp, 'catching up');
+    appendFileSync(path, '4\nline 5\n');
+    await waitFor(() => c.lines.length === 2, 'lines 4 and 5');
+    expect(c.lines).toEqual(['line 4', 'line 5']);
+  });
+
+  test('rotation by rename: the old file is read to its end, then the new one; nothing lost or doubled', async () => {
+    const path = setup(text(numbered(1, 100)));
+    const c = collector();
+    follower = new Follower(path, c.handlers, { pollMs: POLL_MS });
+    await follower.start();
+    await waitFor(() => c.lines.length === 100, 'the first 100 lines');
+    // Lines written just before the rotation, and by a writer that still has the old file open
+    // after it (syslog before its HUP), then the new file.
+    appendFileSync(path, text(numbered(101, 150)));
+    renameSync(path, path + '.1');
+    appendFileSync(path + '.1', text(numbered(151, 160)));
+    writeFileSync(path, '');
+    await new Promise((r) => setTimeout(r, 3 * POLL_MS));
+    appendFileSync(path + '.1', text(numbered(161, 170)));
+    appendFileSync(path, text(numbered(171, 200)));
+    await waitFor(() => c.lines.length >= 200, 'all 200 lines');
+    await new Promise((r) => setTimeout(r, 5 * POLL_MS));
+    expect(c.lines).toEqual(numbered(1, 200));
+    expect(c.begins).toEqual(['open', 'rename']);
+    expect(follower.rotations).toBe(1);
+  });
+
+  test('copytruncate: reading starts again at 0; nothing lost or doubled', async () => {
+    const path = setup(text(numbered(1, 50)));
+    const c = collector();
+    follower = new Follower(path, c.handlers, { pollMs: POLL_MS });
+    await follower.start();
+    await waitFor(() => c.lines.length === 50, 'the first 50 lines');
+    copyFileSync(path, path + '.1');
+    truncateSync(path, 0);
+    await new Promise((r) => setTimeout(r, 3 * POLL_MS));
+    appendFileSync(path, text(numbered(51, 60)));
+    await waitFor(() => c.lines.length >= 60, 'lines 51-60');
+    await new Promise((r) => setTimeout(r, 5 * POLL_MS));
+    expect(c.lines).toEqual(numbered(1, 60));
+    expect(c.begins).toEqual(['open', 'truncate']);
+    expect(c.numbers.slice(50)).toEqual(numbered(1, 10).map((_, i) => i + 1));
+  });
+
+  test('truncated and grown past the old size within one poll: noticed by the bytes before the position', async () => {
+    const path = setup(text(['aaaa', 'bbbb']));
+    const c = collector();
+    follower = new Follower(path, c.handlers, { pollMs: 200 });
+    await follower.start();
+    await waitFor(() => c.lines.length === 2, 'the first 2 lines');
+    writeFileSync(path, text(['cccccccc', 'dddddddd'])); // truncate + rewrite, longer than before
+    await waitFor(() => c.lines.length === 4, 'the rewritten lines', 3000);
+    expect(c.lines).toEqual(['aaaa', 'bbbb', 'cccccccc', 'dddddddd']);
+    expect(c.begins).toEqual(['open', 'truncate']);
+  });
+
+  test('delete and re-create', async () => {
+    const path = setup(text(numbered(1, 10)));
+    const c = collector();
+    follower = new Follower(path, c.handlers, { pollMs: POLL_MS });
+    await follower.start();
+    await waitFor(() => c.lines.length === 10, 'the first 10 lines');
+    appendFileSync(path, text(numbered(11, 12)));
+    rmSync(path);
+    await new Promise((r) => setTimeout(r, 3 * POLL_MS)); // the name is missing for a while
+    writeFileSync(path, text(numbered(13, 20)));
+    await waitFor(() => c.lines.length >= 20, 'all 20 lines');
+    await new Promise((r) => setTimeout(r, 5 * POLL_MS));
+    expect(c.lines).toEqual(numbered(1, 20));
+    expect(c.begins).toEqual(['open', 'recreate']);
+  });
+
+  test('a last line without newline is handed on when its file is rotated away', async () => {
+    const path = setup('line 1\nline 2');
+    const c = collector();
+    follower = new Follower(path, c.handlers, { pollMs: POLL_MS });
+    await follower.start();
+    await waitFor(() => c.lines.length === 1, 'line 1');
+    renameSync(path, path + '.1');
+    writeFileSync(path, 'line 3\n');
+    await waitFor(() => c.lines.length === 3, 'lines 2 and 3');
+    expect(c.lines).toEqual(numbered(1, 3));
+  });
+
+  test('invalid UTF-8 becomes U+FFFD; an over-long line is cut and the rest skipped to its newline', async () => {
+    const path = setup('');
+    const c = collector();
+    follower = new Follower(path, c.handlers, { pollMs: POLL_MS, chunkBytes: 64 * 1024 });
+    await follower.start();
+    appendFileSync(path, Buffer.concat([Buffer.from('bad \xff byte\n', 'latin1'), Buffer.from('x'.repeat(3 * 1024 * 1024) + '\nafter\n')]));
+    await waitFor(() => c.lines.length === 3, 'three lines', 10_000);
+    expect(c.lines[0]).toBe('bad \uFFFD byte');
+    expect(c.lines[1]!.length).toBeGreaterThan(1024 * 1024);
+    expect(c.lines[1]!.length).toBeLessThan(2 * 1024 * 1024);
+    expect(c.lines[2]).toBe('after');
+  });
+
+  test('a missing file, a folder, or a gzip file cannot be followed', async () => {
+    const path = setup('');
+    await expect(new Follower(join(dir, 'nope.log'), collector().handlers).start()).rejects.toThrow(InputError);
+    await expect(new Follower(dir, collector().handlers).start()).rejects.toThrow(/is a directory/);
+    writeFileSync(path, gzipSync('line\n'));
+    await expect(new Follower(path, collector().handlers).start()).rejects.toThrow(/gzip/);
+  });
+
+  test('stop is prompt and idempotent', async () => {
+    const path = setup('x\n');
+    const c = collector();
+    follower = new Follower(path, c.handlers, { pollMs: 10_000 });
+    await follower.start();
+    await waitFor(() => c.caughtUp, 'catching up');
+    const t = Date.now();
+    await follower.stop();
+    await follower.stop();
+    expect(Date.now() - t).toBeLessThan(1000);
+    expect(c.ends).toEqual(['stop']);
+  });
+});

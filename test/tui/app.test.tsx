@@ -1,0 +1,143 @@
+import { render } from 'ink-testing-library';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import App from '../../src/tui/App.js';
+import type { LiveState } from '../../src/tui/live.js';
+import type { Row } from '../../src/tui/state.js';
+import { fixedSource, sampleStore } from './fixtures.js';
+
+const KEY = { up: '\u001b[A', down: '\u001b[B', enter: '\r', esc: '\u001b', tab: '\t', backspace: '\u007f' };
+
+/** Ink handles input and re-renders asynchronously; a short pause after each key is enough. */
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+let sample: LiveState;
+beforeAll(async () => {
+  sample = (await sampleStore()).state;
+});
+
+let instance: ReturnType<typeof render> | null = null;
+afterEach(() => {
+  instance?.unmount();
+  instance = null;
+});
+
+async function start(props: Partial<Parameters<typeof App>[0]> = {}) {
+  instance = render(<App live={fixedSource(sample)} color={false} width={100} height={30} {...props} />);
+  await settle();
+  const send = async (...keys: string[]) => {
+    for (const k of keys) {
+      instance!.stdin.write(k);
+      await settle();
+    }
+  };
+  const lines = () => (instance!.lastFrame() ?? '').split('\n');
+  return { send, lines, frame: () => instance!.lastFrame() ?? '' };
+}
+
+describe('App', () => {
+  test('fits the height: header, table, key hints; never more lines than the terminal has', async () => {
+    const app = await start();
+    const lines = app.lines();
+    expect(lines.length).toBeLessThanOrEqual(29);
+    expect(lines[0]).toMatch(/^maillog-doctor {2}read 1 file in/);
+    expect(lines[3]).toMatch(/#\s+count\s+trend/);
+    expect(lines[4]).toMatch(/^!\s+1\s+78\s.*example\.com\s+user-unknown\s+virtual_alias_maps/);
+    expect(lines.at(-1)).toContain('q quit');
+  });
+
+  test('Enter opens the detail with the verify command, Esc goes back', async () => {
+    const app = await start();
+    await app.send(KEY.enter);
+    expect(app.frame()).toContain('postconf -hx virtual_alias_maps');
+    expect(app.frame()).toContain('top recipients');
+    await app.send(KEY.esc);
+    expect(app.lines()[4]).toMatch(/example\.com\s+user-unknown/);
+  });
+
+  test('j / ↓ move the cursor: Enter opens the second finding', async () => {
+    const app = await start();
+    await app.send('j', KEY.down, 'k', KEY.enter);
+    expect(app.lines()[3]).toMatch(/^#2\s+inbound\s+example\.org\s+blocklisted/);
+  });
+
+  test('/ filters as you type; Esc undoes', async () => {
+    const app = await start();
+    await app.send('/', 'g', 'm', 'a', 'i', 'l');
+    const rows = app.lines().slice(4).filter((l) => /^[!+ ]\s*\d+ /.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r).toMatch(/gmail\.co/);
+    expect(app.lines().at(-1)).toMatch(/^\/gmail▏/);
+    await app.send(KEY.esc);
+    expect(app.lines()[2]).not.toContain('filter');
+  });
+
+  test('keys that arrive together are taken one by one (/gmail then Enter)', async () => {
+    const app = await start();
+    await app.send('/gmail\r');
+    expect(app.lines()[2]).toContain('filter gmail');
+    expect(app.lines().at(-1)).toContain('q quit');
+  });
+
+  test('Tab cycles the direction, s the sort, t the time window', async () => {
+    const app = await start();
+    await app.send(KEY.tab, KEY.tab, 's', 't');
+    expect(app.lines()[2]).toMatch(/\[outbound\].*sort most recent.*window last 24 h/);
+    const rows = app.lines().slice(4, -1);
+    for (const r of rows.filter((l) => /^[!+ ]\s*\d+ /.test(l))) expect(r).toMatch(/\bout\b/);
+  });
+
+  test('? shows the help, Esc closes it', async () => {
+    const app = await start();
+    await app.send('?');
+    expect(app.frame()).toContain('Keys');
+    await app.send(KEY.esc);
+    expect(app.frame()).not.toContain('Keys');
+  });
+
+  test('e asks for a path (prefilled), Enter writes the view and says where', async () => {
+    const calls: Array<{ path: string; rows: readonly Row[] }> = [];
+    const app = await start({
+      now: () => new Date(2026, 10, 22, 6, 5),
+      onExport: async (path, _snapshot, rows) => {
+        calls.push({ path, rows });
+        return `/abs/${path.replace('./', '')}`;
+      },
+    });
+    await app.send('/', 'gmail', KEY.enter, 'e');
+    expect(app.frame()).toContain('file: ./maillog-doctor-20261122-0605.csv▏');
+    await app.send(KEY.enter);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.path).toBe('./maillog-doctor-20261122-0605.csv');
+    expect(calls[0]!.rows.every((r) => r.finding.recipientDomain?.startsWith('gmail.co'))).toBe(true);
+    expect(app.lines().at(-1)).toBe(`wrote ${calls[0]!.rows.length} findings to /abs/maillog-doctor-20261122-0605.csv`);
+  });
+
+  test('a failed export says why', async () => {
+    const app = await start({
+      onExport: async () => {
+        throw new Error('permission denied');
+      },
+    });
+    await app.send('e', KEY.enter);
+    expect(app.lines().at(-1)).toMatch(/^could not write .*: permission denied$/);
+  });
+
+  test('windowed to the height: moving past the page scrolls', async () => {
+    const app = await start({ height: 15 });
+    const first = app.lines()[4];
+    await app.send(...Array(12).fill('j'));
+    const lines = app.lines();
+    expect(lines.length).toBeLessThanOrEqual(14);
+    expect(lines[4]).not.toBe(first);
+    expect(lines).toContain(lines.find((l) => /^\S?\s*13\s/.test(l)));
+  });
+
+  test('q quits', async () => {
+    const app = await start();
+    await app.send('q');
+    // Unmounted: further keys draw nothing.
+    const frames = instance!.frames.length;
+    await app.send('j', KEY.enter, '?');
+    expect(instance!.frames.length).toBe(frames);
+  });
+});

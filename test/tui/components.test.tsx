@@ -1,0 +1,244 @@
+import { render } from 'ink-testing-library';
+import { beforeAll, describe, expect, test } from 'vitest';
+import DetailPane, { visibleDetail } from '../../src/tui/components/DetailPane.js';
+import ExportPrompt from '../../src/tui/components/ExportPrompt.js';
+import FileProgress from '../../src/tui/components/FileProgress.js';
+import FilterBar from '../../src/tui/components/FilterBar.js';
+import FindingsTable, { rowLine } from '../../src/tui/components/FindingsTable.js';
+import Header from '../../src/tui/components/Header.js';
+import Help from '../../src/tui/components/Help.js';
+import { detailLines } from '../../src/tui/detail-lines.js';
+import type { LiveState } from '../../src/tui/live.js';
+import { visibleRows, type Row } from '../../src/tui/state.js';
+import { cellsOf, tableLayout } from '../../src/tui/table-layout.js';
+import { plainTheme, severityOf } from '../../src/tui/theme.js';
+import { finding, sampleStore, snapshotOf } from './fixtures.js';
+
+const theme = plainTheme;
+const ESC_OR_C1 = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+const view = { filter: '', tab: 'all', sort: 'count', window: 'all' } as const;
+const frameLines = (frame: string | undefined): string[] => (frame ?? '').split('\n');
+
+let sample: LiveState;
+let sampleRows: Row[];
+beforeAll(async () => {
+  sample = (await sampleStore()).state;
+  sampleRows = visibleRows(sample.snapshot, view, { trends: sample.trends, reference: sample.reference });
+});
+
+describe('FindingsTable', () => {
+  // ink-testing-library's stdout is 100 columns: widths up to 100 only.
+  test('the sample ranked: rank 1 is example.com user-unknown virtual_alias_maps, rows fit 100 columns', () => {
+    const rows = sampleRows.slice(0, 5).map((row) => ({ row, spark: '▁▂█' }));
+    const { lastFrame } = render(<FindingsTable rows={rows} selected={0} width={100} theme={theme} />);
+    const lines = frameLines(lastFrame());
+    expect(lines[0]).toMatch(/#\s+count\s+trend\s+dir\s+codes\s+recipient domain\s+cause\s+hint/);
+    expect(lines[1]).toMatch(/^!\s+1\s+78\s+▁▂█\s+in\s+550 5\.1\.1\s+example\.com\s+user-unknown\s+virtual_alias_maps/);
+    expect(lines).toHaveLength(6);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
+  });
+
+  test('narrow terminals drop the trend, then the codes, and still fit', () => {
+    const rows = sampleRows.slice(0, 5).map((row) => ({ row, spark: '▁▂█' }));
+    for (const width of [70, 50, 40]) {
+      const { lastFrame } = render(<FindingsTable rows={rows} selected={null} width={width} theme={theme} />);
+      const lines = frameLines(lastFrame());
+      expect(lines[0]).not.toContain('trend');
+      if (width < 56) expect(lines[0]).not.toContain('codes');
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(width);
+      // The recipient domain is the last column to give way.
+      if (width >= 50) expect(lines[1]).toContain('example.com');
+    }
+  });
+
+  test('log text cannot reach the terminal: escape sequences in a domain and hint are stripped', () => {
+    const snap = snapshotOf([
+      finding({ recipientDomain: 'evil\u001b]0;owned\u0007.test\u001b[2J', hint: 'x\u009b31m\u202eyz', cause: 'other' }),
+    ]);
+    const rows = visibleRows(snap, view, { reference: null }).map((row) => ({ row, spark: '' }));
+    const { lastFrame } = render(<FindingsTable rows={rows} selected={0} width={100} theme={theme} />);
+    expect(lastFrame()).toContain('evil.test');
+    expect(lastFrame()).toContain('xyz');
+    expect(lastFrame()).not.toMatch(ESC_OR_C1);
+  });
+
+  test('no rows: says so', () => {
+    const { lastFrame } = render(<FindingsTable rows={[]} selected={null} width={80} theme={theme} empty="nothing here" />);
+    expect(frameLines(lastFrame())[1]).toBe('nothing here');
+  });
+
+  test('the 550 family stands out: its cells get the userUnknown role, other 5xx permanent, 4xx codes temporary', () => {
+    const [uu, perm, temp] = [
+      finding({ cause: 'user-unknown', smtpCodes: [550], enhancedStatus: ['5.1.1'] }),
+      finding({ cause: 'blocklisted', smtpCodes: [554], enhancedStatus: ['5.7.1'] }),
+      finding({ cause: 'greylisted', smtpCodes: [450], enhancedStatus: ['4.2.0'] }),
+    ];
+    const rows = visibleRows(snapshotOf([uu, perm, temp]), view, { reference: null });
+    expect(rows.map((r) => severityOf(r.finding))).toEqual(['userUnknown', 'permanent', 'temporary']);
+    const cols = tableLayout(120, rows.map((r) => cellsOf(r, '')));
+    const roleOf = (r: Row, text: string) => rowLine(cols, { row: r, spark: '' }).find((s) => s.text.trim() === text)?.role;
+    expect(roleOf(rows[0]!, 'user-unknown')).toBe('userUnknown');
+    expect(roleOf(rows[1]!, 'blocklisted')).toBe('permanent');
+    expect(roleOf(rows[2]!, '450 4.2.0')).toBe('temporary');
+    expect(roleOf(rows[2]!, 'greylisted')).toBeUndefined();
+  });
+
+  test('new findings are marked +', () => {
+    const snap = snapshotOf([finding(), finding({ recipientDomain: 'fresh.test' })]);
+    const rows = visibleRows(snap, view, { reference: null, newKeys: new Set([snap.details[1]!.key]) });
+    const { lastFrame } = render(<FindingsTable rows={rows.map((row) => ({ row, spark: '' }))} selected={null} width={100} theme={theme} />);
+    expect(frameLines(lastFrame())[2]).toMatch(/^\+\s+2 .*fresh\.test/);
+  });
+});
+
+describe('DetailPane', () => {
+  test('the top finding: verify command, advice, timeline, top lists and examples', () => {
+    const lines = detailLines(sampleRows[0]!, { width: 100, trends: sample.trends, reference: sample.reference });
+    const { lastFrame } = render(<DetailPane lines={lines} scroll={0} height={40} width={100} theme={theme} />);
+    const text = lastFrame()!;
+    expect(text).toMatch(/^#1\s+inbound\s+example\.com\s+user-unknown\s+virtual_alias_maps\s+550 5\.1\.1/);
+    expect(text).toContain('postconf -hx virtual_alias_maps');
+    expect(text).toMatch(/advice\s+The domain is a virtual alias domain/);
+    expect(text).toMatch(/per hour, last 24 h\s+\d\d:\d\d .*peak \d+\/h/);
+    expect(text).toMatch(/top recipients\s+top senders\s+client IPs/);
+    expect(text).toContain('examples');
+    expect(text).toMatch(/postfix\/smtpd\[\d+\]: .*reject: RCPT/);
+    for (const l of frameLines(text)) expect(l.length).toBeLessThanOrEqual(100);
+  });
+
+  test('narrow: the lists stack, lines still fit', () => {
+    const lines = detailLines(sampleRows[0]!, { width: 60, trends: sample.trends, reference: sample.reference });
+    const { lastFrame } = render(<DetailPane lines={lines} scroll={0} height={80} width={60} theme={theme} />);
+    const text = lastFrame()!;
+    expect(text).toMatch(/\ntop recipients\n/);
+    expect(text).toMatch(/per 5 min, last hour/);
+    for (const l of frameLines(text)) expect(l.length).toBeLessThanOrEqual(60);
+  });
+
+  test('cut to its height, with a line saying how much more there is', () => {
+    const lines = detailLines(sampleRows[0]!, { width: 100, trends: sample.trends, reference: sample.reference });
+    const shown = visibleDetail(lines, 2, 10);
+    expect(shown).toHaveLength(10);
+    expect(shown[9]![0]!.text).toMatch(/^↓ \d+ more lines/);
+    const { lastFrame } = render(<DetailPane lines={lines} scroll={2} height={10} width={100} theme={theme} />);
+    expect(frameLines(lastFrame())).toHaveLength(10);
+  });
+
+  test('hostile addresses and examples are sanitised', () => {
+    const snap = snapshotOf([
+      finding(
+        { examples: ['line \u001b[31mred\u001b[0m\u0007 end'], verify: "postmap -q 'a\u001b]8;;http://x\u0007b'" },
+        { topSenders: [{ address: 'bad\u009b2J@x.test', count: 1 }] },
+      ),
+    ]);
+    const row = visibleRows(snap, view, { reference: null })[0]!;
+    const { lastFrame } = render(<DetailPane lines={detailLines(row, { width: 100, reference: null })} scroll={0} height={40} width={100} theme={theme} />);
+    expect(lastFrame()).toContain('line red end');
+    expect(lastFrame()).toContain("postmap -q 'ab'");
+    expect(lastFrame()).toContain('bad@x.test');
+    expect(lastFrame()).not.toMatch(ESC_OR_C1);
+  });
+});
+
+describe('Header', () => {
+  test('status, totals and the view, each cut to the width', () => {
+    const s = sample.snapshot;
+    const { lastFrame } = render(
+      <Header
+        summary={s.summary}
+        phase="done"
+        follow={null}
+        elapsedMs={400}
+        linesPerSec={0}
+        problemsPerMin={0}
+        shown={7}
+        total={s.findings.length}
+        view={{ tab: 'outbound', sort: 'recent', window: 'day', filter: 'gmail' }}
+        width={100}
+        theme={theme}
+      />,
+    );
+    const [status, totals, viewLine] = frameLines(lastFrame());
+    expect(status).toBe(`maillog-doctor  read 1 file in 0.4s  ·  ${s.findings.length} findings`);
+    expect(totals).toMatch(/^lines 5,021 {2}recognised [\d,]+ {2}rejected [\d,]+ {2}bounced [\d,]+ {2}deferred [\d,]+ {2}2026-\d\d-\d\d \d\d:\d\d → /);
+    expect(viewLine).toBe(` all  inbound [outbound] local    sort most recent   window last 24 h   filter gmail   7 of ${s.findings.length}`);
+  });
+
+  test('while following: the file, rates and rotations', () => {
+    const { lastFrame } = render(
+      <Header
+        summary={sample.snapshot.summary}
+        phase="following"
+        follow={{ path: 'mail.log', rotations: 2 }}
+        elapsedMs={4000}
+        linesPerSec={12}
+        problemsPerMin={3}
+        shown={1}
+        total={1}
+        view={view}
+        width={100}
+        theme={theme}
+      />,
+    );
+    expect(frameLines(lastFrame())[0]).toBe(
+      'maillog-doctor  following mail.log · 12 lines/s · 3 problems/min · 2 rotations  ·  1 findings',
+    );
+  });
+});
+
+describe('FileProgress', () => {
+  test('a bar per file with bytes, rate and time left; finished and waiting files', () => {
+    const files = [
+      { path: 'mail.log.2.gz', lines: 4000, bytesRead: 500, size: 500, done: true, linesPerSec: 200_000, etaMs: null },
+      { path: 'mail.log.1', lines: 1000, bytesRead: 1024 * 1024, size: 4 * 1024 * 1024, done: false, linesPerSec: 150_000, etaMs: 3000 },
+      { path: 'mail.log', lines: 0, bytesRead: null, size: null, done: false, linesPerSec: null, etaMs: null },
+    ];
+    const { lastFrame } = render(<FileProgress files={files} width={100} theme={theme} />);
+    const [a, b, c] = frameLines(lastFrame());
+    expect(a).toBe('mail.log.2.gz  done  4,000 lines  200k lines/s');
+    expect(b).toBe('mail.log.1     █████░░░░░░░░░░░░░░░  25%  1.0 MiB of 4.0 MiB  150k lines/s  ETA 3.0s');
+    expect(c).toBe('mail.log       waiting');
+  });
+
+  test('many files: the finished ones summed up in one line', () => {
+    const files = Array.from({ length: 8 }, (_, i) => ({
+      path: `f${i}`,
+      lines: 10,
+      bytesRead: 1,
+      size: 1,
+      done: i < 6,
+      linesPerSec: null,
+      etaMs: null,
+    }));
+    const { lastFrame } = render(<FileProgress files={files} width={80} theme={theme} maxLines={3} />);
+    const lines = frameLines(lastFrame());
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe('6 of 8 files done, 60 lines');
+  });
+});
+
+describe('FilterBar, ExportPrompt, Help', () => {
+  test('the filter being typed, then the key hints, then a message', () => {
+    const typing = render(<FilterBar mode="filter" filter="gmail" message={null} width={80} theme={theme} />);
+    expect(typing.lastFrame()).toMatch(/^\/gmail▏/);
+    const hints = render(<FilterBar mode="table" filter="" message={null} width={100} theme={theme} />);
+    expect(hints.lastFrame()).toContain('/ filter');
+    expect(hints.lastFrame()).toContain('q quit');
+    const msg = render(<FilterBar mode="table" filter="" message={{ text: 'wrote 3 findings to /tmp/x.csv', kind: 'info' }} width={80} theme={theme} />);
+    expect(msg.lastFrame()).toBe('wrote 3 findings to /tmp/x.csv');
+  });
+
+  test('the export prompt shows the path being edited', () => {
+    const { lastFrame } = render(<ExportPrompt path="./maillog-doctor-20261122-0605.csv" rows={12} width={100} theme={theme} />);
+    expect(frameLines(lastFrame())).toEqual([
+      'Export the 12 findings of this view to CSV  (⏎ write · esc cancel · ctrl-u clear)',
+      'file: ./maillog-doctor-20261122-0605.csv▏',
+    ]);
+  });
+
+  test('help lists the keys and is cut to its height', () => {
+    const { lastFrame } = render(<Help width={100} height={40} theme={theme} />);
+    for (const k of ['Enter', 'Esc', '/', 'Tab', 's ', 't ', 'e ', '?', 'q  Ctrl-C']) expect(lastFrame()).toContain(k);
+    expect(frameLines(render(<Help width={100} height={4} theme={theme} />).lastFrame())).toHaveLength(4);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * `maillog-doctor -f` without a terminal, through the built binary: one NDJSON line per
+ * rejection as the log grows, across a rename rotation and a copytruncate, and on SIGTERM a
+ * clean exit 0 with the final report (--json FILE) counting every line exactly once.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { BIN, ROOT } from '../cli/run.js';
+
+/** A Postfix RCPT reject for recipient number `n` (user-unknown at example.com). */
+const reject = (n: number): string =>
+  `Nov 22 06:25:${String(n % 60).padStart(2, '0')} mx1 postfix/smtpd[4242]: NOQUEUE: reject: RCPT from unknown[192.0.2.${n % 250}]: ` +
+  `550 5.1.1 <user${n}@example.com>: Recipient address rejected: User unknown in virtual alias table; ` +
+  `from=<sender@remote.test> to=<user${n}@example.com> proto=ESMTP helo=<remote.test>`;
+/** A line that is recognised but no problem. */
+const noise = (n: number): string => `Nov 22 06:25:00 mx1 postfix/smtpd[4242]: connect from unknown[192.0.2.${n % 250}]`;
+
+const block = (from: number, to: number): string => {
+  let s = '';
+  for (let n = from; n <= to; n++) s += reject(n) + '\n' + noise(n) + '\n';
+  return s;
+};
+
+async function waitFor(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+  for (let waited = 0; waited < ms; waited += 25) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+let dir = '';
+let child: ReturnType<typeof spawn> | null = null;
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  child = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('maillog-doctor -f (no terminal)', () => {
+  test('NDJSON per rejection across rename and copytruncate; SIGTERM ends with 0 and exact counts', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
+    const log = join(dir, 'mail.log');
+    const report = join(dir, 'final.json');
+    writeFileSync(log, block(1, 20));
+    child = spawn(process.execPath, [BIN, '-f', '--format', 'json', '--json', report, log], {
+      cwd: ROOT,
+      env: { ...process.env, TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
+    const printed = () => out.split('\n').filter((l) => l !== '').length;
+
+    await waitFor(() => printed() === 20, 'the 20 rejections already in the file');
+    appendFileSync(log, block(21, 40));
+    await waitFor(() => printed() === 40, 'rejections 21-40');
+
+    // logrotate's default: rename, new file; a few lines still go to the old one first.
+    appendFileSync(log, block(41, 45));
+    renameSync(log, log + '.1');
+    appendFileSync(log + '.1', block(46, 50));
+    writeFileSync(log, block(51, 70));
+    await waitFor(() => printed() === 70, 'rejections up to 70 after the rename');
+
+    // copytruncate.
+    copyFileSync(log, log + '.2');
+    truncateSync(log, 0);
+    await new Promise((r) => setTimeout(r, 600));
+    appendFileSync(log, block(71, 90));
+    await waitFor(() => printed() === 90, 'rejections up to 90 after the copytruncate');
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(err).toBe('');
+
+    const lines = out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(90);
+    expect(lines.map((l) => l.recipient)).toEqual(Array.from({ length: 90 }, (_, i) => `user${i + 1}@example.com`));
+    expect(Object.keys(lines[0])).toEqual([
+      'time',
+      'direction',
+      'cause',
+      'hint',
+      'recipient',
+      'sender',
+      'client',
+      'smtpCode',
+      'enhancedStatus',
+      'text',
+    ]);
+    expect(lines[0]).toMatchObject({
+      direction: 'inbound',
+      cause: 'user-unknown',
+      hint: 'virtual_alias_maps',
+      sender: 'sender@remote.test',
+      client: '192.0.2.1',
+      smtpCode: 550,
+      enhancedStatus: '5.1.1',
+    });
+
+    const final = JSON.parse(readFileSync(report, 'utf8'));
+    expect(final.summary.linesRead).toBe(180);
+    expect(final.summary.eventsByKind.reject).toBe(90);
+    expect(final.findings.reduce((n: number, f: { count: number }) => n + f.count, 0)).toBe(90);
+    expect(final.findings[0]).toMatchObject({ recipientDomain: 'example.com', cause: 'user-unknown', count: 90 });
+    // One entry per generation of the file: the first, after the rename, after the truncation.
+    expect(final.summary.files.map((f: { lines: number }) => f.lines)).toEqual([100, 40, 40]);
+  });
+
+  test('--from-end prints only what is appended; plain lines without --format', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
+    const log = join(dir, 'mail.log');
+    writeFileSync(log, block(1, 5));
+    child = spawn(process.execPath, [BIN, '-f', '--from-end', log], {
+      cwd: ROOT,
+      env: { ...process.env, TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
+    await new Promise((r) => setTimeout(r, 800));
+    appendFileSync(log, block(6, 6) + 'Nov 22 06:25:59 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.9]: 550 5.1.1 <e\u001b[31mvil@example.com>: Recipient address rejected: User unknown in virtual alias table; from=<a@b.test> to=<e\u001b[31mvil@example.com> proto=ESMTP helo=<x>\n');
+    await waitFor(() => out.split('\n').length >= 3, 'two lines');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\S+ inbound user-unknown virtual_alias_maps 550 5\.1\.1 to=<user6@example\.com> from=<sender@remote\.test> client=192\.0\.2\.6: /);
+    expect(lines[1]).toContain('to=<evil@example.com>');
+    expect(out).not.toContain('\u001b');
+  });
+
+  test('--fail-on N stops following with 3 once N problems were seen', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
+    const log = join(dir, 'mail.log');
+    writeFileSync(log, block(1, 2));
+    child = spawn(process.execPath, [BIN, '-f', '--fail-on', '5', '--format', 'json', log], {
+      cwd: ROOT,
+      env: { ...process.env, TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
+    await new Promise((r) => setTimeout(r, 500));
+    appendFileSync(log, block(3, 9));
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 10_000))]);
+    expect(code).toBe(3);
+  });
+
+  test('usage: --from-end needs -f; -f takes one file; a gzip file cannot be followed', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
+    const { run } = await import('../cli/run.js');
+    const a = await run(['--from-end', 'samples/postfix/mail.log']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('--from-end goes with -f');
+    const b = await run(['-f', 'samples/postfix/mail.log.1', 'samples/postfix/mail.log']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('-f follows one file');
+    const c = await run(['-f', 'samples/postfix/mail.log.2.gz']);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toContain('gzip');
+  });
+});

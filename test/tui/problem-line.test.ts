@@ -1,0 +1,62 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, test } from 'vitest';
+import { PROBLEM_CSV_HEADER, problemCsv, problemJson, problemText, type ProblemRecord } from '../../src/tui/problem-line.js';
+
+const record: ProblemRecord = {
+  time: '2026-11-22T06:25:01.000Z',
+  direction: 'inbound',
+  cause: 'user-unknown',
+  hint: 'virtual_alias_maps',
+  recipient: 'bob@example.com',
+  sender: 'alice@sender.test',
+  client: '192.0.2.10',
+  smtpCode: 550,
+  enhancedStatus: '5.1.1',
+  text: 'Recipient address rejected: User unknown in virtual alias table',
+};
+
+const hostile: ProblemRecord = {
+  ...record,
+  recipient: 'x\u001b]0;pwned\u0007@example.com',
+  text: 'evil\u001b[2J\r\nline two =cmd|calc',
+  client: null,
+  smtpCode: null,
+  enhancedStatus: null,
+  time: null,
+};
+
+describe('follow mode output lines', () => {
+  test('NDJSON: the fields in order, one line', () => {
+    expect(problemJson(record)).toBe(
+      '{"time":"2026-11-22T06:25:01.000Z","direction":"inbound","cause":"user-unknown","hint":"virtual_alias_maps",' +
+        '"recipient":"bob@example.com","sender":"alice@sender.test","client":"192.0.2.10","smtpCode":550,' +
+        '"enhancedStatus":"5.1.1","text":"Recipient address rejected: User unknown in virtual alias table"}\n',
+    );
+  });
+
+  test('NDJSON: control sequences from the log are gone, nulls stay null', () => {
+    const line = problemJson(hostile);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]|\\u00/);
+    expect(JSON.parse(line)).toMatchObject({ recipient: 'x@example.com', client: null, smtpCode: null, time: null });
+  });
+
+  test('plain: one sanitised line', () => {
+    expect(problemText(record)).toBe(
+      '2026-11-22T06:25:01.000Z inbound user-unknown virtual_alias_maps 550 5.1.1 to=<bob@example.com> ' +
+        'from=<alice@sender.test> client=192.0.2.10: Recipient address rejected: User unknown in virtual alias table\n',
+    );
+    const h = problemText(hostile);
+    expect(h.split('\n')).toHaveLength(2);
+    expect(h).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(h).toBe('- inbound user-unknown virtual_alias_maps - to=<x@example.com> from=<alice@sender.test> client=-: evil  line two =cmd|calc\n');
+  });
+
+  test('CSV: header and rows read back; formula cells neutralised', () => {
+    const rows = parse(PROBLEM_CSV_HEADER + problemCsv(record) + problemCsv({ ...hostile, text: '=HYPERLINK("x")' }), {
+      columns: true,
+    }) as Array<Record<string, string>>;
+    expect(rows[0]).toMatchObject({ recipient: 'bob@example.com', smtpCode: '550', enhancedStatus: '5.1.1' });
+    expect(rows[1]!.text).toBe('\'=HYPERLINK("x")');
+  });
+});

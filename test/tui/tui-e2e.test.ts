@@ -1,0 +1,138 @@
+/**
+ * The real binary in a real terminal: tmux runs a shell in a 120×40 pane, the test types the
+ * command and the keys (send-keys) and reads the screen (capture-pane). CI is unset in the
+ * pane: with CI set, Ink draws only the last frame. Every wait is a bounded poll; the tmux
+ * server (a private socket) is killed in afterAll.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ROOT } from '../cli/run.js';
+
+const SOCKET = `md-e2e-${process.pid}`;
+const SESSION = 'md';
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.warn('test/tui/tui-e2e.test.ts: skipped: tmux is not installed (apt-get install tmux)');
+
+/** The test's environment without CI markers (is-in-ci looks at CI, CONTINUOUS_INTEGRATION, CI_*). */
+function terminalEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_') || k.startsWith('TMUX')) continue;
+    env[k] = v;
+  }
+  return { ...env, CI: 'false', TZ: 'UTC', TERM: 'xterm-256color', PS1: '$ ' };
+}
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { env: terminalEnv(), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const screen = (): string => tmux('capture-pane', '-p', '-t', SESSION);
+const keys = (...k: string[]): void => void tmux('send-keys', '-t', SESSION, ...k);
+const type = (text: string): void => void tmux('send-keys', '-t', SESSION, '-l', text);
+
+/** Polls the screen every 100 ms, at most `tries` times, until `cond` holds; returns that screen. */
+async function waitForScreen(cond: (s: string) => boolean, what: string, tries = 100): Promise<string> {
+  let s = '';
+  for (let i = 0; i < tries; i++) {
+    s = screen();
+    if (cond(s)) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
+}
+
+const dataRows = (s: string): string[] => s.split('\n').filter((l) => /^[!+ ]\s*\d+\s+\d[\d,]*\s/.test(l));
+
+describe.skipIf(!hasTmux)(
+  hasTmux ? 'the interactive view in a real terminal (tmux)' : 'the interactive view in a real terminal (skipped: tmux is not installed)',
+  () => {
+    beforeAll(() => {
+      tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', SESSION, '-c', ROOT, 'sh');
+    });
+
+    let dir = '';
+    afterAll(() => {
+      spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('ranked findings, detail with the verify command, filter, resize, and q gives the terminal back', async () => {
+      type('node bin/maillog-doctor samples/postfix/mail.log; echo "EXIT=$?"');
+      keys('Enter');
+
+      // The ranked findings: rank 1 is example.com, user-unknown, virtual_alias_maps.
+      let s = await waitForScreen((t) => t.includes('read 1 file in') && dataRows(t).length > 10, 'the findings table');
+      // The header on the first row: the frame fits the 40 rows and nothing scrolled away.
+      expect(s.split('\n')[0]).toMatch(/^maillog-doctor {2}read 1 file in/);
+      expect(dataRows(s)[0]).toMatch(/^!\s+1\s+78\s.*\bin\s+550 5\.1\.1\s+example\.com\s+user-unknown\s+virtual_alias_maps/);
+
+      // Enter: the detail of rank 1, with the command that confirms it.
+      keys('Enter');
+      s = await waitForScreen((t) => t.includes('postconf -hx virtual_alias_maps'), 'the detail pane');
+      expect(s).toMatch(/#1\s+inbound\s+example\.com\s+user-unknown/);
+      expect(s).toContain('top recipients');
+
+      // Esc: back to the table.
+      keys('Escape');
+      await waitForScreen((t) => !t.includes('postconf -hx') && dataRows(t).length > 10, 'the table again');
+
+      // / and gmail: only gmail rows (the sample also has the typo domain gmail.con).
+      type('/');
+      type('gmail');
+      s = await waitForScreen((t) => t.includes('filter gmail'), 'the filtered table');
+      const rows = dataRows(s);
+      expect(rows.filter((r) => /\sgmail\.com\s/.test(r)).length).toBeGreaterThanOrEqual(5);
+      for (const r of rows) expect(r).toMatch(/\sgmail\.co[mn]\s/);
+      keys('Enter');
+
+      // A narrower terminal: laid out again without the trend column.
+      tmux('resize-window', '-t', SESSION, '-x', '70', '-y', '40');
+      s = await waitForScreen((t) => /#\s+count\s+dir/.test(t), 'the narrow layout');
+      for (const l of s.split('\n')) expect(l.length).toBeLessThanOrEqual(70);
+      tmux('resize-window', '-t', SESSION, '-x', '120', '-y', '40');
+
+      // q: the program ends with 0 and the shell's screen is back (the command line we typed).
+      keys('q');
+      s = await waitForScreen((t) => t.includes('EXIT=0'), 'the shell after q');
+      expect(s).toContain('node bin/maillog-doctor samples/postfix/mail.log');
+      expect(s).not.toContain('maillog-doctor  read');
+      expect(dataRows(s)).toEqual([]);
+    });
+
+    test('-f: new findings appear live and are marked, across a rotation; q ends following with 0', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'md-e2e-'));
+      const log = join(dir, 'mail.log');
+      copyFileSync(join(ROOT, 'samples/postfix/mail.log'), log);
+      const reject = (n: number, domain: string) =>
+        `Nov 22 23:59:${String(n % 60).padStart(2, '0')} mx1 postfix/smtpd[4242]: NOQUEUE: reject: RCPT from unknown[192.0.2.${n}]: ` +
+        `550 5.1.1 <u${n}@${domain}>: Recipient address rejected: User unknown in virtual alias table; ` +
+        `from=<s@remote.test> to=<u${n}@${domain}> proto=ESMTP helo=<remote.test>\n`;
+      keys('clear', 'Enter');
+      type(`node bin/maillog-doctor -f ${log}; echo "EXIT=$?"`);
+      keys('Enter');
+      await waitForScreen((t) => t.includes('following ') && dataRows(t).length > 10, 'the followed log');
+
+      // 100 events: more than rank 1 had, so the new finding comes first.
+      let lines = '';
+      for (let n = 1; n <= 100; n++) lines += reject(n, 'fresh-domain.test');
+      appendFileSync(log, lines);
+      let s = await waitForScreen((t) => /^\+\s+1\s+100\s.*fresh-domain\.test/m.test(t), 'the new finding, marked +');
+      expect(s.split('\n')[0]).toContain('1 new');
+
+      renameSync(log, log + '.1');
+      writeFileSync(log, reject(101, 'fresh-domain.test') + reject(102, 'fresh-domain.test'));
+      s = await waitForScreen((t) => /^\+\s+1\s+102\s.*fresh-domain\.test/m.test(t) && t.includes('1 rotation'), 'the count after the rotation');
+      expect(s.split('\n')[0]).toMatch(/following .*mail\.log/);
+
+      keys('q');
+      s = await waitForScreen((t) => t.includes('EXIT=0'), 'the shell after q');
+      expect(dataRows(s)).toEqual([]);
+    });
+  },
+);
