@@ -9,6 +9,7 @@ import { builtinParsers, DETECT_LINES, FormatDetector } from '../parsers/index.j
 import { clientOf, enhancedStatusOf, recipientDomain, recipientOf, senderOf, smtpCodeOf } from './aggregate/event-fields.js';
 import type { FileStats, Report } from './aggregate/types.js';
 import type { Classification } from './classify/types.js';
+import { expandInputs } from './input/expand.js';
 import { EXIT, InputError, UsageError } from './errors.js';
 import type { MailEvent, Mta } from './event.js';
 import { Follower } from './input/follow.js';
@@ -106,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const opts = cmd.opts<CliOptions>();
-  let files = cmd.args;
+  let files = expandInputs(cmd.args);
   if (opts.fromEnd && !opts.follow) throw new UsageError('--from-end goes with -f/--follow');
   if (files.length === 0) {
     if (process.stdin.isTTY) {
@@ -154,12 +155,26 @@ export async function main(argv: string[]): Promise<number> {
   await closeUnrecognised();
 
   for (const e of errors) warn(`${e.file}: ${e.message}`);
+  warnUnexpandedExport(stats.overflow);
   const report = aggregator.snapshot(stats);
 
   let failed = errors.length > 0;
   if (await writeReportFiles(report, opts, warn)) failed = true;
   if (!opts.output) await writeStdout(renderReport(report, opts.format, opts, true));
   return exitCode(report, opts, failed);
+}
+
+/**
+ * `Get-MessageTrackingLog | Export-Csv` without -join writes list properties as the type name:
+ * say once how to export so that the recipients survive.
+ */
+function warnUnexpandedExport(overflow: Record<string, number>): void {
+  const n = overflow.exchangeUnexpandedArrays ?? 0;
+  if (n === 0) return;
+  warn(
+    `${n} Export-Csv rows have Recipients or RecipientStatus written as "System.String[]", so their recipients are unknown; ` +
+      "export again with: Get-MessageTrackingLog … | Select-Object Timestamp,EventId,Source,Sender,@{n='Recipients';e={$_.Recipients -join ';'}},@{n='RecipientStatus';e={$_.RecipientStatus -join ';'}},@{n='Reference';e={$_.Reference -join ';'}},ServerHostname,ClientIp,ClientHostname,InternalMessageId,MessageId,MessageSubject | Export-Csv -NoTypeInformation -Encoding UTF8 tracking.csv",
+  );
 }
 
 /** The report in `format`; the text report fits the terminal when it goes to one. */

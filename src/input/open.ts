@@ -31,7 +31,7 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
     } catch (err) {
       throw new InputError(path, describeSystemError(err));
     }
-    if (info.isDirectory()) throw new InputError(path, 'is a directory (give the log files inside it)');
+    if (info.isDirectory()) throw new InputError(path, 'is a directory with no log files in it (*.log, mainlog, maillog, mail.log.1, …)');
     raw = createReadStream(path, { highWaterMark: 256 * 1024 });
     // Open errors (EACCES) surface asynchronously: wait for open or error before going on.
     await new Promise<void>((resolve, reject) => {

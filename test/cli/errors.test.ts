@@ -2,7 +2,7 @@
  * Bad input and usage through the real executable: one line on stderr naming the file, the other
  * inputs still processed, documented exit codes, never a stack trace.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -52,11 +52,30 @@ describe('exit codes and one-line errors', () => {
     ]);
   });
 
-  test('a directory', async () => {
-    const r = await run([dir, good]);
+  test('a directory without log files: named on stderr, exit 1', async () => {
+    const empty = join(dir, 'empty-dir');
+    mkdirSync(empty, { recursive: true });
+    const r = await run([empty, good]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`maillog-doctor: ${dir}: is a directory (give the log files inside it)\n`);
+    expect(r.stderr).toBe(`maillog-doctor: ${empty}: is a directory with no log files in it (*.log, mainlog, maillog, mail.log.1, …)\n`);
     expect(r.stdout).toContain('virtual_alias_maps');
+  });
+
+  test('a directory of logs is read file by file, oldest first', async () => {
+    const logs = join(dir, 'logs');
+    mkdirSync(logs, { recursive: true });
+    const newer = join(logs, 'a-newer.log');
+    const older = join(logs, 'z-older.log');
+    writeFileSync(newer, GOOD);
+    writeFileSync(older, GOOD);
+    writeFileSync(join(logs, 'notes.txt'), 'not a log\n');
+    utimesSync(older, new Date('2026-11-20T00:00:00Z'), new Date('2026-11-20T00:00:00Z'));
+    utimesSync(newer, new Date('2026-11-21T00:00:00Z'), new Date('2026-11-21T00:00:00Z'));
+    const r = await run([logs, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.summary.files.map((f) => f.path)).toEqual([older, newer]);
+    expect(report.findings[0]!.count).toBe(4);
   });
 
   test('no read permission', async () => {

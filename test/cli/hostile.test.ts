@@ -3,7 +3,7 @@
  * README's "What it does with bad input" documents.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -112,12 +112,19 @@ describe('hostile text never reaches the terminal raw', () => {
 describe('signals', () => {
   test.for(['SIGINT', 'SIGTERM'] as const)('%s mid-run: exit 130/143, no output file, no temp file left', async (signal) => {
     const out = join(dir, `report-${signal}.csv`);
-    // stdin that stays open keeps the run reading until the signal comes
-    const child = spawn(process.execPath, [BIN, '-', '--csv', out], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdin.write(`${REJECT(1)}\n`);
+    // stdin that stays open keeps the run reading until the signal comes; the unrecognised line
+    // appearing in the --unrecognised file tells that the run is under way, however slow the start.
+    const seen = join(dir, `unrecognised-${signal}.txt`);
+    const child = spawn(process.execPath, [BIN, '-', '--csv', out, '--mta', 'postfix', '--unrecognised', seen], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdin.write(`${REJECT(1)}\nnot a log line\n`);
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 400));
+    const started = () => existsSync(seen) && readFileSync(seen, 'utf8').includes('not a log line');
+    for (let i = 0; i < 500 && !started(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(started()).toBe(true);
     child.kill(signal);
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(code).toBe(signal === 'SIGINT' ? 130 : 143);

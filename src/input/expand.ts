@@ -1,0 +1,47 @@
+/**
+ * A folder given as input stands for the log files in it, oldest first: Exchange keeps its
+ * tracking logs as MSGTRK*.LOG files in one folder, Exim as mainlog, mainlog.1, mainlog.2.gz.
+ * Other names (and hidden files) are left out, so a folder like /var/log is not read whole.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+// `x.log`, `x.LOG`, `x.log.1`, `x.log.2.gz`, `mainlog`, `rejectlog.1`, `maillog-20261122.gz`
+const LOG_NAME_RE = /(?:\.log|^mainlog|^rejectlog|^maillog|^mail)(?:[.-]\d{1,8})?(?:\.gz)?$/i;
+
+export function isLogName(name: string): boolean {
+  return !name.startsWith('.') && LOG_NAME_RE.test(name);
+}
+
+/** The log files of `dir` in time order (modification time, then name); null if it is not a folder. */
+export function logFilesIn(dir: string): string[] | null {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) return null;
+    names = readdirSync(dir);
+  } catch {
+    return null; // the pipeline reports the path's own error
+  }
+  const files: Array<{ path: string; name: string; mtime: number }> = [];
+  for (const name of names) {
+    if (!isLogName(name)) continue;
+    const path = join(dir, name);
+    try {
+      const s = statSync(path);
+      if (s.isFile()) files.push({ path, name, mtime: s.mtimeMs });
+    } catch {
+      // vanished or unreadable: it was not there to read
+    }
+  }
+  files.sort((a, b) => a.mtime - b.mtime || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return files.map((f) => f.path);
+}
+
+/** Replaces each folder by its log files; a folder with none stays, so its error is reported. */
+export function expandInputs(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => {
+    if (p === '-') return [p];
+    const inside = logFilesIn(p);
+    return inside === null || inside.length === 0 ? [p] : inside;
+  });
+}
