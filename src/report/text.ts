@@ -208,7 +208,7 @@ export function renderText(report: Report | Snapshot, options: TextOptions = {})
   } else {
     const noun = all.length === 1 ? 'finding' : 'findings';
     const what = events === 1 ? 'rejection, bounce or deferral' : 'rejections, bounces and deferrals';
-    const marks = '! marks permanent failures (5xx, bounced: the mail is lost).';
+    const marks = '! = permanent (5xx, bounced: mail lost).';
     for (const l of wrap(`${all.length} ${noun} from ${events} ${what}; ${marks}`, width)) {
       push(l);
     }
