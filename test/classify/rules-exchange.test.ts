@@ -13,6 +13,7 @@ import { classify, PLACEHOLDERS } from '../../src/classify/classify.js';
 import { EXCHANGE_RULES } from '../../src/classify/rules-exchange.js';
 import { Cause, Direction, type Classification } from '../../src/classify/types.js';
 import { MailEvent } from '../../src/event.js';
+import { ruleTableInvariants } from './rule-table.js';
 import { parseLines } from '../helpers/parse.js';
 import { row } from '../parsers/exchange/events.cases.js';
 import { RECEIVE_HEADER, TRACKING_HEADER_2019 } from '../parsers/exchange/formats.js';
@@ -544,51 +545,7 @@ describe('Exchange rules, one record per rule', () => {
 });
 
 describe('the rule table', () => {
-  test('rule ids are unique and say their direction', () => {
-    const ids = EXCHANGE_RULES.map((r) => r.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const r of EXCHANGE_RULES) expect(r.id).toMatch(new RegExp(`^exchange\\.${r.direction}\\.[a-z0-9-]+$`));
-  });
-
-  test('every rule is hit by at least one case', () => {
-    const hit = new Set(CASES.map((c) => c.want.rule));
-    expect(EXCHANGE_RULES.map((r) => r.id).filter((id) => !hit.has(id))).toEqual([]);
-  });
-
-  test('every cause has a rule', () => {
-    const used = new Set(EXCHANGE_RULES.map((r) => r.cause));
-    expect(Cause.options.filter((c) => !used.has(c))).toEqual([]);
-  });
-
-  test('each direction ends with one catch-all, and nothing follows it', () => {
-    for (const d of Direction.options) {
-      const rules = EXCHANGE_RULES.filter((r) => r.direction === d);
-      const catchAll = rules.findIndex((r) => Object.keys(r.match).length === 0);
-      expect(catchAll, d).toBe(rules.length - 1);
-      expect(rules[catchAll]!.cause).toBe('other');
-    }
-  });
-
-  test('substrings are lower case (the text is lower-cased before matching)', () => {
-    for (const r of EXCHANGE_RULES) {
-      for (const s of [...(r.match.any ?? []), ...(r.match.all ?? [])]) expect(s, r.id).toBe(s.toLowerCase());
-    }
-  });
-
-  test('regexes avoid the backtracking shapes (no .*, no quantified groups)', () => {
-    for (const r of EXCHANGE_RULES) {
-      if (!r.match.re) continue;
-      expect(r.match.re.source, r.id).not.toMatch(/\.\*|\.\+|\)[*+{]/);
-    }
-  });
-
-  test('verify templates use only known placeholders; hints none', () => {
-    const known = new Set<string>(PLACEHOLDERS);
-    for (const r of EXCHANGE_RULES) {
-      for (const m of r.verify.matchAll(/\{([a-z_]+)\}/g)) expect(known.has(m[1]!), `${r.id}: {${m[1]}}`).toBe(true);
-      expect(r.hint, r.id).not.toMatch(/[{}@]/);
-    }
-  });
+  ruleTableInvariants('exchange', EXCHANGE_RULES, () => CASES.map((c) => c.want.rule));
 });
 
 describe('directions of Exchange events', () => {

@@ -15,6 +15,7 @@ import { POSTFIX_RULES } from '../../src/classify/rules-postfix.js';
 import { REMOTE_STATUS, REMOTE_TEXT } from '../../src/classify/rules-remote.js';
 import { Cause, Direction, type Classification } from '../../src/classify/types.js';
 import { deliveryEvent, MailEvent, rejectEvent, type DeliveryEvent, type RejectEvent } from '../../src/event.js';
+import { ruleTableInvariants } from './rule-table.js';
 import { parseLines } from '../helpers/parse.js';
 
 type Want = Pick<Classification, 'direction' | 'cause' | 'hint' | 'rule' | 'permanent'>;
@@ -991,58 +992,13 @@ describe('Exim rules, one real line per rule', () => {
 });
 
 describe('the rule table', () => {
-  test('rule ids are unique and say their direction', () => {
-    const ids = EXIM_RULES.map((r) => r.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const r of EXIM_RULES) expect(r.id).toMatch(new RegExp(`^exim\\.${r.direction}\\.[a-z0-9-]+$`));
-  });
-
-  test('every rule is hit by at least one case', () => {
-    const hit = new Set(CASES.map((c) => c.want.rule));
-    expect(EXIM_RULES.map((r) => r.id).filter((id) => !hit.has(id))).toEqual([]);
-  });
-
-  test('every cause has a rule', () => {
-    const used = new Set(EXIM_RULES.map((r) => r.cause));
-    expect(Cause.options.filter((c) => !used.has(c))).toEqual([]);
-  });
+  ruleTableInvariants('exim', EXIM_RULES, () => CASES.map((c) => c.want.rule));
 
   test('every cause a direction can produce is produced by a case of that direction', () => {
     for (const d of Direction.options) {
       const causes = new Set(EXIM_RULES.filter((r) => r.direction === d).map((r) => r.cause));
       const seen = new Set(CASES.filter((c) => c.want.direction === d).map((c) => c.want.cause));
       expect([...causes].filter((c) => !seen.has(c)), d).toEqual([]);
-    }
-  });
-
-  test('each direction ends with one catch-all `other`, and nothing follows it', () => {
-    for (const d of Direction.options) {
-      const rules = EXIM_RULES.filter((r) => r.direction === d);
-      const catchAll = rules.findIndex((r) => Object.keys(r.match).length === 0);
-      expect(catchAll, d).toBe(rules.length - 1);
-      expect(rules[catchAll]!.id).toBe(`exim.${d}.other`);
-      expect(rules[catchAll]!.cause).toBe('other');
-    }
-  });
-
-  test('substrings are lower case (the text is lower-cased before matching)', () => {
-    for (const r of EXIM_RULES) {
-      for (const s of [...(r.match.any ?? []), ...(r.match.all ?? [])]) expect(s, r.id).toBe(s.toLowerCase());
-    }
-  });
-
-  test('regexes avoid the backtracking shapes (no .*, no quantified groups)', () => {
-    for (const r of EXIM_RULES) {
-      if (!r.match.re) continue;
-      expect(r.match.re.source, r.id).not.toMatch(/\.\*|\.\+|\)[*+{]/);
-    }
-  });
-
-  test('verify templates use only known placeholders; hints have none', () => {
-    const known = new Set<string>(PLACEHOLDERS);
-    for (const r of EXIM_RULES) {
-      for (const m of r.verify.matchAll(/\{([a-z_]+)\}/g)) expect(known.has(m[1]!), `${r.id}: {${m[1]}}`).toBe(true);
-      expect(r.hint, r.id).not.toMatch(/[{}@]/);
     }
   });
 

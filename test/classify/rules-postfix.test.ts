@@ -17,6 +17,7 @@ import {
 import { POSTFIX_RULES } from '../../src/classify/rules-postfix.js';
 import { Cause, Direction, type Classification } from '../../src/classify/types.js';
 import { deliveryEvent, MailEvent, rejectEvent, type DeliveryEvent, type RejectEvent } from '../../src/event.js';
+import { ruleTableInvariants } from './rule-table.js';
 import { parseLines } from '../helpers/parse.js';
 
 type Want = Pick<Classification, 'direction' | 'cause' | 'hint' | 'rule' | 'permanent'>;
@@ -1119,51 +1120,7 @@ describe('Postfix rules, one real line per rule', () => {
 });
 
 describe('the rule table', () => {
-  test('rule ids are unique and say their direction', () => {
-    const ids = POSTFIX_RULES.map((r) => r.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const r of POSTFIX_RULES) expect(r.id).toMatch(new RegExp(`^postfix\\.${r.direction}\\.[a-z0-9-]+$`));
-  });
-
-  test('every rule is hit by at least one case', () => {
-    const hit = new Set(CASES.map((c) => c.want.rule));
-    expect(POSTFIX_RULES.map((r) => r.id).filter((id) => !hit.has(id))).toEqual([]);
-  });
-
-  test('every cause has a rule', () => {
-    const used = new Set(POSTFIX_RULES.map((r) => r.cause));
-    expect(Cause.options.filter((c) => !used.has(c))).toEqual([]);
-  });
-
-  test('each direction ends with one catch-all, and nothing follows it', () => {
-    for (const d of Direction.options) {
-      const rules = POSTFIX_RULES.filter((r) => r.direction === d);
-      const catchAll = rules.findIndex((r) => Object.keys(r.match).length === 0);
-      expect(catchAll, d).toBe(rules.length - 1);
-      expect(rules[catchAll]!.cause).toBe('other');
-    }
-  });
-
-  test('substrings are lower case (the text is lower-cased before matching)', () => {
-    for (const r of POSTFIX_RULES) {
-      for (const s of [...(r.match.any ?? []), ...(r.match.all ?? [])]) expect(s, r.id).toBe(s.toLowerCase());
-    }
-  });
-
-  test('regexes avoid the backtracking shapes (no .*, no quantified groups)', () => {
-    for (const r of POSTFIX_RULES) {
-      if (!r.match.re) continue;
-      expect(r.match.re.source, r.id).not.toMatch(/\.\*|\.\+|\)[*+{]/);
-    }
-  });
-
-  test('verify templates use only known placeholders; hints only {restrictions}', () => {
-    const known = new Set<string>(PLACEHOLDERS);
-    for (const r of POSTFIX_RULES) {
-      for (const m of r.verify.matchAll(/\{([a-z_]+)\}/g)) expect(known.has(m[1]!), `${r.id}: {${m[1]}}`).toBe(true);
-      expect(r.hint.replace('{restrictions}', ''), r.id).not.toMatch(/[{}@]/);
-    }
-  });
+  ruleTableInvariants('postfix', POSTFIX_RULES, () => CASES.map((c) => c.want.rule));
 });
 
 describe('what is not a problem', () => {
