@@ -6,7 +6,7 @@
  *
  * Height budget (at most `height - 1` lines, so Ink never has to clear the screen):
  * header 3, file progress while reading (≤ 4), an error line when there are errors, the body
- * (table header + rows, the detail pane, or help), and the bottom bar (1; 2 for the export prompt).
+ * (table header + rows, the detail pane, or help), and the bottom bar (1; 2 for the export and range prompts).
  */
 import { Box, useApp, useInput } from 'ink';
 import { useMemo, useRef, useState } from 'react';
@@ -20,6 +20,7 @@ import FindingsTable from './components/FindingsTable.js';
 import Header from './components/Header.js';
 import Help from './components/Help.js';
 import Line from './components/Line.js';
+import RangePrompt from './components/RangePrompt.js';
 import { detailLines } from './detail-lines.js';
 import { defaultExportPath, exportRows } from './export.js';
 import { formatCount } from './format.js';
@@ -76,13 +77,13 @@ export default function App(props: Props) {
   const rows = useMemo(
     () => visibleRows(state.snapshot, view, { trends: state.trends, reference: state.reference, newKeys: state.newKeys }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [state, view.filter, view.tab, view.sort, view.window],
+    [state, view.filter, view.tab, view.sort, view.window, view.range],
   );
   const rowKeys = useMemo(() => rows.map((r) => r.key), [rows]);
 
   const progressLines = state.phase === 'reading' ? Math.min(MAX_PROGRESS_LINES, state.files.length) : 0;
   const errorLines = state.errors.length > 0 ? 1 : 0;
-  const bottomLines = view.mode === 'export' ? 2 : 1;
+  const bottomLines = view.mode === 'export' || view.mode === 'range' ? 2 : 1;
   const bodyHeight = Math.max(2, height - 1 - 3 - progressLines - errorLines - bottomLines);
   const pageSize = bodyHeight - 1;
 
@@ -90,7 +91,7 @@ export default function App(props: Props) {
   const scroll = fitScroll(view.scroll, cursor, pageSize, rows.length);
   const page = rows.slice(scroll, scroll + pageSize);
   const trendWidth = width >= 72 ? TREND_WIDTH : 0;
-  const span = state.reference === null ? null : trendSpan(view.window, state.reference, state.snapshot.summary.firstSeen);
+  const span = state.reference === null ? null : trendSpan(view.window, state.reference, state.snapshot.summary.firstSeen, view.range);
   const tableRows = page.map((row) => ({
     row,
     spark: span !== null && trendWidth > 0 ? sparkline(state.trends.series(row.identity, span[0], span[1], trendWidth)) : '',
@@ -127,7 +128,12 @@ export default function App(props: Props) {
   };
 
   useInput((input, key) => {
-    const ctx: ReduceContext = { rowKeys, pageSize: view.mode === 'detail' ? bodyHeight : pageSize, detailLines: detail.length };
+    const ctx: ReduceContext = {
+      rowKeys,
+      pageSize: view.mode === 'detail' ? bodyHeight : pageSize,
+      detailLines: detail.length,
+      reference: state.reference,
+    };
     let v = viewRef.current;
     for (const [ch, k] of splitKeys(input, key as KeyInfo)) {
       let action: ViewAction | undefined = keyToAction(ch, k, v.mode);
@@ -205,6 +211,8 @@ export default function App(props: Props) {
       {body}
       {view.mode === 'export' ? (
         <ExportPrompt path={view.exportPath} rows={rows.length} width={width} theme={theme} />
+      ) : view.mode === 'range' ? (
+        <RangePrompt input={view.rangeInput} error={view.rangeError} width={width} theme={theme} />
       ) : (
         <FilterBar mode={view.mode} filter={view.filter} message={view.message} width={width} theme={theme} />
       )}

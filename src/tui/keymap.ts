@@ -7,6 +7,7 @@
  * | detail | ↑/↓ j/k scroll, PgUp/PgDn, Esc/Backspace/← back, e export, ? help, q quit |
  * | filter | type to filter, Backspace, Enter keep, Esc undo, ↑/↓ move |
  * | export | type the path, Backspace, Ctrl-U clear, Enter write, Esc cancel |
+ * | range  | type FROM..TO, Backspace, Ctrl-U clear, Enter apply, Esc cancel |
  * | help   | Esc, ? or Enter close, q quit |
  * Ctrl-C quits in every mode.
  */
@@ -52,6 +53,14 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
     if (key.ctrl && input === 'u') return { type: 'exportClear' };
     if (key.ctrl || key.meta || key.tab || input === '') return undefined;
     return { type: 'exportType', text: input };
+  }
+  if (mode === 'range') {
+    if (key.escape) return { type: 'rangeCancel' };
+    if (key.return) return { type: 'rangeSubmit' };
+    if (erase) return { type: 'rangeDelete' };
+    if (key.ctrl && input === 'u') return { type: 'rangeClear' };
+    if (key.ctrl || key.meta || key.tab || input === '') return undefined;
+    return { type: 'rangeType', text: input };
   }
   if (input === 'q' && !key.ctrl) return { type: 'quit' };
   if (input === '?') return { type: 'help' };

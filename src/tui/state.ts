@@ -8,21 +8,119 @@
  * when the finding leaves the view, the cursor keeps its position.
  */
 import type { Direction, Finding, FindingDetails, Snapshot } from '../aggregate/types.js';
-import { findingIdentity, HOUR_MS, HOUR_SLOTS, MINUTE_MS, type TimeWindow, type TrendReader } from './trend.js';
+import { findingIdentity, HOUR_MS, HOUR_SLOTS, MINUTE_MS, windowSpan, type TimeWindow, type TrendReader } from './trend.js';
 
 export type { TimeWindow } from './trend.js';
 
-export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export';
+export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'range';
 export type DirectionTab = 'all' | Direction;
 export type SortKey = 'count' | 'recent' | 'domain';
 
 /** Tab order: all → inbound → outbound → local → all. */
 export const TABS: readonly DirectionTab[] = ['all', 'inbound', 'outbound', 'local'];
 export const SORTS: readonly SortKey[] = ['count', 'recent', 'domain'];
-/** `t` narrows: whole log → last 24 hours → last hour → whole log. */
-export const WINDOWS: readonly TimeWindow[] = ['all', 'day', 'hour'];
+/** The windows of `t`: the trend store's, and a custom range. */
+export type ViewWindow = TimeWindow | 'custom';
+/** `t` narrows: whole log → last 24 hours → last hour → custom… (asks for the range) → whole log. */
+export const WINDOWS: readonly ViewWindow[] = ['all', 'day', 'hour', 'custom'];
 
-export const WINDOW_LABEL: Record<TimeWindow, string> = { all: 'whole log', day: 'last 24 h', hour: 'last hour' };
+export const WINDOW_LABEL: Record<ViewWindow, string> = { all: 'whole log', day: 'last 24 h', hour: 'last hour', custom: 'custom' };
+
+/**
+ * A custom time window, in UTC: the start of its first minute and the start of its last minute
+ * (ms; the last minute is included), null for an open side.
+ */
+export interface TimeRange {
+  from: number | null;
+  to: number | null;
+}
+
+export type RangeParse = { ok: true; range: TimeRange } | { ok: false; error: string };
+
+/** Longer input is not a range (and is not looked at further). */
+const MAX_RANGE_INPUT = 64;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T| +)(\d{1,2}):(\d{2})$/;
+const TIME_ONLY = /^(\d{1,2}):(\d{2})$/;
+
+/** One side of a range: `YYYY-MM-DD HH:MM`, or `HH:MM` on the day of `newest`; ms, or an error. */
+function parseSide(text: string, newest: number | null): number | string {
+  let y: number, mo: number, d: number, h: number, mi: number;
+  const full = DATE_TIME.exec(text);
+  const time = full ? null : TIME_ONLY.exec(text);
+  if (full) {
+    [y, mo, d, h, mi] = full.slice(1).map(Number) as [number, number, number, number, number];
+  } else if (time) {
+    if (newest === null || !Number.isFinite(newest)) return `no dated event to put ${text} on: give the date too (YYYY-MM-DD HH:MM)`;
+    const day = new Date(newest);
+    [y, mo, d] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
+    [h, mi] = time.slice(1).map(Number) as [number, number];
+  } else {
+    return `not a time: ${printable(text).slice(0, 20)} (YYYY-MM-DD HH:MM or HH:MM)`;
+  }
+  const ms = Date.UTC(y, mo - 1, d, h, mi);
+  const t = new Date(ms);
+  if (h > 23 || mi > 59 || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return `no such time: ${text}`;
+  return ms;
+}
+
+/**
+ * Parses the custom range of `t`: `FROM..TO`, each side `YYYY-MM-DD HH:MM` or `HH:MM` (on the UTC
+ * day of `newest`, the newest event), either side may be empty; UTC. Both empty is the whole log.
+ */
+export function parseTimeRange(input: string, newest: number | null): RangeParse {
+  if (input.length > MAX_RANGE_INPUT) return { ok: false, error: 'too long for a range: FROM..TO' };
+  const text = input.trim();
+  const dots = text.indexOf('..');
+  if (dots < 0) return { ok: false, error: 'expected FROM..TO, e.g. 06:00..12:00 or 2026-11-22 06:00..' };
+  const sides = [text.slice(0, dots).trim(), text.slice(dots + 2).trim()];
+  const [from, to] = sides.map((side) => (side === '' ? null : parseSide(side, newest)));
+  if (typeof from === 'string') return { ok: false, error: from };
+  if (typeof to === 'string') return { ok: false, error: to };
+  if (from != null && to != null && from > to) return { ok: false, error: 'the range ends before it starts' };
+  return { ok: true, range: { from: from ?? null, to: to ?? null } };
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+const dayOf = (ms: number): string => {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+};
+const clockOf = (ms: number): string => {
+  const d = new Date(ms);
+  return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+};
+
+/** `2026-11-22 06:00 → 12:00 UTC`; the date of the end only when it differs; `…` for an open side. */
+export function formatTimeRange(r: TimeRange): string {
+  const from = r.from === null ? '…' : `${dayOf(r.from)} ${clockOf(r.from)}`;
+  let to = '…';
+  if (r.to !== null) to = r.from !== null && dayOf(r.from) === dayOf(r.to) ? clockOf(r.to) : `${dayOf(r.to)} ${clockOf(r.to)}`;
+  return `${from} → ${to} UTC`;
+}
+
+/** What the header says about the window. */
+export function windowLabel(view: { window: ViewWindow; range?: TimeRange | null }): string {
+  return view.window === 'custom' && view.range ? formatTimeRange(view.range) : WINDOW_LABEL[view.window];
+}
+
+/**
+ * The [from, to] (ms, inclusive, ±Infinity when open) the view's window covers; null for the whole
+ * log and for a last-hour/24-h window without a reference (nothing is in those). The trend store
+ * counts it in whole minutes when it spans under two hours, else in whole hours (as `t` always did).
+ */
+export function windowBounds(
+  view: { window: ViewWindow; range?: TimeRange | null },
+  reference: number | null,
+): [number, number] | null {
+  if (view.window === 'all') return null;
+  if (view.window === 'custom') {
+    // An open end ends where the fixed windows do (the newest event, or now while following), so
+    // that `06:00..` is counted like them: in whole minutes when under MINUTE_SLOTS minutes.
+    const r = view.range ?? { from: null, to: null };
+    return [r.from ?? -Infinity, r.to !== null ? r.to + MINUTE_MS - 1 : (reference ?? Infinity)];
+  }
+  return reference === null ? null : windowSpan(view.window, reference);
+}
 export const SORT_LABEL: Record<SortKey, string> = { count: 'count', recent: 'most recent', domain: 'domain' };
 
 export interface Message {
@@ -47,7 +145,14 @@ export interface ViewState {
   filterBefore: string;
   tab: DirectionTab;
   sort: SortKey;
-  window: TimeWindow;
+  window: ViewWindow;
+  /** The custom range (window `custom`). */
+  range: TimeRange | null;
+  /** The text of the range prompt, and why it was not taken. */
+  rangeInput: string;
+  rangeError: string | null;
+  /** The range prompt was cancelled: the next `t` goes on to the whole log instead of asking again. */
+  rangeSkipped: boolean;
   exportPath: string;
   message: Message | null;
   quit: boolean;
@@ -65,6 +170,10 @@ export const initialViewState: ViewState = {
   tab: 'all',
   sort: 'count',
   window: 'all',
+  range: null,
+  rangeInput: '',
+  rangeError: null,
+  rangeSkipped: false,
   exportPath: '',
   message: null,
   quit: false,
@@ -96,6 +205,12 @@ export type ViewAction =
   | { type: 'exportClear' }
   | { type: 'exportCancel' }
   | { type: 'exportSubmit' }
+  | { type: 'rangeType'; text: string }
+  | { type: 'rangeDelete' }
+  | { type: 'rangeClear' }
+  | { type: 'rangeCancel' }
+  /** Parse the range prompt's text (HH:MM on the day of ReduceContext.reference); apply it or say why not. */
+  | { type: 'rangeSubmit' }
   | { type: 'message'; message: Message }
   | { type: 'quit' };
 
@@ -107,6 +222,8 @@ export interface ReduceContext {
   pageSize: number;
   /** Lines the detail pane has, to stop scrolling past its end. */
   detailLines?: number;
+  /** The newest event (ms; now while following), for `HH:MM` in the range prompt. */
+  reference?: number | null;
 }
 
 const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v));
@@ -176,6 +293,8 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
         case 'help':
         case 'export':
           return { ...s, mode: s.previous };
+        case 'range':
+          return reduce(s, { type: 'rangeCancel' }, ctx);
         case 'filter':
           return reduce(s, { type: 'filterCancel' }, ctx);
         default:
@@ -201,8 +320,36 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
       return resetCursor({ ...s, tab: cycle(TABS, s.tab, action.by) });
     case 'cycleSort':
       return resetCursor({ ...s, sort: cycle(SORTS, s.sort, 1) });
-    case 'cycleWindow':
-      return resetCursor({ ...s, window: cycle(WINDOWS, s.window, 1) });
+    case 'cycleWindow': {
+      const next = cycle(WINDOWS, s.window, 1);
+      if (next === 'custom' && !s.rangeSkipped) return { ...s, mode: 'range', previous: 'table', rangeError: null };
+      return resetCursor({ ...s, window: next === 'custom' ? 'all' : next, rangeSkipped: false });
+    }
+    case 'rangeType': {
+      const text = printable(action.text);
+      if (s.rangeInput.length + text.length > MAX_RANGE_INPUT + 1) return s;
+      return { ...s, rangeInput: s.rangeInput + text, rangeError: null };
+    }
+    case 'rangeDelete':
+      return { ...s, rangeInput: [...s.rangeInput].slice(0, -1).join(''), rangeError: null };
+    case 'rangeClear':
+      return { ...s, rangeInput: '', rangeError: null };
+    case 'rangeCancel':
+      return { ...s, mode: s.previous, rangeError: null, rangeSkipped: true };
+    case 'rangeSubmit': {
+      const parsed = parseTimeRange(s.rangeInput, ctx.reference ?? null);
+      if (!parsed.ok) return { ...s, rangeError: parsed.error };
+      const { from, to } = parsed.range;
+      const whole = from === null && to === null;
+      return resetCursor({
+        ...s,
+        mode: s.previous,
+        window: whole ? 'all' : 'custom',
+        range: whole ? null : parsed.range,
+        rangeError: null,
+        rangeSkipped: false,
+      });
+    }
     case 'help':
       if (s.mode === 'help') return { ...s, mode: s.previous };
       return { ...s, mode: 'help', previous: s.mode === 'detail' ? 'detail' : 'table' };
@@ -287,10 +434,11 @@ const SORTERS: Record<SortKey, (a: Row, b: Row) => number> = {
 /** The rows the table shows for this view: direction tab, filter, time window, then sort. */
 export function visibleRows(
   snapshot: Snapshot,
-  view: Pick<ViewState, 'filter' | 'tab' | 'sort' | 'window'>,
+  view: Pick<ViewState, 'filter' | 'tab' | 'sort' | 'window'> & { range?: TimeRange | null },
   ctx: RowContext,
 ): Row[] {
   const rows: Row[] = [];
+  const bounds = windowBounds(view, ctx.reference);
   snapshot.findings.forEach((finding, i) => {
     if (view.tab !== 'all' && finding.direction !== view.tab) return;
     if (!matchesFilter(finding, view.filter)) return;
@@ -298,7 +446,7 @@ export function visibleRows(
     const identity = findingIdentity(finding);
     let count = finding.count;
     if (view.window !== 'all') {
-      count = ctx.trends && ctx.reference !== null ? ctx.trends.windowCount(identity, view.window, ctx.reference) : 0;
+      count = ctx.trends && bounds !== null ? ctx.trends.rangeCount(identity, bounds[0], bounds[1]) : 0;
       if (count === 0) return;
     }
     rows.push({ key: details.key, identity, finding, details, count, isNew: ctx.newKeys?.has(details.key) ?? false });
@@ -309,12 +457,22 @@ export function visibleRows(
 }
 
 /** The time span [from, to] (ms) a row's sparkline covers in this window. */
-export function trendSpan(window: TimeWindow, reference: number, firstSeen: string | null): [number, number] {
+export function trendSpan(
+  window: ViewWindow,
+  reference: number,
+  firstSeen: string | null,
+  range: TimeRange | null = null,
+): [number, number] {
   if (window === 'hour') return [reference - 59 * MINUTE_MS, reference];
   if (window === 'day') return [reference - 23 * HOUR_MS, reference];
   const oldest = reference - (HOUR_SLOTS - 1) * HOUR_MS;
   const first = firstSeen === null ? Number.NaN : Date.parse(firstSeen);
-  return [Number.isNaN(first) ? oldest : Math.max(oldest, Math.min(first, reference)), reference];
+  const start = Number.isNaN(first) ? oldest : Math.max(oldest, Math.min(first, reference));
+  if (window === 'custom' && range) {
+    const to = range.to === null ? reference : range.to + MINUTE_MS - 1;
+    return [range.from ?? Math.min(start, to), to];
+  }
+  return [start, reference];
 }
 
 /** The row under the cursor. */

@@ -27,8 +27,19 @@ export type TimeWindow = 'all' | 'day' | 'hour';
 export interface TrendReader {
   /** Events of the identity in the window ending at `reference` (ms): the last 60 minutes, or the last 24 hours. */
   windowCount(identity: string, window: Exclude<TimeWindow, 'all'>, reference: number): number;
+  /**
+   * Events of the identity in [from, to] (ms, inclusive; ±Infinity for an open side), counted in
+   * whole minutes when the span is under MINUTE_SLOTS minutes, else in whole hours.
+   */
+  rangeCount(identity: string, from: number, to: number): number;
   /** `n` bucket counts spanning [from, to] (ms); minute resolution when the span is at most MINUTE_SLOTS minutes, else hours. */
   series(identity: string, from: number, to: number, n: number): number[];
+}
+
+/** The [from, to] (ms) a `t` window ending at `reference` covers: the last 60 minutes, or the last 24 hours. */
+export function windowSpan(window: Exclude<TimeWindow, 'all'>, reference: number): [number, number] {
+  if (window === 'hour') return [(Math.floor(reference / MINUTE_MS) - 59) * MINUTE_MS, reference];
+  return [(Math.floor(reference / HOUR_MS) - 23) * HOUR_MS, reference];
 }
 
 /**
@@ -61,12 +72,17 @@ function bump(tags: Int32Array, counts: Uint32Array, at: number): void {
   // else: older than what the slot holds now; dropped from the trend.
 }
 
+/** Counts of the slots whose unit is in [from, to], among the last `tags.length` units the ring holds. */
 function sum(tags: Int32Array, counts: Uint32Array, from: number, to: number): number {
+  let newest = -1;
+  for (let i = 0; i < tags.length; i++) if (tags[i]! > newest) newest = tags[i]!;
+  if (newest < 0) return 0;
+  // Never count units older than the ring holds: some slots may still have them, most not.
+  const lo = Math.max(from, newest - tags.length + 1);
   let n = 0;
-  // Never look at more slots than the ring has: older ones are gone anyway.
-  for (let at = Math.max(from, to - tags.length + 1); at <= to; at++) {
-    const slot = at % tags.length;
-    if (tags[slot] === at) n += counts[slot]!;
+  for (let i = 0; i < tags.length; i++) {
+    const at = tags[i]!;
+    if (at >= lo && at <= to) n += counts[i]!;
   }
   return n;
 }
@@ -113,14 +129,17 @@ export class TrendStore implements TrendReader {
   }
 
   windowCount(identity: string, window: Exclude<TimeWindow, 'all'>, reference: number): number {
+    const [from, to] = windowSpan(window, reference);
+    return this.rangeCount(identity, from, to);
+  }
+
+  rangeCount(identity: string, from: number, to: number): number {
     const r = this.rings.get(identity);
-    if (r === undefined) return 0;
-    if (window === 'hour') {
-      const to = Math.floor(reference / MINUTE_MS);
-      return sum(r.minuteTag, r.minuteCount, to - 59, to);
+    if (r === undefined || Number.isNaN(from) || Number.isNaN(to) || to < from) return 0;
+    if (to - from < MINUTE_SLOTS * MINUTE_MS) {
+      return sum(r.minuteTag, r.minuteCount, Math.floor(from / MINUTE_MS), Math.floor(to / MINUTE_MS));
     }
-    const to = Math.floor(reference / HOUR_MS);
-    return sum(r.hourTag, r.hourCount, to - 23, to);
+    return sum(r.hourTag, r.hourCount, Math.floor(from / HOUR_MS), Math.floor(to / HOUR_MS));
   }
 
   series(identity: string, from: number, to: number, n: number): number[] {

@@ -7,6 +7,7 @@ import FilterBar from '../../src/tui/components/FilterBar.js';
 import FindingsTable, { rowLine } from '../../src/tui/components/FindingsTable.js';
 import Header from '../../src/tui/components/Header.js';
 import Help from '../../src/tui/components/Help.js';
+import RangePrompt from '../../src/tui/components/RangePrompt.js';
 import { detailLines } from '../../src/tui/detail-lines.js';
 import type { LiveState } from '../../src/tui/live.js';
 import { visibleRows, type Row } from '../../src/tui/state.js';
@@ -164,6 +165,26 @@ describe('Header', () => {
     expect(viewLine).toBe(` all  inbound [outbound] local    sort most recent   window last 24 h   filter gmail   7 of ${s.findings.length}`);
   });
 
+  test('a custom window shows its range in UTC', () => {
+    const range = { from: Date.parse('2026-11-22T06:00:00Z'), to: Date.parse('2026-11-22T12:00:00Z') };
+    const { lastFrame } = render(
+      <Header
+        summary={sample.snapshot.summary}
+        phase="done"
+        follow={null}
+        elapsedMs={400}
+        linesPerSec={0}
+        problemsPerMin={0}
+        shown={2}
+        total={9}
+        view={{ ...view, window: 'custom', range }}
+        width={120}
+        theme={theme}
+      />,
+    );
+    expect(frameLines(lastFrame())[2]).toBe('[all] inbound  outbound  local    sort count   window 2026-11-22 06:00 → 12:00 UTC   2 of 9');
+  });
+
   test('while following: the file, rates and rotations', () => {
     const { lastFrame } = render(
       <Header
@@ -234,6 +255,16 @@ describe('FilterBar, ExportPrompt, Help', () => {
       'Export the 12 findings of this view to CSV  (⏎ write · esc cancel · ctrl-u clear)',
       'file: ./maillog-doctor-20261122-0605.csv▏',
     ]);
+  });
+
+  test('the range prompt shows the text being typed, and a refused range in one line', () => {
+    const typing = render(<RangePrompt input="06:00..12" error={null} width={100} theme={theme} />);
+    expect(frameLines(typing.lastFrame())).toEqual([
+      'Time window FROM..TO in UTC: YYYY-MM-DD HH:MM or HH:MM, a side may be empty  (⏎ apply · esc cancel)',
+      'range: 06:00..12▏',
+    ]);
+    const refused = render(<RangePrompt input="12:00..06:00" error="the range ends before it starts" width={100} theme={theme} />);
+    expect(frameLines(refused.lastFrame())).toEqual(['! the range ends before it starts  (⏎ apply · esc cancel)', 'range: 12:00..06:00▏']);
   });
 
   test('help lists the keys and is cut to its height', () => {

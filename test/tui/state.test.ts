@@ -3,7 +3,9 @@ import {
   cursorIndex,
   fitScroll,
   initialViewState,
+  formatTimeRange,
   matchesFilter,
+  parseTimeRange,
   reduce,
   selectedRow,
   trendSpan,
@@ -108,8 +110,11 @@ describe('reduce: modes', () => {
   test('s cycles the sort, t narrows the time window', () => {
     const sorts = [1, 2, 3].map((n) => run(Array(n).fill({ type: 'cycleSort' }), ctx(1)).sort);
     expect(sorts).toEqual(['recent', 'domain', 'count']);
-    const windows = [1, 2, 3].map((n) => run(Array(n).fill({ type: 'cycleWindow' }), ctx(1)).window);
-    expect(windows).toEqual(['day', 'hour', 'all']);
+    const windows = [1, 2].map((n) => run(Array(n).fill({ type: 'cycleWindow' }), ctx(1)).window);
+    expect(windows).toEqual(['day', 'hour']);
+    // The third t asks for a custom range; after an applied range (or a cancelled prompt) t goes back to all.
+    const asking = run(Array(3).fill({ type: 'cycleWindow' }), ctx(1));
+    expect(asking).toMatchObject({ mode: 'range', window: 'hour' });
   });
 
   test('help opens over the table or the detail and returns there', () => {
@@ -242,5 +247,148 @@ describe('trendSpan', () => {
     expect(trendSpan('day', ref, null)).toEqual([ref - 23 * HOUR_MS, ref]);
     expect(trendSpan('all', ref, '2026-11-22T06:00:00Z')).toEqual([Date.parse('2026-11-22T06:00:00Z'), ref]);
     expect(trendSpan('all', ref, '2020-01-01T00:00:00Z')).toEqual([ref - 167 * HOUR_MS, ref]);
+  });
+});
+
+describe('parseTimeRange', () => {
+  const newest = Date.parse('2026-11-22T12:34:56Z');
+  const at = (iso: string): number => Date.parse(`${iso}:00Z`);
+  const ok: Array<[string, number | null, number | null]> = [
+    ['2026-11-22 06:00..2026-11-22 12:00', at('2026-11-22T06:00'), at('2026-11-22T12:00')],
+    ['06:00..12:00', at('2026-11-22T06:00'), at('2026-11-22T12:00')],
+    ['  6:05 .. 2026-11-23 00:10 ', at('2026-11-22T06:05'), at('2026-11-23T00:10')],
+    ['2026-11-21T23:00..01:00', at('2026-11-21T23:00'), at('2026-11-22T01:00')],
+    ['..12:00', null, at('2026-11-22T12:00')],
+    ['06:00..', at('2026-11-22T06:00'), null],
+    ['..', null, null],
+    ['12:00..12:00', at('2026-11-22T12:00'), at('2026-11-22T12:00')],
+  ];
+  test.each(ok)('%j', (input, from, to) => {
+    expect(parseTimeRange(input, newest)).toEqual({ ok: true, range: { from, to } });
+  });
+
+  const bad: Array<[string, RegExp]> = [
+    ['12:00..06:00', /ends before it starts/],
+    ['2026-11-23 00:00..2026-11-22 23:59', /ends before it starts/],
+    ['06:00', /expected FROM\.\.TO/],
+    ['', /expected FROM\.\.TO/],
+    ['yesterday..now', /not a time/],
+    ['06:00..12:00..13:00', /not a time/],
+    ['25:00..', /no such time/],
+    ['..12:60', /no such time/],
+    ['2026-02-30 10:00..', /no such time/],
+    ['2026-11-22 06:00:00..', /not a time/],
+    ['06:00\u001b[31m..', /not a time/],
+  ];
+  test.each(bad)('%j is refused', (input, error) => {
+    const r = parseTimeRange(input, newest);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(error);
+  });
+
+  test('HH:MM needs a dated event; a full date does not', () => {
+    expect(parseTimeRange('06:00..', null)).toMatchObject({ ok: false, error: expect.stringMatching(/no dated event/) });
+    expect(parseTimeRange('2026-11-22 06:00..', null).ok).toBe(true);
+  });
+
+  test('1 MB of input is refused quickly', () => {
+    const started = Date.now();
+    for (const input of ['1'.repeat(1 << 20), `${'0'.repeat(1 << 20)}..`, `..${':'.repeat(1 << 20)}`, '.'.repeat(1 << 20)]) {
+      expect(parseTimeRange(input, newest)).toMatchObject({ ok: false, error: expect.stringMatching(/too long/) });
+    }
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  test('formatTimeRange: the end date only when it differs, … for an open side', () => {
+    const r = (a: string | null, b: string | null) => ({ from: a === null ? null : at(a), to: b === null ? null : at(b) });
+    expect(formatTimeRange(r('2026-11-22T06:00', '2026-11-22T12:00'))).toBe('2026-11-22 06:00 → 12:00 UTC');
+    expect(formatTimeRange(r('2026-11-22T06:00', '2026-11-23T01:00'))).toBe('2026-11-22 06:00 → 2026-11-23 01:00 UTC');
+    expect(formatTimeRange(r(null, '2026-11-22T12:00'))).toBe('… → 2026-11-22 12:00 UTC');
+    expect(formatTimeRange(r('2026-11-22T06:00', null))).toBe('2026-11-22 06:00 → … UTC');
+  });
+});
+
+describe('reduce: the custom range prompt', () => {
+  const reference = Date.parse('2026-11-22T12:34:56Z');
+  const c: ReduceContext = { ...ctx(5), reference };
+  const hour: ViewState = { ...initialViewState, window: 'hour' };
+  const typed = (text: string): ViewState => run([{ type: 'cycleWindow' }, { type: 'rangeType', text }], c, hour);
+
+  test('t after the last hour opens the prompt; the window is unchanged while it is open', () => {
+    const s = reduce(hour, { type: 'cycleWindow' }, c);
+    expect(s).toMatchObject({ mode: 'range', window: 'hour', rangeError: null });
+  });
+
+  test('Enter applies the range (HH:MM on the day of the newest event) and starts at the top', () => {
+    const s = run([{ type: 'move', by: 3 }, { type: 'cycleWindow' }, { type: 'rangeType', text: '06:00..12:00' }, { type: 'rangeSubmit' }], c, hour);
+    expect(s).toMatchObject({
+      mode: 'table',
+      window: 'custom',
+      range: { from: Date.parse('2026-11-22T06:00:00Z'), to: Date.parse('2026-11-22T12:00:00Z') },
+      cursor: 0,
+      selectedKey: null,
+    });
+    // From a custom range, t goes on to the whole log.
+    expect(reduce(s, { type: 'cycleWindow' }, c).window).toBe('all');
+  });
+
+  test('Esc cancels: the window is unchanged, and the next t goes on to the whole log', () => {
+    const s = reduce(typed('06:00..'), { type: 'rangeCancel' }, c);
+    expect(s).toMatchObject({ mode: 'table', window: 'hour', range: null });
+    expect(reduce(typed('06:00..'), { type: 'back' }, c)).toMatchObject({ mode: 'table', window: 'hour' });
+    const next = reduce(s, { type: 'cycleWindow' }, c);
+    expect(next).toMatchObject({ mode: 'table', window: 'all' });
+    // …and the cycle asks again the time after.
+    expect(run(Array(3).fill({ type: 'cycleWindow' }), c, next).mode).toBe('range');
+  });
+
+  test('an invalid range keeps the prompt open with the error; typing clears it', () => {
+    const s = reduce(typed('12:00..06:00'), { type: 'rangeSubmit' }, c);
+    expect(s).toMatchObject({ mode: 'range', window: 'hour', rangeError: 'the range ends before it starts' });
+    expect(reduce(s, { type: 'rangeDelete' }, c)).toMatchObject({ rangeInput: '12:00..06:0', rangeError: null });
+    expect(reduce(s, { type: 'rangeClear' }, c)).toMatchObject({ rangeInput: '', rangeError: null });
+  });
+
+  test('.. is the whole log; typing stops a little past the longest range', () => {
+    expect(reduce(typed('..'), { type: 'rangeSubmit' }, c)).toMatchObject({ mode: 'table', window: 'all', range: null });
+    const long = run(Array(200).fill({ type: 'rangeType', text: '1' }), c, typed(''));
+    expect(long.rangeInput.length).toBeLessThan(100);
+    expect(reduce(long, { type: 'rangeSubmit' }, c).rangeError).toMatch(/too long/);
+  });
+});
+
+describe('visibleRows: a custom range', () => {
+  test('counts the events in the range, as the last hour and 24 h windows do', () => {
+    const [a, b] = [finding({ recipientDomain: 'a.test' }), finding({ recipientDomain: 'b.test' })];
+    const snap = snapshotOf([a, b]);
+    const trends = new TrendStore();
+    const t = (iso: string): number => Date.parse(iso);
+    trends.addAt(findingIdentity(a[0]), t('2026-11-22T05:59:00Z'));
+    trends.addAt(findingIdentity(a[0]), t('2026-11-22T06:00:00Z'));
+    trends.addAt(findingIdentity(a[0]), t('2026-11-22T07:30:00Z'));
+    trends.addAt(findingIdentity(b[0]), t('2026-11-22T11:00:00Z'));
+    const ref = t('2026-11-22T12:00:00Z');
+    const view = { filter: '', tab: 'all' as const, sort: 'count' as const, window: 'custom' as const };
+    const rows = (from: string | null, to: string | null) =>
+      visibleRows(snap, { ...view, range: { from: from && t(from), to: to && t(to) } }, { trends, reference: ref }).map(
+        (r) => [r.finding.recipientDomain, r.count],
+      );
+    // Under two hours: whole minutes, the last minute included.
+    expect(rows('2026-11-22T06:00:00Z', '2026-11-22T07:30:00Z')).toEqual([['a.test', 2]]);
+    expect(rows(null, '2026-11-22T06:00:00Z')).toEqual([['a.test', 2]]);
+    // An open end ends at the reference, like the fixed windows.
+    expect(rows('2026-11-22T10:30:00Z', null)).toEqual([['b.test', 1]]);
+    // Two hours or more: whole hours (07:30 is in the 07 hour).
+    expect(rows('2026-11-22T07:31:00Z', null)).toEqual([['a.test', 1], ['b.test', 1]]);
+    expect(rows('2026-11-22T08:00:00Z', '2026-11-22T10:59:00Z')).toEqual([]);
+    // The same path as the fixed windows: last hour / 24 h are ranges ending at the reference.
+    expect(visibleRows(snap, { ...view, window: 'day' }, { trends, reference: ref }).map((r) => r.count)).toEqual([3, 1]);
+  });
+
+  test('the trend of a custom range spans it', () => {
+    const ref = Date.parse('2026-11-22T12:00:00Z');
+    const from = Date.parse('2026-11-22T06:00:00Z');
+    expect(trendSpan('custom', ref, null, { from, to: from + HOUR_MS })).toEqual([from, from + HOUR_MS + MINUTE_MS - 1]);
+    expect(trendSpan('custom', ref, '2026-11-22T01:00:00Z', { from: null, to: null })).toEqual([Date.parse('2026-11-22T01:00:00Z'), ref]);
   });
 });

@@ -35,6 +35,7 @@ const HINTS: Record<Mode, Array<[string, string]>> = {
     ['?', 'help'],
     ['q', 'quit'],
   ],
+  range: [],
   filter: [
     ['⏎', 'keep'],
     ['esc', 'undo'],

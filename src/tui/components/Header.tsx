@@ -8,7 +8,7 @@ import { sanitize } from '../../text/sanitize.js';
 import { formatCount, formatDuration, formatShort, formatSpan } from '../format.js';
 import type { StyledLine } from '../lines.js';
 import type { Phase } from '../live.js';
-import { SORT_LABEL, TABS, WINDOW_LABEL, type DirectionTab, type SortKey, type TimeWindow } from '../state.js';
+import { SORT_LABEL, TABS, windowLabel, type DirectionTab, type SortKey, type TimeRange, type ViewWindow } from '../state.js';
 import type { Theme } from '../theme.js';
 import Line from './Line.js';
 
@@ -24,7 +24,7 @@ export interface Props {
   readonly total: number;
   /** Findings that appeared while following. */
   readonly fresh?: number;
-  readonly view: { tab: DirectionTab; sort: SortKey; window: TimeWindow; filter: string };
+  readonly view: { tab: DirectionTab; sort: SortKey; window: ViewWindow; range?: TimeRange | null; filter: string };
   readonly width: number;
   readonly theme: Theme;
 }
@@ -69,7 +69,7 @@ export function viewLine(p: Pick<Props, 'view' | 'shown' | 'total'>): StyledLine
     line.push(t === p.view.tab ? { text: `[${t}]`, role: 'title' } : { text: ` ${t} `, role: 'muted' });
   }
   line.push({ text: '   sort ', role: 'muted' }, { text: SORT_LABEL[p.view.sort] });
-  line.push({ text: '   window ', role: 'muted' }, { text: WINDOW_LABEL[p.view.window] });
+  line.push({ text: '   window ', role: 'muted' }, { text: windowLabel(p.view) });
   if (p.view.filter !== '') line.push({ text: '   filter ', role: 'muted' }, { text: sanitize(p.view.filter), role: 'key' });
   line.push({ text: `   ${formatCount(p.shown)} of ${formatCount(p.total)}`, role: 'muted' });
   return line;
