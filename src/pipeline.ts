@@ -5,19 +5,20 @@
  *
  * Two threads for big Postfix files. A second thread (this same module, started as a worker)
  * reads the file, cuts it into lines, detects the format, reads every syslog envelope (the
- * year inference needs all of them, in order) and settles the lines that are ignored whatever
- * came before (sessions, TLS, postscreen triage, other programs: most of a busy log). The
- * main thread gets the rest with their envelopes, in order, in batches, and does everything
- * that has state: correlation by queue id, events, classification, aggregation. The result is
- * the same as reading on one thread, to the line (see Analysis.applyBatch). Files that are
- * small, gzip-less stdin, forced to another format or detected as one are read on this thread.
+ * year inference needs all of them, in order), settles the lines that are ignored whatever
+ * came before (sessions, TLS, postscreen triage, other programs: most of a busy log) and
+ * boils sent deliveries down to queue id and recipient. The main thread gets the rest with
+ * their envelopes, in order, in batches, and does everything that has state: correlation by
+ * queue id, events, classification, aggregation. The result is the same as reading on one
+ * thread, to the line (see Analysis.applyBatch; test/bench-equivalence.test.ts). Small files,
+ * stdin, and files forced to or detected as another format are read on this thread alone.
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import { builtinParsers, DETECT_LINES, FormatDetector, parserByName } from '../parsers/index.js';
-import { postfixParser, PostfixFront, type PostfixMachine } from '../parsers/postfix/index.js';
+import { postfixParser, PostfixFront, sentDelivery, type PostfixMachine } from '../parsers/postfix/index.js';
 import type { LineMachine, LineResult, LogParser } from '../parsers/types.js';
 import { Aggregator } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
@@ -141,9 +142,13 @@ interface Batch {
   /** All of `bytes` is ASCII. */
   ascii: boolean;
   /**
-   * META numbers per passed-on line: line number; indexes into `strings` of its time, host
-   * and program (-1: null); where its message starts (-1: no envelope; OVERSIZED, FRONT_THREW);
-   * where its bytes end.
+   * META numbers per passed-on line: line number, kind, index into `strings` of its time (-1:
+   * null), then by kind. LINE: host start and end, program start and end (offsets in the line;
+   * an empty host is null; for the rarer envelope forms, whose host and program are not always
+   * substrings, the start is -2 - their index in `strings`, or -1 for null), where its message
+   * starts (-1: no envelope), where its bytes end. SENT (a sent delivery, see sentDelivery()):
+   * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end.
+   * OVERSIZED: nothing (its text is in `cut`). THREW: where its bytes end.
    */
   meta: Int32Array;
   strings: string[];
@@ -152,11 +157,15 @@ interface Batch {
   /** Bytes read from disk so far. */
   bytesRead: number;
 }
-const META = 6;
+const META = 9;
+/** A line for PostfixMachine.parsed(). */
+const LINE = 0;
+/** A sent delivery: only its queue id and recipient are sent. */
+const SENT = 1;
 /** The line is over MAX_PARSE_CHARS: not parsed; its text is in `cut`. */
-const OVERSIZED = -3;
+const OVERSIZED = 2;
 /** The reader's triage threw on the line (counted as a parser exception, as line() would). */
-const FRONT_THREW = -2;
+const FRONT_THREW = 3;
 
 /** The state of one run: statistics, the aggregator, and one parser machine per format. */
 export class Analysis {
@@ -281,23 +290,39 @@ export class Analysis {
     for (let at = 0; at < meta.length; at += META) {
       const no = meta[at]!;
       while (k < ignored.length && ignored[k]![2] < no) this.ignoredMany(ignored[k++]!);
-      const bodyAt = meta[at + 4]!;
-      if (bodyAt === OVERSIZED) {
+      const kind = meta[at + 1]!;
+      if (kind === SENT) {
+        // What parse() + result() + add() do for a sent delivery, without the line.
+        const queueEnd = meta[at + 3]!;
+        const toEnd = meta[at + 4]!;
+        const queueId = queueEnd < 0 ? null : decodeLine(bytes, pos, queueEnd, true);
+        const to = decodeLine(bytes, queueEnd < 0 ? pos : queueEnd, toEnd, true);
+        pos = toEnd;
+        machine.sent(queueId, to);
+        this.stats.linesRecognised++;
+        this.aggregator.countDelivery('sent', str(meta[at + 2]!));
+        continue;
+      }
+      if (kind === OVERSIZED) {
         this.stats.oversizedLines++;
         this.unrecognised(b.cut[cut++]!, no);
         continue;
       }
-      const end = meta[at + 5]!;
+      const end = meta[at + 8]!;
       const text = decodeLine(bytes, pos, end, ascii);
       pos = end;
-      if (bodyAt === FRONT_THREW) {
+      if (kind === FRONT_THREW) {
         this.parserExceptions++;
         this.unrecognised(text, no);
         continue;
       }
+      const hostAt = meta[at + 3]!;
+      const programAt = meta[at + 5]!;
+      const host = hostAt < 0 ? str(-2 - hostAt) : meta[at + 4]! > hostAt ? text.slice(hostAt, meta[at + 4]!) : null;
+      const program = programAt < 0 ? str(-2 - programAt) : text.slice(programAt, meta[at + 6]!);
       let r;
       try {
-        r = machine.parsed(text, no, str(meta[at + 1]!), str(meta[at + 2]!), str(meta[at + 3]!), bodyAt);
+        r = machine.parsed(text, no, str(meta[at + 2]!), host, program, meta[at + 7]!);
       } catch {
         this.parserExceptions++;
         this.unrecognised(text, no);
@@ -451,6 +476,8 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
 // ---------------------------------------------------------------- the reader thread
 
 const READER_ROLE = 'maillog-doctor/postfix-reader';
+/** Young generation of the reader thread, MiB. */
+const READER_YOUNG_MB = 2;
 
 /** Main → reader: read this file. */
 interface ReadJob {
@@ -502,7 +529,12 @@ class ReaderThread {
     let any = false;
     for (const path of inputs) if (await isFileOf(path, minBytes)) any = true;
     if (!any) return null;
-    const worker = new Worker(new URL(import.meta.url), { workerData: { role: READER_ROLE } });
+    // A small young generation: the reader's garbage is lines that die at once, and the
+    // default (16 MiB semi-spaces) would only add to the peak RSS.
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { role: READER_ROLE },
+      resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_MB },
+    });
     return new ReaderThread(worker, minBytes);
   }
 
@@ -631,62 +663,60 @@ function readerThread(port: MessagePort): void {
       }
       return i;
     };
-    // Times, hosts and programs repeat line after line: the last one of each is checked first.
+    // Times repeat line after line: the last one is checked first.
     let lastTime: string | null = null;
     let lastTimeIdx = -1;
-    let lastHost: string | null = null;
-    let lastHostIdx = -1;
-    const lastPrograms: Array<string | null> = [null, null, null, null];
-    const lastProgramIdx = [-1, -1, -1, -1];
-    let nextProgramSlot = 0;
-    const envelopeIndexes = (f: PostfixFront): [number, number, number] => {
+    const timeIndex = (f: PostfixFront): number => {
       const time = f.time;
       if (time !== lastTime) {
         lastTime = time;
         lastTimeIdx = idx(time);
       }
-      if (!f.hostIs(lastHost)) {
-        lastHost = f.host;
-        lastHostIdx = idx(lastHost);
-      }
-      let program = -1;
-      for (let i = 0; i < lastPrograms.length; i++) {
-        if (lastProgramIdx[i]! >= 0 && f.programIs(lastPrograms[i]!)) {
-          program = lastProgramIdx[i]!;
-          break;
-        }
-      }
-      if (program < 0) {
-        const p = f.program;
-        program = idx(p);
-        lastPrograms[nextProgramSlot] = p;
-        lastProgramIdx[nextProgramSlot] = program;
-        nextProgramSlot = (nextProgramSlot + 1) % lastPrograms.length;
-      }
-      return [lastTimeIdx, lastHostIdx, program];
+      return lastTimeIdx;
     };
-    const pass = (no: number, time: number, host: number, program: number, bodyAt: number, from: Buffer, start: number, end: number, isAscii: boolean) => {
-      const n = end - start;
+    const room = (n: number) => {
       if (used + n > bytes.length) {
         const bigger = Buffer.allocUnsafeSlow(Math.max(bytes.length * 2, used + n));
         bytes.copy(bigger, 0, 0, used);
         bytes = bigger;
       }
-      if (n > 0) from.copy(bytes, used, start, end);
-      used += n;
-      if (!isAscii) ascii = false;
       if ((lines + 1) * META > meta.length) {
         const bigger = new Int32Array(meta.length * 2);
         bigger.set(meta);
         meta = bigger;
       }
-      const at = lines++ * META;
+      return lines++ * META;
+    };
+    const pass = (no: number, kind: number, time: number, host: number, hostEnd: number, program: number, programEnd: number, bodyAt: number, from: Buffer, start: number, end: number, isAscii: boolean) => {
+      const n = end - start;
+      const at = room(n);
+      if (n > 0) from.copy(bytes, used, start, end);
+      used += n;
+      if (!isAscii) ascii = false;
       meta[at] = no;
-      meta[at + 1] = time;
-      meta[at + 2] = host;
-      meta[at + 3] = program;
-      meta[at + 4] = bodyAt;
-      meta[at + 5] = used;
+      meta[at + 1] = kind;
+      meta[at + 2] = time;
+      meta[at + 3] = host;
+      meta[at + 4] = hostEnd;
+      meta[at + 5] = program;
+      meta[at + 6] = programEnd;
+      meta[at + 7] = bodyAt;
+      meta[at + 8] = used;
+    };
+    /** A sent delivery of an ASCII line: its queue id and recipient, as latin1 bytes. */
+    const passSent = (no: number, time: number, queueId: string | null, to: string) => {
+      const at = room((queueId === null ? 0 : queueId.length) + to.length);
+      meta[at] = no;
+      meta[at + 1] = SENT;
+      meta[at + 2] = time;
+      if (queueId === null) {
+        meta[at + 3] = -1;
+      } else {
+        used += bytes.write(queueId, used, 'latin1');
+        meta[at + 3] = used;
+      }
+      used += bytes.write(to, used, 'latin1');
+      meta[at + 4] = used;
     };
     const flush = () => {
       if (count === 0) return;
@@ -709,10 +739,6 @@ function readerThread(port: MessagePort): void {
       stringIndex = new Map();
       lastTime = null;
       lastTimeIdx = -1;
-      lastHost = null;
-      lastHostIdx = -1;
-      lastPrograms.fill(null);
-      lastProgramIdx.fill(-1);
       cut = [];
     };
     const start = () => {
@@ -722,15 +748,19 @@ function readerThread(port: MessagePort): void {
     /** One line once the format is known: as Analysis.line() + parse() would count it. */
     const take = (text: string, no: number, raw: Buffer, start: number, end: number, isAscii: boolean) => {
       count++;
-      if (text.indexOf('\uFFFD') >= 0) invalidUtf8++;
+      // An ASCII line was decoded byte for byte: it cannot hold U+FFFD.
+      if (!isAscii && text.indexOf('\uFFFD') >= 0) invalidUtf8++;
       if (text.length > MAX_PARSE_CHARS) {
         cut.push(text.slice(0, 200) + '…');
-        pass(no, -1, -1, -1, OVERSIZED, raw, start, start, true);
+        pass(no, OVERSIZED, -1, -1, -1, -1, -1, -1, raw, start, start, true);
       } else {
         let reason: IgnoreReason | null = null;
+        let sent: { queueId: string | null; to: string } | null = null;
         let threw = false;
         try {
           reason = front!.triage(text);
+          // An ASCII line: its characters are its bytes, so queue id and recipient go as latin1.
+          if (reason === null && isAscii) sent = sentDelivery(text, Math.max(0, front!.bodyAt));
         } catch {
           threw = true;
         }
@@ -739,14 +769,20 @@ function readerThread(port: MessagePort): void {
           if (seen) seen[1]++;
           else ignored.set(reason, [reason, 1, no]);
         } else if (threw) {
-          pass(no, -1, -1, -1, FRONT_THREW, raw, start, end, isAscii);
+          pass(no, FRONT_THREW, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
         } else {
           const bodyAt = front!.bodyAt;
-          if (bodyAt >= 0) {
-            const [time, host, program] = envelopeIndexes(front!);
-            pass(no, time, host, program, bodyAt, raw, start, end, isAscii);
+          if (bodyAt >= 0 && sent !== null) {
+            passSent(no, timeIndex(front!), sent.queueId, sent.to);
+          } else if (bodyAt >= 0) {
+            const time = timeIndex(front!);
+            const r = front!.ranges;
+            if (r !== null) pass(no, LINE, time, r[0], r[1], r[2], r[3], bodyAt, raw, start, end, isAscii);
+            else pass(no, LINE, time, -2 - idx(front!.host), 0, -2 - idx(front!.program), 0, bodyAt, raw, start, end, isAscii);
+          } else if (sent !== null) {
+            passSent(no, -1, sent.queueId, sent.to);
           } else {
-            pass(no, -1, -1, -1, -1, raw, start, end, isAscii);
+            pass(no, LINE, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
           }
         }
       }

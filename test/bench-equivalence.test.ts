@@ -82,6 +82,9 @@ describe('one thread and two threads give the same results', () => {
         Buffer.from('3F2A1B4C5D: to=<bob@example.org>, relay=local, delay=1, dsn=5.1.1, status=bounced (unknown user: "bob")\n'),
         Buffer.from('\0\0\0 junk \x01\x02\n'),
         Buffer.from('Nov 22 23:59:59 mx1 dovecot: imap-login: Login: user=<x@example.org>\n'),
+        // RFC 5424 with a nil host, and a Postfix test driver line: envelopes that are not substrings
+        Buffer.from(`<22>1 2026-11-22T23:59:59.000Z - postfix/smtpd 9 - - ${reject.slice(reject.indexOf('NOQUEUE'))}\n`),
+        Buffer.from(`./smtpd_check: <queue id>: ${reject.slice(reject.indexOf('reject:'))}\n`),
         Buffer.from(reject), // no newline at the end
       ]),
     );

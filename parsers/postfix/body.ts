@@ -141,6 +141,22 @@ export function triage(text: string, from = 0): IgnoreReason | null {
   return matchPrefix(NO_QUEUE_ID, text, from);
 }
 
+/**
+ * For the reader thread: when the message (`text` from `from` on) is a delivery line that
+ * PostfixBody.parse() turns into one `sent` delivery event and nothing else, its queue id (null
+ * for NOQUEUE) and recipient; else null. parse() then only settles that recipient of the queue
+ * id (PostfixMachine.sent() does the same), and a sent delivery is counted, not classified.
+ * Most lines of a busy log that reach the main thread are these.
+ */
+export function sentDelivery(text: string, from = 0): { queueId: string | null; to: string } | null {
+  const qEnd = queueIdEnd(text, from);
+  if (qEnd === 0 || !text.startsWith('to=', qEnd)) return null;
+  const f = parseDeliveryFields(text.slice(qEnd));
+  if (f === null || f.status !== 'sent') return null;
+  const token = text.slice(from, qEnd - 2);
+  return { queueId: token === 'NOQUEUE' || token === '<queue id>' ? null : token, to: f.to };
+}
+
 /*
  * Events on the hot paths are written out as typed object literals rather than through the
  * factories with `{ ...common, … }`: V8 builds a literal with a spread property by property
@@ -176,7 +192,7 @@ export class PostfixBody {
       case 99 /* c */:
         if (rest.startsWith('client=') && queueId) {
           const end = rest.indexOf(', ');
-          this.queue.upsert(queueId).client = parsePeer(rest.slice(7, end < 0 ? rest.length : end));
+          this.queue.setClient(queueId, parsePeer(rest.slice(7, end < 0 ? rest.length : end)));
           return RECOGNISED_NO_EVENT;
         }
         break;
@@ -199,7 +215,7 @@ export class PostfixBody {
           const f = rest.indexOf(' from=<');
           const e = f > 0 ? rest.indexOf('>', f + 7) : -1;
           if (e > 0) {
-            this.queue.upsert(queueId).from = rest.slice(f + 7, e);
+            this.queue.setFrom(queueId, rest.slice(f + 7, e));
             return RECOGNISED_NO_EVENT;
           }
         }
@@ -403,7 +419,7 @@ export class PostfixBody {
     const from = rest.slice(6, end);
     const tail = rest.slice(end + 3);
     if (tail.startsWith('size=')) {
-      if (queueId) this.queue.upsert(queueId).from = from;
+      if (queueId) this.queue.setFrom(queueId, from);
       return RECOGNISED_NO_EVENT;
     }
     if (!tail.startsWith('status=expired')) return UNRECOGNISED;

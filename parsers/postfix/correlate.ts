@@ -27,6 +27,19 @@ export interface QueueEntry {
   deferred: Map<string, Deferral> | null;
 }
 
+/**
+ * A flat copy of a string. Lines arrive as slices of much larger chunk strings (split2), and a
+ * slice kept in this table would keep its whole chunk alive: entries stay for a message's life.
+ */
+export function own<T extends string | null>(s: T): T {
+  if (s === null || s.length === 0) return s;
+  return Buffer.from(s, 'utf16le').toString('utf16le') as T;
+}
+
+function ownPeer(p: Peer | null): Peer | null {
+  return p && { name: own(p.name), ip: own(p.ip), port: p.port };
+}
+
 export class QueueTable {
   private readonly entries = new Map<string, QueueEntry>();
   evicted = 0;
@@ -53,6 +66,14 @@ export class QueueTable {
     return e;
   }
 
+  setFrom(id: string, from: string): void {
+    this.upsert(id).from = own(from);
+  }
+
+  setClient(id: string, client: Peer): void {
+    this.upsert(id).client = ownPeer(client);
+  }
+
   remember(id: string, d: Deferral): void {
     const e = this.upsert(id);
     e.deferred ??= new Map();
@@ -60,7 +81,16 @@ export class QueueTable {
       this.deferralsDropped++;
       return;
     }
-    e.deferred.set(d.to, d);
+    const kept: Deferral = {
+      to: own(d.to),
+      origTo: own(d.origTo),
+      agent: own(d.agent),
+      relay: ownPeer(d.relay),
+      dsn: own(d.dsn),
+      reason: own(d.reason),
+      raw: own(d.raw),
+    };
+    e.deferred.set(kept.to, kept);
   }
 
   /** A recipient was finally delivered or bounced: it will not expire. */

@@ -151,9 +151,9 @@ export function parseDeliveryFields(body: string): DeliveryFields | null {
     if (comma < 0) return null;
     const eq = body.indexOf('=', pos);
     if (eq < 0 || eq > comma) return null;
-    const key = body.slice(pos, eq);
-    if (key === 'relay') relay = body.slice(eq + 1, comma);
-    else if (key === 'dsn') dsn = body.slice(eq + 1, comma);
+    // The key is compared in place: `delay=`, `delays=`, `conn_use=` need no substring.
+    if (eq - pos === 5 && body.startsWith('relay', pos)) relay = body.slice(eq + 1, comma);
+    else if (eq - pos === 3 && body.startsWith('dsn', pos)) dsn = body.slice(eq + 1, comma);
     pos = comma + 2;
   }
   if (!body.startsWith('status=', pos)) return null;

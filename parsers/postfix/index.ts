@@ -7,7 +7,7 @@
 import type { IgnoreReason } from '../../src/event.js';
 import { EnvelopeReader, type Envelope, type EnvelopeSpan } from '../syslog.js';
 import { ignored, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
-import { PostfixBody, daemonOf, triage, type LineContext } from './body.js';
+import { PostfixBody, daemonOf, sentDelivery, triage, type LineContext } from './body.js';
 
 /** Postfix daemons and commands that log; a program `something/<daemon>` is Postfix too. */
 const DAEMONS = new Set([
@@ -50,6 +50,11 @@ export interface PostfixMachine extends LineMachine {
    * `host` and `program` are the envelope's.
    */
   parsed(text: string, no: number, time: string | null, host: string | null, program: string | null, bodyAt: number): LineResult;
+  /**
+   * A line sentDelivery() recognised, for its correlation state: what parsed() would change
+   * (settling the recipient). The caller counts the line and its sent delivery event.
+   */
+  sent(queueId: string | null, to: string): void;
 }
 
 /**
@@ -100,25 +105,20 @@ export class PostfixFront {
     return this.span ? this.span.time : this.env ? this.env.time : null;
   }
 
-  /** Is the host the string `s`? (For callers that keep the last one; saves the substring.) */
-  hostIs(s: string | null): boolean {
+  /**
+   * Where host and program are in the line, for the everyday envelope forms: [hostAt, hostEnd,
+   * programAt, programEnd] (an empty host is null); null for the rarer forms (then use `host`
+   * and `program`, which are not always substrings: RFC 5424 writes `-` for none).
+   */
+  get ranges(): [number, number, number, number] | null {
     const span = this.span;
-    if (!span) return s === this.host;
-    const n = span.hostEnd - span.hostAt;
-    return n === 0 ? s === null : s !== null && s.length === n && this.line.startsWith(s, span.hostAt);
+    return span ? [span.hostAt, span.hostEnd, span.programAt, span.programEnd] : null;
   }
 
   get host(): string | null {
     const span = this.span;
     if (span) return span.hostEnd > span.hostAt ? this.line.slice(span.hostAt, span.hostEnd) : null;
     return this.env ? this.env.host : null;
-  }
-
-  /** Is the program the string `s`? */
-  programIs(s: string | null): boolean {
-    const span = this.span;
-    if (!span) return s === this.program;
-    return s !== null && s.length === span.programEnd - span.programAt && this.line.startsWith(s, span.programAt);
   }
 
   get program(): string | null {
@@ -173,6 +173,9 @@ export const postfixParser: LogParser = {
         lc.program = program;
         return body.parse(bodyAt < 0 ? text : text.slice(bodyAt), lc);
       },
+      sent(queueId, to) {
+        if (queueId) body.queue.settle(queueId, to);
+      },
       end() {
         return [];
       },
@@ -186,4 +189,4 @@ export const postfixParser: LogParser = {
   },
 };
 
-export { daemonOf };
+export { daemonOf, sentDelivery };

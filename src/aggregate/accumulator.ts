@@ -12,7 +12,7 @@
  */
 import type { MailEvent } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
-import { DistinctCounter, TopK, type TopEntry } from './counters.js';
+import { detach, DistinctCounter, TopK, type TopEntry } from './counters.js';
 import {
   clientOf,
   compareTime,
@@ -83,7 +83,7 @@ export class Accumulator {
 
   constructor(id: FindingIdentity) {
     this.direction = id.direction;
-    this.recipientDomain = id.recipientDomain;
+    this.recipientDomain = id.recipientDomain === null ? null : detach(id.recipientDomain);
     this.cause = id.cause;
     this.hint = id.hint;
     this.catchAll = id.catchAll ?? false;
@@ -200,7 +200,8 @@ export class Accumulator {
 
   private addExample(raw: string): void {
     if (raw.length <= EXAMPLE_MAX_CHARS) {
-      this.examples.push(raw);
+      // A copy: a line may be a slice of a large chunk string, which the example would keep alive.
+      this.examples.push(detach(raw));
       this.examplesCut.push(false);
       return;
     }

@@ -10,7 +10,8 @@
  * the summary can carry: `distinctCounters`, `topK`, `codeLists`, `examples` (see
  * accumulator.ts), next to whatever the pipeline reports in RunStats.overflow.
  */
-import type { MailEvent } from '../event.js';
+import { detach } from './counters.js';
+import type { DeliveryStatus, MailEvent } from '../event.js';
 import {
   Cause as CauseEnum,
   Direction as DirectionEnum,
@@ -98,18 +99,12 @@ export class Aggregator {
    * notifications, anything classify passed over) it only counts in the summary.
    */
   add(ev: MailEvent, c: Classification | null): void {
-    switch (ev.kind) {
-      case 'reject':
-        this.eventsByKind.reject++;
-        break;
-      case 'delivery':
-        this.eventsByKind.delivery++;
-        this.eventsByStatus[ev.status]++;
-        break;
-      default:
-        this.eventsByKind.notification++;
+    if (ev.kind === 'delivery') this.countDelivery(ev.status, ev.time);
+    else {
+      if (ev.kind === 'reject') this.eventsByKind.reject++;
+      else this.eventsByKind.notification++;
+      if (ev.time !== null) this.seen(ev.time, ev.time);
     }
-    if (ev.time !== null) this.seen(ev.time, ev.time);
     if (c === null) return;
     const domain = recipientDomain(ev);
     let acc = this.lookup(c.direction, c.cause, c.hint, domain);
@@ -117,6 +112,16 @@ export class Aggregator {
       acc = this.open({ direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
     }
     acc.add(ev, c);
+  }
+
+  /**
+   * What add() does with a delivery without a classification (sent mail), for callers that
+   * know only its status and time: the pipeline's reader thread settles sent deliveries itself.
+   */
+  countDelivery(status: DeliveryStatus, time: string | null): void {
+    this.eventsByKind.delivery++;
+    this.eventsByStatus[status]++;
+    if (time !== null) this.seen(time, time);
   }
 
   /** Add everything `other` counted. Does not change `other`. */
@@ -234,6 +239,8 @@ export class Aggregator {
 
   /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */
   private open(id: FindingIdentity, events: number): Accumulator {
+    // The domain becomes a map key for the rest of the run: keep a copy, not a slice of a line.
+    if (id.recipientDomain !== null) id = { ...id, recipientDomain: detach(id.recipientDomain) };
     if (id.catchAll) {
       const acc = new Accumulator(id);
       this.findings.set(catchAllKey(id.direction, id.cause), acc);

@@ -16,9 +16,17 @@
  */
 export function detach(s: string): string {
   if (s.length < 13) return s;
-  return BEYOND_LATIN1_RE.test(s) ? Buffer.from(s, 'utf16le').toString('utf16le') : Buffer.from(s, 'latin1').toString('latin1');
+  // An accumulator hands the same value to its distinct counter and its top list in a row:
+  // both then keep one copy.
+  if (s === lastDetached) return lastCopy;
+  const copy = BEYOND_LATIN1_RE.test(s) ? Buffer.from(s, 'utf16le').toString('utf16le') : Buffer.from(s, 'latin1').toString('latin1');
+  lastDetached = s;
+  lastCopy = copy;
+  return copy;
 }
 const BEYOND_LATIN1_RE = /[^\u0000-\u00ff]/;
+let lastDetached = '';
+let lastCopy = '';
 
 /** 32-bit FNV-1a over UTF-16 code units, then the murmur3 finaliser to spread the bits. */
 export function hash32(s: string): number {
@@ -187,9 +195,12 @@ export const TOPK_CAP = 1_000;
  */
 export class TopK {
   readonly cap: number;
-  private readonly keys: string[] = [];
-  private readonly counts: number[] = [];
-  private readonly index = new Map<string, number>();
+  /**
+   * The min-heap, by count. Each key's slot knows its own heap position, so moving it costs no
+   * map update: only a new or evicted key touches `index`.
+   */
+  private readonly heap: Slot[] = [];
+  private readonly index = new Map<string, Slot>();
   private spilled = false;
 
   constructor(cap = TOPK_CAP) {
@@ -204,44 +215,44 @@ export class TopK {
 
   /** Number of keys currently tracked (at most `cap`). */
   get size(): number {
-    return this.keys.length;
+    return this.heap.length;
   }
 
   add(key: string, weight = 1): void {
-    const i = this.index.get(key);
-    if (i !== undefined) {
-      this.counts[i]! += weight;
-      this.siftDown(i);
+    const slot = this.index.get(key);
+    if (slot !== undefined) {
+      slot.count += weight;
+      this.siftDown(slot.pos);
       return;
     }
     const own = detach(key);
-    if (this.keys.length < this.cap) {
-      this.keys.push(own);
-      this.counts.push(weight);
-      this.index.set(own, this.keys.length - 1);
-      this.siftUp(this.keys.length - 1);
+    if (this.heap.length < this.cap) {
+      const fresh: Slot = { key: own, count: weight, pos: this.heap.length };
+      this.heap.push(fresh);
+      this.index.set(own, fresh);
+      this.siftUp(fresh.pos);
       return;
     }
     this.spilled = true;
-    this.index.delete(this.keys[0]!);
-    this.keys[0] = own;
-    this.counts[0]! += weight;
-    this.index.set(own, 0);
+    const root = this.heap[0]!;
+    this.index.delete(root.key);
+    root.key = own;
+    root.count += weight;
+    this.index.set(own, root);
     this.siftDown(0);
   }
 
   /** Count recorded for `key`, 0 when it is not tracked. */
   get(key: string): number {
-    const i = this.index.get(key);
-    return i === undefined ? 0 : this.counts[i]!;
+    return this.index.get(key)?.count ?? 0;
   }
 
   /** The `n` largest counts, by count descending then value ascending (code-unit order). */
   top(n: number): TopEntry[] {
     if (n <= 0) return [];
     const best: TopEntry[] = [];
-    for (let i = 0; i < this.keys.length; i++) {
-      const e = { value: this.keys[i]!, count: this.counts[i]! };
+    for (let i = 0; i < this.heap.length; i++) {
+      const e = { value: this.heap[i]!.key, count: this.heap[i]!.count };
       if (best.length === n && !before(e, best[n - 1]!)) continue;
       let j = best.length < n ? best.length : n - 1;
       while (j > 0 && before(e, best[j - 1]!)) {
@@ -260,11 +271,8 @@ export class TopK {
    */
   merge(other: TopK): void {
     const sums = new Map<string, number>();
-    for (let i = 0; i < this.keys.length; i++) sums.set(this.keys[i]!, this.counts[i]!);
-    for (let i = 0; i < other.keys.length; i++) {
-      const k = other.keys[i]!;
-      sums.set(k, (sums.get(k) ?? 0) + other.counts[i]!);
-    }
+    for (const slot of this.heap) sums.set(slot.key, slot.count);
+    for (const slot of other.heap) sums.set(slot.key, (sums.get(slot.key) ?? 0) + slot.count);
     let entries = [...sums].map(([value, count]) => ({ value, count }));
     if (entries.length > this.cap) {
       entries.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
@@ -272,53 +280,56 @@ export class TopK {
       this.spilled = true;
     }
     this.spilled ||= other.spilled;
-    this.keys.length = 0;
-    this.counts.length = 0;
+    this.heap.length = 0;
     this.index.clear();
     for (const e of entries) {
-      this.keys.push(e.value);
-      this.counts.push(e.count);
-      this.index.set(e.value, this.keys.length - 1);
+      const slot: Slot = { key: e.value, count: e.count, pos: this.heap.length };
+      this.heap.push(slot);
+      this.index.set(e.value, slot);
     }
-    for (let i = (this.keys.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
-  }
-
-  private less(a: number, b: number): boolean {
-    return this.counts[a]! < this.counts[b]!;
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
   private swap(a: number, b: number): void {
-    const k = this.keys[a]!;
-    const c = this.counts[a]!;
-    this.keys[a] = this.keys[b]!;
-    this.counts[a] = this.counts[b]!;
-    this.keys[b] = k;
-    this.counts[b] = c;
-    this.index.set(this.keys[a]!, a);
-    this.index.set(k, b);
+    const heap = this.heap;
+    const x = heap[a]!;
+    const y = heap[b]!;
+    heap[a] = y;
+    heap[b] = x;
+    y.pos = a;
+    x.pos = b;
   }
 
   private siftUp(i: number): void {
+    const heap = this.heap;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) return;
+      if (!(heap[i]!.count < heap[parent]!.count)) return;
       this.swap(i, parent);
       i = parent;
     }
   }
 
   private siftDown(i: number): void {
-    const n = this.keys.length;
+    const heap = this.heap;
+    const n = heap.length;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) return;
       const r = l + 1;
-      const child = r < n && this.less(r, l) ? r : l;
-      if (!this.less(child, i)) return;
+      const child = r < n && heap[r]!.count < heap[l]!.count ? r : l;
+      if (!(heap[child]!.count < heap[i]!.count)) return;
       this.swap(i, child);
       i = child;
     }
   }
+}
+
+/** One tracked key of a TopK: its count and where it sits in the heap. */
+interface Slot {
+  key: string;
+  count: number;
+  pos: number;
 }
 
 /** Ranking order of top entries: larger count first, then smaller value. */

@@ -219,7 +219,8 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
       for (const m of cache.byFacts.values()) m.clear();
       cache.entries = 0;
     }
-    byText!.set(facts.text, hit);
+    // Stored as a copy: the text may be a slice of a much longer chunk string (see input/lines.ts).
+    byText!.set(Buffer.from(facts.text, 'utf16le').toString('utf16le'), hit);
     cache.entries++;
   }
   return hit;
