@@ -19,6 +19,10 @@ const samples: Record<string, string[]> = {
     ...readFileSync(`${ROOT}samples/exim/mainlog`, 'utf8').split('\n'),
     ...readFileSync(`${ROOT}samples/exim/rejectlog`, 'utf8').split('\n'),
   ].filter(Boolean),
+  exchange: [
+    ...readFileSync(`${ROOT}samples/exchange/MSGTRK20261122-1.LOG`, 'utf8').split(/\r?\n/),
+    ...readFileSync(`${ROOT}samples/exchange/RECV20261122-1.LOG`, 'utf8').split(/\r?\n/),
+  ].filter(Boolean),
 };
 
 /** Feeds lines to a fresh machine; checks every result and event. */
