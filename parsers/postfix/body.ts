@@ -17,7 +17,7 @@ import {
 } from '../../src/event.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
 import { QueueTable, type Deferral } from './correlate.js';
-import { parseDeliveryFields, parsePeer, parseRemoteReply, parseReply, parseTrailer } from './fields.js';
+import { parseDeliveryFields, parsePeer, parseRemoteReply, parseReply, parseTrailer, type Reply, type Trailer } from './fields.js';
 import { AFTER_QUEUE_ID, matchPrefix, NO_QUEUE_ID } from './ignore.js';
 
 /** What the envelope (or its absence) tells about the line. */
@@ -303,27 +303,7 @@ export class PostfixBody {
         : daemon === 'cleanup'
           ? 'cleanup'
           : 'smtpd';
-    const ev: RejectEvent = {
-      kind: 'reject',
-      mta: 'postfix',
-      time: ctx.time,
-      host: ctx.host,
-      program: ctx.program,
-      queueId,
-      raw: ctx.raw,
-      origin: { file: ctx.file, line: ctx.line },
-      via,
-      stage,
-      smtpCode: reply.code,
-      enhancedStatus: reply.enhanced,
-      text: reply.text,
-      client,
-      from: trailer.from,
-      to: trailer.to,
-      helo: trailer.helo,
-      proto: trailer.proto,
-    };
-    return recognised(ev);
+    return recognised(rejectOf(ctx, queueId, via, stage, reply, trailer, client));
   }
 
   /** cleanup header_checks/body_checks REJECT: the reply comes last, after the trailer. */
@@ -336,27 +316,8 @@ export class PostfixBody {
     const client = fromAt > at ? parsePeer(rest.slice(fromAt + 6, semi)) : null;
     const trailer = parseTrailer(rest.slice(0, replySep + 1), semi);
     const reply = parseReply(rest.slice(replySep + 3));
-    const ev: RejectEvent = {
-      kind: 'reject',
-      mta: 'postfix',
-      time: ctx.time,
-      host: ctx.host,
-      program: ctx.program,
-      queueId,
-      raw: ctx.raw,
-      origin: { file: ctx.file, line: ctx.line },
-      via: 'cleanup',
-      stage,
-      smtpCode: reply.code,
-      enhancedStatus: reply.enhanced,
-      text: reply.text,
-      client: client && (client.ip !== null || client.name !== 'local') ? client : null,
-      from: trailer.from,
-      to: trailer.to,
-      helo: trailer.helo,
-      proto: trailer.proto,
-    };
-    return recognised(ev);
+    const shown = client && (client.ip !== null || client.name !== 'local') ? client : null;
+    return recognised(rejectOf(ctx, queueId, 'cleanup', stage, reply, trailer, shown));
   }
 
   /** `to=<…>, [orig_to=<…>, ]relay=…, …, dsn=…, status=… (reason)` from any delivery agent. */
@@ -466,4 +427,36 @@ export class PostfixBody {
     }
     return recognised(...events);
   }
+}
+
+/** A reject event from its parts; an object literal of one shape, for V8's sake (no spread). */
+function rejectOf(
+  ctx: LineContext,
+  queueId: string | null,
+  via: RejectEvent['via'],
+  stage: string,
+  reply: Reply,
+  trailer: Trailer,
+  client: Peer | null,
+): RejectEvent {
+  return {
+    kind: 'reject',
+    mta: 'postfix',
+    time: ctx.time,
+    host: ctx.host,
+    program: ctx.program,
+    queueId,
+    raw: ctx.raw,
+    origin: { file: ctx.file, line: ctx.line },
+    via,
+    stage,
+    smtpCode: reply.code,
+    enhancedStatus: reply.enhanced,
+    text: reply.text,
+    client,
+    from: trailer.from,
+    to: trailer.to,
+    helo: trailer.helo,
+    proto: trailer.proto,
+  };
 }
