@@ -69,6 +69,8 @@ export const NO_QUEUE_ID: readonly PrefixRule[] = [
   ['stopping the Postfix mail system', 'bookkeeping'],
   ['refreshing the Postfix mail system', 'bookkeeping'],
   ['the Postfix mail system is running', 'bookkeeping'],
+  ['the Postfix mail system is not running', 'bookkeeping'],
+  ['waiting for the Postfix mail system to terminate', 'bookkeeping'], // postfix-script during stop
   ['Postfix is running', 'bookkeeping'],
   ['Postfix is using backwards-compatible', 'bookkeeping'],
   ['Postfix is ', 'bookkeeping'],

@@ -166,7 +166,7 @@ describe.skipIf(skipReason !== null)('real Postfix 3 on 127.0.0.1, end to end', 
     await waitFor('the queue to drain', queueEmpty, 100, 200);
     postfix('stop');
     await waitFor('Postfix to stop', () => !listening(), 50, 200);
-    const r = await run([log, '--format', 'json']);
+    const r = await run([log, '--format', 'json', '--unrecognised', join(dir, 'unrecognised.txt')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     report = ReportSchema.parse(JSON.parse(r.stdout));
@@ -180,6 +180,8 @@ describe.skipIf(skipReason !== null)('real Postfix 3 on 127.0.0.1, end to end', 
 
   test('every line Postfix wrote is understood', () => {
     expect(report.summary.files[0]!.format).toBe('postfix');
+    // On failure this shows the very lines Postfix wrote that were not understood.
+    expect(readFileSync(join(dir, 'unrecognised.txt'), 'utf8')).toBe('');
     expect(report.summary.linesUnrecognised).toBe(0);
     expect(report.summary.linesRead).toBeGreaterThan(30);
   });
