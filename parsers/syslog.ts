@@ -275,45 +275,7 @@ export class EnvelopeReader {
       }
       if (k === 0 || k > 9) return false;
     }
-    if (p >= n || line.charCodeAt(p) !== 32) return false;
-    // host: anything up to the next space (may be empty)
-    const hostAt = ++p;
-    for (;;) {
-      if (p >= n) return false;
-      const c = line.charCodeAt(p);
-      if (c === 32) break;
-      if (c < 33 || c > 126) return false;
-      p++;
-    }
-    const hostEnd = p++;
-    // program: up to `[` or `:`
-    const progAt = p;
-    let c = 0;
-    for (;;) {
-      if (p >= n) return false;
-      c = line.charCodeAt(p);
-      if (c === 91 /* [ */ || c === 58 /* : */) break;
-      if (c < 33 || c > 126) return false;
-      p++;
-    }
-    if (p === progAt) return false;
-    const progEnd = p;
-    let pid: number | null = null;
-    if (c === 91) {
-      p++;
-      let v = 0;
-      let k = 0;
-      for (let dgt = digit(line, p); dgt >= 0; dgt = digit(line, p)) {
-        v = v * 10 + dgt;
-        k++;
-        p++;
-      }
-      if (k === 0 || k > 10 || line.charCodeAt(p) !== 93 /* ] */ || line.charCodeAt(p + 1) !== 58) return false;
-      pid = v;
-      p++;
-    }
-    p++; // the `:`
-    if (line.charCodeAt(p) === 32) p++;
+    if (!this.scanTail(line, p, true)) return false;
     let iso: string | null;
     const k1 = month * 32 + day;
     const k2 = ((hh * 60 + mi) * 60 + ss) * 1000 + ms;
@@ -324,14 +286,7 @@ export class EnvelopeReader {
       iso = this.minutes.local(year, month, day, hh, mi, ss, ms);
       this.remember(1, k1, k2, 0, iso);
     }
-    const span = this.span;
-    span.time = iso;
-    span.hostAt = hostAt;
-    span.hostEnd = hostEnd;
-    span.programAt = progAt;
-    span.programEnd = progEnd;
-    span.pid = pid;
-    span.bodyAt = p;
+    this.span.time = iso;
     return true;
   }
 
@@ -404,7 +359,38 @@ export class EnvelopeReader {
       offset = (z === 45 ? -1 : 1) * (oh * 60 + om);
       p = q + 2;
     }
+    if (!this.scanTail(line, p, false)) return false;
+    let iso: string | null;
+    const k1 = (y * 13 + mo) * 32 + d;
+    const k2 = ((hh * 60 + mi) * 60 + ss) * 1000 + ms;
+    const k3 = offset ?? LOCAL;
+    if (this.lastKind === 2 && k1 === this.lastK1 && k2 === this.lastK2 && k3 === this.lastK3) {
+      iso = this.lastIso;
+    } else {
+      iso =
+        offset !== null
+          ? mo < 1 || mo > 12 || d < 1 || d > 31
+            ? null
+            : this.minutes.utc(y, mo - 1, d, hh, mi, ss, ms, offset)
+          : mo < 1 || mo > 12
+            ? null
+            : this.minutes.local(y, mo - 1, d, hh, mi, ss, ms);
+      this.remember(2, k1, k2, k3, iso);
+    }
+    this.span.time = iso;
+    return true;
+  }
+
+  /**
+   * The part after the timestamp, shared by both fast paths: ` host prog[pid]: ` from `p` (the
+   * space after the time) into `span` (all but the time). Host and program are printable ASCII;
+   * the classic form allows an empty host (`Aug 31 00:21:33  dovecot: …`), RFC 3339 does not,
+   * as their regexes do. False leaves the line to the regex path.
+   */
+  private scanTail(line: string, p: number, emptyHost: boolean): boolean {
+    const n = line.length;
     if (p >= n || line.charCodeAt(p) !== 32) return false;
+    // host: anything up to the next space
     const hostAt = ++p;
     for (;;) {
       if (p >= n) return false;
@@ -413,8 +399,9 @@ export class EnvelopeReader {
       if (c < 33 || c > 126) return false;
       p++;
     }
-    if (p === hostAt) return false;
+    if (!emptyHost && p === hostAt) return false;
     const hostEnd = p++;
+    // program: up to `[` or `:`
     const progAt = p;
     let c = 0;
     for (;;) {
@@ -440,27 +427,9 @@ export class EnvelopeReader {
       pid = v;
       p++;
     }
-    p++;
+    p++; // the `:`
     if (line.charCodeAt(p) === 32) p++;
-    let iso: string | null;
-    const k1 = (y * 13 + mo) * 32 + d;
-    const k2 = ((hh * 60 + mi) * 60 + ss) * 1000 + ms;
-    const k3 = offset ?? LOCAL;
-    if (this.lastKind === 2 && k1 === this.lastK1 && k2 === this.lastK2 && k3 === this.lastK3) {
-      iso = this.lastIso;
-    } else {
-      iso =
-        offset !== null
-          ? mo < 1 || mo > 12 || d < 1 || d > 31
-            ? null
-            : this.minutes.utc(y, mo - 1, d, hh, mi, ss, ms, offset)
-          : mo < 1 || mo > 12
-            ? null
-            : this.minutes.local(y, mo - 1, d, hh, mi, ss, ms);
-      this.remember(2, k1, k2, k3, iso);
-    }
     const span = this.span;
-    span.time = iso;
     span.hostAt = hostAt;
     span.hostEnd = hostEnd;
     span.programAt = progAt;
