@@ -5,6 +5,7 @@
  * entries behind, so the map is capped and the oldest entries are evicted (and counted).
  */
 import type { Peer } from '../../src/event.js';
+import { flatCopy } from '../../src/text/flat-copy.js';
 
 /** Queue ids tracked at once. A busy MX has a few thousand messages in flight; 50k is ample. */
 export const MAX_QUEUE_IDS = 50_000;
@@ -27,14 +28,8 @@ export interface QueueEntry {
   deferred: Map<string, Deferral> | null;
 }
 
-/**
- * A flat copy of a string. Lines arrive as slices of much larger chunk strings (split2), and a
- * slice kept in this table would keep its whole chunk alive: entries stay for a message's life.
- */
-export function own<T extends string | null>(s: T): T {
-  if (s === null || s.length === 0) return s;
-  return Buffer.from(s, 'utf16le').toString('utf16le') as T;
-}
+/** Kept strings are copies: lines are slices of much larger chunk strings (see flatCopy). */
+export const own = flatCopy;
 
 function ownPeer(p: Peer | null): Peer | null {
   return p && { name: own(p.name), ip: own(p.ip), port: p.port };
@@ -61,7 +56,7 @@ export class QueueTable {
         this.evicted++;
       }
       e = { from: null, client: null, deferred: null };
-      this.entries.set(id, e);
+      this.entries.set(own(id), e);
     }
     return e;
   }

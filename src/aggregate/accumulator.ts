@@ -23,6 +23,7 @@ import {
   smtpCodeOf,
 } from './event-fields.js';
 import type { AddressCount, FindingEventsByStatus } from './types.js';
+import { flatCopy } from '../text/flat-copy.js';
 
 /** Distinct SMTP codes / enhanced codes kept per finding. */
 export const CODE_LIST_CAP = 20;
@@ -208,8 +209,8 @@ export class Accumulator {
     let end = EXAMPLE_MAX_CHARS - 1;
     const last = raw.charCodeAt(end - 1);
     if (last >= 0xd800 && last <= 0xdbff) end--; // do not split a surrogate pair
-    // A copy, so the kept example does not hold the whole long line in memory (V8 slices share).
-    const cut = Buffer.from(raw.slice(0, end) + '…', 'utf16le').toString('utf16le');
+    // A copy, so the kept example does not hold the whole long line in memory.
+    const cut = flatCopy(raw.slice(0, end) + '…');
     this.examples.push(cut);
     this.examplesCut.push(true);
   }

@@ -5,26 +5,19 @@
  * they switched (`overflowed`), so the report can count it. Both merge, so files or workers can
  * be aggregated apart and combined.
  */
+import { flatCopy } from '../text/flat-copy.js';
 
 /**
- * `s` as a string of its own, for values a counter keeps. A substring of a log line can be a V8
- * slice that keeps the whole line alive: a few hundred bytes behind a 25-character address,
- * which for a few hundred thousand kept values was most of the memory of a run. A round trip
- * through bytes gives a flat copy of just these characters (latin1 when every character fits
- * a byte, else UTF-16, which keeps every code unit); strings under 13 characters are never
- * slices. Same characters, so the same value.
+ * `s` as a string of its own (see flatCopy), for values a counter keeps. An accumulator hands
+ * the same value to its distinct counter and its top list in a row: both then keep one copy.
  */
 export function detach(s: string): string {
-  if (s.length < 13) return s;
-  // An accumulator hands the same value to its distinct counter and its top list in a row:
-  // both then keep one copy.
   if (s === lastDetached) return lastCopy;
-  const copy = BEYOND_LATIN1_RE.test(s) ? Buffer.from(s, 'utf16le').toString('utf16le') : Buffer.from(s, 'latin1').toString('latin1');
+  const copy = flatCopy(s);
   lastDetached = s;
   lastCopy = copy;
   return copy;
 }
-const BEYOND_LATIN1_RE = /[^\u0000-\u00ff]/;
 let lastDetached = '';
 let lastCopy = '';
 

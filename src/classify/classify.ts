@@ -8,6 +8,7 @@ import { EXCHANGE_RULES } from './rules-exchange.js';
 import { EXIM_RULES } from './rules-exim.js';
 import { POSTFIX_RULES } from './rules-postfix.js';
 import type { Cause, Classification, Direction } from './types.js';
+import { flatCopy } from '../text/flat-copy.js';
 
 /** What a rule asks of an event. Every condition given must hold; absent ones always hold. */
 export interface RuleMatch {
@@ -220,7 +221,7 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
       cache.entries = 0;
     }
     // Stored as a copy: the text may be a slice of a much longer chunk string (see input/lines.ts).
-    byText!.set(Buffer.from(facts.text, 'utf16le').toString('utf16le'), hit);
+    byText!.set(flatCopy(facts.text), hit);
     cache.entries++;
   }
   return hit;

@@ -55,6 +55,55 @@ export function decodeLine(buf: Buffer, start: number, end: number, ascii: boole
 }
 
 /**
+ * Bytes decoded this many at a time by AsciiWindows: under V8's largest regular heap object
+ * (128 KiB), so a window is an ordinary young string. A whole chunk decoded at once is a large
+ * object; the lines sliced from it keep it alive across a scavenge, which then moves it to the
+ * old generation, where it waits for a full collection (+20 MB peak RSS and more GC at 100 MB).
+ */
+const WINDOW_BYTES = 64 * 1024;
+
+/**
+ * Strings of ASCII bytes (`buf` must be all ASCII) without decoding each line by itself: bytes
+ * are decoded a window at a time, and a line is a slice of its window, which copies nothing.
+ * Ranges must mostly move forward (a range outside the window starts a new one there); a range
+ * longer than a window is decoded by itself. Anything that keeps such a slice for long copies
+ * it (see src/text/flat-copy.ts).
+ */
+export class AsciiWindows {
+  private text = '';
+  private at = 0;
+  private end = 0;
+
+  constructor(private readonly buf: Buffer) {}
+
+  /** The string of bytes [start, end). */
+  slice(start: number, end: number): string {
+    if (start < this.at || end > this.end) {
+      if (end - start > WINDOW_BYTES) return latin1(this.buf, start, end);
+      this.load(start);
+    }
+    return this.text.slice(start - this.at, end - this.at);
+  }
+
+  /** Position of the first `\n` at or after `from`, or -1. */
+  nextLF(from: number): number {
+    if (from < this.at || from >= this.end) this.load(from);
+    const i = this.text.indexOf('\n', from - this.at);
+    if (i >= 0) return this.at + i;
+    if (this.end >= this.buf.length) return -1;
+    if (from === this.at) return this.buf.indexOf(LF, this.end); // a line longer than a window
+    this.load(from);
+    return this.nextLF(from);
+  }
+
+  private load(from: number): void {
+    this.at = from;
+    this.end = Math.min(this.buf.length, from + WINDOW_BYTES);
+    this.text = latin1(this.buf, from, this.end);
+  }
+}
+
+/**
  * Cuts bytes into lines: feed it chunks with push(), then call end(). Each complete line goes
  * to `onLine` with its 1-based number as soon as its newline arrives. push() throws (message
  * LINE_TOO_LONG) when an unfinished line grows past MAX_LINE_BYTES.
@@ -68,7 +117,8 @@ export class LineSplitter {
 
   /**
    * `onLine` also gets the line's bytes (without its newline): bytes [start, end) of `bytes`,
-   * valid only during the call, and whether they are all ASCII.
+   * valid only during the call, and whether they are all ASCII. A chunk given to push() is not
+   * kept after push() returns, so the caller may read the next one into the same memory.
    */
   constructor(
     private readonly onLine: (line: string, no: number, bytes: Buffer, start: number, end: number, ascii: boolean) => void,
@@ -76,26 +126,25 @@ export class LineSplitter {
 
   push(data: Buffer | string): void {
     const chunk = typeof data === 'string' ? Buffer.from(data) : data;
-    // An all-ASCII chunk decodes byte for byte (latin1 is then the same as UTF-8, and faster).
-    const ascii = isAscii(chunk);
+    // An all-ASCII chunk decodes byte for byte (latin1 is then the same as UTF-8, and faster),
+    // a window at a time.
+    const ascii = isAscii(chunk) ? new AsciiWindows(chunk) : null;
     let start = 0;
     let nl = chunk.indexOf(LF);
     if (nl >= 0 && this.pendingBytes > 0) {
       this.pending.push(chunk.subarray(0, nl));
-      const line = Buffer.concat(this.pending, this.pendingBytes + nl);
-      this.pending = [];
-      this.pendingBytes = 0;
-      this.emit(line, 0, line.length, isAscii(line), true);
+      this.flushPending(nl, true);
       start = nl + 1;
-      nl = chunk.indexOf(LF, start);
+      nl = ascii ? ascii.nextLF(start) : chunk.indexOf(LF, start);
     }
     while (nl >= 0) {
       this.emit(chunk, start, nl, ascii, true);
       start = nl + 1;
-      nl = chunk.indexOf(LF, start);
+      nl = ascii ? ascii.nextLF(start) : chunk.indexOf(LF, start);
     }
     if (start < chunk.length) {
-      this.pending.push(start === 0 ? chunk : chunk.subarray(start));
+      // A copy: the caller may reuse the chunk's memory for the next one.
+      this.pending.push(Buffer.from(chunk.subarray(start)));
       this.pendingBytes += chunk.length - start;
       if (this.pendingBytes > MAX_LINE_BYTES) throw new Error(LINE_TOO_LONG);
     }
@@ -103,20 +152,27 @@ export class LineSplitter {
 
   /** The last line, if the input did not end with a newline. Returns the number of lines. */
   end(): number {
-    if (this.pendingBytes > 0) {
-      const line = Buffer.concat(this.pending, this.pendingBytes);
-      this.pending = [];
-      this.pendingBytes = 0;
-      // Like split2: a last line without a newline keeps a trailing `\r`.
-      this.emit(line, 0, line.length, isAscii(line), false);
-    }
+    // Like split2: a last line without a newline keeps a trailing `\r`.
+    if (this.pendingBytes > 0) this.flushPending(0, false);
     return this.lines;
   }
 
-  /** One line from bytes [start, end) of `buf`, without its `\r` if it ended in `\r\n`. */
-  private emit(buf: Buffer, start: number, end: number, ascii: boolean, crlf: boolean): void {
+  /** The line held in `pending` (plus `more` bytes just pushed onto it). */
+  private flushPending(more: number, crlf: boolean): void {
+    const line = Buffer.concat(this.pending, this.pendingBytes + more);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.emit(line, 0, line.length, isAscii(line) ? new AsciiWindows(line) : null, crlf);
+  }
+
+  /**
+   * One line from bytes [start, end) of `buf`, without its `\r` if it ended in `\r\n`; `ascii`
+   * decodes `buf` when it is all ASCII.
+   */
+  private emit(buf: Buffer, start: number, end: number, ascii: AsciiWindows | null, crlf: boolean): void {
     if (crlf && end > start && buf[end - 1] === CR) end--;
-    this.onLine(ascii ? latin1(buf, start, end) : utf8(buf, start, end), ++this.lines, buf, start, end, ascii);
+    const line = ascii ? ascii.slice(start, end) : utf8(buf, start, end);
+    this.onLine(line, ++this.lines, buf, start, end, ascii !== null);
   }
 }
 

@@ -2,7 +2,7 @@
  * Opens one input: a path or `-` (stdin), decompressing gzip on the fly when the data starts
  * with the gzip magic bytes (whatever the name), so `mail.log.2.gz` and a renamed file both work.
  */
-import { createReadStream, type Stats } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -86,4 +86,73 @@ function decompressIfGzip(raw: Readable, path: string): Promise<{ stream: Readab
     raw.once('end', onEnd);
     raw.once('error', onError);
   });
+}
+
+/** An input as a sequence of byte chunks (see openChunks). */
+export interface ChunkedInput {
+  /** Each chunk is valid only until the next one is asked for: copy what must outlive it. */
+  chunks: AsyncIterable<Buffer>;
+  bytesRead: () => number;
+  size: number | null;
+  reference: Date;
+  gzip: boolean;
+  /** Stops reading early (the iterator may be left unfinished). */
+  close: () => void;
+}
+
+/** Bytes per read of a plain file in openChunks. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Like openInput, for a thread that does nothing but read (the pipeline's reader thread): a
+ * plain regular file is read with blocking reads into one reused buffer — no stream, no thread
+ * pool round trip and no new buffer per chunk, which on a busy two-core machine was a tenth of
+ * that thread's time, half of it in being woken again. Gzip and anything that is not a regular
+ * file go through openInput's stream.
+ */
+export async function openChunks(path: string, now: Date): Promise<ChunkedInput> {
+  let fd: number;
+  let info: Stats;
+  try {
+    fd = openSync(path, 'r');
+    info = fstatSync(fd);
+  } catch {
+    return streamed(await openInput(path, now));
+  }
+  const buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  const first = info.isFile() ? readSync(fd, buf, 0, buf.length, null) : 0;
+  if (!info.isFile() || (first >= 2 && buf[0] === 0x1f && buf[1] === 0x8b)) {
+    closeSync(fd);
+    return streamed(await openInput(path, now));
+  }
+  let bytesRead = first;
+  let open = true;
+  const close = () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      let n = first;
+      while (n > 0 && open) {
+        yield buf.subarray(0, n);
+        n = open ? readSync(fd, buf, 0, buf.length, null) : 0;
+        bytesRead += n;
+      }
+    } finally {
+      close();
+    }
+  }
+  return { chunks: chunks(), bytesRead: () => bytesRead, size: info.size, reference: info.mtime, gzip: false, close };
+}
+
+function streamed(opened: OpenedInput): ChunkedInput {
+  return {
+    chunks: opened.stream as AsyncIterable<Buffer>,
+    bytesRead: opened.bytesRead,
+    size: opened.size,
+    reference: opened.reference,
+    gzip: opened.gzip,
+    close: () => opened.stream.destroy(),
+  };
 }
