@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import { builtinParsers, DETECT_LINES, FormatDetector, parserByName } from '../parsers/index.js';
-import { postfixParser, PostfixFront, sentDelivery, type PostfixMachine } from '../parsers/postfix/index.js';
+import { postfixParser, PostfixFront, sentDelivery, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
 import type { LineMachine, LineResult, LogParser } from '../parsers/types.js';
 import { Aggregator } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
@@ -720,19 +720,19 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       meta[at + 7] = bodyAt;
       meta[at + 8] = used;
     };
-    /** A sent delivery of an ASCII line: its queue id and recipient, as latin1 bytes. */
-    const passSent = (no: number, time: number, queueId: string | null, to: string) => {
-      const at = room((queueId === null ? 0 : queueId.length) + to.length);
+    /** A sent delivery of an ASCII line (bytes [start, …) of `from`): the bytes of its queue id and recipient. */
+    const passSent = (no: number, time: number, s: Readonly<SentSpans>, from: Buffer, start: number) => {
+      const at = room((s.queueEnd < 0 ? 0 : s.queueEnd - s.queueAt) + s.toEnd - s.toAt);
       meta[at] = no;
       meta[at + 1] = SENT;
       meta[at + 2] = time;
-      if (queueId === null) {
+      if (s.queueEnd < 0) {
         meta[at + 3] = -1;
       } else {
-        used += bytes.write(queueId, used, 'latin1');
+        used += from.copy(bytes, used, start + s.queueAt, start + s.queueEnd);
         meta[at + 3] = used;
       }
-      used += bytes.write(to, used, 'latin1');
+      used += from.copy(bytes, used, start + s.toAt, start + s.toEnd);
       meta[at + 4] = used;
     };
     const flush = () => {
@@ -772,11 +772,11 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         pass(no, OVERSIZED, -1, -1, -1, -1, -1, -1, raw, start, start, true);
       } else {
         let reason: IgnoreReason | null = null;
-        let sent: { queueId: string | null; to: string } | null = null;
+        let sent: Readonly<SentSpans> | null = null;
         let threw = false;
         try {
           reason = front!.triage(text);
-          // An ASCII line: its characters are its bytes, so queue id and recipient go as latin1.
+          // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
           if (reason === null && isAscii) sent = sentDelivery(text, Math.max(0, front!.bodyAt));
         } catch {
           threw = true;
@@ -790,14 +790,14 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         } else {
           const bodyAt = front!.bodyAt;
           if (bodyAt >= 0 && sent !== null) {
-            passSent(no, timeIndex(front!), sent.queueId, sent.to);
+            passSent(no, timeIndex(front!), sent, raw, start);
           } else if (bodyAt >= 0) {
             const time = timeIndex(front!);
             const r = front!.ranges;
-            if (r !== null) pass(no, LINE, time, r[0], r[1], r[2], r[3], bodyAt, raw, start, end, isAscii);
+            if (r !== null) pass(no, LINE, time, r.hostAt, r.hostEnd, r.programAt, r.programEnd, bodyAt, raw, start, end, isAscii);
             else pass(no, LINE, time, -2 - idx(front!.host), 0, -2 - idx(front!.program), 0, bodyAt, raw, start, end, isAscii);
           } else if (sent !== null) {
-            passSent(no, -1, sent.queueId, sent.to);
+            passSent(no, -1, sent, raw, start);
           } else {
             pass(no, LINE, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
           }

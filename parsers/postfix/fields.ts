@@ -132,19 +132,70 @@ export interface DeliveryFields {
  * Addresses are read up to `>, ` so a `,` inside a quoted local part survives; Postfix
  * before 2.1 wrote them without angle brackets (`to=user@host, relay=local`).
  */
-export function parseDeliveryFields(body: string): DeliveryFields | null {
-  const to = readAddress(body, 3);
-  if (!to) return null;
-  let pos = to.next;
-  let origTo: string | null = null;
-  if (body.startsWith('orig_to=', pos)) {
-    const o = readAddress(body, pos + 8);
-    if (!o) return null;
-    origTo = o.value;
-    pos = o.next;
+export function parseDeliveryFields(body: string, at = 0): DeliveryFields | null {
+  const f = scanDeliveryFields(body, at);
+  if (f === null) return null;
+  const pos = f.statusAt - 7;
+  const open = body.indexOf(' (', pos);
+  const status = body.slice(f.statusAt, open < 0 ? body.length : open);
+  let reason = '';
+  if (open >= 0) {
+    // The reason runs to the final `)`; it may itself contain parentheses.
+    reason = body.endsWith(')') ? body.slice(open + 2, -1) : body.slice(open + 2);
   }
-  let relay: string | null = null;
-  let dsn: string | null = null;
+  return {
+    to: body.slice(f.toAt, f.toEnd),
+    origTo: f.origAt < 0 ? null : body.slice(f.origAt, f.origEnd),
+    relay: f.relayAt < 0 ? null : body.slice(f.relayAt, f.relayEnd),
+    dsn: f.dsnAt < 0 ? null : body.slice(f.dsnAt, f.dsnEnd),
+    status,
+    reason,
+  };
+}
+
+/**
+ * For the reader thread, which counts sent deliveries without their other fields: when
+ * parseDeliveryFields(body, at) would give status `sent`, where its recipient is (`toAt`,
+ * `toEnd` of the result, valid until the next call); else null. Same scan, without building
+ * the other fields.
+ */
+export function sentRecipient(body: string, at = 0): Readonly<FieldSpans> | null {
+  const f = scanDeliveryFields(body, at);
+  if (f === null) return null;
+  const s = f.statusAt;
+  // parseDeliveryFields' status runs to the first ` (` after `status=`, or to the end.
+  const sent = body.startsWith('sent', s) && (s + 4 === body.length || body.startsWith(' (', s + 4));
+  return sent ? f : null;
+}
+
+/** Where parseDeliveryFields found its fields ([at, end) of the body; -1: absent). */
+export interface FieldSpans {
+  toAt: number;
+  toEnd: number;
+  origAt: number;
+  origEnd: number;
+  relayAt: number;
+  relayEnd: number;
+  dsnAt: number;
+  dsnEnd: number;
+  /** Where the status value starts (after `status=`). */
+  statusAt: number;
+}
+// One object, filled on every call: the scan runs on most lines of a log.
+const spans: FieldSpans = { toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, relayAt: -1, relayEnd: -1, dsnAt: -1, dsnEnd: -1, statusAt: 0 };
+
+/** The items of a delivery line from `to=` at `at` up to `status=`, or null if the shape is wrong. */
+function scanDeliveryFields(body: string, at: number): FieldSpans | null {
+  const f = spans;
+  let pos = readAddress(body, at + 3, f, true);
+  if (pos < 0) return null;
+  f.origAt = -1;
+  f.origEnd = -1;
+  if (body.startsWith('orig_to=', pos)) {
+    pos = readAddress(body, pos + 8, f, false);
+    if (pos < 0) return null;
+  }
+  f.relayAt = f.relayEnd = f.dsnAt = f.dsnEnd = -1;
   // Simple `key=value` items up to status=, which is always last.
   while (pos < body.length && !body.startsWith('status=', pos)) {
     const comma = body.indexOf(', ', pos);
@@ -152,29 +203,45 @@ export function parseDeliveryFields(body: string): DeliveryFields | null {
     const eq = body.indexOf('=', pos);
     if (eq < 0 || eq > comma) return null;
     // The key is compared in place: `delay=`, `delays=`, `conn_use=` need no substring.
-    if (eq - pos === 5 && body.startsWith('relay', pos)) relay = body.slice(eq + 1, comma);
-    else if (eq - pos === 3 && body.startsWith('dsn', pos)) dsn = body.slice(eq + 1, comma);
+    if (eq - pos === 5 && body.startsWith('relay', pos)) {
+      f.relayAt = eq + 1;
+      f.relayEnd = comma;
+    } else if (eq - pos === 3 && body.startsWith('dsn', pos)) {
+      f.dsnAt = eq + 1;
+      f.dsnEnd = comma;
+    }
     pos = comma + 2;
   }
   if (!body.startsWith('status=', pos)) return null;
-  const open = body.indexOf(' (', pos);
-  const status = body.slice(pos + 7, open < 0 ? body.length : open);
-  let reason = '';
-  if (open >= 0) {
-    // The reason runs to the final `)`; it may itself contain parentheses.
-    reason = body.endsWith(')') ? body.slice(open + 2, -1) : body.slice(open + 2);
-  }
-  return { to: to.value, origTo, relay, dsn, status, reason };
+  f.statusAt = pos + 7;
+  return f;
 }
 
-/** `<addr>, ` or `addr, ` at `at`; `next` is where the following item starts. */
-function readAddress(body: string, at: number): { value: string; next: number } | null {
+/**
+ * `<addr>, ` or `addr, ` at `at` into `f` (to or orig_to); returns where the following item
+ * starts, or -1.
+ */
+function readAddress(body: string, at: number, f: FieldSpans, to: boolean): number {
+  let start = at;
+  let end: number;
+  let next: number;
   if (body.charCodeAt(at) === 60 /* < */) {
-    const e = body.indexOf('>, ', at + 1);
-    return e < 0 ? null : { value: body.slice(at + 1, e), next: e + 3 };
+    start = at + 1;
+    end = body.indexOf('>, ', start);
+    next = end + 3;
+  } else {
+    end = body.indexOf(', ', at);
+    next = end + 2;
   }
-  const e = body.indexOf(', ', at);
-  return e < 0 ? null : { value: body.slice(at, e), next: e + 2 };
+  if (end < 0) return -1;
+  if (to) {
+    f.toAt = start;
+    f.toEnd = end;
+  } else {
+    f.origAt = start;
+    f.origEnd = end;
+  }
+  return next;
 }
 
 export interface RemoteReply {

@@ -7,7 +7,7 @@
 import type { IgnoreReason } from '../../src/event.js';
 import { EnvelopeReader, type Envelope, type EnvelopeSpan } from '../syslog.js';
 import { ignored, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
-import { PostfixBody, daemonOf, sentDelivery, triage, type LineContext } from './body.js';
+import { PostfixBody, daemonOf, sentDelivery, triage, type LineContext, type SentSpans } from './body.js';
 
 /** Postfix daemons and commands that log; a program `something/<daemon>` is Postfix too. */
 const DAEMONS = new Set([
@@ -106,13 +106,13 @@ export class PostfixFront {
   }
 
   /**
-   * Where host and program are in the line, for the everyday envelope forms: [hostAt, hostEnd,
-   * programAt, programEnd] (an empty host is null); null for the rarer forms (then use `host`
-   * and `program`, which are not always substrings: RFC 5424 writes `-` for none).
+   * Where host and program are in the line, for the everyday envelope forms: the span's
+   * hostAt/hostEnd (equal: no host), programAt/programEnd (valid until the next line); null for
+   * the rarer forms (then use `host` and `program`, which are not always substrings: RFC 5424
+   * writes `-` for none).
    */
-  get ranges(): [number, number, number, number] | null {
-    const span = this.span;
-    return span ? [span.hostAt, span.hostEnd, span.programAt, span.programEnd] : null;
+  get ranges(): Readonly<EnvelopeSpan> | null {
+    return this.span;
   }
 
   get host(): string | null {
@@ -189,4 +189,4 @@ export const postfixParser: LogParser = {
   },
 };
 
-export { daemonOf, sentDelivery };
+export { daemonOf, sentDelivery, type SentSpans };

@@ -1,0 +1,78 @@
+/**
+ * The reader thread's shortcut for sent deliveries (sentRecipient) must agree with the full
+ * parse (parseDeliveryFields) on every text: the recipient exactly when the full parse gives
+ * status `sent`, null otherwise. Checked on the delivery texts of the shipped sample and the
+ * real corpus, and on mutations of them (cut, repeated, junk inserted).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseDeliveryFields, sentRecipient as spansOf } from '../../../parsers/postfix/fields.js';
+
+/** The recipient sentRecipient points at, or null. */
+function sentRecipient(body: string, at = 0): string | null {
+  const f = spansOf(body, at);
+  return f === null ? null : body.slice(f.toAt, f.toEnd);
+}
+import { ROOT } from '../../cli/run.js';
+
+const CORPUS = `${ROOT}../shared/corpus/postfix/`;
+const logLines = (path: string) => readFileSync(path, 'utf8').split('\n');
+const corpusFiles = readdirSync(CORPUS).filter((f) => !f.endsWith('.md'));
+/** Every `to=…` text (from `to=` on) of the sample and the corpus. */
+const deliveries = [...logLines(`${ROOT}samples/postfix/mail.log`), ...corpusFiles.flatMap((f) => logLines(CORPUS + f))]
+  .map((l) => l.slice(Math.max(0, l.indexOf(': to=') + 2)))
+  .filter((t) => t.startsWith('to='));
+
+/** What sentRecipient must give: the full parse's recipient when its status is `sent`. */
+function expected(body: string, at: number): string | null {
+  const f = parseDeliveryFields(body, at);
+  return f !== null && f.status === 'sent' ? f.to : null;
+}
+
+describe('sentRecipient', () => {
+  it('has real delivery texts to check, sent and not', () => {
+    expect(deliveries.length).toBeGreaterThan(500);
+    expect(deliveries.filter((d) => expected(d, 0) !== null).length).toBeGreaterThan(100);
+    expect(deliveries.filter((d) => expected(d, 0) === null).length).toBeGreaterThan(50);
+  });
+
+  it('agrees with parseDeliveryFields on every real delivery text', () => {
+    for (const d of deliveries) expect(sentRecipient(d)).toBe(expected(d, 0));
+  });
+
+  it.each([
+    ['to=<a@example.org>, relay=x[192.0.2.1]:25, delay=1, dsn=2.0.0, status=sent (250 ok)', 'a@example.org'],
+    ['to=<a@example.org>, orig_to=<b@example.org>, relay=local, delay=0, dsn=2.0.0, status=sent', 'a@example.org'],
+    ['to=a@example.org, relay=local, status=sent (delivered to mailbox)', 'a@example.org'],
+    ['to=<a@example.org>, relay=none, dsn=2.0.0, status=sentinel (no)', null],
+    ['to=<a@example.org>, relay=none, dsn=2.0.0, status=sent later (no)', null],
+    ['to=<a@example.org>, relay=none, dsn=5.1.1, status=bounced (sent)', null],
+    ['to=<a@example.org>, relay none, status=sent (250 ok)', null],
+  ])('%s', (body, want) => {
+    expect(sentRecipient(body)).toBe(want);
+    expect(expected(body, 0)).toBe(want);
+  });
+
+  it('agrees on mutated texts, at any offset', () => {
+    const mutated = fc
+      .tuple(fc.constantFrom(...deliveries), fc.nat(), fc.nat(), fc.string({ unit: 'binary', maxLength: 30 }), fc.integer({ min: 0, max: 3 }))
+      .map(([t, a, b, junk, op]) => {
+        const i = a % (t.length + 1);
+        const j = i + (b % 40);
+        if (op === 0) return t.slice(0, i) + t.slice(j);
+        if (op === 1) return t.slice(0, j) + t.slice(i, j) + t.slice(i);
+        if (op === 2) return t.slice(0, i) + junk + t.slice(j);
+        return t.slice(0, i);
+      });
+    fc.assert(
+      fc.property(mutated, fc.string({ maxLength: 20 }), (body, prefix) => {
+        const text = prefix + body;
+        expect(sentRecipient(text, prefix.length)).toBe(expected(text, prefix.length));
+        // parseDeliveryFields at an offset is parseDeliveryFields of the rest.
+        expect(parseDeliveryFields(text, prefix.length)).toEqual(parseDeliveryFields(body));
+      }),
+      { numRuns: 3000, seed: 20261123 },
+    );
+  });
+});
