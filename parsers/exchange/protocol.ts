@@ -15,7 +15,7 @@
  * their failures are in the message tracking log as FAIL/DEFER, so their rows are ignored.
  */
 import { detach } from '../../src/aggregate/counters.js';
-import { rejectEvent, type MailEvent, type Peer } from '../../src/event.js';
+import type { MailEvent, Peer, RejectEvent } from '../../src/event.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
 import { CappedMap } from './correlate.js';
 import type { Provenance } from './tracking.js';
@@ -256,7 +256,8 @@ export class ReceiveSessions {
     const e = ENHANCED_RE.exec(text);
     if (e) text = text.slice(e[0].length);
     const slash = r.connectorId.indexOf('\\');
-    return rejectEvent({
+    const ev: RejectEvent = {
+      kind: 'reject',
       mta: 'exchange',
       time: utcTime(r.dateTime),
       host: slash > 0 ? r.connectorId.slice(0, slash) : null,
@@ -274,7 +275,8 @@ export class ReceiveSessions {
       to,
       helo: s.helo,
       proto: s.proto,
-    });
+    };
+    return ev;
   }
 }
 
