@@ -44,8 +44,7 @@ export class CappedMap<V> {
   }
 
   set(key: string, value: V): void {
-    if (this.map.has(key)) this.map.delete(key);
-    else if (this.map.size >= this.cap) {
+    if (!this.map.delete(key) && this.map.size >= this.cap) {
       this.map.delete(this.oldest.next().value as string);
       this.onEvict();
     }
