@@ -13,30 +13,8 @@ import { splitStatuses } from './status.js';
 import { anyTime } from './time.js';
 import type { TrackingRow } from './tracking.js';
 
-/** Where the fields of a TrackingRow are among a record's cells; -1 where the record has none. */
-interface Columns {
-  dateTime: number;
-  clientIp: number;
-  clientHostname: number;
-  serverIp: number;
-  serverHostname: number;
-  sourceContext: number;
-  connectorId: number;
-  source: number;
-  eventId: number;
-  internalId: number;
-  messageId: number;
-  recipients: number;
-  statuses: number;
-  reference: number;
-  subject: number;
-  sender: number;
-  returnPath: number;
-  messageInfo: number;
-}
-
-/** The native field behind each column. */
-const FIELD_OF: Readonly<Record<keyof Columns, string>> = {
+/** The native field behind each value a TrackingRow is read from. */
+const FIELD_OF = {
   dateTime: 'date-time',
   clientIp: 'client-ip',
   clientHostname: 'client-hostname',
@@ -55,7 +33,10 @@ const FIELD_OF: Readonly<Record<keyof Columns, string>> = {
   sender: 'sender-address',
   returnPath: 'return-path',
   messageInfo: 'message-info',
-};
+} as const;
+
+/** Where those fields are among a record's cells; -1 where the record has none. */
+type Columns = Record<keyof typeof FIELD_OF, number>;
 
 function columnsOf(index: ReadonlyMap<string, number>): Columns {
   const c = {} as Columns;
