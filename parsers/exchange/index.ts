@@ -92,14 +92,15 @@ class ExchangeMachine implements LineMachine {
     const c = text.charCodeAt(0);
     if (c === 35 /* # */) return this.header(text);
     if (c === 34 /* " */) return this.quotedRow(text, raw, no);
-    if (isExportHeader(text)) {
+    // Native rows start with their date-time; an unquoted Export-Csv header with a letter.
+    const digit = c >= 48 && c <= 57;
+    if (!digit && isExportHeader(text)) {
       const cells = csvCells(text);
       const layout = cells && layoutFromExportHeader(cells);
       if (layout) return this.exportHeader(layout);
     }
-    // Under a header every line is a row (its first column need not be date-time); without
-    // one, native rows start with their date-time.
-    if (this.input.layout !== null || (c >= 48 && c <= 57)) return this.csvRow(text, raw, no);
+    // Under a header every line is a row (its first column need not be date-time).
+    if (this.input.layout !== null || digit) return this.csvRow(text, raw, no);
     return this.listLine(text, no);
   }
 

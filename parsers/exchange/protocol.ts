@@ -14,8 +14,10 @@
  * SMTP Send protocol logs have the same columns with the roles swapped (`>` is our command);
  * their failures are in the message tracking log as FAIL/DEFER, so their rows are ignored.
  */
-import { rejectEvent, type MailEvent, type Peer } from '../../src/event.js';
+import { detach } from '../../src/aggregate/counters.js';
+import type { MailEvent, Peer, RejectEvent } from '../../src/event.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
+import { CappedMap } from './correlate.js';
 import type { Provenance } from './tracking.js';
 import { utcTime } from './time.js';
 
@@ -46,6 +48,7 @@ interface Pending {
   arg: string | null;
 }
 
+/** What a session keeps past its row is a copy (detach): a slice would hold the row's chunk of the log alive. */
 interface Session {
   helo: string | null;
   proto: string | null;
@@ -72,9 +75,11 @@ const ENHANCED_RE = /^([245]\.\d{1,3}\.\d{1,3})(?:[ ;]+|$)/;
 
 export class ReceiveSessions {
   evicted = 0;
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions: CappedMap<Session>;
 
-  constructor(private readonly cap = MAX_SESSIONS) {}
+  constructor(cap = MAX_SESSIONS) {
+    this.sessions = new CappedMap(cap, () => this.evicted++);
+  }
 
   row(r: ProtocolRow, p: Provenance): LineResult {
     switch (r.event) {
@@ -104,12 +109,8 @@ export class ReceiveSessions {
   private session(id: string): Session {
     let s = this.sessions.get(id);
     if (!s) {
-      if (this.sessions.size >= this.cap) {
-        this.sessions.delete(this.sessions.keys().next().value as string);
-        this.evicted++;
-      }
       s = newSession();
-      this.sessions.set(id, s);
+      this.sessions.set(detach(id), s);
     }
     return s;
   }
@@ -126,13 +127,14 @@ export class ReceiveSessions {
       case 'EHLO':
       case 'HELO':
         verb = word;
-        s.helo = data.slice(5).trim() || null;
+        s.helo = detach(data.slice(5).trim()) || null;
         s.proto = word === 'EHLO' ? 'ESMTP' : 'SMTP';
         break;
       case 'MAIL':
       case 'RCPT':
         verb = word;
         arg = angleAddress(data);
+        if (arg !== null) arg = detach(arg);
         break;
       case 'DATA':
         verb = 'DATA';
@@ -254,7 +256,8 @@ export class ReceiveSessions {
     const e = ENHANCED_RE.exec(text);
     if (e) text = text.slice(e[0].length);
     const slash = r.connectorId.indexOf('\\');
-    return rejectEvent({
+    const ev: RejectEvent = {
+      kind: 'reject',
       mta: 'exchange',
       time: utcTime(r.dateTime),
       host: slash > 0 ? r.connectorId.slice(0, slash) : null,
@@ -272,7 +275,8 @@ export class ReceiveSessions {
       to,
       helo: s.helo,
       proto: s.proto,
-    });
+    };
+    return ev;
   }
 }
 

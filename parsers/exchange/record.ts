@@ -13,28 +13,72 @@ import { splitStatuses } from './status.js';
 import { anyTime } from './time.js';
 import type { TrackingRow } from './tracking.js';
 
-type Get = (field: string) => string;
+/** The native field behind each value a TrackingRow is read from. */
+const FIELD_OF = {
+  dateTime: 'date-time',
+  clientIp: 'client-ip',
+  clientHostname: 'client-hostname',
+  serverIp: 'server-ip',
+  serverHostname: 'server-hostname',
+  sourceContext: 'source-context',
+  connectorId: 'connector-id',
+  source: 'source',
+  eventId: 'event-id',
+  internalId: 'internal-message-id',
+  messageId: 'message-id',
+  recipients: 'recipient-address',
+  statuses: 'recipient-status',
+  reference: 'reference',
+  subject: 'message-subject',
+  sender: 'sender-address',
+  returnPath: 'return-path',
+  messageInfo: 'message-info',
+} as const;
 
-function rowOf(get: Get, recipients: string[], statuses: string[], unexpanded: boolean, reference: string): TrackingRow {
+/** Where those fields are among a record's cells; -1 where the record has none. */
+type Columns = Record<keyof typeof FIELD_OF, number>;
+
+function columnsOf(index: ReadonlyMap<string, number>): Columns {
+  const c = {} as Columns;
+  for (const k of Object.keys(FIELD_OF) as Array<keyof Columns>) c[k] = index.get(FIELD_OF[k]) ?? -1;
+  return c;
+}
+
+/** Columns of each layout, found once rather than by field name on every row. */
+const layoutColumns = new WeakMap<Layout, Columns>();
+
+function columnsOfLayout(layout: Layout): Columns {
+  let c = layoutColumns.get(layout);
+  if (c === undefined) {
+    c = columnsOf(layout.index);
+    layoutColumns.set(layout, c);
+  }
+  return c;
+}
+
+/** Cell `i` of a record, '' when it has none. */
+const cellAt = (cells: readonly string[], i: number): string => (i < 0 ? '' : (cells[i] ?? ''));
+
+function rowOf(cells: readonly string[], c: Columns, recipients: string[], statuses: string[], unexpanded: boolean, reference: string): TrackingRow {
   return {
-    time: anyTime(get('date-time')),
-    clientIp: get('client-ip'),
-    clientHostname: get('client-hostname'),
-    serverIp: get('server-ip'),
-    serverHostname: get('server-hostname'),
-    sourceContext: get('source-context'),
-    connectorId: get('connector-id'),
-    source: get('source').trim(),
-    eventId: get('event-id').trim(),
-    internalId: get('internal-message-id').trim(),
-    messageId: get('message-id').trim(),
+    time: anyTime(cellAt(cells, c.dateTime)),
+    clientIp: cellAt(cells, c.clientIp),
+    clientHostname: cellAt(cells, c.clientHostname),
+    serverIp: cellAt(cells, c.serverIp),
+    serverHostname: cellAt(cells, c.serverHostname),
+    sourceContext: cellAt(cells, c.sourceContext),
+    connectorId: cellAt(cells, c.connectorId),
+    source: cellAt(cells, c.source).trim(),
+    eventId: cellAt(cells, c.eventId).trim(),
+    internalId: cellAt(cells, c.internalId).trim(),
+    messageId: cellAt(cells, c.messageId).trim(),
     recipients,
     statuses,
     reference,
-    subject: get('message-subject'),
-    sender: get('sender-address').trim(),
-    returnPath: get('return-path'),
-    messageInfo: get('message-info'),
+    subject: cellAt(cells, c.subject),
+    sender: cellAt(cells, c.sender).trim(),
+    returnPath: cellAt(cells, c.returnPath),
+    messageInfo: cellAt(cells, c.messageInfo),
     unexpanded,
   };
 }
@@ -57,18 +101,15 @@ function splitAddresses(cell: string, spaces: boolean): string[] {
 
 /** A native row or an Export-Csv row, by its layout. */
 export function rowFromCells(cells: readonly string[], layout: Layout, exported: boolean): TrackingRow {
-  const get: Get = (field) => {
-    const i = layout.index.get(field);
-    return i === undefined ? '' : (cells[i] ?? '');
-  };
-  const rcpt = get('recipient-address');
-  const status = get('recipient-status');
+  const c = columnsOfLayout(layout);
+  const rcpt = cellAt(cells, c.recipients);
+  const status = cellAt(cells, c.statuses);
   const unexpanded = exported && (isUnexpandedArray(rcpt) || isUnexpandedArray(status));
   const recipients = exported && isUnexpandedArray(rcpt) ? [] : splitAddresses(rcpt, exported);
   const statuses = exported && isUnexpandedArray(status) ? [] : splitStatuses(status, ';');
-  let reference = get('reference');
+  let reference = cellAt(cells, c.reference);
   if (exported && isUnexpandedArray(reference)) reference = '';
-  return rowOf(get, recipients, statuses, unexpanded, firstOf(reference));
+  return rowOf(cells, c, recipients, statuses, unexpanded, firstOf(reference));
 }
 
 /** Reference can list several ids; the first is the one DSN and TRANSFER rows point to. */
@@ -97,14 +138,18 @@ export function collectionItems(value: string, statuses: boolean): string[] {
 
 /** A Format-List block: PowerShell property name (lower-cased) → value, continuation lines joined. */
 export function rowFromProperties(props: ReadonlyMap<string, string>, fieldOf: (name: string) => string | null): TrackingRow {
-  const byField = new Map<string, string>();
+  const index = new Map<string, number>();
+  const cells: string[] = [];
   for (const [name, value] of props) {
     const f = fieldOf(name);
-    if (f !== null) byField.set(f, value);
+    if (f === null) continue;
+    // A field shown twice keeps its last value.
+    if (!index.has(f)) index.set(f, cells.length);
+    cells[index.get(f)!] = value.trim();
   }
-  const get: Get = (field) => (byField.get(field) ?? '').trim();
-  const recipients = collectionItems(get('recipient-address'), false);
-  const statuses = collectionItems(get('recipient-status'), true);
-  const references = collectionItems(get('reference'), false);
-  return rowOf(get, recipients, statuses, false, references[0] ?? '');
+  const c = columnsOf(index);
+  const recipients = collectionItems(cellAt(cells, c.recipients), false);
+  const statuses = collectionItems(cellAt(cells, c.statuses), true);
+  const references = collectionItems(cellAt(cells, c.reference), false);
+  return rowOf(cells, c, recipients, statuses, false, references[0] ?? '');
 }

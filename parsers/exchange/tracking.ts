@@ -14,14 +14,7 @@
  *   RECEIVE, TRANSFER           → no event; they feed correlation (correlate.ts)
  *   the rest                    → ignored, reasons in NO_EVENT
  */
-import {
-  deliveryEvent,
-  notificationEvent,
-  type DeliveryStatus,
-  type IgnoreReason,
-  type MailEvent,
-  type Peer,
-} from '../../src/event.js';
+import type { DeliveryEvent, DeliveryStatus, IgnoreReason, MailEvent, NotificationEvent, Peer } from '../../src/event.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
 import type { MessageTable } from './correlate.js';
 import { parseStatus, statusFor } from './status.js';
@@ -198,36 +191,38 @@ export class TrackingMapper {
       } else if (!receiveSide && (st.remoteName !== null || st.remoteIp !== null)) {
         relay = { name: st.remoteName, ip: st.remoteIp, port: null };
       }
-      events.push(
-        deliveryEvent({
-          mta: 'exchange',
-          time,
-          host,
-          program,
-          queueId,
-          raw: p.raw,
-          origin,
-          status,
-          agent,
-          router: null,
-          to: recipients[i]!,
-          origTo: null,
-          relay,
-          dsn: st.dsn,
-          reason: st.reason,
-          smtpCode: st.smtpCode,
-          remoteHost: receiveSide ? null : (st.remoteName ?? st.remoteIp),
-          inReplyTo: null,
-          from,
-          client,
-        }),
-      );
+      // One literal with every field (no spread): V8 gives all events one fast shape.
+      const ev: DeliveryEvent = {
+        kind: 'delivery',
+        mta: 'exchange',
+        time,
+        host,
+        program,
+        queueId,
+        raw: p.raw,
+        origin,
+        status,
+        agent,
+        router: null,
+        to: recipients[i]!,
+        origTo: null,
+        relay,
+        dsn: st.dsn,
+        reason: st.reason,
+        smtpCode: st.smtpCode,
+        remoteHost: receiveSide ? null : (st.remoteName ?? st.remoteIp),
+        inReplyTo: null,
+        from,
+        client,
+      };
+      events.push(ev);
     }
     return events;
   }
 
   private notification(row: TrackingRow, p: Provenance): MailEvent {
-    return notificationEvent({
+    const ev: NotificationEvent = {
+      kind: 'notification',
       mta: 'exchange',
       time: row.time,
       host: row.serverHostname || null,
@@ -238,7 +233,8 @@ export class TrackingMapper {
       notice: noticeOf(row.subject),
       recipient: 'sender',
       notificationQueueId: row.internalId || null,
-    });
+    };
+    return ev;
   }
 }
 
