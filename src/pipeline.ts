@@ -503,29 +503,21 @@ type ReaderMessage =
   | Batch
   | { type: 'end'; bytesRead: number; error?: { message?: string; code?: string } };
 
-/** The main thread's side of the reader thread: one per run, reused for every file it takes. */
+/**
+ * The main thread's side of the reader thread: one per run, reused for every file it takes.
+ * The thread starts with the first file for it, and stops when it gives a file back (not
+ * Postfix): an idle thread holds some 20 MB while this thread reads that file itself. The next
+ * file for it starts a new one.
+ */
 class ReaderThread {
+  private worker: Worker | null = null;
+  /** Batches taken from the reader so far (shared with it: its flow control). */
+  private readonly applied = new Int32Array(new SharedArrayBuffer(4));
   private readonly queue: ReaderMessage[] = [];
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
 
-  private constructor(
-    private readonly worker: Worker,
-    private readonly minBytes: number,
-    /** Batches taken from the reader so far (shared with it: its flow control). */
-    private readonly applied: Int32Array,
-  ) {
-    worker.on('message', (m: ReaderMessage) => {
-      this.queue.push(m);
-      this.wake?.();
-    });
-    const fail = (err: Error) => {
-      this.failure ??= err;
-      this.wake?.();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`reader thread exited (${code})`)));
-  }
+  private constructor(private readonly minBytes: number) {}
 
   /** A reader thread when more than one thread may be used and some input is for it. */
   static async forRun(inputs: readonly string[], opts: PipelineOptions): Promise<ReaderThread | null> {
@@ -537,15 +529,38 @@ class ReaderThread {
     const minBytes = asked === undefined ? PARALLEL_MIN_BYTES : 0;
     let any = false;
     for (const path of inputs) if (await isFileOf(path, minBytes)) any = true;
-    if (!any) return null;
+    return any ? new ReaderThread(minBytes) : null;
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    Atomics.store(this.applied, 0, 0);
     // A small young generation: the reader's garbage is lines that die at once, and the
     // default (16 MiB semi-spaces) would only add to the peak RSS.
-    const applied = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(new URL(import.meta.url), {
-      workerData: { role: READER_ROLE, applied },
+      workerData: { role: READER_ROLE, applied: this.applied },
       resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_MB },
     });
-    return new ReaderThread(worker, minBytes, applied);
+    worker.on('message', (m: ReaderMessage) => {
+      this.queue.push(m);
+      this.wake?.();
+    });
+    const fail = (err: Error) => {
+      if (this.worker !== worker) return; // stopped on purpose
+      this.failure ??= err;
+      this.wake?.();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`reader thread exited (${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.queue.length = 0;
+    await worker?.terminate();
   }
 
   eligible(path: string): Promise<boolean> {
@@ -558,9 +573,12 @@ class ReaderThread {
    */
   async read(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<boolean> {
     const job: ReadJob = { type: 'read', path, now: opts.now.getTime(), year: opts.year, forced: opts.mta === 'postfix' };
-    this.worker.postMessage(job);
+    this.start().postMessage(job);
     const first = await this.next();
-    if (first === null || first.type !== 'start') return false;
+    if (first === null || first.type !== 'start') {
+      if (first?.type === 'fallback') await this.stop();
+      return false;
+    }
     const file = analysis.begin(path, new Date(first.reference), first.gzip);
     const machine = analysis.startPostfix();
     let bytesRead = 0;
@@ -590,7 +608,7 @@ class ReaderThread {
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    await this.stop();
   }
 
   /** The next message, or null once the thread has failed. */

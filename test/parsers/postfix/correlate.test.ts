@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MAX_DEFERRED_PER_MESSAGE, QueueTable } from '../../../parsers/postfix/correlate.js';
 import { parseAll } from '../../helpers/parse.js';
@@ -13,6 +14,37 @@ describe('QueueTable (bounded queue-id state)', () => {
     expect(t.evicted).toBe(1);
     expect(t.get('A1')).toBeUndefined();
     expect(t.get('A4')?.from).toBe('A4');
+  });
+
+  test('evicts exactly what a fresh keys().next() would (the oldest entry still there), through any mix of upserts and removes', () => {
+    const op = fc.tuple(fc.constantFrom('upsert', 'upsert', 'remove'), fc.integer({ min: 0, max: 40 }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.array(op, { maxLength: 300 }), (cap, ops) => {
+        const ref = new Map<string, number>();
+        let refEvicted = 0;
+        const t = new QueueTable(cap);
+        ops.forEach(([kind, k], i) => {
+          const id = `Q${k}`;
+          if (kind === 'remove') {
+            ref.delete(id);
+            t.remove(id);
+            return;
+          }
+          if (!ref.has(id)) {
+            if (ref.size >= cap) {
+              ref.delete(ref.keys().next().value as string);
+              refEvicted++;
+            }
+            ref.set(id, i);
+          }
+          t.upsert(id).from ??= `s${i}`;
+        });
+        expect(t.evicted).toBe(refEvicted);
+        expect(t.size).toBe(ref.size);
+        for (const id of ref.keys()) expect(t.get(id)?.from).toBe(`s${ref.get(id)}`);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('removed frees the entry', () => {
