@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { EnvelopeReader, YearResolver } from '../../parsers/syslog.js';
 
@@ -126,5 +127,53 @@ describe('YearResolver', () => {
     const r = new EnvelopeReader(new Date('2027-01-02T00:00:00Z'));
     expect(r.read('Dec 31 23:59:59 h postfix/smtpd[1]: x')?.time).toBe('2026-12-31T23:59:59.000Z');
     expect(r.read('Jan  1 00:00:01 h postfix/smtpd[1]: x')?.time).toBe('2027-01-01T00:00:01.000Z');
+  });
+});
+
+/**
+ * The hand-written fast paths (classic and RFC 3339, and the classic path's reuse of the last
+ * line's stamp and host) must give what the regexes give, line after line: the time cache and
+ * the year inference carry state from one line to the next, so whole sequences are compared.
+ */
+describe('EnvelopeReader fast paths agree with the regexes', () => {
+  /** The same reader with the fast paths switched off: every line through the regexes. */
+  const regexOnly = (ref: Date) => {
+    const r = new EnvelopeReader(ref) as unknown as Record<string, unknown>;
+    r.classicFast = () => false;
+    r.isoFast = () => false;
+    return r as unknown as EnvelopeReader;
+  };
+  const asEnvelope = (line: string, got: ReturnType<EnvelopeReader['scan']>) => {
+    if (got === null || !('hostAt' in got)) return got;
+    return {
+      time: got.time,
+      host: got.hostEnd > got.hostAt ? line.slice(got.hostAt, got.hostEnd) : null,
+      program: line.slice(got.programAt, got.programEnd),
+      pid: got.pid,
+      body: line.slice(got.bodyAt),
+    };
+  };
+  const stamps = ['Nov 22 10:00:00', 'Nov 22 10:00:00', 'Nov  2 10:00:01', 'Nov 02 10:00:01', 'Dec 31 23:59:59', 'Jan  1 00:00:00', 'Jan 1 00:00:00.250', 'Feb 29 12:00:00', 'Nov 22 10:00:00.123456', '2026-11-22T10:00:00.5+01:00', '2026-11-22T10:00:00Z', '2026-12-31T23:59:59', '<22>Nov 22 10:00:00'];
+  const hosts = ['mx1', 'mx1', 'mail.example.org', '', 'h\u00e9st'];
+  const programs = ['postfix/smtpd[123]: ', 'postfix/qmgr[9]: ', 'postfix/smtp: ', 'dovecot: ', 'postfix/smtpd[x]: ', 'opendkim[12345678901]: ', 'postfix/cleanup[1]:'];
+  const bodies = ['connect from x[192.0.2.1]', '3F2A1B4C5D: removed', '', ' leading space'];
+  const line = fc
+    .tuple(fc.constantFrom(...stamps), fc.constantFrom(...hosts), fc.constantFrom(...programs), fc.constantFrom(...bodies), fc.nat(), fc.string({ maxLength: 3 }), fc.boolean())
+    .map(([stamp, host, program, body, at, junk, mutate]) => {
+      const l = `${stamp} ${host} ${program}${body}`;
+      if (!mutate) return l;
+      const i = at % (l.length + 1);
+      return l.slice(0, i) + junk + l.slice(i + (at % 3));
+    });
+
+  test('on sequences of lines that share stamps, hosts and programs, mutated', () => {
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), (lines) => {
+        const fast = new EnvelopeReader(REF);
+        const slow = regexOnly(REF);
+        for (const l of lines) expect(asEnvelope(l, fast.scan(l))).toEqual(slow.read(l));
+      }),
+      { numRuns: 2000, seed: 20261123 },
+    );
   });
 });
