@@ -12,6 +12,7 @@
  */
 import { detach } from '../../src/aggregate/counters.js';
 import type { Peer } from '../../src/event.js';
+import { CappedMap } from '../capped-map.js';
 
 /** Messages remembered at once. A FAIL usually follows its RECEIVE within seconds; expiry within two days. */
 export const MAX_MESSAGES = 50_000;
@@ -19,45 +20,6 @@ export const MAX_MESSAGES = 50_000;
 export interface MessageFacts {
   client: Peer | null;
   from: string | null;
-}
-
-/**
- * A Map with a size cap (at least 1) that evicts its least recently set key.
- *
- * The oldest key comes from one iterator kept for the map's life, not from a fresh
- * `keys().next()`: a fresh iterator walks over every entry deleted since the table was last
- * compacted, and a full map evicting at every row made that most of the run (48% of the CPU on
- * a 205 MB log). A kept iterator goes on where it stopped, skips entries deleted or set again
- * meanwhile (they sit further on), and only ever passes the entries it evicted.
- */
-export class CappedMap<V> {
-  private readonly map = new Map<string, V>();
-  private readonly oldest = this.map.keys();
-
-  constructor(
-    private readonly cap: number,
-    private readonly onEvict: () => void,
-  ) {}
-
-  get(key: string): V | undefined {
-    return this.map.get(key);
-  }
-
-  set(key: string, value: V): void {
-    if (!this.map.delete(key) && this.map.size >= this.cap) {
-      this.map.delete(this.oldest.next().value as string);
-      this.onEvict();
-    }
-    this.map.set(key, value);
-  }
-
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
 }
 
 /** Facts kept past their line: copies (detach), so the table holds no line's chunk of the log alive. */

@@ -17,7 +17,7 @@
 import { detach } from '../../src/aggregate/counters.js';
 import type { MailEvent, Peer, RejectEvent } from '../../src/event.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
-import { CappedMap } from './correlate.js';
+import { CappedMap } from '../capped-map.js';
 import type { Provenance } from './tracking.js';
 import { utcTime } from './time.js';
 

@@ -6,6 +6,7 @@
  */
 import type { Peer } from '../../src/event.js';
 import { flatCopy } from '../../src/text/flat-copy.js';
+import { CappedMap } from '../capped-map.js';
 
 /** Queue ids tracked at once. A busy MX has a few thousand messages in flight; 50k is ample. */
 export const MAX_QUEUE_IDS = 50_000;
@@ -36,18 +37,13 @@ function ownPeer(p: Peer | null): Peer | null {
 }
 
 export class QueueTable {
-  private readonly entries = new Map<string, QueueEntry>();
-  /**
-   * The oldest entry comes from one iterator kept for the table's life: a fresh `keys().next()`
-   * walks over every entry removed since the map was last compacted, which in a full table that
-   * also frees entries made eviction cost more the longer the log (the same was 48% of an
-   * Exchange run). The kept one goes on where it stopped and skips what was removed meanwhile.
-   */
-  private readonly oldest = this.entries.keys();
   evicted = 0;
   deferralsDropped = 0;
+  private readonly entries: CappedMap<QueueEntry>;
 
-  constructor(private readonly cap = MAX_QUEUE_IDS) {}
+  constructor(cap = MAX_QUEUE_IDS) {
+    this.entries = new CappedMap(cap, () => this.evicted++);
+  }
 
   get(id: string): QueueEntry | undefined {
     return this.entries.get(id);
@@ -57,10 +53,6 @@ export class QueueTable {
   upsert(id: string): QueueEntry {
     let e = this.entries.get(id);
     if (!e) {
-      if (this.entries.size >= this.cap) {
-        this.entries.delete(this.oldest.next().value as string);
-        this.evicted++;
-      }
       e = { from: null, client: null, deferred: null };
       this.entries.set(own(id), e);
     }

@@ -2,9 +2,8 @@
  * Correlation by internal-message-id (Microsoft Learn "Message tracking": reference of TRANSFER
  * is the internal id of the message being forked) and the cap on what is remembered.
  */
-import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { CappedMap, MessageTable } from '../../../parsers/exchange/correlate.js';
+import { MessageTable } from '../../../parsers/exchange/correlate.js';
 import { exchangeParser } from '../../../parsers/exchange/index.js';
 import { parseAll } from '../../helpers/parse.js';
 import { row } from './events.cases.js';
@@ -85,44 +84,3 @@ describe('correlation', () => {
   });
 });
 
-describe('CappedMap', () => {
-  /** The plain form of the same rule: the oldest key is the first one a fresh iterator gives. */
-  class Reference {
-    readonly map = new Map<string, number>();
-    evicted = 0;
-    constructor(private readonly cap: number) {}
-    set(key: string, value: number): void {
-      if (this.map.has(key)) this.map.delete(key);
-      else if (this.map.size >= this.cap) {
-        this.map.delete(this.map.keys().next().value as string);
-        this.evicted++;
-      }
-      this.map.set(key, value);
-    }
-  }
-
-  test('evicts exactly the keys a fresh iterator would, through any mix of sets and deletes', () => {
-    const op = fc.tuple(fc.constantFrom('set', 'set', 'delete'), fc.integer({ min: 0, max: 40 }));
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.array(op, { maxLength: 300 }), (cap, ops) => {
-        const ref = new Reference(cap);
-        let evicted = 0;
-        const capped = new CappedMap<number>(cap, () => evicted++);
-        ops.forEach(([kind, k], i) => {
-          const key = `k${k}`;
-          if (kind === 'set') {
-            ref.set(key, i);
-            capped.set(key, i);
-          } else {
-            ref.map.delete(key);
-            capped.delete(key);
-          }
-        });
-        expect(evicted).toBe(ref.evicted);
-        expect(capped.size).toBe(ref.map.size);
-        for (const [key, value] of ref.map) expect(capped.get(key)).toBe(value);
-      }),
-      { seed: 20261123, numRuns: 2_000 },
-    );
-  });
-});
