@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { DISTINCT_EXACT_CAP, DistinctCounter, HyperLogLog, TOPK_CAP, TopK, hash32 } from '../../src/aggregate/counters.js';
+import { DISTINCT_EXACT_CAP, DistinctCounter, HyperLogLog, TOPK_CAP, TopK, hash32, hash52 } from '../../src/aggregate/counters.js';
 
 const addresses = (prefix: string, n: number, from = 0): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${from + i}@example.com`);
@@ -12,6 +12,22 @@ describe('hash32', () => {
   test('spreads neighbouring strings over the whole range', () => {
     const top = new Set(addresses('u', 1000).map((s) => hash32(s) >>> 28));
     expect(top.size).toBe(16);
+  });
+});
+
+describe('hash52', () => {
+  test('is an integer below 2^52 whose low 32 bits are hash32 (a sketch can be fed from it)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (s) => {
+        const h = hash52(s);
+        expect(Number.isSafeInteger(h) && h >= 0 && h < 2 ** 52).toBe(true);
+        expect(h % 2 ** 32).toBe(hash32(s));
+      }),
+    );
+  });
+  test('gives 500,000 similar addresses 500,000 different values', () => {
+    const seen = new Set(addresses('user.', 500_000).map(hash52));
+    expect(seen.size).toBe(500_000);
   });
 });
 
