@@ -1,7 +1,8 @@
 /**
  * The normalised mail event: the one contract between the parsers (parsers/*) and everything
  * after them (classify, aggregate, report). Parsers build events through the typed factories
- * below; the zod schemas validate them in tests and at debug boundaries, never per line.
+ * of event-builders.ts; the zod schemas validate them in tests and at debug boundaries, never
+ * per line, and are not loaded at run time (only this module's types are used there).
  */
 import { z } from 'zod';
 
@@ -108,15 +109,9 @@ export const MailEvent = z.discriminatedUnion('kind', [RejectEvent, DeliveryEven
 export type MailEvent = z.infer<typeof MailEvent>;
 export type EventKind = MailEvent['kind'];
 
-type Fields<K extends EventKind> = Omit<Extract<MailEvent, { kind: K }>, 'kind'>;
-
-/** Trusted construction from parsers: typed, not parsed. */
-export const rejectEvent = (f: Fields<'reject'>): RejectEvent => ({ kind: 'reject', ...f });
-export const deliveryEvent = (f: Fields<'delivery'>): DeliveryEvent => ({ kind: 'delivery', ...f });
-export const notificationEvent = (f: Fields<'notification'>): NotificationEvent => ({
-  kind: 'notification',
-  ...f,
-});
+// Typed construction for parsers and tests lives in event-builders.ts, which imports only the
+// types of this module: building events must not load the schema library at run time.
+export { deliveryEvent, notificationEvent, rejectEvent } from './event-builders.js';
 
 /** Why a known line is deliberately not an event. Counted per reason in the summary. */
 export const IgnoreReason = z.enum([

@@ -15,7 +15,8 @@
  * (`SMTP error from remote mail server after RCPT TO:<…>: 550 5.1.1 …`) gives smtpCode, dsn and
  * inReplyTo; older Exim put the host there too (`…: host mx.y [192.0.2.1]: 554 …`).
  */
-import { deliveryEvent, notificationEvent, type DeliveryStatus, type Peer } from '../../src/event.js';
+import type { DeliveryStatus, Peer } from '../../src/event.js';
+import { deliveryEvent, notificationEvent } from '../../src/event-builders.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
 import { common, type LineContext } from './context.js';
 import type { MessageTable } from './correlate.js';

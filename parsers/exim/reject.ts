@@ -17,7 +17,8 @@
  * `via` is `acl` for every refusal by Exim's SMTP receiver, `milter` for local_scan() (the
  * compiled-in content scanner hook used by SA-Exim).
  */
-import { rejectEvent, type RejectEvent } from '../../src/event.js';
+import type { RejectEvent } from '../../src/event.js';
+import { rejectEvent } from '../../src/event-builders.js';
 import { common, type LineContext } from './context.js';
 import { boundedIndexOf, leadingReply, peerOf, readHost, scanFields, tokenEnd, unangle, type HostField, type ScanResult } from './fields.js';
 

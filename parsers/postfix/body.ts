@@ -5,16 +5,8 @@
  * (smtpd_check.c log_whatsup, cleanup_message.c, global/log_adhoc.c, qmgr_active.c, bounce).
  * Non-event lines are listed with their reasons in ignore.ts.
  */
-import {
-  deliveryEvent,
-  type DeliveryEvent,
-  type IgnoreReason,
-  type DeliveryStatus,
-  type MailEvent,
-  type NotificationEvent,
-  type Peer,
-  type RejectEvent,
-} from '../../src/event.js';
+import type { DeliveryEvent, DeliveryStatus, IgnoreReason, MailEvent, NotificationEvent, Peer, RejectEvent } from '../../src/event.js';
+import { deliveryEvent } from '../../src/event-builders.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
 import { QueueTable, type Deferral } from './correlate.js';
 import { parseDeliveryFields, parsePeer, parseRemoteReply, parseReply, parseTrailer, sentRecipient, type Reply, type Trailer } from './fields.js';

@@ -12,13 +12,8 @@
  */
 import { detach } from './counters.js';
 import type { DeliveryStatus, MailEvent } from '../event.js';
-import {
-  Cause as CauseEnum,
-  Direction as DirectionEnum,
-  type Cause,
-  type Classification,
-  type Direction,
-} from '../classify/types.js';
+import { CAUSES, DIRECTIONS } from '../classify/names.js';
+import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { rankFindings } from './rank.js';
@@ -54,8 +49,8 @@ function findingKey(direction: Direction, cause: Cause, hint: string, domain: st
 
 const catchAllKey = (direction: Direction, cause: Cause): string => `${direction}\0${cause}\0\0o`;
 
-const DIRECTION_INDEX = new Map<string, number>(DirectionEnum.options.map((d, i) => [d, i]));
-const CAUSE_INDEX = new Map<string, number>(CauseEnum.options.map((c, i) => [c, i]));
+const DIRECTION_INDEX = new Map<string, number>(DIRECTIONS.map((d, i) => [d, i]));
+const CAUSE_INDEX = new Map<string, number>(CAUSES.map((c, i) => [c, i]));
 
 /** Dense index of a (direction, cause) pair. */
 const slotOf = (direction: Direction, cause: Cause): number =>

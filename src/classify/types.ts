@@ -3,28 +3,12 @@
  * schema: parsers never see it.
  */
 import { z } from 'zod';
+import { CAUSES, DIRECTIONS } from './names.js';
 
-export const Direction = z.enum(['inbound', 'outbound', 'local']);
+export const Direction = z.enum(DIRECTIONS);
 export type Direction = z.infer<typeof Direction>;
 
-export const Cause = z.enum([
-  'user-unknown',
-  'mailbox-disabled',
-  'mailbox-full',
-  'relay-denied',
-  'auth-required',
-  'sender-auth-failed',
-  'blocklisted',
-  'access-policy',
-  'spam-content',
-  'greylisted',
-  'rate-limited',
-  'message-too-large',
-  'domain-not-found',
-  'connection-failed',
-  'protocol-error',
-  'other',
-]);
+export const Cause = z.enum(CAUSES);
 export type Cause = z.infer<typeof Cause>;
 
 export interface Classification {

@@ -1,0 +1,16 @@
+/**
+ * Typed construction of events, for the parsers (and tests). Only the types of the zod contract
+ * in event.ts are imported here, so a run does not load the schema library: it cost each thread
+ * ~15 MB of memory and its start-up time, for schemas that only tests and debug boundaries use.
+ */
+import type { DeliveryEvent, EventKind, MailEvent, NotificationEvent, RejectEvent } from './event.js';
+
+type Fields<K extends EventKind> = Omit<Extract<MailEvent, { kind: K }>, 'kind'>;
+
+/** Trusted construction from parsers: typed, not parsed. */
+export const rejectEvent = (f: Fields<'reject'>): RejectEvent => ({ kind: 'reject', ...f });
+export const deliveryEvent = (f: Fields<'delivery'>): DeliveryEvent => ({ kind: 'delivery', ...f });
+export const notificationEvent = (f: Fields<'notification'>): NotificationEvent => ({
+  kind: 'notification',
+  ...f,
+});
