@@ -12,6 +12,7 @@
  *   second) and counts. Signatures are 53-bit hashes, capped; evictions are counted.
  */
 import type { Peer } from '../../src/event.js';
+import { own, ownPeer } from '../postfix/correlate.js';
 
 /** Message ids tracked at once. A busy Exim has a few thousand messages in flight; 50k is ample. */
 export const MAX_MESSAGE_IDS = 50_000;
@@ -37,14 +38,18 @@ export class MessageTable {
     return this.entries.get(id);
   }
 
-  /** Records an arrival; the oldest entry is evicted (and counted) past the cap. */
+  /**
+   * Records an arrival; the oldest entry is evicted (and counted) past the cap. What is kept is
+   * copied: the strings of a line are slices of its whole read chunk (see own()).
+   */
   arrive(id: string, from: string | null, client: Peer | null): void {
-    if (!this.entries.has(id) && this.entries.size >= this.cap) {
+    const known = this.entries.has(id);
+    if (!known && this.entries.size >= this.cap) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
       this.evicted++;
     }
-    this.entries.set(id, { from, client });
+    this.entries.set(known ? id : own(id), { from: own(from), client: ownPeer(client) });
   }
 
   complete(id: string): void {

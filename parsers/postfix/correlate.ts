@@ -36,7 +36,8 @@ export function own<T extends string | null>(s: T): T {
   return Buffer.from(s, 'utf16le').toString('utf16le') as T;
 }
 
-function ownPeer(p: Peer | null): Peer | null {
+/** A peer whose strings are copies (see own()). */
+export function ownPeer(p: Peer | null): Peer | null {
   return p && { name: own(p.name), ip: own(p.ip), port: p.port };
 }
 
