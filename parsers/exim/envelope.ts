@@ -123,14 +123,23 @@ export interface SyslogAfterStamp {
   end: number;
 }
 
-/** `host exim[pid]: ` right after an Exim-style stamp, at `from`. */
+/**
+ * `host exim[pid]: ` right after an Exim-style stamp, at `from`. The host has no space, so the
+ * program starts after the first space: most lines (Exim's own texts) are settled there.
+ */
 export function syslogAfterStamp(line: string, from: number): SyslogAfterStamp | null {
+  if (!line.startsWith('exim', line.indexOf(' ', from) + 1)) return null;
   const m = SYSLOG_AFTER_STAMP_RE.exec(line.slice(from, from + 300));
   return m ? { host: m[1]!, program: m[2]!, end: from + m[0].length } : null;
 }
 
-/** Another program's syslog envelope right after an ISO-with-space stamp. */
+/**
+ * Another program's syslog envelope right after an ISO-with-space stamp. Host, program and
+ * `[pid]:` hold no space: the second space must follow `]:` (most lines are settled there).
+ */
 export function otherProgramAfterStamp(line: string, from: number): boolean {
+  const second = line.indexOf(' ', line.indexOf(' ', from) + 1);
+  if (second < 0 || line.charCodeAt(second - 1) !== 58 /* : */ || line.charCodeAt(second - 2) !== 93 /* ] */) return false;
   return OTHER_AFTER_STAMP_RE.test(line.slice(from, from + 340));
 }
 

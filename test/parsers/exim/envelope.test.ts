@@ -2,11 +2,12 @@
  * StampReader reads the common stamp by hand and converts times through a per-minute clock: the
  * same stamps, ends, pids and times as the code it replaced (STAMP_RE and one Date per stamp,
  * kept below as the reference), in several zones with DST changes, on stamps that are mutated,
- * cut, or followed by milliseconds, zones and pids.
+ * cut, or followed by milliseconds, zones and pids. The envelope readers after a stamp settle
+ * most lines before their regex: the same answers as the regex alone.
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { StampReader, type EximStamp } from '../../../parsers/exim/envelope.js';
+import { otherProgramAfterStamp, StampReader, syslogAfterStamp, type EximStamp } from '../../../parsers/exim/envelope.js';
 
 const STAMP_RE =
   /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{3}))?(?: ([+-])(\d\d)(\d\d)(?= |$))?(?: \[(\d{1,10})\](?= |$))?(?: |$)/;
@@ -91,5 +92,30 @@ describe('StampReader', () => {
   test('the zones above are in force (the property runs in each)', () => {
     process.env.TZ = 'Europe/Berlin';
     expect(new Date(2026, 6, 1).getTimezoneOffset()).toBe(-120);
+  });
+});
+
+const SYSLOG_AFTER_STAMP_RE = /^([^\s[\]]{1,255}) (exim4?)(?:\[(\d{1,10})\])?: ?/;
+const OTHER_AFTER_STAMP_RE = /^[A-Za-z0-9][^\s[\]=]{0,254} [A-Za-z][\w./-]{0,63}\[\d{1,10}\]: /;
+
+describe('envelope after a stamp', () => {
+  /** Exim texts, syslog envelopes of Exim and of other programs, pieces of them, and noise. */
+  const piece = fc.constantFrom(
+    'mx1', 'mail.example.org', 'exim', 'exim4', 'exim[123]:', 'exim4[9]: ', 'exim:', 'dovecot[77]:', 'postfix/smtpd[5]:', ':', ']', '[', ']:',
+    '1rXyZa-000Abc-9Q', '<=', 'H=(x)', '[192.0.2.1]:25', 'rejected', '=', '\t', 'e', 'x'.repeat(300),
+  );
+  const text = fc.array(fc.tuple(piece, fc.constantFrom(' ', '', '  ')), { maxLength: 8 }).map((ps) => ps.flat().join(''));
+  const line = fc.tuple(fc.constantFrom('2026-11-22 10:00:00 ', '2026-11-22 10:00:00'), text).map(([st, t]) => st + t);
+
+  test('syslogAfterStamp and otherProgramAfterStamp answer as their regexes do', () => {
+    fc.assert(
+      fc.property(line, (l) => {
+        const from = Math.min(20, l.length);
+        const m = SYSLOG_AFTER_STAMP_RE.exec(l.slice(from, from + 300));
+        expect(syslogAfterStamp(l, from)).toEqual(m ? { host: m[1], program: m[2], end: from + m[0].length } : null);
+        expect(otherProgramAfterStamp(l, from)).toBe(OTHER_AFTER_STAMP_RE.test(l.slice(from, from + 340)));
+      }),
+      { seed: 20261123, numRuns: 20_000 },
+    );
   });
 });
