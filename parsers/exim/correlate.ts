@@ -24,22 +24,29 @@ export const MAX_MESSAGE_IDS = 50_000;
 export const MAX_REJECT_SIGNATURES = 200_000;
 
 /**
- * The oldest key of a Map (insertion order), in constant time. `map.keys().next()` would start
- * at the table's first slot and step over every entry deleted since V8 last compacted it: with
- * the oldest evicted on each insert, ~cap/4 slots a call (2.6 s per 100k evictions at 200k
- * keys). One iterator kept for the Map's life resumes where it stopped instead: every key it
- * passed was returned, hence evicted (a key set again after that is appended at the end).
+ * The oldest key of a Map (insertion order) for eviction. `map.keys().next()` starts at the
+ * table's first slot and steps over every entry deleted since V8 last compacted it: with the
+ * oldest evicted on each insert, ~cap/4 slots a call (2.6 s per 100k evictions at 200k keys).
+ * An iterator kept between evictions resumes where it stopped instead: every key it passed was
+ * returned, hence evicted (a key set again is appended at the end). It must not sit idle while
+ * the Map changes: V8 keeps every table the Map outgrows alive for an iterator that has not
+ * moved (a 410 MB log left 28 MB of them). So it is let go whenever a key is deleted other than
+ * by eviction; then the table is below its cap, and the next eviction starts a fresh iterator.
  */
 class OldestKey<K> {
-  private readonly keys: IterableIterator<K>;
+  private keys: IterableIterator<K> | null = null;
 
-  constructor(map: Map<K, unknown>) {
-    this.keys = map.keys();
+  constructor(private readonly map: Map<K, unknown>) {}
+
+  /** The oldest key of the Map, which must not be empty. */
+  next(): K {
+    this.keys ??= this.map.keys();
+    return this.keys.next().value as K;
   }
 
-  /** The oldest key. Only for a Map that is not empty: an iterator that ran out stays out. */
-  next(): K {
-    return this.keys.next().value as K;
+  /** A key was deleted other than through next(). */
+  release(): void {
+    this.keys = null;
   }
 }
 
@@ -73,7 +80,7 @@ export class MessageTable {
   }
 
   complete(id: string): void {
-    this.entries.delete(id);
+    if (this.entries.delete(id)) this.oldest.release();
   }
 
   get size(): number {
@@ -110,6 +117,7 @@ export class RejectSignatures {
         return false;
       }
       this.seen.delete(key); // all copies consumed: start afresh under this input
+      this.oldest.release();
     }
     if (this.seen.size >= this.cap) {
       this.seen.delete(this.oldest.next());
