@@ -94,9 +94,10 @@ describe('eviction order matches a plain insertion-order model', () => {
   });
 
   test('RejectSignatures: duplicates across inputs, repeats, evictions', () => {
-    const op = fc.record({ sig: key, input: fc.integer({ min: 1, max: 3 }) });
+    // Enough signatures and a cap big enough for collisions and wrap-around in its index.
+    const op = fc.record({ sig: fc.integer({ min: 0, max: 40 }).map(String), input: fc.integer({ min: 1, max: 3 }) });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 80 }), (cap, ops) => {
+      fc.property(fc.integer({ min: 1, max: 24 }), fc.array(op, { minLength: 100, maxLength: 400 }), (cap, ops) => {
         const s = new RejectSignatures(cap);
         const model = new Map<string, { input: number; count: number }>();
         let evicted = 0;
