@@ -18,16 +18,16 @@ import { own, ownPeer } from '../postfix/correlate.js';
 export const MAX_MESSAGE_IDS = 50_000;
 /**
  * Rejections remembered for cross-file duplicate detection: enough for a day's mainlog of a busy
- * MX read before its rejectlog (≈ 200k × ~60 bytes). Past it, the oldest are dropped (counted as
- * `eximRejectSignaturesEvicted`) and a copy of one of those in the other file would count again.
+ * MX read before its rejectlog (200k × ~40 bytes, taken at start outside the JS heap). Past it,
+ * the oldest are dropped (counted as `eximRejectSignaturesEvicted`) and a copy of one of those
+ * in the other file would count again.
  */
 export const MAX_REJECT_SIGNATURES = 200_000;
 
 /**
  * The oldest key of a Map (insertion order) for eviction. `map.keys().next()` starts at the
  * table's first slot and steps over every entry deleted since V8 last compacted it: with the
- * oldest evicted on each insert, ~cap/4 slots a call (2.6 s per 100k evictions at 200k keys,
- * which the duplicate filter did before it left Maps).
+ * oldest evicted on each insert, ~cap/4 slots a call (2.6 s per 100k evictions at 200k keys).
  * An iterator kept between evictions resumes where it stopped instead: every key it passed was
  * returned, hence evicted (a key set again is appended at the end). It must not sit idle while
  * the Map changes: V8 keeps every table the Map outgrows alive for an iterator that has not
