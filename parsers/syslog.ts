@@ -90,7 +90,7 @@ function digit(s: string, i: number): number {
 }
 
 /** Two digits at `i` as a number, or -1. */
-function twoDigits(s: string, i: number): number {
+export function twoDigits(s: string, i: number): number {
   const a = digit(s, i);
   const b = digit(s, i + 1);
   return a < 0 || b < 0 ? -1 : a * 10 + b;
@@ -467,7 +467,7 @@ const MSS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
  * converted, and a minute that does not pass is converted with a Date every time), so the
  * answer is the minute's `YYYY-MM-DDTHH:MM:` plus `SS.mmmZ`: what toISOString() would write.
  */
-class MinuteClock {
+export class MinuteClock {
   private key = -1;
   private prefix = '';
 

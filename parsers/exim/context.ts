@@ -1,5 +1,4 @@
-/** What the line's form (own log file or syslog) tells about it, and the fields every event shares. */
-
+/** What the line's form (own log file or syslog) tells about it: the fields every event shares. */
 export interface LineContext {
   time: string | null;
   /** Syslog host, when the line came through syslog. */
@@ -9,16 +8,4 @@ export interface LineContext {
   raw: string;
   file: string;
   line: number;
-}
-
-export function common(ctx: LineContext, queueId: string | null) {
-  return {
-    mta: 'exim' as const,
-    time: ctx.time,
-    host: ctx.host,
-    program: ctx.program,
-    queueId,
-    raw: ctx.raw,
-    origin: { file: ctx.file, line: ctx.line },
-  };
 }

@@ -12,13 +12,16 @@
  *   second) and counts. Signatures are 53-bit hashes, capped; evictions are counted.
  */
 import type { Peer } from '../../src/event.js';
+import { CappedMap } from '../capped-map.js';
+import { own, ownPeer } from '../postfix/correlate.js';
 
 /** Message ids tracked at once. A busy Exim has a few thousand messages in flight; 50k is ample. */
 export const MAX_MESSAGE_IDS = 50_000;
 /**
  * Rejections remembered for cross-file duplicate detection: enough for a day's mainlog of a busy
- * MX read before its rejectlog (≈ 200k × ~60 bytes). Past it, the oldest are dropped (counted as
- * `eximRejectSignaturesEvicted`) and a copy of one of those in the other file would count again.
+ * MX read before its rejectlog (200k × ~40 bytes, taken at start outside the JS heap). Past it,
+ * the oldest are dropped (counted as `eximRejectSignaturesEvicted`) and a copy of one of those
+ * in the other file would count again.
  */
 export const MAX_REJECT_SIGNATURES = 200_000;
 
@@ -28,23 +31,30 @@ export interface MessageEntry {
 }
 
 export class MessageTable {
-  private readonly entries = new Map<string, MessageEntry>();
   evicted = 0;
+  private readonly entries: CappedMap<MessageEntry>;
 
-  constructor(private readonly cap = MAX_MESSAGE_IDS) {}
+  constructor(cap = MAX_MESSAGE_IDS) {
+    this.entries = new CappedMap(cap, () => this.evicted++);
+  }
 
   get(id: string): MessageEntry | undefined {
     return this.entries.get(id);
   }
 
-  /** Records an arrival; the oldest entry is evicted (and counted) past the cap. */
+  /**
+   * Records an arrival; the oldest entry is evicted (and counted) past the cap. A repeated
+   * arrival updates the entry where it is. What is kept is copied: the strings of a line are
+   * slices of its whole read chunk (see own()).
+   */
   arrive(id: string, from: string | null, client: Peer | null): void {
-    if (!this.entries.has(id) && this.entries.size >= this.cap) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-      this.evicted++;
+    const known = this.entries.get(id);
+    if (known) {
+      known.from = own(from);
+      known.client = ownPeer(client);
+    } else {
+      this.entries.set(own(id), { from: own(from), client: ownPeer(client) });
     }
-    this.entries.set(id, { from, client });
   }
 
   complete(id: string): void {
@@ -56,16 +66,42 @@ export class MessageTable {
   }
 }
 
-interface Seen {
-  input: number;
-  count: number;
-}
-
+/**
+ * The duplicate filter's memory lives outside the JS heap. As a Map of boxed 53-bit keys to
+ * `{ input, count }` objects it was a third of the live heap at its cap (24 MB), each rehash of it
+ * a new 15 MB table, and its upkeep ~12 % of the Exim path's CPU time. Here: a pool of entries
+ * (key, input, count) chained in insertion order (the order the Map evicted in), found through
+ * an open-addressing index (linear probing at most half full, deletion by backward shift).
+ */
 export class RejectSignatures {
-  private readonly seen = new Map<number, Seen>();
   evicted = 0;
+  private size = 0;
+  // Entries: their signature, input, copies not yet matched, and neighbours in insertion order.
+  private readonly keys: Float64Array;
+  private readonly inputs: Int32Array;
+  private readonly counts: Float64Array;
+  private readonly older: Int32Array;
+  private readonly newer: Int32Array;
+  private oldest = -1;
+  private newest = -1;
+  /** Entries handed out so far; past `cap`, a call reuses the one it freed (`spare`). */
+  private used = 0;
+  private spare = -1;
+  /** Index slot → entry + 1 (0: empty). */
+  private readonly index: Int32Array;
+  private readonly mask: number;
 
-  constructor(private readonly cap = MAX_REJECT_SIGNATURES) {}
+  constructor(private readonly cap = MAX_REJECT_SIGNATURES) {
+    this.keys = new Float64Array(cap);
+    this.inputs = new Int32Array(cap);
+    this.counts = new Float64Array(cap);
+    this.older = new Int32Array(cap);
+    this.newer = new Int32Array(cap);
+    let slots = 2;
+    while (slots < 2 * cap) slots *= 2;
+    this.index = new Int32Array(slots);
+    this.mask = slots - 1;
+  }
 
   /**
    * Notes a rejection read from input number `input`; true if it is the copy of one already
@@ -73,25 +109,73 @@ export class RejectSignatures {
    */
   isDuplicate(signature: string, input: number): boolean {
     const key = hash53(signature);
-    const s = this.seen.get(key);
-    if (s) {
-      if (s.input !== input && s.count > 0) {
-        s.count--;
+    const e = this.index[this.slotOf(key)]! - 1;
+    if (e >= 0) {
+      if (this.inputs[e] !== input && this.counts[e]! > 0) {
+        this.counts[e]!--;
         return true;
       }
-      if (s.input === input) {
-        s.count++;
+      if (this.inputs[e] === input) {
+        this.counts[e]!++;
         return false;
       }
-      this.seen.delete(key); // all copies consumed: start afresh under this input
+      this.remove(e); // all copies consumed: start afresh under this input
     }
-    if (this.seen.size >= this.cap) {
-      const oldest = this.seen.keys().next().value as number;
-      this.seen.delete(oldest);
+    if (this.size >= this.cap) {
+      this.remove(this.oldest);
       this.evicted++;
     }
-    this.seen.set(key, { input, count: 1 });
+    this.insert(key, input);
     return false;
+  }
+
+  /** The index slot holding `key`, or the empty slot where it would go. */
+  private slotOf(key: number): number {
+    let i = (key >>> 0) & this.mask;
+    for (let e = this.index[i]! - 1; e >= 0 && this.keys[e] !== key; e = this.index[i]! - 1) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  /** A new newest entry. Each call frees at most one entry before it inserts: that one is reused. */
+  private insert(key: number, input: number): void {
+    const e = this.spare >= 0 ? this.spare : this.used++;
+    this.spare = -1;
+    this.keys[e] = key;
+    this.inputs[e] = input;
+    this.counts[e] = 1;
+    this.index[this.slotOf(key)] = e + 1;
+    this.older[e] = this.newest;
+    this.newer[e] = -1;
+    if (this.newest >= 0) this.newer[this.newest] = e;
+    else this.oldest = e;
+    this.newest = e;
+    this.size++;
+  }
+
+  private remove(e: number): void {
+    const o = this.older[e]!;
+    const n = this.newer[e]!;
+    if (o >= 0) this.newer[o] = n;
+    else this.oldest = n;
+    if (n >= 0) this.older[n] = o;
+    else this.newest = o;
+    this.unindex(this.slotOf(this.keys[e]!));
+    this.spare = e;
+    this.size--;
+  }
+
+  /** Empties slot `i`, moving back the entries after it that probing would no longer reach. */
+  private unindex(i: number): void {
+    const mask = this.mask;
+    for (let j = (i + 1) & mask; this.index[j] !== 0; j = (j + 1) & mask) {
+      const home = (this.keys[this.index[j]! - 1]! >>> 0) & mask;
+      // The entry at j stays if its home lies cyclically in (i, j]: probing from there reaches j.
+      const stays = i <= j ? i < home && home <= j : i < home || home <= j;
+      if (stays) continue;
+      this.index[i] = this.index[j]!;
+      i = j;
+    }
+    this.index[i] = 0;
   }
 }
 

@@ -17,6 +17,8 @@
  * syslog file are recognised only by their envelope (reason `other-program`).
  */
 
+import { MinuteClock, twoDigits } from '../syslog.js';
+
 /** The start of an Exim line in its own log format. */
 export interface EximStamp {
   /** ISO 8601 UTC, or null if the date is impossible. */
@@ -49,42 +51,70 @@ export function isEximProgram(program: string): boolean {
   return program === 'exim' || program === 'exim4';
 }
 
-/** Reads Exim's own stamps; caches the last conversion (busy logs repeat the same second). */
+/**
+ * Reads Exim's own stamps. The common one (`2026-11-22 10:00:00 `: no milliseconds, zone or pid)
+ * is read by hand, the others by STAMP_RE. Times go through syslog.ts's per-minute clock, and
+ * the last one is kept (busy logs repeat the same second).
+ */
 export class StampReader {
-  private lastText = '';
+  private readonly minutes = new MinuteClock();
+  // The numbers of the last conversion: date, time of day, zone offset (LOCAL: none).
+  private lastDate = -1;
+  private lastTime = -1;
+  private lastZone = -1;
   private lastIso: string | null = null;
 
   read(line: string): EximStamp | null {
     const c = line.charCodeAt(0);
     if (c < 48 || c > 57 || line.charCodeAt(10) !== 32) return null;
+    const end = plainStampEnd(line);
+    if (end > 0) {
+      const y = twoDigits(line, 0) * 100 + twoDigits(line, 2);
+      const time = this.iso(y, twoDigits(line, 5), twoDigits(line, 8), twoDigits(line, 11), twoDigits(line, 14), twoDigits(line, 17), 0, LOCAL);
+      return { time, pid: null, end };
+    }
     const m = STAMP_RE.exec(line);
     if (!m) return null;
-    const stampText = line.slice(0, 19 + (m[7] ? 4 : 0) + (m[8] ? 6 : 0));
-    let time: string | null;
-    if (stampText === this.lastText) {
-      time = this.lastIso;
-    } else {
-      time = toIso(m);
-      this.lastText = stampText;
-      this.lastIso = time;
-    }
+    const zone = m[8] ? (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) : LOCAL;
+    const ms = m[7] ? Number(m[7]) : 0;
+    const time = this.iso(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms, zone);
     return { time, pid: m[11] ? Number(m[11]) : null, end: m[0].length };
+  }
+
+  /** ISO 8601 UTC of a local time (zone LOCAL) or one `zone` minutes east of UTC; null if impossible. */
+  private iso(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, zone: number): string | null {
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
+    const date = (y * 13 + mo) * 32 + d;
+    const time = ((h * 60 + mi) * 61 + s) * 1000 + ms;
+    if (date === this.lastDate && time === this.lastTime && zone === this.lastZone) return this.lastIso;
+    const iso = zone === LOCAL ? this.minutes.local(y, mo - 1, d, h, mi, s, ms) : this.minutes.utc(y, mo - 1, d, h, mi, s, ms, zone);
+    this.lastDate = date;
+    this.lastTime = time;
+    this.lastZone = zone;
+    this.lastIso = iso;
+    return iso;
   }
 }
 
-function toIso(m: RegExpExecArray): string | null {
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[];
-  if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59 || s! > 60) return null;
-  const ms = m[7] ? Number(m[7]) : 0;
-  let t: number;
-  if (m[8]) {
-    const off = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
-    t = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms) - off * 60_000;
-  } else {
-    t = new Date(y!, mo! - 1, d!, h!, mi!, s!, ms).getTime(); // no zone: local time
-  }
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+/** Zone of a stamp without one (local time); offsets are within ±99 h 99 min. */
+const LOCAL = 1e6;
+
+/**
+ * End of a stamp with nothing after the seconds (`2026-11-22 10:00:00` then a space or the end),
+ * where STAMP_RE's optional groups cannot match; -1 for anything else (STAMP_RE decides).
+ */
+function plainStampEnd(line: string): number {
+  const separators =
+    line.charCodeAt(4) === 45 && line.charCodeAt(7) === 45 && line.charCodeAt(10) === 32 && line.charCodeAt(13) === 58 && line.charCodeAt(16) === 58;
+  if (!separators) return -1;
+  for (const i of STAMP_DIGIT_PAIRS) if (twoDigits(line, i) < 0) return -1;
+  if (line.length === 19) return 19;
+  if (line.charCodeAt(19) !== 32) return -1;
+  const next = line.charCodeAt(20);
+  return next === 43 /* + */ || next === 45 /* - */ || next === 91 /* [ */ ? -1 : 20;
 }
+/** Where `YYYY-MM-DD HH:MM:SS` has its pairs of digits. */
+const STAMP_DIGIT_PAIRS = [0, 2, 5, 8, 11, 14, 17];
 
 export interface SyslogAfterStamp {
   host: string;
@@ -93,14 +123,23 @@ export interface SyslogAfterStamp {
   end: number;
 }
 
-/** `host exim[pid]: ` right after an Exim-style stamp, at `from`. */
+/**
+ * `host exim[pid]: ` right after an Exim-style stamp, at `from`. The host has no space, so the
+ * program starts after the first space: most lines (Exim's own texts) are settled there.
+ */
 export function syslogAfterStamp(line: string, from: number): SyslogAfterStamp | null {
+  if (!line.startsWith('exim', line.indexOf(' ', from) + 1)) return null;
   const m = SYSLOG_AFTER_STAMP_RE.exec(line.slice(from, from + 300));
   return m ? { host: m[1]!, program: m[2]!, end: from + m[0].length } : null;
 }
 
-/** Another program's syslog envelope right after an ISO-with-space stamp. */
+/**
+ * Another program's syslog envelope right after an ISO-with-space stamp. Host, program and
+ * `[pid]:` hold no space: the second space must follow `]:` (most lines are settled there).
+ */
 export function otherProgramAfterStamp(line: string, from: number): boolean {
+  const second = line.indexOf(' ', line.indexOf(' ', from) + 1);
+  if (second < 0 || line.charCodeAt(second - 1) !== 58 /* : */ || line.charCodeAt(second - 2) !== 93 /* ] */) return false;
   return OTHER_AFTER_STAMP_RE.test(line.slice(from, from + 340));
 }
 

@@ -18,8 +18,7 @@
  * compiled-in content scanner hook used by SA-Exim).
  */
 import type { RejectEvent } from '../../src/event.js';
-import { rejectEvent } from '../../src/event-builders.js';
-import { common, type LineContext } from './context.js';
+import type { LineContext } from './context.js';
 import { boundedIndexOf, leadingReply, peerOf, readHost, scanFields, tokenEnd, unangle, type HostField, type ScanResult } from './fields.js';
 
 /** ACL place names (globals.c acl_wherenames) that name an SMTP command directly. */
@@ -30,6 +29,7 @@ const SMTP_VERBS = new Set([
 ]);
 const MAX_QUOTED_COMMAND = 2048;
 
+/** What a refusal is made of: readers start from partsOf() and fill in what the line tells. */
 interface Parts {
   stage: string;
   text: string;
@@ -43,10 +43,23 @@ interface Parts {
   via: RejectEvent['via'];
 }
 
+/** Parts of a refusal by `host` (its HELO name included); sender, recipient and protocol unknown. */
+function partsOf(source: string, stage: string, text: string, host: HostField | null): Parts {
+  return { stage, text, reasonAt: -1, source, host, from: null, to: null, helo: host?.helo ?? null, proto: null, via: 'acl' };
+}
+
+/** The event: one object literal of one shape (an object spread would give V8 a dictionary-mode object). */
 function build(p: Parts, queueId: string | null, ctx: LineContext): RejectEvent {
   const reply = p.reasonAt >= 0 ? leadingReply(p.source, p.reasonAt) : { code: null, enhanced: null };
-  return rejectEvent({
-    ...common(ctx, queueId),
+  return {
+    kind: 'reject',
+    mta: 'exim',
+    time: ctx.time,
+    host: ctx.host,
+    program: ctx.program,
+    queueId,
+    raw: ctx.raw,
+    origin: { file: ctx.file, line: ctx.line },
     via: p.via,
     stage: p.stage,
     smtpCode: reply.code,
@@ -57,7 +70,7 @@ function build(p: Parts, queueId: string | null, ctx: LineContext): RejectEvent 
     to: p.to,
     helo: p.helo,
     proto: p.proto,
-  });
+  };
 }
 
 /** `: ` at `end` or later (the ACL's log message follows it); -1 if there is none. */
@@ -83,64 +96,65 @@ function readArg(text: string, at: number): { value: string; end: number } {
  * `at` (after the fields that `scan` read). Null if the shape is not one Exim writes.
  */
 export function fieldReject(text: string, at: number, scan: ScanResult | null, queueId: string | null, ctx: LineContext): RejectEvent | null {
-  const fields = scan?.fields ?? {};
-  const base = {
-    source: text,
-    host: scan?.host ?? null,
-    from: fields.F !== undefined ? unangle(fields.F) : null,
-    to: null as string | null,
-    helo: scan?.host?.helo ?? null,
-    proto: fields.P ?? null,
-    via: 'acl' as RejectEvent['via'],
+  const parts = partsOf(text, '', '', scan?.host ?? null);
+  const F = scan?.fields.F;
+  if (F !== undefined) parts.from = unangle(F);
+  parts.proto = scan?.fields.P ?? null;
+  /** The event, its text the whole refusal unless a branch cut host fields out of it. */
+  const p = (stage: string, reasonAt: number, whole = text.slice(at)): RejectEvent => {
+    parts.stage = stage;
+    parts.reasonAt = reasonAt;
+    parts.text = whole;
+    return build(parts, queueId, ctx);
   };
-  if (text.startsWith('dropped by ', at)) {
-    return build({ ...base, stage: 'CONNECT', text: text.slice(at), reasonAt: reasonAfter(text, at) }, queueId, ctx);
-  }
+  if (text.startsWith('dropped by ', at)) return p('CONNECT', reasonAfter(text, at));
   const temp = text.startsWith('temporarily ', at);
   const r = temp ? at + 12 : at;
   if (!text.startsWith('rejected ', r) && !(text.length === r + 8 && text.endsWith('rejected'))) return null;
   const v = r + 9;
-  const whole = text.slice(at);
-  const p = (stage: string, reasonAt: number, extra: Partial<Parts> = {}): RejectEvent =>
-    build({ ...base, stage, text: whole, reasonAt, ...extra }, queueId, ctx);
 
   if (text.startsWith('RCPT ', v)) {
     const a = readArg(text, v + 5);
-    return p('RCPT', reasonAfter(text, a.end), { to: a.value });
+    parts.to = a.value;
+    return p('RCPT', reasonAfter(text, a.end));
   }
   if (text.startsWith('MAIL FROM:<', v)) {
     // smtp_in.c: `rejected MAIL FROM:<s> H=…: message too big: size=… max=…`
     const a = readArg(text, v + 10);
     const s = scanFields(text, a.end + 1);
     if (s.reasonAt < 0) return null;
-    return p('MAIL', s.reasonAt, {
-      from: a.value,
-      host: s.host ?? base.host,
-      helo: s.host?.helo ?? base.helo,
-      text: `${text.slice(at, a.end)}: ${text.slice(s.reasonAt)}`,
-    });
+    parts.from = a.value;
+    if (s.host) {
+      parts.host = s.host;
+      parts.helo = s.host.helo ?? parts.helo;
+    }
+    return p('MAIL', s.reasonAt, `${text.slice(at, a.end)}: ${text.slice(s.reasonAt)}`);
   }
   if (text.startsWith('MAIL from ', v) || text.startsWith('EHLO from ', v) || text.startsWith('HELO from ', v)) {
     // `rejected MAIL from <host>: no HELO/EHLO given`, `rejected EHLO from <host>: syntactically invalid argument(s): …`
     const h = readHost(text, v + 10);
     if (!text.startsWith(': ', h.end)) return null;
-    const cmd = text.slice(v, v + 4);
-    return p(cmd, h.end + 2, { host: h.host, helo: h.host.helo, text: `${text.slice(at, v + 4)}: ${text.slice(h.end + 2)}` });
+    parts.host = h.host;
+    parts.helo = h.host.helo;
+    return p(text.slice(v, v + 4), h.end + 2, `${text.slice(at, v + 4)}: ${text.slice(h.end + 2)}`);
   }
   if (text.startsWith('MAIL command ', v)) {
     // `rejected MAIL command H=…: too many messages in one connection`
     const s = scanFields(text, v + 13);
     if (s.reasonAt < 0) return null;
-    return p('MAIL', s.reasonAt, { host: s.host, helo: s.host?.helo ?? null, text: `${text.slice(at, v + 12)}: ${text.slice(s.reasonAt)}` });
+    parts.host = s.host;
+    parts.helo = s.host?.helo ?? null;
+    return p('MAIL', s.reasonAt, `${text.slice(at, v + 12)}: ${text.slice(s.reasonAt)}`);
   }
   if (text.startsWith('MAIL ', v)) {
     const a = readArg(text, v + 5);
-    return p('MAIL', reasonAfter(text, a.end), { from: a.value });
+    parts.from = a.value;
+    return p('MAIL', reasonAfter(text, a.end));
   }
   if (text.startsWith('EHLO or HELO ', v)) {
     const colon = text.indexOf(': ', v + 13);
-    const arg = text.slice(v + 13, colon < 0 ? text.length : colon);
-    return p('HELO', colon < 0 ? -1 : colon + 2, { helo: base.helo ?? arg });
+    parts.helo ??= text.slice(v + 13, colon < 0 ? text.length : colon);
+    return p('HELO', colon < 0 ? -1 : colon + 2);
   }
   if (text.startsWith('connection', v)) return p('CONNECT', reasonAfter(text, v));
   if (text.startsWith('after DATA', v) || text.startsWith('during MIME ACL checks', v)) {
@@ -150,9 +164,9 @@ export function fieldReject(text: string, at: number, scan: ScanResult | null, q
   if (text.startsWith('DKIM', v)) return p('END-OF-MESSAGE', reasonAfter(text, v));
   if (text.startsWith('by non-SMTP ACL', v)) return p('NON-SMTP', reasonAfter(text, v));
   if (text.startsWith('by local_scan()', v)) {
-    const proto = base.proto;
-    const smtp = proto !== null ? proto.includes('smtp') : base.host !== null;
-    return p(smtp ? 'END-OF-MESSAGE' : 'NON-SMTP', reasonAfter(text, v), { via: 'milter' });
+    const smtp = parts.proto !== null ? parts.proto.includes('smtp') : parts.host !== null;
+    parts.via = 'milter';
+    return p(smtp ? 'END-OF-MESSAGE' : 'NON-SMTP', reasonAfter(text, v));
   }
   if (text.startsWith('from <', v)) {
     // receive.c: `rejected from <s> H=…: message too big: read=… max=…` (also `Too many "Received" headers`)
@@ -160,12 +174,12 @@ export function fieldReject(text: string, at: number, scan: ScanResult | null, q
     const s = text.startsWith(': ', a.end) ? null : scanFields(text, a.end + 1);
     const reasonAt = s ? s.reasonAt : a.end + 2;
     if (reasonAt < 0) return null;
-    return p('END-OF-MESSAGE', reasonAt, {
-      from: a.value,
-      host: s?.host ?? base.host,
-      helo: s?.host?.helo ?? base.helo,
-      text: `${text.slice(at, a.end)}: ${text.slice(reasonAt)}`,
-    });
+    parts.from = a.value;
+    if (s?.host) {
+      parts.host = s.host;
+      parts.helo = s.host.helo ?? parts.helo;
+    }
+    return p('END-OF-MESSAGE', reasonAt, `${text.slice(at, a.end)}: ${text.slice(reasonAt)}`);
   }
   if (text.charCodeAt(v) === 34 /* " */) {
     // helo_verify: `[temporarily ]rejected "EHLO name" from <host>`
@@ -174,7 +188,9 @@ export function fieldReject(text: string, at: number, scan: ScanResult | null, q
     const cmd = text.slice(v + 1, q);
     const sp = cmd.indexOf(' ');
     const h = readHost(text, q + 7);
-    return p(verbOf(cmd), -1, { host: h.host, helo: sp > 0 ? cmd.slice(sp + 1) : h.host.helo, text: text.slice(at, q + 1) });
+    parts.host = h.host;
+    parts.helo = sp > 0 ? cmd.slice(sp + 1) : h.host.helo;
+    return p(verbOf(cmd), -1, text.slice(at, q + 1));
   }
   const word = text.slice(v, tokenEnd(text, v));
   const bare = word.endsWith(':') ? word.slice(0, -1) : word;
@@ -201,7 +217,7 @@ const SYNC = 'SMTP protocol synchronization error (';
  *  `local_scan() function timed out - message temporarily rejected (size N)` (also `crashed`)
  */
 export function otherReject(text: string, queueId: string | null, ctx: LineContext): RejectEvent | null {
-  const base = { source: text, from: null, to: null, helo: null, proto: null, via: 'acl' as RejectEvent['via'], reasonAt: -1 };
+  const event = (parts: Parts) => build(parts, queueId, ctx);
   if (text.startsWith(SYNC)) {
     const r = boundedIndexOf(text, '): rejected', SYNC.length, 200);
     if (r < 0) return null;
@@ -211,51 +227,44 @@ export function otherReject(text: string, queueId: string | null, ctx: LineConte
       if (q < 0) q = boundedIndexOf(text, '" U=', p + 2, MAX_QUOTED_COMMAND);
       if (q < 0) return null;
       const s = scanFields(text, q + 2);
-      return build({ ...base, stage: verbOf(text.slice(p + 2, q)), text: text.slice(0, q + 1), host: s.host, helo: s.host?.helo ?? null }, queueId, ctx);
+      return event(partsOf(text, verbOf(text.slice(p + 2, q)), text.slice(0, q + 1), s.host));
     }
     if (text.startsWith(' connection from ', p)) {
       const s = scanFields(text, p + 17);
-      return build({ ...base, stage: 'CONNECT', text: text.slice(0, p) + ' connection', host: s.host, helo: s.host?.helo ?? null }, queueId, ctx);
+      return event(partsOf(text, 'CONNECT', text.slice(0, p) + ' connection', s.host));
     }
     // Cut short after `rejected` (seen in hand-edited logs): the refused command is unknown.
-    if (p === text.length) return build({ ...base, stage: 'UNKNOWN', text, host: null }, queueId, ctx);
+    if (p === text.length) return event(partsOf(text, 'UNKNOWN', text, null));
     return null;
   }
   if (text.startsWith('too many recipients: ')) {
     const i = boundedIndexOf(text, ': sender=<', 20, 80);
     if (i < 0) return null;
     const a = readArg(text, i + 9);
-    const s = scanFields(text, a.end + 1);
-    return build({ ...base, stage: 'RCPT', text: text.slice(0, i), host: s.host, helo: s.host?.helo ?? null, from: a.value }, queueId, ctx);
+    const parts = partsOf(text, 'RCPT', text.slice(0, i), scanFields(text, a.end + 1).host);
+    parts.from = a.value;
+    return event(parts);
   }
   if (text.startsWith('unqualified ')) {
     const i = boundedIndexOf(text, ' rejected: <', 11, 40);
     if (i < 0) return null;
     const a = readArg(text, i + 11);
-    const s = scanFields(text, a.end + 1);
     const sender = text.startsWith('unqualified sender', 0);
-    return build(
-      {
-        ...base,
-        stage: sender ? 'MAIL' : 'RCPT',
-        text: text.slice(0, a.end),
-        host: s.host,
-        helo: s.host?.helo ?? null,
-        from: sender ? a.value : null,
-        to: sender ? null : a.value,
-      },
-      queueId,
-      ctx,
-    );
+    const parts = partsOf(text, sender ? 'MAIL' : 'RCPT', text.slice(0, a.end), scanFields(text, a.end + 1).host);
+    if (sender) parts.from = a.value;
+    else parts.to = a.value;
+    return event(parts);
   }
   if (text.startsWith('refused connection from ') || text.startsWith('temporarily refused connection from ')) {
     // host_reject_connection / tcp wrappers: `refused connection from <host> (host_reject_connection)`
     const at = text.indexOf(' from ') + 6;
     const h = readHost(text, at);
-    return build({ ...base, stage: 'CONNECT', text: text.slice(0, at - 6) + text.slice(h.end), host: h.host, helo: h.host.helo }, queueId, ctx);
+    return event(partsOf(text, 'CONNECT', text.slice(0, at - 6) + text.slice(h.end), h.host));
   }
   if (text.startsWith('local_scan() function ') && text.includes(' - message temporarily rejected')) {
-    return build({ ...base, stage: 'END-OF-MESSAGE', text, host: null, via: 'milter' }, queueId, ctx);
+    const parts = partsOf(text, 'END-OF-MESSAGE', text, null);
+    parts.via = 'milter';
+    return event(parts);
   }
   return null;
 }

@@ -32,7 +32,8 @@ export interface QueueEntry {
 /** Kept strings are copies: lines are slices of much larger chunk strings (see flatCopy). */
 export const own = flatCopy;
 
-function ownPeer(p: Peer | null): Peer | null {
+/** A peer whose strings are copies (see own()). */
+export function ownPeer(p: Peer | null): Peer | null {
   return p && { name: own(p.name), ip: own(p.ip), port: p.port };
 }
 

@@ -1,5 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { hash53, MessageTable, RejectSignatures } from '../../../parsers/exim/correlate.js';
+
+/** The tables' eviction as first written: a fresh `keys().next()` per eviction (slow, obvious). */
+function evictOldest<K>(map: Map<K, unknown>): void {
+  map.delete(map.keys().next().value as K);
+}
 
 describe('MessageTable', () => {
   test('keeps sender and client until Completed', () => {
@@ -47,5 +53,75 @@ describe('RejectSignatures', () => {
     expect(hash53('abc')).toBe(hash53('abc'));
     expect(hash53('abc')).not.toBe(hash53('abd'));
     expect(Number.isSafeInteger(hash53('x'.repeat(10_000)))).toBe(true);
+  });
+});
+
+describe('eviction order matches a plain insertion-order model', () => {
+  const PARAMS = { seed: 20261123, numRuns: 300 };
+  const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
+
+  test('MessageTable: arrivals, completions and lookups', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('arrive' as const), id: key, from: fc.string({ maxLength: 3 }) }),
+      fc.record({ kind: fc.constant('complete' as const), id: key }),
+      fc.record({ kind: fc.constant('get' as const), id: key }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 80 }), (cap, ops) => {
+        const t = new MessageTable(cap);
+        const model = new Map<string, string>();
+        let evicted = 0;
+        for (const o of ops) {
+          if (o.kind === 'arrive') {
+            t.arrive(o.id, o.from, null);
+            if (!model.has(o.id) && model.size >= cap) {
+              evictOldest(model);
+              evicted++;
+            }
+            model.set(o.id, o.from);
+          } else if (o.kind === 'complete') {
+            t.complete(o.id);
+            model.delete(o.id);
+          } else {
+            expect(t.get(o.id)?.from).toBe(model.get(o.id));
+          }
+        }
+        expect(t.evicted).toBe(evicted);
+        expect(t.size).toBe(model.size);
+      }),
+      PARAMS,
+    );
+  });
+
+  test('RejectSignatures: duplicates across inputs, repeats, evictions', () => {
+    // Enough signatures and a cap big enough for collisions and wrap-around in its index.
+    const op = fc.record({ sig: fc.integer({ min: 0, max: 40 }).map(String), input: fc.integer({ min: 1, max: 3 }) });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 24 }), fc.array(op, { minLength: 100, maxLength: 400 }), (cap, ops) => {
+        const s = new RejectSignatures(cap);
+        const model = new Map<string, { input: number; count: number }>();
+        let evicted = 0;
+        for (const { sig, input } of ops) {
+          let expected = false;
+          const m = model.get(sig);
+          if (m && m.input !== input && m.count > 0) {
+            m.count--;
+            expected = true;
+          } else if (m && m.input === input) {
+            m.count++;
+          } else {
+            model.delete(sig);
+            if (model.size >= cap) {
+              evictOldest(model);
+              evicted++;
+            }
+            model.set(sig, { input, count: 1 });
+          }
+          expect(s.isDuplicate(sig, input)).toBe(expected);
+        }
+        expect(s.evicted).toBe(evicted);
+      }),
+      PARAMS,
+    );
   });
 });
