@@ -6,10 +6,10 @@
  * Two threads for big Postfix files. A second thread (this same module, started as a worker)
  * reads the file, cuts it into lines, detects the format, reads every syslog envelope (the
  * year inference needs all of them, in order), settles the lines that are ignored whatever
- * came before (sessions, TLS, postscreen triage, other programs: most of a busy log) and
- * boils sent deliveries down to queue id and recipient. The main thread gets the rest with
- * their envelopes, in order, in batches, and does everything that has state: correlation by
- * queue id, events, classification, aggregation. The result is the same as reading on one
+ * came before (sessions, TLS, postscreen triage, other programs: most of a busy log). The
+ * main thread gets the rest with their envelopes, in order, in batches, and does everything
+ * that has state: correlation by queue id (sent deliveries, a third of the lines, through a
+ * shortcut that only settles the recipient), events, classification, aggregation. The result is the same as reading on one
  * thread, to the line (see Analysis.applyBatch; test/bench-equivalence.test.ts). Small files,
  * stdin, and files forced to or detected as another format are read on this thread alone.
  */
@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import { builtinParsers, DETECT_LINES, FormatDetector, parserByName } from '../parsers/index.js';
-import { postfixParser, PostfixFront, sentDelivery, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
+import { postfixParser, PostfixFront, sentDelivery, type PostfixMachine } from '../parsers/postfix/index.js';
 import type { LineMachine, LineResult, LogParser } from '../parsers/types.js';
 import { Aggregator } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
@@ -149,9 +149,8 @@ interface Batch {
    * null), then by kind. LINE: host start and end, program start and end (offsets in the line;
    * an empty host is null; for the rarer envelope forms, whose host and program are not always
    * substrings, the start is -2 - their index in `strings`, or -1 for null), where its message
-   * starts (-1: no envelope), where its bytes end. SENT (a sent delivery, see sentDelivery()):
-   * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end.
-   * OVERSIZED: nothing (its text is in `cut`). THREW: where its bytes end.
+   * starts (-1: no envelope), where its bytes end. OVERSIZED: nothing (its text is in `cut`).
+   * THREW: where its bytes end.
    */
   meta: Int32Array;
   strings: string[];
@@ -163,8 +162,6 @@ interface Batch {
 const META = 9;
 /** A line for PostfixMachine.parsed(). */
 const LINE = 0;
-/** A sent delivery: only its queue id and recipient are sent. */
-const SENT = 1;
 /** The line is over MAX_PARSE_CHARS: not parsed; its text is in `cut`. */
 const OVERSIZED = 2;
 /** The reader's triage threw on the line (counted as a parser exception, as line() would). */
@@ -298,18 +295,6 @@ export class Analysis {
       const no = meta[at]!;
       while (k < ignored.length && ignored[k]![2] < no) this.ignoredMany(ignored[k++]!);
       const kind = meta[at + 1]!;
-      if (kind === SENT) {
-        // What parse() + result() + add() do for a sent delivery, without the line.
-        const queueEnd = meta[at + 3]!;
-        const toEnd = meta[at + 4]!;
-        const queueId = queueEnd < 0 ? null : decode(pos, queueEnd, true);
-        const to = decode(queueEnd < 0 ? pos : queueEnd, toEnd, true);
-        pos = toEnd;
-        machine.sent(queueId, to);
-        this.stats.linesRecognised++;
-        this.aggregator.countDelivery('sent', str(meta[at + 2]!));
-        continue;
-      }
       if (kind === OVERSIZED) {
         this.stats.oversizedLines++;
         this.unrecognised(b.cut[cut++]!, no);
@@ -327,9 +312,19 @@ export class Analysis {
       const programAt = meta[at + 5]!;
       const host = hostAt < 0 ? str(-2 - hostAt) : meta[at + 4]! > hostAt ? text.slice(hostAt, meta[at + 4]!) : null;
       const program = programAt < 0 ? str(-2 - programAt) : text.slice(programAt, meta[at + 6]!);
+      const bodyAt = meta[at + 7]!;
       let r;
       try {
-        r = machine.parsed(text, no, str(meta[at + 2]!), host, program, meta[at + 7]!);
+        // A sent delivery (most of these lines) is only counted and settles its recipient: what
+        // parsed() + result() would do with it, without building the event (see sentDelivery()).
+        const sent = sentDelivery(text, Math.max(0, bodyAt));
+        if (sent !== null) {
+          machine.sent(sent.queueEnd < 0 ? null : text.slice(sent.queueAt, sent.queueEnd), text.slice(sent.toAt, sent.toEnd));
+          this.stats.linesRecognised++;
+          this.aggregator.countDelivery('sent', str(meta[at + 2]!));
+          continue;
+        }
+        r = machine.parsed(text, no, str(meta[at + 2]!), host, program, bodyAt);
       } catch {
         this.parserExceptions++;
         this.unrecognised(text, no);
@@ -738,21 +733,6 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       meta[at + 7] = bodyAt;
       meta[at + 8] = used;
     };
-    /** A sent delivery of an ASCII line (bytes [start, …) of `from`): the bytes of its queue id and recipient. */
-    const passSent = (no: number, time: number, s: Readonly<SentSpans>, from: Buffer, start: number) => {
-      const at = room((s.queueEnd < 0 ? 0 : s.queueEnd - s.queueAt) + s.toEnd - s.toAt);
-      meta[at] = no;
-      meta[at + 1] = SENT;
-      meta[at + 2] = time;
-      if (s.queueEnd < 0) {
-        meta[at + 3] = -1;
-      } else {
-        used += from.copy(bytes, used, start + s.queueAt, start + s.queueEnd);
-        meta[at + 3] = used;
-      }
-      used += from.copy(bytes, used, start + s.toAt, start + s.toEnd);
-      meta[at + 4] = used;
-    };
     const flush = () => {
       if (count === 0) return;
       const out = bytes.buffer.slice(0, used);
@@ -790,12 +770,9 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         pass(no, OVERSIZED, -1, -1, -1, -1, -1, -1, raw, start, start, true);
       } else {
         let reason: IgnoreReason | null = null;
-        let sent: Readonly<SentSpans> | null = null;
         let threw = false;
         try {
           reason = front!.triage(text);
-          // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
-          if (reason === null && isAscii) sent = sentDelivery(text, Math.max(0, front!.bodyAt));
         } catch {
           threw = true;
         }
@@ -807,15 +784,11 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
           pass(no, FRONT_THREW, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
         } else {
           const bodyAt = front!.bodyAt;
-          if (bodyAt >= 0 && sent !== null) {
-            passSent(no, timeIndex(front!), sent, raw, start);
-          } else if (bodyAt >= 0) {
+          if (bodyAt >= 0) {
             const time = timeIndex(front!);
             const r = front!.ranges;
             if (r !== null) pass(no, LINE, time, r.hostAt, r.hostEnd, r.programAt, r.programEnd, bodyAt, raw, start, end, isAscii);
             else pass(no, LINE, time, -2 - idx(front!.host), 0, -2 - idx(front!.program), 0, bodyAt, raw, start, end, isAscii);
-          } else if (sent !== null) {
-            passSent(no, -1, sent, raw, start);
           } else {
             pass(no, LINE, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
           }

@@ -134,12 +134,11 @@ export function triage(text: string, from = 0): IgnoreReason | null {
 }
 
 /**
- * For the reader thread: when the message (`text` from `from` on) is a delivery line that
+ * A shortcut for the pipeline: when the message (`text` from `from` on) is a delivery line that
  * PostfixBody.parse() turns into one `sent` delivery event and nothing else, where its queue id
  * and recipient are in `text` (valid until the next call); else null. parse() then only
  * settles that recipient of the queue id (PostfixMachine.sent() does the same), and a sent
- * delivery is counted, not classified. Most lines of a busy log that reach the main thread are
- * these; the reader hands on the bytes of the two fields only.
+ * delivery is counted, not classified. A third of a busy log's lines are these.
  */
 export function sentDelivery(text: string, from = 0): Readonly<SentSpans> | null {
   const qEnd = queueIdEnd(text, from);

@@ -154,7 +154,7 @@ export function parseDeliveryFields(body: string, at = 0): DeliveryFields | null
 }
 
 /**
- * For the reader thread, which counts sent deliveries without their other fields: when
+ * For sentDelivery(), which counts sent deliveries without their other fields: when
  * parseDeliveryFields(body, at) would give status `sent`, where its recipient is (`toAt`,
  * `toEnd` of the result, valid until the next call); else null. Same scan, without building
  * the other fields.
