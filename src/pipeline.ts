@@ -309,10 +309,6 @@ export class Analysis {
         this.unrecognised(text, no);
         continue;
       }
-      const hostAt = meta[at + 3]!;
-      const programAt = meta[at + 5]!;
-      const host = hostAt < 0 ? str(-2 - hostAt) : meta[at + 4]! > hostAt ? text.slice(hostAt, meta[at + 4]!) : null;
-      const program = programAt < 0 ? str(-2 - programAt) : text.slice(programAt, meta[at + 6]!);
       const bodyAt = meta[at + 7]!;
       let r;
       try {
@@ -325,6 +321,10 @@ export class Analysis {
           this.aggregator.countDelivery('sent', str(meta[at + 2]!));
           continue;
         }
+        const hostAt = meta[at + 3]!;
+        const programAt = meta[at + 5]!;
+        const host = hostAt < 0 ? str(-2 - hostAt) : meta[at + 4]! > hostAt ? text.slice(hostAt, meta[at + 4]!) : null;
+        const program = programAt < 0 ? str(-2 - programAt) : text.slice(programAt, meta[at + 6]!);
         r = machine.parsed(text, no, str(meta[at + 2]!), host, program, bodyAt);
       } catch {
         this.parserExceptions++;
