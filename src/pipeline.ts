@@ -8,8 +8,10 @@
  * year inference needs all of them, in order), settles the lines that are ignored whatever
  * came before (sessions, TLS, postscreen triage, other programs: most of a busy log). The
  * main thread gets the rest with their envelopes, in order, in batches, and does everything
- * that has state: correlation by queue id (sent deliveries, a third of the lines, through a
- * shortcut that only settles the recipient), events, classification, aggregation. The result is the same as reading on one
+ * that has state: correlation by queue id, events, classification, aggregation. Sent
+ * deliveries (a third of the lines) go through a shortcut that only settles the recipient;
+ * either thread can cut them down to queue id and recipient, and the reader does so while the
+ * main thread is behind (load balancing; the result is the same either way). The result is the same as reading on one
  * thread, to the line (see Analysis.applyBatch; test/bench-equivalence.test.ts). Small files,
  * stdin, and files forced to or detected as another format are read on this thread alone.
  */
@@ -18,7 +20,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import { builtinParsers, DETECT_LINES, FormatDetector, parserByName } from '../parsers/index.js';
-import { postfixParser, PostfixFront, sentDelivery, type PostfixMachine } from '../parsers/postfix/index.js';
+import { postfixParser, PostfixFront, sentDelivery, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
 import type { LineMachine, LineResult, LogParser } from '../parsers/types.js';
 import { Aggregator } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
@@ -73,6 +75,12 @@ export interface PipelineOptions extends AnalysisOptions {
    * results are the same either way.
    */
   threads?: number;
+  /**
+   * Which thread reduces sent deliveries when two are used: `auto` (the default) lets the
+   * reader take them on while the main thread is behind; `reader` and `main` fix it (tests run
+   * both: the results are the same).
+   */
+  sentOn?: 'auto' | 'reader' | 'main';
 }
 
 export interface Progress {
@@ -150,8 +158,9 @@ interface Batch {
    * null), then by kind. LINE: host start and end, program start and end (offsets in the line;
    * an empty host is null; for the rarer envelope forms, whose host and program are not always
    * substrings, the start is -2 - their index in `strings`, or -1 for null), where its message
-   * starts (-1: no envelope), where its bytes end. OVERSIZED: nothing (its text is in `cut`).
-   * THREW: where its bytes end.
+   * starts (-1: no envelope), where its bytes end. SENT (a sent delivery, see sentDelivery()):
+   * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end.
+   * OVERSIZED: nothing (its text is in `cut`). THREW: where its bytes end.
    */
   meta: Int32Array;
   strings: string[];
@@ -163,6 +172,8 @@ interface Batch {
 const META = 9;
 /** A line for PostfixMachine.parsed(). */
 const LINE = 0;
+/** A sent delivery the reader recognised: only its queue id and recipient are sent. */
+const SENT = 1;
 /** The line is over MAX_PARSE_CHARS: not parsed; its text is in `cut`. */
 const OVERSIZED = 2;
 /** The reader's triage threw on the line (counted as a parser exception, as line() would). */
@@ -296,6 +307,18 @@ export class Analysis {
       const no = meta[at]!;
       while (k < ignored.length && ignored[k]![2] < no) this.ignoredMany(ignored[k++]!);
       const kind = meta[at + 1]!;
+      if (kind === SENT) {
+        // What the shortcut below does, with the two fields the reader cut out.
+        const queueEnd = meta[at + 3]!;
+        const toEnd = meta[at + 4]!;
+        const queueId = queueEnd < 0 ? null : decode(pos, queueEnd, true);
+        const to = decode(queueEnd < 0 ? pos : queueEnd, toEnd, true);
+        pos = toEnd;
+        machine.sent(queueId, to);
+        this.stats.linesRecognised++;
+        this.aggregator.countDelivery('sent', str(meta[at + 2]!));
+        continue;
+      }
       if (kind === OVERSIZED) {
         this.stats.oversizedLines++;
         this.unrecognised(b.cut[cut++]!, no);
@@ -490,6 +513,7 @@ interface ReadJob {
   year?: number;
   /** --mta postfix: no detection. */
   forced: boolean;
+  sentOn: 'auto' | 'reader' | 'main';
 }
 
 /** Reader → main, per file: `fallback` (read it yourself), or `start`, batches, `end`. */
@@ -568,7 +592,9 @@ class ReaderThread {
    * it (not Postfix, could not be opened): nothing was counted, read it the ordinary way.
    */
   async read(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<boolean> {
-    const job: ReadJob = { type: 'read', path, now: opts.now.getTime(), year: opts.year, forced: opts.mta === 'postfix' };
+    const job: ReadJob = {
+      type: 'read', path, now: opts.now.getTime(), year: opts.year, forced: opts.mta === 'postfix', sentOn: opts.sentOn ?? 'auto',
+    };
     this.start().postMessage(job);
     const first = await this.next();
     if (first === null || first.type !== 'start') {
@@ -734,6 +760,25 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       meta[at + 7] = bodyAt;
       meta[at + 8] = used;
     };
+    /** A sent delivery of an ASCII line (bytes [start, …) of `from`): the bytes of its queue id and recipient. */
+    const passSent = (no: number, time: number, s: Readonly<SentSpans>, from: Buffer, start: number) => {
+      const at = room((s.queueEnd < 0 ? 0 : s.queueEnd - s.queueAt) + s.toEnd - s.toAt);
+      meta[at] = no;
+      meta[at + 1] = SENT;
+      meta[at + 2] = time;
+      if (s.queueEnd < 0) {
+        meta[at + 3] = -1;
+      } else {
+        used += from.copy(bytes, used, start + s.queueAt, start + s.queueEnd);
+        meta[at + 3] = used;
+      }
+      used += from.copy(bytes, used, start + s.toAt, start + s.toEnd);
+      meta[at + 4] = used;
+    };
+    // Sent deliveries are a third of the lines, and either thread can reduce them to queue id
+    // and recipient with the same function. The reader does it for the next batch while the main
+    // thread is behind (two batches or more waiting): then the reader has time to spare.
+    let sentHere = job.sentOn === 'reader';
     const flush = () => {
       if (count === 0) return;
       const out = bytes.buffer.slice(0, used);
@@ -756,6 +801,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       lastTime = null;
       lastTimeIdx = -1;
       cut = [];
+      if (job.sentOn === 'auto') sentHere = posted - Atomics.load(applied, 0) >= 2;
     };
     const start = () => {
       front = new PostfixFront({ reference: opened.reference, year: job.year });
@@ -771,9 +817,12 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         pass(no, OVERSIZED, -1, -1, -1, -1, -1, -1, raw, start, start, true);
       } else {
         let reason: IgnoreReason | null = null;
+        let sent: Readonly<SentSpans> | null = null;
         let threw = false;
         try {
           reason = front!.triage(text);
+          // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
+          if (reason === null && isAscii && sentHere) sent = sentDelivery(text, Math.max(0, front!.bodyAt));
         } catch {
           threw = true;
         }
@@ -785,7 +834,9 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
           pass(no, FRONT_THREW, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
         } else {
           const bodyAt = front!.bodyAt;
-          if (bodyAt >= 0) {
+          if (sent !== null) {
+            passSent(no, bodyAt >= 0 ? timeIndex(front!) : -1, sent, raw, start);
+          } else if (bodyAt >= 0) {
             const time = timeIndex(front!);
             const r = front!.ranges;
             if (r !== null) pass(no, LINE, time, r.hostAt, r.hostEnd, r.programAt, r.programEnd, bodyAt, raw, start, end, isAscii);
