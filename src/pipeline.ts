@@ -502,8 +502,12 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
 // ---------------------------------------------------------------- the reader thread
 
 const READER_ROLE = 'maillog-doctor/postfix-reader';
-/** Young generation of the reader thread, MiB. */
-const READER_YOUNG_MB = 2;
+/**
+ * Young generation of the reader thread, MiB: its garbage is lines that die at once, but each
+ * scavenge copies the live 64 KiB window; 2 MiB meant twice the scavenges (100 MB: 247 in
+ * 103 ms, 121 in 74 ms at 4 MiB) for 2 MB less RSS.
+ */
+const READER_YOUNG_MB = 4;
 
 /** Main → reader: read this file. */
 interface ReadJob {
