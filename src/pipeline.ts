@@ -11,9 +11,9 @@
  * that has state: correlation by queue id, events, classification, aggregation. Sent
  * deliveries (a third of the lines) go through a shortcut that only settles the recipient;
  * either thread can cut them down to queue id and recipient, and the reader does so while the
- * main thread is behind (load balancing; the result is the same either way). The result is the same as reading on one
- * thread, to the line (see Analysis.applyBatch; test/bench-equivalence.test.ts). Small files,
- * stdin, and files forced to or detected as another format are read on this thread alone.
+ * main thread is behind (load balancing). The result is the same as reading on one thread, to
+ * the line (see Analysis.applyBatch; test/bench-equivalence.test.ts). Small files, stdin, and
+ * files forced to or detected as another format are read on this thread alone.
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -314,9 +314,7 @@ export class Analysis {
         const queueId = queueEnd < 0 ? null : decode(pos, queueEnd, true);
         const to = decode(queueEnd < 0 ? pos : queueEnd, toEnd, true);
         pos = toEnd;
-        machine.sent(queueId, to);
-        this.stats.linesRecognised++;
-        this.aggregator.countDelivery('sent', str(meta[at + 2]!));
+        this.sentDelivery(machine, queueId, to, str(meta[at + 2]!));
         continue;
       }
       if (kind === OVERSIZED) {
@@ -339,9 +337,8 @@ export class Analysis {
         // parsed() + result() would do with it, without building the event (see sentDelivery()).
         const sent = sentDelivery(text, Math.max(0, bodyAt));
         if (sent !== null) {
-          machine.sent(sent.queueEnd < 0 ? null : text.slice(sent.queueAt, sent.queueEnd), text.slice(sent.toAt, sent.toEnd));
-          this.stats.linesRecognised++;
-          this.aggregator.countDelivery('sent', str(meta[at + 2]!));
+          const queueId = sent.queueEnd < 0 ? null : text.slice(sent.queueAt, sent.queueEnd);
+          this.sentDelivery(machine, queueId, text.slice(sent.toAt, sent.toEnd), str(meta[at + 2]!));
           continue;
         }
         const hostAt = meta[at + 3]!;
@@ -357,6 +354,13 @@ export class Analysis {
       this.result(r, text, no);
     }
     while (k < ignored.length) this.ignoredMany(ignored[k++]!);
+  }
+
+  /** What parse() + result() + add() do with a sent delivery's line (see sentDelivery()). */
+  private sentDelivery(machine: PostfixMachine, queueId: string | null, to: string, time: string | null): void {
+    machine.sent(queueId, to);
+    this.stats.linesRecognised++;
+    this.aggregator.countDelivery('sent', time);
   }
 
   private ignoredMany([reason, count]: [IgnoreReason, number, number]): void {
