@@ -12,6 +12,8 @@
  * counted in `untracked`), about 2.3 KB each.
  */
 import type { Cause, Direction, Finding } from '../aggregate/types.js';
+import { CAUSES, DIRECTIONS } from '../classify/names.js';
+import { flatCopy } from '../text/flat-copy.js';
 
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
@@ -60,6 +62,11 @@ class Rings {
   readonly minuteCount = new Uint32Array(MINUTE_SLOTS);
 }
 
+function addTo(r: Rings, ms: number): void {
+  bump(r.hourTag, r.hourCount, Math.floor(ms / HOUR_MS));
+  bump(r.minuteTag, r.minuteCount, Math.floor(ms / MINUTE_MS));
+}
+
 function bump(tags: Int32Array, counts: Uint32Array, at: number): void {
   const slot = at % tags.length;
   const tag = tags[slot]!;
@@ -87,8 +94,17 @@ function sum(tags: Int32Array, counts: Uint32Array, from: number, to: number): n
   return n;
 }
 
+/** Dense index of a (direction, cause) pair. */
+const DIRECTION_INDEX = new Map<string, number>(DIRECTIONS.map((d, i) => [d, i]));
+const CAUSE_INDEX = new Map<string, number>(CAUSES.map((c, i) => [c, i]));
+
 export class TrendStore implements TrendReader {
   private readonly rings = new Map<string, Rings>();
+  /**
+   * The same rings by hint → recipient domain → direction × cause, for addEvent(): one event per
+   * problem of a big log, where building the identity string to look it up was most of the cost.
+   */
+  private readonly byParts = new Map<string, Map<string | null, Array<Rings | undefined>>>();
   /** Events whose identity came after the capacity was reached. */
   untracked = 0;
   private lastTime = '';
@@ -98,16 +114,47 @@ export class TrendStore implements TrendReader {
 
   /** One event of `identity` at ISO time `time`; events without a time are not trended. */
   add(identity: string, time: string | null): void {
-    if (time === null) return;
-    // Consecutive events often share their timestamp string: parse once.
-    let ms = this.lastMs;
-    if (time !== this.lastTime) {
-      ms = Date.parse(time);
-      this.lastTime = time;
-      this.lastMs = ms;
-    }
+    const ms = this.msOf(time);
     if (Number.isNaN(ms)) return;
     this.addAt(identity, ms);
+  }
+
+  /** add(identityKey(direction, cause, hint, domain), time), without building the key each time. */
+  addEvent(direction: Direction, cause: Cause, hint: string, domain: string | null, time: string | null): void {
+    const slot = DIRECTION_INDEX.get(direction)! * CAUSES.length + CAUSE_INDEX.get(cause)!;
+    const known = this.byParts.get(hint)?.get(domain)?.[slot];
+    if (known !== undefined) {
+      const ms = this.msOf(time);
+      if (!Number.isNaN(ms)) addTo(known, ms);
+      return;
+    }
+    const identity = identityKey(direction, cause, hint, domain);
+    this.add(identity, time);
+    const r = this.rings.get(identity);
+    if (r === undefined) return; // no time, or past the capacity: nothing to remember
+    let byDomain = this.byParts.get(hint);
+    if (byDomain === undefined) {
+      byDomain = new Map();
+      this.byParts.set(hint, byDomain);
+    }
+    // Kept for the run: a copy, not a slice of the line (see flatCopy).
+    const key = flatCopy(domain);
+    let slots = byDomain.get(key);
+    if (slots === undefined) {
+      slots = [];
+      byDomain.set(key, slots);
+    }
+    slots[slot] = r;
+  }
+
+  /** Milliseconds of an ISO time (NaN for none); consecutive events often share one string. */
+  private msOf(time: string | null): number {
+    if (time === null) return Number.NaN;
+    if (time !== this.lastTime) {
+      this.lastMs = Date.parse(time);
+      this.lastTime = time;
+    }
+    return this.lastMs;
   }
 
   addAt(identity: string, ms: number): void {
@@ -120,8 +167,7 @@ export class TrendStore implements TrendReader {
       r = new Rings();
       this.rings.set(identity, r);
     }
-    bump(r.hourTag, r.hourCount, Math.floor(ms / HOUR_MS));
-    bump(r.minuteTag, r.minuteCount, Math.floor(ms / MINUTE_MS));
+    addTo(r, ms);
   }
 
   get size(): number {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { HOUR_MS, HOUR_SLOTS, identityKey, MINUTE_MS, sparkline, TrendStore } from '../../src/tui/trend.js';
 
@@ -54,6 +55,40 @@ describe('TrendStore', () => {
     expect(t.untracked).toBe(2);
     t.addAt('a', T0);
     expect(t.windowCount('a', 'hour', T0)).toBe(2);
+  });
+
+  test('addEvent counts what add(identityKey(…)) counts, and stays within the capacity', () => {
+    const part = fc.tuple(
+      fc.constantFrom('inbound', 'outbound', 'local' as const),
+      fc.constantFrom('user-unknown', 'blocklisted', 'greylisted' as const),
+      fc.constantFrom('virtual_alias_maps', 'dnsbl'),
+      fc.constantFrom(null, '', 'example.org', 'example.net'),
+      fc.option(fc.integer({ min: 0, max: 3 * 24 * 60 }), { nil: null }),
+    );
+    const base = Date.parse('2026-11-22T00:00:00Z');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(part, { maxLength: 200 }), (capacity, events) => {
+        const a = new TrendStore(capacity);
+        const b = new TrendStore(capacity);
+        for (const [d, c, h, dom, min] of events) {
+          const time = min === null ? null : new Date(base + min * MINUTE_MS).toISOString();
+          a.addEvent(d, c, h, dom, time);
+          b.add(identityKey(d, c, h, dom), time);
+        }
+        expect(a.size).toBe(b.size);
+        expect(a.untracked).toBe(b.untracked);
+        const ref = base + 3 * 24 * HOUR_MS;
+        let counted = 0;
+        for (const [d, c, h, dom] of events) {
+          const id = identityKey(d, c, h, dom);
+          for (const w of ['hour', 'day'] as const) expect(a.windowCount(id, w, ref)).toBe(b.windowCount(id, w, ref));
+          expect(a.rangeCount(id, base, ref)).toBe(b.rangeCount(id, base, ref));
+          counted += a.rangeCount(id, base, ref);
+        }
+        if (events.some(([, , , , min]) => min !== null)) expect(counted).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('identity keys tell a missing domain from an empty one', () => {
