@@ -6,16 +6,15 @@
  * `event tcp:connect data ""` and the harness's phase labels `rej/never` (0612), `test write to
  * LOG_MAIN`/`LOG_REJECT` (9400).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { eximParser } from '../../../parsers/exim/index.js';
 import type { LineResult } from '../../../parsers/types.js';
+import { CORPUS, haveCorpus } from '../../corpus/counts.js';
 import { REFERENCE } from '../../helpers/parse.js';
 
-/** ../shared/corpus beside the repository (as in CI); skipped without it. */
-const DIR = fileURLToPath(new URL('../../../../shared/corpus/exim/', import.meta.url));
-const haveCorpus = existsSync(DIR);
+/** The Exim logs of the shared corpus (skipped without it). */
+const DIR = `${CORPUS}exim/`;
 
 type Counts = { recognised: number; ignored: number; unrecognised: number };
 

@@ -1,17 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { eximParser } from '../../../parsers/exim/index.js';
 import { postfixParser } from '../../../parsers/postfix/index.js';
 import type { LineResult } from '../../../parsers/types.js';
 import { MailEvent } from '../../../src/event.js';
+import { CORPUS, haveCorpus } from '../../corpus/counts.js';
 import { parseAll, REFERENCE, stripOrigin } from '../../helpers/parse.js';
 import { eventCases, nonEventCases } from './events.cases.js';
 
-/** ../shared/corpus beside the repository (as in CI); tests that read it are skipped without it. */
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/exim/', import.meta.url));
-const haveCorpus = existsSync(CORPUS);
-const corpusLines = (file: string): string[] => (haveCorpus ? readFileSync(CORPUS + file, 'utf8').split('\n') : []);
+// Tests that read the shared corpus are skipped without it.
+const corpusLines = (file: string): string[] => (haveCorpus ? readFileSync(`${CORPUS}exim/${file}`, 'utf8').split('\n') : []);
 
 describe('exim events from real lines', () => {
   test.for(eventCases)('$name', ({ before = [], line, want }) => {

@@ -15,12 +15,13 @@ function sentRecipient(body: string, at = 0): string | null {
   return f === null ? null : body.slice(f.toAt, f.toEnd);
 }
 import { ROOT } from '../../cli/run.js';
+import { CORPUS, haveCorpus } from '../../corpus/counts.js';
 
-const CORPUS = `${ROOT}../shared/corpus/postfix/`;
 const logLines = (path: string) => readFileSync(path, 'utf8').split('\n');
-const corpusFiles = readdirSync(CORPUS).filter((f) => !f.endsWith('.md'));
+// The shared corpus sits beside the repository (as in CI); without it, the sample alone.
+const corpusFiles = haveCorpus ? readdirSync(CORPUS + 'postfix').filter((f) => !f.endsWith('.md')) : [];
 /** Every `to=…` text (from `to=` on) of the sample and the corpus. */
-const deliveries = [...logLines(`${ROOT}samples/postfix/mail.log`), ...corpusFiles.flatMap((f) => logLines(CORPUS + f))]
+const deliveries = [...logLines(`${ROOT}samples/postfix/mail.log`), ...corpusFiles.flatMap((f) => logLines(`${CORPUS}postfix/${f}`))]
   .map((l) => l.slice(Math.max(0, l.indexOf(': to=') + 2)))
   .filter((t) => t.startsWith('to='));
 
