@@ -10,8 +10,8 @@
  * Exchange logs no "removed" event, so nothing is freed: the maps are capped, and the least
  * recently used entry is evicted (and counted) past the cap.
  */
-import { detach } from '../../src/aggregate/counters.js';
 import type { Peer } from '../../src/event.js';
+import { flatCopy, flatCopyPeer } from '../../src/text/flat-copy.js';
 import { CappedMap } from '../capped-map.js';
 
 /** Messages remembered at once. A FAIL usually follows its RECEIVE within seconds; expiry within two days. */
@@ -22,13 +22,9 @@ export interface MessageFacts {
   from: string | null;
 }
 
-/** Facts kept past their line: copies (detach), so the table holds no line's chunk of the log alive. */
+/** Facts kept past their line: copies (flatCopy), so the table holds no line's chunk of the log alive. */
 function ownFacts(f: MessageFacts): MessageFacts {
-  const c = f.client;
-  return {
-    client: c && { name: c.name === null ? null : detach(c.name), ip: c.ip === null ? null : detach(c.ip), port: c.port },
-    from: f.from === null ? null : detach(f.from),
-  };
+  return { client: flatCopyPeer(f.client), from: flatCopy(f.from) };
 }
 
 export class MessageTable {
@@ -44,7 +40,7 @@ export class MessageTable {
 
   /** A RECEIVE row: who handed the message in, and the envelope sender. */
   received(internalId: string, facts: MessageFacts): void {
-    this.byInternalId.set(detach(internalId), ownFacts(facts));
+    this.byInternalId.set(flatCopy(internalId), ownFacts(facts));
   }
 
   get(internalId: string): MessageFacts | undefined {
@@ -54,13 +50,13 @@ export class MessageTable {
   /** TRANSFER: recipients moved to a forked message, whose `reference` is the original's internal id. */
   forked(originalId: string, forkId: string): boolean {
     const facts = this.byInternalId.get(originalId);
-    if (facts) this.byInternalId.set(detach(forkId), facts);
+    if (facts) this.byInternalId.set(flatCopy(forkId), facts);
     return facts !== undefined;
   }
 
   /** Remember which internal id a message-id had on this server (for DSN rows). */
   named(messageId: string, internalId: string): void {
-    this.internalIdByMessageId.set(detach(messageId), detach(internalId));
+    this.internalIdByMessageId.set(flatCopy(messageId), flatCopy(internalId));
   }
 
   internalIdOf(messageId: string): string | null {

@@ -14,7 +14,7 @@
  * SMTP Send protocol logs have the same columns with the roles swapped (`>` is our command);
  * their failures are in the message tracking log as FAIL/DEFER, so their rows are ignored.
  */
-import { detach } from '../../src/aggregate/counters.js';
+import { flatCopy } from '../../src/text/flat-copy.js';
 import type { MailEvent, Peer, RejectEvent } from '../../src/event.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
 import { CappedMap } from '../capped-map.js';
@@ -48,7 +48,7 @@ interface Pending {
   arg: string | null;
 }
 
-/** What a session keeps past its row is a copy (detach): a slice would hold the row's chunk of the log alive. */
+/** What a session keeps past its row is a copy (flatCopy): a slice would hold the row's chunk of the log alive. */
 interface Session {
   helo: string | null;
   proto: string | null;
@@ -110,7 +110,7 @@ export class ReceiveSessions {
     let s = this.sessions.get(id);
     if (!s) {
       s = newSession();
-      this.sessions.set(detach(id), s);
+      this.sessions.set(flatCopy(id), s);
     }
     return s;
   }
@@ -127,14 +127,14 @@ export class ReceiveSessions {
       case 'EHLO':
       case 'HELO':
         verb = word;
-        s.helo = detach(data.slice(5).trim()) || null;
+        s.helo = flatCopy(data.slice(5).trim()) || null;
         s.proto = word === 'EHLO' ? 'ESMTP' : 'SMTP';
         break;
       case 'MAIL':
       case 'RCPT':
         verb = word;
         arg = angleAddress(data);
-        if (arg !== null) arg = detach(arg);
+        if (arg !== null) arg = flatCopy(arg);
         break;
       case 'DATA':
         verb = 'DATA';

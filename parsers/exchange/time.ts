@@ -11,7 +11,7 @@
  *   Local time becomes UTC in the time zone this process runs in, as parsers/syslog.ts does for
  *   zone-less syslog stamps: run with TZ set to the server's zone when they differ.
  */
-import { detach } from '../../src/aggregate/counters.js';
+import { flatCopy } from '../../src/text/flat-copy.js';
 
 // `2016-04-05T00:00:02.052Z` with 0–7 fraction digits (Exchange writes 3; .NET round-trip writes 7).
 const ISO_UTC_RE = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,7}))?Z$/;
@@ -41,7 +41,7 @@ export function utcTime(text: string): string | null {
       if (!(isDigit(text, 20) && isDigit(text, 21) && isDigit(text, 22))) return null;
     } else {
       if (!ISO_UTC_RE.test(text) || !validCalendar(text)) return null;
-      lastSecond = detach(text.slice(0, 20));
+      lastSecond = flatCopy(text.slice(0, 20));
     }
     // Two strings of their own: the milliseconds are under 13 characters, which V8 never slices.
     return lastSecond + text.slice(20);

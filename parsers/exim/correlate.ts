@@ -13,7 +13,7 @@
  */
 import type { Peer } from '../../src/event.js';
 import { CappedMap } from '../capped-map.js';
-import { own, ownPeer } from '../postfix/correlate.js';
+import { flatCopy, flatCopyPeer } from '../../src/text/flat-copy.js';
 
 /** Message ids tracked at once. A busy Exim has a few thousand messages in flight; 50k is ample. */
 export const MAX_MESSAGE_IDS = 50_000;
@@ -45,15 +45,15 @@ export class MessageTable {
   /**
    * Records an arrival; the oldest entry is evicted (and counted) past the cap. A repeated
    * arrival updates the entry where it is. What is kept is copied: the strings of a line are
-   * slices of its whole read chunk (see own()).
+   * slices of its whole read chunk (see flatCopy()).
    */
   arrive(id: string, from: string | null, client: Peer | null): void {
     const known = this.entries.get(id);
     if (known) {
-      known.from = own(from);
-      known.client = ownPeer(client);
+      known.from = flatCopy(from);
+      known.client = flatCopyPeer(client);
     } else {
-      this.entries.set(own(id), { from: own(from), client: ownPeer(client) });
+      this.entries.set(flatCopy(id), { from: flatCopy(from), client: flatCopyPeer(client) });
     }
   }
 

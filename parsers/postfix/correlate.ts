@@ -5,7 +5,7 @@
  * entries behind, so the map is capped and the oldest entries are evicted (and counted).
  */
 import type { Peer } from '../../src/event.js';
-import { flatCopy } from '../../src/text/flat-copy.js';
+import { flatCopy, flatCopyPeer } from '../../src/text/flat-copy.js';
 import { CappedMap } from '../capped-map.js';
 
 /** Queue ids tracked at once. A busy MX has a few thousand messages in flight; 50k is ample. */
@@ -29,14 +29,6 @@ export interface QueueEntry {
   deferred: Map<string, Deferral> | null;
 }
 
-/** Kept strings are copies: lines are slices of much larger chunk strings (see flatCopy). */
-export const own = flatCopy;
-
-/** A peer whose strings are copies (see own()). */
-export function ownPeer(p: Peer | null): Peer | null {
-  return p && { name: own(p.name), ip: own(p.ip), port: p.port };
-}
-
 export class QueueTable {
   evicted = 0;
   deferralsDropped = 0;
@@ -55,17 +47,17 @@ export class QueueTable {
     let e = this.entries.get(id);
     if (!e) {
       e = { from: null, client: null, deferred: null };
-      this.entries.set(own(id), e);
+      this.entries.set(flatCopy(id), e);
     }
     return e;
   }
 
   setFrom(id: string, from: string): void {
-    this.upsert(id).from = own(from);
+    this.upsert(id).from = flatCopy(from);
   }
 
   setClient(id: string, client: Peer): void {
-    this.upsert(id).client = ownPeer(client);
+    this.upsert(id).client = flatCopyPeer(client);
   }
 
   remember(id: string, d: Deferral): void {
@@ -76,13 +68,13 @@ export class QueueTable {
       return;
     }
     const kept: Deferral = {
-      to: own(d.to),
-      origTo: own(d.origTo),
-      agent: own(d.agent),
-      relay: ownPeer(d.relay),
-      dsn: own(d.dsn),
-      reason: own(d.reason),
-      raw: own(d.raw),
+      to: flatCopy(d.to),
+      origTo: flatCopy(d.origTo),
+      agent: flatCopy(d.agent),
+      relay: flatCopyPeer(d.relay),
+      dsn: flatCopy(d.dsn),
+      reason: flatCopy(d.reason),
+      raw: flatCopy(d.raw),
     };
     e.deferred.set(kept.to, kept);
   }

@@ -12,7 +12,7 @@
  */
 import type { MailEvent } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
-import { detach, DistinctCounter, TopK, type TopEntry } from './counters.js';
+import { DistinctCounter, TopK, type TopEntry } from './counters.js';
 import {
   clientOf,
   compareTime,
@@ -84,7 +84,8 @@ export class Accumulator {
 
   constructor(id: FindingIdentity) {
     this.direction = id.direction;
-    this.recipientDomain = id.recipientDomain === null ? null : detach(id.recipientDomain);
+    // A map key for the rest of the run (the aggregator's index uses it): a copy, not a slice of a line.
+    this.recipientDomain = flatCopy(id.recipientDomain);
     this.cause = id.cause;
     this.hint = id.hint;
     this.catchAll = id.catchAll ?? false;
@@ -202,7 +203,7 @@ export class Accumulator {
   private addExample(raw: string): void {
     if (raw.length <= EXAMPLE_MAX_CHARS) {
       // A copy: a line may be a slice of a large chunk string, which the example would keep alive.
-      this.examples.push(detach(raw));
+      this.examples.push(flatCopy(raw));
       this.examplesCut.push(false);
       return;
     }

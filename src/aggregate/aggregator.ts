@@ -10,7 +10,6 @@
  * the summary can carry: `distinctCounters`, `topK`, `codeLists`, `examples` (see
  * accumulator.ts), next to whatever the pipeline reports in RunStats.overflow.
  */
-import { detach } from './counters.js';
 import type { DeliveryStatus, MailEvent } from '../event.js';
 import { CAUSES, DIRECTIONS } from '../classify/names.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
@@ -234,16 +233,15 @@ export class Aggregator {
 
   /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */
   private open(id: FindingIdentity, events: number): Accumulator {
-    // The domain becomes a map key for the rest of the run: keep a copy, not a slice of a line.
-    if (id.recipientDomain !== null) id = { ...id, recipientDomain: detach(id.recipientDomain) };
     if (id.catchAll) {
       const acc = new Accumulator(id);
       this.findings.set(catchAllKey(id.direction, id.cause), acc);
       return acc;
     }
     if (this.regular < this.findingsCap) {
+      // The accumulator's domain is its own copy (not a slice of a line): the keys use it.
       const acc = new Accumulator(id);
-      this.findings.set(findingKey(id.direction, id.cause, id.hint, id.recipientDomain), acc);
+      this.findings.set(findingKey(id.direction, id.cause, id.hint, acc.recipientDomain), acc);
       let slots = this.index.get(id.hint);
       if (slots === undefined) {
         slots = [];
@@ -255,7 +253,7 @@ export class Aggregator {
         byDomain = new Map();
         slots[slot] = byDomain;
       }
-      byDomain.set(id.recipientDomain, acc);
+      byDomain.set(acc.recipientDomain, acc);
       this.regular++;
       return acc;
     }

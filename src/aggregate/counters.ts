@@ -7,20 +7,6 @@
  */
 import { flatCopy } from '../text/flat-copy.js';
 
-/**
- * `s` as a string of its own (see flatCopy), for values a counter keeps. An accumulator hands
- * the same value to its distinct counter and its top list in a row: both then keep one copy.
- */
-export function detach(s: string): string {
-  if (s === lastDetached) return lastCopy;
-  const copy = flatCopy(s);
-  lastDetached = s;
-  lastCopy = copy;
-  return copy;
-}
-let lastDetached = '';
-let lastCopy = '';
-
 /** 32-bit FNV-1a over UTF-16 code units, then the murmur3 finaliser to spread the bits. */
 export function hash32(s: string): number {
   let h = 0x811c9dc5;
@@ -279,7 +265,7 @@ export class TopK {
       this.siftDown(slot.pos);
       return;
     }
-    const own = detach(key);
+    const own = flatCopy(key);
     if (this.heap.length < this.cap) {
       const fresh: Slot = { key: own, count: weight, pos: this.heap.length };
       this.heap.push(fresh);

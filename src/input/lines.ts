@@ -9,7 +9,7 @@
  * UTF-8 becomes U+FFFD; `maxLength` fails the stream instead of exhausting memory): stdin,
  * gzip and small files take this path. split2 hands out V8 slices of its chunk strings, so
  * anything kept for long (correlation, distinct counters) is copied where it is stored (see
- * detach in src/aggregate/counters.ts and own() in parsers/postfix/correlate.ts).
+ * src/text/flat-copy.ts).
  *
  * LineSplitter is the byte-level splitter of the second thread for big plain files
  * (src/pipeline.ts): it must hand lines across threads as bytes, which a string stream cannot

@@ -1,9 +1,11 @@
+import type { Peer } from '../event.js';
+
 /**
  * Copies of strings that are kept for long. Lines arrive as V8 *sliced strings* of a much larger
  * string (split2 decodes a chunk and splits it; the reader thread decodes 64 KiB windows), and a
- * substring of 13 characters or more is itself a slice of that: an address kept in a distinct
- * counter, a sender kept in the queue-id table or an example kept in a finding would hold the
- * whole chunk in memory.
+ * substring of 13 characters or more is itself a slice of that: an address kept in a top list,
+ * a sender kept in a correlation table or an example kept in a finding would hold the whole
+ * chunk in memory.
  *
  * `flatCopy` gives the same characters in a flat string of their own: written into a scratch
  * buffer and read back as latin1 when every character fits a byte (checked by comparing), else
@@ -21,6 +23,11 @@ export function flatCopy<T extends string | null>(s: T): T {
     if (copy === s) return copy as T;
   }
   return Buffer.from(s, 'utf16le').toString('utf16le') as T;
+}
+
+/** A peer whose name and address are flat copies (see flatCopy). */
+export function flatCopyPeer(p: Peer | null): Peer | null {
+  return p && { name: flatCopy(p.name), ip: flatCopy(p.ip), port: p.port };
 }
 
 /** V8's SlicedString::kMinLength: shorter substrings are always copied. */
