@@ -89,6 +89,21 @@ function digit(s: string, i: number): number {
   return c >= 0 && c <= 9 ? c : -1;
 }
 
+/**
+ * The fraction of a second starting at `p` (after the `.`): 1 to 9 digits, of which the first
+ * three give the milliseconds. Returns `end * 1000 + ms` (end: after the digits), or -1.
+ */
+function fraction(line: string, p: number): number {
+  let ms = 0;
+  let k = 0;
+  for (let c = digit(line, p); c >= 0; c = digit(line, p)) {
+    if (k < 3) ms += c * (k === 0 ? 100 : k === 1 ? 10 : 1);
+    k++;
+    p++;
+  }
+  return k === 0 || k > 9 ? -1 : p * 1000 + ms;
+}
+
 /** Two digits at `i` as a number, or -1. */
 export function twoDigits(s: string, i: number): number {
   const a = digit(s, i);
@@ -266,14 +281,10 @@ export class EnvelopeReader {
     p += 8;
     let ms = 0;
     if (line.charCodeAt(p) === 46 /* . */) {
-      let k = 0;
-      p++;
-      for (let c = digit(line, p); c >= 0; c = digit(line, p)) {
-        if (k < 3) ms += c * (k === 0 ? 100 : k === 1 ? 10 : 1);
-        k++;
-        p++;
-      }
-      if (k === 0 || k > 9) return false;
+      const f = fraction(line, p + 1);
+      if (f < 0) return false;
+      ms = f % 1000;
+      p = Math.floor(f / 1000);
     }
     if (!this.scanTail(line, p, true)) return false;
     let iso: string | null;
@@ -335,14 +346,10 @@ export class EnvelopeReader {
     let p = 19;
     let ms = 0;
     if (line.charCodeAt(p) === 46 /* . */) {
-      let k = 0;
-      p++;
-      for (let c = digit(line, p); c >= 0; c = digit(line, p)) {
-        if (k < 3) ms += c * (k === 0 ? 100 : k === 1 ? 10 : 1);
-        k++;
-        p++;
-      }
-      if (k === 0 || k > 9) return false;
+      const f = fraction(line, p + 1);
+      if (f < 0) return false;
+      ms = f % 1000;
+      p = Math.floor(f / 1000);
     }
     // zone: Z, ±hh:mm, ±hhmm, or none (local time)
     let offset: number | null = null;

@@ -17,6 +17,21 @@ export interface ParseContext {
   year?: number;
 }
 
+/**
+ * What the line's envelope (syslog, or an MTA's own log prefix) tells about it: the fields every
+ * event of the line shares.
+ */
+export interface LineContext {
+  time: string | null;
+  /** Syslog host, when the line came through syslog. */
+  host: string | null;
+  /** Syslog program (`postfix/smtpd`, `exim4`); null when the line has none. */
+  program: string | null;
+  raw: string;
+  file: string;
+  line: number;
+}
+
 export type LineResult =
   /** Understood; zero events means the line only fed correlation state (client=, from=, removed). */
   | { status: 'recognised'; events: MailEvent[] }

@@ -7,8 +7,7 @@
  * a rejection already counted from the other of mainlog/rejectlog is ignored as `bookkeeping`.
  */
 import type { RejectEvent } from '../../src/event.js';
-import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
-import type { LineContext } from './context.js';
+import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
 import { MessageTable, RejectSignatures } from './correlate.js';
 import { arrival, delivery, messageIdLength } from './delivery.js';
 import { scanFields } from './fields.js';

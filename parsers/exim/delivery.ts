@@ -16,8 +16,7 @@
  * inReplyTo; older Exim put the host there too (`…: host mx.y [192.0.2.1]: 554 …`).
  */
 import type { DeliveryEvent, DeliveryStatus, NotificationEvent, Peer } from '../../src/event.js';
-import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
-import type { LineContext } from './context.js';
+import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
 import type { MessageTable } from './correlate.js';
 import { boundedIndexOf, leadingReply, peerOf, remoteError, scanFields, tokenEnd, unangle, type HostField } from './fields.js';
 

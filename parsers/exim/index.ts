@@ -8,9 +8,8 @@
  * smtp_in,receive}.c at Exim commit 13835a3 (2025-12-29) and tag exim-4.96.
  */
 import { EnvelopeReader } from '../syslog.js';
-import { ignored, UNRECOGNISED, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
+import { ignored, UNRECOGNISED, type LineContext, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
 import { EximBody } from './body.js';
-import type { LineContext } from './context.js';
 import { messageIdLength } from './delivery.js';
 import { isDumpLine, isDumpStart } from './dump.js';
 import {

@@ -18,7 +18,7 @@
  * compiled-in content scanner hook used by SA-Exim).
  */
 import type { RejectEvent } from '../../src/event.js';
-import type { LineContext } from './context.js';
+import type { LineContext } from '../types.js';
 import { boundedIndexOf, leadingReply, peerOf, readHost, scanFields, tokenEnd, unangle, type HostField, type ScanResult } from './fields.js';
 
 /** ACL place names (globals.c acl_wherenames) that name an SMTP command directly. */

@@ -7,20 +7,10 @@
  */
 import type { DeliveryEvent, DeliveryStatus, IgnoreReason, MailEvent, NotificationEvent, Peer, RejectEvent } from '../../src/event.js';
 import { deliveryEvent } from '../../src/event-builders.js';
-import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineResult } from '../types.js';
+import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
 import { QueueTable, type Deferral } from './correlate.js';
 import { parseDeliveryFields, parsePeer, parseRemoteReply, parseReply, parseTrailer, sentRecipient, type Reply, type Trailer } from './fields.js';
 import { AFTER_QUEUE_ID, matchPrefix, NO_QUEUE_ID } from './ignore.js';
-
-/** What the envelope (or its absence) tells about the line. */
-export interface LineContext {
-  time: string | null;
-  host: string | null;
-  program: string | null;
-  raw: string;
-  file: string;
-  line: number;
-}
 
 // Short ids are hex (`3F2A1B4C5D`); long ids (enable_long_queue_ids) use a vowel-free base-52
 // alphabet (`44JCRG5tYPzCqt2`), so English words never look like one. `<queue id>` is what

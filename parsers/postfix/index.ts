@@ -6,8 +6,8 @@
  */
 import type { IgnoreReason } from '../../src/event.js';
 import { EnvelopeReader, type Envelope, type EnvelopeSpan } from '../syslog.js';
-import { ignored, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
-import { PostfixBody, daemonOf, sentDelivery, triage, type LineContext, type SentSpans } from './body.js';
+import { ignored, type LineContext, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
+import { PostfixBody, daemonOf, sentDelivery, triage, type SentSpans } from './body.js';
 
 /** Postfix daemons and commands that log; a program `something/<daemon>` is Postfix too. */
 const DAEMONS = new Set([
