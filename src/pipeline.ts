@@ -22,7 +22,7 @@ import type { Readable } from 'node:stream';
 import { builtinParsers, DETECT_LINES, FormatDetector, parserByName } from '../parsers/index.js';
 import { postfixParser, PostfixFront, sentDelivery, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
 import type { LineMachine, LineResult, LogParser } from '../parsers/types.js';
-import { Aggregator } from './aggregate/aggregator.js';
+import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
 import { classifyDeferred } from './classify/classify.js';
 import type { Classification } from './classify/types.js';
@@ -186,17 +186,7 @@ const FRONT_THREW = 3;
 /** The state of one run: statistics, the aggregator, and one parser machine per format. */
 export class Analysis {
   readonly aggregator = new Aggregator();
-  readonly stats: RunStats = {
-    linesRead: 0,
-    linesRecognised: 0,
-    linesIgnored: 0,
-    ignoredByReason: {},
-    linesUnrecognised: 0,
-    invalidUtf8Lines: 0,
-    oversizedLines: 0,
-    files: [],
-    overflow: {},
-  };
+  readonly stats: RunStats = emptyRunStats();
   readonly errors: InputError[] = [];
   // One machine per format for the whole run: correlation crosses rotated files.
   private readonly machines = new Map<LogParser, LineMachine>();

@@ -70,6 +70,11 @@ export function emptyRunStats(): RunStats {
   };
 }
 
+/** A report with nothing in it: what the live view shows before the analysis has produced anything. */
+export function emptySnapshot(): Snapshot {
+  return new Aggregator().snapshot(emptyRunStats());
+}
+
 export class Aggregator {
   readonly findingsCap: number;
   /** Every finding by its stable key (see findingKey), catch-alls included. */

@@ -15,6 +15,7 @@
  * of the two reading a big file, 10 made the live view 40 % slower than `--format json`. While following, the
  * state is refreshed every second even when no line came (rates decay, time windows slide).
  */
+import { emptySnapshot } from '../aggregate/aggregator.js';
 import type { Cause, Direction, FileStats, Snapshot } from '../aggregate/types.js';
 import { TrendStore, type TrendReader } from './trend.js';
 
@@ -76,29 +77,6 @@ export interface LiveOptions {
 
 const RATE_WINDOW_MS = 10_000;
 const FOLLOW_REFRESH_MS = 1_000;
-
-/** A report with nothing in it, before the analysis has produced anything. */
-export function emptySnapshot(): Snapshot {
-  return {
-    summary: {
-      linesRead: 0,
-      linesRecognised: 0,
-      linesIgnored: 0,
-      ignoredByReason: {},
-      linesUnrecognised: 0,
-      invalidUtf8Lines: 0,
-      oversizedLines: 0,
-      eventsByKind: { reject: 0, delivery: 0, notification: 0 },
-      eventsByStatus: { sent: 0, bounced: 0, deferred: 0, expired: 0 },
-      files: [],
-      firstSeen: null,
-      lastSeen: null,
-      overflow: {},
-    },
-    findings: [],
-    details: [],
-  };
-}
 
 interface FileEntry {
   path: string;

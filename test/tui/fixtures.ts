@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { recipientDomain } from '../../src/aggregate/event-fields.js';
 import type { Finding, FindingDetails, Snapshot } from '../../src/aggregate/types.js';
 import { analyse } from '../../src/pipeline.js';
-import { emptySnapshot, LiveStore, type LiveState } from '../../src/tui/live.js';
+import { emptySnapshot } from '../../src/aggregate/aggregator.js';
+import { LiveStore, type LiveState } from '../../src/tui/live.js';
 import type { LiveSource } from '../../src/tui/use-live-state.js';
 
 export const SAMPLE = fileURLToPath(new URL('../../samples/postfix/mail.log', import.meta.url));
