@@ -31,10 +31,6 @@ export class CappedMap<V> {
     return this.map.get(key)?.value;
   }
 
-  has(key: string): boolean {
-    return this.map.has(key);
-  }
-
   /** Sets `key` as the newest key, first evicting the oldest if the map is full. */
   set(key: string, value: V): void {
     if (!this.map.delete(key) && this.map.size >= this.cap) this.evictOldest();
@@ -52,6 +48,7 @@ export class CappedMap<V> {
     return this.map.size;
   }
 
+  /** The keys, oldest first (the order eviction follows). */
   keys(): IterableIterator<string> {
     return this.map.keys();
   }
