@@ -12,7 +12,7 @@
  */
 import type { MailEvent } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
-import { DistinctCounter, TopK, type TopEntry } from './counters.js';
+import { DistinctCounter, hash52, TopK, type TopEntry } from './counters.js';
 import {
   clientOf,
   compareTime,
@@ -106,18 +106,21 @@ export class Accumulator {
     const rcpt = recipientOf(ev);
     if (rcpt !== null) {
       const a = normaliseAddress(rcpt);
-      this.distinctRecipients.add(a);
-      this.topRecipients.add(a);
+      const h = hash52(a);
+      this.distinctRecipients.addHash(h);
+      this.topRecipients.addHashed(a, h);
     }
     const sender = senderOf(ev);
     if (sender !== null) {
-      this.distinctSenders.add(sender);
-      this.topSenders.add(sender);
+      const h = hash52(sender);
+      this.distinctSenders.addHash(h);
+      this.topSenders.addHashed(sender, h);
     }
     const client = clientOf(ev);
     if (client !== null) {
-      this.distinctClients.add(client);
-      this.topClients.add(client);
+      const h = hash52(client);
+      this.distinctClients.addHash(h);
+      this.topClients.addHashed(client, h);
     }
     const code = smtpCodeOf(ev);
     if (code !== null) this.addCode(code);

@@ -175,8 +175,8 @@ export class DistinctCounter {
     this.sketch!.merge(other.sketch!);
   }
 
-  /** Adds the value whose hash52 is `h`. */
-  private addHash(h: number): void {
+  /** Adds the value whose hash52 is `h` (for a caller that has it already). */
+  addHash(h: number): void {
     if (!this.table) {
       this.sketch!.addHash(h % 0x100000000);
       return;
@@ -230,17 +230,26 @@ export const TOPK_CAP = 1_000;
  * Counts per key: exact while at most `cap` distinct keys were seen, then the Space-Saving
  * algorithm (Metwally et al., 2005): a new key takes the place of the least counted one and
  * inherits its count + 1. Counts then over-estimate by at most the evicted minimum, and every
- * key counted more than total/cap times is guaranteed to be present. Keys sit in a min-heap
- * with an index, so each update is O(log cap).
+ * key counted more than total/cap times is guaranteed to be present. Keys sit in a min-heap,
+ * so each update is O(log cap).
+ *
+ * Kept as parallel arrays per slot (key, its hash52, count, heap position) with an
+ * open-addressing index by hash, not a Map of slot objects: a finding's recipients, senders and
+ * clients are counted distinct as well, so the caller has the hash already (`addHashed`), and a
+ * Map hashed every key again, and, once past the cap (a third of all adds on a busy MX), paid a
+ * delete and an insert per add. A hash match is confirmed by comparing the keys, so two keys
+ * with one hash stay two keys.
  */
 export class TopK {
   readonly cap: number;
-  /**
-   * The min-heap, by count. Each key's slot knows its own heap position, so moving it costs no
-   * map update: only a new or evicted key touches `index`.
-   */
-  private readonly heap: Slot[] = [];
-  private readonly index = new Map<string, Slot>();
+  private readonly keys: string[] = [];
+  private readonly hashes: number[] = [];
+  private readonly counts: number[] = [];
+  /** Slot → heap position, and heap position → slot (the min-heap by count). */
+  private readonly pos: number[] = [];
+  private readonly heap: number[] = [];
+  /** Linear probing by hash: slot + 1 (0: empty), at most half full. */
+  private table = new Int32Array(8);
   private spilled = false;
 
   constructor(cap = TOPK_CAP) {
@@ -255,36 +264,55 @@ export class TopK {
 
   /** Number of keys currently tracked (at most `cap`). */
   get size(): number {
-    return this.heap.length;
+    return this.keys.length;
   }
 
   add(key: string, weight = 1): void {
-    const slot = this.index.get(key);
-    if (slot !== undefined) {
-      slot.count += weight;
-      this.siftDown(slot.pos);
-      return;
+    this.addHashed(key, hash52(key), weight);
+  }
+
+  /** add() for a caller that has `hash52(key)` already. */
+  addHashed(key: string, h: number, weight = 1): void {
+    const table = this.table;
+    const mask = table.length - 1;
+    let i = h & mask;
+    for (let t = table[i]!; t !== 0; t = table[i]!) {
+      const slot = t - 1;
+      if (this.hashes[slot] === h && this.keys[slot] === key) {
+        this.counts[slot] += weight;
+        this.siftDown(this.pos[slot]!);
+        return;
+      }
+      i = (i + 1) & mask;
     }
     const own = flatCopy(key);
-    if (this.heap.length < this.cap) {
-      const fresh: Slot = { key: own, count: weight, pos: this.heap.length };
-      this.heap.push(fresh);
-      this.index.set(own, fresh);
-      this.siftUp(fresh.pos);
+    const n = this.keys.length;
+    if (n < this.cap) {
+      this.keys.push(own);
+      this.hashes.push(h);
+      this.counts.push(weight);
+      this.pos.push(n);
+      this.heap.push(n);
+      table[i] = n + 1;
+      if (2 * (n + 1) > table.length) this.rehash(table.length * 2);
+      this.siftUp(n);
       return;
     }
+    // Space-Saving: the least counted key (the heap's root) gives its slot to the new one.
     this.spilled = true;
-    const root = this.heap[0]!;
-    this.index.delete(root.key);
-    root.key = own;
-    root.count += weight;
-    this.index.set(own, root);
+    const slot = this.heap[0]!;
+    this.unindex(slot);
+    this.keys[slot] = own;
+    this.hashes[slot] = h;
+    this.counts[slot] += weight;
+    this.index(slot);
     this.siftDown(0);
   }
 
   /** Count recorded for `key`, 0 when it is not tracked. */
   get(key: string): number {
-    return this.index.get(key)?.count ?? 0;
+    const slot = this.find(key, hash52(key));
+    return slot < 0 ? 0 : this.counts[slot]!;
   }
 
   /** The `n` largest counts, by count descending then value ascending (code-unit order). */
@@ -292,7 +320,8 @@ export class TopK {
     if (n <= 0) return [];
     const best: TopEntry[] = [];
     for (let i = 0; i < this.heap.length; i++) {
-      const e = { value: this.heap[i]!.key, count: this.heap[i]!.count };
+      const slot = this.heap[i]!;
+      const e = { value: this.keys[slot]!, count: this.counts[slot]! };
       if (best.length === n && !before(e, best[n - 1]!)) continue;
       let j = best.length < n ? best.length : n - 1;
       while (j > 0 && before(e, best[j - 1]!)) {
@@ -311,8 +340,11 @@ export class TopK {
    */
   merge(other: TopK): void {
     const sums = new Map<string, number>();
-    for (const slot of this.heap) sums.set(slot.key, slot.count);
-    for (const slot of other.heap) sums.set(slot.key, (sums.get(slot.key) ?? 0) + slot.count);
+    for (const slot of this.heap) sums.set(this.keys[slot]!, this.counts[slot]!);
+    for (const slot of other.heap) {
+      const k = other.keys[slot]!;
+      sums.set(k, (sums.get(k) ?? 0) + other.counts[slot]!);
+    }
     let entries = [...sums].map(([value, count]) => ({ value, count }));
     if (entries.length > this.cap) {
       entries.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
@@ -320,14 +352,66 @@ export class TopK {
       this.spilled = true;
     }
     this.spilled ||= other.spilled;
+    this.keys.length = 0;
+    this.hashes.length = 0;
+    this.counts.length = 0;
+    this.pos.length = 0;
     this.heap.length = 0;
-    this.index.clear();
     for (const e of entries) {
-      const slot: Slot = { key: e.value, count: e.count, pos: this.heap.length };
+      const slot = this.keys.length;
+      this.keys.push(e.value);
+      this.hashes.push(hash52(e.value));
+      this.counts.push(e.count);
+      this.pos.push(slot);
       this.heap.push(slot);
-      this.index.set(e.value, slot);
     }
+    let size = 8;
+    while (size < 2 * entries.length) size *= 2;
+    this.rehash(size);
     for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  /** The slot of `key` (whose hash52 is `h`), or -1. */
+  private find(key: string, h: number): number {
+    const table = this.table;
+    const mask = table.length - 1;
+    for (let i = h & mask, t = table[i]!; t !== 0; i = (i + 1) & mask, t = table[i]!) {
+      if (this.hashes[t - 1] === h && this.keys[t - 1] === key) return t - 1;
+    }
+    return -1;
+  }
+
+  private index(slot: number): void {
+    const table = this.table;
+    const mask = table.length - 1;
+    let i = this.hashes[slot]! & mask;
+    while (table[i] !== 0) i = (i + 1) & mask;
+    table[i] = slot + 1;
+  }
+
+  /** Takes `slot` out of the table, moving later entries of its probe run back (no tombstones). */
+  private unindex(slot: number): void {
+    const table = this.table;
+    const mask = table.length - 1;
+    let i = this.hashes[slot]! & mask;
+    while (table[i] !== slot + 1) i = (i + 1) & mask;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const t = table[j]!;
+      if (t === 0) break;
+      // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
+      const home = this.hashes[t - 1]! & mask;
+      if (i <= j ? home > i && home <= j : home > i || home <= j) continue;
+      table[i] = t;
+      i = j;
+    }
+    table[i] = 0;
+  }
+
+  private rehash(size: number): void {
+    this.table = new Int32Array(size);
+    for (let slot = 0; slot < this.keys.length; slot++) this.index(slot);
   }
 
   private swap(a: number, b: number): void {
@@ -336,15 +420,16 @@ export class TopK {
     const y = heap[b]!;
     heap[a] = y;
     heap[b] = x;
-    y.pos = a;
-    x.pos = b;
+    this.pos[y] = a;
+    this.pos[x] = b;
   }
 
   private siftUp(i: number): void {
     const heap = this.heap;
+    const counts = this.counts;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!(heap[i]!.count < heap[parent]!.count)) return;
+      if (!(counts[heap[i]!]! < counts[heap[parent]!]!)) return;
       this.swap(i, parent);
       i = parent;
     }
@@ -352,24 +437,18 @@ export class TopK {
 
   private siftDown(i: number): void {
     const heap = this.heap;
+    const counts = this.counts;
     const n = heap.length;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) return;
       const r = l + 1;
-      const child = r < n && heap[r]!.count < heap[l]!.count ? r : l;
-      if (!(heap[child]!.count < heap[i]!.count)) return;
+      const child = r < n && counts[heap[r]!]! < counts[heap[l]!]! ? r : l;
+      if (!(counts[heap[child]!]! < counts[heap[i]!]!)) return;
       this.swap(i, child);
       i = child;
     }
   }
-}
-
-/** One tracked key of a TopK: its count and where it sits in the heap. */
-interface Slot {
-  key: string;
-  count: number;
-  pos: number;
 }
 
 /** Ranking order of top entries: larger count first, then smaller value. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { DISTINCT_EXACT_CAP, DistinctCounter, HyperLogLog, TOPK_CAP, TopK, hash32, hash52 } from '../../src/aggregate/counters.js';
+import { ReferenceTopK } from '../helpers/reference-topk.js';
 
 const addresses = (prefix: string, n: number, from = 0): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${from + i}@example.com`);
@@ -261,5 +262,30 @@ describe('TopK', () => {
       { value: 'b', count: 3 },
       { value: 'd', count: 2 },
     ]);
+  });
+
+  test('gives the counts, evictions and top lists of the Map-based model on any stream', () => {
+    // Few distinct keys (hits), many (evictions), weights, and hashes forced to collide.
+    const key = fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 3600 }).map((n) => `k${Math.floor(Math.sqrt(n))}`), weight: 4 },
+      fc.integer({ min: 0, max: 5000 }).map((n) => `user${n}@example.com`),
+      fc.string({ maxLength: 6 }),
+    );
+    const op = fc.tuple(key, fc.integer({ min: 1, max: 3 }));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 600, size: 'max' }), fc.integer({ min: 1, max: 40 }), fc.boolean(), (ops, cap, collide) => {
+        const t = new TopK(cap);
+        const model = new ReferenceTopK(cap);
+        for (const [k, w] of ops) {
+          // Colliding: four hash values three apart for all keys (probe runs overlap), so the table must tell keys apart by comparing them.
+          if (collide) t.addHashed(k, (hash52(k) % 4) * 3, w);
+          else t.add(k, w);
+          model.add(k, w);
+        }
+        expect(t.top(cap)).toEqual(model.top(cap));
+        expect([t.size, t.overflowed]).toEqual([model.size, model.overflowed]);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
   });
 });
