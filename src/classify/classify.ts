@@ -391,6 +391,12 @@ const IN_REPLY_RE = / \(in reply to [^()]{1,40} command\)$/;
 // An address or name echoed in a reply (`<user@spamfree.example>: …`); blanked so that the words
 // of a stranger's address never decide a rule. Two characters or fewer stay: `<>`, `<LF>`.
 const ANGLE_ADDRESS_RE = /<[^<>]{3,}>/g;
+// An IPv4 address (`[203.0.113.7]`, `…/query/ip/203.0.113.7`): its digits become 0, keeping its
+// length and shape, so that a DNSBL reply, the commonest reject on a busy MX, reads the same
+// for every client and is classified once (see pick()'s cache). No rule reads an IP's digits
+// (test/classify/rule-table.ts checks the tables).
+const IPV4_IN_TEXT_RE = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
+const zeroDigits = (ip: string): string => ip.replace(/\d/g, '0');
 // ` 550-5.7.1 ` or ` 550 5.7.1 ` after the first line of a folded reply (never at the start).
 const FOLDED_CODE_RE = / [245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3} )?/g;
 
@@ -398,7 +404,7 @@ const FOLDED_CODE_RE = / [245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3} )?/g;
  * Lower-cased text with the parts that are not about the cause removed: for deliveries the
  * `delivery temporarily suspended: ` prefix, the `host mx[ip] said: ` lead-in (host names must
  * not match rules; `refused to talk to me:` is kept as a marker) and `(in reply to … command)`;
- * for both, addresses in angle brackets.
+ * for both, addresses in angle brackets, and the digits of IPv4 addresses.
  */
 export function normalise(raw: string, kind: 'reject' | 'delivery'): string {
   let t = raw.toLowerCase();
@@ -414,6 +420,7 @@ export function normalise(raw: string, kind: 'reject' | 'delivery'): string {
   // Folded multi-line replies repeat the codes inside the text (`… that this 550-5.7.1 message
   // is …`): drop the inner ones so phrases match across the folds.
   if (t.indexOf('-', 3) > 0) t = t.replace(FOLDED_CODE_RE, ' ');
+  if (t.indexOf('.') >= 0) t = t.replace(IPV4_IN_TEXT_RE, zeroDigits);
   return t.replace(ANGLE_ADDRESS_RE, '<>');
 }
 

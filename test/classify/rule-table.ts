@@ -39,6 +39,15 @@ export function ruleTableInvariants(mta: string, rules: readonly Rule[], hitRule
     }
   });
 
+  test('no rule reads the digits of an IPv4 address (normalise() turns them into 0)', () => {
+    const quad = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/;
+    for (const r of rules) {
+      for (const s of [...(r.match.any ?? []), ...(r.match.all ?? [])]) expect(s, r.id).not.toMatch(quad);
+      // A regex may ask for an address's shape (`[0-9a-f.:]`), never for particular digits in one.
+      if (r.match.re) expect(r.match.re.source, r.id).not.toMatch(/\d\\\.|\\\.\d|127|192|10\\\./);
+    }
+  });
+
   test('regexes avoid the backtracking shapes (no .*, no quantified groups)', () => {
     for (const r of rules) {
       if (r.match.re) expect(r.match.re.source, r.id).not.toMatch(/\.\*|\.\+|\)[*+{]/);

@@ -10,6 +10,7 @@ import {
   classify,
   dnsblQuery,
   enhancedMatches,
+  normalise,
   PLACEHOLDERS,
   reverseIp,
   shellQuote,
@@ -1209,6 +1210,16 @@ describe('helpers', () => {
     expect(reverseIp('2001:db8::1')).toBe('1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2');
     expect(reverseIp('300.1.1.1')).toBeNull();
     expect(reverseIp('mail.example.net')).toBeNull();
+  });
+
+  test('IPv4 digits are zeroed for matching, keeping length and shape; the verify command still has the real one', () => {
+    const reply = (ip: string) =>
+      `Service unavailable; Client host [${ip}] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/${ip}`;
+    const a = normalise(reply('203.0.113.77'), 'reject');
+    expect(normalise(reply('192.0.211.12'), 'reject')).toBe(a);
+    expect(a).toBe('service unavailable; client host [000.0.000.00] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/000.0.000.00');
+    expect(normalise('4.7.1 try again, build 10.0.1', 'reject')).toBe('4.7.1 try again, build 10.0.1');
+    expect(dnsblQuery(reply('203.0.113.77'))).toBe('77.113.0.203.zen.spamhaus.org');
   });
 
   test('the DNSBL query comes from the reply text', () => {
