@@ -279,7 +279,7 @@ export class TopK {
     for (let t = table[i]!; t !== 0; t = table[i]!) {
       const slot = t - 1;
       if (this.hashes[slot] === h && this.keys[slot] === key) {
-        this.counts[slot] += weight;
+        this.counts[slot] = this.counts[slot]! + weight;
         this.siftDown(this.pos[slot]!);
         return;
       }
@@ -304,7 +304,7 @@ export class TopK {
     this.unindex(slot);
     this.keys[slot] = own;
     this.hashes[slot] = h;
-    this.counts[slot] += weight;
+    this.counts[slot] = this.counts[slot]! + weight;
     this.index(slot);
     this.siftDown(0);
   }
