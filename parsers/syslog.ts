@@ -287,6 +287,15 @@ export class EnvelopeReader {
       p = Math.floor(f / 1000);
     }
     if (!this.scanTail(line, p, true)) return false;
+    this.classicTime(month, day, hh, mi, ss, ms);
+    return true;
+  }
+
+  /**
+   * `span.time` of a classic stamp (month 0–11), through the fast paths' cache. For the fast
+   * paths here and their byte twins (syslog-bytes.ts), once they have read the stamp.
+   */
+  classicTime(month: number, day: number, hh: number, mi: number, ss: number, ms: number): void {
     let iso: string | null;
     const k1 = month * 32 + day;
     const k2 = ((hh * 60 + mi) * 60 + ss) * 1000 + ms;
@@ -298,7 +307,6 @@ export class EnvelopeReader {
       this.remember(1, k1, k2, 0, iso);
     }
     this.span.time = iso;
-    return true;
   }
 
   private iso(line: string): Envelope | null {
@@ -367,6 +375,12 @@ export class EnvelopeReader {
       p = q + 2;
     }
     if (!this.scanTail(line, p, false)) return false;
+    this.isoTime(y, mo, d, hh, mi, ss, ms, offset);
+    return true;
+  }
+
+  /** `span.time` of an RFC 3339 stamp (month 1–12; offset in minutes, null: local time), as classicTime(). */
+  isoTime(y: number, mo: number, d: number, hh: number, mi: number, ss: number, ms: number, offset: number | null): void {
     let iso: string | null;
     const k1 = (y * 13 + mo) * 32 + d;
     const k2 = ((hh * 60 + mi) * 60 + ss) * 1000 + ms;
@@ -385,7 +399,6 @@ export class EnvelopeReader {
       this.remember(2, k1, k2, k3, iso);
     }
     this.span.time = iso;
-    return true;
   }
 
   /**

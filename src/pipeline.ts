@@ -20,7 +20,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import { builtinParsers, DETECT_LINES, FormatDetector, parserByName } from '../parsers/index.js';
-import { postfixParser, PostfixFront, sentDelivery, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
+import { postfixParser, PostfixFront, sentDelivery, UNDECIDED, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
 import type { LineMachine, LineResult, LogParser } from '../parsers/types.js';
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
@@ -796,22 +796,39 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       front = new PostfixFront({ reference: opened.reference, year: job.year });
       post({ type: 'start', reference: opened.reference.getTime(), gzip: opened.gzip, size: opened.size });
     };
-    /** One line once the format is known: as Analysis.line() + parse() would count it. */
-    const take = (text: string, no: number, raw: Buffer, start: number, end: number, isAscii: boolean) => {
+    /**
+     * One line once the format is known: as Analysis.line() + parse() would count it. An ASCII
+     * line is decided from its bytes where it can be (most are only counted as ignored) and
+     * decoded only when its text is needed.
+     */
+    const take = (no: number, raw: Buffer, start: number, end: number, isAscii: boolean) => {
       count++;
-      // An ASCII line was decoded byte for byte: it cannot hold U+FFFD.
-      if (!isAscii && text.indexOf('\uFFFD') >= 0) invalidUtf8++;
-      if (text.length > MAX_PARSE_CHARS) {
-        cut.push(text.slice(0, 200) + '…');
+      let text: string | null = null;
+      if (!isAscii) {
+        text = decodeLine(raw, start, end, false);
+        if (text.indexOf('\uFFFD') >= 0) invalidUtf8++;
+      }
+      // An ASCII line has as many characters as bytes.
+      if ((text === null ? end - start : text.length) > MAX_PARSE_CHARS) {
+        cut.push((text === null ? decodeLine(raw, start, start + 200, true) : text.slice(0, 200)) + '…');
         pass(no, OVERSIZED, -1, -1, -1, -1, -1, -1, raw, start, start, true);
       } else {
         let reason: IgnoreReason | null = null;
         let sent: Readonly<SentSpans> | null = null;
         let threw = false;
         try {
-          reason = front!.triage(text);
+          const fromBytes = text === null ? front!.triageAscii(raw, start, end) : UNDECIDED;
+          if (fromBytes === UNDECIDED) {
+            text ??= decodeLine(raw, start, end, isAscii);
+            reason = front!.triage(text);
+          } else {
+            reason = fromBytes;
+          }
           // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
-          if (reason === null && isAscii && sentHere) sent = sentDelivery(text, Math.max(0, front!.bodyAt));
+          if (reason === null && isAscii && sentHere) {
+            text ??= decodeLine(raw, start, end, true);
+            sent = sentDelivery(text, Math.max(0, front!.bodyAt));
+          }
         } catch {
           threw = true;
         }
@@ -849,12 +866,12 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       // string: what was invalid is U+FFFD by now, and that encodes and decodes as itself).
       held.forEach((l, i) => {
         const b = Buffer.from(l, 'utf8');
-        take(l, i + 1, b, 0, b.length, b.length === l.length);
+        take(i + 1, b, 0, b.length, b.length === l.length);
       });
     };
-    const splitter = new LineSplitter((text, no, raw, start, end, isAscii) => {
-      if (front) take(text, no, raw, start, end, isAscii);
-      else if (!fallback && detection!.add(text)) decide();
+    const splitter = new LineSplitter((no, raw, start, end, isAscii) => {
+      if (front) take(no, raw, start, end, isAscii);
+      else if (!fallback && detection!.add(decodeLine(raw, start, end, isAscii))) decide();
     });
     if (job.forced) start();
 

@@ -59,7 +59,7 @@ const STATUS: Record<string, DeliveryStatus> = {
   SOFTBOUNCE: 'deferred', // soft_bounce = yes turns bounces into deferrals
 };
 
-const NOTICES: ReadonlyArray<readonly [string, 'non-delivery' | 'delivery-status' | 'delay', 'sender' | 'postmaster']> = [
+export const NOTICES: ReadonlyArray<readonly [string, 'non-delivery' | 'delivery-status' | 'delay', 'sender' | 'postmaster']> = [
   ['sender non-delivery notification: ', 'non-delivery', 'sender'],
   ['postmaster non-delivery notification: ', 'non-delivery', 'postmaster'],
   ['sender delivery status notification: ', 'delivery-status', 'sender'],

@@ -6,6 +6,8 @@
  */
 import type { IgnoreReason } from '../../src/event.js';
 import { EnvelopeReader, type Envelope, type EnvelopeSpan } from '../syslog.js';
+import { scanAsciiEnvelope } from '../syslog-bytes.js';
+import { triageAscii } from './triage-ascii.js';
 import { ignored, type LineContext, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
 import { PostfixBody, daemonOf, sentDelivery, triage, type SentSpans } from './body.js';
 
@@ -33,6 +35,29 @@ function isPostfixProgramAt(line: string, at: number, end: number): boolean {
   const slash = line.lastIndexOf('/', end - 1);
   return slash > at && DAEMONS.has(line.slice(slash + 1, end));
 }
+
+const POSTFIX = Uint8Array.from('postfix', (c) => c.charCodeAt(0));
+const POSTFIX_SCRIPT = Uint8Array.from('/postfix-script', (c) => c.charCodeAt(0));
+const SMTPD_CHECK = Uint8Array.from('smtpd_check', (c) => c.charCodeAt(0));
+
+function bytesAre(b: Uint8Array, at: number, p: Uint8Array): boolean {
+  for (let i = 0; i < p.length; i++) if (b[at + i] !== p[i]) return false;
+  return true;
+}
+
+/** isPostfixProgramAt() on the bytes [at, end) of an ASCII line. */
+function isPostfixProgramAscii(b: Uint8Array, at: number, end: number): boolean {
+  const n = end - at;
+  if (n >= 7 && bytesAre(b, at, POSTFIX)) return true;
+  if ((n === 15 && bytesAre(b, at, POSTFIX_SCRIPT)) || (n === 11 && bytesAre(b, at, SMTPD_CHECK))) return true;
+  let slash = end - 1;
+  while (slash > at && b[slash] !== 47 /* / */) slash--;
+  // No daemon name is longer than 15 characters; a hostile program name may be megabytes.
+  return slash > at && end - slash <= 32 && DAEMONS.has(String.fromCharCode(...b.subarray(slash + 1, end)));
+}
+
+/** triage()'s answer when the bytes alone cannot give it (not an everyday envelope): decode the line and ask triage(). */
+export const UNDECIDED = 'undecided' as const;
 
 // A message body that only Postfix writes, for message-only lines and format detection.
 const BODY_HINT_RE = /^(?:[0-9A-F]{5,16}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}|NOQUEUE): (?:to=<|from=<|client=|reject: |milter-reject: |removed$|message-id=)/;
@@ -93,6 +118,24 @@ export class PostfixFront {
     if (!isPostfixProgram(env.program)) return 'other-program';
     this.env = env;
     return triage(env.body);
+  }
+
+  /**
+   * triage() of the ASCII line in bytes [start, end) of `b`, without a string, when it has an
+   * everyday envelope (then `ranges`, `time` and `bodyAt` are as triage() leaves them; offsets
+   * from `start`); UNDECIDED otherwise (decode the line and call triage()). `host` and
+   * `program` are not available after it: read them from the bytes at `ranges`.
+   */
+  triageAscii(b: Uint8Array, start: number, end: number): IgnoreReason | null | typeof UNDECIDED {
+    this.line = '';
+    this.span = null;
+    this.env = null;
+    if (end === start) return 'blank';
+    const span = scanAsciiEnvelope(this.envelopes, b, start, end);
+    if (span === null) return UNDECIDED;
+    if (!isPostfixProgramAscii(b, start + span.programAt, start + span.programEnd)) return 'other-program';
+    this.span = span;
+    return triageAscii(b, start + span.bodyAt, end);
   }
 
   /** Where the message of the line triage() last returned null for starts; -1: it has no envelope. */

@@ -13,7 +13,8 @@
  *
  * LineSplitter is the byte-level splitter of the second thread for big plain files
  * (src/pipeline.ts): it must hand lines across threads as bytes, which a string stream cannot
- * do; test/bench-equivalence.test.ts proves both paths give the same report, line for line.
+ * do, and it decodes nothing itself; test/bench-equivalence.test.ts proves both paths give the
+ * same report, line for line.
  */
 import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
@@ -105,8 +106,10 @@ export class AsciiWindows {
 
 /**
  * Cuts bytes into lines: feed it chunks with push(), then call end(). Each complete line goes
- * to `onLine` with its 1-based number as soon as its newline arrives. push() throws (message
- * LINE_TOO_LONG) when an unfinished line grows past MAX_LINE_BYTES.
+ * to `onLine` with its 1-based number as soon as its newline arrives, as bytes: the reader
+ * thread decides most lines from their bytes and decodes only the ones it needs as text
+ * (decodeLine()). push() throws (message LINE_TOO_LONG) when an unfinished line grows past
+ * MAX_LINE_BYTES.
  */
 export class LineSplitter {
   /** Lines handed on so far. */
@@ -116,31 +119,28 @@ export class LineSplitter {
   private pendingBytes = 0;
 
   /**
-   * `onLine` also gets the line's bytes (without its newline): bytes [start, end) of `bytes`,
-   * valid only during the call, and whether they are all ASCII. A chunk given to push() is not
-   * kept after push() returns, so the caller may read the next one into the same memory.
+   * `onLine` gets the line as bytes [start, end) of `bytes` (without its newline), valid only
+   * during the call, and whether they are all ASCII (then latin1 decodes them, and each byte is
+   * one character). A chunk given to push() is not kept after push() returns, so the caller may
+   * read the next one into the same memory.
    */
-  constructor(
-    private readonly onLine: (line: string, no: number, bytes: Buffer, start: number, end: number, ascii: boolean) => void,
-  ) {}
+  constructor(private readonly onLine: (no: number, bytes: Buffer, start: number, end: number, ascii: boolean) => void) {}
 
   push(data: Buffer | string): void {
     const chunk = typeof data === 'string' ? Buffer.from(data) : data;
-    // An all-ASCII chunk decodes byte for byte (latin1 is then the same as UTF-8, and faster),
-    // a window at a time.
-    const ascii = isAscii(chunk) ? new AsciiWindows(chunk) : null;
+    const ascii = isAscii(chunk);
     let start = 0;
     let nl = chunk.indexOf(LF);
     if (nl >= 0 && this.pendingBytes > 0) {
       this.pending.push(chunk.subarray(0, nl));
       this.flushPending(nl, true);
       start = nl + 1;
-      nl = ascii ? ascii.nextLF(start) : chunk.indexOf(LF, start);
+      nl = chunk.indexOf(LF, start);
     }
     while (nl >= 0) {
       this.emit(chunk, start, nl, ascii, true);
       start = nl + 1;
-      nl = ascii ? ascii.nextLF(start) : chunk.indexOf(LF, start);
+      nl = chunk.indexOf(LF, start);
     }
     if (start < chunk.length) {
       // A copy: the caller may reuse the chunk's memory for the next one.
@@ -162,17 +162,13 @@ export class LineSplitter {
     const line = Buffer.concat(this.pending, this.pendingBytes + more);
     this.pending = [];
     this.pendingBytes = 0;
-    this.emit(line, 0, line.length, isAscii(line) ? new AsciiWindows(line) : null, crlf);
+    this.emit(line, 0, line.length, isAscii(line), crlf);
   }
 
-  /**
-   * One line from bytes [start, end) of `buf`, without its `\r` if it ended in `\r\n`; `ascii`
-   * decodes `buf` when it is all ASCII.
-   */
-  private emit(buf: Buffer, start: number, end: number, ascii: AsciiWindows | null, crlf: boolean): void {
+  /** One line from bytes [start, end) of `buf`, without its `\r` if it ended in `\r\n`. */
+  private emit(buf: Buffer, start: number, end: number, ascii: boolean, crlf: boolean): void {
     if (crlf && end > start && buf[end - 1] === CR) end--;
-    const line = ascii ? ascii.slice(start, end) : utf8(buf, start, end);
-    this.onLine(line, ++this.lines, buf, start, end, ascii !== null);
+    this.onLine(++this.lines, buf, start, end, ascii);
   }
 }
 

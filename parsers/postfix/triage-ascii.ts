@@ -1,0 +1,130 @@
+/**
+ * triage() and queueIdEnd() of body.ts on the bytes of an ASCII line, for the reader thread
+ * (see parsers/syslog-bytes.ts for why): the same answer for every message, read from bytes
+ * [from, end) of `b` instead of a string. Positions are offsets into `b`.
+ * test/parsers/postfix/triage-ascii.test.ts checks both against each other on real and random lines.
+ */
+import type { IgnoreReason } from '../../src/event.js';
+import { NOTICES } from './body.js';
+import { AFTER_QUEUE_ID, NO_QUEUE_ID, type PrefixRule } from './ignore.js';
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+/** Does bytes [at, end) of `b` start with `p`? */
+function startsWith(b: Uint8Array, at: number, end: number, p: Uint8Array): boolean {
+  if (at + p.length > end) return false;
+  for (let i = 0; i < p.length; i++) if (b[at + i] !== p[i]) return false;
+  return true;
+}
+
+/** A prefix table by first byte, in table order (as matchPrefix() of ignore.ts indexes it). */
+type ByteRules = Map<number, ReadonlyArray<readonly [Uint8Array, IgnoreReason]>>;
+
+function byFirstByte(rules: readonly PrefixRule[]): ByteRules {
+  const index = new Map<number, Array<readonly [Uint8Array, IgnoreReason]>>();
+  for (const [prefix, reason] of rules) {
+    const c = prefix.charCodeAt(0);
+    let list = index.get(c);
+    if (list === undefined) index.set(c, (list = []));
+    list.push([ascii(prefix), reason]);
+  }
+  return index;
+}
+
+function matchPrefix(rules: ByteRules, b: Uint8Array, at: number, end: number): IgnoreReason | null {
+  const candidates = at < end ? rules.get(b[at]!) : undefined;
+  if (candidates === undefined) return null;
+  for (let i = 0; i < candidates.length; i++) if (startsWith(b, at, end, candidates[i]![0])) return candidates[i]![1];
+  return null;
+}
+
+const AFTER = byFirstByte(AFTER_QUEUE_ID);
+const NONE = byFirstByte(NO_QUEUE_ID);
+const NOTICE_BYTES = NOTICES.map(([text]) => ascii(text));
+const QUEUE_ID_PLACEHOLDER = ascii('<queue id>: ');
+const NOQUEUE = ascii('NOQUEUE');
+const TO = ascii('to=');
+const FROM = ascii('from=<');
+const CLIENT = ascii('client=');
+const REMOVED = ascii('removed');
+const REJECT = ascii('reject: ');
+const MILTER_REJECT = ascii('milter-reject: ');
+const PROXY_REJECT = ascii('proxy-reject: ');
+const PROXY_ACCEPT = ascii('proxy-accept: ');
+const UID = ascii('uid=');
+const WARNING = ascii('warning: ');
+const SASL = ascii('SASL');
+const AUTH_FAILED = ascii('authentication failed');
+
+/** queueIdEnd(): where the message after `QUEUEID: ` starts, or 0. */
+export function queueIdEndAscii(b: Uint8Array, from: number, end: number): number {
+  let p = from;
+  let hex = true;
+  let b52 = true;
+  for (const stop = Math.min(from + 25, end); p < stop; p++) {
+    const c = b[p]!;
+    if (c >= 48 && c <= 57) continue;
+    if (c >= 65 && c <= 90) {
+      if (c > 70) hex = false;
+      if (c === 65 || c === 69 || c === 73 || c === 79 || c === 85) b52 = false;
+      continue;
+    }
+    if (c >= 97 && c <= 122) {
+      hex = false;
+      if (c === 97 || c === 101 || c === 105 || c === 111 || c === 117) b52 = false;
+      continue;
+    }
+    break;
+  }
+  if (p + 1 >= end || b[p] !== 58 /* : */ || b[p + 1] !== 32) {
+    return p === from && startsWith(b, from, end, QUEUE_ID_PLACEHOLDER) ? from + 12 : 0;
+  }
+  const n = p - from;
+  if ((hex && n >= 5 && n <= 24) || (b52 && n >= 10 && n <= 24) || (n === 7 && startsWith(b, from, end, NOQUEUE))) return p + 2;
+  return 0;
+}
+
+/** Does `needle` occur in bytes [from, end) of `b`? */
+function contains(b: Uint8Array, from: number, end: number, needle: Uint8Array): boolean {
+  return Buffer.from(b.buffer, b.byteOffset + from, end - from).indexOf(needle) >= 0;
+}
+
+/** triage(): the reason the message in bytes [from, end) is ignored, or null when it needs parse(). */
+export function triageAscii(b: Uint8Array, from: number, end: number): IgnoreReason | null {
+  const qEnd = queueIdEndAscii(b, from, end);
+  if (qEnd > 0) {
+    const c = qEnd < end ? b[qEnd]! : -1;
+    switch (c) {
+      case 116 /* t */:
+        if (startsWith(b, qEnd, end, TO)) return null;
+        break;
+      case 102 /* f */:
+        if (startsWith(b, qEnd, end, FROM)) return null;
+        break;
+      case 99 /* c */:
+        if (startsWith(b, qEnd, end, CLIENT)) return null;
+        break;
+      case 114 /* r */:
+        if (startsWith(b, qEnd, end, REMOVED) || startsWith(b, qEnd, end, REJECT)) return null;
+        break;
+      case 109 /* m */:
+        if (startsWith(b, qEnd, end, MILTER_REJECT)) return null;
+        break;
+      case 112 /* p */:
+        if (startsWith(b, qEnd, end, PROXY_REJECT)) return null;
+        break;
+      case 117 /* u */:
+        if (startsWith(b, qEnd, end, UID)) return null;
+        break;
+    }
+    if (c === 115 /* s */ || c === 112 /* p */) {
+      for (let i = 0; i < NOTICE_BYTES.length; i++) if (startsWith(b, qEnd, end, NOTICE_BYTES[i]!)) return null;
+    }
+    return matchPrefix(AFTER, b, qEnd, end);
+  }
+  if (startsWith(b, from, end, PROXY_REJECT) || startsWith(b, from, end, PROXY_ACCEPT)) return null;
+  if (startsWith(b, from, end, WARNING)) {
+    return contains(b, from, end, SASL) || contains(b, from, end, AUTH_FAILED) ? 'auth' : 'warning';
+  }
+  return matchPrefix(NONE, b, from, end);
+}

@@ -1,0 +1,128 @@
+/**
+ * The reader thread decides ASCII lines from their bytes (parsers/syslog-bytes.ts,
+ * parsers/postfix/triage-ascii.ts, PostfixFront.triageAscii): for every line it must give what
+ * the string path gives, in sequence (the time cache and year inference carry state from line to
+ * line), with the line anywhere in a larger buffer whose next bytes could be mistaken for more
+ * of it (digits, `]`, `:`).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { PostfixFront, UNDECIDED } from '../../parsers/postfix/index.js';
+import { triage } from '../../parsers/postfix/body.js';
+import { AFTER_QUEUE_ID, NO_QUEUE_ID } from '../../parsers/postfix/ignore.js';
+import { queueIdEndAscii, triageAscii } from '../../parsers/postfix/triage-ascii.js';
+import { queueIdEnd } from '../../parsers/postfix/body.js';
+import { scanAsciiEnvelope } from '../../parsers/syslog-bytes.js';
+import { EnvelopeReader } from '../../parsers/syslog.js';
+import { CORPUS, haveCorpus } from '../corpus/counts.js';
+
+const REF = new Date('2026-11-23T12:00:00Z');
+
+/** `line` as bytes at a random offset of a buffer, followed by `after`. */
+function embed(line: string, offset: number, after: string): [Buffer, number, number] {
+  const buf = Buffer.from(' '.repeat(offset) + line + after, 'latin1');
+  return [buf, offset, offset + line.length];
+}
+
+const ascii = (s: string) => /^[\x00-\x7f]*$/.test(s);
+const after = fc.constantFrom('', '\n', '7', '12]: x', ':', ' ', '5 rest');
+
+describe('the envelope from bytes', () => {
+  const stamps = ['Nov 22 10:00:00', 'Nov 22 10:00:00', 'Nov  2 10:00:01', 'Dec 31 23:59:59', 'Jan  1 00:00:00', 'Jan 1 00:00:00.250', 'Nov 22 10:00:00.123456', '2026-11-22T10:00:00.5+01:00', '2026-11-22T10:00:00Z', '2026-12-31T23:59:59', '2026-11-22T10:00:00.123+0100', '<22>Nov 22 10:00:00'];
+  const hosts = ['mx1', 'mx1', 'mail.example.org', ''];
+  const programs = ['postfix/smtpd[123]: ', 'postfix/qmgr[9]: ', 'postfix/smtp: ', 'dovecot: ', 'postfix/smtpd[x]: ', 'opendkim[12345678901]: ', 'postfix/cleanup[1]:'];
+  const bodies = ['connect from x[192.0.2.1]', '3F2A1B4C5D: removed', '', ' leading space'];
+  const line = fc
+    .tuple(fc.constantFrom(...stamps), fc.constantFrom(...hosts), fc.constantFrom(...programs), fc.constantFrom(...bodies), fc.nat(), fc.string({ maxLength: 3 }), fc.nat(3))
+    .map(([stamp, host, program, body, at, junk, cut]) => {
+      const l = `${stamp} ${host} ${program}${body}`;
+      // Mutated: something inserted, replaced or cut off anywhere.
+      if (cut === 0) return l;
+      const i = at % (l.length + 1);
+      return cut === 1 ? l.slice(0, i) : l.slice(0, i) + junk + l.slice(i + (at % 3));
+    })
+    .filter(ascii);
+
+  test('gives the string fast paths’ span, or null where they would not take the line', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(line, fc.nat(20), after), { minLength: 1, maxLength: 40 }), (lines) => {
+        const bytes = new EnvelopeReader(REF);
+        const text = new EnvelopeReader(REF);
+        for (const [l, offset, tail] of lines) {
+          const [buf, start, end] = embed(l, offset, tail);
+          const got = l.length === 0 ? null : scanAsciiEnvelope(bytes, buf, start, end);
+          const want = text.scan(l);
+          if (got === null) {
+            // The string path then reads the line itself, with the same reader.
+            const again = bytes.scan(l);
+            expect(again === bytes.span ? { ...bytes.span } : again).toEqual(want === text.span ? { ...text.span } : want);
+          } else {
+            expect(want).toBe(text.span);
+            expect({ ...got }).toEqual({ ...text.span });
+          }
+        }
+      }),
+      { numRuns: 1500, seed: 20261123 },
+    );
+  });
+});
+
+describe('triage from bytes', () => {
+  const messages = [...NO_QUEUE_ID, ...AFTER_QUEUE_ID].map(([p]) => p);
+  const ids = ['', '3F2A1B4C5D: ', '44JCRG5tYPzCqt2: ', 'NOQUEUE: ', '<queue id>: ', 'ABCDE: ', 'abc: ', '0123456789ABCDEF0123456789: '];
+  const more = ['to=<a@b.example>, relay=x, status=sent', 'from=<a@b>, size=1', 'client=x[1.2.3.4]', 'removed', 'reject: RCPT from x', 'milter-reject: END-OF-MESSAGE', 'proxy-reject: x', 'proxy-accept: x', 'uid=0 from=<root>', 'sender non-delivery notification: 1A2B3C4D5E', 'postmaster delay notification: X', 'warning: SASL authentication failure', 'warning: x authentication failed', 'warning: hostname x does not resolve', 'something new'];
+  const body = fc
+    .tuple(fc.constantFrom(...ids), fc.constantFrom(...messages, ...more), fc.nat(), fc.boolean())
+    .map(([id, m, at, cut]) => {
+      const b = id + m;
+      return cut ? b.slice(0, at % (b.length + 1)) : b;
+    });
+
+  test('gives triage()’s reason for any message, and queueIdEnd()’s end', () => {
+    fc.assert(
+      fc.property(body, fc.nat(20), after, (b, offset, tail) => {
+        const [buf, start, end] = embed(b, offset, tail);
+        expect(triageAscii(buf, start, end)).toBe(triage(b));
+        const q = queueIdEndAscii(buf, start, end);
+        expect(q === 0 ? 0 : q - start).toBe(queueIdEnd(b));
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
+  });
+});
+
+describe('PostfixFront.triageAscii on real lines', () => {
+  /** Every ASCII line of `path` through both fronts: the same reason, time, body and parts. */
+  const compare = (path: string) => {
+    const bytes = new PostfixFront({ reference: REF });
+    const text = new PostfixFront({ reference: REF });
+    let decided = 0;
+    const lines = readFileSync(path, 'latin1').split('\n').filter(ascii);
+    for (const l of lines) {
+      const [buf, start, end] = embed(l, 3, '\n');
+      let got = bytes.triageAscii(buf, start, end);
+      if (got === UNDECIDED) got = bytes.triage(l);
+      else decided++;
+      const want = text.triage(l);
+      expect([l, got]).toEqual([l, want]);
+      if (want === null) {
+        expect([bytes.bodyAt, bytes.time]).toEqual([text.bodyAt, text.time]);
+        expect(bytes.ranges === null ? null : { ...bytes.ranges }).toEqual(text.ranges === null ? null : { ...text.ranges });
+      }
+    }
+    return { lines: lines.length, decided };
+  };
+
+  test('the shipped Postfix sample: every line decided from its bytes', () => {
+    const { lines, decided } = compare('samples/postfix/mail.log');
+    expect(lines).toBeGreaterThan(1000);
+    expect(decided).toBe(lines);
+  });
+
+  test.skipIf(!haveCorpus)('every ASCII line of the Postfix corpus', () => {
+    let decided = 0;
+    for (const f of readdirSync(`${CORPUS}postfix`)) if (f.endsWith('.log')) decided += compare(`${CORPUS}postfix/${f}`).decided;
+    expect(decided).toBeGreaterThan(10_000);
+  });
+});
