@@ -21,6 +21,7 @@ import { isMainThread, parentPort, Worker, workerData, type MessagePort } from '
 import type { Readable } from 'node:stream';
 import { builtinParsers, DETECT_LINES, FormatDetector, parserByName } from '../parsers/index.js';
 import { postfixParser, PostfixFront, sentDelivery, UNDECIDED, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
+import { queueUpdateAscii, type QueueSpans } from '../parsers/postfix/triage-ascii.js';
 import type { LineMachine, LineResult, LogParser } from '../parsers/types.js';
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
@@ -164,6 +165,7 @@ interface Batch {
    * substrings, the start is -2 - their index in `strings`, or -1 for null), where its message
    * starts (-1: no envelope), where its bytes end. SENT (a sent delivery, see sentDelivery()):
    * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end.
+   * QUEUED + QUEUE_*: where the bytes of its queue id end, where those of its field end.
    * OVERSIZED: nothing (its text is in `cut`). THREW: where its bytes end.
    */
   meta: Int32Array;
@@ -182,6 +184,8 @@ const SENT = 1;
 const OVERSIZED = 2;
 /** The reader's triage threw on the line (counted as a parser exception, as line() would). */
 const FRONT_THREW = 3;
+/** A queue-id table update the reader recognised (see queueUpdateAscii()): QUEUED + its QUEUE_* kind. */
+const QUEUED = 4;
 
 /** The state of one run: statistics, the aggregator, and one parser machine per format. */
 export class Analysis {
@@ -309,6 +313,17 @@ export class Analysis {
         const to = decode(queueEnd < 0 ? pos : queueEnd, toEnd, true);
         pos = toEnd;
         this.sentDelivery(machine, queueId, to, str(meta[at + 2]!));
+        continue;
+      }
+      if (kind > QUEUED) {
+        const queueEnd = meta[at + 3]!;
+        const fieldEnd = meta[at + 4]!;
+        const queueId = decode(pos, queueEnd, true);
+        const field = decode(queueEnd, fieldEnd, true);
+        pos = fieldEnd;
+        // What parsed() + result() do with the line: update the table, count the line.
+        machine.queueUpdate(kind - QUEUED, queueId, field);
+        this.stats.linesRecognised++;
         continue;
       }
       if (kind === OVERSIZED) {
@@ -764,6 +779,18 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       used += from.copy(bytes, used, start + s.toAt, start + s.toEnd);
       meta[at + 4] = used;
     };
+    /** A queue-id table update of an ASCII line: the bytes of its queue id and field (offsets into `from`). */
+    const passQueued = (no: number, kind: number, q: Readonly<QueueSpans>, from: Buffer) => {
+      const at = room(q.queueEnd - q.queueAt + q.fieldEnd - q.fieldAt);
+      meta[at] = no;
+      meta[at + 1] = QUEUED + kind;
+      meta[at + 2] = -1;
+      used += from.copy(bytes, used, q.queueAt, q.queueEnd);
+      meta[at + 3] = used;
+      used += from.copy(bytes, used, q.fieldAt, q.fieldEnd);
+      meta[at + 4] = used;
+    };
+    const queueSpans: QueueSpans = { queueAt: 0, queueEnd: 0, fieldAt: 0, fieldEnd: 0 };
     // Sent deliveries are a third of the lines, and either thread can reduce them to queue id
     // and recipient with the same function. The reader does it for the next batch while the main
     // thread is behind (two batches or more waiting): then the reader has time to spare.
@@ -815,6 +842,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       } else {
         let reason: IgnoreReason | null = null;
         let sent: Readonly<SentSpans> | null = null;
+        let queued = 0;
         let threw = false;
         try {
           const fromBytes = text === null ? front!.triageAscii(raw, start, end) : UNDECIDED;
@@ -823,9 +851,10 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
             reason = front!.triage(text);
           } else {
             reason = fromBytes;
+            if (reason === null) queued = queueUpdateAscii(raw, start + front!.bodyAt, end, queueSpans);
           }
           // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
-          if (reason === null && isAscii && sentHere) {
+          if (reason === null && queued === 0 && isAscii && sentHere) {
             text ??= decodeLine(raw, start, end, true);
             sent = sentDelivery(text, Math.max(0, front!.bodyAt));
           }
@@ -840,7 +869,9 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
           pass(no, FRONT_THREW, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
         } else {
           const bodyAt = front!.bodyAt;
-          if (sent !== null) {
+          if (queued !== 0) {
+            passQueued(no, queued, queueSpans, raw);
+          } else if (sent !== null) {
             passSent(no, bodyAt >= 0 ? timeIndex(front!) : -1, sent, raw, start);
           } else if (bodyAt >= 0) {
             const time = timeIndex(front!);

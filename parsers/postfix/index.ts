@@ -7,7 +7,8 @@
 import type { IgnoreReason } from '../../src/event.js';
 import { EnvelopeReader, type Envelope, type EnvelopeSpan } from '../syslog.js';
 import { scanAsciiEnvelope } from '../syslog-bytes.js';
-import { triageAscii } from './triage-ascii.js';
+import { QUEUE_CLIENT, QUEUE_FROM, QUEUE_REMOVED, triageAscii } from './triage-ascii.js';
+import { parsePeer } from './fields.js';
 import { ignored, type LineContext, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
 import { PostfixBody, daemonOf, sentDelivery, triage, type SentSpans } from './body.js';
 
@@ -80,6 +81,12 @@ export interface PostfixMachine extends LineMachine {
    * (settling the recipient). The caller counts the line and its sent delivery event.
    */
   sent(queueId: string | null, to: string): void;
+  /**
+   * A line queueUpdateAscii() recognised (triage-ascii.ts), for what parsed() would change in
+   * the queue-id table: `field` is the sender (QUEUE_FROM) or the client text (QUEUE_CLIENT).
+   * The caller counts the line as recognised.
+   */
+  queueUpdate(kind: number, queueId: string, field: string): void;
 }
 
 /**
@@ -218,6 +225,11 @@ export const postfixParser: LogParser = {
       },
       sent(queueId, to) {
         if (queueId) body.queue.settle(queueId, to);
+      },
+      queueUpdate(kind, queueId, field) {
+        if (kind === QUEUE_FROM) body.queue.setFrom(queueId, field);
+        else if (kind === QUEUE_CLIENT) body.queue.setClient(queueId, parsePeer(field));
+        else if (kind === QUEUE_REMOVED) body.queue.remove(queueId);
       },
       end() {
         return [];

@@ -128,3 +128,65 @@ export function triageAscii(b: Uint8Array, from: number, end: number): IgnoreRea
   }
   return matchPrefix(NONE, b, from, end);
 }
+
+/** queueUpdateAscii(): a qmgr `from=<sender>, size=…` line (its sender in the field). */
+export const QUEUE_FROM = 1;
+/** queueUpdateAscii(): an smtpd `client=name[ip]:port` line (the peer text in the field). */
+export const QUEUE_CLIENT = 2;
+/** queueUpdateAscii(): a `removed` line (empty field). */
+export const QUEUE_REMOVED = 3;
+
+/** Where queueUpdateAscii() found the queue id and the field, as offsets into the bytes. */
+export interface QueueSpans {
+  queueAt: number;
+  queueEnd: number;
+  fieldAt: number;
+  fieldEnd: number;
+}
+
+const SIZE = ascii('size=');
+
+/** The first `needle` (2 or 3 bytes) in bytes [from, end), or -1. */
+function find(b: Uint8Array, from: number, end: number, needle: Uint8Array): number {
+  const n = needle.length;
+  for (let i = from; i + n <= end; i++) if (b[i] === needle[0] && startsWith(b, i, end, needle)) return i;
+  return -1;
+}
+const CLOSE_FROM = ascii('>, ');
+const COMMA = ascii(', ');
+
+/**
+ * For a message triage() passed on (bytes [from, end)): when PostfixBody.parse() would do no
+ * more with it than update the queue-id table — record a sender (`from=<s>, size=…`) or a client
+ * (`client=…`), or forget the id (`removed`) — which of those (QUEUE_*) and where its queue id
+ * and field are (in `out`); else 0. The reader thread passes only those bytes on, as it does
+ * for sent deliveries: half of the lines it passes are these, and the main thread is the
+ * busier one. Mirrors afterQueueId() of body.ts; a message with no real queue id (NOQUEUE) is 0.
+ */
+export function queueUpdateAscii(b: Uint8Array, from: number, end: number, out: QueueSpans): number {
+  const qEnd = queueIdEndAscii(b, from, end);
+  if (qEnd === 0 || (qEnd - from === 9 && startsWith(b, from, end, NOQUEUE)) || startsWith(b, from, end, QUEUE_ID_PLACEHOLDER)) {
+    return 0;
+  }
+  out.queueAt = from;
+  out.queueEnd = qEnd - 2;
+  const c = qEnd < end ? b[qEnd]! : -1;
+  if (c === 114 /* r */ && startsWith(b, qEnd, end, REMOVED) && (qEnd + 7 === end || b[qEnd + 7] === 32)) {
+    out.fieldAt = out.fieldEnd = qEnd;
+    return QUEUE_REMOVED;
+  }
+  if (c === 99 /* c */ && startsWith(b, qEnd, end, CLIENT)) {
+    const comma = find(b, qEnd + 7, end, COMMA);
+    out.fieldAt = qEnd + 7;
+    out.fieldEnd = comma < 0 ? end : comma;
+    return QUEUE_CLIENT;
+  }
+  if (c === 102 /* f */ && startsWith(b, qEnd, end, FROM)) {
+    const close = find(b, qEnd + 6, end, CLOSE_FROM);
+    if (close < 0 || !startsWith(b, close + 3, end, SIZE)) return 0;
+    out.fieldAt = qEnd + 6;
+    out.fieldEnd = close;
+    return QUEUE_FROM;
+  }
+  return 0;
+}

@@ -11,7 +11,9 @@ import { describe, expect, test } from 'vitest';
 import { PostfixFront, UNDECIDED } from '../../parsers/postfix/index.js';
 import { triage } from '../../parsers/postfix/body.js';
 import { AFTER_QUEUE_ID, NO_QUEUE_ID } from '../../parsers/postfix/ignore.js';
-import { queueIdEndAscii, triageAscii } from '../../parsers/postfix/triage-ascii.js';
+import { queueIdEndAscii, queueUpdateAscii, triageAscii, QUEUE_CLIENT, QUEUE_FROM, QUEUE_REMOVED } from '../../parsers/postfix/triage-ascii.js';
+import { PostfixBody } from '../../parsers/postfix/body.js';
+import { parsePeer } from '../../parsers/postfix/fields.js';
 import { queueIdEnd } from '../../parsers/postfix/body.js';
 import { scanAsciiEnvelope } from '../../parsers/syslog-bytes.js';
 import { EnvelopeReader } from '../../parsers/syslog.js';
@@ -89,6 +91,60 @@ describe('triage from bytes', () => {
       }),
       { numRuns: 3000, seed: 7 },
     );
+  });
+});
+
+describe('queue-id table updates from bytes', () => {
+  const ids = ['3F2A1B4C5D: ', '44JCRG5tYPzCqt2: ', 'NOQUEUE: ', '<queue id>: ', 'ABCDEF0123: '];
+  const rests = [
+    'from=<alice@example.org>, size=1234, nrcpt=1 (queue active)', 'from=<>, size=1, nrcpt=1 (queue active)',
+    'from=<a>, b>, size=1', 'from=<a@b>, status=expired, returned to sender', 'from=<a@b> size=1', 'from=<a@b>, size',
+    'client=mail.example.net[192.0.2.1]', 'client=unknown[2001:db8::1]:4321, sasl_method=PLAIN, sasl_username=u',
+    'client=, x', 'client=', 'removed', 'removed extra', 'removedx', 'to=<a@b>, status=sent', 'reject: RCPT from x',
+  ];
+  const ctx = { time: null, host: null, program: 'postfix/qmgr', raw: '', file: 'f', line: 1 };
+  /** What a table holds for `id` once `before` (a sender and client) and then `body` went through it. */
+  const state = (b: PostfixBody, id: string) => {
+    const e = b.queue.get(id);
+    return e === undefined ? null : { from: e.from, client: e.client };
+  };
+
+  test('recognises exactly the messages whose only effect in parse() is that update, and gives it', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ids), fc.constantFrom(...rests), fc.nat(), fc.boolean(), fc.nat(8), after, (idPart, rest, at, cut, offset, tail) => {
+        const full = idPart + rest;
+        const body = cut ? full.slice(0, at % (full.length + 1)) : full;
+        const id = idPart.slice(0, -2);
+        const viaParse = new PostfixBody();
+        const viaBytes = new PostfixBody();
+        for (const b of [viaParse, viaBytes]) {
+          b.queue.setFrom(id, 'earlier@example.org');
+          b.queue.setClient(id, parsePeer('earlier.example[192.0.2.9]'));
+        }
+        const r = viaParse.parse(body, ctx);
+        const [buf, start, end] = embed(body, offset, tail);
+        const q = { queueAt: 0, queueEnd: 0, fieldAt: 0, fieldEnd: 0 };
+        const kind = queueUpdateAscii(buf, start, end, q);
+        if (kind === 0) return;
+        expect([body, r]).toEqual([body, { status: 'recognised', events: [] }]);
+        const qid = buf.toString('latin1', q.queueAt, q.queueEnd);
+        const field = buf.toString('latin1', q.fieldAt, q.fieldEnd);
+        expect(qid).toBe(id);
+        if (kind === QUEUE_FROM) viaBytes.queue.setFrom(qid, field);
+        else if (kind === QUEUE_CLIENT) viaBytes.queue.setClient(qid, parsePeer(field));
+        else if (kind === QUEUE_REMOVED) viaBytes.queue.remove(qid);
+        expect(state(viaBytes, id)).toEqual(state(viaParse, id));
+      }),
+      { numRuns: 3000, seed: 5 },
+    );
+  });
+
+  test('takes the common lines', () => {
+    const kinds = ['3F2A1B4C5D: from=<a@b>, size=1, nrcpt=1 (queue active)', '3F2A1B4C5D: client=x[192.0.2.1]', '3F2A1B4C5D: removed'].map((b) => {
+      const [buf, start, end] = embed(b, 0, '\n');
+      return queueUpdateAscii(buf, start, end, { queueAt: 0, queueEnd: 0, fieldAt: 0, fieldEnd: 0 });
+    });
+    expect(kinds).toEqual([QUEUE_FROM, QUEUE_CLIENT, QUEUE_REMOVED]);
   });
 });
 
