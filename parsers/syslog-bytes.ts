@@ -61,7 +61,14 @@ function month(b: Uint8Array, s: number): number {
   return -1;
 }
 
-/** syslog.ts fraction(): `end * 1000 + ms` after 1–9 digits from `p`, or -1. */
+/**
+ * An optional fraction of a second at `p` (`.` and 1–9 digits, as syslog.ts fraction() reads
+ * them): `after * 1000 + ms` (`p * 1000` when there is none), or -1 when it is malformed.
+ */
+function optionalFraction(b: Uint8Array, p: number, end: number): number {
+  return at(b, p, end) === 46 /* . */ ? fraction(b, p + 1, end) : p * 1000;
+}
+
 function fraction(b: Uint8Array, p: number, end: number): number {
   let ms = 0;
   let k = 0;
@@ -94,15 +101,9 @@ function classic(reader: EnvelopeReader, b: Uint8Array, s: number, end: number):
   const mi = twoDigits(b, p + 3, end);
   const ss = twoDigits(b, p + 6, end);
   if (hh < 0 || mi < 0 || ss < 0 || at(b, p + 2, end) !== 58 || at(b, p + 5, end) !== 58) return false;
-  p += 8;
-  let ms = 0;
-  if (at(b, p, end) === 46 /* . */) {
-    const f = fraction(b, p + 1, end);
-    if (f < 0) return false;
-    ms = f % 1000;
-    p = Math.floor(f / 1000);
-  }
-  if (!tail(reader.span, b, s, p, end, true)) return false;
+  const f = optionalFraction(b, p + 8, end);
+  if (f < 0 || !tail(reader.span, b, s, Math.floor(f / 1000), end, true)) return false;
+  const ms = f % 1000;
   reader.classicTime(mo, day, hh, mi, ss, ms);
   return true;
 }
@@ -124,14 +125,10 @@ function iso(reader: EnvelopeReader, b: Uint8Array, s: number, end: number): boo
   ) {
     return false;
   }
-  let p = s + 19;
-  let ms = 0;
-  if (at(b, p, end) === 46 /* . */) {
-    const f = fraction(b, p + 1, end);
-    if (f < 0) return false;
-    ms = f % 1000;
-    p = Math.floor(f / 1000);
-  }
+  const f = optionalFraction(b, s + 19, end);
+  if (f < 0) return false;
+  const ms = f % 1000;
+  let p = Math.floor(f / 1000);
   let offset: number | null = null;
   const z = at(b, p, end);
   if (z === 90 /* Z */) {
