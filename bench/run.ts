@@ -10,9 +10,11 @@
  * For each file: `node bin/maillog-doctor FILE --format json > /dev/null` (best of BENCH_RUNS,
  * default 3; once more on one thread, MAILLOG_DOCTOR_THREADS=1), a bare split2 line count in
  * Node (bench/split2-count.ts, the floor for a Node tool), and where installed `pflogsumm`
- * (Postfix) and `lnav` answering one SQL count of the rejects. Peak RSS is the child's
- * (GNU time's %M, else VmHWM polled from /proc). Prints a table and writes
- * bench/results/latest.json. The references are never installed from here.
+ * (Postfix) and `lnav` answering one SQL count of the rejects. On the Postfix file also the
+ * live view, `node bin/maillog-doctor FILE` in a 160x45 pseudo-terminal (util-linux `script`),
+ * timed until its status line says the file was read, against the issue's ≤ 10 % over
+ * `--format json`. Peak RSS is the child's (GNU time's %M, else VmHWM polled from /proc). Prints
+ * a table and writes bench/results/latest.json. The references are never installed from here.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,6 +31,15 @@ const GEN = join(ROOT, 'dist/bench/gen/cli.js');
 const GEN_DIR = join(ROOT, 'dist/bench/gen');
 const SPLIT2 = join(ROOT, 'dist/bench/split2-count.js');
 const MB = 1024 * 1024;
+
+/** The issue's terminal for the live view. */
+const PTY = { cols: 160, rows: 45 };
+/** The live view's status line once reading is done (src/tui/components/Header.tsx statusLine). */
+const DONE = /read \d+ files? in [^\s\u001b]+(?=[\s\u001b])/;
+/** The live view may take this much longer than `--format json` before it counts as hung. */
+const LIVE_TIMEOUT = (jsonSeconds: number) => Math.max(60, 5 * jsonSeconds) * 1000;
+/** How long the view gets to quit after `q` before it is killed. */
+const QUIT_GRACE_MS = 5000;
 
 type Mta = 'postfix' | 'exim' | 'exchange';
 
@@ -67,6 +78,8 @@ interface Row {
   vsSplit2?: number;
   /** How many times faster than pflogsumm on the same file. */
   vsPflogsumm?: number;
+  /** The live view's wall time over the default `--format json` run's, minus 1 (0.12: +12 %). */
+  overVsJson?: number;
   note?: string;
 }
 
@@ -79,6 +92,7 @@ async function main(): Promise<void> {
   const gnuTime = hasGnuTime();
   const pflogsumm = which('pflogsumm');
   const lnav = which('lnav');
+  const script = utilLinuxScript();
   mkdirSync(DATA, { recursive: true });
 
   const plan: Array<[Mta, number]> = [
@@ -113,6 +127,7 @@ async function main(): Promise<void> {
       base.push(r2);
       const one = await measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime, { MAILLOG_DOCTOR_THREADS: '1' });
       base.push(row(file, mta, bytes, lines, 'maillog-doctor (1 thread)', one));
+      if (mta === 'postfix') base.push(await liveRow(script, file, mta, bytes, lines, runs, r2));
     }
     if (mta === 'postfix') {
       if (pflogsumm) base.push(row(file, mta, bytes, lines, `pflogsumm ${version(pflogsumm, ['--version'])}`, await measure(pflogsumm, [file], gnuTime)));
@@ -139,6 +154,7 @@ async function main(): Promise<void> {
   }
 
   const main = rows.find((r) => r.mta === 'postfix' && r.tool.startsWith('maillog-doctor (default') && r.seconds);
+  const live = rows.find((r) => r.mta === 'postfix' && r.tool.startsWith('maillog-doctor (live view'));
   const targets = main
     ? {
         throughputVsSplit2: { want: '>= 0.40', got: main.vsSplit2 ?? null, met: (main.vsSplit2 ?? 0) >= 0.4 },
@@ -149,6 +165,13 @@ async function main(): Promise<void> {
           met: main.peakRssMB == null ? null : main.peakRssMB <= 200,
           note: main.bytes >= 1000 * MB ? undefined : `input is ${(main.bytes / MB).toFixed(0)} MB, not 1 GB`,
         },
+        liveViewOverhead: {
+          want: '<= +10 % wall time over --format json (live view in a 160x45 pty, until the file is read)',
+          tuiOverheadMax: 0.1,
+          got: live?.overVsJson ?? null,
+          met: live?.overVsJson === undefined ? null : live.overVsJson <= 0.1,
+          note: live?.skipped,
+        },
       }
     : null;
   const result = {
@@ -158,6 +181,9 @@ async function main(): Promise<void> {
     sizesMB: Object.fromEntries(plan),
     runsPerMeasurement: runs,
     rssMethod: gnuTime ? 'GNU time %M (child max RSS)' : '/proc/PID/status VmHWM, polled',
+    liveView: script
+      ? `script -qfec "stty cols ${PTY.cols} rows ${PTY.rows}; exec node bin/maillog-doctor FILE" /dev/null; timed from spawn until the screen shows "read N file(s) in …", then q; RSS: VmHWM of script's child, polled`
+      : 'not available (needs util-linux script)',
     rows,
     targets,
   };
@@ -167,7 +193,8 @@ async function main(): Promise<void> {
   if (targets) {
     say(
       `\ntargets (Postfix, default threads): throughput ${targets.throughputVsSplit2.got}× split2 (want ≥ 0.40×), ` +
-        `${targets.speedVsPflogsumm.got ?? '—'}× pflogsumm (want ≥ 10×), peak RSS ${targets.peakRssMB.got ?? '—'} MB (want ≤ 200 MB at 1 GB)`,
+        `${targets.speedVsPflogsumm.got ?? '—'}× pflogsumm (want ≥ 10×), peak RSS ${targets.peakRssMB.got ?? '—'} MB (want ≤ 200 MB at 1 GB), ` +
+        `live view ${targets.liveViewOverhead.got === null ? '—' : percent(targets.liveViewOverhead.got)} time over json (want ≤ +10 %)`,
     );
   }
   say(`written: ${RESULTS.slice(ROOT.length + 1)}`);
@@ -302,7 +329,8 @@ async function best(n: number, run: () => Promise<Measured>): Promise<Measured &
 function row(file: string, mta: Mta, bytes: number, lines: number | null, tool: string, m: Measured): Row {
   const name = file.startsWith(DATA) ? file.slice(DATA.length + 1) : file;
   if (m.exitCode !== 0) {
-    return { file: name, mta, bytes, lines, tool, skipped: `failed (exit ${m.exitCode}): ${m.stderr.trim().split('\n')[0] ?? ''}` };
+    const why = m.stderr.trim().split('\n')[0] ?? '';
+    return { file: name, mta, bytes, lines, tool, skipped: m.exitCode === null ? `failed: ${why}` : `failed (exit ${m.exitCode}): ${why}` };
   }
   return {
     file: name,
@@ -315,6 +343,133 @@ function row(file: string, mta: Mta, bytes: number, lines: number | null, tool: 
     linesPerSec: lines === null ? undefined : Math.round(lines / m.seconds),
     peakRssMB: m.peakRssMB,
   };
+}
+
+// ---------------------------------------------------------------- the live view
+
+/** The live view's row: best of `runs` in a pseudo-terminal, and its overhead over `json`. */
+async function liveRow(script: string | null, file: string, mta: Mta, bytes: number, lines: number | null, runs: number, json: Row): Promise<Row> {
+  const tool = 'maillog-doctor (live view, pty)';
+  const name = file.slice(DATA.length + 1);
+  if (script === null) return { file: name, mta, bytes, lines, tool, skipped: 'not available (needs util-linux script)' };
+  if (json.seconds === undefined) return { file: name, mta, bytes, lines, tool, skipped: 'no --format json run to compare with' };
+  const m = await best(runs, () => measureLive(script, file, LIVE_TIMEOUT(json.seconds!)));
+  const r = row(file, mta, bytes, lines, tool, m);
+  if (r.skipped) return r;
+  r.runs = m.all;
+  r.overVsJson = round(m.seconds / json.seconds - 1, 3);
+  r.note = m.stdout;
+  return r;
+}
+
+/**
+ * Runs the live view as a user would, on a terminal of PTY's size: `script` gives it a pty for
+ * stdin and stdout, so the CLI picks the view by itself. The wall time ends when the screen says
+ * the file was read (the view stays up until the user quits); then `q`, and the run fails if the
+ * view does not quit. `timeoutMs` bounds it all, so a hung view cannot stall the bench. Peak RSS
+ * is the VmHWM of script's child (sh, which execs node: the same pid).
+ */
+function measureLive(script: string, file: string, timeoutMs: number): Promise<Measured> {
+  const inner = `stty cols ${PTY.cols} rows ${PTY.rows}; exec ${sh(process.execPath)} ${sh(CLI)} ${sh(file)}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
+  // Ink in CI draws only the last frame: the view must not think it runs in one.
+  delete env.CI;
+  delete env.CONTINUOUS_INTEGRATION;
+  return new Promise((resolvePromise, reject) => {
+    const t0 = performance.now();
+    const child = spawn(script, ['-qfec', inner, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    let seconds: number | null = null;
+    let doneText = '';
+    let quitAt = 0;
+    let failure = '';
+    let screen = ''; // the stream's last bytes, for an error
+    let nodePid = 0;
+    let hwm = 0;
+    const kill = (why: string): void => {
+      failure ||= why;
+      for (const pid of [nodePid, child.pid]) {
+        try {
+          if (pid) process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+    };
+    const poll = setInterval(() => {
+      nodePid ||= childOf(child.pid);
+      hwm = Math.max(hwm, vmHwmKB(nodePid));
+    }, 20);
+    const deadline = setTimeout(() => kill(`no "read … in" on screen after ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+    let quitTimer: NodeJS.Timeout | undefined;
+    // Escapes and all: Ink writes the status line's text in one piece. A chunk is searched whole
+    // (a frame starts with the status line and can be longer than any tail kept), after the end
+    // of the one before, where the text may have been cut.
+    child.stdout.on('data', (d: Buffer) => {
+      const seen = screen.slice(-256) + d.toString('latin1');
+      screen = seen.slice(-4096);
+      if (seconds !== null) return;
+      const done = DONE.exec(seen);
+      if (!done) return;
+      seconds = (performance.now() - t0) / 1000;
+      doneText = done[0];
+      quitAt = performance.now();
+      child.stdin.write('q');
+      quitTimer = setTimeout(() => kill(`did not quit within ${QUIT_GRACE_MS / 1000} s of q`), QUIT_GRACE_MS);
+    });
+    child.stderr.resume();
+    child.stdin.on('error', () => undefined); // the view may be gone before q arrives
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      clearTimeout(deadline);
+      clearTimeout(quitTimer);
+      // Ending well without the done text is a failure too (the view never came up, say).
+      if (seconds === null && code === 0) failure ||= 'ended without "read … in" on screen';
+      const ok = seconds !== null && failure === '' && code === 0;
+      resolvePromise({
+        seconds: seconds ?? (performance.now() - t0) / 1000,
+        peakRssMB: hwm ? Math.round(hwm / 1024) : null,
+        exitCode: failure ? null : code,
+        stdout: ok ? `screen: "${doneText}"; quit ${((performance.now() - quitAt) / 1000).toFixed(2)} s after q` : '',
+        stderr: failure || lastScreenLine(Buffer.from(screen, 'latin1').toString('utf8')),
+      });
+    });
+  });
+}
+
+/** util-linux `script` (BSD's takes other arguments), or null. */
+function utilLinuxScript(): string | null {
+  const script = which('script');
+  if (script === null) return null;
+  const r = spawnSync(script, ['--version'], { encoding: 'utf8' });
+  return /util-linux/.test(r.stdout + r.stderr) ? script : null;
+}
+
+/** A child of `ppid`, found in /proc (no /proc/PID/task/TID/children on every kernel), or 0. */
+function childOf(ppid: number | undefined): number {
+  if (!ppid) return 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      // pid (comm) state ppid …, and comm may hold spaces and parentheses.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid) return Number(d);
+    } catch {
+      // gone
+    }
+  }
+  return 0;
+}
+
+/** What the view printed last, without escapes: the error when it ended before the done text. */
+function lastScreenLine(screen: string): string {
+  const text = screen.replace(/\u001b\[[0-9;?]*[ -\/]*[@-~]|\u001b[\]P_^][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b./g, '');
+  const lines = text.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
+  return lines.pop() ?? 'ended before reading was done';
+}
+
+function sh(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 // ---------------------------------------------------------------- the machine and the tools
@@ -362,10 +517,10 @@ function machine() {
 // ---------------------------------------------------------------- output
 
 function table(rows: Row[]): string {
-  const head = ['file', 'MB', 'tool', 'seconds', 'MB/s', 'lines/s', 'peak RSS', 'vs split2', 'vs pflogsumm'];
+  const head = ['file', 'MB', 'tool', 'seconds', 'MB/s', 'lines/s', 'peak RSS', 'vs split2', 'vs pflogsumm', 'vs json'];
   const body = rows.map((r) =>
     r.skipped
-      ? [r.file, r.bytes ? (r.bytes / MB).toFixed(0) : '', r.tool, r.skipped, '', '', '', '', '']
+      ? [r.file, r.bytes ? (r.bytes / MB).toFixed(0) : '', r.tool, r.skipped, '', '', '', '', '', '']
       : [
           r.file,
           (r.bytes / MB).toFixed(0),
@@ -376,13 +531,19 @@ function table(rows: Row[]): string {
           r.peakRssMB == null ? '' : `${r.peakRssMB} MB`,
           r.vsSplit2 === undefined ? '' : `${r.vsSplit2.toFixed(2)}×`,
           r.vsPflogsumm === undefined ? '' : `${r.vsPflogsumm.toFixed(1)}×`,
+          r.overVsJson === undefined ? '' : percent(r.overVsJson),
         ],
   );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const right = new Set([1, 3, 4, 5, 6, 7, 8]);
+  const right = new Set([1, 3, 4, 5, 6, 7, 8, 9]);
   const line = (cells: string[]) =>
     cells.map((c, i) => (right.has(i) && !(i === 3 && /[a-z]/i.test(c)) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** 0.123 → `+12 %`. */
+function percent(x: number): string {
+  return `${x >= 0 ? '+' : '-'}${Math.abs(Math.round(x * 100))} %`;
 }
 
 function round(x: number, digits: number): number {
