@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { builtinParsers, DETECT_LINES, FormatDetector } from '../parsers/index.js';
-import { clientOf, enhancedStatusOf, recipientDomain, recipientOf, senderOf, smtpCodeOf } from './aggregate/event-fields.js';
+import { clientOf, enhancedStatusOf, recipientOf, senderOf, smtpCodeOf } from './aggregate/event-fields.js';
 import type { FileStats, Report } from './aggregate/types.js';
 import type { Classification } from './classify/types.js';
 import { expandInputs } from './input/expand.js';
@@ -245,7 +245,7 @@ async function interactiveReport(
       // this still moves the screen (at most as often as the throttle allows).
       live.tick();
     },
-    onProblem: (ev, c) => live.problem(ev.time, c.direction, c.cause, c.hint, recipientDomain(ev)),
+    onProblem: (ev, c, domain) => live.problem(ev.time, c.direction, c.cause, c.hint, domain),
   });
   const result = await Promise.race([running, session.done.then(() => null)]);
   if (result === null) {
@@ -310,10 +310,10 @@ async function follow(
   let live: LiveStore | null = null;
   const tui = interactive ? await loadTui() : null;
   if (tui) live = new tui.live.LiveStore({ files: [path] });
-  const onProblem = (ev: MailEvent, c: Classification): void => {
+  const onProblem = (ev: MailEvent, c: Classification, domain: string | null): void => {
     problems++;
     if (live) {
-      live.problem(ev.time, c.direction, c.cause, c.hint, recipientDomain(ev));
+      live.problem(ev.time, c.direction, c.cause, c.hint, domain);
       return;
     }
     print(ev, c);

@@ -63,8 +63,9 @@ export interface AnalysisOptions {
    * Every classified problem event as it is added (follow mode prints these, the live view
    * counts them). `c.verify` is worked out when read (quoting a dozen values; none of the
    * callers shows it per event), and `c` holds the event: copy what you keep, not `c`.
+   * `recipientDomain` is the event's finding's domain (recipientDomain(ev)).
    */
-  onProblem?: (ev: MailEvent, c: Classification) => void;
+  onProblem?: (ev: MailEvent, c: Classification, recipientDomain: string | null) => void;
 }
 
 export interface PipelineOptions extends AnalysisOptions {
@@ -402,8 +403,8 @@ export class Analysis {
     // classify() with the verify command filled in only when read (the aggregator reads it for
     // a finding's first event; filling it in for every event was 2-3 % of the live view's run).
     const c = classifyDeferred(ev);
-    this.aggregator.add(ev, c);
-    if (c && this.opts.onProblem) this.opts.onProblem(ev, c);
+    const domain = this.aggregator.add(ev, c);
+    if (c && this.opts.onProblem) this.opts.onProblem(ev, c, domain);
   }
 
   private unrecognised(line: string, no: number): void {

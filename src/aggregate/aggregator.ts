@@ -95,22 +95,25 @@ export class Aggregator {
 
   /**
    * Count one event. With a classification it joins its finding; without one (sent mail,
-   * notifications, anything classify passed over) it only counts in the summary.
+   * notifications, anything classify passed over) it only counts in the summary. Returns the
+   * recipient domain that grouped it (null without a classification), so that a caller
+   * following the problems need not work it out again.
    */
-  add(ev: MailEvent, c: Classification | null): void {
+  add(ev: MailEvent, c: Classification | null): string | null {
     if (ev.kind === 'delivery') this.countDelivery(ev.status, ev.time);
     else {
       if (ev.kind === 'reject') this.eventsByKind.reject++;
       else this.eventsByKind.notification++;
       if (ev.time !== null) this.seen(ev.time, ev.time);
     }
-    if (c === null) return;
+    if (c === null) return null;
     const domain = recipientDomain(ev);
     let acc = this.lookup(c.direction, c.cause, c.hint, domain);
     if (acc === undefined) {
       acc = this.open({ direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
     }
     acc.add(ev, c);
+    return domain;
   }
 
   /**

@@ -1,6 +1,5 @@
 /** Snapshots and live states for the TUI tests: hand-made findings, and the real sample log. */
 import { fileURLToPath } from 'node:url';
-import { recipientDomain } from '../../src/aggregate/event-fields.js';
 import type { Finding, FindingDetails, Snapshot } from '../../src/aggregate/types.js';
 import { analyse } from '../../src/pipeline.js';
 import { emptySnapshot } from '../../src/aggregate/aggregator.js';
@@ -78,7 +77,7 @@ export async function sampleStore(): Promise<LiveStore> {
   const live = new LiveStore({ clock: () => 0 });
   const r = await analyse([SAMPLE], {
     now: new Date('2026-11-23T12:00:00Z'),
-    onProblem: (ev, c) => live.problem(ev.time, c.direction, c.cause, c.hint, recipientDomain(ev)),
+    onProblem: (ev, c, domain) => live.problem(ev.time, c.direction, c.cause, c.hint, domain),
   });
   live.setSource(() => r.aggregator.snapshot(r.stats));
   live.done();
