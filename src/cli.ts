@@ -225,9 +225,9 @@ async function interactiveReport(
   onUnrecognised: OnUnrecognised,
   closeUnrecognised: () => Promise<void>,
 ): Promise<number> {
-  const tui = await loadTui();
-  const live = new tui.live.LiveStore({ files });
-  const session = openSession(tui.run.startTui(live, { color: opts.color }));
+  // Reading starts before the view is on screen: Ink and React take ~0.7 s to load, and the
+  // loader reads their files asynchronously, so batches are taken in between.
+  const live = new (await import('./tui/live.js')).LiveStore({ files });
   let sourced = false;
   const running = analyse(files, {
     mta: opts.mta,
@@ -247,6 +247,9 @@ async function interactiveReport(
     },
     onProblem: (ev, c, domain) => live.problem(ev.time, c.direction, c.cause, c.hint, domain),
   });
+  // Awaited below, once the view is up: until then a failure must not count as unhandled.
+  running.catch(() => undefined);
+  const session = openSession((await loadView()).startTui(live, { color: opts.color }));
   const result = await Promise.race([running, session.done.then(() => null)]);
   if (result === null) {
     // Quit while reading: the reading still under way is abandoned (the entry point exits).
@@ -429,11 +432,16 @@ async function sniffFormat(path: string): Promise<Mta | undefined> {
   }
 }
 
-/** Loads the interactive view's modules; React's development build is several times slower. */
+/** Loads the interactive view's modules. */
 async function loadTui(): Promise<{ live: typeof import('./tui/live.js'); run: typeof import('./tui/run.js') }> {
-  process.env.NODE_ENV ??= 'production';
-  const [live, run] = await Promise.all([import('./tui/live.js'), import('./tui/run.js')]);
+  const [live, run] = await Promise.all([import('./tui/live.js'), loadView()]);
   return { live, run };
+}
+
+/** Loads Ink, React and the view; React's development build is several times slower. */
+function loadView(): Promise<typeof import('./tui/run.js')> {
+  process.env.NODE_ENV ??= 'production';
+  return import('./tui/run.js');
 }
 
 /** What SIGINT/SIGTERM do instead of exiting at once: close the view, stop following. */
