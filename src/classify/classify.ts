@@ -396,7 +396,19 @@ const ANGLE_ADDRESS_RE = /<[^<>]{3,}>/g;
 // for every client and is classified once (see pick()'s cache). No rule reads an IP's digits
 // (test/classify/rule-table.ts checks the tables).
 const IPV4_IN_TEXT_RE = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
-const zeroDigits = (ip: string): string => ip.replace(/\d/g, '0');
+/** `0.00.000.0` for every shape of dotted quad, by the lengths of its four numbers (1–3 each). */
+const ZEROED_QUADS = new Map<number, string>();
+for (let n = 0; n < 81; n++) {
+  const lengths = [n % 3, Math.floor(n / 3) % 3, Math.floor(n / 9) % 3, Math.floor(n / 27)].map((k) => k + 1);
+  ZEROED_QUADS.set(((lengths[0]! * 4 + lengths[1]!) * 4 + lengths[2]!) * 4 + lengths[3]!, lengths.map((k) => '0'.repeat(k)).join('.'));
+}
+/** An IPV4_IN_TEXT_RE match with its digits as 0. */
+function zeroDigits(ip: string): string {
+  const a = ip.indexOf('.');
+  const b = ip.indexOf('.', a + 1);
+  const c = ip.indexOf('.', b + 1);
+  return ZEROED_QUADS.get(((a * 4 + (b - a - 1)) * 4 + (c - b - 1)) * 4 + (ip.length - c - 1))!;
+}
 // ` 550-5.7.1 ` or ` 550 5.7.1 ` after the first line of a folded reply (never at the start).
 const FOLDED_CODE_RE = / [245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3} )?/g;
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 /**
  * The Postfix rule table, one row per rule at least, each a log line run through the real parser
  * (test/helpers/parse.ts) and then classify(). Lines come verbatim from ../shared/corpus/postfix
@@ -1220,6 +1221,17 @@ describe('helpers', () => {
     expect(a).toBe('service unavailable; client host [000.0.000.00] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/000.0.000.00');
     expect(normalise('4.7.1 try again, build 10.0.1', 'reject')).toBe('4.7.1 try again, build 10.0.1');
     expect(dnsblQuery(reply('203.0.113.77'))).toBe('77.113.0.203.zen.spamhaus.org');
+    // Any shape of quad, anywhere: every digit of it, and nothing else, becomes 0.
+    const quad = fc.array(fc.integer({ min: 0, max: 999 }), { minLength: 4, maxLength: 4 }).map((o) => o.join('.'));
+    fc.assert(
+      // Around it: letters, digits, dots and brackets (no `-`, which could make a folded reply code).
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'B', ' ', '.', '7', '<', '>'), maxLength: 12 }), quad, fc.string({ unit: fc.constantFrom('x', ' ', '.', '1', ']'), maxLength: 12 }), (before, ip, after) => {
+        const text = `${before} [${ip}] ${after}`.toLowerCase();
+        const want = text.replace(/\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g, (m) => m.replace(/\d/g, '0')).replace(/<[^<>]{3,}>/g, '<>');
+        expect(normalise(text, 'reject')).toBe(want);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test('the DNSBL query comes from the reply text', () => {
