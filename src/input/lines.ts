@@ -86,17 +86,6 @@ export class AsciiWindows {
     return this.text.slice(start - this.at, end - this.at);
   }
 
-  /** Position of the first `\n` at or after `from`, or -1. */
-  nextLF(from: number): number {
-    if (from < this.at || from >= this.end) this.load(from);
-    const i = this.text.indexOf('\n', from - this.at);
-    if (i >= 0) return this.at + i;
-    if (this.end >= this.buf.length) return -1;
-    if (from === this.at) return this.buf.indexOf(LF, this.end); // a line longer than a window
-    this.load(from);
-    return this.nextLF(from);
-  }
-
   private load(from: number): void {
     this.at = from;
     this.end = Math.min(this.buf.length, from + WINDOW_BYTES);
