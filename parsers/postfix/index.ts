@@ -7,7 +7,7 @@
 import type { IgnoreReason } from '../../src/event.js';
 import { EnvelopeReader, type Envelope, type EnvelopeSpan } from '../syslog.js';
 import { scanAsciiEnvelope } from '../syslog-bytes.js';
-import { QUEUE_CLIENT, QUEUE_FROM, QUEUE_REMOVED, triageAscii } from './triage-ascii.js';
+import { ascii, QUEUE_CLIENT, QUEUE_FROM, QUEUE_REMOVED, startsWith, triageAscii } from './triage-ascii.js';
 import { parsePeer } from './fields.js';
 import { ignored, type LineContext, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
 import { PostfixBody, daemonOf, sentDelivery, triage, type SentSpans } from './body.js';
@@ -37,20 +37,15 @@ function isPostfixProgramAt(line: string, at: number, end: number): boolean {
   return slash > at && DAEMONS.has(line.slice(slash + 1, end));
 }
 
-const POSTFIX = Uint8Array.from('postfix', (c) => c.charCodeAt(0));
-const POSTFIX_SCRIPT = Uint8Array.from('/postfix-script', (c) => c.charCodeAt(0));
-const SMTPD_CHECK = Uint8Array.from('smtpd_check', (c) => c.charCodeAt(0));
-
-function bytesAre(b: Uint8Array, at: number, p: Uint8Array): boolean {
-  for (let i = 0; i < p.length; i++) if (b[at + i] !== p[i]) return false;
-  return true;
-}
+const POSTFIX = ascii('postfix');
+const POSTFIX_SCRIPT = ascii('/postfix-script');
+const SMTPD_CHECK = ascii('smtpd_check');
 
 /** isPostfixProgramAt() on the bytes [at, end) of an ASCII line. */
 function isPostfixProgramAscii(b: Uint8Array, at: number, end: number): boolean {
   const n = end - at;
-  if (n >= 7 && bytesAre(b, at, POSTFIX)) return true;
-  if ((n === 15 && bytesAre(b, at, POSTFIX_SCRIPT)) || (n === 11 && bytesAre(b, at, SMTPD_CHECK))) return true;
+  if (startsWith(b, at, end, POSTFIX)) return true;
+  if ((n === 15 && startsWith(b, at, end, POSTFIX_SCRIPT)) || (n === 11 && startsWith(b, at, end, SMTPD_CHECK))) return true;
   let slash = end - 1;
   while (slash > at && b[slash] !== 47 /* / */) slash--;
   // No daemon name is longer than 15 characters; a hostile program name may be megabytes.

@@ -8,10 +8,11 @@ import type { IgnoreReason } from '../../src/event.js';
 import { NOTICES } from './body.js';
 import { AFTER_QUEUE_ID, NO_QUEUE_ID, type PrefixRule } from './ignore.js';
 
-const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+/** The bytes of an ASCII string. */
+export const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 /** Does bytes [at, end) of `b` start with `p`? */
-function startsWith(b: Uint8Array, at: number, end: number, p: Uint8Array): boolean {
+export function startsWith(b: Uint8Array, at: number, end: number, p: Uint8Array): boolean {
   if (at + p.length > end) return false;
   for (let i = 0; i < p.length; i++) if (b[at + i] !== p[i]) return false;
   return true;
