@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     const sql = LNAV_REJECTS[mta];
     if (sql) {
       if (lnav) {
-        const m = await measure(lnav, ['-n', '-c', sql, file], gnuTime, { HOME: join(tmpdir(), 'mld-bench-lnav-home') });
+        const m = await measure(lnav, ['-n', '-c', sql, file], gnuTime, { HOME: lnavHome() });
         const r = row(file, mta, bytes, lines, `lnav ${version(lnav, ['-V'])} (one SQL count)`, m);
         r.note = `${sql.slice(1)} → ${m.stdout.trim().split(/\s+/).pop()}`;
         base.push(r);
@@ -491,8 +491,18 @@ function which(cmd: string): string | null {
   return null;
 }
 
+/**
+ * A HOME of lnav's own, so that it leaves the user's config alone. It must exist: without it
+ * lnav wrote its default configs and formats into the working directory (the repository).
+ */
+function lnavHome(): string {
+  const home = join(tmpdir(), 'mld-bench-lnav-home');
+  mkdirSync(home, { recursive: true });
+  return home;
+}
+
 function version(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, HOME: join(tmpdir(), 'mld-bench-lnav-home') } });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, HOME: lnavHome() } });
   const m = /(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout + r.stderr);
   return m ? m[1]! : '';
 }
