@@ -2,7 +2,7 @@
  * Command line → options → pipeline → report. The only place that prints errors and exits;
  * everything below throws InputError/UsageError or returns.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -14,6 +14,7 @@ import { expandInputs } from './input/expand.js';
 import { EXIT, InputError, UsageError } from './errors.js';
 import type { MailEvent, Mta } from './event.js';
 import { Follower } from './input/follow.js';
+import { analyseOnThread } from './analysis-thread.js';
 import { Analysis, analyse } from './pipeline.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
 import { renderCsv } from './report/csv.js';
@@ -225,43 +226,38 @@ async function interactiveReport(
   onUnrecognised: OnUnrecognised,
   closeUnrecognised: () => Promise<void>,
 ): Promise<number> {
-  // Reading starts before the view is on screen: Ink and React take ~0.7 s to load, and the
-  // loader reads their files asynchronously, so batches are taken in between.
+  // The analysis runs on a thread of its own (src/analysis-thread.ts), and starts before the
+  // view is on screen: Ink and React take ~0.5 s to load.
   const live = new (await import('./tui/live.js')).LiveStore({ files });
   let sourced = false;
-  const running = analyse(files, {
-    mta: opts.mta,
-    year: opts.year,
-    now: new Date(),
-    onUnrecognised,
-    onProgress: (p) => {
-      if (!sourced) {
-        sourced = true;
-        const a = p.analysis;
-        live.setSource(() => a.aggregator.snapshot(a.stats));
-      }
-      live.progress({ index: p.index, file: p.file, bytesRead: p.bytesRead, size: p.size, done: p.done });
-      // The store publishes on a timer; should reading hold the event loop for long stretches,
-      // this still moves the screen (at most as often as the throttle allows).
-      live.tick();
+  const run = analyseOnThread(
+    { files, mta: opts.mta, year: opts.year, now: new Date() },
+    {
+      onUnrecognised,
+      onProgress: (p) => {
+        if (!sourced) {
+          sourced = true;
+          live.setSource(() => run.snapshot());
+        }
+        live.progress(p);
+      },
+      onProblems: (batch) => live.problems(batch),
     },
-    onProblem: (ev, c, domain) => live.problem(ev.time, c.direction, c.cause, c.hint, domain),
-  });
+  );
   // Awaited below, once the view is up: until then a failure must not count as unhandled.
-  running.catch(() => undefined);
+  run.done.catch(() => undefined);
   const session = openSession((await loadView()).startTui(live, { color: opts.color }));
-  const result = await Promise.race([running, session.done.then(() => null)]);
+  const result = await Promise.race([run.done, session.done.then(() => null)]);
   if (result === null) {
     // Quit while reading: the reading still under way is abandoned (the entry point exits).
     closeSession();
     return EXIT.ok;
   }
-  const { aggregator, stats, errors } = result;
+  const { snapshot: report, errors } = result;
   await closeUnrecognised();
   const messages = errors.map((e) => `${e.file}: ${e.message}`);
   for (const m of messages) live.error(m);
-  live.setSource(() => aggregator.snapshot(stats));
-  const report = aggregator.snapshot(stats);
+  live.setSource(() => report);
   const writeFailed = await writeReportFiles(report, opts, (m) => {
     messages.push(m);
     live.error(m);
@@ -438,9 +434,16 @@ async function loadTui(): Promise<{ live: typeof import('./tui/live.js'); run: t
   return { live, run };
 }
 
-/** Loads Ink, React and the view; React's development build is several times slower. */
+/**
+ * Loads Ink, React and the view: from the one-file bundle `npm run build` makes
+ * (scripts/bundle-view.mjs), ~0.8 s of CPU less than loading their modules one by one;
+ * without it (the TypeScript sources under test), from the modules.
+ */
 function loadView(): Promise<typeof import('./tui/run.js')> {
+  // React's development build is several times slower.
   process.env.NODE_ENV ??= 'production';
+  const bundle = new URL('./tui/view.bundle.mjs', import.meta.url);
+  if (import.meta.url.endsWith('.js') && existsSync(bundle)) return import(bundle.href) as Promise<typeof import('./tui/run.js')>;
   return import('./tui/run.js');
 }
 

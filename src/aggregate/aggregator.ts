@@ -11,10 +11,10 @@
  * accumulator.ts), next to whatever the pipeline reports in RunStats.overflow.
  */
 import type { DeliveryStatus, MailEvent } from '../event.js';
-import { CAUSES, DIRECTIONS } from '../classify/names.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
 import { compareTime, recipientDomain } from './event-fields.js';
+import { IdentityIndex } from './identity-index.js';
 import { rankFindings } from './rank.js';
 import type {
   EventsByDeliveryStatus,
@@ -48,13 +48,6 @@ function findingKey(direction: Direction, cause: Cause, hint: string, domain: st
 
 const catchAllKey = (direction: Direction, cause: Cause): string => `${direction}\0${cause}\0\0o`;
 
-const DIRECTION_INDEX = new Map<string, number>(DIRECTIONS.map((d, i) => [d, i]));
-const CAUSE_INDEX = new Map<string, number>(CAUSES.map((c, i) => [c, i]));
-
-/** Dense index of a (direction, cause) pair. */
-const slotOf = (direction: Direction, cause: Cause): number =>
-  DIRECTION_INDEX.get(direction)! * CAUSE_INDEX.size + CAUSE_INDEX.get(cause)!;
-
 /** RunStats with every counter at zero: for tests and for a snapshot before any input. */
 export function emptyRunStats(): RunStats {
   return {
@@ -79,8 +72,8 @@ export class Aggregator {
   readonly findingsCap: number;
   /** Every finding by its stable key (see findingKey), catch-alls included. */
   private readonly findings = new Map<string, Accumulator>();
-  /** Regular findings by hint → slotOf(direction, cause) → recipient domain, for `add`. */
-  private readonly index = new Map<string, Array<Map<string | null, Accumulator> | undefined>>();
+  /** Regular findings by identity, for `add`. */
+  private readonly index = new IdentityIndex<Accumulator>();
   /** Number of non-catch-all findings in `findings`. */
   private regular = 0;
   private foldedEvents = 0;
@@ -108,7 +101,7 @@ export class Aggregator {
     }
     if (c === null) return null;
     const domain = recipientDomain(ev);
-    let acc = this.lookup(c.direction, c.cause, c.hint, domain);
+    let acc = this.index.get(c.direction, c.cause, c.hint, domain);
     if (acc === undefined) {
       acc = this.open({ direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
     }
@@ -137,7 +130,7 @@ export class Aggregator {
     if (other.firstSeen !== null) this.seen(other.firstSeen, other.lastSeen!);
     this.foldedEvents += other.foldedEvents;
     for (const [key, o] of other.findings) {
-      let acc = o.catchAll ? this.findings.get(key) : this.lookup(o.direction, o.cause, o.hint, o.recipientDomain);
+      let acc = o.catchAll ? this.findings.get(key) : this.index.get(o.direction, o.cause, o.hint, o.recipientDomain);
       if (acc === undefined) {
         const id: FindingIdentity = {
           direction: o.direction,
@@ -230,15 +223,6 @@ export class Aggregator {
     return { summary, findings, details };
   }
 
-  /**
-   * The finding for an identity, through the lookup index: hint (usually one string instance
-   * per rule, so its hash is cached) → direction × cause slot → domain. No key string is built
-   * per event.
-   */
-  private lookup(direction: Direction, cause: Cause, hint: string, domain: string | null): Accumulator | undefined {
-    return this.index.get(hint)?.[slotOf(direction, cause)]?.get(domain);
-  }
-
   /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */
   private open(id: FindingIdentity, events: number): Accumulator {
     if (id.catchAll) {
@@ -250,18 +234,7 @@ export class Aggregator {
       // The accumulator's domain is its own copy (not a slice of a line): the keys use it.
       const acc = new Accumulator(id);
       this.findings.set(findingKey(id.direction, id.cause, id.hint, acc.recipientDomain), acc);
-      let slots = this.index.get(id.hint);
-      if (slots === undefined) {
-        slots = [];
-        this.index.set(id.hint, slots);
-      }
-      const slot = slotOf(id.direction, id.cause);
-      let byDomain = slots[slot];
-      if (byDomain === undefined) {
-        byDomain = new Map();
-        slots[slot] = byDomain;
-      }
-      byDomain.set(acc.recipientDomain, acc);
+      this.index.set(id.direction, id.cause, id.hint, acc.recipientDomain, acc);
       this.regular++;
       return acc;
     }

@@ -17,7 +17,7 @@
  */
 import { emptySnapshot } from '../aggregate/aggregator.js';
 import type { Cause, Direction, FileStats, Snapshot } from '../aggregate/types.js';
-import { TrendStore, type TrendReader } from './trend.js';
+import { TrendStore, type ProblemBatch, type TrendReader } from './trend.js';
 
 export type Phase = 'reading' | 'following' | 'done';
 
@@ -101,7 +101,7 @@ export class LiveStore {
   private phase: Phase = 'reading';
   private followPath: string | null = null;
   private rotations = 0;
-  private problems = 0;
+  private problemCount = 0;
   private errors: string[] = [];
   /** Something changed since the last publication. */
   private dirty = true;
@@ -174,8 +174,15 @@ export class LiveStore {
 
   /** One rejection, bounce or deferral, for the trends (the aggregator counts it itself). */
   problem(time: string | null, direction: Direction, cause: Cause, hint: string, domain: string | null): void {
-    this.problems++;
+    this.problemCount++;
     this.trends.addEvent(direction, cause, hint, domain, time);
+    this.changed();
+  }
+
+  /** Problem events as the analysis thread sends them (see ProblemBatch). */
+  problems(batch: ProblemBatch): void {
+    this.problemCount += batch.pairs.length / 2;
+    this.trends.addBatch(batch);
     this.changed();
   }
 
@@ -275,12 +282,12 @@ export class LiveStore {
       if (fresh.size > 0) newKeys = fresh;
     }
     const s = snapshot.summary;
-    this.samples.push({ t: now, lines: s.linesRead, problems: this.problems });
+    this.samples.push({ t: now, lines: s.linesRead, problems: this.problemCount });
     while (this.samples.length > 2 && now - this.samples[1]!.t >= RATE_WINDOW_MS) this.samples.shift();
     const oldest = this.samples[0]!;
     const span = (now - oldest.t) / 1000;
     const linesPerSec = span >= 0.5 ? (s.linesRead - oldest.lines) / span : 0;
-    const problemsPerMin = span >= 0.5 ? ((this.problems - oldest.problems) * 60) / span : 0;
+    const problemsPerMin = span >= 0.5 ? ((this.problemCount - oldest.problems) * 60) / span : 0;
     const last = s.lastSeen === null ? Number.NaN : Date.parse(s.lastSeen);
     let reference: number | null = Number.isNaN(last) ? null : last;
     if (this.phase === 'following') reference = Math.max(reference ?? 0, now);

@@ -12,7 +12,7 @@
  * counted in `untracked`), about 2.3 KB each.
  */
 import type { Cause, Direction, Finding } from '../aggregate/types.js';
-import { CAUSES, DIRECTIONS } from '../classify/names.js';
+import { IdentityIndex } from '../aggregate/identity-index.js';
 import { flatCopy } from '../text/flat-copy.js';
 
 export const HOUR_MS = 3_600_000;
@@ -94,61 +94,75 @@ function sum(tags: Int32Array, counts: Uint32Array, from: number, to: number): n
   return n;
 }
 
-/** Dense index of a (direction, cause) pair. */
-const DIRECTION_INDEX = new Map<string, number>(DIRECTIONS.map((d, i) => [d, i]));
-const CAUSE_INDEX = new Map<string, number>(CAUSES.map((c, i) => [c, i]));
+/** Problem batches: the identity number of an event without a time (counted, not trended). */
+export const NO_TIME = -1;
+/** Problem batches: an event whose identity came after the capacity was reached. */
+export const UNTRACKED = -2;
 
-export class TrendStore implements TrendReader {
-  private readonly rings = new Map<string, Rings>();
-  /**
-   * The same rings by hint → recipient domain → direction × cause, for addEvent(): one event per
-   * problem of a big log, where building the identity string to look it up was most of the cost.
-   */
-  private readonly byParts = new Map<string, Map<string | null, Array<Rings | undefined>>>();
-  /** Events whose identity came after the capacity was reached. */
-  untracked = 0;
+/**
+ * A batch of problem events as it crosses from the analysis thread to the view: each identity
+ * travels as text once (`names` continue the numbering of earlier batches), then as its number
+ * in `pairs` of (identity number or NO_TIME/UNTRACKED, time in ms). Structured-cloning five
+ * strings per event cost the analysis thread 0.4 s per GB of log; this costs a few ms.
+ */
+export interface ProblemBatch {
+  names: string[];
+  pairs: Float64Array;
+}
+
+/** Builds ProblemBatches (on the analysis thread): numbers the identities, at most `capacity`. */
+export class ProblemBatcher {
+  private readonly numbers = new IdentityIndex<number>();
+  private count = 0;
+  private names: string[] = [];
+  private pairs: Float64Array;
+  private used = 0;
+  private readonly times = new TimeCache();
+
+  constructor(
+    private readonly batchSize = 8192,
+    readonly capacity = TREND_CAPACITY,
+  ) {
+    this.pairs = new Float64Array(2 * batchSize);
+  }
+
+  /** Adds one problem event; true when the batch is full (take it). */
+  add(direction: Direction, cause: Cause, hint: string, domain: string | null, time: string | null): boolean {
+    const ms = this.times.msOf(time);
+    let id: number = NO_TIME;
+    if (!Number.isNaN(ms)) {
+      const known = this.numbers.get(direction, cause, hint, domain);
+      if (known !== undefined) id = known;
+      else if (this.count < this.capacity) {
+        id = this.count++;
+        // Kept for the run: a copy, not a slice of the line (see flatCopy).
+        this.numbers.set(direction, cause, hint, flatCopy(domain), id);
+        this.names.push(identityKey(direction, cause, hint, domain));
+      } else id = UNTRACKED;
+    }
+    this.pairs[2 * this.used] = id;
+    this.pairs[2 * this.used + 1] = ms;
+    this.used++;
+    return this.used === this.batchSize;
+  }
+
+  /** The events added since the last take (null when none); the batch's buffer can be transferred. */
+  take(): ProblemBatch | null {
+    if (this.used === 0) return null;
+    const batch = { names: this.names, pairs: this.pairs.subarray(0, 2 * this.used) };
+    this.names = [];
+    this.pairs = new Float64Array(2 * this.batchSize);
+    this.used = 0;
+    return batch;
+  }
+}
+
+/** Milliseconds of ISO times (NaN for none); consecutive events often share one string. */
+class TimeCache {
   private lastTime = '';
   private lastMs = Number.NaN;
 
-  constructor(readonly capacity = TREND_CAPACITY) {}
-
-  /** One event of `identity` at ISO time `time`; events without a time are not trended. */
-  add(identity: string, time: string | null): void {
-    const ms = this.msOf(time);
-    if (Number.isNaN(ms)) return;
-    this.addAt(identity, ms);
-  }
-
-  /** add(identityKey(direction, cause, hint, domain), time), without building the key each time. */
-  addEvent(direction: Direction, cause: Cause, hint: string, domain: string | null, time: string | null): void {
-    const slot = DIRECTION_INDEX.get(direction)! * CAUSES.length + CAUSE_INDEX.get(cause)!;
-    const known = this.byParts.get(hint)?.get(domain)?.[slot];
-    if (known !== undefined) {
-      const ms = this.msOf(time);
-      if (!Number.isNaN(ms)) addTo(known, ms);
-      return;
-    }
-    const identity = identityKey(direction, cause, hint, domain);
-    this.add(identity, time);
-    const r = this.rings.get(identity);
-    if (r === undefined) return; // no time, or past the capacity: nothing to remember
-    let byDomain = this.byParts.get(hint);
-    if (byDomain === undefined) {
-      byDomain = new Map();
-      this.byParts.set(hint, byDomain);
-    }
-    // Kept for the run: a copy, not a slice of the line (see flatCopy).
-    const key = flatCopy(domain);
-    let slots = byDomain.get(key);
-    if (slots === undefined) {
-      slots = [];
-      byDomain.set(key, slots);
-    }
-    slots[slot] = r;
-  }
-
-  /** Milliseconds of an ISO time (NaN for none); consecutive events often share one string. */
-  private msOf(time: string | null): number {
+  msOf(time: string | null): number {
     if (time === null) return Number.NaN;
     if (time !== this.lastTime) {
       this.lastMs = Date.parse(time);
@@ -156,18 +170,71 @@ export class TrendStore implements TrendReader {
     }
     return this.lastMs;
   }
+}
+
+export class TrendStore implements TrendReader {
+  private readonly rings = new Map<string, Rings>();
+  /** The same rings by identity parts, for addEvent(): no identity string built per event. */
+  private readonly byParts = new IdentityIndex<Rings>();
+  /** The rings of ProblemBatch identity numbers (undefined: past the capacity). */
+  private readonly byNumber: Array<Rings | undefined> = [];
+  /** Events whose identity came after the capacity was reached. */
+  untracked = 0;
+  private readonly times = new TimeCache();
+
+  constructor(readonly capacity = TREND_CAPACITY) {}
+
+  /** One event of `identity` at ISO time `time`; events without a time are not trended. */
+  add(identity: string, time: string | null): void {
+    const ms = this.times.msOf(time);
+    if (Number.isNaN(ms)) return;
+    this.addAt(identity, ms);
+  }
+
+  /** add(identityKey(direction, cause, hint, domain), time), without building the key each time. */
+  addEvent(direction: Direction, cause: Cause, hint: string, domain: string | null, time: string | null): void {
+    const known = this.byParts.get(direction, cause, hint, domain);
+    if (known !== undefined) {
+      const ms = this.times.msOf(time);
+      if (!Number.isNaN(ms)) addTo(known, ms);
+      return;
+    }
+    const identity = identityKey(direction, cause, hint, domain);
+    this.add(identity, time);
+    const r = this.rings.get(identity);
+    if (r === undefined) return; // no time, or past the capacity: nothing to remember
+    // Kept for the run: a copy, not a slice of the line (see flatCopy).
+    this.byParts.set(direction, cause, hint, flatCopy(domain), r);
+  }
+
+  /** The events of a ProblemBatch (batches in the order they were taken). */
+  addBatch(batch: ProblemBatch): void {
+    for (const name of batch.names) this.byNumber.push(this.ringsOf(name));
+    const p = batch.pairs;
+    for (let i = 0; i < p.length; i += 2) {
+      const id = p[i]!;
+      if (id >= 0) {
+        const r = this.byNumber[id];
+        if (r !== undefined) addTo(r, p[i + 1]!);
+        else this.untracked++;
+      } else if (id === UNTRACKED) this.untracked++;
+    }
+  }
 
   addAt(identity: string, ms: number): void {
+    const r = this.ringsOf(identity);
+    if (r === undefined) this.untracked++;
+    else addTo(r, ms);
+  }
+
+  /** The rings of an identity, made on first use; undefined past the capacity. */
+  private ringsOf(identity: string): Rings | undefined {
     let r = this.rings.get(identity);
-    if (r === undefined) {
-      if (this.rings.size >= this.capacity) {
-        this.untracked++;
-        return;
-      }
+    if (r === undefined && this.rings.size < this.capacity) {
       r = new Rings();
       this.rings.set(identity, r);
     }
-    addTo(r, ms);
+    return r;
   }
 
   get size(): number {

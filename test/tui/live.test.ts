@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { FileStats, Snapshot } from '../../src/aggregate/types.js';
 import { emptySnapshot } from '../../src/aggregate/aggregator.js';
 import { LiveStore } from '../../src/tui/live.js';
+import { identityKey, ProblemBatcher } from '../../src/tui/trend.js';
 import { finding, snapshotOf } from './fixtures.js';
 
 /** A store on a fake clock whose snapshots cost `cost` ms each. */
@@ -189,6 +190,33 @@ describe('LiveStore while following', () => {
     t.live.tick();
     expect(t.live.state.linesPerSec).toBe(2500);
     expect(t.live.state.problemsPerMin).toBe(300);
+  });
+
+  test('problems in batches count like problems one by one: rate and trends', () => {
+    const batched = setup();
+    const single = setup();
+    const batcher = new ProblemBatcher(4);
+    const times = ['2026-11-22T00:00:00Z', '2026-11-22T00:01:00Z', null];
+    for (const t of [batched, single]) {
+      t.set(snapshotOf([]));
+      t.live.publish();
+    }
+    for (let i = 0; i < 9; i++) {
+      const time = times[i % 3]!;
+      single.live.problem(time, 'inbound', 'user-unknown', 'x', 'example.com');
+      if (batcher.add('inbound', 'user-unknown', 'x', 'example.com', time)) batched.live.problems(batcher.take()!);
+    }
+    batched.live.problems(batcher.take()!);
+    for (const t of [batched, single]) {
+      t.advance(2000);
+      t.live.tick();
+    }
+    expect(batched.live.state.problemsPerMin).toBe(270);
+    expect(single.live.state.problemsPerMin).toBe(270);
+    const id = identityKey('inbound', 'user-unknown', 'x', 'example.com');
+    const from = Date.parse('2026-11-22T00:00:00Z');
+    expect(batched.live.state.trends.series(id, from, from + 60_000, 2)).toEqual([3, 3]);
+    expect(single.live.state.trends.series(id, from, from + 60_000, 2)).toEqual([3, 3]);
   });
 
   test('rotations and errors are shown', () => {

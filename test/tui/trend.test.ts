@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { HOUR_MS, HOUR_SLOTS, identityKey, MINUTE_MS, sparkline, TrendStore } from '../../src/tui/trend.js';
+import { HOUR_MS, HOUR_SLOTS, identityKey, MINUTE_MS, ProblemBatcher, sparkline, TrendStore } from '../../src/tui/trend.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 
@@ -87,6 +87,56 @@ describe('TrendStore', () => {
         }
         if (events.some(([, , , , min]) => min !== null)) expect(counted).toBeGreaterThan(0);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('events sent as ProblemBatches count what addEvent counts, across batches and past the capacity', () => {
+    const part = fc.tuple(
+      fc.constantFrom('inbound', 'outbound', 'local' as const),
+      fc.constantFrom('user-unknown', 'blocklisted', 'greylisted' as const),
+      fc.constantFrom('virtual_alias_maps', 'dnsbl'),
+      fc.constantFrom(null, '', 'example.org', 'example.net', 'a-longer-domain-name.example.com'),
+      fc.option(fc.integer({ min: 0, max: 3 * 24 * 60 }), { nil: null }),
+    );
+    const base = Date.parse('2026-11-22T00:00:00Z');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.array(part, { maxLength: 200 }),
+        (capacity, extra, batchSize, events) => {
+          const direct = new TrendStore(capacity);
+          const viaBatches = new TrendStore(capacity);
+          // The sending side may number more identities than the store keeps: the store still holds to its own capacity.
+          const batcher = new ProblemBatcher(batchSize, capacity + extra);
+          let sent = 0;
+          const deliver = () => {
+            const b = batcher.take();
+            if (b === null) return;
+            sent += b.pairs.length / 2;
+            // As across threads: the batch arrives as a structured clone.
+            viaBatches.addBatch(structuredClone(b));
+          };
+          for (const [d, c, h, dom, min] of events) {
+            const time = min === null ? null : new Date(base + min * MINUTE_MS).toISOString();
+            direct.addEvent(d, c, h, dom, time);
+            if (batcher.add(d, c, h, dom, time)) deliver();
+          }
+          deliver();
+          expect(batcher.take()).toBeNull();
+          expect(sent).toBe(events.length);
+          expect(viaBatches.size).toBe(direct.size);
+          expect(viaBatches.untracked).toBe(direct.untracked);
+          const ref = base + 3 * 24 * HOUR_MS;
+          for (const [d, c, h, dom] of events) {
+            const id = identityKey(d, c, h, dom);
+            expect(viaBatches.series(id, base, ref, 72)).toEqual(direct.series(id, base, ref, 72));
+            expect(viaBatches.windowCount(id, 'hour', ref)).toBe(direct.windowCount(id, 'hour', ref));
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

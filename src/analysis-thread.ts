@@ -1,0 +1,260 @@
+/**
+ * The analysis of whole files on a thread of its own, for the live view. The main thread then
+ * holds the view alone (Ink, React, its frames), which it loads while reading has begun, and
+ * the view's heap stays out of the analysis' garbage collections: with both in one heap, V8's
+ * collector threads did twice the work (bench/README.md).
+ *
+ * The view gets what it needs as messages: progress; the problems for its trends, in numbered
+ * batches (see ProblemBatch) sent before each progress message and at the end; unrecognised
+ * lines (for `--unrecognised`); a snapshot when it asks, made no more often than
+ * SNAPSHOT_COST_FACTOR times what the last one took; last the final snapshot and the errors.
+ * Where a worker cannot start (the TypeScript sources under test), the same interface runs the
+ * analysis on this thread, with the same batches.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { emptySnapshot } from './aggregate/aggregator.js';
+import type { FileStats, Snapshot } from './aggregate/types.js';
+import { InputError } from './errors.js';
+import { analyse, type Analysis, type PipelineOptions } from './pipeline.js';
+import { ProblemBatcher, type ProblemBatch } from './tui/trend.js';
+
+export interface AnalysisProgress {
+  index: number;
+  file: FileStats;
+  bytesRead: number | null;
+  size: number | null;
+  done: boolean;
+}
+
+export interface AnalysisHandlers {
+  onProgress(p: AnalysisProgress): void;
+  /** Problem events for the trends, in batches (each before the progress that counts it, the rest before the end). */
+  onProblems(batch: ProblemBatch): void;
+  onUnrecognised?: (file: string, no: number, line: string) => void;
+}
+
+export interface AnalysisInput {
+  files: readonly string[];
+  mta?: 'postfix' | 'exim' | 'exchange';
+  year?: number;
+  now: Date;
+  /** Passed on to analyse() (tests). */
+  threads?: number;
+}
+
+export interface AnalysisResult {
+  /** The final snapshot: the report. */
+  snapshot: Snapshot;
+  /** The inputs that failed or stopped early. */
+  errors: InputError[];
+}
+
+export interface AnalysisRun {
+  /** The newest snapshot there is (empty before the first); asks for a fresher one. */
+  snapshot(): Snapshot;
+  done: Promise<AnalysisResult>;
+  /** True when the analysis runs on a thread of its own. */
+  readonly threaded: boolean;
+}
+
+const ROLE = 'maillog-doctor/analysis';
+/** Unrecognised lines per message. */
+const UNRECOGNISED_BATCH = 2048;
+/** A snapshot is made at most once per this many times what the last one took. */
+const SNAPSHOT_COST_FACTOR = 30;
+
+type ToView =
+  | ({ type: 'progress' } & AnalysisProgress)
+  | { type: 'problems'; batch: ProblemBatch }
+  | { type: 'unrecognised'; list: Array<string | number> }
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'done'; snapshot: Snapshot; errors: Array<{ file: string; message: string }> }
+  | { type: 'failed'; message: string };
+
+interface ThreadData {
+  role: typeof ROLE;
+  files: readonly string[];
+  mta?: AnalysisInput['mta'];
+  year?: number;
+  now: number;
+  threads?: number;
+  unrecognised: boolean;
+}
+
+/**
+ * Starts the analysis of `input`, on its own thread where it can; `handlers` are called on this
+ * one. `inProcess` forces this thread (the fallback, and tests of it).
+ */
+export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers, inProcess = false): AnalysisRun {
+  // Only from the compiled module: a worker cannot start from TypeScript source (tests).
+  if (inProcess || !import.meta.url.endsWith('.js')) return analyseHere(input, handlers);
+  const data: ThreadData = {
+    role: ROLE,
+    files: input.files,
+    mta: input.mta,
+    year: input.year,
+    now: input.now.getTime(),
+    threads: input.threads,
+    unrecognised: handlers.onUnrecognised !== undefined,
+  };
+  const worker = new Worker(new URL(import.meta.url), { workerData: data });
+  let latest = emptySnapshot();
+  let asked = false;
+  const done = new Promise<AnalysisResult>((resolve, reject) => {
+    worker.on('message', (m: ToView) => {
+      switch (m.type) {
+        case 'progress':
+          handlers.onProgress(m);
+          break;
+        case 'problems':
+          handlers.onProblems(m.batch);
+          break;
+        case 'unrecognised': {
+          const l = m.list;
+          for (let i = 0; i < l.length; i += 3) handlers.onUnrecognised?.(l[i] as string, l[i + 1] as number, l[i + 2] as string);
+          break;
+        }
+        case 'snapshot':
+          latest = m.snapshot;
+          asked = false;
+          break;
+        case 'done':
+          latest = m.snapshot;
+          // Errors cross as plain objects (a clone of an Error keeps only its message).
+          resolve({ snapshot: m.snapshot, errors: m.errors.map((e) => new InputError(e.file, e.message)) });
+          void worker.terminate();
+          break;
+        case 'failed':
+          reject(new Error(m.message));
+          void worker.terminate();
+          break;
+      }
+    });
+    worker.on('error', reject);
+    // After `done` this rejects a settled promise: nothing happens.
+    worker.on('exit', (code) => reject(new Error(`analysis thread exited (${code})`)));
+  });
+  return {
+    snapshot() {
+      if (!asked) {
+        asked = true;
+        worker.postMessage('snapshot');
+      }
+      return latest;
+    },
+    done,
+    threaded: true,
+  };
+}
+
+/** Where either side sends what the analysis reports. */
+interface Sink {
+  progress(p: AnalysisProgress): void;
+  problems(batch: ProblemBatch): void;
+  unrecognised?: (file: string, no: number, line: string) => void;
+}
+
+/**
+ * analyse() options reporting to `sink` (problems batched, sent before each progress report),
+ * the running Analysis to `running`; `flush` sends the problems still batched.
+ */
+function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => void): { options: PipelineOptions; flush(): void } {
+  const batcher = new ProblemBatcher();
+  const flush = () => {
+    const batch = batcher.take();
+    if (batch !== null) sink.problems(batch);
+  };
+  const options: PipelineOptions = {
+    mta: input.mta,
+    year: input.year,
+    now: input.now,
+    threads: input.threads,
+    onUnrecognised: sink.unrecognised,
+    onProgress: (p) => {
+      running(p.analysis);
+      flush();
+      sink.progress({ index: p.index, file: p.file, bytesRead: p.bytesRead, size: p.size, done: p.done });
+    },
+    onProblem: (ev, c, domain) => {
+      if (batcher.add(c.direction, c.cause, c.hint, domain, ev.time)) flush();
+    },
+  };
+  return { options, flush };
+}
+
+/** The same on this thread. */
+function analyseHere(input: AnalysisInput, handlers: AnalysisHandlers): AnalysisRun {
+  let current: Analysis | null = null;
+  const sink: Sink = {
+    progress: handlers.onProgress,
+    problems: handlers.onProblems,
+    unrecognised: handlers.onUnrecognised,
+  };
+  const { options, flush } = reporting(input, sink, (a) => (current = a));
+  const done = analyse(input.files, options).then((r) => {
+    flush();
+    return { snapshot: r.aggregator.snapshot(r.stats), errors: r.errors };
+  });
+  return {
+    snapshot: () => (current ? current.aggregator.snapshot(current.stats) : emptySnapshot()),
+    done,
+    threaded: false,
+  };
+}
+
+/** The thread's side. */
+async function analysisThread(d: ThreadData): Promise<void> {
+  const port = parentPort!;
+  const post = (m: ToView) => port.postMessage(m);
+  let unrecognised: Array<string | number> = [];
+  const flushUnrecognised = () => {
+    if (unrecognised.length > 0) post({ type: 'unrecognised', list: unrecognised });
+    unrecognised = [];
+  };
+  const sink: Sink = {
+    progress: (p) => {
+      flushUnrecognised();
+      post({ type: 'progress', ...p });
+    },
+    // The batch's buffer moves to the view's thread: nothing is copied.
+    problems: (batch) => port.postMessage({ type: 'problems', batch } satisfies ToView, [batch.pairs.buffer as ArrayBuffer]),
+    unrecognised: d.unrecognised
+      ? (file, no, line) => {
+          unrecognised.push(file, no, line);
+          if (unrecognised.length >= 3 * UNRECOGNISED_BATCH) flushUnrecognised();
+        }
+      : undefined,
+  };
+  let current: Analysis | null = null;
+  const { options, flush } = reporting({ ...d, now: new Date(d.now) }, sink, (a) => (current = a));
+  const flushAll = () => {
+    flush();
+    flushUnrecognised();
+  };
+  // Snapshots: one at a time, and no sooner than SNAPSHOT_COST_FACTOR times the last one's cost.
+  let next = 0;
+  let pending: NodeJS.Timeout | null = null;
+  const snapshot = () => {
+    pending = null;
+    if (current === null) return;
+    const t0 = performance.now();
+    // The trends are then at least as new as the findings.
+    flushAll();
+    post({ type: 'snapshot', snapshot: current.aggregator.snapshot(current.stats) });
+    const t1 = performance.now();
+    next = t1 + (t1 - t0) * SNAPSHOT_COST_FACTOR;
+  };
+  port.on('message', () => {
+    if (pending === null) pending = setTimeout(snapshot, Math.max(0, next - performance.now()));
+  });
+  try {
+    const r = await analyse(d.files, options);
+    if (pending !== null) clearTimeout(pending);
+    flushAll();
+    post({ type: 'done', snapshot: r.aggregator.snapshot(r.stats), errors: r.errors.map((e) => ({ file: e.file, message: e.message })) });
+  } catch (err) {
+    post({ type: 'failed', message: (err as Error)?.message ?? String(err) });
+  }
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) void analysisThread(workerData as ThreadData);

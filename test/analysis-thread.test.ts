@@ -1,0 +1,136 @@
+/**
+ * The live view's analysis on a thread of its own gives what analyse() gives on this one: the
+ * same final report, the same problems for the trends (through ProblemBatches), the same
+ * --unrecognised lines in order, the same errors, progress to the end of every input. The
+ * worker starts from the compiled module only (npm test builds first), so that one is imported
+ * from dist/; the in-process fallback is held to the same from the sources.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { generatePostfix } from '../bench/gen/postfix.js';
+import { analyse } from '../src/pipeline.js';
+import { renderJson } from '../src/report/json.js';
+import { findingIdentity, TrendStore } from '../src/tui/trend.js';
+import * as fromSources from '../src/analysis-thread.js';
+
+type Module = typeof fromSources;
+let compiled: Module;
+let dir: string;
+const NOW = new Date('2026-11-23T12:00:00Z');
+
+beforeAll(async () => {
+  compiled = (await import('../dist/src/analysis-thread.js' as string)) as Module;
+  dir = mkdtempSync(join(tmpdir(), 'mld-analysis-thread-'));
+});
+
+interface Seen {
+  json: string;
+  errors: string[];
+  unrecognised: string[];
+  problems: number;
+  trends: TrendStore;
+  lastProgress: Map<number, { lines: number; done: boolean }>;
+  threaded: boolean;
+}
+
+async function viaRun(m: Module, files: string[], inProcess: boolean, threads?: number): Promise<Seen> {
+  const seen: Omit<Seen, 'json' | 'errors' | 'threaded'> = { unrecognised: [], problems: 0, trends: new TrendStore(), lastProgress: new Map() };
+  const run = m.analyseOnThread(
+    { files, now: NOW, threads },
+    {
+      onProgress: (p) => seen.lastProgress.set(p.index, { lines: p.file.lines, done: p.done }),
+      onProblems: (batch) => {
+        seen.problems += batch.pairs.length / 2;
+        seen.trends.addBatch(batch);
+      },
+      onUnrecognised: (file, no, line) => seen.unrecognised.push(`${file}:${no}: ${line}`),
+    },
+    inProcess,
+  );
+  // Before or while reading, snapshot() answers at once with a whole (maybe empty) snapshot.
+  expect(Array.isArray(run.snapshot().findings)).toBe(true);
+  const r = await run.done;
+  return {
+    ...seen,
+    json: renderJson(r.snapshot),
+    errors: r.errors.map((e) => `${e.name} ${e.file}: ${e.message}`),
+    threaded: run.threaded,
+  };
+}
+
+/** analyse() itself, with the trends fed event by event as follow mode feeds them. */
+async function direct(files: string[]) {
+  const trends = new TrendStore();
+  const unrecognised: string[] = [];
+  let problems = 0;
+  const r = await analyse(files, {
+    now: NOW,
+    onUnrecognised: (file, no, line) => unrecognised.push(`${file}:${no}: ${line}`),
+    onProblem: (ev, c, domain) => {
+      problems++;
+      trends.addEvent(c.direction, c.cause, c.hint, domain, ev.time);
+    },
+  });
+  const snapshot = r.aggregator.snapshot(r.stats);
+  return {
+    snapshot,
+    json: renderJson(snapshot),
+    errors: r.errors.map((e) => `${e.name} ${e.file}: ${e.message}`),
+    unrecognised,
+    problems,
+    trends,
+  };
+}
+
+describe('analyseOnThread', () => {
+  test('gives what analyse() gives: report, problems, trends, unrecognised lines, errors, progress', async () => {
+    const junk = join(dir, 'junk-and-mail.log');
+    writeFileSync(
+      junk,
+      [
+        ...generatePostfix({ seed: 7, messages: 1_500, start: new Date('2026-11-22T00:00:00+01:00'), format: 'classic', mix: 'realistic' }),
+        'this is not a mail log line',
+        '\u001b[31mhostile\u001b[0m line',
+      ].join('\n') + '\n',
+    );
+    const files = ['samples/postfix/mail.log.2.gz', 'samples/postfix/mail.log.1', 'samples/postfix/mail.log', junk, 'samples/exim/mainlog', join(dir, 'missing.log')];
+    const want = await direct(files);
+    expect(want.problems).toBeGreaterThan(100);
+    expect(want.unrecognised.length).toBeGreaterThanOrEqual(2);
+    expect(want.errors).toHaveLength(1);
+
+    for (const [m, inProcess, threads] of [
+      [compiled, false, undefined],
+      [compiled, false, 2],
+      [fromSources, true, undefined],
+    ] as const) {
+      const got = await viaRun(m, files, inProcess, threads);
+      expect(got.threaded).toBe(!inProcess);
+      expect(got.json).toBe(want.json);
+      expect(got.errors).toEqual(want.errors);
+      expect(got.unrecognised).toEqual(want.unrecognised);
+      expect(got.problems).toBe(want.problems);
+      expect(got.trends.size).toBe(want.trends.size);
+      const ref = Date.parse(want.snapshot.summary.lastSeen!);
+      for (const f of want.snapshot.findings) {
+        const id = findingIdentity(f);
+        expect(got.trends.series(id, ref - 24 * 3_600_000, ref, 24)).toEqual(want.trends.series(id, ref - 24 * 3_600_000, ref, 24));
+      }
+      // Every input that could be read was reported to its end.
+      for (let i = 0; i < files.length - 1; i++) expect(got.lastProgress.get(i)?.done).toBe(true);
+      expect([...got.lastProgress.values()].reduce((n, p) => n + p.lines, 0)).toBe(want.snapshot.summary.linesRead);
+    }
+  });
+
+  test('a thread that cannot read anything still ends with a report and the errors', async () => {
+    const files = [join(dir, 'nope-1.log'), dir];
+    const got = await viaRun(compiled, files, false);
+    const want = await direct(files);
+    expect(got.json).toBe(want.json);
+    expect(got.errors).toEqual(want.errors);
+    expect(got.errors).toHaveLength(2);
+    expect(got.problems).toBe(0);
+  });
+});
