@@ -26,6 +26,36 @@ await build({
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   plugins: [
     {
+      // Ink measures every piece of text of every frame with string-width, which segments any
+      // string that is not plain ASCII into graphemes (the sparklines, bars and arrows): most of
+      // a frame's cost. The texts repeat from frame to frame, so their widths are remembered
+      // (bounded; options-free calls only, which is all Ink makes).
+      name: 'remembered-string-widths',
+      setup(b) {
+        b.onResolve({ filter: /^string-width$/ }, async (args) => {
+          if (args.pluginData === 'real') return undefined;
+          const real = await b.resolve('string-width', { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'real' });
+          return { path: real.path, namespace: 'remembered-width' };
+        });
+        b.onLoad({ filter: /.*/, namespace: 'remembered-width' }, (args) => ({
+          contents: `import stringWidth from ${JSON.stringify(args.path)};
+const widths = new Map();
+export default function rememberedWidth(text, options) {
+  if (options !== undefined || typeof text !== 'string' || text.length > 1024) return stringWidth(text, options);
+  let w = widths.get(text);
+  if (w === undefined) {
+    w = stringWidth(text);
+    if (widths.size >= 20000) widths.clear();
+    widths.set(text, w);
+  }
+  return w;
+}`,
+          loader: 'js',
+          resolveDir: root,
+        }));
+      },
+    },
+    {
       // Ink imports its React devtools bridge (and through it `ws`) only when DEV=true; in the
       // bundle that import fails the way it does without react-devtools-core installed, which
       // Ink reports and goes on.

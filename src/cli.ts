@@ -240,8 +240,11 @@ async function interactiveReport(
           live.setSource(() => run.snapshot());
         }
         live.progress(p);
+        // Publishes if due: the timer cannot while the analysis runs on this thread (the fallback).
+        live.tick();
       },
       onProblems: (batch) => live.problems(batch),
+      onSnapshot: () => live.touch(),
     },
   );
   // Awaited below, once the view is up: until then a failure must not count as unhandled.

@@ -124,6 +124,29 @@ describe('analyseOnThread', () => {
     }
   });
 
+  test('the thread sends snapshots while it reads, each at least as far as the one before', async () => {
+    const big = join(dir, 'big.log');
+    writeFileSync(big, [...generatePostfix({ seed: 9, messages: 12_000, start: new Date('2026-11-22T00:00:00+01:00'), format: 'classic', mix: 'realistic' })].join('\n') + '\n');
+    const linesAt: number[] = [];
+    let progressed = 0;
+    const run = compiled.analyseOnThread(
+      { files: [big], now: NOW },
+      {
+        onProgress: () => progressed++,
+        onProblems: () => undefined,
+        onSnapshot: () => linesAt.push(run.snapshot().summary.linesRead),
+      },
+    );
+    const { snapshot } = await run.done;
+    expect(progressed).toBeGreaterThan(2);
+    // The first is made at the first progress report, while the rest of the file is read.
+    expect(linesAt.length).toBeGreaterThanOrEqual(1);
+    expect(linesAt[0]).toBeGreaterThan(0);
+    expect(linesAt[0]).toBeLessThan(snapshot.summary.linesRead);
+    for (let i = 1; i < linesAt.length; i++) expect(linesAt[i]).toBeGreaterThanOrEqual(linesAt[i - 1]!);
+    expect(run.snapshot()).toBe(snapshot);
+  });
+
   test('a thread that cannot read anything still ends with a report and the errors', async () => {
     const files = [join(dir, 'nope-1.log'), dir];
     const got = await viaRun(compiled, files, false);

@@ -1,19 +1,21 @@
 /**
- * Between the analysis and the screen: the analysis runs at full speed and tells the store
- * what happened (cheap calls: progress, problem, touch); the store publishes an immutable
- * LiveState, throttled by time, never per line:
+ * Between the analysis and the screen: the analysis tells the store what happened (cheap calls:
+ * progress, problems, touch); the store publishes an immutable LiveState, throttled by time,
+ * never per line:
  *
  * - at most every `minIntervalMs` (200 ms, so ~5 a second), and no sooner than `costFactor`
- *   (30) times what the last frame took to draw (reported by Ink through `rendered`);
- * - with a new aggregator snapshot only when the last one is older than `costFactor` times
- *   what it cost (about 30 ms, up to ~200 ms with 5,000 busy findings): in between, the
- *   progress bars, rates and clocks move on the previous snapshot.
+ *   (30) times what the last frame took to draw (reported by Ink through `rendered`), but at
+ *   least every `maxIntervalMs` (1 s);
+ * - with a new snapshot only when the last one is older than `costFactor` times what it cost
+ *   (within the same bounds): in between, the progress bars, rates and clocks move on the
+ *   previous snapshot.
  *
- * So the screen takes a small share of the time however big the log. The factor is 30, not 10:
- * what Ink reports is the React render only, while laying out and writing a frame, and the
- * garbage of frames and snapshots, cost about as much again; with the main thread the busier
- * of the two reading a big file, 10 made the live view 40 % slower than `--format json`. While following, the
- * state is refreshed every second even when no line came (rates decay, time windows slide).
+ * So the screen takes a small share of the machine however big the log. The factor is 30, not
+ * 10: what Ink reports is the React render only, while laying out and writing a frame, and the
+ * garbage of frames, cost about as much again. The upper bound is there because what Ink
+ * reports is wall time: with the analysis' threads busy on every core, one frame could measure
+ * 200 ms and hold the next one back for six seconds. While following, the state is refreshed
+ * every second even when no line came (rates decay, time windows slide).
  */
 import { emptySnapshot } from '../aggregate/aggregator.js';
 import type { Cause, Direction, FileStats, Snapshot } from '../aggregate/types.js';
@@ -69,6 +71,7 @@ export interface LiveOptions {
   /** Milliseconds; injectable for tests. */
   clock?: () => number;
   minIntervalMs?: number;
+  maxIntervalMs?: number;
   costFactor?: number;
   /** Paths in the order they will be read (shown before their first progress). */
   files?: readonly string[];
@@ -94,6 +97,7 @@ export class LiveStore {
   readonly trends: TrendStore;
   private readonly clock: () => number;
   private readonly minInterval: number;
+  private readonly maxInterval: number;
   private readonly costFactor: number;
   private readonly createdAt: number;
   private source: (() => Snapshot) | null = null;
@@ -121,6 +125,7 @@ export class LiveStore {
   constructor(opts: LiveOptions = {}) {
     this.clock = opts.clock ?? Date.now;
     this.minInterval = opts.minIntervalMs ?? 200;
+    this.maxInterval = Math.max(this.minInterval, opts.maxIntervalMs ?? 1000);
     this.costFactor = opts.costFactor ?? 30;
     this.trends = new TrendStore(opts.trendCapacity);
     this.createdAt = this.clock();
@@ -260,14 +265,19 @@ export class LiveStore {
       snapshot = this.source();
       const cost = this.clock() - t0;
       this.stale = false;
-      this.nextSnapshotAt = t0 + Math.max(this.minInterval, cost * this.costFactor);
+      this.nextSnapshotAt = t0 + this.spacing(cost);
     }
     const now = this.clock();
-    this.nextAt = now + Math.max(this.minInterval, this.renderCost * this.costFactor);
+    this.nextAt = now + this.spacing(this.renderCost);
     this.dirty = false;
     this.current = this.build(snapshot, now);
     this.lastPublish = now;
     for (const l of this.listeners) l(this.current);
+  }
+
+  /** How long to wait after something that cost `cost` ms (see the top of this file). */
+  private spacing(cost: number): number {
+    return Math.min(this.maxInterval, Math.max(this.minInterval, cost * this.costFactor));
   }
 
   private build(snapshot: Snapshot, now: number): LiveState {

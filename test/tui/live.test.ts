@@ -6,12 +6,12 @@ import { identityKey, ProblemBatcher } from '../../src/tui/trend.js';
 import { finding, snapshotOf } from './fixtures.js';
 
 /** A store on a fake clock whose snapshots cost `cost` ms each. */
-function setup(cost = 0) {
+function setup(cost = 0, maxIntervalMs = 10_000) {
   let now = 1_000_000;
   const clock = () => now;
   let snapshots = 0;
   let current: Snapshot = emptySnapshot();
-  const live = new LiveStore({ clock, minIntervalMs: 100, costFactor: 10, files: ['a.log', 'b.log'] });
+  const live = new LiveStore({ clock, minIntervalMs: 100, maxIntervalMs, costFactor: 10, files: ['a.log', 'b.log'] });
   live.setSource(() => {
     snapshots++;
     now += cost;
@@ -86,6 +86,25 @@ describe('LiveStore publishing', () => {
       t.live.tick();
     }
     expect(t.published.length).toBeLessThanOrEqual(4);
+  });
+
+  test('however slow the last frame or snapshot seemed, the screen moves at least every maxIntervalMs', () => {
+    // Frame costs are wall time: with every core busy one frame may seem to take 300 ms.
+    const t = setup(150, 1000);
+    t.live.rendered(300);
+    t.live.publish();
+    const at: number[] = [];
+    t.live.subscribe(() => at.push(t.count()));
+    for (let i = 0; i < 5000; i++) {
+      t.live.touch();
+      t.advance(1);
+      t.live.tick();
+      t.live.rendered(300);
+    }
+    // 5 s (plus what the snapshots took) at one publication, each with a new snapshot, a second.
+    expect(at.length).toBeGreaterThanOrEqual(4);
+    expect(at.length).toBeLessThanOrEqual(6);
+    expect(at).toEqual(at.map((_, i) => i + 2));
   });
 
   test('an out-of-date snapshot is replaced once it may be, even without further changes', () => {
