@@ -9,7 +9,8 @@
  *
  * For each file: `node bin/maillog-doctor FILE --format json > /dev/null` (best of BENCH_RUNS,
  * default 3; once more on one thread, MAILLOG_DOCTOR_THREADS=1), a bare split2 line count in
- * Node (bench/split2-count.ts, the floor for a Node tool), and where installed `pflogsumm`
+ * Node (bench/split2-count.ts, the floor for a Node tool), the three in rounds (one of each per
+ * round, so that their ratios compare the same minutes), and where installed `pflogsumm`
  * (Postfix) and `lnav` answering one SQL count of the rejects. On the Postfix file also the
  * live view, `node bin/maillog-doctor FILE` in a 160x45 pseudo-terminal (util-linux `script`),
  * timed until its status line says the file was read, against the issue's ≤ 10 % over
@@ -110,24 +111,41 @@ async function main(): Promise<void> {
     const bytes = statSync(file).size;
     const name = file.slice(DATA.length + 1);
     say(`\n${name}: ${(bytes / MB).toFixed(0)} MB`);
-    // The floor first: it also counts the lines.
-    const s2 = await best(runs, () => measure(process.execPath, [SPLIT2, file], gnuTime));
+    // split2, the report and (Postfix) the live view are measured in rounds, one of each per
+    // round, best of `runs`: the VM's speed drifts by tens of per cent from minute to minute,
+    // and the ratios between them should compare the same minutes.
+    const available = parserAvailable(file);
+    const live = available === true && mta === 'postfix' && script !== null;
+    let jsonSeconds = 60;
+    const measured = await bestOfRounds(runs, [
+      () => measure(process.execPath, [SPLIT2, file], gnuTime),
+      ...(available === true
+        ? [
+            async () => {
+              const m = await measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime);
+              jsonSeconds = m.seconds;
+              return m;
+            },
+          ]
+        : []),
+      ...(live ? [() => measureLive(script, file, LIVE_TIMEOUT(jsonSeconds))] : []),
+    ]);
+    const s2 = measured[0]!;
     const lines = Number(s2.stdout.trim()) || null;
     const split2Row = row(file, mta, bytes, lines, 'split2 line count (Node)', s2);
     split2Row.runs = s2.all;
     const base: Row[] = [split2Row];
 
-    const available = parserAvailable(file);
     if (available !== true) {
       base.push({ file: name, mta, bytes, lines, tool: 'maillog-doctor', skipped: available });
     } else {
-      const two = await best(runs, () => measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime));
+      const two = measured[1]!;
       const r2 = row(file, mta, bytes, lines, `maillog-doctor (${availableParallelism() > 1 ? 'default: 2 threads' : '1 core'})`, two);
       r2.runs = two.all;
       base.push(r2);
       const one = await measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime, { MAILLOG_DOCTOR_THREADS: '1' });
       base.push(row(file, mta, bytes, lines, 'maillog-doctor (1 thread)', one));
-      if (mta === 'postfix') base.push(await liveRow(script, file, mta, bytes, lines, runs, r2));
+      if (mta === 'postfix') base.push(liveRow(script === null ? null : measured[2]!, file, mta, bytes, lines, r2));
     }
     if (mta === 'postfix') {
       if (pflogsumm) base.push(row(file, mta, bytes, lines, `pflogsumm ${version(pflogsumm, ['--version'])}`, await measure(pflogsumm, [file], gnuTime)));
@@ -315,15 +333,20 @@ function vmHwmKB(pid: number | undefined): number {
 }
 
 /** The fastest of `n` runs (the others were slowed down by something else on the machine). */
-async function best(n: number, run: () => Promise<Measured>): Promise<Measured & { all: number[] }> {
-  let fastest: Measured | null = null;
-  const all: number[] = [];
+/** Best of `n` rounds of every measurement in `runs`, run in turn within each round. */
+async function bestOfRounds(n: number, runs: Array<() => Promise<Measured>>): Promise<Array<Measured & { all: number[] }>> {
+  const fastest: Array<Measured | null> = runs.map(() => null);
+  const all: number[][] = runs.map(() => []);
   for (let i = 0; i < n; i++) {
-    const m = await run();
-    all.push(round(m.seconds, 3));
-    if (fastest === null || m.seconds < fastest.seconds) fastest = m;
+    for (let k = 0; k < runs.length; k++) {
+      const m = await runs[k]!();
+      all[k]!.push(round(m.seconds, 3));
+      const f = fastest[k];
+      // A failed run is kept only while nothing better came.
+      if (f == null || (m.exitCode === 0 && (f.exitCode !== 0 || m.seconds < f.seconds))) fastest[k] = m;
+    }
   }
-  return { ...fastest!, all };
+  return fastest.map((f, k) => ({ ...f!, all: all[k]! }));
 }
 
 function row(file: string, mta: Mta, bytes: number, lines: number | null, tool: string, m: Measured): Row {
@@ -348,12 +371,11 @@ function row(file: string, mta: Mta, bytes: number, lines: number | null, tool: 
 // ---------------------------------------------------------------- the live view
 
 /** The live view's row: best of `runs` in a pseudo-terminal, and its overhead over `json`. */
-async function liveRow(script: string | null, file: string, mta: Mta, bytes: number, lines: number | null, runs: number, json: Row): Promise<Row> {
+function liveRow(m: (Measured & { all: number[] }) | null, file: string, mta: Mta, bytes: number, lines: number | null, json: Row): Row {
   const tool = 'maillog-doctor (live view, pty)';
   const name = file.slice(DATA.length + 1);
-  if (script === null) return { file: name, mta, bytes, lines, tool, skipped: 'not available (needs util-linux script)' };
+  if (m === null) return { file: name, mta, bytes, lines, tool, skipped: 'not available (needs util-linux script)' };
   if (json.seconds === undefined) return { file: name, mta, bytes, lines, tool, skipped: 'no --format json run to compare with' };
-  const m = await best(runs, () => measureLive(script, file, LIVE_TIMEOUT(json.seconds!)));
   const r = row(file, mta, bytes, lines, tool, m);
   if (r.skipped) return r;
   r.runs = m.all;
