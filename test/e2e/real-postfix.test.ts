@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
 import { run } from '../cli/run.js';
+import { skipNote } from '../helpers/skip.js';
 
 const POSTFIX = '/usr/sbin/postfix';
 const PORT = 2525 + (process.pid % 1000);
@@ -25,7 +26,7 @@ function missing(): string | null {
   return null;
 }
 const skipReason = missing();
-if (skipReason) console.warn(`real Postfix end-to-end test skipped: ${skipReason}`);
+skipNote('real Postfix end-to-end test', skipReason);
 
 let dir = '';
 let log = '';

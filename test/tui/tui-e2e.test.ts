@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../cli/run.js';
+import { skipNote } from '../helpers/skip.js';
 
 const SOCKET = `md-e2e-${process.pid}`;
 const SESSION = 'md';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux) console.warn('test/tui/tui-e2e.test.ts: skipped: tmux is not installed (apt-get install tmux)');
+skipNote('TUI end-to-end test', hasTmux ? null : 'tmux is not installed (apt-get install tmux)');
 
 /** The test's environment without CI markers (is-in-ci looks at CI, CONTINUOUS_INTEGRATION, CI_*). */
 function terminalEnv(): NodeJS.ProcessEnv {
