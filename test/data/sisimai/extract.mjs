@@ -65,13 +65,37 @@ const decoded = execFileSync('perl', ['-I', join(p5Dir, 'lib'), join(here, 'dump
 function remoteReply(raw, replycode) {
   // Postfix's own wrapper around the reply, which the measurement adds back itself.
   const diag = raw.replace(/^host [^ ]+ said: /, '').replace(/ ?\(in reply to [^()]* command\)/g, '');
-  const code = /(?:^|[\s:<('#"])([45][0-9][0-9](?:[ -]|$))/.exec(diag);
-  if (code) return diag.slice(code.index + code[0].length - code[1].length).trim();
+  // When the transcript holds several replies, the one sisimai read the reason from (its
+  // replycode) is the recipient's; else the first.
+  const codeAt = (re) => {
+    const m = re.exec(diag);
+    return m ? m.index + m[0].length - m[1].length : -1;
+  };
+  let at = /^[45][0-9][0-9]$/.test(replycode) ? codeAt(new RegExp(`(?:^|[\\s:<('#"])(${replycode}(?:[ -]|$))`)) : -1;
+  if (at < 0) at = codeAt(/(?:^|[\s:<('#"])([45][0-9][0-9](?:[ -]|$))/);
+  if (at >= 0) return firstReply(diag.slice(at).trim());
   const status = /(?:^|[\s:<('#"])([45]\.[0-9]{1,3}\.[0-9]{1,3}(?:\s|$))/.exec(diag);
   const text = status ? diag.slice(status.index + status[0].length - status[1].length).trim() : diag.trim();
   if (/^[45][0-9][0-9]$/.test(replycode)) return `${replycode} ${text}`;
   if (status) return text;
   return null;
+}
+
+/**
+ * sisimai joins every reply of a session transcript (`550 5.1.1 … User unknown 503 5.0.0 Need
+ * RCPT … 550 5.1.1 … User unknown`); an MTA logs one. Keep the first: cut where a reply with
+ * another code and an enhanced status starts, or at the middle of a reply given twice. Folded
+ * lines of one reply repeat its own code (`550-5.7.1 …`) and stay.
+ */
+function firstReply(text) {
+  const first = text.slice(0, 3);
+  for (const m of text.matchAll(/ ([45][0-9][0-9])[ -][245]\.[0-9]{1,3}\.[0-9]{1,3} /g)) {
+    if (m[1] !== first) return text.slice(0, m.index);
+  }
+  // The whole reply twice (`550 Unknown user x 550 Unknown user x`); a fold that starts like the
+  // first line and goes on (`554 Message not allowed - 554 Message not allowed - DM …`) stays.
+  const half = (text.length - 1) / 2;
+  return Number.isInteger(half) && text[half] === ' ' && text.slice(0, half) === text.slice(half + 1) ? text.slice(0, half) : text;
 }
 
 /** Who said the reply, by the remote host's name, else the recipient's domain. */
