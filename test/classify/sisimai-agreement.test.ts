@@ -65,6 +65,19 @@ describe('outbound replies against sisimai labels', () => {
     expect([...listed].filter((d) => !actual.has(d)), 'listed but no longer disagreeing').toEqual([]);
   });
 
+  test('the Postfix events built here are those the Postfix parser makes of the same reply', () => {
+    let n = 0;
+    for (const j of m.judged) {
+      const built = replyEvent('postfix', j.sample.reply!, j.sample);
+      const line = `Nov  3 10:00:00 mx postfix/smtp[4243]: 3F2A1B4C5D: to=<alice@example.net>, relay=mx.example.net[192.0.2.25]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=${built.dsn}, status=${built.status} (${built.reason})`;
+      const [parsed] = parseLines([line]);
+      expect(parsed?.kind, line).toBe('delivery');
+      expect(classify(parsed!)?.rule, line).toBe(classify(built)?.rule);
+      n++;
+    }
+    expect(n).toBe(m.judged.length);
+  });
+
   test('the Exim events built here are those the Exim parser makes of the same reply', () => {
     // The measurement builds events directly; this checks them against real log lines, so that
     // what is measured is what a run would classify.
