@@ -40,10 +40,12 @@ export const REMOTE_TEXT = {
   // banned sending IP", 4.7.650 "temporarily rate limited due to IP reputation", SC-004 "too
   // many unwanted messages have been sent from the following IP address"; Yahoo TSS04
   // "temporarily deferred due to unexpected volume or user complaints" (Yahoo: a reputation
-  // deferral, not a volume cap).
+  // deferral, not a volume cap) and TSS09 "all messages from [ip] will be permanently
+  // deferred"; Gmail 421-4.7.0 / 550-5.7.1 "… due to the very low reputation of the sending IP
+  // address", which it words as "temporarily rate limited".
   'provider-ip-block': {
     cause: 'blocklisted',
-    match: { any: ['banned sending ip', 'due to ip reputation', 'unwanted messages', 'user complaints'] },
+    match: { any: ['banned sending ip', 'due to ip reputation', 'unwanted messages', 'user complaints', 'will be permanently deferred', 'low reputation'] },
   },
   // Text wins over the code: Google answers `452 4.1.1 … user is over quota`.
   'mailbox-full': {

@@ -651,6 +651,14 @@ const OUTBOUND: Case[] = [
     verify: 'zen.spamhaus.org',
   },
   {
+    name: 'Yahoo TSS04 (constructed: reply of the Postfix samples, Yahoo error codes page)',
+    lines: [
+      `${ID}== alice@yahoo.com R=dnslookup T=remote_smtp defer (-44) H=mta5.am0.yahoodns.net [67.195.204.204]: SMTP error from remote mail server after MAIL FROM:<bob@example.org>: 421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes`,
+    ],
+    want: want('outbound', 'blocklisted', 'our IP reputation', 'provider-ip-block', false),
+    verify: 'zen.spamhaus.org',
+  },
+  {
     name: 'URI block list (constructed: sisimai set-of-emails lhost-imailserver-06)',
     lines: [`${ID}** alice@example.net ${TO_MX('end of data')}: 550 Body of message generated response: REJECTED - Blacklisted URL in message. (example.com) in [black]. See http://lookup.uribl.com.`],
     want: want('outbound', 'spam-content', 'our message content', 'listed-url', true),

@@ -766,6 +766,14 @@ const OUTBOUND: Case[] = [
     verify: '.zen.spamhaus.org',
   },
   {
+    name: 'Gmail low IP reputation, worded as a rate limit (provider: Gmail 421-4.7.0)',
+    lines: [
+      `${SMTP}to=<alice@gmail.com>, relay=gmail-smtp-in.l.google.com[74.125.136.26]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=4.7.0, status=deferred (host gmail-smtp-in.l.google.com[74.125.136.26] said: 421-4.7.0 This message is suspicious due to the very low reputation of the 421-4.7.0 sending IP address. To protect our users from spam, mail sent from 421-4.7.0 your IP address has been temporarily rate limited. 421 4.7.0 a1si1234567wra.1 - gsmtp (in reply to end of DATA command))`,
+    ],
+    want: want('outbound', 'blocklisted', 'our IP reputation', 'provider-ip-block', false),
+    verify: '.zen.spamhaus.org',
+  },
+  {
     name: 'URI block list (sisimai set-of-emails lhost-imailserver-06)',
     lines: [`${SMTP}${TO_MX}dsn=5.0.0, status=bounced (${MX_SAID}550 Body of message generated response: REJECTED - Blacklisted URL in message. (example.com) in [black]. See http://lookup.uribl.com. (in reply to end of DATA command))`],
     want: want('outbound', 'spam-content', 'our message content', 'listed-url', true),
