@@ -1273,8 +1273,9 @@ class Sim {
       return { kind: 'mail', dsn: reply.dsn, reason: (mx) => T.said(mx, reply), bounce: true, cause: 'blocklisted', what: 'microsoft: 550 5.7.1 block list (S3140)' };
     }
     if (d.kind === 'yahoo' && r.chance(attempt === 0 ? 0.3 : 0.25)) {
+      // Yahoo's TSS04 is a deferral for the sender's reputation (complaints), not a volume cap.
       const reply = T.remote.yahooDeferred(ME.ip);
-      return { kind: 'mail', dsn: reply.dsn, reason: (mx) => T.said(mx, reply), bounce: false, cause: 'rate-limited', what: 'yahoo: 421 4.7.0 [TSS04]' };
+      return { kind: 'mail', dsn: reply.dsn, reason: (mx) => T.said(mx, reply), bounce: false, cause: 'blocklisted', what: 'yahoo: 421 4.7.0 [TSS04]' };
     }
     return null;
   }

@@ -584,6 +584,12 @@ const OUTBOUND: Rule[] = [
     advice: 'The remote server throttles us because we sent to too many addresses that do not exist there. Clean the list of bounced addresses.',
     verify: 'exiqgrep -c -r {domain}',
   }),
+  remote('provider-ip-block', {
+    hint: 'our IP reputation',
+    advice:
+      'The provider refuses or slows mail from our IP for its reputation (its own block list, complaints). Stop whatever sent unwanted mail, then follow the delisting link in the reply.',
+    verify: `dig +short $(echo ${OUR_IP} | awk -F. '{print $4"."$3"."$2"."$1}').zen.spamhaus.org`,
+  }),
   remote('mailbox-full', {
     hint: 'their mailbox is full',
     advice: "The recipient's mailbox is over quota. Nothing to fix here; the user has to make room. Persistent cases are abandoned mailboxes.",
@@ -623,11 +629,26 @@ const OUTBOUND: Rule[] = [
       'The remote filter judged this message to be spam. Check what was sent (links, attachments, forwarded spam) and that our DKIM signature and From domain align.',
     verify: `exim -Mvh {queue_id} || exigrep {queue_id} ${MAINLOG}`,
   }),
+  remote('listed-url', {
+    hint: 'our message content',
+    advice: 'A link in the message is on a URI block list (URIBL, SURBL). Find which domain the reply names and stop sending it.',
+    verify: `exim -Mvb {queue_id} | grep -io "https\\?://[^/ ]*" | sort -u`,
+  }),
+  remote('malformed-message', {
+    hint: 'our message content',
+    advice: 'The remote server refused the message for its form (several From addresses, duplicate headers, not RFC 5322). Fix what generates it (the application, or a headers_remove/headers_add in the transport).',
+    verify: `exim -Mvh {queue_id} || exigrep {queue_id} ${MAINLOG}`,
+  }),
   remote('blocklisted', {
     hint: 'our IP reputation',
     advice:
       'The remote server refuses mail from our IP because of a blocklist or poor reputation. Check the listing, stop whatever sent spam (compromised account, open form), then request delisting.',
     verify: `dig +short $(echo ${OUR_IP} | awk -F. '{print $4"."$3"."$2"."$1}').zen.spamhaus.org`,
+  }),
+  remote('domain-not-found', {
+    hint: 'fix the domain (typo?)',
+    advice: 'The remote server could not find the recipient domain in DNS. Check the spelling of the domain.',
+    verify: 'dig +short MX {domain}; dig +short A {domain}',
   }),
   remote('user-unknown', {
     hint: 'remove the address from lists',
@@ -670,17 +691,6 @@ const OUTBOUND: Rule[] = [
     advice: 'The remote server refuses us by local policy without saying why. Ask their postmaster, quoting the time and our IP.',
     verify: PROBE,
   }),
-  {
-    // Yahoo: `554 delivery error: dd This user doesn't have a yahoo.com account`; others word a
-    // missing mailbox as `invalid mailbox`.
-    id: 'exim.outbound.no-such-account',
-    direction: 'outbound',
-    match: { any: ["user doesn't have a", 'user does not have a', 'invalid mailbox'] },
-    cause: 'user-unknown',
-    hint: 'remove the address from lists',
-    advice: 'The recipient address does not exist at the remote domain. Check for a typo; otherwise remove it from lists and address books.',
-    verify: PROBE,
-  },
   {
     // Exim's own `control = fakereject` reply (`550-Your message has been rejected but is being
     // kept for evaluation.`): the remote Exim's content scan did not like the message.
@@ -751,10 +761,20 @@ const OUTBOUND: Rule[] = [
     advice: 'The remote server says the mailbox is unavailable, which in practice means it does not exist. Check for a typo; otherwise remove the address.',
     verify: PROBE,
   }),
+  remote('code-user-not-local', {
+    hint: 'update the address (user moved)',
+    advice: 'The remote server answered 551 "user not local": the mailbox is not there (any more); the reply may name where it went. Update or remove the address.',
+    verify: PROBE,
+  }),
   remote('code-auth-required', {
     hint: 'client authenticators (hosts_require_auth)',
     advice: 'The next hop answered 530: it requires authentication (or TLS) before accepting mail from us.',
     verify: `exim -bP authenticator_list; ${ROUTE}`,
+  }),
+  remote('status-content', {
+    hint: 'our message content',
+    advice: 'The remote status code (RFC 3463 X.6.x) says the message content or its encoding was refused: headers, 8-bit data, MIME structure.',
+    verify: `exim -Mvh {queue_id} || exigrep {queue_id} ${MAINLOG}`,
   }),
   remote('status-policy', {
     hint: 'contact the remote admin',
@@ -769,6 +789,11 @@ const OUTBOUND: Rule[] = [
   remote('status-protocol', {
     hint: 'contact the remote admin',
     advice: 'The remote server reports an SMTP protocol error in our session. Rare with Exim as the client; a middlebox may be rewriting the session.',
+    verify: PROBE,
+  }),
+  remote('code-protocol', {
+    hint: 'contact the remote admin',
+    advice: 'The remote server answered 500–504 (syntax error, command not implemented, bad sequence) without a status code. Rare with Exim as the client; a middlebox may be rewriting the session.',
     verify: PROBE,
   }),
   {

@@ -670,6 +670,13 @@ const OUTBOUND: Rule[] = [
     verify: 'postqueue -p | grep -ci {domain}',
   },
   {
+    ...remoteReply('postfix', 'provider-ip-block'),
+    hint: 'our IP reputation',
+    advice:
+      "The provider refuses or slows mail from our IP for its reputation (its own block list, complaints). Stop whatever sent unwanted mail, then follow the delisting link in the reply.",
+    verify: `dig +short $(echo ${OUR_IP} | awk -F. '{print $4"."$3"."$2"."$1}').zen.spamhaus.org`,
+  },
+  {
     ...remoteReply('postfix', 'mailbox-full'),
     hint: 'their mailbox is full',
     advice: "The recipient's mailbox is over quota. Nothing to fix here; the user has to make room. Persistent cases are abandoned mailboxes.",
@@ -715,11 +722,29 @@ const OUTBOUND: Rule[] = [
     verify: 'postcat -q {queue_id} | head -n 60',
   },
   {
+    ...remoteReply('postfix', 'listed-url'),
+    hint: 'our message content',
+    advice: 'A link in the message is on a URI block list (URIBL, SURBL). Find which domain the reply names and stop sending it.',
+    verify: 'postcat -q {queue_id} | grep -io "https\\?://[^/ ]*" | sort -u',
+  },
+  {
+    ...remoteReply('postfix', 'malformed-message'),
+    hint: 'our message content',
+    advice: 'The remote server refused the message for its form (several From addresses, duplicate headers, not RFC 5322). Fix what generates it (the application or a header_checks rewrite).',
+    verify: 'postcat -q {queue_id} | head -n 60',
+  },
+  {
     ...remoteReply('postfix', 'blocklisted'),
     hint: 'our IP reputation',
     advice:
       "The remote server refuses mail from our IP because of a blocklist or poor reputation. Check the listing, stop whatever sent spam (compromised account, open form), then request delisting.",
     verify: `dig +short $(echo ${OUR_IP} | awk -F. '{print $4"."$3"."$2"."$1}').zen.spamhaus.org`,
+  },
+  {
+    ...remoteReply('postfix', 'domain-not-found'),
+    hint: 'fix the domain (typo?)',
+    advice: 'The remote server could not find the recipient domain in DNS. Check the spelling of the domain.',
+    verify: 'dig +short MX {domain}; dig +short A {domain}',
   },
   {
     ...remoteReply('postfix', 'user-unknown'),
@@ -824,10 +849,22 @@ const OUTBOUND: Rule[] = [
     verify: PROBE,
   },
   {
+    ...remoteReply('postfix', 'code-user-not-local'),
+    hint: 'update the address (user moved)',
+    advice: 'The remote server answered 551 "user not local": the mailbox is not there (any more); the reply may name where it went. Update or remove the address.',
+    verify: PROBE,
+  },
+  {
     ...remoteReply('postfix', 'code-auth-required'),
     hint: 'smtp_sasl_password_maps',
     advice: 'The next hop answered 530: it requires authentication (or TLS) before accepting mail from us.',
     verify: 'postconf relayhost smtp_sasl_auth_enable smtp_sasl_password_maps smtp_tls_security_level',
+  },
+  {
+    ...remoteReply('postfix', 'status-content'),
+    hint: 'our message content',
+    advice: 'The remote status code (RFC 3463 X.6.x) says the message content or its encoding was refused: headers, 8-bit data, MIME structure.',
+    verify: 'postcat -q {queue_id} | head -n 60',
   },
   {
     ...remoteReply('postfix', 'status-policy'),
@@ -845,6 +882,12 @@ const OUTBOUND: Rule[] = [
     ...remoteReply('postfix', 'status-protocol'),
     hint: 'contact the remote admin',
     advice: 'The remote server reports an SMTP protocol error in our session. Rare with Postfix as the client; a middlebox may be rewriting the session.',
+    verify: PROBE,
+  },
+  {
+    ...remoteReply('postfix', 'code-protocol'),
+    hint: 'contact the remote admin',
+    advice: 'The remote server answered 500–504 (syntax error, command not implemented, bad sequence) without a status code. Rare with Postfix as the client; a middlebox may be rewriting the session.',
     verify: PROBE,
   },
   {

@@ -643,6 +643,60 @@ const OUTBOUND: Case[] = [
     verify: 'zen.spamhaus.org',
   },
   {
+    name: 'Microsoft banned sending IP (constructed: sisimai set-of-emails rhost-microsoft-01, Microsoft 5.7.606)',
+    lines: [
+      `${ID}** r1@outlook.com ${TO_MX('RCPT TO:<r1@outlook.com>', 'outlook-com.olc.protection.outlook.com [52.101.42.17]')}: 550 5.7.606 Access denied, banned sending IP [198.51.100.222]. To request removal from this list please visit https://sender.office.com/ and follow the directions.`,
+    ],
+    want: want('outbound', 'blocklisted', 'our IP reputation', 'provider-ip-block', true),
+    verify: 'zen.spamhaus.org',
+  },
+  {
+    name: 'Yahoo TSS04 (constructed: reply of the Postfix samples, Yahoo error codes page)',
+    lines: [
+      `${ID}== alice@yahoo.com R=dnslookup T=remote_smtp defer (-44) H=mta5.am0.yahoodns.net [67.195.204.204]: SMTP error from remote mail server after MAIL FROM:<bob@example.org>: 421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes`,
+    ],
+    want: want('outbound', 'blocklisted', 'our IP reputation', 'provider-ip-block', false),
+    verify: 'zen.spamhaus.org',
+  },
+  {
+    name: 'URI block list (constructed: sisimai set-of-emails lhost-imailserver-06)',
+    lines: [`${ID}** alice@example.net ${TO_MX('end of data')}: 550 Body of message generated response: REJECTED - Blacklisted URL in message. (example.com) in [black]. See http://lookup.uribl.com.`],
+    want: want('outbound', 'spam-content', 'our message content', 'listed-url', true),
+    verify: "exim -Mvb '1xV5P6-00000000AWF-00AZ' | grep -io",
+  },
+  {
+    name: 'Gmail several From addresses (constructed: sisimai set-of-emails lhost-postfix-28)',
+    lines: [
+      `${ID}** alice@gmail.com ${TO_MX('end of data', 'gmail-smtp-in.l.google.com [74.125.136.26]')}: 550-5.7.1 [192.0.2.222 13] Messages with multiple addresses in From: header are not accepted. v14si1155795plk.134 - gsmtp`,
+    ],
+    want: want('outbound', 'spam-content', 'our message content', 'malformed-message', true),
+    verify: "exim -Mvh '1xV5P6-00000000AWF-00AZ'",
+  },
+  {
+    name: 'Sendmail relay: host unknown (constructed: sisimai set-of-emails lhost-v5sendmail-02)',
+    lines: [`${ID}** alice@example.net ${TO_MX('RCPT TO:<alice@example.net>')}: 550 Host unknown (Authoritative answer from name server)`],
+    want: want('outbound', 'domain-not-found', 'fix the domain (typo?)', 'domain-not-found', true),
+    verify: "dig +short MX 'example.net'",
+  },
+  {
+    name: 'status 5.6.9 (constructed: sisimai set-of-emails lhost-sendmail-06)',
+    lines: [`${ID}** alice@example.net ${TO_MX('end of data')}: 550 5.6.9 improper use of 8-bit data in message header`],
+    want: want('outbound', 'spam-content', 'our message content', 'status-content', true),
+    verify: "exim -Mvh '1xV5P6-00000000AWF-00AZ'",
+  },
+  {
+    name: 'code 503 without status (constructed: sisimai set-of-emails rfc3464-29)',
+    lines: [`${ID}** alice@example.net ${TO_MX('RCPT TO:<alice@example.net>')}: 503 Improper sequence of commands`],
+    want: want('outbound', 'protocol-error', 'contact the remote admin', 'code-protocol', true),
+    verify: "--to 'alice@example.net'",
+  },
+  {
+    name: 'code 551 without status (constructed: sisimai set-of-emails lhost-sendmail-17)',
+    lines: [`${ID}** alice@example.net ${TO_MX('end of data')}: 551 not our user`],
+    want: want('outbound', 'user-unknown', 'update the address (user moved)', 'code-user-not-local', true),
+    verify: "--to 'alice@example.net'",
+  },
+  {
     name: 'remote user unknown (samples/exim/mainlog line 200)',
     lines: [
       '2026-11-22 09:03:12 1xV3Tb-000000008Lq-00Md ** nosuchuser@example.net R=dnslookup T=remote_smtp H=mx.example.net [198.51.100.25] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes: SMTP error from remote mail server after RCPT TO:<nosuchuser@example.net>: 550 5.1.1 <nosuchuser@example.net>: Recipient address rejected: User unknown in virtual mailbox table',
@@ -717,7 +771,7 @@ const OUTBOUND: Case[] = [
     lines: [
       "2020-02-22 07:09:24 1j5NyY-0004Xp-NZ ** ronnienorcross@yahoo.com R=dnslookup T=remote_smtp: SMTP error from remote mail server after end of data: host mta5.am0.yahoodns.net [67.195.204.72]: 554 delivery error: dd This user doesn't have a yahoo.com account (ronnienorcross@yahoo.com) [-9] - mta4420.mail.bf1.yahoo.com",
     ],
-    want: want('outbound', 'user-unknown', 'remove the address from lists', 'no-such-account', true),
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
     verify: "swaks --to 'ronnienorcross@yahoo.com'",
   },
   {
@@ -725,7 +779,7 @@ const OUTBOUND: Case[] = [
     lines: [
       "2020-06-20 05:13:04 1raAO5-0091Cv-IH ** dave@foo.corp R=dnslookup T=remote_smtp H=(relay.test.corp) [4.4.4.4]: SMTP error from remote mail server after end of data: 550 Message was not accepted -- invalid mailbox.  Local mailbox dave@foo.corp is unavailable: dave's not here man",
     ],
-    want: want('outbound', 'user-unknown', 'remove the address from lists', 'no-such-account', true),
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
     verify: "swaks --to 'dave@foo.corp'",
   },
   {

@@ -758,6 +758,42 @@ const OUTBOUND: Case[] = [
     verify: '.zen.spamhaus.org',
   },
   {
+    name: 'Microsoft banned sending IP (sisimai set-of-emails rhost-microsoft-01, Microsoft 5.7.606)',
+    lines: [
+      `${SMTP}to=<alice@outlook.com>, relay=outlook-com.olc.protection.outlook.com[52.101.42.17]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.7.606, status=bounced (host outlook-com.olc.protection.outlook.com[52.101.42.17] said: 550 5.7.606 Access denied, banned sending IP [198.51.100.222]. To request removal from this list please visit https://sender.office.com/ and follow the directions. (in reply to RCPT TO command))`,
+    ],
+    want: want('outbound', 'blocklisted', 'our IP reputation', 'provider-ip-block', true),
+    verify: '.zen.spamhaus.org',
+  },
+  {
+    name: 'Gmail low IP reputation, worded as a rate limit (provider: Gmail 421-4.7.0)',
+    lines: [
+      `${SMTP}to=<alice@gmail.com>, relay=gmail-smtp-in.l.google.com[74.125.136.26]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=4.7.0, status=deferred (host gmail-smtp-in.l.google.com[74.125.136.26] said: 421-4.7.0 This message is suspicious due to the very low reputation of the 421-4.7.0 sending IP address. To protect our users from spam, mail sent from 421-4.7.0 your IP address has been temporarily rate limited. 421 4.7.0 a1si1234567wra.1 - gsmtp (in reply to end of DATA command))`,
+    ],
+    want: want('outbound', 'blocklisted', 'our IP reputation', 'provider-ip-block', false),
+    verify: '.zen.spamhaus.org',
+  },
+  {
+    name: 'URI block list (sisimai set-of-emails lhost-imailserver-06)',
+    lines: [`${SMTP}${TO_MX}dsn=5.0.0, status=bounced (${MX_SAID}550 Body of message generated response: REJECTED - Blacklisted URL in message. (example.com) in [black]. See http://lookup.uribl.com. (in reply to end of DATA command))`],
+    want: want('outbound', 'spam-content', 'our message content', 'listed-url', true),
+    verify: "postcat -q '3F2A1B4C5D' | grep -io",
+  },
+  {
+    name: 'Gmail several From addresses (sisimai set-of-emails lhost-postfix-28)',
+    lines: [
+      `${SMTP}to=<alice@gmail.com>, relay=gmail-smtp-in.l.google.com[74.125.136.26]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.7.1, status=bounced (host gmail-smtp-in.l.google.com[74.125.136.26] said: 550-5.7.1 [192.0.2.222 13] Messages with multiple addresses in From: header are not 550 5.7.1 accepted. v14si1155795plk.134 - gsmtp (in reply to end of DATA command))`,
+    ],
+    want: want('outbound', 'spam-content', 'our message content', 'malformed-message', true),
+    verify: "postcat -q '3F2A1B4C5D'",
+  },
+  {
+    name: 'Sendmail relay: host unknown (sisimai set-of-emails lhost-v5sendmail-02)',
+    lines: [`${SMTP}${TO_MX}dsn=5.0.0, status=bounced (${MX_SAID}550 Host unknown (Authoritative answer from name server) (in reply to RCPT TO command))`],
+    want: want('outbound', 'domain-not-found', 'fix the domain (typo?)', 'domain-not-found', true),
+    verify: "dig +short MX 'example.net'",
+  },
+  {
     name: 'Gmail likely unsolicited mail (grok test line 114)',
     lines: [
       '4E74613FE76: to=<redacted@gmail.com>, relay=gmail-smtp-in.l.google.com[2607:f8b0:400e:c04::1b]:25, delay=1.9, delays=0.05/0/1.1/0.71, dsn=5.7.1, status=bounced (host gmail-smtp-in.l.google.com[2607:f8b0:400e:c04::1b] said: 550-5.7.1 [2607:4100:3:25:100::2      12] Our system has detected that this 550-5.7.1 message is likely unsolicited mail. To reduce the amount of spam sent 550-5.7.1 to Gmail, this message has been blocked. Please visit 550-5.7.1 http://support.google.com/mail/bin/answer.py?hl=en&answer=188131 for 550 5.7.1 more information. qc12si8475009pab.211 - gsmtp (in reply to end of DATA command))',
@@ -950,12 +986,30 @@ const OUTBOUND: Case[] = [
     verify: 'CONNECT',
   },
   {
+    name: 'status 5.6.9 (sisimai set-of-emails lhost-sendmail-06: "improper use of 8-bit data")',
+    lines: [`${SMTP}${TO_MX}dsn=5.6.9, status=bounced (${MX_SAID}550 5.6.9 improper use of 8-bit data in message header (in reply to end of DATA command))`],
+    want: want('outbound', 'spam-content', 'our message content', 'status-content', true),
+    verify: "postcat -q '3F2A1B4C5D'",
+  },
+  {
     name: 'status 5.5.2 (provider: Gmail "Syntax error")',
     lines: [
       `${SMTP}to=<alice@gmail.com>, relay=gmail-smtp-in.l.google.com[74.125.136.26]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.5.2, status=bounced (host gmail-smtp-in.l.google.com[74.125.136.26] said: 555 5.5.2 Syntax error. a1si1234567wra.1 - gsmtp (in reply to MAIL FROM command))`,
     ],
     want: want('outbound', 'protocol-error', 'contact the remote admin', 'status-protocol', true),
     verify: "--to 'alice@gmail.com'",
+  },
+  {
+    name: 'code 503 without status (sisimai set-of-emails rfc3464-29)',
+    lines: [`${SMTP}${TO_MX}dsn=5.0.0, status=bounced (${MX_SAID}503 Improper sequence of commands (in reply to RCPT TO command))`],
+    want: want('outbound', 'protocol-error', 'contact the remote admin', 'code-protocol', true),
+    verify: "--to 'alice@example.net'",
+  },
+  {
+    name: 'code 551 without status (sisimai set-of-emails lhost-sendmail-17)',
+    lines: [`${SMTP}${TO_MX}dsn=5.0.0, status=bounced (${MX_SAID}551 not our user (in reply to RCPT TO command))`],
+    want: want('outbound', 'user-unknown', 'update the address (user moved)', 'code-user-not-local', true),
+    verify: "--to 'alice@example.net'",
   },
   {
     name: 'catch-all (provider: Yahoo "Internal error reading data", grok test line 120, as a status line)',
