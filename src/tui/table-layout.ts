@@ -4,13 +4,13 @@
  * widths, then the hint, the cause and the codes further (the recipient domain last), and
  * below 72 and 56 columns drop the trend and the codes. Pure: FindingsTable.tsx renders it.
  */
-import { codesCell, isPermanentFinding } from '../report/text.js';
+import { codesCell } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
 import { displayWidth, fit } from '../text/width.js';
 import { formatCount } from './format.js';
 import type { Row } from './state.js';
 
-export type ColumnId = 'mark' | 'rank' | 'count' | 'trend' | 'dir' | 'codes' | 'domain' | 'cause' | 'hint';
+export type ColumnId = 'mark' | 'rank' | 'msgs' | 'count' | 'trend' | 'dir' | 'codes' | 'domain' | 'cause' | 'hint';
 
 export interface Column {
   id: ColumnId;
@@ -29,8 +29,9 @@ export function cellsOf(row: Row, spark: string): Record<ColumnId, string> {
   const f = row.finding;
   return {
     // `+` new while following, else `!` for permanent (5xx) failures as in the text report.
-    mark: row.isNew ? '+' : isPermanentFinding(f) ? '!' : ' ',
+    mark: row.isNew ? '+' : f.permanent ? '!' : ' ',
     rank: String(f.rank),
+    msgs: formatCount(f.messages),
     count: formatCount(row.count),
     trend: spark,
     dir: DIRECTION_SHORT[f.direction] ?? sanitize(f.direction),
@@ -54,6 +55,7 @@ interface Spec {
 const SPECS: Spec[] = [
   { id: 'mark', header: ' ', min: Infinity },
   { id: 'rank', header: '#', right: true, min: Infinity },
+  { id: 'msgs', header: 'msgs', right: true, min: Infinity },
   { id: 'count', header: 'count', right: true, min: Infinity },
   { id: 'trend', header: 'trend', min: Infinity },
   { id: 'dir', header: 'dir', min: 3 },

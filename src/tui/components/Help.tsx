@@ -17,7 +17,7 @@ const KEYS: Array<[string, string]> = [
   ['Esc', 'back to the table; in the table, clear the filter'],
   ['/', 'filter as you type: recipient domain, cause or hint (all words must match)'],
   ['Tab  Shift-Tab', 'direction: all → inbound → outbound → local'],
-  ['s', 'sort: count → most recent → domain'],
+  ['s', 'sort: impact → most recent → domain'],
   ['t', 'time window: whole log → last 24 h → last hour (ending at the newest event, or now while following) → custom FROM..TO (UTC)'],
   ['e', 'export the current view to CSV'],
   ['?', 'this help'],
