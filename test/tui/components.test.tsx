@@ -98,6 +98,26 @@ describe('FindingsTable', () => {
     expect(colorTheme.userUnknown).toEqual({ color: 'red', bold: true });
   });
 
+  test('mta and host columns only when the run holds several MTAs or hosts', () => {
+    const mixed = snapshotOf([
+      finding({ mta: 'exim', hosts: [{ host: 'mx1', count: 6 }, { host: 'mx2', count: 4 }] }),
+      finding({ mta: 'postfix', hosts: [{ host: 'mx2', count: 10 }], recipientDomain: 'b.test' }),
+    ]);
+    const rows = visibleRows(mixed, view, { reference: null }).map((row) => ({ row, spark: '' }));
+    const { lastFrame } = render(<FindingsTable rows={rows} selected={null} width={100} theme={theme} />);
+    const lines = frameLines(lastFrame());
+    expect(lines[0]).toMatch(/^\s+#\s+mta\s+host\s+msgs\s+count\s+trend\s+dir/);
+    expect(lines[1]).toMatch(/^!\s+1\s+exim\s+2 hosts\s+4\s+10\s+in\s/);
+    expect(lines[2]).toMatch(/^!\s+2\s+postfix\s+mx2\s+4\s+10\s+in\s/);
+    for (const width of [60, 40]) {
+      const narrow = render(<FindingsTable rows={rows} selected={null} width={width} theme={theme} />);
+      for (const l of frameLines(narrow.lastFrame())) expect(l.length).toBeLessThanOrEqual(width);
+    }
+    const plain = visibleRows(snapshotOf([finding(), finding({ recipientDomain: 'b.test' })]), view, { reference: null });
+    const one = render(<FindingsTable rows={plain.map((row) => ({ row, spark: '' }))} selected={null} width={100} theme={theme} />);
+    expect(frameLines(one.lastFrame())[0]).toMatch(/^\s+#\s+msgs\s+count\s+trend\s+dir/);
+  });
+
   test('new findings are marked +', () => {
     const snap = snapshotOf([finding(), finding({ recipientDomain: 'fresh.test' })]);
     const rows = visibleRows(snap, view, { reference: null, newKeys: new Set([snap.details[1]!.key]) });
