@@ -66,6 +66,7 @@ Examples:
   maillog-doctor /var/log/mail.log
   maillog-doctor /var/log/mail.log.2.gz /var/log/mail.log.1 /var/log/mail.log
   maillog-doctor /var/log/mail.log --format csv -o report.csv
+  maillog-doctor --by host mx1/mail.log mx2/mail.log
   maillog-doctor -f /var/log/mail.log
   maillog-doctor -f --from-end --format json /var/log/mail.log | my-alerting
   journalctl -u postfix -o short-iso | maillog-doctor -
@@ -87,7 +88,11 @@ function program(): Command {
     .option('--json <file>', 'also write the JSON report to FILE')
     .addOption(new Option('--mta <mta>', 'force the log format instead of detecting it').choices(builtinParsers.map((p) => p.name)))
     .option('--year <year>', 'year of timestamps that carry none (default: from the file date)', positiveInt('--year'))
-    .addOption(new Option('--by <field>', 'split findings by host (default: one view of all hosts, each finding lists its hosts)').choices(['host']))
+    .addOption(
+      new Option('--by <field>', 'split findings by host (default: one view of all hosts, each finding lists its hosts)').choices([
+        'host',
+      ]),
+    )
     .option('--unrecognised <file>', 'write every line that was not understood, with file and line number, to FILE')
     .option('--fail-on <n>', 'exit with 3 when rejections, bounces and deferrals reach N (for cron/monitoring)', positiveInt('--fail-on'))
     .option('--width <columns>', 'width of the text report (default: terminal width or 100)', positiveInt('--width'))

@@ -1,8 +1,9 @@
 /**
  * One finding's state: every event with the same identity (MTA, host when split by host,
- * direction, recipient domain, cause, hint) goes through `add`; `merge` combines two accumulators of the same finding (files or workers
- * aggregated apart). Adding A's events then B's into one accumulator gives the same result as
- * merging B into A, as long as no cap overflowed (after that, estimates agree within error).
+ * direction, recipient domain, cause, hint) goes through `add`; `merge` combines two
+ * accumulators of the same finding (files or workers aggregated apart). Adding A's events then
+ * B's into one accumulator gives the same result as merging B into A, as long as no cap
+ * overflowed (after that, estimates agree within error).
  *
  * Caps (each overflow is reported, see `overflowed()`):
  * - distinct messages / recipients / senders / clients: exact to DISTINCT_EXACT_CAP, then

@@ -1,7 +1,8 @@
 /**
  * The detail pane of one finding as styled lines: what it is, how many messages and attempts,
- * when, the rule(s) that classified it, its hosts, the verify command and the advice, a timeline per hour and per minute, the top recipients, senders and
- * client IPs, and the example lines. Every log-derived string goes through `sanitize`.
+ * when, the rule(s) that classified it, its hosts, the verify command and the advice, a
+ * timeline per hour and per minute, the top recipients, senders and client IPs, and the example
+ * lines. Every log-derived string goes through `sanitize`.
  */
 import type { AddressCount } from '../aggregate/types.js';
 import { codesCell, impactText } from '../report/text.js';

@@ -12,7 +12,19 @@ import { displayWidth, fit } from '../text/width.js';
 import { formatCount } from './format.js';
 import type { Row } from './state.js';
 
-export type ColumnId = 'mark' | 'rank' | 'mta' | 'host' | 'msgs' | 'count' | 'trend' | 'dir' | 'codes' | 'domain' | 'cause' | 'hint';
+export type ColumnId =
+  | 'mark'
+  | 'rank'
+  | 'mta'
+  | 'host'
+  | 'msgs'
+  | 'count'
+  | 'trend'
+  | 'dir'
+  | 'codes'
+  | 'domain'
+  | 'cause'
+  | 'hint';
 
 /** Which optional columns to show: see runShape() in report/text.ts. */
 export interface TableShape {
