@@ -402,12 +402,18 @@ export interface RowContext {
 
 /**
  * Does the finding match the filter? Every space-separated word of the filter must occur
- * (ignoring case) in its recipient domain, cause or hint.
+ * (ignoring case) in its recipient domain, cause or hint, or its MTA, rule or one of its hosts
+ * (the fields a finding's identity and detail name).
  */
-export function matchesFilter(f: Pick<Finding, 'recipientDomain' | 'cause' | 'hint'>, filter: string): boolean {
+export function matchesFilter(
+  f: Pick<Finding, 'recipientDomain' | 'cause' | 'hint'> & Partial<Pick<Finding, 'mta' | 'rule' | 'hosts'>>,
+  filter: string,
+): boolean {
   const words = filter.toLowerCase().split(' ').filter((w) => w !== '');
   if (words.length === 0) return true;
-  const hay = [f.recipientDomain ?? '', f.cause, f.hint].map((t) => t.toLowerCase());
+  const hay = [f.recipientDomain ?? '', f.cause, f.hint, f.mta ?? '', f.rule ?? '', ...(f.hosts ?? []).map((h) => h.host)].map((t) =>
+    t.toLowerCase(),
+  );
   return words.every((w) => hay.some((h) => h.includes(w)));
 }
 

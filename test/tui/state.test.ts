@@ -171,6 +171,12 @@ describe('matchesFilter', () => {
     expect(matchesFilter(f, filter)).toBe(want);
   });
 
+  test('the MTA, the rule and the hosts match too', () => {
+    const g = { ...f, mta: 'exim' as const, rule: 'exim.outbound.user-unknown', hosts: [{ host: 'MX2.example.net', count: 3 }] };
+    expect(['exim', 'mx2', 'gmail mx2', 'outbound.user'].map((w) => matchesFilter(g, w))).toEqual([true, true, true, true]);
+    expect(['postfix', 'mx1', 'mx2 postfix'].map((w) => matchesFilter(g, w))).toEqual([false, false, false]);
+  });
+
   test('a finding without recipient domain matches on cause and hint', () => {
     expect(matchesFilter({ recipientDomain: null, cause: 'blocklisted', hint: 'reject_rbl_client' }, 'rbl')).toBe(true);
   });

@@ -15,7 +15,7 @@ const KEYS: Array<[string, string]> = [
   ['PgUp PgDn  g G', 'a page up or down; first, last'],
   ['Enter', 'detail of the finding: verify command, advice, timeline, recipients, senders, clients, examples'],
   ['Esc', 'back to the table; in the table, clear the filter'],
-  ['/', 'filter as you type: recipient domain, cause or hint (all words must match)'],
+  ['/', 'filter as you type: recipient domain, cause, hint, MTA, rule or host (all words must match)'],
   ['Tab  Shift-Tab', 'direction: all → inbound → outbound → local'],
   ['s', 'sort: impact → most recent → domain'],
   ['t', 'time window: whole log → last 24 h → last hour (ending at the newest event, or now while following) → custom FROM..TO (UTC)'],
