@@ -39,6 +39,8 @@ export interface AnalysisInput {
   files: readonly string[];
   mta?: 'postfix' | 'exim' | 'exchange';
   year?: number;
+  /** Split findings by host (`--by host`). */
+  byHost?: boolean;
   now: Date;
   /** Passed on to analyse() (tests). */
   threads?: number;
@@ -86,6 +88,7 @@ interface ThreadData {
   files: readonly string[];
   mta?: AnalysisInput['mta'];
   year?: number;
+  byHost?: boolean;
   now: number;
   threads?: number;
   unrecognised: boolean;
@@ -103,6 +106,7 @@ export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers
     files: input.files,
     mta: input.mta,
     year: input.year,
+    byHost: input.byHost,
     now: input.now.getTime(),
     threads: input.threads,
     unrecognised: handlers.onUnrecognised !== undefined,
@@ -170,6 +174,7 @@ function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => v
   const options: PipelineOptions = {
     mta: input.mta,
     year: input.year,
+    byHost: input.byHost,
     now: input.now,
     threads: input.threads,
     onUnrecognised: sink.unrecognised,
@@ -178,8 +183,8 @@ function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => v
       flush();
       sink.progress({ index: p.index, file: p.file, bytesRead: p.bytesRead, size: p.size, done: p.done });
     },
-    onProblem: (ev, c, domain) => {
-      if (batcher.add(c.direction, c.cause, c.hint, domain, ev.time)) flush();
+    onProblem: (ev, _c, finding) => {
+      if (batcher.add(finding, ev.time)) flush();
     },
   };
   return { options, flush };

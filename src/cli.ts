@@ -34,6 +34,8 @@ interface CliOptions {
   json?: string;
   mta?: Mta;
   year?: number;
+  /** `--by host`: split findings by host. */
+  by?: 'host';
   unrecognised?: string;
   failOn?: number;
   width?: number;
@@ -64,6 +66,7 @@ Examples:
   maillog-doctor /var/log/mail.log
   maillog-doctor /var/log/mail.log.2.gz /var/log/mail.log.1 /var/log/mail.log
   maillog-doctor /var/log/mail.log --format csv -o report.csv
+  maillog-doctor --by host mx1/mail.log mx2/mail.log
   maillog-doctor -f /var/log/mail.log
   maillog-doctor -f --from-end --format json /var/log/mail.log | my-alerting
   journalctl -u postfix -o short-iso | maillog-doctor -
@@ -85,6 +88,11 @@ function program(): Command {
     .option('--json <file>', 'also write the JSON report to FILE')
     .addOption(new Option('--mta <mta>', 'force the log format instead of detecting it').choices(builtinParsers.map((p) => p.name)))
     .option('--year <year>', 'year of timestamps that carry none (default: from the file date)', positiveInt('--year'))
+    .addOption(
+      new Option('--by <field>', 'split findings by host (default: one view of all hosts, each finding lists its hosts)').choices([
+        'host',
+      ]),
+    )
     .option('--unrecognised <file>', 'write every line that was not understood, with file and line number, to FILE')
     .option('--fail-on <n>', 'exit with 3 when rejections, bounces and deferrals reach N (for cron/monitoring)', positiveInt('--fail-on'))
     .option('--width <columns>', 'width of the text report (default: terminal width or 100)', positiveInt('--width'))
@@ -151,6 +159,7 @@ export async function main(argv: string[]): Promise<number> {
   const { aggregator, stats, errors } = await analyse(files, {
     mta: opts.mta,
     year: opts.year,
+    byHost: opts.by === 'host',
     now: new Date(),
     onUnrecognised,
   });
@@ -231,7 +240,7 @@ async function interactiveReport(
   const live = new (await import('./tui/live.js')).LiveStore({ files });
   let sourced = false;
   const run = analyseOnThread(
-    { files, mta: opts.mta, year: opts.year, now: new Date() },
+    { files, mta: opts.mta, year: opts.year, byHost: opts.by === 'host', now: new Date() },
     {
       onUnrecognised,
       onProgress: (p) => {
@@ -276,9 +285,12 @@ async function interactiveReport(
 function problemRecord(ev: MailEvent, c: Classification): ProblemRecord {
   return {
     time: ev.time,
+    mta: ev.mta,
+    host: ev.host,
     direction: c.direction,
     cause: c.cause,
     hint: c.hint,
+    rule: c.rule,
     recipient: recipientOf(ev),
     sender: senderOf(ev),
     client: clientOf(ev),
@@ -312,10 +324,10 @@ async function follow(
   let live: LiveStore | null = null;
   const tui = interactive ? await loadTui() : null;
   if (tui) live = new tui.live.LiveStore({ files: [path] });
-  const onProblem = (ev: MailEvent, c: Classification, domain: string | null): void => {
+  const onProblem = (ev: MailEvent, c: Classification, finding: string): void => {
     problems++;
     if (live) {
-      live.problem(ev.time, c.direction, c.cause, c.hint, domain);
+      live.problem(ev.time, finding);
       return;
     }
     print(ev, c);
@@ -328,7 +340,14 @@ async function follow(
   if (path === '-') {
     // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go.
     interrupt = () => process.exit(EXIT.ok);
-    const { errors } = await analyse(['-'], { mta: opts.mta, year: opts.year, now: new Date(), onUnrecognised, onProblem });
+    const { errors } = await analyse(['-'], {
+      mta: opts.mta,
+      year: opts.year,
+      byHost: opts.by === 'host',
+      now: new Date(),
+      onUnrecognised,
+      onProblem,
+    });
     await closeUnrecognised();
     for (const e of errors) warn(`${e.file}: ${e.message}`);
     return thresholdReached ? EXIT.threshold : errors.length > 0 ? EXIT.inputError : EXIT.ok;
@@ -337,7 +356,7 @@ async function follow(
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
   // that starts empty, after --from-end or after a rotation. Decide the format once, up front.
   const mta = opts.mta ?? (await sniffFormat(path));
-  const analysis = new Analysis({ mta, year: opts.year, onUnrecognised, onProblem });
+  const analysis = new Analysis({ mta, year: opts.year, byHost: opts.by === 'host', onUnrecognised, onProblem });
   const warnings: string[] = [];
   let file: FileStats | null = null;
   let caughtUp = false;

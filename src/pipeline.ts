@@ -57,15 +57,17 @@ export interface AnalysisOptions {
   mta?: Mta;
   /** Year for timestamps that have none. */
   year?: number;
+  /** Split findings by host (`--by host`): see Aggregator. */
+  byHost?: boolean;
   /** Every unrecognised line, for --unrecognised. */
   onUnrecognised?: (file: string, no: number, line: string) => void;
   /**
    * Every classified problem event as it is added (follow mode prints these, the live view
    * counts them). `c.verify` is worked out when read (quoting a dozen values; none of the
    * callers shows it per event), and `c` holds the event: copy what you keep, not `c`.
-   * `recipientDomain` is the event's finding's domain (recipientDomain(ev)).
+   * `finding` is the key of the finding it joined (FindingDetails.key), what the trends count by.
    */
-  onProblem?: (ev: MailEvent, c: Classification, recipientDomain: string | null) => void;
+  onProblem?: (ev: MailEvent, c: Classification, finding: string) => void;
 }
 
 export interface PipelineOptions extends AnalysisOptions {
@@ -190,7 +192,7 @@ const QUEUED = 4;
 
 /** The state of one run: statistics, the aggregator, and one parser machine per format. */
 export class Analysis {
-  readonly aggregator = new Aggregator();
+  readonly aggregator: Aggregator;
   readonly stats: RunStats = emptyRunStats();
   readonly errors: InputError[] = [];
   // One machine per format for the whole run: correlation crosses rotated files.
@@ -205,7 +207,9 @@ export class Analysis {
   private undetected = false;
   private detection = new Detection();
 
-  constructor(private readonly opts: AnalysisOptions = {}) {}
+  constructor(private readonly opts: AnalysisOptions = {}) {
+    this.aggregator = new Aggregator({ byHost: opts.byHost });
+  }
 
   /** Starts an input; its lines follow through line(). */
   begin(path: string, reference: Date, gzip = false): FileStats {
@@ -403,8 +407,8 @@ export class Analysis {
     // classify() with the verify command filled in only when read (the aggregator reads it for
     // a finding's first event; filling it in for every event was 2-3 % of the live view's run).
     const c = classifyDeferred(ev);
-    const domain = this.aggregator.add(ev, c);
-    if (c && this.opts.onProblem) this.opts.onProblem(ev, c, domain);
+    const finding = this.aggregator.add(ev, c);
+    if (c && this.opts.onProblem) this.opts.onProblem(ev, c, finding!);
   }
 
   private unrecognised(line: string, no: number): void {

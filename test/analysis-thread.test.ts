@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { generatePostfix } from '../bench/gen/postfix.js';
 import { analyse } from '../src/pipeline.js';
 import { renderJson } from '../src/report/json.js';
-import { findingIdentity, TrendStore } from '../src/tui/trend.js';
+import { TrendStore } from '../src/tui/trend.js';
 import * as fromSources from '../src/analysis-thread.js';
 
 type Module = typeof fromSources;
@@ -35,10 +35,10 @@ interface Seen {
   threaded: boolean;
 }
 
-async function viaRun(m: Module, files: string[], inProcess: boolean, threads?: number): Promise<Seen> {
+async function viaRun(m: Module, files: string[], inProcess: boolean, threads?: number, byHost?: boolean): Promise<Seen> {
   const seen: Omit<Seen, 'json' | 'errors' | 'threaded'> = { unrecognised: [], problems: 0, trends: new TrendStore(), lastProgress: new Map() };
   const run = m.analyseOnThread(
-    { files, now: NOW, threads },
+    { files, now: NOW, threads, byHost },
     {
       onProgress: (p) => seen.lastProgress.set(p.index, { lines: p.file.lines, done: p.done }),
       onProblems: (batch) => {
@@ -61,16 +61,17 @@ async function viaRun(m: Module, files: string[], inProcess: boolean, threads?: 
 }
 
 /** analyse() itself, with the trends fed event by event as follow mode feeds them. */
-async function direct(files: string[]) {
+async function direct(files: string[], byHost?: boolean) {
   const trends = new TrendStore();
   const unrecognised: string[] = [];
   let problems = 0;
   const r = await analyse(files, {
     now: NOW,
+    byHost,
     onUnrecognised: (file, no, line) => unrecognised.push(`${file}:${no}: ${line}`),
-    onProblem: (ev, c, domain) => {
+    onProblem: (ev, _c, finding) => {
       problems++;
-      trends.addEvent(c.direction, c.cause, c.hint, domain, ev.time);
+      trends.add(finding, ev.time);
     },
   });
   const snapshot = r.aggregator.snapshot(r.stats);
@@ -114,13 +115,44 @@ describe('analyseOnThread', () => {
       expect(got.problems).toBe(want.problems);
       expect(got.trends.size).toBe(want.trends.size);
       const ref = Date.parse(want.snapshot.summary.lastSeen!);
-      for (const f of want.snapshot.findings) {
-        const id = findingIdentity(f);
+      for (const { key: id } of want.snapshot.details) {
         expect(got.trends.series(id, ref - 24 * 3_600_000, ref, 24)).toEqual(want.trends.series(id, ref - 24 * 3_600_000, ref, 24));
       }
       // Every input that could be read was reported to its end.
       for (let i = 0; i < files.length - 1; i++) expect(got.lastProgress.get(i)?.done).toBe(true);
       expect([...got.lastProgress.values()].reduce((n, p) => n + p.lines, 0)).toBe(want.snapshot.summary.linesRead);
+    }
+  });
+
+  test('split by host, the findings, their hosts and MTAs and their trends cross the thread as they are', async () => {
+    const mx2 = join(dir, 'mx2.log');
+    writeFileSync(
+      mx2,
+      [...generatePostfix({ seed: 11, messages: 800, start: new Date('2026-11-22T00:00:00+01:00'), format: 'classic', mix: 'realistic', host: 'mx2' })].join('\n') + '\n',
+    );
+    const files = ['samples/postfix/mail.log', mx2, 'samples/exim/mainlog'];
+    const want = await direct(files, true);
+    const hosts = new Set(want.snapshot.details.map((d) => d.host));
+    const mtas = new Set(want.snapshot.findings.map((f) => f.mta));
+    expect([hosts.has('mx1'), hosts.has('mx2'), mtas.has('postfix'), mtas.has('exim')]).toEqual([true, true, true, true]);
+    for (const [i, f] of want.snapshot.findings.entries()) {
+      const host = want.snapshot.details[i]!.host;
+      expect(f.hosts.map((h) => h.host)).toEqual(host === null ? [] : [host]);
+    }
+    // Split by host, one finding of the fleet view becomes two: the keys differ from the fleet's.
+    const fleet = await direct(files, false);
+    expect(want.snapshot.findings.length).toBeGreaterThan(fleet.snapshot.findings.length);
+    const ref = Date.parse(want.snapshot.summary.lastSeen!);
+    const day = (t: TrendStore, id: string) => t.series(id, ref - 24 * 3_600_000, ref, 24);
+    expect(day(want.trends, want.snapshot.details[0]!.key).some((n) => n > 0)).toBe(true);
+    for (const [m, inProcess] of [
+      [compiled, false],
+      [fromSources, true],
+    ] as const) {
+      const got = await viaRun(m, files, inProcess, undefined, true);
+      expect(got.json).toBe(want.json);
+      expect(got.problems).toBe(want.problems);
+      for (const { key } of want.snapshot.details) expect(day(got.trends, key)).toEqual(day(want.trends, key));
     }
   });
 

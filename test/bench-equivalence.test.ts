@@ -47,8 +47,12 @@ async function run(inputs: string[], threads: number, extra: Extra = {}): Promis
     ...extra,
     onUnrecognised: (file, no, line) => out.unrecognised.push(`${file}:${no}: ${line}`),
     onProgress: (p) => out.progress.push(`${p.index} ${p.file.lines} ${p.file.unrecognised} ${p.done} ${p.analysis.stats.linesRecognised}`),
-    // The domain handed on is the finding's: `!` marks one that is not recipientDomain(ev).
-    onProblem: (ev, c, domain) => out.problems.push(`${ev.origin.line} ${c.rule} ${c.verify} ${domain}${domain === recipientDomain(ev) ? '' : '!'}`),
+    // The finding handed on is the event's: `!` marks one whose key does not end in recipientDomain(ev).
+    onProblem: (ev, c, finding) => {
+      const domain = recipientDomain(ev);
+      const own = finding.endsWith(domain === null ? '\0n' : `\0d${domain}`) && finding.startsWith(`${ev.mta}\0`);
+      out.problems.push(`${ev.origin.line} ${c.rule} ${c.verify} ${JSON.stringify(finding)}${own ? '' : '!'}`);
+    },
   });
   out.json = renderJson(r.aggregator.snapshot(r.stats));
   out.readByThread = r.readByThread ?? [];

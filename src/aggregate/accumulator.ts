@@ -1,28 +1,33 @@
 /**
- * One finding's state: every event with the same (direction, recipient domain, cause, hint)
- * goes through `add`; `merge` combines two accumulators of the same finding (files or workers
- * aggregated apart). Adding A's events then B's into one accumulator gives the same result as
- * merging B into A, as long as no cap overflowed (after that, estimates agree within error).
+ * One finding's state: every event with the same identity (MTA, host when split by host,
+ * direction, recipient domain, cause, hint) goes through `add`; `merge` combines two
+ * accumulators of the same finding (files or workers aggregated apart). Adding A's events then
+ * B's into one accumulator gives the same result as merging B into A, as long as no cap
+ * overflowed (after that, estimates agree within error).
  *
  * Caps (each overflow is reported, see `overflowed()`):
- * - distinct recipients / senders / clients: exact to DISTINCT_EXACT_CAP, then HyperLogLog;
+ * - distinct messages / recipients / senders / clients: exact to DISTINCT_EXACT_CAP, then
+ *   HyperLogLog;
  * - top recipients / senders / clients: TOPK_CAP keys, then Space-Saving;
+ * - hosts: HOSTS_CAP keys, rule ids: RULES_CAP keys, then Space-Saving;
  * - SMTP codes and enhanced status codes: the first CODE_LIST_CAP distinct values;
  * - examples: the first EXAMPLE_CAP raw lines, each cut to EXAMPLE_MAX_CHARS.
  */
-import type { MailEvent } from '../event.js';
+import type { MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { DistinctCounter, hash52, TopK, type TopEntry } from './counters.js';
 import {
   clientOf,
   compareTime,
   enhancedStatusOf,
+  messageKeyOf,
   normaliseAddress,
   recipientOf,
   senderOf,
   smtpCodeOf,
 } from './event-fields.js';
-import type { AddressCount, FindingEventsByStatus } from './types.js';
+import { isPermanent } from './rank.js';
+import type { AddressCount, FindingEventsByStatus, HostCount, RuleCount } from './types.js';
 import { flatCopy } from '../text/flat-copy.js';
 
 /** Distinct SMTP codes / enhanced codes kept per finding. */
@@ -31,10 +36,20 @@ export const CODE_LIST_CAP = 20;
 export const EXAMPLE_CAP = 3;
 /** Longest example kept, in UTF-16 code units; longer lines are cut and end with `…`. */
 export const EXAMPLE_MAX_CHARS = 4_096;
+/**
+ * Hosts counted per finding. A fleet has a few dozen; past this, Space-Saving keeps the most
+ * frequent (a log with a host name per line cannot grow a finding without bound).
+ */
+export const HOSTS_CAP = 100;
+/** Rule ids counted per finding: a finding's events come from a few rules of a fixed table. */
+export const RULES_CAP = 32;
 /** Hint shown on a catch-all finding whose events had different hints. */
 export const VARIOUS_HINTS = '(various)';
 
 export interface FindingIdentity {
+  mta: Mta;
+  /** The host, when findings are split by host (`--by host`); else null. */
+  host: string | null;
   direction: Direction;
   recipientDomain: string | null;
   cause: Cause;
@@ -49,14 +64,20 @@ export interface AccumulatorOverflow {
   topK: number;
   codeLists: number;
   examples: number;
+  hosts: number;
+  rules: number;
 }
 
 export class Accumulator {
+  readonly mta: Mta;
+  readonly host: string | null;
   readonly direction: Direction;
   readonly recipientDomain: string | null;
   readonly cause: Cause;
   readonly catchAll: boolean;
   hint: string;
+  /** The aggregator's key of this finding (FindingDetails.key); '' when it gave none. */
+  readonly key: string;
 
   count = 0;
   permanentCount = 0;
@@ -71,24 +92,32 @@ export class Accumulator {
   /** `examplesCut[i]`: examples[i] was cut to EXAMPLE_MAX_CHARS. */
   private readonly examplesCut: boolean[] = [];
 
+  readonly distinctMessages = new DistinctCounter();
   readonly distinctRecipients = new DistinctCounter();
   readonly distinctSenders = new DistinctCounter();
   readonly distinctClients = new DistinctCounter();
   readonly topRecipients = new TopK();
   readonly topSenders = new TopK();
   readonly topClients = new TopK();
+  readonly hosts = new TopK(HOSTS_CAP);
+  readonly rules = new TopK(RULES_CAP);
 
   private readonly codes = new Set<number>();
   private readonly enhanced = new Set<string>();
   private codesDropped = false;
 
-  constructor(id: FindingIdentity) {
+  /** `key` may be worked out from the accumulator, whose host and domain are copies of their own. */
+  constructor(id: FindingIdentity, key: string | ((self: Accumulator) => string) = '') {
+    this.mta = id.mta;
+    // A map key for the rest of the run, as the domain below.
+    this.host = flatCopy(id.host);
     this.direction = id.direction;
     // A map key for the rest of the run (the aggregator's index uses it): a copy, not a slice of a line.
     this.recipientDomain = flatCopy(id.recipientDomain);
     this.cause = id.cause;
     this.hint = id.hint;
     this.catchAll = id.catchAll ?? false;
+    this.key = typeof key === 'string' ? key : key(this);
   }
 
   add(ev: MailEvent, c: Classification): void {
@@ -102,6 +131,9 @@ export class Accumulator {
     else this.temporaryCount++;
     if (ev.kind === 'reject') this.eventsByStatus.reject++;
     else if (ev.kind === 'delivery') this.eventsByStatus[ev.status]++;
+    this.rules.add(c.rule);
+    if (ev.host !== null) this.hosts.add(ev.host);
+    this.distinctMessages.addHash(hash52(messageKeyOf(ev, c.permanent)));
 
     const rcpt = recipientOf(ev);
     if (rcpt !== null) {
@@ -144,12 +176,15 @@ export class Accumulator {
     for (const k of Object.keys(this.eventsByStatus) as Array<keyof FindingEventsByStatus>) {
       this.eventsByStatus[k] += other.eventsByStatus[k];
     }
+    this.distinctMessages.merge(other.distinctMessages);
     this.distinctRecipients.merge(other.distinctRecipients);
     this.distinctSenders.merge(other.distinctSenders);
     this.distinctClients.merge(other.distinctClients);
     this.topRecipients.merge(other.topRecipients);
     this.topSenders.merge(other.topSenders);
     this.topClients.merge(other.topClients);
+    this.hosts.merge(other.hosts);
+    this.rules.merge(other.rules);
     for (const code of other.codes) this.addCode(code);
     for (const e of other.enhanced) this.addEnhanced(e);
     this.codesDropped ||= other.codesDropped;
@@ -170,19 +205,39 @@ export class Accumulator {
     return [...this.enhanced].sort();
   }
 
-  /** More permanent than temporary events (and at least one): ranks before temporary ones. */
+  /** Some of its mail was lost for good (see isPermanent): ranks before temporary ones. */
   get permanent(): boolean {
-    return this.permanentCount > 0 && this.permanentCount > this.temporaryCount;
+    return isPermanent(this);
+  }
+
+  /** The rule that classified most of its events (ties: the smallest id), '' before any. */
+  get rule(): string {
+    return this.rules.top(1)[0]?.value ?? '';
+  }
+
+  /** Each rule id with its count, most frequent first. */
+  ruleCounts(): RuleCount[] {
+    return this.rules.top(RULES_CAP).map((e) => ({ rule: e.value, count: e.count }));
+  }
+
+  /** The `n` hosts with the most events. */
+  hostCounts(n: number): HostCount[] {
+    return this.hosts.top(n).map((e) => ({ host: e.value, count: e.count }));
   }
 
   overflowed(): AccumulatorOverflow {
     const n = (b: boolean): number => (b ? 1 : 0);
     return {
       distinctCounters:
-        n(this.distinctRecipients.overflowed) + n(this.distinctSenders.overflowed) + n(this.distinctClients.overflowed),
+        n(this.distinctMessages.overflowed) +
+        n(this.distinctRecipients.overflowed) +
+        n(this.distinctSenders.overflowed) +
+        n(this.distinctClients.overflowed),
       topK: n(this.topRecipients.overflowed) + n(this.topSenders.overflowed) + n(this.topClients.overflowed),
       codeLists: n(this.codesDropped),
       examples: this.examplesCut.filter(Boolean).length,
+      hosts: n(this.hosts.overflowed),
+      rules: n(this.rules.overflowed),
     };
   }
 

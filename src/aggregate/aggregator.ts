@@ -1,21 +1,23 @@
 /**
  * Folds classified events into findings and summary counters. A finding is the set of events
- * with the same (direction, recipient domain, cause, hint); its counters live in an
+ * with the same (MTA, direction, recipient domain, cause, hint), and host too when split by host
+ * (`byHost`; by default one fleet view, each finding listing its hosts): findings of different
+ * MTAs never merge, as their settings and verify commands differ. Its counters live in an
  * Accumulator, its order in rank.ts. `snapshot` builds an immutable Report (plus details for the
  * TUI) and may be called as often as the caller likes; `merge` combines aggregators built apart.
  *
  * Cap: at most FINDINGS_CAP distinct findings. Past it, an event whose finding does not exist
- * yet goes into one catch-all finding per direction + cause, recipient domain
- * `(other domains)`, and is counted in `summary.overflow.findings`. The other overflow names
- * the summary can carry: `distinctCounters`, `topK`, `codeLists`, `examples` (see
- * accumulator.ts), next to whatever the pipeline reports in RunStats.overflow.
+ * yet goes into one catch-all finding per MTA + direction + cause (hosts merged), recipient
+ * domain `(other domains)`, and is counted in `summary.overflow.findings`. The other overflow
+ * names the summary can carry: `distinctCounters`, `topK`, `codeLists`, `examples`, `hosts`,
+ * `rules` (see accumulator.ts), next to whatever the pipeline reports in RunStats.overflow.
  */
-import type { DeliveryStatus, MailEvent } from '../event.js';
+import type { DeliveryStatus, MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
-import { rankFindings } from './rank.js';
+import { rankFindings, type Rankable } from './rank.js';
 import type {
   EventsByDeliveryStatus,
   EventsByKind,
@@ -34,19 +36,28 @@ export const OTHER_DOMAINS = '(other domains)';
 export const REPORT_TOP_RECIPIENTS = 5;
 /** Entries per top list in FindingDetails. */
 export const DETAIL_TOP = 10;
+/** Hosts listed per finding in the report (each with its count; HOSTS_CAP are counted). */
+export const REPORT_HOSTS = 10;
 
-/**
- * Map key of a finding. Direction and cause are enum strings without NUL, the hint is
- * length-prefixed, and the domain comes last with a one-letter tag (d: a domain, n: none,
- * o: catch-all), so no two identities share a key.
- */
-function findingKey(direction: Direction, cause: Cause, hint: string, domain: string | null): string {
-  return domain === null
-    ? `${direction}\0${cause}\0${hint.length}:${hint}\0n`
-    : `${direction}\0${cause}\0${hint.length}:${hint}\0d${domain}`;
+export interface AggregatorOptions {
+  findingsCap?: number;
+  /** Split findings by host (`--by host`): the host becomes part of a finding's identity. */
+  byHost?: boolean;
 }
 
-const catchAllKey = (direction: Direction, cause: Cause): string => `${direction}\0${cause}\0\0o`;
+/**
+ * Map key of a finding, and its identity for the live view's trends (FindingDetails.key). MTA,
+ * direction and cause are enum strings without NUL; the host (only when split by host: h, or
+ * n for none) and the hint are length-prefixed; the domain comes last with a one-letter tag
+ * (d: a domain, n: none, o: catch-all), so no two identities share a key.
+ */
+function findingKey(id: FindingIdentity, byHost: boolean): string {
+  const host = !byHost ? '' : id.host === null ? 'n' : `h${id.host.length}:${id.host}`;
+  const head = `${id.mta}\0${host}\0${id.direction}\0${id.cause}\0${id.hint.length}:${id.hint}\0`;
+  return id.recipientDomain === null ? `${head}n` : `${head}d${id.recipientDomain}`;
+}
+
+const catchAllKey = (mta: Mta, direction: Direction, cause: Cause): string => `${mta}\0\0${direction}\0${cause}\0\0o`;
 
 /** RunStats with every counter at zero: for tests and for a snapshot before any input. */
 export function emptyRunStats(): RunStats {
@@ -70,6 +81,7 @@ export function emptySnapshot(): Snapshot {
 
 export class Aggregator {
   readonly findingsCap: number;
+  readonly byHost: boolean;
   /** Every finding by its stable key (see findingKey), catch-alls included. */
   private readonly findings = new Map<string, Accumulator>();
   /** Regular findings by identity, for `add`. */
@@ -82,15 +94,17 @@ export class Aggregator {
   private firstSeen: string | null = null;
   private lastSeen: string | null = null;
 
-  constructor(options: { findingsCap?: number } = {}) {
+  constructor(options: AggregatorOptions = {}) {
     this.findingsCap = options.findingsCap ?? FINDINGS_CAP;
+    this.byHost = options.byHost ?? false;
   }
 
   /**
    * Count one event. With a classification it joins its finding; without one (sent mail,
    * notifications, anything classify passed over) it only counts in the summary. Returns the
-   * recipient domain that grouped it (null without a classification), so that a caller
-   * following the problems need not work it out again.
+   * key of the finding it joined (FindingDetails.key; null without a classification), so that
+   * the live view's trends use the finding's own identity: always the same string object for
+   * one finding, so a map lookup by it is cheap.
    */
   add(ev: MailEvent, c: Classification | null): string | null {
     if (ev.kind === 'delivery') this.countDelivery(ev.status, ev.time);
@@ -101,12 +115,13 @@ export class Aggregator {
     }
     if (c === null) return null;
     const domain = recipientDomain(ev);
-    let acc = this.index.get(c.direction, c.cause, c.hint, domain);
+    const host = this.byHost ? ev.host : null;
+    let acc = this.index.get(ev.mta, host, c.direction, c.cause, c.hint, domain);
     if (acc === undefined) {
-      acc = this.open({ direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
+      acc = this.open({ mta: ev.mta, host, direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
     }
     acc.add(ev, c);
-    return domain;
+    return acc.key;
   }
 
   /**
@@ -119,8 +134,9 @@ export class Aggregator {
     if (time !== null) this.seen(time, time);
   }
 
-  /** Add everything `other` counted. Does not change `other`. */
+  /** Add everything `other` counted. Does not change `other`. Both must group alike (byHost). */
   merge(other: Aggregator): void {
+    if (other.byHost !== this.byHost) throw new Error('cannot merge findings split by host with findings that are not');
     for (const k of Object.keys(this.eventsByKind) as Array<keyof EventsByKind>) {
       this.eventsByKind[k] += other.eventsByKind[k];
     }
@@ -130,9 +146,13 @@ export class Aggregator {
     if (other.firstSeen !== null) this.seen(other.firstSeen, other.lastSeen!);
     this.foldedEvents += other.foldedEvents;
     for (const [key, o] of other.findings) {
-      let acc = o.catchAll ? this.findings.get(key) : this.index.get(o.direction, o.cause, o.hint, o.recipientDomain);
+      let acc = o.catchAll
+        ? this.findings.get(key)
+        : this.index.get(o.mta, o.host, o.direction, o.cause, o.hint, o.recipientDomain);
       if (acc === undefined) {
         const id: FindingIdentity = {
+          mta: o.mta,
+          host: o.host,
           direction: o.direction,
           cause: o.cause,
           hint: o.hint,
@@ -153,7 +173,7 @@ export class Aggregator {
   /** The report as of now, ranked, with the run's line counts from the pipeline. */
   snapshot(run: RunStats): Snapshot {
     const ranked = rankFindings([...this.findings.entries()].map(([key, acc]) => ({ key, acc, ...rankFields(acc) })));
-    const overflow = { distinctCounters: 0, topK: 0, codeLists: 0, examples: 0 };
+    const overflow = { distinctCounters: 0, topK: 0, codeLists: 0, examples: 0, hosts: 0, rules: 0 };
     const findings: Finding[] = [];
     const details: FindingDetails[] = [];
     for (const { rank, item } of ranked) {
@@ -163,28 +183,37 @@ export class Aggregator {
       overflow.topK += o.topK;
       overflow.codeLists += o.codeLists;
       overflow.examples += o.examples;
+      overflow.hosts += o.hosts;
+      overflow.rules += o.rules;
       findings.push({
         rank,
+        mta: acc.mta,
         direction: acc.direction,
         recipientDomain: acc.recipientDomain,
         cause: acc.cause,
         hint: acc.hint,
+        permanent: item.permanent,
+        rule: acc.rule,
+        rules: acc.ruleCounts(),
         advice: acc.advice ?? '',
         verify: acc.verify ?? '',
         smtpCodes: acc.smtpCodes(),
         enhancedStatus: acc.enhancedStatus(),
+        messages: item.messages,
         count: acc.count,
-        distinctRecipients: acc.distinctRecipients.count(),
+        distinctRecipients: item.distinctRecipients,
         distinctSenders: acc.distinctSenders.count(),
         distinctClients: acc.distinctClients.count(),
         firstSeen: acc.firstSeen,
         lastSeen: acc.lastSeen,
+        hosts: acc.hostCounts(REPORT_HOSTS),
         topRecipients: asAddressCounts(acc.topRecipients.top(REPORT_TOP_RECIPIENTS)),
         examples: [...acc.examples],
       });
       details.push({
         key,
         catchAll: acc.catchAll,
+        host: acc.host,
         permanentCount: acc.permanentCount,
         temporaryCount: acc.temporaryCount,
         eventsByStatus: { ...acc.eventsByStatus },
@@ -192,6 +221,7 @@ export class Aggregator {
         topSenders: asAddressCounts(acc.topSenders.top(DETAIL_TOP)),
         topClients: asAddressCounts(acc.topClients.top(DETAIL_TOP)),
         approximate: {
+          messages: acc.distinctMessages.approximate,
           recipients: acc.distinctRecipients.approximate,
           senders: acc.distinctSenders.approximate,
           clients: acc.distinctClients.approximate,
@@ -226,23 +256,24 @@ export class Aggregator {
   /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */
   private open(id: FindingIdentity, events: number): Accumulator {
     if (id.catchAll) {
-      const acc = new Accumulator(id);
-      this.findings.set(catchAllKey(id.direction, id.cause), acc);
+      const ck = catchAllKey(id.mta, id.direction, id.cause);
+      const acc = new Accumulator(id, ck);
+      this.findings.set(ck, acc);
       return acc;
     }
     if (this.regular < this.findingsCap) {
-      // The accumulator's domain is its own copy (not a slice of a line): the keys use it.
-      const acc = new Accumulator(id);
-      this.findings.set(findingKey(id.direction, id.cause, id.hint, acc.recipientDomain), acc);
-      this.index.set(id.direction, id.cause, id.hint, acc.recipientDomain, acc);
+      // Keyed by the accumulator's own copies of host and domain (not slices of a line).
+      const acc = new Accumulator(id, (a) => findingKey(a, this.byHost));
+      this.findings.set(acc.key, acc);
+      this.index.set(acc.mta, acc.host, acc.direction, acc.cause, acc.hint, acc.recipientDomain, acc);
       this.regular++;
       return acc;
     }
     this.foldedEvents += events;
-    const ck = catchAllKey(id.direction, id.cause);
+    const ck = catchAllKey(id.mta, id.direction, id.cause);
     let acc = this.findings.get(ck);
     if (acc === undefined) {
-      acc = new Accumulator({ ...id, recipientDomain: OTHER_DOMAINS, catchAll: true });
+      acc = new Accumulator({ ...id, host: null, recipientDomain: OTHER_DOMAINS, catchAll: true }, ck);
       this.findings.set(ck, acc);
     }
     return acc;
@@ -254,11 +285,15 @@ export class Aggregator {
   }
 }
 
-function rankFields(acc: Accumulator) {
+/** What rank.ts orders by; the distinct counts are read once here and reused in the report. */
+function rankFields(acc: Accumulator): Rankable {
   return {
+    messages: acc.distinctMessages.count(),
+    distinctRecipients: acc.distinctRecipients.count(),
+    permanent: acc.permanent,
     count: acc.count,
-    permanentCount: acc.permanentCount,
-    temporaryCount: acc.temporaryCount,
+    mta: acc.mta,
+    host: acc.host,
     direction: acc.direction,
     recipientDomain: acc.recipientDomain,
     cause: acc.cause,

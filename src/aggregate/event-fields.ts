@@ -70,6 +70,36 @@ export function clientOf(ev: MailEvent): string | null {
   return ev.client.ip || ev.client.name || null;
 }
 
+/**
+ * What tells one affected message from another within a finding (hashed, never shown):
+ * - with a queue id (Postfix) or message id (Exim, Exchange): that id, on its host (ids are
+ *   per server, and a Postfix queue id is reused in time);
+ * - a temporary refusal without one (`NOQUEUE: reject: … 450`, Exim's RCPT-time defer): the
+ *   client will try the same message again, from any address of its pool, so every retry
+ *   counts once per (sender, recipient), or per (client, sender) when no recipient was given;
+ * - a permanent refusal without one: the client does not send it again (RFC 5321 §4.2.1), so
+ *   each SMTP transaction is one message. Where the client's port is logged (Exim's
+ *   `[ip]:port`), (host, client, port, sender, day) tells the transaction: a dictionary attack
+ *   of 12 RCPTs in one connection is one message. Otherwise (Postfix logs no port) it is
+ *   (host, client, sender, time to the second): the recipients refused in one transaction are
+ *   logged together;
+ * - without a time either: every event is a message of its own (its file and line).
+ */
+export function messageKeyOf(ev: MailEvent, permanent: boolean): string {
+  if (ev.queueId !== null) return `q${ev.host ?? ''}\0${ev.queueId}`;
+  const sender = senderOf(ev) ?? '';
+  const client = clientOf(ev) ?? '';
+  if (!permanent) {
+    const rcpt = recipientOf(ev);
+    return rcpt !== null ? `r${sender}\0${normaliseAddress(rcpt)}` : `c${client}\0${sender}`;
+  }
+  if (ev.time === null) return `o${ev.origin.file}\0${ev.origin.line}`;
+  const port = ev.kind === 'notification' ? null : (ev.client?.port ?? null);
+  // A port is reused by its client in time: within one day the same (ip, port, sender) is one session.
+  if (port !== null && client !== '') return `p${ev.host ?? ''}\0${client}\0${port}\0${sender}\0${ev.time.slice(0, 10)}`;
+  return `t${ev.host ?? ''}\0${client}\0${sender}\0${ev.time.slice(0, 19)}`;
+}
+
 /** Basic SMTP reply code of the event, if any. */
 export function smtpCodeOf(ev: MailEvent): number | null {
   return ev.kind === 'notification' ? null : ev.smtpCode;

@@ -1,38 +1,49 @@
 /**
- * Values by finding identity (direction, cause, hint, recipient domain), looked up once per
- * problem event of a big log. Building an identity string to look it up was most of that cost,
- * so this keys by the parts instead: hint → dense (direction, cause) slot → domain. Hints come
- * from the rule table and directions and causes are enums, so the maps stay small; domains
- * are kept as given (the caller stores a copy of its own, not a slice of a line: see flatCopy).
+ * Values by finding identity (MTA, host, direction, cause, hint, recipient domain), looked up
+ * once per problem event of a big log. Building an identity string to look it up was most of
+ * that cost, so this keys by the parts instead: hint → dense (MTA, direction, cause) slot →
+ * host → domain. Hints come from the rule table, MTAs, directions and causes are enums and the
+ * host is null unless findings are split by host, so the maps stay small; hosts and domains
+ * are kept as given (the caller stores copies of its own, not slices of a line: see flatCopy).
  */
 import { CAUSES, DIRECTIONS } from '../classify/names.js';
 import type { Cause, Direction } from '../classify/types.js';
+import type { Mta } from '../event.js';
 
+const MTAS: readonly Mta[] = ['postfix', 'exim', 'exchange'];
+const MTA_INDEX = new Map<string, number>(MTAS.map((m, i) => [m, i]));
 const DIRECTION_INDEX = new Map<string, number>(DIRECTIONS.map((d, i) => [d, i]));
 const CAUSE_INDEX = new Map<string, number>(CAUSES.map((c, i) => [c, i]));
 
-/** Dense index of a (direction, cause) pair. */
-const slotOf = (direction: Direction, cause: Cause): number =>
-  DIRECTION_INDEX.get(direction)! * CAUSES.length + CAUSE_INDEX.get(cause)!;
+/** Dense index of an (MTA, direction, cause) triple. */
+const slotOf = (mta: Mta, direction: Direction, cause: Cause): number =>
+  (MTA_INDEX.get(mta)! * DIRECTIONS.length + DIRECTION_INDEX.get(direction)!) * CAUSES.length + CAUSE_INDEX.get(cause)!;
+
+type ByDomain<T> = Map<string | null, T>;
 
 export class IdentityIndex<T> {
-  private readonly byHint = new Map<string, Array<Map<string | null, T> | undefined>>();
+  private readonly byHint = new Map<string, Array<Map<string | null, ByDomain<T>> | undefined>>();
 
-  get(direction: Direction, cause: Cause, hint: string, domain: string | null): T | undefined {
-    return this.byHint.get(hint)?.[slotOf(direction, cause)]?.get(domain);
+  get(mta: Mta, host: string | null, direction: Direction, cause: Cause, hint: string, domain: string | null): T | undefined {
+    return this.byHint.get(hint)?.[slotOf(mta, direction, cause)]?.get(host)?.get(domain);
   }
 
-  set(direction: Direction, cause: Cause, hint: string, domain: string | null, value: T): void {
+  set(mta: Mta, host: string | null, direction: Direction, cause: Cause, hint: string, domain: string | null, value: T): void {
     let slots = this.byHint.get(hint);
     if (slots === undefined) {
       slots = [];
       this.byHint.set(hint, slots);
     }
-    const slot = slotOf(direction, cause);
-    let byDomain = slots[slot];
+    const slot = slotOf(mta, direction, cause);
+    let byHost = slots[slot];
+    if (byHost === undefined) {
+      byHost = new Map();
+      slots[slot] = byHost;
+    }
+    let byDomain = byHost.get(host);
     if (byDomain === undefined) {
       byDomain = new Map();
-      slots[slot] = byDomain;
+      byHost.set(host, byDomain);
     }
     byDomain.set(domain, value);
   }

@@ -1,37 +1,56 @@
 /**
- * Impact order of findings: most events first; on equal counts permanent failures (5xx,
- * bounced, expired: mail that is lost) before temporary ones (4xx, deferred: mail that may
- * still arrive); then recipient domain, cause, hint and direction, so the order is total and
- * the same on every run. Strings compare by code unit, not locale. Null domains sort last.
+ * Impact order of findings: what was lost, not how often it was tried. First the messages
+ * affected, then the distinct recipients, so that ten deferrals of one message never outrank
+ * five recipients' bounces; then permanent failures (mail that is lost) before temporary ones
+ * (mail that may still arrive); then the events (attempts); then MTA, host, recipient domain,
+ * cause, hint and direction, so the order is total and the same on every run. Strings compare
+ * by code unit, not locale. Null domains and hosts sort last.
  */
 import type { Cause, Direction } from '../classify/types.js';
 
 export interface Rankable {
+  messages: number;
+  distinctRecipients: number;
+  permanent: boolean;
   count: number;
-  permanentCount: number;
-  temporaryCount: number;
+  mta: string;
+  /** The host of a finding split by host; null otherwise. */
+  host: string | null;
   direction: Direction;
   recipientDomain: string | null;
   cause: Cause;
   hint: string;
 }
 
-/** A finding counts as permanent when it has permanent events and more of them than temporary ones. */
-export const isPermanent = (f: Pick<Rankable, 'permanentCount' | 'temporaryCount'>): boolean =>
-  f.permanentCount > 0 && f.permanentCount > f.temporaryCount;
+/**
+ * A finding is permanent when any of its events is: a 5xx refusal, a bounce or an expiry means
+ * that some of its mail was lost for good, however many other attempts were only deferred.
+ */
+export const isPermanent = (f: { permanentCount: number }): boolean => f.permanentCount > 0;
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Strings first, in code-unit order; null last. */
+const cmpNullable = (a: string | null, b: string | null): number => {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return cmpStr(a, b);
+};
+
 export function compareFindings(a: Rankable, b: Rankable): number {
+  if (a.messages !== b.messages) return b.messages - a.messages;
+  if (a.distinctRecipients !== b.distinctRecipients) return b.distinctRecipients - a.distinctRecipients;
+  if (a.permanent !== b.permanent) return a.permanent ? -1 : 1;
   if (a.count !== b.count) return b.count - a.count;
-  const pa = isPermanent(a);
-  if (pa !== isPermanent(b)) return pa ? -1 : 1;
-  if (a.recipientDomain !== b.recipientDomain) {
-    if (a.recipientDomain === null) return 1;
-    if (b.recipientDomain === null) return -1;
-    return cmpStr(a.recipientDomain, b.recipientDomain);
-  }
-  return cmpStr(a.cause, b.cause) || cmpStr(a.hint, b.hint) || cmpStr(a.direction, b.direction);
+  return (
+    cmpStr(a.mta, b.mta) ||
+    cmpNullable(a.host, b.host) ||
+    cmpNullable(a.recipientDomain, b.recipientDomain) ||
+    cmpStr(a.cause, b.cause) ||
+    cmpStr(a.hint, b.hint) ||
+    cmpStr(a.direction, b.direction)
+  );
 }
 
 /** A sorted copy paired with ranks starting at 1. */

@@ -4,6 +4,7 @@
  * these types at compile time.
  */
 import type { Cause, Direction } from '../classify/types.js';
+import type { Mta } from '../event.js';
 
 export { Cause, Direction } from '../classify/types.js';
 
@@ -66,24 +67,48 @@ export interface AddressCount {
   count: number;
 }
 
+/** A host (syslog host name, Exchange server) and the finding's events logged there. */
+export interface HostCount {
+  host: string;
+  count: number;
+}
+
+/** A classification rule id and the finding's events it classified. */
+export interface RuleCount {
+  rule: string;
+  count: number;
+}
+
 /** One ranked finding, exactly as the JSON report emits it (keys in this order). */
 export interface Finding {
   rank: number;
+  /** The MTA whose log it comes from: part of the identity (its verify command is that MTA's). */
+  mta: Mta;
   direction: Direction;
   /** Null when the events carry no recipient domain; `(other domains)` for the overflow finding. */
   recipientDomain: string | null;
   cause: Cause;
   hint: string;
+  /** Some of its mail was lost for good: at least one 5xx refusal, bounce or expiry. */
+  permanent: boolean;
+  /** The rule that classified most of its events (ties: the smallest id). */
+  rule: string;
+  /** Every rule that classified some of its events, with counts, most frequent first. */
+  rules: RuleCount[];
   advice: string;
   verify: string;
   smtpCodes: number[];
   enhancedStatus: string[];
+  /** Distinct messages affected (see messageKeyOf); `count` is the events (attempts). */
+  messages: number;
   count: number;
   distinctRecipients: number;
   distinctSenders: number;
   distinctClients: number;
   firstSeen: string | null;
   lastSeen: string | null;
+  /** The hosts that logged its events, most events first (at most REPORT_HOSTS). */
+  hosts: HostCount[];
   topRecipients: AddressCount[];
   examples: string[];
 }
@@ -107,6 +132,8 @@ export interface FindingDetails {
   key: string;
   /** True for the catch-all finding that collects events past the findings cap. */
   catchAll: boolean;
+  /** The host of the finding when findings are split by host (`--by host`), else null. */
+  host: string | null;
   permanentCount: number;
   temporaryCount: number;
   eventsByStatus: FindingEventsByStatus;
@@ -114,7 +141,7 @@ export interface FindingDetails {
   topSenders: AddressCount[];
   topClients: AddressCount[];
   /** Which distinct counts are HyperLogLog estimates rather than exact. */
-  approximate: { recipients: boolean; senders: boolean; clients: boolean; topLists: boolean };
+  approximate: { messages: boolean; recipients: boolean; senders: boolean; clients: boolean; topLists: boolean };
 }
 
 /** The in-memory snapshot: the report plus `details[i]` for `findings[i]`. Treat as immutable. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Cause, Direction, type Report as ReportType } from '../aggregate/types.js';
+import { Mta } from '../event.js';
 
 const count = z.number().int().nonnegative();
 const time = z.iso.datetime({ offset: true }).nullable();
@@ -34,23 +35,31 @@ export const SummarySchema = z.strictObject({
 });
 
 export const AddressCountSchema = z.strictObject({ address: z.string(), count: count });
+export const HostCountSchema = z.strictObject({ host: z.string(), count: count });
+export const RuleCountSchema = z.strictObject({ rule: z.string(), count: count });
 
 export const FindingSchema = z.strictObject({
   rank: z.number().int().positive(),
+  mta: Mta,
   direction: Direction,
   recipientDomain: z.string().nullable(),
   cause: Cause,
   hint: z.string(),
+  permanent: z.boolean(),
+  rule: z.string(),
+  rules: z.array(RuleCountSchema),
   advice: z.string(),
   verify: z.string(),
   smtpCodes: z.array(z.number().int().min(200).max(599)),
   enhancedStatus: z.array(z.string()),
+  messages: z.number().int().positive(),
   count: z.number().int().positive(),
   distinctRecipients: count,
   distinctSenders: count,
   distinctClients: count,
   firstSeen: time,
   lastSeen: time,
+  hosts: z.array(HostCountSchema),
   topRecipients: z.array(AddressCountSchema),
   examples: z.array(z.string()),
 });

@@ -1,15 +1,15 @@
 /**
  * The plain-text report, for a human reading a terminal or a pipe: the ranked findings table
- * (marker, rank, count, direction, codes, recipient domain, cause, hint) fitted to `width`,
- * a `verify:` / `advice:` / `example:` block under each of the top findings, then the totals.
+ * (marker, rank, MTA when the run holds several, host when it holds several, messages, count,
+ * direction, codes, recipient domain, cause, hint) fitted to `width`, an `impact:` / `hosts:` /
+ * `verify:` / `advice:` / `example:` block under each of the top findings, then the totals.
  *
- * Permanent failures (any 5xx code or 5.x.x status: mail was lost, the 550 5.1.1 family) carry
- * a `!` in the first column and list their 5xx codes first; with `color` their rows are bold
+ * Permanent findings (`Finding.permanent`: some mail was lost, the 550 5.1.1 family) carry a
+ * `!` in the first column and list their 5xx codes first; with `color` their rows are bold
  * red (plain SGR). Every string that may come from a log goes through `sanitize`, and every
  * line is at most `width` columns (the colour codes excepted).
  */
-import { isPermanent } from '../aggregate/rank.js';
-import type { Finding, Report, Snapshot, Summary } from '../aggregate/types.js';
+import type { Finding, Report, Summary } from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
 
@@ -32,9 +32,30 @@ const MIN_WIDTH = 20;
 const SGR_PERMANENT = '\u001b[1;31m';
 const SGR_RESET = '\u001b[0m';
 
-/** A permanent failure: a 5xx reply or a 5.x.x enhanced status among the finding's codes. */
-export function isPermanentFinding(f: Pick<Finding, 'smtpCodes' | 'enhancedStatus'>): boolean {
-  return f.smtpCodes.some((c) => c >= 500) || f.enhancedStatus.some((s) => s.startsWith('5'));
+/** `1 message`, `5 messages` (`fmt` writes the number). */
+export const plural = (n: number, noun: string, fmt: (n: number) => string = String): string =>
+  `${fmt(n)} ${noun}${n === 1 ? '' : 's'}`;
+
+/** `5 messages, 46 attempts`: what a finding cost, and how often it was tried. */
+export const impactText = (f: Pick<Finding, 'messages' | 'count'>, fmt: (n: number) => string = String): string =>
+  `${plural(f.messages, 'message', fmt)}, ${plural(f.count, 'attempt', fmt)}`;
+
+/** `mx1 (40), mx2 (6)`, sanitised. */
+export const hostsText = (f: Pick<Finding, 'hosts'>): string => f.hosts.map((h) => `${sanitize(h.host)} (${h.count})`).join(', ');
+
+/** The host column's cell: the one host, `N hosts`, or `-` when none was logged. */
+export const hostCell = (f: Pick<Finding, 'hosts'>): string =>
+  f.hosts.length === 0 ? '-' : f.hosts.length === 1 ? sanitize(f.hosts[0]!.host) : `${f.hosts.length} hosts`;
+
+/** Which optional columns a set of findings needs: the MTA when several, the host when several. */
+export function runShape(findings: readonly Pick<Finding, 'mta' | 'hosts'>[]): { mtas: boolean; hosts: boolean } {
+  const mtas = new Set<string>();
+  const hosts = new Set<string>();
+  for (const f of findings) {
+    mtas.add(f.mta);
+    for (const h of f.hosts) if (hosts.size < 2) hosts.add(h.host);
+  }
+  return { mtas: mtas.size > 1, hosts: hosts.size > 1 };
 }
 
 /** `550,554 5.1.1`: 5xx before 4xx, then the enhanced codes likewise; `-` when none. */
@@ -91,11 +112,14 @@ function table(
   findings: Finding[],
   width: number,
   detailCount: number,
-  permanentAt: (i: number) => boolean,
+  shape: { mtas: boolean; hosts: boolean },
 ): { lines: string[]; permanent: boolean[] } {
-  const rows = findings.map((f, i) => ({
-    marker: permanentAt(i) ? '!' : ' ',
+  const rows = findings.map((f) => ({
+    marker: f.permanent ? '!' : ' ',
     rank: String(f.rank),
+    mta: sanitize(f.mta),
+    host: hostCell(f),
+    messages: String(f.messages),
     count: String(f.count),
     dir: DIRECTION_SHORT[f.direction] ?? sanitize(f.direction),
     codes: sanitize(codesCell(f)),
@@ -106,6 +130,9 @@ function table(
   const cols: Column[] = [
     { header: ' ', cells: rows.map((r) => r.marker), min: Infinity },
     { header: '#', cells: rows.map((r) => r.rank), min: Infinity, right: true },
+    ...(shape.mtas ? [{ header: 'mta', cells: rows.map((r) => r.mta), min: 4 }] : []),
+    ...(shape.hosts ? [{ header: 'host', cells: rows.map((r) => r.host), min: 4, soft: 12 }] : []),
+    { header: 'msgs', cells: rows.map((r) => r.messages), min: Infinity, right: true },
     { header: 'count', cells: rows.map((r) => r.count), min: Infinity, right: true },
     { header: 'dir', cells: rows.map((r) => r.dir), min: 3 },
     { header: 'codes', cells: rows.map((r) => r.codes), min: 3, soft: 9 },
@@ -127,10 +154,12 @@ function table(
     permanent.push(rows[i]!.marker === '!');
     if (i < detailCount) {
       const indent = widths[0]! + 1 + widths[1]! + 2;
-      const detail = [
+      const detail = [...labelled(indent, 'impact:  ', `${impactText(f)}, ${plural(f.distinctRecipients, 'recipient')}`, width)];
+      if (f.hosts.length > 1) detail.push(...labelled(indent, 'hosts:   ', hostsText(f), width));
+      detail.push(
         ...labelled(indent, 'verify:  ', sanitize(f.verify), width),
         ...labelled(indent, 'advice:  ', sanitize(f.advice), width),
-      ];
+      );
       const example = f.examples[0];
       if (example !== undefined) {
         const head = ' '.repeat(indent) + 'example: ';
@@ -189,7 +218,7 @@ function totals(s: Summary, width: number): string[] {
 }
 
 /** The report as plain text for a terminal or a pipe. */
-export function renderText(report: Report | Snapshot, options: TextOptions = {}): string {
+export function renderText(report: Report, options: TextOptions = {}): string {
   const width = Math.max(MIN_WIDTH, Math.floor(options.width ?? DEFAULT_WIDTH));
   const lineCap = Math.max(1, Math.floor(options.width ?? DEFAULT_WIDTH));
   const detailCount = options.details ?? DEFAULT_DETAILS;
@@ -213,14 +242,7 @@ export function renderText(report: Report | Snapshot, options: TextOptions = {})
       push(l);
     }
     push('');
-    // With the snapshot's details, permanence is what the events said (Exim logs no code for
-    // ACL refusals); from a bare report, the codes seen.
-    const details = 'details' in report ? report.details : undefined;
-    const permanentAt = (i: number): boolean => {
-      const d = details?.[i];
-      return d ? isPermanent(d) : isPermanentFinding(shown[i]!);
-    };
-    const t = table(shown, width, detailCount, permanentAt);
+    const t = table(shown, width, detailCount, runShape(all));
     t.lines.forEach((l, i) => push(l, t.permanent[i]));
     if (shown.length < all.length) push(`… and ${all.length - shown.length} more findings not shown.`);
   }

@@ -11,6 +11,7 @@
 import { Box, useApp, useInput } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import type { Snapshot } from '../aggregate/types.js';
+import { runShape } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
 import DetailPane from './components/DetailPane.js';
 import ExportPrompt from './components/ExportPrompt.js';
@@ -96,10 +97,12 @@ export default function App(props: Props) {
     row,
     spark: span !== null && trendWidth > 0 ? sparkline(state.trends.series(row.identity, span[0], span[1], trendWidth)) : '',
   }));
+  // An MTA or host column when the whole run (not only the rows in view) holds several.
+  const shape = useMemo(() => runShape(state.snapshot.findings), [state.snapshot]);
   const columns = useMemo(
-    () => tableLayout(width, [...rows.slice(0, LAYOUT_SAMPLE), ...page].map((r) => cellsOf(r, '')), trendWidth),
+    () => tableLayout(width, [...rows.slice(0, LAYOUT_SAMPLE), ...page].map((r) => cellsOf(r, '')), trendWidth, shape),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [rows, width, scroll],
+    [rows, width, scroll, shape],
   );
 
   const showDetail = view.mode === 'detail' || (view.mode !== 'table' && view.mode !== 'filter' && view.previous === 'detail');

@@ -1,10 +1,11 @@
 /**
- * The detail pane of one finding as styled lines: what it is, how many, when, the verify
- * command and the advice, a timeline per hour and per minute, the top recipients, senders and
- * client IPs, and the example lines. Every log-derived string goes through `sanitize`.
+ * The detail pane of one finding as styled lines: what it is, how many messages and attempts,
+ * when, the rule(s) that classified it, its hosts, the verify command and the advice, a
+ * timeline per hour and per minute, the top recipients, senders and client IPs, and the example
+ * lines. Every log-derived string goes through `sanitize`.
  */
 import type { AddressCount } from '../aggregate/types.js';
-import { codesCell } from '../report/text.js';
+import { codesCell, impactText } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
 import { clockOf, formatCount, formatTime } from './format.js';
@@ -89,6 +90,7 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
   const severity = severityOf(f);
   out.push([
     { text: `#${f.rank}  `, role: 'title' },
+    { text: `${f.mta}  ` },
     { text: `${f.direction}  ` },
     { text: f.recipientDomain === null ? '(no recipient domain)' : sanitize(f.recipientDomain), role: 'title' },
     { text: '  ' },
@@ -98,7 +100,7 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
     { text: `  ${sanitize(codesCell(f))}`, role: severity },
   ]);
   const counts = [
-    `${formatCount(f.count)} events`,
+    (d.approximate.messages ? '≈' : '') + impactText(f, formatCount),
     `${formatCount(d.permanentCount)} permanent`,
     `${formatCount(d.temporaryCount)} temporary`,
   ];
@@ -122,6 +124,10 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
       role: 'muted',
     },
   ]);
+  const rules = f.rules.map((r) => `${sanitize(r.rule)} (${formatCount(r.count)})`).join(' · ');
+  out.push(...labelled('rule', f.rules.length > 1 ? rules : sanitize(f.rule) || '-', width, undefined));
+  const hosts = f.hosts.map((h) => `${sanitize(h.host)} (${formatCount(h.count)})`).join(' · ');
+  out.push(...labelled(f.hosts.length > 1 ? 'hosts' : 'host', hosts || '-', width, undefined));
   if (d.catchAll) {
     out.push([{ text: 'Collects the events past the findings cap (5,000): their domains are not told apart.', role: 'muted' }]);
   }

@@ -18,7 +18,7 @@
  * every second even when no line came (rates decay, time windows slide).
  */
 import { emptySnapshot } from '../aggregate/aggregator.js';
-import type { Cause, Direction, FileStats, Snapshot } from '../aggregate/types.js';
+import type { FileStats, Snapshot } from '../aggregate/types.js';
 import { TrendStore, type ProblemBatch, type TrendReader } from './trend.js';
 
 export type Phase = 'reading' | 'following' | 'done';
@@ -177,10 +177,10 @@ export class LiveStore {
     this.changed();
   }
 
-  /** One rejection, bounce or deferral, for the trends (the aggregator counts it itself). */
-  problem(time: string | null, direction: Direction, cause: Cause, hint: string, domain: string | null): void {
+  /** One rejection, bounce or deferral of the finding `identity` (its key), for the trends (the aggregator counts it itself). */
+  problem(time: string | null, identity: string): void {
     this.problemCount++;
-    this.trends.addEvent(direction, cause, hint, domain, time);
+    this.trends.add(identity, time);
     this.changed();
   }
 

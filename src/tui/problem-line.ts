@@ -12,9 +12,14 @@ import { sanitize } from '../text/sanitize.js';
 export interface ProblemRecord {
   /** ISO 8601 UTC, or null when the line had no time. */
   time: string | null;
+  mta: string;
+  /** The syslog host or Exchange server that logged it, when known. */
+  host: string | null;
   direction: string;
   cause: string;
   hint: string;
+  /** Id of the classification rule that matched. */
+  rule: string;
   recipient: string | null;
   sender: string | null;
   client: string | null;
@@ -28,9 +33,12 @@ export type ProblemFormat = 'text' | 'json' | 'csv';
 
 const FIELDS = [
   'time',
+  'mta',
+  'host',
   'direction',
   'cause',
   'hint',
+  'rule',
   'recipient',
   'sender',
   'client',
@@ -51,11 +59,16 @@ export function problemJson(r: ProblemRecord): string {
   return JSON.stringify(o) + '\n';
 }
 
-/** `2026-11-22T06:25:01.000Z inbound user-unknown virtual_alias_maps 550 5.1.1 to=<…> from=<…> client=… text`. */
+/**
+ * `2026-11-22T06:25:01.000Z mx1 postfix inbound user-unknown virtual_alias_maps 550 5.1.1 to=<…>
+ * from=<…> client=… rule=…: text` (`-` for an unknown host).
+ */
 export function problemText(r: ProblemRecord): string {
   const codes = [r.smtpCode === null ? '' : String(r.smtpCode), clean(r.enhancedStatus) ?? ''].filter((c) => c !== '').join(' ');
   const parts = [
     r.time === null ? '-' : sanitize(r.time),
+    clean(r.host) || '-',
+    sanitize(r.mta),
     sanitize(r.direction),
     sanitize(r.cause),
     sanitize(r.hint),
@@ -63,6 +76,7 @@ export function problemText(r: ProblemRecord): string {
     `to=<${clean(r.recipient) ?? ''}>`,
     `from=<${clean(r.sender) ?? ''}>`,
     `client=${clean(r.client) ?? '-'}`,
+    `rule=${sanitize(r.rule)}`,
   ];
   const text = sanitize(r.text).trim();
   return parts.join(' ') + (text === '' ? '' : `: ${text}`) + '\n';

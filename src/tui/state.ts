@@ -8,17 +8,17 @@
  * when the finding leaves the view, the cursor keeps its position.
  */
 import type { Direction, Finding, FindingDetails, Snapshot } from '../aggregate/types.js';
-import { findingIdentity, HOUR_MS, HOUR_SLOTS, MINUTE_MS, windowSpan, type TimeWindow, type TrendReader } from './trend.js';
+import { HOUR_MS, HOUR_SLOTS, MINUTE_MS, windowSpan, type TimeWindow, type TrendReader } from './trend.js';
 
 export type { TimeWindow } from './trend.js';
 
 export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'range';
 export type DirectionTab = 'all' | Direction;
-export type SortKey = 'count' | 'recent' | 'domain';
+export type SortKey = 'impact' | 'recent' | 'domain';
 
 /** Tab order: all → inbound → outbound → local → all. */
 export const TABS: readonly DirectionTab[] = ['all', 'inbound', 'outbound', 'local'];
-export const SORTS: readonly SortKey[] = ['count', 'recent', 'domain'];
+export const SORTS: readonly SortKey[] = ['impact', 'recent', 'domain'];
 /** The windows of `t`: the trend store's, and a custom range. */
 export type ViewWindow = TimeWindow | 'custom';
 /** `t` narrows: whole log → last 24 hours → last hour → custom… (asks for the range) → whole log. */
@@ -121,7 +121,7 @@ export function windowBounds(
   }
   return reference === null ? null : windowSpan(view.window, reference);
 }
-export const SORT_LABEL: Record<SortKey, string> = { count: 'count', recent: 'most recent', domain: 'domain' };
+export const SORT_LABEL: Record<SortKey, string> = { impact: 'impact', recent: 'most recent', domain: 'domain' };
 
 export interface Message {
   text: string;
@@ -168,7 +168,7 @@ export const initialViewState: ViewState = {
   filter: '',
   filterBefore: '',
   tab: 'all',
-  sort: 'count',
+  sort: 'impact',
   window: 'all',
   range: null,
   rangeInput: '',
@@ -382,7 +382,7 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
 export interface Row {
   /** FindingDetails.key: stable across snapshots. */
   key: string;
-  /** Direction, cause, hint, domain: what the trend store is keyed by. */
+  /** What the trend store is keyed by: the finding's key (FindingDetails.key). */
   identity: string;
   finding: Finding;
   details: FindingDetails;
@@ -402,19 +402,27 @@ export interface RowContext {
 
 /**
  * Does the finding match the filter? Every space-separated word of the filter must occur
- * (ignoring case) in its recipient domain, cause or hint.
+ * (ignoring case) in its recipient domain, cause or hint, or its MTA, rule or one of its hosts
+ * (the fields a finding's identity and detail name).
  */
-export function matchesFilter(f: Pick<Finding, 'recipientDomain' | 'cause' | 'hint'>, filter: string): boolean {
+export function matchesFilter(
+  f: Pick<Finding, 'recipientDomain' | 'cause' | 'hint'> & Partial<Pick<Finding, 'mta' | 'rule' | 'hosts'>>,
+  filter: string,
+): boolean {
   const words = filter.toLowerCase().split(' ').filter((w) => w !== '');
   if (words.length === 0) return true;
-  const hay = [f.recipientDomain ?? '', f.cause, f.hint].map((t) => t.toLowerCase());
+  const hay = [f.recipientDomain ?? '', f.cause, f.hint, f.mta ?? '', f.rule ?? '', ...(f.hosts ?? []).map((h) => h.host)].map((t) =>
+    t.toLowerCase(),
+  );
   return words.every((w) => hay.some((h) => h.includes(w)));
 }
 
 const byRank = (a: Row, b: Row): number => a.finding.rank - b.finding.rank;
 
 const SORTERS: Record<SortKey, (a: Row, b: Row) => number> = {
-  count: (a, b) => b.count - a.count || byRank(a, b),
+  // Rank order (messages affected first, see rank.ts); in a time window, its events come first:
+  // the trends count events, not messages.
+  impact: (a, b) => b.count - a.count || byRank(a, b),
   // ISO 8601 UTC strings of equal shape order lexically; no time sorts last.
   recent: (a, b) => {
     const x = a.finding.lastSeen ?? '';
@@ -443,7 +451,7 @@ export function visibleRows(
     if (view.tab !== 'all' && finding.direction !== view.tab) return;
     if (!matchesFilter(finding, view.filter)) return;
     const details = snapshot.details[i]!;
-    const identity = findingIdentity(finding);
+    const identity = details.key;
     let count = finding.count;
     if (view.window !== 'all') {
       count = ctx.trends && bounds !== null ? ctx.trends.rangeCount(identity, bounds[0], bounds[1]) : 0;
@@ -451,8 +459,8 @@ export function visibleRows(
     }
     rows.push({ key: details.key, identity, finding, details, count, isNew: ctx.newKeys?.has(details.key) ?? false });
   });
-  // The snapshot is in rank order already; count order in the whole log is exactly that.
-  if (view.sort !== 'count' || view.window !== 'all') rows.sort(SORTERS[view.sort]);
+  // The snapshot is in rank order already: the impact order of the whole log.
+  if (view.sort !== 'impact' || view.window !== 'all') rows.sort(SORTERS[view.sort]);
   return rows;
 }
 

@@ -1,16 +1,36 @@
 /**
  * Columns of the findings table, fitted to the terminal width (Gemini-style descriptors: id,
- * header, min / soft widths). Narrow terminals first squeeze the text columns to their soft
- * widths, then the hint, the cause and the codes further (the recipient domain last), and
- * below 72 and 56 columns drop the trend and the codes. Pure: FindingsTable.tsx renders it.
+ * header, min / soft widths). The MTA and host columns are there only when the run holds more
+ * than one MTA or host (as in the text report). Narrow terminals first squeeze the text
+ * columns to their soft widths, then the hint, the cause, the codes and the host
+ * further (the recipient domain last), and below 72 and 56 columns drop the trend and the
+ * codes. Pure: FindingsTable.tsx renders it.
  */
-import { codesCell, isPermanentFinding } from '../report/text.js';
+import { codesCell, hostCell } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
 import { displayWidth, fit } from '../text/width.js';
 import { formatCount } from './format.js';
 import type { Row } from './state.js';
 
-export type ColumnId = 'mark' | 'rank' | 'count' | 'trend' | 'dir' | 'codes' | 'domain' | 'cause' | 'hint';
+export type ColumnId =
+  | 'mark'
+  | 'rank'
+  | 'mta'
+  | 'host'
+  | 'msgs'
+  | 'count'
+  | 'trend'
+  | 'dir'
+  | 'codes'
+  | 'domain'
+  | 'cause'
+  | 'hint';
+
+/** Which optional columns to show: see runShape() in report/text.ts. */
+export interface TableShape {
+  mtas: boolean;
+  hosts: boolean;
+}
 
 export interface Column {
   id: ColumnId;
@@ -29,8 +49,11 @@ export function cellsOf(row: Row, spark: string): Record<ColumnId, string> {
   const f = row.finding;
   return {
     // `+` new while following, else `!` for permanent (5xx) failures as in the text report.
-    mark: row.isNew ? '+' : isPermanentFinding(f) ? '!' : ' ',
+    mark: row.isNew ? '+' : f.permanent ? '!' : ' ',
     rank: String(f.rank),
+    mta: sanitize(f.mta),
+    host: hostCell(f),
+    msgs: formatCount(f.messages),
     count: formatCount(row.count),
     trend: spark,
     dir: DIRECTION_SHORT[f.direction] ?? sanitize(f.direction),
@@ -54,6 +77,9 @@ interface Spec {
 const SPECS: Spec[] = [
   { id: 'mark', header: ' ', min: Infinity },
   { id: 'rank', header: '#', right: true, min: Infinity },
+  { id: 'mta', header: 'mta', min: Infinity },
+  { id: 'host', header: 'host', min: 4, soft: 12 },
+  { id: 'msgs', header: 'msgs', right: true, min: Infinity },
   { id: 'count', header: 'count', right: true, min: Infinity },
   { id: 'trend', header: 'trend', min: Infinity },
   { id: 'dir', header: 'dir', min: 3 },
@@ -63,7 +89,7 @@ const SPECS: Spec[] = [
   { id: 'hint', header: 'hint', min: 8, soft: 24 },
 ];
 
-const SQUEEZE_ORDER: ColumnId[] = ['hint', 'cause', 'codes', 'dir', 'domain'];
+const SQUEEZE_ORDER: ColumnId[] = ['hint', 'cause', 'codes', 'host', 'dir', 'domain'];
 
 /** Space before each column (none before the first). */
 const gapBefore = (id: ColumnId): number => (id === 'mark' ? 0 : id === 'rank' ? 1 : 2);
@@ -72,8 +98,13 @@ const gapBefore = (id: ColumnId): number => (id === 'mark' ? 0 : id === 'rank' ?
  * Column widths for `width` terminal columns, from the cells of `sample` (the rows in view;
  * callers cap how many). The last column takes whatever is left, so rows span the width.
  */
-export function tableLayout(width: number, sample: ReadonlyArray<Record<ColumnId, string>>, trendWidth = TREND_WIDTH): Column[] {
-  let specs = SPECS;
+export function tableLayout(
+  width: number,
+  sample: ReadonlyArray<Record<ColumnId, string>>,
+  trendWidth = TREND_WIDTH,
+  shape: TableShape = { mtas: false, hosts: false },
+): Column[] {
+  let specs = SPECS.filter((s) => (s.id !== 'mta' || shape.mtas) && (s.id !== 'host' || shape.hosts));
   // Drop what matters least when there is no room: first the trend, then the codes.
   if (width < 72 || trendWidth <= 0) specs = specs.filter((s) => s.id !== 'trend');
   if (width < 56) specs = specs.filter((s) => s.id !== 'codes');
@@ -94,7 +125,7 @@ export function tableLayout(width: number, sample: ReadonlyArray<Record<ColumnId
     widths[pick]!--;
     total--;
   }
-  // …then in order of what matters least: the hint, the cause, the codes; the domain last.
+  // …then in order of what matters least: the hint, the cause, the codes, the host; the domain last.
   for (const id of SQUEEZE_ORDER) {
     const i = specs.findIndex((s) => s.id === id);
     if (i < 0 || total <= width) continue;

@@ -3,7 +3,6 @@
  * `--no-color`) keeps only bold and inverse, which carry meaning without colour.
  */
 import type { Finding } from '../aggregate/types.js';
-import { isPermanentFinding } from '../report/text.js';
 
 /** The subset of Ink's <Text> props a style sets. */
 export interface Style {
@@ -78,8 +77,8 @@ export const themeFor = (color: boolean): Theme => (color ? colorTheme : plainTh
 
 export type Severity = 'userUnknown' | 'permanent' | 'temporary';
 
-/** 5xx user-unknown (the 550 5.1.1 family), other 5xx, or temporary. */
-export function severityOf(f: Pick<Finding, 'cause' | 'smtpCodes' | 'enhancedStatus'>): Severity {
-  if (!isPermanentFinding(f)) return 'temporary';
+/** Permanent user-unknown (the 550 5.1.1 family), other permanent, or temporary (Finding.permanent, as the text report). */
+export function severityOf(f: Pick<Finding, 'cause' | 'permanent'>): Severity {
+  if (!f.permanent) return 'temporary';
   return f.cause === 'user-unknown' ? 'userUnknown' : 'permanent';
 }

@@ -1,7 +1,8 @@
 /**
  * Counts of each finding over time, for the sparklines, the time windows (`t`) and the detail
  * pane's timeline. The aggregator counts a finding over the whole log; this only remembers
- * *when* its events happened, in fixed-size rings per finding identity:
+ * *when* its events happened, in fixed-size rings per finding identity (the aggregator's key of
+ * the finding, FindingDetails.key, which Aggregator.add returns for each event):
  *
  * - one slot per hour for the last HOUR_SLOTS hours (a week),
  * - one slot per minute for the last MINUTE_SLOTS minutes (two hours).
@@ -11,16 +12,16 @@
  * is bounded: at most `capacity` identities (past it, new identities get no trend and are
  * counted in `untracked`), about 2.3 KB each.
  */
-import type { Cause, Direction, Finding } from '../aggregate/types.js';
-import { IdentityIndex } from '../aggregate/identity-index.js';
-import { flatCopy } from '../text/flat-copy.js';
 
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
 export const HOUR_SLOTS = 168;
 export const MINUTE_SLOTS = 120;
-/** Identities tracked; the aggregator keeps at most 5,000 findings, so this covers them all. */
-export const TREND_CAPACITY = 5_000;
+/**
+ * Identities tracked: the aggregator keeps at most 5,000 findings and one catch-all per MTA,
+ * direction and cause (3 × 3 × 16 = 144), so this covers them all.
+ */
+export const TREND_CAPACITY = 5_200;
 
 /** The time windows of the `t` key. */
 export type TimeWindow = 'all' | 'day' | 'hour';
@@ -43,17 +44,6 @@ export function windowSpan(window: Exclude<TimeWindow, 'all'>, reference: number
   if (window === 'hour') return [(Math.floor(reference / MINUTE_MS) - 59) * MINUTE_MS, reference];
   return [(Math.floor(reference / HOUR_MS) - 23) * HOUR_MS, reference];
 }
-
-/**
- * The identity a finding and its events share: direction, cause, hint, recipient domain (the
- * aggregator's grouping key; null domain kept apart from an empty one).
- */
-export function identityKey(direction: Direction, cause: Cause, hint: string, domain: string | null): string {
-  return `${direction}\0${cause}\0${hint}\0${domain === null ? '\u0001' : domain}`;
-}
-
-export const findingIdentity = (f: Pick<Finding, 'direction' | 'cause' | 'hint' | 'recipientDomain'>): string =>
-  identityKey(f.direction, f.cause, f.hint, f.recipientDomain);
 
 class Rings {
   readonly hourTag = new Int32Array(HOUR_SLOTS).fill(-1);
@@ -112,7 +102,7 @@ export interface ProblemBatch {
 
 /** Builds ProblemBatches (on the analysis thread): numbers the identities, at most `capacity`. */
 export class ProblemBatcher {
-  private readonly numbers = new IdentityIndex<number>();
+  private readonly numbers = new Map<string, number>();
   private count = 0;
   private names: string[] = [];
   private pairs: Float64Array;
@@ -127,17 +117,16 @@ export class ProblemBatcher {
   }
 
   /** Adds one problem event; true when the batch is full (take it). */
-  add(direction: Direction, cause: Cause, hint: string, domain: string | null, time: string | null): boolean {
+  add(identity: string, time: string | null): boolean {
     const ms = this.times.msOf(time);
     let id: number = NO_TIME;
     if (!Number.isNaN(ms)) {
-      const known = this.numbers.get(direction, cause, hint, domain);
+      const known = this.numbers.get(identity);
       if (known !== undefined) id = known;
       else if (this.count < this.capacity) {
         id = this.count++;
-        // Kept for the run: a copy, not a slice of the line (see flatCopy).
-        this.numbers.set(direction, cause, hint, flatCopy(domain), id);
-        this.names.push(identityKey(direction, cause, hint, domain));
+        this.numbers.set(identity, id);
+        this.names.push(identity);
       } else id = UNTRACKED;
     }
     this.pairs[2 * this.used] = id;
@@ -174,8 +163,6 @@ class TimeCache {
 
 export class TrendStore implements TrendReader {
   private readonly rings = new Map<string, Rings>();
-  /** The same rings by identity parts, for addEvent(): no identity string built per event. */
-  private readonly byParts = new IdentityIndex<Rings>();
   /** The rings of ProblemBatch identity numbers (undefined: past the capacity). */
   private readonly byNumber: Array<Rings | undefined> = [];
   /** Events whose identity came after the capacity was reached. */
@@ -189,22 +176,6 @@ export class TrendStore implements TrendReader {
     const ms = this.times.msOf(time);
     if (Number.isNaN(ms)) return;
     this.addAt(identity, ms);
-  }
-
-  /** add(identityKey(direction, cause, hint, domain), time), without building the key each time. */
-  addEvent(direction: Direction, cause: Cause, hint: string, domain: string | null, time: string | null): void {
-    const known = this.byParts.get(direction, cause, hint, domain);
-    if (known !== undefined) {
-      const ms = this.times.msOf(time);
-      if (!Number.isNaN(ms)) addTo(known, ms);
-      return;
-    }
-    const identity = identityKey(direction, cause, hint, domain);
-    this.add(identity, time);
-    const r = this.rings.get(identity);
-    if (r === undefined) return; // no time, or past the capacity: nothing to remember
-    // Kept for the run: a copy, not a slice of the line (see flatCopy).
-    this.byParts.set(direction, cause, hint, flatCopy(domain), r);
   }
 
   /** The events of a ProblemBatch (batches in the order they were taken). */

@@ -3,13 +3,21 @@ import {
   Accumulator,
   CODE_LIST_CAP,
   EXAMPLE_MAX_CHARS,
+  HOSTS_CAP,
   type FindingIdentity,
 } from '../../src/aggregate/accumulator.js';
 import type { Classification } from '../../src/classify/types.js';
 import type { MailEvent } from '../../src/event.js';
 import { cls, delivery, reject, temp } from './fixtures.js';
 
-const ID: FindingIdentity = { direction: 'inbound', recipientDomain: 'example.com', cause: 'user-unknown', hint: 'h' };
+const ID: FindingIdentity = {
+  mta: 'postfix',
+  host: null,
+  direction: 'inbound',
+  recipientDomain: 'example.com',
+  cause: 'user-unknown',
+  hint: 'h',
+};
 
 function fed(events: Array<[MailEvent, Classification]>): Accumulator {
   const a = new Accumulator(ID);
@@ -31,12 +39,17 @@ function view(a: Accumulator) {
     examples: [...a.examples],
     smtpCodes: a.smtpCodes(),
     enhancedStatus: a.enhancedStatus(),
+    messages: a.distinctMessages.count(),
     recipients: a.distinctRecipients.count(),
     senders: a.distinctSenders.count(),
     clients: a.distinctClients.count(),
     topRecipients: a.topRecipients.top(5),
     topSenders: a.topSenders.top(5),
     topClients: a.topClients.top(5),
+    hosts: a.hostCounts(10),
+    rule: a.rule,
+    rules: a.ruleCounts(),
+    permanent: a.permanent,
     overflow: a.overflowed(),
   };
 }
@@ -143,13 +156,143 @@ describe('Accumulator.add', () => {
   });
 });
 
+describe('Accumulator: messages affected', () => {
+  const messages = (events: Array<[MailEvent, Classification]>): number => fed(events).distinctMessages.count();
+
+  test('deliveries and rejects with a queue id count once per id and host', () => {
+    expect(
+      messages([
+        [delivery({ queueId: 'AAA', status: 'deferred', to: 'a@remote.test' }), temp()],
+        [delivery({ queueId: 'AAA', status: 'deferred', to: 'a@remote.test' }), temp()],
+        [delivery({ queueId: 'AAA', status: 'expired', to: 'a@remote.test' }), cls()],
+        [delivery({ queueId: 'AAA', status: 'bounced', to: 'b@remote.test' }), cls()],
+        [delivery({ queueId: 'BBB' }), cls()],
+        // The same queue id on another host is another message: ids are per server.
+        [delivery({ queueId: 'BBB', host: 'mx2' }), cls()],
+        [reject({ queueId: 'CCC', via: 'cleanup' }), cls()],
+      ]),
+    ).toBe(4);
+  });
+
+  test('a permanent refusal without a queue id: one message per transaction (client, sender, second)', () => {
+    const at = (time: string, to: string, ip = '192.0.2.10'): [MailEvent, Classification] => [
+      reject({ time, to, client: { name: null, ip, port: null } }),
+      cls(),
+    ];
+    expect(
+      messages([
+        // Three recipients refused in one transaction: one message.
+        at('2024-05-01T10:00:00Z', 'a@example.com'),
+        at('2024-05-01T10:00:00Z', 'b@example.com'),
+        at('2024-05-01T10:00:00.400Z', 'c@example.com'),
+        // The same again a minute later is another message: a refused message is not retried.
+        at('2024-05-01T10:01:00Z', 'a@example.com'),
+        // Another client in the same second: another message.
+        at('2024-05-01T10:00:00Z', 'a@example.com', '192.0.2.99'),
+      ]),
+    ).toBe(3);
+  });
+
+  test('a permanent refusal without a queue id, client port logged (Exim): one message per connection and sender', () => {
+    const rcpt = (time: string, to: string, port: number, from = 'spam@x.test'): [MailEvent, Classification] => [
+      reject({ mta: 'exim', time, to, from, client: { name: null, ip: '192.0.2.66', port } }),
+      cls(),
+    ];
+    expect(
+      messages([
+        // A dictionary attack: one connection, a recipient a second.
+        rcpt('2026-11-22T03:17:02Z', 'info@example.org', 51344),
+        rcpt('2026-11-22T03:17:03Z', 'sales@example.org', 51344),
+        rcpt('2026-11-22T03:17:04Z', 'office@example.org', 51344),
+        // Another MAIL FROM in the same connection, another connection, the same port a day later.
+        rcpt('2026-11-22T03:17:05Z', 'info@example.org', 51344, 'other@x.test'),
+        rcpt('2026-11-22T03:17:05Z', 'info@example.org', 51345),
+        rcpt('2026-11-23T03:17:02Z', 'info@example.org', 51344),
+      ]),
+    ).toBe(4);
+  });
+
+  test('a temporary refusal without a queue id: retries count once per (sender, recipient)', () => {
+    const greylisted = (time: string, to: string, ip: string): [MailEvent, Classification] => [
+      reject({ time, to, smtpCode: 450, enhancedStatus: '4.2.0', client: { name: null, ip, port: null } }),
+      temp(),
+    ];
+    expect(
+      messages([
+        greylisted('2024-05-01T10:00:00Z', 'a@example.com', '192.0.2.10'),
+        greylisted('2024-05-01T10:05:00Z', 'a@example.com', '192.0.2.10'),
+        // A retry from another address of the sender's pool is the same message.
+        greylisted('2024-05-01T10:15:00Z', 'a@example.com', '192.0.2.11'),
+        greylisted('2024-05-01T10:15:00Z', 'b@example.com', '192.0.2.11'),
+      ]),
+    ).toBe(2);
+    // Refused before any recipient (CONNECT, HELO): once per (client, sender).
+    const early = (ip: string): [MailEvent, Classification] => [
+      reject({ stage: 'CONNECT', to: null, from: null, smtpCode: 421, client: { name: null, ip, port: null } }),
+      temp(),
+    ];
+    expect(messages([early('192.0.2.1'), early('192.0.2.1'), early('192.0.2.2')])).toBe(2);
+  });
+
+  test('without a queue id or a time, every permanent event is a message of its own', () => {
+    expect(messages([[reject({ time: null }), cls()], [reject({ time: null }), cls()]])).toBe(2);
+  });
+});
+
+describe('Accumulator: hosts, rules, permanence', () => {
+  test('counts the hosts of its events, most first; events without a host are not listed', () => {
+    const a = fed([
+      [reject({ host: 'mx2' }), cls()],
+      [reject({ host: 'mx1' }), cls()],
+      [reject({ host: 'mx2' }), cls()],
+      [reject({ host: null }), cls()],
+    ]);
+    expect(a.hostCounts(10)).toEqual([
+      { host: 'mx2', count: 2 },
+      { host: 'mx1', count: 1 },
+    ]);
+    expect(a.hostCounts(1)).toEqual([{ host: 'mx2', count: 2 }]);
+  });
+
+  test(`counts at most ${HOSTS_CAP} hosts exactly, then estimates and reports the overflow`, () => {
+    const a = new Accumulator(ID);
+    for (let i = 0; i <= HOSTS_CAP; i++) a.add(reject({ host: `h${i}` }), cls());
+    expect(a.overflowed().hosts).toBe(1);
+    expect(a.hostCounts(HOSTS_CAP * 2).length).toBe(HOSTS_CAP);
+  });
+
+  test('rule is the most frequent rule id (ties: the smallest), rules lists each with its count', () => {
+    const a = fed([
+      [reject(), cls({ rule: 'postfix.b' })],
+      [reject(), cls({ rule: 'postfix.a' })],
+      [reject(), cls({ rule: 'postfix.c' })],
+      [reject(), cls({ rule: 'postfix.c' })],
+    ]);
+    expect([a.rule, a.ruleCounts()]).toEqual([
+      'postfix.c',
+      [
+        { rule: 'postfix.c', count: 2 },
+        { rule: 'postfix.a', count: 1 },
+        { rule: 'postfix.b', count: 1 },
+      ],
+    ]);
+    expect(fed([[reject(), cls({ rule: 'x.b' })], [reject(), cls({ rule: 'x.a' })]]).rule).toBe('x.a');
+  });
+
+  test('permanent as soon as one event is: some of its mail was lost', () => {
+    const deferred: [MailEvent, Classification] = [delivery({ status: 'deferred' }), temp()];
+    expect(fed([deferred, deferred]).permanent).toBe(false);
+    expect(fed([deferred, deferred, deferred, [delivery({ status: 'expired' }), cls()]]).permanent).toBe(true);
+  });
+});
+
 describe('Accumulator.merge', () => {
   const events: Array<[MailEvent, Classification]> = [
-    [reject({ raw: 'r1', time: '2024-05-01T10:00:05Z', to: 'a@example.com' }), cls({ advice: 'A1' })],
+    [reject({ raw: 'r1', time: '2024-05-01T10:00:05Z', to: 'a@example.com', host: 'mx2' }), cls({ advice: 'A1', rule: 'r.one' })],
     [reject({ raw: 'r2', time: null, to: 'b@example.com', smtpCode: 554, enhancedStatus: '5.7.1' }), cls({ advice: 'A2' })],
     [delivery({ raw: 'd1', time: '2024-05-01T09:00:00Z', status: 'deferred', smtpCode: 450, dsn: '4.2.0' }), temp()],
     [delivery({ raw: 'd2', time: '2024-05-03T09:00:00Z', to: 'a@example.com', from: '' }), cls()],
-    [reject({ raw: 'r3', client: { name: 'x.test', ip: null, port: null } }), cls()],
+    [reject({ raw: 'r3', client: { name: 'x.test', ip: null, port: null }, host: null }), cls({ rule: 'r.one' })],
   ];
 
   test('merging two halves equals adding everything into one', () => {

@@ -7,8 +7,8 @@ import { cls, delivery, notification, reject, temp } from './fixtures.js';
 
 const RUN = emptyRunStats();
 
-function aggregate(items: Array<[MailEvent, Classification | null]>, cap?: number): Aggregator {
-  const a = new Aggregator(cap === undefined ? {} : { findingsCap: cap });
+function aggregate(items: Array<[MailEvent, Classification | null]>, cap?: number, byHost = false): Aggregator {
+  const a = new Aggregator(cap === undefined ? { byHost } : { findingsCap: cap, byHost });
   for (const [ev, c] of items) a.add(ev, c);
   return a;
 }
@@ -80,20 +80,27 @@ describe('Aggregator.snapshot', () => {
     const [f] = a.snapshot(RUN).findings;
     expect(f).toEqual({
       rank: 1,
+      mta: 'postfix',
       direction: 'inbound',
       recipientDomain: 'example.com',
       cause: 'user-unknown',
       hint: 'virtual_alias_maps',
+      permanent: true,
+      rule: 'test.rule',
+      rules: [{ rule: 'test.rule', count: 3 }],
       advice: 'Add the address to virtual_alias_maps or fix the sender.',
       verify: 'postmap -q a@example.com',
       smtpCodes: [550],
       enhancedStatus: ['5.1.1'],
+      // Three NOQUEUE refusals in three different seconds: three messages.
+      messages: 3,
       count: 3,
       distinctRecipients: 2,
       distinctSenders: 2,
       distinctClients: 1,
       firstSeen: '2024-05-01T09:00:00Z',
       lastSeen: '2024-05-01T11:00:00Z',
+      hosts: [{ host: 'mx1', count: 3 }],
       topRecipients: [
         { address: 'a@example.com', count: 2 },
         { address: 'b@example.com', count: 1 },
@@ -163,6 +170,93 @@ describe('Aggregator.snapshot', () => {
   });
 });
 
+describe('Aggregator identity: MTA and host', () => {
+  test('two MTAs with the same domain, cause and hint are two findings, each with its own verify command', () => {
+    const a = aggregate([
+      [reject({ mta: 'postfix' }), cls({ verify: 'postmap -q bob@example.com' })],
+      [reject({ mta: 'exim' }), cls({ verify: 'exim -bt bob@example.com' })],
+      [reject({ mta: 'exim' }), cls({ verify: 'exim -bt bob@example.com' })],
+    ]);
+    const s = a.snapshot(RUN);
+    expect(s.findings.map((f) => [f.mta, f.recipientDomain, f.cause, f.hint, f.count, f.verify])).toEqual([
+      ['exim', 'example.com', 'user-unknown', 'virtual_alias_maps', 2, 'exim -bt bob@example.com'],
+      ['postfix', 'example.com', 'user-unknown', 'virtual_alias_maps', 1, 'postmap -q bob@example.com'],
+    ]);
+    expect(new Set(s.details.map((d) => d.key)).size).toBe(2);
+  });
+
+  test('by default the hosts of a finding merge, and are listed with counts', () => {
+    const a = aggregate([
+      [reject({ host: 'mx1' }), cls()],
+      [reject({ host: 'mx2' }), cls()],
+      [reject({ host: 'mx2' }), cls()],
+      [reject({ host: null }), cls()],
+    ]);
+    const s = a.snapshot(RUN);
+    expect(s.findings.map((f) => [f.count, f.hosts])).toEqual([
+      [
+        4,
+        [
+          { host: 'mx2', count: 2 },
+          { host: 'mx1', count: 1 },
+        ],
+      ],
+    ]);
+    expect(s.details[0]!.host).toBeNull();
+  });
+
+  test('split by host, each host (and no host) is a finding of its own', () => {
+    const a = aggregate(
+      [
+        [reject({ host: 'mx1' }), cls()],
+        [reject({ host: 'mx2' }), cls()],
+        [reject({ host: 'mx2' }), cls()],
+        [reject({ host: null }), cls()],
+      ],
+      undefined,
+      true,
+    );
+    const s = a.snapshot(RUN);
+    expect(s.findings.map((f, i) => [s.details[i]!.host, f.count, f.hosts])).toEqual([
+      ['mx2', 2, [{ host: 'mx2', count: 2 }]],
+      ['mx1', 1, [{ host: 'mx1', count: 1 }]],
+      [null, 1, []],
+    ]);
+  });
+
+  test('add() returns the key of the finding the event joined, the same string each time', () => {
+    const a = new Aggregator({ findingsCap: 1 });
+    const k1 = a.add(reject({ to: 'a@one.example' }), cls());
+    const k2 = a.add(reject({ to: 'b@one.example' }), cls());
+    const folded = a.add(reject({ to: 'a@two.example' }), cls());
+    expect(a.add(delivery({ status: 'sent' }), null)).toBeNull();
+    const s = a.snapshot(RUN);
+    expect(k1).toBe(k2);
+    expect(s.details.map((d) => d.key).sort()).toEqual([k1, folded].sort());
+    expect(s.details.find((d) => d.key === folded)!.catchAll).toBe(true);
+  });
+
+  test('ten deferrals of one message rank below five recipients’ bounces', () => {
+    const events: Array<[MailEvent, Classification]> = [];
+    for (let i = 0; i < 10; i++) {
+      const time = `2024-05-01T1${i}:00:00Z`;
+      events.push([delivery({ queueId: 'Q1', status: 'deferred', to: 'x@slow.example', time, smtpCode: 451 }), temp({ direction: 'outbound' })]);
+    }
+    for (let i = 0; i < 5; i++) {
+      events.push([delivery({ queueId: `B${i}`, to: `u${i}@gone.example` }), cls({ direction: 'outbound' })]);
+    }
+    const s = aggregate(events).snapshot(RUN);
+    expect(s.findings.map((f) => [f.recipientDomain, f.messages, f.count, f.permanent])).toEqual([
+      ['gone.example', 5, 5, true],
+      ['slow.example', 1, 10, false],
+    ]);
+  });
+
+  test('merging aggregators that group differently is refused', () => {
+    expect(() => new Aggregator({ byHost: true }).merge(new Aggregator())).toThrow(/split by host/);
+  });
+});
+
 describe('Aggregator findings cap', () => {
   const fiveDomains = (c: Classification): Array<[MailEvent, Classification]> =>
     ['a', 'b', 'c', 'd', 'e'].map((d) => [reject({ to: `x@${d}.example` }), c]);
@@ -212,6 +306,10 @@ describe('Aggregator.merge', () => {
   const classes = [cls(), temp(), cls({ direction: 'outbound', cause: 'mailbox-full', hint: 'quota' }), null];
   const eventArb = fc
     .record({
+      mta: fc.constantFrom('postfix', 'exim'),
+      host: fc.constantFrom('mx1', 'mx2', null),
+      queueId: fc.constantFrom('Q1', 'Q2', null),
+      rule: fc.constantFrom('r.a', 'r.b'),
       kind: fc.constantFrom('reject', 'delivery', 'notification'),
       status: fc.constantFrom('sent', 'bounced', 'deferred', 'expired'),
       domain: fc.constantFrom(...domains),
@@ -226,22 +324,24 @@ describe('Aggregator.merge', () => {
     .map((r): [MailEvent, Classification | null] => {
       const to = r.domain === null ? 'root' : `${r.user}@${r.domain}`;
       const client = { name: null, ip: r.ip, port: null };
+      const at = { mta: r.mta, host: r.host, queueId: r.queueId } as const;
       const ev =
         r.kind === 'reject'
-          ? reject({ to, from: r.from, client, smtpCode: r.code, time: r.time, raw: r.raw })
+          ? reject({ ...at, to, from: r.from, client, smtpCode: r.code, time: r.time, raw: r.raw })
           : r.kind === 'delivery'
-            ? delivery({ to, from: r.from, client, smtpCode: r.code, status: r.status, time: r.time, raw: r.raw })
+            ? delivery({ ...at, to, from: r.from, client, smtpCode: r.code, status: r.status, time: r.time, raw: r.raw })
             : notification({ time: r.time, raw: r.raw });
-      return [ev, classes[r.c]!];
+      const c = classes[r.c]!;
+      return [ev, c && { ...c, rule: r.rule }];
     });
 
-  test('merge(a, b) equals adding everything into one', () => {
+  test('merge(a, b) equals adding everything into one, split by host or not', () => {
     fc.assert(
-      fc.property(fc.array(eventArb, { maxLength: 60 }), fc.nat(), (events, n) => {
+      fc.property(fc.array(eventArb, { maxLength: 60 }), fc.nat(), fc.boolean(), (events, n, byHost) => {
         const cut = events.length === 0 ? 0 : n % (events.length + 1);
-        const a = aggregate(events.slice(0, cut));
-        a.merge(aggregate(events.slice(cut)));
-        expect(a.snapshot(RUN)).toEqual(aggregate(events).snapshot(RUN));
+        const a = aggregate(events.slice(0, cut), undefined, byHost);
+        a.merge(aggregate(events.slice(cut), undefined, byHost));
+        expect(a.snapshot(RUN)).toEqual(aggregate(events, undefined, byHost).snapshot(RUN));
       }),
       { numRuns: 300, seed: 42 },
     );

@@ -147,6 +147,8 @@ describe('exit codes and one-line errors', () => {
     expect(bad.stderr).toContain("argument 'xml' is invalid");
     expect((await run(['--bogus', good])).code).toBe(2);
     expect((await run(['--year', 'soon', good])).code).toBe(2);
+    const by = await run(['--by', 'mta', good]);
+    expect([by.code, by.stderr.includes("argument 'mta' is invalid")]).toEqual([2, true]);
     expect((await run(['-', '-'], { input: GOOD })).code).toBe(2);
   });
 

@@ -68,21 +68,40 @@ describe('samples/exim through bin/maillog-doctor', () => {
     expect(b.summary.eventsByKind.reject).toBe(44);
   });
 
-  test('the biggest problem comes first, with its router hint and an exim command to confirm it', async () => {
+  test('the biggest problem comes first, and the dictionary attack (one message) ranks by what it cost', async () => {
     const report = await jsonReport([MAINLOG, REJECTLOG]);
     const top = report.findings[0]!;
     expect(top).toMatchObject({
       rank: 1,
+      mta: 'exim',
       direction: 'inbound',
+      recipientDomain: 'example.org',
+      cause: 'blocklisted',
+      hint: 'dnslists (ACL)',
+      permanent: true,
+      rule: 'exim.inbound.dnslists',
+      smtpCodes: [],
+      messages: 6,
+      count: 6,
+      hosts: [],
+    });
+    expect(top.verify).toMatch(/^exim_checkaccess '192\.0\.2\.140' 'alice@example\.org' -f 'offer0@promo\.example'$/);
+    // Twelve RCPTs refused in one connection ([192.0.2.66]:51344): one message, permanent though Exim logged no code.
+    const attack = report.findings.find((f) => f.count === 12)!;
+    expect(attack).toMatchObject({
+      mta: 'exim',
       recipientDomain: 'example.org',
       cause: 'user-unknown',
       hint: 'routers: no router accepted (aliases / local users)',
+      permanent: true,
       smtpCodes: [],
-      count: 12,
+      messages: 1,
       distinctRecipients: 12,
       distinctClients: 1,
     });
-    expect(top.verify).toMatch(/^exim -bt '[^']+@example\.org'; grep -F '[^']+' \/etc\/aliases$/);
+    expect(attack.verify).toMatch(/^exim -bt '[^']+@example\.org'; grep -F '[^']+' \/etc\/aliases$/);
+    // Ahead of every other one-message finding: it refused the most recipients.
+    expect(report.findings.findIndex((f) => f.messages === 1)).toBe(attack.rank - 1);
     expect(report.summary).toMatchObject({
       linesRead: 632,
       linesUnrecognised: 0,
@@ -97,7 +116,7 @@ describe('samples/exim through bin/maillog-doctor', () => {
     ]);
     report.findings.forEach((f, i) => {
       expect(f.rank).toBe(i + 1);
-      if (i > 0) expect(f.count).toBeLessThanOrEqual(report.findings[i - 1]!.count);
+      if (i > 0) expect(f.messages).toBeLessThanOrEqual(report.findings[i - 1]!.messages);
     });
   });
 
@@ -106,7 +125,9 @@ describe('samples/exim through bin/maillog-doctor', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^25 findings from 60 rejections, bounces and deferrals/);
-    expect(lines.find((l) => /^.\s+1\s/.test(l))).toMatch(/^!\s+1\s+12\s+in\s+-\s+example\.org\s+user-unknown\s+routers: no router accepted/);
+    expect(lines.find((l) => /^.\s+1\s/.test(l))).toMatch(/^!\s+1\s+6\s+6\s+in\s+-\s+example\.org\s+blocklisted\s+dnslists \(ACL\)$/);
+    expect(lines.find((l) => /^.\s+9\s/.test(l))).toMatch(/^!\s+9\s+1\s+12\s+in\s+-\s+example\.org\s+user-unknown\s+routers: no router accepted/);
+    expect(r.stdout).toMatch(/impact: +1 message, 12 attempts, 12 recipients\n/);
     expect(r.stdout).toMatch(/verify: +exim -bt 'info@example\.org'/);
     expect(r.stdout).toContain('exim -bP +local_domains +relay_to_domains +relay_from_hosts');
     expect(r.stdout).toContain('read 632, recognised');
@@ -141,5 +162,16 @@ describe('a mixed run: Postfix and Exim logs in one call', () => {
     // Every Exim finding keeps its Exim hint (no Postfix rule classified an Exim line).
     const eximHints = new Set(exim.findings.map((f) => `${key(f)} ${f.hint}`));
     for (const h of eximHints) expect(mixed.findings.some((f) => `${key(f)} ${f.hint}` === h), h).toBe(true);
+    // Findings of the two MTAs never merge: each mixed finding is one of either run, with its MTA.
+    const ident = (f: Report['findings'][number]) => `${f.mta} ${key(f)} ${f.hint} ${f.count} ${f.messages} ${f.verify}`;
+    expect(mixed.findings.map(ident).sort()).toEqual([...postfix.findings, ...exim.findings].map(ident).sort());
+  });
+
+  test('text: with two MTAs in the run, an mta column', async () => {
+    const r = await run([POSTFIX, MAINLOG, REJECTLOG, '--width', '120']);
+    const lines = r.stdout.split('\n');
+    expect(lines.find((l) => /^\s+#\s/.test(l))).toMatch(/^\s+#\s+mta\s+msgs\s+count\s+dir/);
+    expect(lines.find((l) => /^.\s+1\s/.test(l))).toMatch(/^!\s+1\s+postfix\s+31\s+78\s+in\s/);
+    expect(lines.some((l) => /^!\s+\d+\s+exim\s+6\s+6\s+in\s+-\s+example\.org\s+blocklisted/.test(l))).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
  * (samples/postfix/expected.json: every planted problem by direction, domain and cause), and
  * its CSV read back with a real CSV parser.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -56,24 +56,38 @@ describe('samples/postfix/mail.log through bin/maillog-doctor', () => {
     const top = report.findings[0]!;
     expect(top).toMatchObject({
       rank: 1,
+      mta: 'postfix',
       direction: 'inbound',
       recipientDomain: 'example.com',
       cause: 'user-unknown',
       hint: 'virtual_alias_maps',
+      permanent: true,
+      rule: 'postfix.inbound.virtual-alias-unknown',
+      rules: [{ rule: 'postfix.inbound.virtual-alias-unknown', count: 78 }],
       smtpCodes: [550],
       enhancedStatus: ['5.1.1'],
+      // 78 NOQUEUE refusals of 58 recipients in 31 SMTP transactions (client, sender, second).
+      messages: 31,
       count: 78,
       distinctRecipients: 58,
+      hosts: [{ host: 'mx1', count: 78 }],
     });
     expect(top.verify).toMatch(/postconf -hx virtual_alias_maps .*postmap -q '[^']+@example\.com'/);
     expect(top.examples).toHaveLength(3);
     expect(top.topRecipients.length).toBeGreaterThan(0);
     expect(top.topRecipients.length).toBeLessThanOrEqual(5);
-    // ranks are 1..n and counts never increase
+    // ranks are 1..n; messages never increase, nor recipients among equal messages
     report.findings.forEach((f, i) => {
       expect(f.rank).toBe(i + 1);
-      if (i > 0) expect(f.count).toBeLessThanOrEqual(report.findings[i - 1]!.count);
+      const before = report.findings[i - 1];
+      if (before === undefined) return;
+      expect(f.messages).toBeLessThanOrEqual(before.messages);
+      if (f.messages === before.messages) expect(f.distinctRecipients).toBeLessThanOrEqual(before.distinctRecipients);
     });
+    // Ten deferrals of one message (then its expiry) rank below five recipients' bounces.
+    const retried = report.findings.find((f) => f.recipientDomain === 'harborview-travel.com')!;
+    expect([retried.messages, retried.count, retried.permanent]).toEqual([1, 10, true]);
+    expect(retried.rank).toBeGreaterThan(report.findings.find((f) => f.cause === 'mailbox-disabled' && f.recipientDomain === 'gmail.com')!.rank);
     expect(report.summary).toMatchObject({
       linesRead: 5021,
       linesUnrecognised: 0,
@@ -111,19 +125,60 @@ describe('samples/postfix/mail.log through bin/maillog-doctor', () => {
       const f = report.findings[i]!;
       expect(row).toMatchObject({
         rank: String(f.rank),
+        mta: f.mta,
         direction: f.direction,
         recipient_domain: f.recipientDomain ?? '',
         cause: f.cause,
         hint: f.hint,
+        permanent: String(f.permanent),
+        rule: f.rule,
+        messages: String(f.messages),
         count: String(f.count),
         distinct_recipients: String(f.distinctRecipients),
         smtp_codes: f.smtpCodes.join(' '),
         first_seen: f.firstSeen,
         last_seen: f.lastSeen,
+        hosts: f.hosts.map((h) => `${h.host} (${h.count})`).join('; '),
       });
       // Nothing a spreadsheet would execute.
       for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     });
+  });
+
+  test('two hosts: one fleet view listing the hosts per finding, or with --by host a finding per host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mld-e2e-'));
+    const mx2 = join(dir, 'mx2.log');
+    // The same day on a second MX: its lines name mx2.
+    writeFileSync(mx2, readFileSync(join(ROOT, SAMPLE), 'utf8').replace(/^(\w{3} [ \d]\d [\d:]{8}) mx1 /gm, '$1 mx2 '));
+    const fleet = await jsonReport([SAMPLE, mx2]);
+    const single = await jsonReport([SAMPLE]);
+    expect(fleet.findings.length).toBe(single.findings.length);
+    const top = fleet.findings[0]!;
+    expect([top.recipientDomain, top.cause, top.count, top.messages]).toEqual(['example.com', 'user-unknown', 156, 62]);
+    expect(top.hosts).toEqual([
+      { host: 'mx1', count: 78 },
+      { host: 'mx2', count: 78 },
+    ]);
+
+    const split = await jsonReport([SAMPLE, mx2, '--by', 'host']);
+    expect(split.findings.length).toBe(2 * single.findings.length);
+    const tops = split.findings.filter((f) => f.recipientDomain === 'example.com' && f.hint === 'virtual_alias_maps' && f.direction === 'inbound');
+    expect(tops.map((f) => [f.rank, f.count, f.messages, f.hosts])).toEqual([
+      [1, 78, 31, [{ host: 'mx1', count: 78 }]],
+      [2, 78, 31, [{ host: 'mx2', count: 78 }]],
+    ]);
+
+    const text = (await run([SAMPLE, mx2, '--width', '120'])).stdout;
+    expect(text.split('\n').find((l) => /^\s+#\s/.test(l))).toMatch(/^\s+#\s+host\s+msgs\s+count\s/);
+    expect(text).toMatch(/^!\s+1\s+2 hosts\s+62\s+156\s+in\s/m);
+    expect(text).toMatch(/hosts: +mx1 \(78\), mx2 \(78\)\n/);
+    const byHost = (await run([SAMPLE, mx2, '--by', 'host', '--width', '120'])).stdout;
+    expect(byHost).toMatch(/^!\s+1\s+mx1\s+31\s+78\s+in\s/m);
+    expect(byHost).toMatch(/^!\s+2\s+mx2\s+31\s+78\s+in\s/m);
+    expect(byHost).not.toContain('hosts:');
+
+    const csv: Record<string, string>[] = parse((await run([SAMPLE, mx2, '--format', 'csv'])).stdout, { columns: true });
+    expect(csv[0]).toMatchObject({ mta: 'postfix', hosts: 'mx1 (78); mx2 (78)', messages: '62', count: '156', permanent: 'true' });
   });
 
   test('text report: ranked table, 5xx marked, verify lines, totals', async () => {
@@ -132,7 +187,11 @@ describe('samples/postfix/mail.log through bin/maillog-doctor', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^\d+ findings from 342 rejections, bounces and deferrals/);
     const first = lines.find((l) => /^!\s+1\s/.test(l))!;
-    expect(first).toMatch(/^!\s+1\s+78\s+in\s+550 5\.1\.1\s+example\.com\s+user-unknown\s+virtual_alias_maps$/);
+    expect(first).toMatch(/^!\s+1\s+31\s+78\s+in\s+550 5\.1\.1\s+example\.com\s+user-unknown\s+virtual_alias_maps$/);
+    expect(r.stdout).toMatch(/impact: +31 messages, 78 attempts, 58 recipients\n/);
+    // One MTA and one host: neither an mta nor a host column, no hosts lines.
+    expect(lines.find((l) => /^\s+#\s/.test(l))).toMatch(/^\s+#\s+msgs\s+count\s+dir\s+codes/);
+    expect(r.stdout).not.toContain('hosts:');
     expect(r.stdout).toMatch(/verify: +for m in \$\(postconf -hx virtual_alias_maps/);
     expect(r.stdout).toContain('read 5021, recognised');
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);

@@ -10,10 +10,14 @@ const readBack = (csv: string): Array<Record<string, string>> => parse(csv, { co
 /** What a finding should read back as (before formula neutralisation). */
 const expectedRow = (f: Finding): Record<string, string> => ({
   rank: String(f.rank),
+  mta: f.mta,
   direction: f.direction,
   recipient_domain: f.recipientDomain ?? '',
   cause: f.cause,
   hint: f.hint,
+  permanent: String(f.permanent),
+  rule: f.rule,
+  messages: String(f.messages),
   count: String(f.count),
   distinct_recipients: String(f.distinctRecipients),
   distinct_senders: String(f.distinctSenders),
@@ -22,6 +26,7 @@ const expectedRow = (f: Finding): Record<string, string> => ({
   enhanced_status: f.enhancedStatus.join(' '),
   first_seen: f.firstSeen ?? '',
   last_seen: f.lastSeen ?? '',
+  hosts: f.hosts.map((h) => `${h.host} (${h.count})`).join('; '),
   top_recipients: f.topRecipients.map((r) => `${r.address} (${r.count})`).join('; '),
   verify: f.verify,
   advice: f.advice,
@@ -45,6 +50,22 @@ describe('renderCsv', () => {
   test('reads back with csv-parse as one row per finding, equal to the findings', () => {
     const report = sampleReport();
     expect(readBack(renderCsv(report))).toEqual(report.findings.map(expectedRow));
+  });
+
+  test('has the columns mta, permanent, rule, messages and hosts', () => {
+    const report = reportOf([
+      [reject({ host: 'mx1', mta: 'exim' }), cls({ rule: 'exim.unknown-user' })],
+      [reject({ host: 'mx2', mta: 'exim', time: '2024-05-01T10:00:09Z' }), cls({ rule: 'exim.unknown-user' })],
+    ]);
+    const [row] = readBack(renderCsv(report));
+    expect([row!.mta, row!.permanent, row!.rule, row!.messages, row!.count, row!.hosts]).toEqual([
+      'exim',
+      'true',
+      'exim.unknown-user',
+      '2',
+      '2',
+      'mx1 (1); mx2 (1)',
+    ]);
   });
 
   test('round-trips commas and double quotes exactly', () => {

@@ -7,20 +7,26 @@ import { ESC, reportOf, sampleReport } from './fixtures.js';
 /** The names the issue fixes, in order. */
 const ISSUE_FINDING_KEYS = [
   'rank',
+  'mta',
   'direction',
   'recipientDomain',
   'cause',
   'hint',
+  'permanent',
+  'rule',
+  'rules',
   'advice',
   'verify',
   'smtpCodes',
   'enhancedStatus',
+  'messages',
   'count',
   'distinctRecipients',
   'distinctSenders',
   'distinctClients',
   'firstSeen',
   'lastSeen',
+  'hosts',
   'topRecipients',
   'examples',
 ];
@@ -41,6 +47,33 @@ const ISSUE_SUMMARY_KEYS = [
 ];
 
 describe('renderJson', () => {
+  test('each finding says its MTA, permanence, rule(s), messages and hosts', () => {
+    const report = reportOf([
+      [reject({ host: 'mx2', queueId: 'Q1' }), cls({ rule: 'postfix.a' })],
+      [reject({ host: 'mx1', queueId: 'Q1' }), cls({ rule: 'postfix.b', permanent: false })],
+      [reject({ host: 'mx2', queueId: 'Q2' }), cls({ rule: 'postfix.a' })],
+    ]);
+    const [f] = JSON.parse(renderJson(report)).findings;
+    expect([f.mta, f.permanent, f.rule, f.rules, f.messages, f.count, f.hosts]).toEqual([
+      'postfix',
+      true,
+      'postfix.a',
+      [
+        { rule: 'postfix.a', count: 2 },
+        { rule: 'postfix.b', count: 1 },
+      ],
+      // Q1 on mx2 and on mx1 are two messages (ids are per server), Q2 a third.
+      3,
+      3,
+      [
+        { host: 'mx2', count: 2 },
+        { host: 'mx1', count: 1 },
+      ],
+    ]);
+    const temporary = JSON.parse(renderJson(reportOf([[reject({ smtpCode: 450 }), cls({ permanent: false })]]))).findings[0];
+    expect(temporary.permanent).toBe(false);
+  });
+
   test('output validates against the strict report schema', () => {
     expect(ReportSchema.safeParse(JSON.parse(renderJson(sampleReport()))).success).toBe(true);
   });

@@ -48,10 +48,10 @@ describe('renderText', () => {
   test('lists findings in rank order under a header row', () => {
     const out = lines(renderText(sampleReport()));
     expect(out.filter((l) => /^[! ] +(#|\d+) /.test(l))).toEqual([
-      '  #  count  dir  codes      domain       cause         hint',
-      '! 1      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
-      '! 2      1  out  550 5.1.1  remote.test  user-unknown  remote says user unknown',
-      '  3      1  in   450 4.2.0  example.org  greylisted    postgrey',
+      '  #  msgs  count  dir  codes      domain       cause         hint',
+      '! 1     3      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
+      '! 2     1      1  out  550 5.1.1  remote.test  user-unknown  remote says user unknown',
+      '  3     1      1  in   450 4.2.0  example.org  greylisted    postgrey',
     ]);
   });
 
@@ -73,10 +73,54 @@ describe('renderText', () => {
     expect([out.filter((l) => l.trim().startsWith('verify:')).length, out.filter((l) => l.trim().startsWith('advice:')).length]).toEqual([10, 10]);
   });
 
-  test('the verify line follows its finding row', () => {
+  test('the impact line, then the verify line, follow their finding row', () => {
     const out = lines(renderText(sampleReport()));
     const i = out.findIndex((l) => l.includes('greylisted'));
-    expect(out[i + 1]!.trim()).toBe('verify:  postgrey --dump');
+    expect([out[i + 1]!.trim(), out[i + 2]!.trim()]).toEqual(['impact:  1 message, 1 attempt, 1 recipient', 'verify:  postgrey --dump']);
+  });
+
+  test('impact counts messages and attempts, in the plural when not one', () => {
+    const deferred = (time: string): [MailEvent, Classification] => [
+      reject({ queueId: 'Q1', to: 'a@example.org', time, smtpCode: 450 }),
+      temp(),
+    ];
+    const report = reportOf([deferred('2024-05-01T10:00:00Z'), deferred('2024-05-01T10:10:00Z'), deferred('2024-05-01T10:20:00Z')]);
+    expect(renderText(report)).toContain('impact:  1 message, 3 attempts, 1 recipient');
+    expect(renderText(sampleReport())).toContain('impact:  3 messages, 3 attempts, 2 recipients');
+  });
+
+  test('a permanent finding without codes (an Exim ACL refusal) still gets its ! and bold red', () => {
+    const report = reportOf([[reject({ mta: 'exim', smtpCode: null, enhancedStatus: null }), cls()]]);
+    const row = lines(renderText(report, { color: true })).find((l) => l.includes('user-unknown'))!;
+    expect(row.startsWith(`${ESC}[1;31m! 1`)).toBe(true);
+  });
+
+  test('an mta column only when the run holds more than one MTA', () => {
+    const one = lines(renderText(sampleReport()));
+    expect(one.find((l) => l.includes('#'))).not.toContain('mta');
+    const two = lines(renderText(reportOf([[reject({ mta: 'exim' }), cls()], [reject({ mta: 'postfix', to: 'x@b.example' }), cls()]])));
+    expect(two.filter((l) => /^[! ] +(#|\d+) /.test(l))).toEqual([
+      '  #  mta      msgs  count  dir  codes      domain       cause         hint',
+      '! 1  exim        1      1  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
+      '! 2  postfix     1      1  in   550 5.1.1  b.example    user-unknown  virtual_alias_maps',
+    ]);
+  });
+
+  test('with several hosts: a host column (the host, or how many) and a hosts line with counts', () => {
+    const report = reportOf([
+      [reject({ host: 'mx1', time: '2024-05-01T10:00:01Z' }), cls()],
+      [reject({ host: 'mx2', time: '2024-05-01T10:00:02Z' }), cls()],
+      [reject({ host: 'mx2', time: '2024-05-01T10:00:03Z' }), cls()],
+      [reject({ host: 'mx2', to: 'a@b.example' }), cls()],
+    ]);
+    const out = lines(renderText(report));
+    expect(out.filter((l) => /^[! ] +(#|\d+) /.test(l))).toEqual([
+      '  #  host     msgs  count  dir  codes      domain       cause         hint',
+      '! 1  2 hosts     3      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
+      '! 2  mx2         1      1  in   550 5.1.1  b.example    user-unknown  virtual_alias_maps',
+    ]);
+    expect(out.filter((l) => l.includes('hosts:')).map((l) => l.trim())).toEqual(['hosts:   mx2 (2), mx1 (1)']);
+    expect(renderText(sampleReport())).not.toContain('hosts:');
   });
 
   test('never writes an escape sequence from an example, hint or domain', () => {

@@ -40,8 +40,8 @@ describe('App', () => {
     const lines = app.lines();
     expect(lines.length).toBeLessThanOrEqual(29);
     expect(lines[0]).toMatch(/^maillog-doctor {2}read 1 file in/);
-    expect(lines[3]).toMatch(/#\s+count\s+trend/);
-    expect(lines[4]).toMatch(/^!\s+1\s+78\s.*example\.com\s+user-unknown\s+virtual_alias_maps/);
+    expect(lines[3]).toMatch(/#\s+msgs\s+count\s+trend/);
+    expect(lines[4]).toMatch(/^!\s+1\s+31\s+78\s.*example\.com\s+user-unknown\s+virtual_alias_/);
     expect(lines.at(-1)).toContain('q quit');
   });
 
@@ -57,7 +57,7 @@ describe('App', () => {
   test('j / ↓ move the cursor: Enter opens the second finding', async () => {
     const app = await start();
     await app.send('j', KEY.down, 'k', KEY.enter);
-    expect(app.lines()[3]).toMatch(/^#2\s+inbound\s+example\.org\s+blocklisted/);
+    expect(app.lines()[3]).toMatch(/^#2\s+postfix\s+inbound\s+example\.org\s+blocklisted/);
   });
 
   test('/ filters as you type; Esc undoes', async () => {

@@ -12,12 +12,12 @@ import { detailLines } from '../../src/tui/detail-lines.js';
 import type { LiveState } from '../../src/tui/live.js';
 import { visibleRows, type Row } from '../../src/tui/state.js';
 import { cellsOf, tableLayout } from '../../src/tui/table-layout.js';
-import { plainTheme, severityOf } from '../../src/tui/theme.js';
+import { colorTheme, plainTheme, severityOf } from '../../src/tui/theme.js';
 import { finding, sampleStore, snapshotOf } from './fixtures.js';
 
 const theme = plainTheme;
 const ESC_OR_C1 = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
-const view = { filter: '', tab: 'all', sort: 'count', window: 'all' } as const;
+const view = { filter: '', tab: 'all', sort: 'impact', window: 'all' } as const;
 const frameLines = (frame: string | undefined): string[] => (frame ?? '').split('\n');
 
 let sample: LiveState;
@@ -33,8 +33,10 @@ describe('FindingsTable', () => {
     const rows = sampleRows.slice(0, 5).map((row) => ({ row, spark: '▁▂█' }));
     const { lastFrame } = render(<FindingsTable rows={rows} selected={0} width={100} theme={theme} />);
     const lines = frameLines(lastFrame());
-    expect(lines[0]).toMatch(/#\s+count\s+trend\s+dir\s+codes\s+recipient domain\s+cause\s+hint/);
-    expect(lines[1]).toMatch(/^!\s+1\s+78\s+▁▂█\s+in\s+550 5\.1\.1\s+example\.com\s+user-unknown\s+virtual_alias_maps/);
+    expect(lines[0]).toMatch(/#\s+msgs\s+count\s+trend\s+dir\s+codes\s+recipient domain\s+cause\s+hint/);
+    const top = sampleRows[0]!.finding;
+    expect([top.messages, top.count]).toEqual([31, 78]);
+    expect(lines[1]).toMatch(/^!\s+1\s+31\s+78\s+▁▂█\s+in\s+550 5\.1\.1\s+example\.com\s+user-unknown\s+virtual_alias_maps/);
     expect(lines).toHaveLength(6);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
   });
@@ -47,8 +49,9 @@ describe('FindingsTable', () => {
       expect(lines[0]).not.toContain('trend');
       if (width < 56) expect(lines[0]).not.toContain('codes');
       for (const l of lines) expect(l.length).toBeLessThanOrEqual(width);
-      // The recipient domain is the last column to give way.
-      if (width >= 50) expect(lines[1]).toContain('example.com');
+      // The recipient domain is the last column to give way (at 50 the messages column leaves it too little).
+      if (width >= 70) expect(lines[1]).toContain('example.com');
+      expect(lines[1]).toMatch(/^!\s+1\s+31\s+78 /);
     }
   });
 
@@ -72,7 +75,7 @@ describe('FindingsTable', () => {
     const [uu, perm, temp] = [
       finding({ cause: 'user-unknown', smtpCodes: [550], enhancedStatus: ['5.1.1'] }),
       finding({ cause: 'blocklisted', smtpCodes: [554], enhancedStatus: ['5.7.1'] }),
-      finding({ cause: 'greylisted', smtpCodes: [450], enhancedStatus: ['4.2.0'] }),
+      finding({ cause: 'greylisted', smtpCodes: [450], enhancedStatus: ['4.2.0'], permanent: false }),
     ];
     const rows = visibleRows(snapshotOf([uu, perm, temp]), view, { reference: null });
     expect(rows.map((r) => severityOf(r.finding))).toEqual(['userUnknown', 'permanent', 'temporary']);
@@ -82,6 +85,37 @@ describe('FindingsTable', () => {
     expect(roleOf(rows[1]!, 'blocklisted')).toBe('permanent');
     expect(roleOf(rows[2]!, '450 4.2.0')).toBe('temporary');
     expect(roleOf(rows[2]!, 'greylisted')).toBeUndefined();
+  });
+
+  test('a permanent finding without codes (Exim ACL refusals log none) keeps its ! and the 550 family style', () => {
+    const exim = finding({ mta: 'exim', cause: 'user-unknown', smtpCodes: [], enhancedStatus: [], permanent: true });
+    const rows = visibleRows(snapshotOf([exim]), view, { reference: null });
+    const cols = tableLayout(100, rows.map((r) => cellsOf(r, '')));
+    const line = rowLine(cols, { row: rows[0]!, spark: '' });
+    expect(line[0]!.text).toBe('!');
+    expect(line.find((s) => s.text.trim() === 'user-unknown')?.role).toBe('userUnknown');
+    expect(theme.userUnknown).toEqual({ bold: true });
+    expect(colorTheme.userUnknown).toEqual({ color: 'red', bold: true });
+  });
+
+  test('mta and host columns only when the run holds several MTAs or hosts', () => {
+    const mixed = snapshotOf([
+      finding({ mta: 'exim', hosts: [{ host: 'mx1', count: 6 }, { host: 'mx2', count: 4 }] }),
+      finding({ mta: 'postfix', hosts: [{ host: 'mx2', count: 10 }], recipientDomain: 'b.test' }),
+    ]);
+    const rows = visibleRows(mixed, view, { reference: null }).map((row) => ({ row, spark: '' }));
+    const { lastFrame } = render(<FindingsTable rows={rows} selected={null} width={100} theme={theme} />);
+    const lines = frameLines(lastFrame());
+    expect(lines[0]).toMatch(/^\s+#\s+mta\s+host\s+msgs\s+count\s+trend\s+dir/);
+    expect(lines[1]).toMatch(/^!\s+1\s+exim\s+2 hosts\s+4\s+10\s+in\s/);
+    expect(lines[2]).toMatch(/^!\s+2\s+postfix\s+mx2\s+4\s+10\s+in\s/);
+    for (const width of [60, 40]) {
+      const narrow = render(<FindingsTable rows={rows} selected={null} width={width} theme={theme} />);
+      for (const l of frameLines(narrow.lastFrame())) expect(l.length).toBeLessThanOrEqual(width);
+    }
+    const plain = visibleRows(snapshotOf([finding(), finding({ recipientDomain: 'b.test' })]), view, { reference: null });
+    const one = render(<FindingsTable rows={plain.map((row) => ({ row, spark: '' }))} selected={null} width={100} theme={theme} />);
+    expect(frameLines(one.lastFrame())[0]).toMatch(/^\s+#\s+msgs\s+count\s+trend\s+dir/);
   });
 
   test('new findings are marked +', () => {
@@ -97,7 +131,10 @@ describe('DetailPane', () => {
     const lines = detailLines(sampleRows[0]!, { width: 100, trends: sample.trends, reference: sample.reference });
     const { lastFrame } = render(<DetailPane lines={lines} scroll={0} height={40} width={100} theme={theme} />);
     const text = lastFrame()!;
-    expect(text).toMatch(/^#1\s+inbound\s+example\.com\s+user-unknown\s+virtual_alias_maps\s+550 5\.1\.1/);
+    expect(text).toMatch(/^#1\s+postfix\s+inbound\s+example\.com\s+user-unknown\s+virtual_alias_maps\s+550 5\.1\.1/);
+    expect(text).toMatch(/\n31 messages, 78 attempts · 78 permanent · 0 temporary\n/);
+    expect(text).toMatch(/\nrule\s+postfix\.inbound\.virtual-alias-unknown\n/);
+    expect(text).toMatch(/\nhost\s+mx1 \(78\)\n/);
     expect(text).toContain('postconf -hx virtual_alias_maps');
     expect(text).toMatch(/advice\s+The domain is a virtual alias domain/);
     expect(text).toMatch(/per hour, last 24 h\s+\d\d:\d\d .*peak \d+\/h/);
@@ -123,6 +160,34 @@ describe('DetailPane', () => {
     expect(shown[9]![0]!.text).toMatch(/^↓ \d+ more lines/);
     const { lastFrame } = render(<DetailPane lines={lines} scroll={2} height={10} width={100} theme={theme} />);
     expect(frameLines(lastFrame())).toHaveLength(10);
+  });
+
+  test('every rule with its count, and every host with its count, when there are several', () => {
+    const snap = snapshotOf([
+      finding(
+        {
+          messages: 1,
+          count: 1234,
+          rule: 'exim.b',
+          rules: [
+            { rule: 'exim.b', count: 1000 },
+            { rule: 'exim.a', count: 234 },
+          ],
+          hosts: [
+            { host: 'mx2', count: 1200 },
+            { host: 'mx\u001b[31m1', count: 34 },
+          ],
+        },
+        { approximate: { messages: true, recipients: false, senders: false, clients: false, topLists: false } },
+      ),
+    ]);
+    const row = visibleRows(snap, view, { reference: null })[0]!;
+    const { lastFrame } = render(<DetailPane lines={detailLines(row, { width: 100, reference: null })} scroll={0} height={40} width={100} theme={theme} />);
+    const text = lastFrame()!;
+    expect(text).toMatch(/\n≈1 message, 1,234 attempts · /);
+    expect(text).toMatch(/\nrule\s+exim\.b \(1,000\) · exim\.a \(234\)\n/);
+    expect(text).toMatch(/\nhosts\s+mx2 \(1,200\) · mx1 \(34\)\n/);
+    expect(text).not.toMatch(ESC_OR_C1);
   });
 
   test('hostile addresses and examples are sanitised', () => {
@@ -182,7 +247,7 @@ describe('Header', () => {
         theme={theme}
       />,
     );
-    expect(frameLines(lastFrame())[2]).toBe('[all] inbound  outbound  local    sort count   window 2026-11-22 06:00 → 12:00 UTC   2 of 9');
+    expect(frameLines(lastFrame())[2]).toBe('[all] inbound  outbound  local    sort impact   window 2026-11-22 06:00 → 12:00 UTC   2 of 9');
   });
 
   test('while following: the file, rates and rotations', () => {

@@ -15,20 +15,26 @@ export function finding(f: Partial<Finding> = {}, d: Partial<FindingDetails> = {
   seq++;
   const full: Finding = {
     rank: seq,
+    mta: 'postfix',
     direction: 'inbound',
     recipientDomain: 'example.com',
     cause: 'user-unknown',
     hint: 'virtual_alias_maps',
+    permanent: true,
+    rule: 'postfix.virtual-alias-unknown',
+    rules: [{ rule: 'postfix.virtual-alias-unknown', count: 10 }],
     advice: 'Add the alias.',
     verify: 'postconf -hx virtual_alias_maps',
     smtpCodes: [550],
     enhancedStatus: ['5.1.1'],
+    messages: 4,
     count: 10,
     distinctRecipients: 3,
     distinctSenders: 2,
     distinctClients: 2,
     firstSeen: '2026-11-22T01:00:00.000Z',
     lastSeen: '2026-11-22T05:00:00.000Z',
+    hosts: [{ host: 'mx1', count: 10 }],
     topRecipients: [{ address: 'a@example.com', count: 5 }],
     examples: ['Nov 22 01:00:00 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]: 550 5.1.1 <a@example.com>: User unknown'],
     ...f,
@@ -36,13 +42,14 @@ export function finding(f: Partial<Finding> = {}, d: Partial<FindingDetails> = {
   const details: FindingDetails = {
     key: `key-${seq}`,
     catchAll: false,
+    host: null,
     permanentCount: full.count,
     temporaryCount: 0,
     eventsByStatus: { reject: full.count, sent: 0, bounced: 0, deferred: 0, expired: 0 },
     topRecipients: full.topRecipients,
     topSenders: [{ address: 'spam@sender.test', count: 4 }],
     topClients: [{ address: '192.0.2.1', count: 6 }],
-    approximate: { recipients: false, senders: false, clients: false, topLists: false },
+    approximate: { messages: false, recipients: false, senders: false, clients: false, topLists: false },
     ...d,
   };
   return [full, details];
@@ -77,7 +84,7 @@ export async function sampleStore(): Promise<LiveStore> {
   const live = new LiveStore({ clock: () => 0 });
   const r = await analyse([SAMPLE], {
     now: new Date('2026-11-23T12:00:00Z'),
-    onProblem: (ev, c, domain) => live.problem(ev.time, c.direction, c.cause, c.hint, domain),
+    onProblem: (ev, _c, finding) => live.problem(ev.time, finding),
   });
   live.setSource(() => r.aggregator.snapshot(r.stats));
   live.done();

@@ -88,9 +88,12 @@ describe('maillog-doctor -f (no terminal)', () => {
     expect(lines.map((l) => l.recipient)).toEqual(Array.from({ length: 90 }, (_, i) => `user${i + 1}@example.com`));
     expect(Object.keys(lines[0])).toEqual([
       'time',
+      'mta',
+      'host',
       'direction',
       'cause',
       'hint',
+      'rule',
       'recipient',
       'sender',
       'client',
@@ -99,9 +102,12 @@ describe('maillog-doctor -f (no terminal)', () => {
       'text',
     ]);
     expect(lines[0]).toMatchObject({
+      mta: 'postfix',
+      host: 'mx1',
       direction: 'inbound',
       cause: 'user-unknown',
       hint: 'virtual_alias_maps',
+      rule: 'postfix.inbound.virtual-alias-unknown',
       sender: 'sender@remote.test',
       client: '192.0.2.1',
       smtpCode: 550,
@@ -143,7 +149,9 @@ describe('maillog-doctor -f (no terminal)', () => {
     const lines = out.trimEnd().split('\n').filter((l) => !PROBE_RE.test(l));
     expect(lines).toHaveLength(2);
     expect(out).not.toMatch(/to=<user[1-5]@/); // history was skipped
-    expect(lines[0]).toMatch(/^\S+ inbound user-unknown virtual_alias_maps 550 5\.1\.1 to=<user6@example\.com> from=<sender@remote\.test> client=192\.0\.2\.6: /);
+    expect(lines[0]).toMatch(
+      /^\S+ mx1 postfix inbound user-unknown virtual_alias_maps 550 5\.1\.1 to=<user6@example\.com> from=<sender@remote\.test> client=192\.0\.2\.6 rule=postfix\.inbound\.virtual-alias-unknown: /,
+    );
     expect(lines[1]).toContain('to=<evil@example.com>');
     expect(out).not.toContain('\u001b');
   });

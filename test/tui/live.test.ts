@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { FileStats, Snapshot } from '../../src/aggregate/types.js';
 import { emptySnapshot } from '../../src/aggregate/aggregator.js';
 import { LiveStore } from '../../src/tui/live.js';
-import { identityKey, ProblemBatcher } from '../../src/tui/trend.js';
+import { ProblemBatcher } from '../../src/tui/trend.js';
 import { finding, snapshotOf } from './fixtures.js';
 
 /** A store on a fake clock whose snapshots cost `cost` ms each. */
@@ -203,7 +203,7 @@ describe('LiveStore while following', () => {
     t.advance(100);
     t.live.following('mail.log');
     s.summary.linesRead += 5000;
-    for (let i = 0; i < 10; i++) t.live.problem('2026-11-22T00:00:00Z', 'inbound', 'user-unknown', 'x', 'example.com');
+    for (let i = 0; i < 10; i++) t.live.problem('2026-11-22T00:00:00Z', 'key-x');
     t.live.touch();
     t.advance(2000);
     t.live.tick();
@@ -222,8 +222,8 @@ describe('LiveStore while following', () => {
     }
     for (let i = 0; i < 9; i++) {
       const time = times[i % 3]!;
-      single.live.problem(time, 'inbound', 'user-unknown', 'x', 'example.com');
-      if (batcher.add('inbound', 'user-unknown', 'x', 'example.com', time)) batched.live.problems(batcher.take()!);
+      single.live.problem(time, 'key-x');
+      if (batcher.add('key-x', time)) batched.live.problems(batcher.take()!);
     }
     batched.live.problems(batcher.take()!);
     for (const t of [batched, single]) {
@@ -232,7 +232,7 @@ describe('LiveStore while following', () => {
     }
     expect(batched.live.state.problemsPerMin).toBe(270);
     expect(single.live.state.problemsPerMin).toBe(270);
-    const id = identityKey('inbound', 'user-unknown', 'x', 'example.com');
+    const id = 'key-x';
     const from = Date.parse('2026-11-22T00:00:00Z');
     expect(batched.live.state.trends.series(id, from, from + 60_000, 2)).toEqual([3, 3]);
     expect(single.live.state.trends.series(id, from, from + 60_000, 2)).toEqual([3, 3]);

@@ -4,9 +4,12 @@ import { PROBLEM_CSV_HEADER, problemCsv, problemJson, problemText, type ProblemR
 
 const record: ProblemRecord = {
   time: '2026-11-22T06:25:01.000Z',
+  mta: 'postfix',
+  host: 'mx1',
   direction: 'inbound',
   cause: 'user-unknown',
   hint: 'virtual_alias_maps',
+  rule: 'postfix.virtual-alias-unknown',
   recipient: 'bob@example.com',
   sender: 'alice@sender.test',
   client: '192.0.2.10',
@@ -23,12 +26,14 @@ const hostile: ProblemRecord = {
   smtpCode: null,
   enhancedStatus: null,
   time: null,
+  host: 'mx\u001b[31m2\u202e',
 };
 
 describe('follow mode output lines', () => {
   test('NDJSON: the fields in order, one line', () => {
     expect(problemJson(record)).toBe(
-      '{"time":"2026-11-22T06:25:01.000Z","direction":"inbound","cause":"user-unknown","hint":"virtual_alias_maps",' +
+      '{"time":"2026-11-22T06:25:01.000Z","mta":"postfix","host":"mx1","direction":"inbound","cause":"user-unknown",' +
+        '"hint":"virtual_alias_maps","rule":"postfix.virtual-alias-unknown",' +
         '"recipient":"bob@example.com","sender":"alice@sender.test","client":"192.0.2.10","smtpCode":550,' +
         '"enhancedStatus":"5.1.1","text":"Recipient address rejected: User unknown in virtual alias table"}\n',
     );
@@ -38,25 +43,37 @@ describe('follow mode output lines', () => {
     const line = problemJson(hostile);
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]|\\u00/);
-    expect(JSON.parse(line)).toMatchObject({ recipient: 'x@example.com', client: null, smtpCode: null, time: null });
+    expect(JSON.parse(line)).toMatchObject({ recipient: 'x@example.com', host: 'mx2', client: null, smtpCode: null, time: null });
   });
 
   test('plain: one sanitised line', () => {
     expect(problemText(record)).toBe(
-      '2026-11-22T06:25:01.000Z inbound user-unknown virtual_alias_maps 550 5.1.1 to=<bob@example.com> ' +
-        'from=<alice@sender.test> client=192.0.2.10: Recipient address rejected: User unknown in virtual alias table\n',
+      '2026-11-22T06:25:01.000Z mx1 postfix inbound user-unknown virtual_alias_maps 550 5.1.1 to=<bob@example.com> ' +
+        'from=<alice@sender.test> client=192.0.2.10 rule=postfix.virtual-alias-unknown: ' +
+        'Recipient address rejected: User unknown in virtual alias table\n',
     );
     const h = problemText(hostile);
     expect(h.split('\n')).toHaveLength(2);
     expect(h).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
-    expect(h).toBe('- inbound user-unknown virtual_alias_maps - to=<x@example.com> from=<alice@sender.test> client=-: evil  line two =cmd|calc\n');
+    expect(h).toBe(
+      '- mx2 postfix inbound user-unknown virtual_alias_maps - to=<x@example.com> from=<alice@sender.test> client=- ' +
+        'rule=postfix.virtual-alias-unknown: evil  line two =cmd|calc\n',
+    );
+    expect(problemText({ ...record, host: null })).toMatch(/^\S+ - postfix inbound /);
   });
 
   test('CSV: header and rows read back; formula cells neutralised', () => {
     const rows = parse(PROBLEM_CSV_HEADER + problemCsv(record) + problemCsv({ ...hostile, text: '=HYPERLINK("x")' }), {
       columns: true,
     }) as Array<Record<string, string>>;
-    expect(rows[0]).toMatchObject({ recipient: 'bob@example.com', smtpCode: '550', enhancedStatus: '5.1.1' });
+    expect(rows[0]).toMatchObject({
+      mta: 'postfix',
+      host: 'mx1',
+      rule: 'postfix.virtual-alias-unknown',
+      recipient: 'bob@example.com',
+      smtpCode: '550',
+      enhancedStatus: '5.1.1',
+    });
     expect(rows[1]!.text).toBe('\'=HYPERLINK("x")');
   });
 });

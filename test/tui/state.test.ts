@@ -14,7 +14,7 @@ import {
   type ViewAction,
   type ViewState,
 } from '../../src/tui/state.js';
-import { findingIdentity, HOUR_MS, MINUTE_MS, TrendStore } from '../../src/tui/trend.js';
+import { HOUR_MS, MINUTE_MS, TrendStore } from '../../src/tui/trend.js';
 import { finding, snapshotOf } from './fixtures.js';
 
 const keys = (n: number): string[] => Array.from({ length: n }, (_, i) => `k${i}`);
@@ -109,7 +109,7 @@ describe('reduce: modes', () => {
 
   test('s cycles the sort, t narrows the time window', () => {
     const sorts = [1, 2, 3].map((n) => run(Array(n).fill({ type: 'cycleSort' }), ctx(1)).sort);
-    expect(sorts).toEqual(['recent', 'domain', 'count']);
+    expect(sorts).toEqual(['recent', 'domain', 'impact']);
     const windows = [1, 2].map((n) => run(Array(n).fill({ type: 'cycleWindow' }), ctx(1)).window);
     expect(windows).toEqual(['day', 'hour']);
     // The third t asks for a custom range; after an applied range (or a cancelled prompt) t goes back to all.
@@ -171,6 +171,12 @@ describe('matchesFilter', () => {
     expect(matchesFilter(f, filter)).toBe(want);
   });
 
+  test('the MTA, the rule and the hosts match too', () => {
+    const g = { ...f, mta: 'exim' as const, rule: 'exim.outbound.user-unknown', hosts: [{ host: 'MX2.example.net', count: 3 }] };
+    expect(['exim', 'mx2', 'gmail mx2', 'outbound.user'].map((w) => matchesFilter(g, w))).toEqual([true, true, true, true]);
+    expect(['postfix', 'mx1', 'mx2 postfix'].map((w) => matchesFilter(g, w))).toEqual([false, false, false]);
+  });
+
   test('a finding without recipient domain matches on cause and hint', () => {
     expect(matchesFilter({ recipientDomain: null, cause: 'blocklisted', hint: 'reject_rbl_client' }, 'rbl')).toBe(true);
   });
@@ -184,7 +190,7 @@ describe('visibleRows', () => {
     finding({ direction: 'local', recipientDomain: null, cause: 'other', hint: 'x', count: 1 }),
   ]);
   const names = (rows: ReturnType<typeof visibleRows>) => rows.map((r) => r.finding.recipientDomain);
-  const base = { filter: '', tab: 'all' as const, sort: 'count' as const, window: 'all' as const };
+  const base = { filter: '', tab: 'all' as const, sort: 'impact' as const, window: 'all' as const };
 
   test('all findings in rank order by default', () => {
     expect(names(visibleRows(snap, base, { reference: null }))).toEqual(['example.com', 'gmail.com', 'aol.com', null]);
@@ -214,9 +220,10 @@ describe('visibleRows', () => {
   test('a time window counts from the trends and hides findings without events in it', () => {
     const trends = new TrendStore();
     const ref = Date.parse('2026-11-22T10:00:00Z');
-    const [ex, gm] = [snap.findings[0]!, snap.findings[1]!];
-    trends.addAt(findingIdentity(ex), ref - 2 * HOUR_MS); // in the last 24 h, not in the last hour
-    for (let i = 0; i < 3; i++) trends.addAt(findingIdentity(gm), ref - 10 * MINUTE_MS);
+    // The trends count by the finding's key (what Aggregator.add returns for its events).
+    const [ex, gm] = [snap.details[0]!.key, snap.details[1]!.key];
+    trends.addAt(ex, ref - 2 * HOUR_MS); // in the last 24 h, not in the last hour
+    for (let i = 0; i < 3; i++) trends.addAt(gm, ref - 10 * MINUTE_MS);
     const day = visibleRows(snap, { ...base, window: 'day' }, { trends, reference: ref });
     expect(day.map((r) => [r.finding.recipientDomain, r.count])).toEqual([
       ['gmail.com', 3],
@@ -363,12 +370,12 @@ describe('visibleRows: a custom range', () => {
     const snap = snapshotOf([a, b]);
     const trends = new TrendStore();
     const t = (iso: string): number => Date.parse(iso);
-    trends.addAt(findingIdentity(a[0]), t('2026-11-22T05:59:00Z'));
-    trends.addAt(findingIdentity(a[0]), t('2026-11-22T06:00:00Z'));
-    trends.addAt(findingIdentity(a[0]), t('2026-11-22T07:30:00Z'));
-    trends.addAt(findingIdentity(b[0]), t('2026-11-22T11:00:00Z'));
+    trends.addAt(a[1].key, t('2026-11-22T05:59:00Z'));
+    trends.addAt(a[1].key, t('2026-11-22T06:00:00Z'));
+    trends.addAt(a[1].key, t('2026-11-22T07:30:00Z'));
+    trends.addAt(b[1].key, t('2026-11-22T11:00:00Z'));
     const ref = t('2026-11-22T12:00:00Z');
-    const view = { filter: '', tab: 'all' as const, sort: 'count' as const, window: 'custom' as const };
+    const view = { filter: '', tab: 'all' as const, sort: 'impact' as const, window: 'custom' as const };
     const rows = (from: string | null, to: string | null) =>
       visibleRows(snap, { ...view, range: { from: from && t(from), to: to && t(to) } }, { trends, reference: ref }).map(
         (r) => [r.finding.recipientDomain, r.count],

@@ -71,12 +71,14 @@ describe.skipIf(!hasTmux)(
       let s = await waitForScreen((t) => t.includes('read 1 file in') && dataRows(t).length > 10, 'the findings table');
       // The header on the first row: the frame fits the 40 rows and nothing scrolled away.
       expect(s.split('\n')[0]).toMatch(/^maillog-doctor {2}read 1 file in/);
-      expect(dataRows(s)[0]).toMatch(/^!\s+1\s+78\s.*\bin\s+550 5\.1\.1\s+example\.com\s+user-unknown\s+virtual_alias_maps/);
+      expect(dataRows(s)[0]).toMatch(/^!\s+1\s+31\s+78\s.*\bin\s+550 5\.1\.1\s+example\.com\s+user-unknown\s+virtual_alias_maps/);
 
       // Enter: the detail of rank 1, with the command that confirms it.
       keys('Enter');
       s = await waitForScreen((t) => t.includes('postconf -hx virtual_alias_maps'), 'the detail pane');
-      expect(s).toMatch(/#1\s+inbound\s+example\.com\s+user-unknown/);
+      expect(s).toMatch(/#1\s+postfix\s+inbound\s+example\.com\s+user-unknown/);
+      expect(s).toContain('31 messages, 78 attempts');
+      expect(s).toMatch(/rule\s+postfix\.inbound\.virtual-alias-unknown/);
       expect(s).toContain('top recipients');
 
       // Esc: back to the table.
@@ -94,7 +96,7 @@ describe.skipIf(!hasTmux)(
 
       // A narrower terminal: laid out again without the trend column.
       tmux('resize-window', '-t', SESSION, '-x', '70', '-y', '40');
-      s = await waitForScreen((t) => /#\s+count\s+dir/.test(t), 'the narrow layout');
+      s = await waitForScreen((t) => /#\s+msgs\s+count\s+dir/.test(t), 'the narrow layout');
       for (const l of s.split('\n')) expect(l.length).toBeLessThanOrEqual(70);
       tmux('resize-window', '-t', SESSION, '-x', '120', '-y', '40');
 
@@ -119,16 +121,16 @@ describe.skipIf(!hasTmux)(
       keys('Enter');
       await waitForScreen((t) => t.includes('following ') && dataRows(t).length > 10, 'the followed log');
 
-      // 100 events: more than rank 1 had, so the new finding comes first.
+      // 100 events from 100 clients, 100 messages: more than rank 1 had, so the new finding comes first.
       let lines = '';
       for (let n = 1; n <= 100; n++) lines += reject(n, 'fresh-domain.test');
       appendFileSync(log, lines);
-      let s = await waitForScreen((t) => /^\+\s+1\s+100\s.*fresh-domain\.test/m.test(t), 'the new finding, marked +');
+      let s = await waitForScreen((t) => /^\+\s+1\s+100\s+100\s.*fresh-domain\.test/m.test(t), 'the new finding, marked +');
       expect(s.split('\n')[0]).toContain('1 new');
 
       renameSync(log, log + '.1');
       writeFileSync(log, reject(101, 'fresh-domain.test') + reject(102, 'fresh-domain.test'));
-      s = await waitForScreen((t) => /^\+\s+1\s+102\s.*fresh-domain\.test/m.test(t) && t.includes('1 rotation'), 'the count after the rotation');
+      s = await waitForScreen((t) => /^\+\s+1\s+102\s+102\s.*fresh-domain\.test/m.test(t) && t.includes('1 rotation'), 'the count after the rotation');
       expect(s.split('\n')[0]).toMatch(/following .*mail\.log/);
 
       keys('q');

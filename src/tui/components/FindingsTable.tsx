@@ -1,10 +1,12 @@
 /**
- * The ranked findings, one line each, fitted to `width`: mark, rank, count (in the time
- * window), trend sparkline, direction, codes, recipient domain, cause, hint. The 550 family
+ * The ranked findings, one line each, fitted to `width`: mark, rank, MTA and host (when the run
+ * holds several), messages, count (in the time window), trend sparkline, direction, codes,
+ * recipient domain, cause, hint. The 550 family
  * is bold red, other permanent failures red, temporary codes yellow; the cursor row is inverse.
  * Shows exactly the rows it is given: App.tsx windows them to the terminal height.
  */
 import { Box, Text } from 'ink';
+import { runShape } from '../../report/text.js';
 import type { Role, StyledLine } from '../lines.js';
 import type { Row } from '../state.js';
 import { cellsOf, headerCells, layoutCells, tableLayout, type Column } from '../table-layout.js';
@@ -45,7 +47,14 @@ export function rowLine(columns: readonly Column[], r: TableRow): StyledLine {
 }
 
 export default function FindingsTable({ rows, selected, width, theme, columns, empty }: Props) {
-  const cols = columns ?? tableLayout(width, rows.map((r) => cellsOf(r.row, r.spark)));
+  const cols =
+    columns ??
+    tableLayout(
+      width,
+      rows.map((r) => cellsOf(r.row, r.spark)),
+      undefined,
+      runShape(rows.map((r) => r.row.finding)),
+    );
   const header: StyledLine = headerCells(cols).flatMap(([gap, text]) => [{ text: gap + text, role: 'label' as const }]);
   return (
     <Box flexDirection="column">
