@@ -1,7 +1,9 @@
 /**
- * Impact order of findings: what was lost, not how often it was tried. First the messages
- * affected, then the distinct recipients, so that ten deferrals of one message never outrank
- * five recipients' bounces; then permanent failures (mail that is lost) before temporary ones
+ * Impact order of findings: what was lost, not how often it was tried. First the larger of the
+ * messages affected and the distinct recipients: each is a lower bound of the deliveries lost
+ * (one message to 22 recipients is 22 lost deliveries, not one), and neither grows with retries,
+ * so ten deferrals of one message never outrank five recipients' bounces. Then the messages,
+ * the distinct recipients, permanent failures (mail that is lost) before temporary ones
  * (mail that may still arrive); then the events (attempts); then MTA, host, recipient domain,
  * cause, hint and direction, so the order is total and the same on every run. Strings compare
  * by code unit, not locale. Null domains and hosts sort last.
@@ -38,7 +40,13 @@ const cmpNullable = (a: string | null, b: string | null): number => {
   return cmpStr(a, b);
 };
 
+/** Deliveries lost, at least: see the order above. */
+export const lostAtLeast = (f: Pick<Rankable, 'messages' | 'distinctRecipients'>): number => Math.max(f.messages, f.distinctRecipients);
+
 export function compareFindings(a: Rankable, b: Rankable): number {
+  const la = lostAtLeast(a);
+  const lb = lostAtLeast(b);
+  if (la !== lb) return lb - la;
   if (a.messages !== b.messages) return b.messages - a.messages;
   if (a.distinctRecipients !== b.distinctRecipients) return b.distinctRecipients - a.distinctRecipients;
   if (a.permanent !== b.permanent) return a.permanent ? -1 : 1;

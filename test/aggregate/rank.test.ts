@@ -32,6 +32,14 @@ describe('rankFindings', () => {
     ]);
   });
 
+  test('ranks by the deliveries lost at least: the larger of messages and recipients', () => {
+    // One message to 22 recipients lost 22 deliveries; five one-recipient messages lost five.
+    const wide = f({ messages: 1, distinctRecipients: 22, count: 22, hint: 'wide' });
+    const many = f({ messages: 5, distinctRecipients: 5, count: 5, hint: 'many' });
+    const same = f({ messages: 22, distinctRecipients: 1, count: 22, hint: 'same' });
+    expect(rankFindings([many, wide, same]).map(({ item }) => item.hint)).toEqual(['same', 'wide', 'many']);
+  });
+
   test('ten deferrals of one message never outrank five recipients’ hard bounces', () => {
     const deferrals = f({ messages: 1, distinctRecipients: 1, count: 10, permanent: false, recipientDomain: 'a.example' });
     const bounces = f({ messages: 5, distinctRecipients: 5, count: 5, permanent: true, recipientDomain: 'z.example' });

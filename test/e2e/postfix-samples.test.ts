@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
+import { lostAtLeast } from '../../src/aggregate/rank.js';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
 import { ROOT, run } from '../cli/run.js';
 
@@ -76,13 +77,13 @@ describe('samples/postfix/mail.log through bin/maillog-doctor', () => {
     expect(top.examples).toHaveLength(3);
     expect(top.topRecipients.length).toBeGreaterThan(0);
     expect(top.topRecipients.length).toBeLessThanOrEqual(5);
-    // ranks are 1..n; messages never increase, nor recipients among equal messages
+    // ranks are 1..n; deliveries lost (at least) never increase, nor messages among equals
     report.findings.forEach((f, i) => {
       expect(f.rank).toBe(i + 1);
       const before = report.findings[i - 1];
       if (before === undefined) return;
-      expect(f.messages).toBeLessThanOrEqual(before.messages);
-      if (f.messages === before.messages) expect(f.distinctRecipients).toBeLessThanOrEqual(before.distinctRecipients);
+      expect(lostAtLeast(f)).toBeLessThanOrEqual(lostAtLeast(before));
+      if (lostAtLeast(f) === lostAtLeast(before)) expect(f.messages).toBeLessThanOrEqual(before.messages);
     });
     // Ten deferrals of one message (then its expiry) rank below five recipients' bounces.
     const retried = report.findings.find((f) => f.recipientDomain === 'harborview-travel.com')!;
