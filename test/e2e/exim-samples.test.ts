@@ -76,7 +76,7 @@ describe('samples/exim through bin/maillog-doctor', () => {
       direction: 'inbound',
       recipientDomain: 'example.org',
       cause: 'user-unknown',
-      hint: 'routers: no router accepted (aliases / local users)',
+      hint: 'verify = recipient (acl_smtp_rcpt): no router accepted',
       smtpCodes: [],
       count: 12,
       distinctRecipients: 12,
@@ -87,7 +87,7 @@ describe('samples/exim through bin/maillog-doctor', () => {
       linesRead: 632,
       linesUnrecognised: 0,
       eventsByKind: { reject: 44, delivery: 109, notification: 6 },
-      eventsByStatus: { sent: 93, bounced: 6, deferred: 10, expired: 0 },
+      eventsByStatus: { sent: 93, bounced: 5, deferred: 10, expired: 1 },
       firstSeen: '2026-11-22T00:12:00.000Z',
       lastSeen: '2026-11-22T22:35:15.000Z',
     });
@@ -106,7 +106,7 @@ describe('samples/exim through bin/maillog-doctor', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^25 findings from 60 rejections, bounces and deferrals/);
-    expect(lines.find((l) => /^.\s+1\s/.test(l))).toMatch(/^!\s+1\s+12\s+in\s+-\s+example\.org\s+user-unknown\s+routers: no router accepted/);
+    expect(lines.find((l) => /^.\s+1\s/.test(l))).toMatch(/^!\s+1\s+12\s+in\s+-\s+example\.org\s+user-unknown\s+verify = recipient \(acl_smtp_rcpt\): no router/);
     expect(r.stdout).toMatch(/verify: +exim -bt 'info@example\.org'/);
     expect(r.stdout).toContain('exim -bP +local_domains +relay_to_domains +relay_from_hosts');
     expect(r.stdout).toContain('read 632, recognised');
