@@ -15,7 +15,7 @@
  * of other programs' lines (log_selector -all plus a few). Skipped, with the reason, without
  * root, swaks or the unpacked package.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -107,6 +107,8 @@ function scenarios(): { lab: Scenarios; sends: Send[] } {
     lab.expect('tempalias@lab.test', inbound('other', H.rcptDefer)),
     // `deny local_parts = spamtrap` with `message = 550 5.7.1 …`.
     lab.expect('spamtrap@lab.test', inbound('access-policy', H.rcptMessage)),
+    // A deny message of ~900 characters ending `listed on a DNS blocklist` (split in syslog).
+    lab.expect('longtext@lab.test', inbound('blocklisted', 'dnslists (ACL)')),
     // Neither a local nor a relay domain, from a host not in relay_from_hosts.
     lab.expect('x@elsewhere.test', inbound('relay-denied', H.relay)),
     lab.accept('alice@lab.test'),
@@ -211,8 +213,11 @@ function smtplib(port: number, s: Send): Promise<unknown> {
  * the 6 s cutoff and delivers again (the deferred ones now time out), then once more for the
  * bounces.
  */
-async function exercise(exim: Exim, port: number, sends: Send[]): Promise<void> {
-  const send = (s: Send) => (s.smtplib ? smtplib : swaks)(port, s);
+async function exercise(exim: Exim, port: number, sends: Send[], between: () => void = () => {}): Promise<void> {
+  const send = async (s: Send) => {
+    await (s.smtplib ? smtplib : swaks)(port, s);
+    between();
+  };
   for (const s of sends.filter((x) => x.defers)) await send(s);
   await exim.runQueue();
   const firstRun = Date.now();
@@ -287,6 +292,72 @@ describe.skipIf(skipReason !== null)('Exim lab: own mainlog and rejectlog (log_s
     const { groups, unrecognised } = await groupsFrom([exim.mainlog, exim.rejectlog]);
     report('files', groups, lab.groups());
     if (process.env.MLD_KEEP_LAB) console.log(readFileSync(exim.mainlog, 'utf8'));
+    expect(groups).toEqual(expectedNow(lab.groups()));
+    expect(unrecognised).toEqual([]);
+  });
+});
+
+/** The pid of the private rsyslogd (found by its configuration file), whose mount namespace Exim must share. */
+function rsyslogdPid(dir: string): number | null {
+  const conf = join(dir, 'rsyslog.conf');
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0');
+      if (cmd[0]?.endsWith('rsyslogd') && cmd.includes(conf)) return Number(p);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+describe.skipIf(syslogSkip !== null)('Exim lab: log_file_path = syslog through rsyslog (log_selector -all +rejected_header …)', () => {
+  let dir = '';
+  let sink: Sink;
+  let exim: Exim | undefined;
+  let sys: PrivateSyslog | undefined;
+  const { lab, sends } = scenarios();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mld-exim-syslog-'));
+    chmodSync(dir, 0o755);
+    sys = await startSyslog(join(dir, 'syslog'));
+    const ns = rsyslogdPid(join(dir, 'syslog'));
+    if (ns === null) throw new Error('private rsyslogd not found');
+    // Other programs' lines before, between and after Exim's, as in a real /var/log/syslog.
+    sys.noise(500, 1);
+    sink = await startSink({ answers: SINK_ANSWERS, lifetimeMs: 120_000 });
+    exim = await startExim({
+      dir: join(dir, 'exim'),
+      port: PORT + 1,
+      sinkPort: sink.port,
+      logTo: 'syslog',
+      logSelector: '-all +rejected_header +received_recipients +delivery_size',
+      prefix: ['nsenter', '-t', String(ns), '-m', '--'],
+    });
+    let n = 1;
+    await exercise(exim, PORT + 1, sends, () => sys!.noise(150, ++n));
+    sys.noise(500, 99);
+    await sys.sync();
+  }, 90_000);
+
+  afterAll(async () => {
+    exim?.stop();
+    await sink?.close();
+    await sys?.stop();
+    if (dir && !process.env.MLD_KEEP_LAB) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test.for([
+    ['RFC 3339 mail log', 'rfc3339'],
+    ['classic mail log', 'classic'],
+    ['shared system log (thousands of other programs\' lines)', 'shared'],
+  ] as const)('%s: findings are exactly the declared groups', async ([shape, file]) => {
+    const path = sys!.files[file];
+    const { groups, unrecognised } = await groupsFrom([path]);
+    report(`syslog, ${shape}`, groups, lab.groups());
+    if (process.env.MLD_KEEP_LAB && file === 'classic') console.log(readFileSync(path, 'utf8'));
     expect(groups).toEqual(expectedNow(lab.groups()));
     expect(unrecognised).toEqual([]);
   });

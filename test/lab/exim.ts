@@ -126,6 +126,9 @@ acl_check_rcpt:
           local_parts = ^[.] : ^.*[@%!/|]
   deny    local_parts = spamtrap
           message = 550 5.7.1 Spam trap hit: go away
+  # A message longer than syslog's 870-character pieces; its last words decide its cause.
+  deny    local_parts = longtext
+          message = 550 5.7.1 ${'Mail from your network is not accepted here under our published policy. '.repeat(12)}Your host is listed on a DNS blocklist
   deny    senders = bulk@lab.test
           ratelimit = 2 / 1h / per_rcpt / strict / $sender_address
           message = Sender rate overlimit - $sender_rate / $sender_rate_period
