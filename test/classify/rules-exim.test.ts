@@ -494,6 +494,23 @@ const INBOUND: Case[] = [
 
 const OUTBOUND: Case[] = [
   {
+    // The next hop on loopback is still a remote server: its reply decides (issue 14).
+    name: '5.1.1 through a manualroute next hop on loopback (lab: Exim 4.96, sink answering as Postfix does)',
+    lines: [
+      '2026-12-04 17:35:07.105 [23856] 1xZXBW-0006Al-2z ** ghost@relay.test F=<sender@lab.test> P=<sender@lab.test> R=sink T=remote_smtp H=127.0.0.1 [127.0.0.1]:41453 I=[127.0.0.1]:47336: SMTP error from remote mail server after RCPT TO:<ghost@relay.test>: 550 5.1.1 <ghost@relay.test>: Recipient address rejected: User unknown in virtual mailbox table DT=0.000s',
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
+    verify: "swaks --to 'ghost@relay.test' --quit-after RCPT",
+  },
+  {
+    name: 'Gmail NoSuchUser, multi-line, through a loopback next hop (lab: Exim 4.96)',
+    lines: [
+      "2026-12-04 17:35:07.105 [23856] 1xZXBW-0006Al-2z ** nobody@gmail.test F=<sender@lab.test> P=<sender@lab.test> R=sink T=remote_smtp H=127.0.0.1 [127.0.0.1]:41453 I=[127.0.0.1]:47336: SMTP error from remote mail server after RCPT TO:<nobody@gmail.test>: 550-5.1.1 The email account that you tried to reach does not exist. Please try\\n550-5.1.1 double-checking the recipient's email address for typos or\\n550 5.1.1 unnecessary spaces. https://support.google.com/mail/?p=NoSuchUser DT=0.000s",
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
+    verify: "swaks --to 'nobody@gmail.test' --quit-after RCPT",
+  },
+  {
     name: 'SMTP delivery explicitly queued (Exim_exim_test-log-0209 line 2)',
     lines: ['1999-03-02 09:44:33 10HmaX-000000005vi-0000 == userz@domain1 R=others T=smtp defer (0): SMTP delivery explicitly queued'],
     want: want('outbound', 'other', 'queue_smtp_domains / -odqs', 'queued-on-purpose', false),
