@@ -141,10 +141,18 @@ function scenarios(): { lab: Scenarios; sends: Send[] } {
   // ---- Deferrals: each recipient defers at the first delivery, defers again at the second (past
   // the retry rule's cutoff), and that second deferral is followed by `** …: retry timeout
   // exceeded`, its final failure: three events of one cause (the expiry is the same failure).
-  ours([lab.expect('pipe75@lab.test', local('other', H.pipeTemp), 3), lab.expect('tempalias@lab.test', local('other', H.redirectDefer), 3)], { defers: true });
-  // appendfile quota = 1K for `full`: a 3 KB message does not fit.
-  ours([lab.expect('full@lab.test', local('mailbox-full', H.quota), 3)], { bodyBytes: 3000, defers: true });
-  ours([lab.expect('full@outlook.test', outbound('mailbox-full', 'their mailbox is full'), 3)], { defers: true });
+  // One message, so that it is seconds old at its first delivery however slow the machine is
+  // (older than the cutoff, it would fail at its first deferral). appendfile quota = 1K for
+  // `full`: its 3 KB do not fit.
+  ours(
+    [
+      lab.expect('pipe75@lab.test', local('other', H.pipeTemp), 3),
+      lab.expect('tempalias@lab.test', local('other', H.redirectDefer), 3),
+      lab.expect('full@lab.test', local('mailbox-full', H.quota), 3),
+      lab.expect('full@outlook.test', outbound('mailbox-full', 'their mailbox is full'), 3),
+    ],
+    { bodyBytes: 3000, defers: true },
+  );
 
   // ---- Local deliveries (accepted first: 127.0.0.1 skips verify = recipient).
   ours([
