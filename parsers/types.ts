@@ -35,10 +35,10 @@ export interface LineContext {
 export type LineResult =
   /** Understood; zero events means the line only fed correlation state (client=, from=, removed). */
   | { status: 'recognised'; events: MailEvent[] }
-  /** Known and deliberately not an event. */
-  | { status: 'ignored'; reason: IgnoreReason }
-  /** Not understood: counted and reportable with --unrecognised. */
-  | { status: 'unrecognised' };
+  /** Known and deliberately not an event. `events`: see withEvents(). */
+  | { status: 'ignored'; reason: IgnoreReason; events?: MailEvent[] }
+  /** Not understood: counted and reportable with --unrecognised. `events`: see withEvents(). */
+  | { status: 'unrecognised'; events?: MailEvent[] };
 
 /**
  * One machine per parser per run, fed every input of that format in the order given, so that
@@ -77,4 +77,16 @@ export function ignored(reason: IgnoreReason): LineResult {
 }
 export function recognised(...events: MailEvent[]): LineResult {
   return { status: 'recognised', events };
+}
+
+/**
+ * `r` with `events` of earlier lines added: events a parser held until a later line told it
+ * what they are (an Exim rejection after DATA whose recipients its rejectlog entry lists on the
+ * lines that follow). The line itself keeps its own status and counts as it would.
+ */
+export function withEvents(r: LineResult, events: readonly MailEvent[]): LineResult {
+  if (events.length === 0) return r;
+  if (r.status === 'recognised') return { status: 'recognised', events: [...events, ...r.events] };
+  if (r.status === 'ignored') return { status: 'ignored', reason: r.reason, events: [...events] };
+  return { status: 'unrecognised', events: [...events] };
 }

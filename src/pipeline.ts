@@ -440,11 +440,15 @@ export class Analysis {
     if (r.status === 'recognised') {
       this.stats.linesRecognised++;
       for (const ev of r.events) this.add(ev);
-    } else if (r.status === 'ignored') {
-      this.stats.linesIgnored++;
-      this.stats.ignoredByReason[r.reason] = (this.stats.ignoredByReason[r.reason] ?? 0) + 1;
     } else {
-      this.unrecognised(line, no);
+      if (r.status === 'ignored') {
+        this.stats.linesIgnored++;
+        this.stats.ignoredByReason[r.reason] = (this.stats.ignoredByReason[r.reason] ?? 0) + 1;
+      } else {
+        this.unrecognised(line, no);
+      }
+      // Events of earlier lines that this one released (parsers/types.ts withEvents()).
+      if (r.events) for (const ev of r.events) this.add(ev);
     }
   }
 }

@@ -3,13 +3,30 @@
  * `<id> Completed`, `<id> H=… rejected after DATA`, …) or a line without a message id (SMTP-time
  * rejections, connection and daemon chatter). Dispatches to delivery.ts (flagged lines),
  * reject.ts (refusals) and ignore.ts (known non-events); anything else is unrecognised.
- * Rejections also pass through the duplicate filter (correlate.ts RejectSignatures): the copy of
- * a rejection already counted from the other of mainlog/rejectlog is ignored as `bookkeeping`.
+ *
+ * Each rejection counts once (log.c writes it to the main and the reject log):
+ *  - Exim's own files: the copy of a rejection already counted from the other of mainlog and
+ *    rejectlog (same time and text, another input; correlate.ts RejectSignatures) is ignored as
+ *    `bookkeeping`.
+ *  - syslog: both copies arrive in one stream, the reject copy right after the main one from the
+ *    same process (`syslog_duplication`, on by default); a line of that process repeating the
+ *    entry just read is that copy (`bookkeeping`). Lines are told apart per `stream` (host,
+ *    program and pid).
+ * A rejection of a message (after DATA, message_size_limit while reading, local_scan) names no
+ * recipient; its rejectlog entry lists them (log_selector rejected_header, on by default) on the
+ * lines that follow: `Envelope-to: <r>` and up to four `    <r>`. Such an entry is held and
+ * counted once per recipient listed (dumpLine()). A copy without that list (the mainlog's) waits
+ * for its rejectlog copy until the end of the run (Exim's own files: the rejectlog may be read
+ * after the mainlog) or until its process writes its next line (syslog), then counts once with
+ * no recipient.
  */
 import type { RejectEvent } from '../../src/event.js';
-import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
-import { MessageTable, RejectSignatures } from './correlate.js';
-import { arrival, delivery, messageIdLength } from './delivery.js';
+import type { MailEvent } from '../../src/event.js';
+import { flatCopy } from '../../src/text/flat-copy.js';
+import { CappedMap } from '../capped-map.js';
+import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, withEvents, type LineContext, type LineResult } from '../types.js';
+import { AddressNotes, MessageTable, RejectSignatures } from './correlate.js';
+import { arrival, delivery, messageIdLength, transportOutput } from './delivery.js';
 import { scanFields } from './fields.js';
 import { isAuthFailure, matchPrefix, MESSAGE_RULES, PLAIN_RULES, protocolErrorReason } from './ignore.js';
 import { fieldReject, otherReject } from './reject.js';
@@ -17,25 +34,148 @@ import { fieldReject, otherReject } from './reject.js';
 /** Flags of message lines (spec "Log line flags"), each followed by a space. */
 const FLAGS = new Set(['<=', '(=', '=>', '->', '>>', '*>', '**', '==']);
 
+/** The stream of Exim's own log files (one writer's lines, in order). */
+export const FILE_STREAM = '';
+
+/**
+ * Rejections whose copy without recipients waits for its rejectlog copy (Exim's own files), and
+ * streams with an entry open (syslog: a few per busy process). Past the caps the oldest is let go
+ * (counted): a held rejection then counts without recipients.
+ */
+export const MAX_HELD_REJECTS = 10_000;
+export const MAX_OPEN_STREAMS = 1_024;
+
+/** The last rejection a stream wrote, while its copy or its recipient list may follow. */
+interface Open {
+  /** The entry's text (after the stamp), to know its syslog copy. */
+  text: string;
+  sig: string;
+  /** The rejection of a message, until its recipients are read; null when already counted. */
+  held: RejectEvent | null;
+  recipients: number;
+  /** Syslog: the reject copy has been read. */
+  sawCopy: boolean;
+  /** Exim's own files: the recipient list was read (count it once more at most: none). */
+  stream: string;
+}
+
 export class EximBody {
   readonly messages = new MessageTable();
   readonly rejects = new RejectSignatures();
+  readonly notes = new AddressNotes();
   /** Number of the input being read (LineMachine.begin counts them), for duplicate detection. */
   input = 0;
+  heldEvicted = 0;
+  openEvicted = 0;
+  private readonly open: CappedMap<Open>;
+  private readonly held: CappedMap<RejectEvent>;
+  /** Events let go by a cap, handed out with the next line's result. */
+  private out: MailEvent[] = [];
 
-  parse(text: string, ctx: LineContext): LineResult {
-    const idLen = messageIdLength(text, 0);
-    if (idLen > 0) return this.message(text, idLen, ctx);
-    return this.other(text, text, null, ctx);
+  constructor() {
+    this.open = new CappedMap<Open>(MAX_OPEN_STREAMS, (_k, o) => {
+      this.openEvicted++;
+      this.close(o);
+    });
+    this.held = new CappedMap<RejectEvent>(MAX_HELD_REJECTS, (_k, ev) => {
+      this.heldEvicted++;
+      this.out.push(ev);
+    });
   }
 
-  private message(text: string, idLen: number, ctx: LineContext): LineResult {
+  /** A new input begins: its lines are no header dump of the last input's entry. */
+  beginInput(): void {
+    this.input++;
+    const o = this.open.get(FILE_STREAM);
+    if (o !== undefined) {
+      this.open.delete(FILE_STREAM);
+      this.close(o);
+    }
+  }
+
+  /** An entry line (not a rejectlog header line) of `stream`. */
+  parse(text: string, ctx: LineContext, stream: string = FILE_STREAM): LineResult {
+    const prior = this.open.get(stream);
+    if (prior !== undefined) {
+      // syslog: the reject copy of the entry this process just wrote.
+      if (stream !== FILE_STREAM && !prior.sawCopy && text === prior.text) {
+        prior.sawCopy = true;
+        return this.drain(ignored('bookkeeping'));
+      }
+      this.open.delete(stream);
+      this.close(prior);
+    }
+    const idLen = messageIdLength(text, 0);
+    const r = idLen > 0 ? this.message(text, idLen, ctx, stream) : this.other(text, text, null, ctx, stream);
+    return this.drain(r);
+  }
+
+  /**
+   * A header line of a rejectlog entry (dump.ts): `Envelope-to: <r>` and `    <r>` give the
+   * recipients of the rejection held open in `stream`, one event each; the rest is `header`.
+   */
+  dumpLine(text: string, stream: string = FILE_STREAM): LineResult {
+    const o = this.open.get(stream);
+    if (o?.held) {
+      const start = text.startsWith('Envelope-to: <') ? 14 : text.startsWith('    <') ? 5 : -1;
+      const end = start < 0 ? -1 : text.indexOf('>', start);
+      if (end > start && end === text.length - 1) {
+        o.recipients++;
+        const to = text.slice(start, end);
+        // The line stays a header line (as counted before); it only carries the event.
+        return this.drain(withEvents(ignored('header'), [{ ...o.held, to: to === '' ? null : to }]));
+      }
+    }
+    return this.drain(ignored('header'));
+  }
+
+  /** Held rejections still waiting at the end of the run: each counts once, without recipients. */
+  end(): MailEvent[] {
+    for (const o of [...this.openValues()]) this.close(o);
+    const events = [...this.out];
+    this.out = [];
+    for (const ev of this.heldValues()) events.push(ev);
+    return events;
+  }
+
+  private *openValues(): Generator<Open> {
+    for (const k of this.open.keys()) {
+      const o = this.open.get(k);
+      if (o) {
+        this.open.delete(k);
+        yield o;
+      }
+    }
+  }
+
+  private *heldValues(): Generator<RejectEvent> {
+    for (const k of this.held.keys()) {
+      const ev = this.held.get(k);
+      if (ev) yield ev;
+    }
+  }
+
+  /** An entry's stream moved on: a held rejection without recipients waits or counts now. */
+  private close(o: Open): void {
+    if (o.held === null || o.recipients > 0) return;
+    if (o.stream === FILE_STREAM) this.held.set(o.sig, o.held);
+    else this.out.push(o.held);
+  }
+
+  private drain(r: LineResult): LineResult {
+    if (this.out.length === 0) return r;
+    const events = this.out;
+    this.out = [];
+    return withEvents(r, events);
+  }
+
+  private message(text: string, idLen: number, ctx: LineContext, stream: string): LineResult {
     const id = text.slice(0, idLen);
     const rest = text.slice(idLen + 1);
     const flag = rest.slice(0, 2);
     if (rest.charCodeAt(2) === 32 && FLAGS.has(flag)) {
       const after = rest.slice(3);
-      return flag === '<=' || flag === '(=' ? arrival(after, id, ctx, this.messages) : delivery(flag, after, id, ctx, this.messages);
+      return flag === '<=' || flag === '(=' ? arrival(after, id, ctx, this.messages) : delivery(flag, after, id, ctx, this.messages, this.notes);
     }
     if (rest === 'Completed' || rest.startsWith('Completed ')) {
       this.messages.complete(id);
@@ -45,11 +185,12 @@ export class EximBody {
     if (reason) return ignored(reason);
     // `addr: error ignored` — a failed bounce discarded (ignore_bounce_errors_after, noerror).
     if (rest.includes(': error ignored')) return ignored('bookkeeping');
-    return this.other(text, rest, id, ctx);
+    if (transportOutput(rest, id, this.notes)) return RECOGNISED_NO_EVENT;
+    return this.other(text, rest, id, ctx, stream);
   }
 
   /** Lines that may or may not carry a message id: refusals and their neighbours. */
-  private other(line: string, text: string, id: string | null, ctx: LineContext): LineResult {
+  private other(line: string, text: string, id: string | null, ctx: LineContext, stream: string): LineResult {
     const c0 = text.charCodeAt(0);
     const c1 = text.charCodeAt(1);
     // Host/user/sender fields first: `H=…`, `U=…`, `F=…` then a verb.
@@ -57,7 +198,7 @@ export class EximBody {
       const scan = scanFields(text, 0);
       if (scan.reasonAt < 0) {
         const ev = fieldReject(text, scan.end, scan, id, ctx);
-        if (ev) return this.reject(ev, line, ctx);
+        if (ev) return this.reject(ev, line, ctx, stream);
         const verb = text.slice(scan.end, scan.end + 24);
         if (verb.startsWith('Warning: ') || verb.startsWith('sender verify ') || verb.startsWith('recipient verify ')) {
           return ignored('warning');
@@ -74,10 +215,10 @@ export class EximBody {
     }
     if (text.startsWith('rejected ') || text.startsWith('temporarily rejected ')) {
       const ev = fieldReject(text, 0, null, id, ctx);
-      return ev ? this.reject(ev, line, ctx) : UNRECOGNISED;
+      return ev ? this.reject(ev, line, ctx, stream) : UNRECOGNISED;
     }
     const ev = otherReject(text, id, ctx);
-    if (ev) return this.reject(ev, line, ctx);
+    if (ev) return this.reject(ev, line, ctx, stream);
     if (id === null) {
       const reason = matchPrefix(PLAIN_RULES, text) ?? protocolErrorReason(text);
       if (reason) return ignored(reason);
@@ -90,13 +231,38 @@ export class EximBody {
     return UNRECOGNISED;
   }
 
-  private reject(ev: RejectEvent, line: string, ctx: LineContext): LineResult {
+  private reject(ev: RejectEvent, line: string, ctx: LineContext, stream: string): LineResult {
+    const sig = `${ctx.time ?? ''}\u0000${line}`;
+    // A rejection of a message (it has an id but names no recipient) may be followed by its
+    // recipient list (rejectlog, syslog reject copy).
+    const ofMessage = ev.to === null && ev.queueId !== null;
     // Same time and same text as a rejection counted from another input: the rejectlog copy of a
     // mainlog line (or the other way round). `bookkeeping`, since the IgnoreReason enum has no
     // "duplicate"; the event was already counted once.
-    if (this.rejects.isDuplicate(`${ctx.time ?? ''}\u0000${line}`, this.input)) return ignored('bookkeeping');
-    return recognised(ev);
+    const copy = this.rejects.isDuplicate(sig, this.input);
+    if (stream === FILE_STREAM) {
+      if (!ofMessage) return copy ? ignored('bookkeeping') : recognised(ev);
+      // The mainlog copy of this rejection may be waiting for this (rejectlog) copy's recipients.
+      const waiting = copy ? this.held.get(sig) : undefined;
+      if (copy && waiting === undefined) return ignored('bookkeeping');
+      if (waiting !== undefined) this.held.delete(sig);
+      this.open.set(stream, { text: '', sig: flatCopy(sig), held: waiting ?? kept(ev), recipients: 0, sawCopy: true, stream });
+      return copy ? ignored('bookkeeping') : RECOGNISED_NO_EVENT;
+    }
+    // syslog: remembered so that its reject copy (the next line of this process) is known.
+    this.open.set(flatCopy(stream), { text: flatCopy(line), sig: flatCopy(sig), held: !copy && ofMessage ? kept(ev) : null, recipients: 0, sawCopy: false, stream });
+    if (copy) return ignored('bookkeeping');
+    return ofMessage ? RECOGNISED_NO_EVENT : recognised(ev);
   }
+}
+
+/**
+ * A rejection to keep beyond its line, with strings of its own: a line's strings are slices of
+ * its whole read chunk (see src/text/flat-copy.ts), which a kept slice would keep alive. Rare
+ * (rejections of a whole message), so a JSON round trip is cheap enough.
+ */
+function kept(ev: RejectEvent): RejectEvent {
+  return JSON.parse(JSON.stringify(ev)) as RejectEvent;
 }
 
 /** `name [addr] text` (a host then its bracketed address), as older Exim logged per-host errors. */

@@ -192,3 +192,42 @@ export function hash53(str: string, seed = 0): number {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+
+/**
+ * What a delivery process said about one address (message id + address) before its `**`/`==`
+ * line, kept until that line reads it:
+ *
+ * - outputs: `<addr>: <t> transport output: <first line>` (log_output, log_fail_output,
+ *   log_defer_output of a pipe transport; deliver.c writes it before the outcome), added to the
+ *   outcome's reason, since the command's words (`mailbox quota exceeded`) say more than its
+ *   exit code;
+ * - deferrals: the last `==` of the address, for the `** <addr>: retry timeout exceeded` that
+ *   retry.c writes right after the deferral that went past the retry rule's cutoff (it names no
+ *   transport and no reason: the deferral's are its own).
+ *
+ * Both are normally read within a few lines; each table is capped (oldest evicted, counted).
+ */
+export const MAX_ADDRESS_NOTES = 10_000;
+
+export interface Deferral {
+  reason: string;
+  agent: string | null;
+  router: string | null;
+  relay: Peer | null;
+  dsn: string | null;
+  smtpCode: number | null;
+  remoteHost: string | null;
+  inReplyTo: string | null;
+}
+
+export class AddressNotes {
+  outputsEvicted = 0;
+  deferralsEvicted = 0;
+  readonly outputs: CappedMap<string>;
+  readonly deferrals: CappedMap<Deferral>;
+
+  constructor(cap = MAX_ADDRESS_NOTES) {
+    this.outputs = new CappedMap(cap, () => this.outputsEvicted++);
+    this.deferrals = new CappedMap(cap, () => this.deferralsEvicted++);
+  }
+}

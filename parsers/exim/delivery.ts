@@ -10,6 +10,12 @@
  *   ==  deferred       `== addr [<original>] [R=…] (T=…|R=…|routing) defer (errno)[: strerror][ H=…][: reason]`
  *   *>  suppressed by -N: ignored (bookkeeping), nothing was delivered or refused.
  *
+ * `** addr: retry timeout exceeded` (retry.c, right after the `==` that went past the retry
+ * rule's cutoff) is the end of that deferral: status `expired`, with the deferral's reason,
+ * transport and host (AddressNotes), so it is the same failure rather than a second kind. A
+ * pipe transport's `<addr>: t transport output: text` line before the outcome adds `; transport
+ * output: text` to its reason.
+ *
  * `to` is the address delivered to (after aliasing/forwarding, a local part for log_as_local
  * routers), `origTo` the original recipient in `<…>`. The remote reply inside a reason
  * (`SMTP error from remote mail server after RCPT TO:<…>: 550 5.1.1 …`) gives smtpCode, dsn and
@@ -17,7 +23,8 @@
  */
 import type { DeliveryEvent, DeliveryStatus, NotificationEvent, Peer } from '../../src/event.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
-import type { MessageTable } from './correlate.js';
+import { flatCopy, flatCopyPeer } from '../../src/text/flat-copy.js';
+import type { AddressNotes, Deferral, MessageTable } from './correlate.js';
 import { boundedIndexOf, leadingReply, peerOf, remoteError, scanFields, tokenEnd, unangle, type HostField } from './fields.js';
 
 /** Length of an Exim message id at `at` (16 classic `1rXyZa-000Abc-9Q`, 23 for 4.97+), or 0. */
@@ -123,10 +130,33 @@ function readErrno(rest: string, at: number): { errno: number | null; end: numbe
   return { errno: n, end: close + 1 };
 }
 
-export function delivery(flag: string, rest: string, id: string, ctx: LineContext, table: MessageTable): LineResult {
+/** Longest transport output kept (the first line of what the command printed). */
+const MAX_OUTPUT = 1024;
+const OUTPUT_MARK = ' transport output: ';
+const RETRY_TIMEOUT = 'retry timeout exceeded';
+
+/**
+ * `<addr>: <t> transport output: <text>` (deliver.c, log_output and friends): noted for the
+ * outcome line of the address. False if `rest` is not that line.
+ */
+export function transportOutput(rest: string, id: string, notes: AddressNotes): boolean {
+  if (rest.charCodeAt(0) !== 60 /* < */) return false;
+  const close = boundedIndexOf(rest, '>: ', 1, 1024);
+  if (close < 0) return false;
+  const mark = boundedIndexOf(rest, OUTPUT_MARK, close + 3, 80);
+  if (mark < 0 || rest.slice(close + 3, mark).includes(' ')) return false;
+  notes.outputs.set(flatCopy(`${id} ${rest.slice(1, close)}`), flatCopy(rest.slice(mark + OUTPUT_MARK.length, mark + OUTPUT_MARK.length + MAX_OUTPUT)));
+  return true;
+}
+
+export function delivery(flag: string, rest: string, id: string, ctx: LineContext, table: MessageTable, notes: AddressNotes): LineResult {
   if (flag === '*>') return ignored('bookkeeping');
   const a = readAddresses(rest);
   if (!a) return UNRECOGNISED;
+  const noteKey = flag === '=>' || flag === '->' || flag === '>>' || flag === '**' || flag === '==' ? `${id} ${a.to}` : null;
+  if (flag === '**' && a.reasonAt >= 0 && rest.startsWith(RETRY_TIMEOUT, a.reasonAt) && rest.length - a.reasonAt <= RETRY_TIMEOUT.length + 1) {
+    return expiry(a, id, ctx, table, notes, noteKey!);
+  }
   let status: DeliveryStatus;
   let fields: Record<string, string> = {};
   let host: HostField | null = null;
@@ -154,6 +184,13 @@ export function delivery(flag: string, rest: string, id: string, ctx: LineContex
     if (!d) return UNRECOGNISED;
     ({ fields, host, reason } = d);
   }
+  if (noteKey !== null) {
+    const output = notes.outputs.get(noteKey);
+    if (output !== undefined) {
+      notes.outputs.delete(noteKey);
+      if (status !== 'sent') reason = reason === '' ? `transport output: ${output}` : `${reason}; transport output: ${output}`;
+    }
+  }
   const entry = table.get(id);
   let relay: Peer | null = peerOf(host);
   let smtpCode: number | null = null;
@@ -176,8 +213,30 @@ export function delivery(flag: string, rest: string, id: string, ctx: LineContex
       remoteHost = relay.name ?? relay.ip;
     }
   }
-  // One object literal of one shape (an object spread would give V8 a dictionary-mode object).
-  const ev: DeliveryEvent = {
+  const outcome: Deferral = { reason, agent: fields.T ?? null, router: fields.R ?? null, relay, dsn, smtpCode, remoteHost, inReplyTo };
+  if (noteKey !== null) {
+    if (status === 'deferred') {
+      const kept: Deferral = {
+        reason: flatCopy(reason),
+        agent: flatCopy(outcome.agent),
+        router: flatCopy(outcome.router),
+        relay: flatCopyPeer(relay),
+        dsn: flatCopy(dsn),
+        smtpCode,
+        remoteHost: flatCopy(remoteHost),
+        inReplyTo: flatCopy(inReplyTo),
+      };
+      notes.deferrals.set(flatCopy(noteKey), kept);
+    } else {
+      notes.deferrals.delete(noteKey);
+    }
+  }
+  return recognised(eventOf(ctx, id, status, a, outcome, fields.F !== undefined ? unangle(fields.F) : (entry?.from ?? null), entry?.client ?? null));
+}
+
+/** The event: one object literal of one shape (an object spread would give V8 a dictionary-mode object). */
+function eventOf(ctx: LineContext, id: string, status: DeliveryStatus, a: Addresses, o: Deferral, from: string | null, client: Peer | null): DeliveryEvent {
+  return {
     kind: 'delivery',
     mta: 'exim',
     time: ctx.time,
@@ -187,20 +246,19 @@ export function delivery(flag: string, rest: string, id: string, ctx: LineContex
     raw: ctx.raw,
     origin: { file: ctx.file, line: ctx.line },
     status,
-    agent: fields.T ?? null,
-    router: fields.R ?? null,
+    agent: o.agent,
+    router: o.router,
     to: a.to,
     origTo: a.origTo,
-    relay,
-    dsn,
-    reason,
-    smtpCode,
-    remoteHost,
-    inReplyTo,
-    from: fields.F !== undefined ? unangle(fields.F) : (entry?.from ?? null),
-    client: entry?.client ?? null,
+    relay: o.relay,
+    dsn: o.dsn,
+    reason: o.reason,
+    smtpCode: o.smtpCode,
+    remoteHost: o.remoteHost,
+    inReplyTo: o.inReplyTo,
+    from,
+    client,
   };
-  return recognised(ev);
 }
 
 /** The part of a `==` line after the addresses. */
@@ -237,4 +295,14 @@ function deferral(rest: string, a: Addresses): { fields: Record<string, string>;
     };
   }
   return { fields, host: null, reason: rest.slice(p) };
+}
+
+/** `** addr: retry timeout exceeded`: the end of the address's last deferral (see the header). */
+function expiry(a: Addresses, id: string, ctx: LineContext, table: MessageTable, notes: AddressNotes, noteKey: string): LineResult {
+  const d = notes.deferrals.get(noteKey);
+  if (d !== undefined) notes.deferrals.delete(noteKey);
+  const o: Deferral = d ?? { reason: '', agent: null, router: null, relay: null, dsn: null, smtpCode: null, remoteHost: null, inReplyTo: null };
+  const entry = table.get(id);
+  const reason = o.reason === '' ? RETRY_TIMEOUT : `${o.reason}: ${RETRY_TIMEOUT}`;
+  return recognised(eventOf(ctx, id, 'expired', a, { ...o, reason }, entry?.from ?? null, entry?.client ?? null));
 }

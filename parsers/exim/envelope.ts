@@ -10,13 +10,16 @@
  *   syslog, ISO     `2026-11-22 10:00:00 host exim[123]: text` (space instead of `T`: an
  *                   rsyslog template, seen in fail2ban's samples)
  *   syslog, bare    `host exim[123]: 2026-11-22 10:00:00 text` (no syslog time at all)
- *   split entries   `[1\5] …`, `[2/5] …`: write_syslog() splits long or multi-line entries;
- *                   only the first piece carries the Exim line, the rest belong to it.
+ *   split entries   `[1\5] …`, `[2/5] …`: write_syslog() splits long or multi-line entries (at
+ *                   a newline: `\`, at MAX_SYSLOG_LEN = 870 characters: `/`); PieceAssembler
+ *                   puts them together: the first line is the entry, the rest its header dump.
  *
  * Times without a zone are local time, as in parsers/syslog.ts. Other programs' lines in a
  * syslog file are recognised only by their envelope (reason `other-program`).
  */
 
+import { flatCopy } from '../../src/text/flat-copy.js';
+import { CappedMap } from '../capped-map.js';
 import { MinuteClock, twoDigits } from '../syslog.js';
 
 /** The start of an Exim line in its own log format. */
@@ -42,7 +45,7 @@ const OTHER_AFTER_STAMP_RE = /^[A-Za-z0-9][^\s[\]=]{0,254} [A-Za-z][\w./-]{0,63}
 // `host exim[123]: …` at the very start of a line (no syslog time).
 const BARE_SYSLOG_RE = /^([A-Za-z0-9][^\s[\]]{0,254}) (exim4?)(?:\[(\d{1,10})\])?: ?/;
 // write_syslog()'s piece marker: `[n/m] ` (split for length) or `[n\m] ` (split at a newline).
-const PIECE_RE = /^\[(\d{1,5})[/\\](\d{1,5})\] /;
+const PIECE_RE = /^\[(\d{1,5})([/\\])(\d{1,5})\] /;
 // A pid alone (syslog_timestamp = false, log_selector +pid).
 const PID_RE = /^\[(\d{1,10})\] /;
 
@@ -119,6 +122,7 @@ const STAMP_DIGIT_PAIRS = [0, 2, 5, 8, 11, 14, 17];
 export interface SyslogAfterStamp {
   host: string;
   program: string;
+  pid: number | null;
   /** Index of the Exim text after `program[pid]: `. */
   end: number;
 }
@@ -130,7 +134,7 @@ export interface SyslogAfterStamp {
 export function syslogAfterStamp(line: string, from: number): SyslogAfterStamp | null {
   if (!line.startsWith('exim', line.indexOf(' ', from) + 1)) return null;
   const m = SYSLOG_AFTER_STAMP_RE.exec(line.slice(from, from + 300));
-  return m ? { host: m[1]!, program: m[2]!, end: from + m[0].length } : null;
+  return m ? { host: m[1]!, program: m[2]!, pid: m[3] ? Number(m[3]) : null, end: from + m[0].length } : null;
 }
 
 /**
@@ -146,11 +150,14 @@ export function otherProgramAfterStamp(line: string, from: number): boolean {
 /** `host exim[pid]: ` at the start of the line (syslog without its own time). */
 export function bareSyslog(line: string): SyslogAfterStamp | null {
   const m = BARE_SYSLOG_RE.exec(line.slice(0, 300));
-  return m ? { host: m[1]!, program: m[2]!, end: m[0].length } : null;
+  return m ? { host: m[1]!, program: m[2]!, pid: m[3] ? Number(m[3]) : null, end: m[0].length } : null;
 }
 
 export interface Piece {
   index: number;
+  total: number;
+  /** `\\`: the piece ends where the entry had a newline; `/`: cut for length (or the last piece). */
+  split: string;
   /** Index of the text after the marker. */
   end: number;
 }
@@ -159,7 +166,61 @@ export interface Piece {
 export function pieceMarker(text: string, from: number): Piece | null {
   if (text.charCodeAt(from) !== 91 /* [ */) return null;
   const m = PIECE_RE.exec(text.slice(from, from + 16));
-  return m ? { index: Number(m[1]), end: from + m[0].length } : null;
+  return m ? { index: Number(m[1]), total: Number(m[3]), split: m[2]!, end: from + m[0].length } : null;
+}
+
+/** Longest entry put together from pieces (a rejectlog entry is at most Exim's 8 KiB log buffer). */
+export const MAX_JOINED_CHARS = 64 * 1024;
+
+interface Assembly {
+  next: number;
+  total: number;
+  parts: string[];
+  size: number;
+  /** Number of the logical line being put together: 1 is the entry, 2… its header dump. */
+  logical: number;
+}
+
+/**
+ * Puts write_syslog()'s pieces together again, per stream (host, program, pid: a process writes
+ * its pieces in order): consecutive pieces up to one that ends at a newline (`[n\m]`) or the last
+ * one make one logical line of the entry. Bounded: MAX_JOINED_CHARS a line, `cap` streams (the
+ * oldest assembly is dropped, counted in `evicted`).
+ */
+export class PieceAssembler {
+  evicted = 0;
+  private readonly open: CappedMap<Assembly>;
+
+  constructor(cap: number) {
+    this.open = new CappedMap<Assembly>(cap, () => this.evicted++);
+  }
+
+  /** The logical line this piece completes, or null (more pieces to come, or a stray piece). */
+  add(stream: string, piece: Piece, text: string): { text: string; logical: number } | null {
+    let a = this.open.get(stream);
+    if (piece.index === 1) {
+      a = { next: 1, total: piece.total, parts: [], size: 0, logical: 1 };
+      this.open.set(flatCopy(stream), a);
+    } else if (a === undefined || a.next !== piece.index || a.total !== piece.total) {
+      // The log began inside an entry, or a piece went missing: the rest of it cannot be placed.
+      if (a !== undefined) this.open.delete(stream);
+      return null;
+    }
+    if (a.size < MAX_JOINED_CHARS) {
+      const part = flatCopy(text.slice(0, MAX_JOINED_CHARS - a.size));
+      a.parts.push(part);
+      a.size += part.length;
+    }
+    a.next++;
+    const last = piece.index === piece.total;
+    if (!last && piece.split !== '\\') return null;
+    const line = { text: a.parts.join(''), logical: a.logical };
+    a.parts = [];
+    a.size = 0;
+    a.logical++;
+    if (last) this.open.delete(stream);
+    return line;
+  }
 }
 
 /** Length of a leading `[pid] ` at `from`, or 0. */

@@ -49,6 +49,8 @@ export const PLAIN_RULES: readonly PrefixRule[] = [
   ['Tidying ', 'bookkeeping'],
   // Exim's own warnings and notices
   ['Warning: ', 'warning'],
+  // exim.c: a delivery process re-executed with -C/-D gives up root (seen in the Exim lab).
+  ['exim user lost privilege for using ', 'warning'],
   ['ACL "', 'warning'], // `ACL "warn" with "message" setting found in a non-message … ACL`
   ['spool directory space check failed', 'warning'],
   ['log directory space check failed', 'warning'],

@@ -9,7 +9,7 @@
  */
 import { EnvelopeReader } from '../syslog.js';
 import { ignored, UNRECOGNISED, type LineContext, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
-import { EximBody } from './body.js';
+import { EximBody, FILE_STREAM, MAX_OPEN_STREAMS } from './body.js';
 import { messageIdLength } from './delivery.js';
 import { isDumpLine, isDumpStart } from './dump.js';
 import {
@@ -17,6 +17,7 @@ import {
   isEximProgram,
   otherProgramAfterStamp,
   pidPrefix,
+  PieceAssembler,
   pieceMarker,
   StampReader,
   syslogAfterStamp,
@@ -57,20 +58,29 @@ export const eximParser: LogParser = {
     let envelopes = new EnvelopeReader(new Date());
     const stamps = new StampReader();
     const body = new EximBody();
+    const pieces = new PieceAssembler(MAX_OPEN_STREAMS);
     const lc: LineContext = { time: null, host: null, program: null, raw: '', file: '', line: 0 };
     /** True while the lines that follow may be a rejectlog header dump. */
     let dumpOpen = false;
 
-    /** Exim text that came through syslog: piece marker, optional own stamp, optional pid. */
-    function syslogText(text: string, from: number, time: string | null, host: string | null, program: string): LineResult {
+    /**
+     * Exim text that came through syslog: piece marker, optional own stamp, optional pid. The
+     * stream (host, program, pid) is one Exim process: its split entries are put together, and
+     * its reject copies and header dumps belong to the entry it wrote just before.
+     */
+    function syslogText(text: string, from: number, time: string | null, host: string | null, program: string, pid: number | null): LineResult {
       lc.host = host;
       lc.program = program;
+      const stream = `${host ?? ''} ${program} ${pid ?? ''}`;
       let at = from;
       const piece = pieceMarker(text, at);
       if (piece) {
-        // Later pieces of a split entry continue the first one (mostly header dumps).
-        if (piece.index > 1) return ignored('header');
-        at = piece.end;
+        const line = pieces.add(stream, piece, text.slice(piece.end));
+        // A piece of a line that is not complete yet (or cannot be placed): it counts when complete.
+        if (line === null) return ignored('header');
+        if (line.logical > 1) return body.dumpLine(line.text, stream);
+        text = line.text;
+        at = 0;
       }
       const own = stamps.read(at === 0 ? text : text.slice(at));
       if (own) {
@@ -80,7 +90,7 @@ export const eximParser: LogParser = {
         lc.time = time;
         at += pidPrefix(text, at);
       }
-      return body.parse(text.slice(at), lc);
+      return body.parse(text.slice(at), lc, stream);
     }
 
     function dispatch(text: string): LineResult {
@@ -89,36 +99,36 @@ export const eximParser: LogParser = {
         const stamp = stamps.read(text);
         if (stamp) {
           const sys = syslogAfterStamp(text, stamp.end);
-          if (sys) return syslogText(text, sys.end, stamp.time, sys.host, sys.program);
+          if (sys) return syslogText(text, sys.end, stamp.time, sys.host, sys.program, sys.pid);
           if (otherProgramAfterStamp(text, stamp.end)) return ignored('other-program');
           dumpOpen = true;
           lc.time = stamp.time;
           lc.host = null;
           lc.program = null;
-          return body.parse(text.slice(stamp.end), lc);
+          return body.parse(text.slice(stamp.end), lc, FILE_STREAM);
         }
       }
       if (c === 60 /* < */ || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) {
         const env = envelopes.read(text);
         if (env) {
           if (!isEximProgram(env.program)) return ignored('other-program');
-          return syslogText(text, text.length - env.body.length, env.time, env.host, env.program);
+          return syslogText(text, text.length - env.body.length, env.time, env.host, env.program, env.pid);
         }
       }
-      if (dumpOpen && isDumpLine(text)) return ignored('header');
+      if (dumpOpen && isDumpLine(text)) return body.dumpLine(text, FILE_STREAM);
       if (isDumpStart(text)) {
         dumpOpen = true;
-        return ignored('header');
+        return body.dumpLine(text, FILE_STREAM);
       }
       const bare = bareSyslog(text);
-      if (bare) return syslogText(text, bare.end, null, bare.host, bare.program);
+      if (bare) return syslogText(text, bare.end, null, bare.host, bare.program, bare.pid);
       dumpOpen = false;
       if (messageIdLength(text, 0) > 0) {
         // A message line with its stamp cut off (an excerpt pasted into a report): no time.
         lc.time = null;
         lc.host = null;
         lc.program = null;
-        return body.parse(text, lc);
+        return body.parse(text, lc, FILE_STREAM);
       }
       return UNRECOGNISED;
     }
@@ -128,7 +138,7 @@ export const eximParser: LogParser = {
         // Year inference (classic syslog stamps) starts afresh per file: each has its own mtime.
         envelopes = new EnvelopeReader(ctx.reference, ctx.year);
         lc.file = ctx.file;
-        body.input++;
+        body.beginInput();
         dumpOpen = false;
       },
       line(text: string, no: number): LineResult {
@@ -138,13 +148,22 @@ export const eximParser: LogParser = {
         return dispatch(text);
       },
       end() {
-        return [];
+        return body.end();
       },
       overflow() {
-        return {
+        const counters: Record<string, number> = {
           eximMessageIdsEvicted: body.messages.evicted,
           eximRejectSignaturesEvicted: body.rejects.evicted,
         };
+        // Caps added with the syslog and rejectlog handling: reported only when hit.
+        const more: Record<string, number> = {
+          eximHeldRejectsEvicted: body.heldEvicted,
+          eximSyslogStreamsEvicted: body.openEvicted + pieces.evicted,
+          eximTransportOutputsEvicted: body.notes.outputsEvicted,
+          eximDeferralsEvicted: body.notes.deferralsEvicted,
+        };
+        for (const [k, v] of Object.entries(more)) if (v > 0) counters[k] = v;
+        return counters;
       },
     };
   },

@@ -187,6 +187,18 @@ const INBOUND: Rule[] = [
 ];
 
 const LOCAL: Rule[] = [
+  {
+    // Microsoft Learn, "Fix NDR error 5.4.6 / 5.4.14 in Exchange": `554 5.4.6 Hop count exceeded -
+    // possible mail loop` (on-premises), `5.4.14 … ATTR34` (Exchange Online).
+    id: 'exchange.local.mail-loop',
+    direction: 'local',
+    match: { any: ['hop count exceeded'] },
+    cause: 'mail-loop',
+    hint: 'connectors / routing loop',
+    advice:
+      'The message passed through more transport servers than allowed: it is routed in a circle, typically between on-premises and Exchange Online (a connector or a domain set up on both sides, a hybrid with DNS routing). Follow the Received: headers of the NDR to the two servers that hand it back and forth.',
+    verify: 'Get-SendConnector | Format-List Name,AddressSpaces,SmartHosts; Get-AcceptedDomain',
+  },
   // ---- Recipient resolution (categorizer, source ROUTING).
   {
     id: 'exchange.local.recipient-not-found',

@@ -20,7 +20,7 @@
  * `/etc/aliases`); `exim -bP log_file_path` names them elsewhere.
  */
 import type { Rule } from './classify.js';
-import { remoteReply, type RemoteName } from './rules-remote.js';
+import { REMOTE_TEXT, remoteReply, type RemoteName } from './rules-remote.js';
 
 const MAINLOG = '/var/log/exim4/mainlog';
 const REJECTLOG = '/var/log/exim4/rejectlog';
@@ -47,6 +47,29 @@ const OUR_IP = '$(dig +short myip.opendns.com @resolver1.opendns.com)';
 const PROBE = 'swaks --to {rcpt} --quit-after RCPT';
 /** Retry data for the domain's hosts, and the retry rule that applies. */
 const RETRY = 'exinext {domain}; exim -brt {domain}';
+
+/**
+ * A closed or disabled mailbox, in the words of an alias's `:fail: <text>` (or an ACL's deny
+ * message): the remote phrases, and how admins word a mailbox that was closed.
+ */
+const CLOSED_MAILBOX = [
+  ...REMOTE_TEXT['mailbox-disabled'].match.any!,
+  'mailbox was closed',
+  'mailbox has been closed',
+  'mailbox is closed',
+  'account was closed',
+  'account has been closed',
+  'account is closed',
+  'no longer with',
+  'has left the company',
+];
+/** What `verify = recipient` or a `deny` wrote: the ACL statement's message or a redirect `:fail:` text. */
+const RCPT_MESSAGE_HINT = 'acl_smtp_rcpt: deny message / redirect :fail:';
+/** A mail loop (receive.c with cutthrough delivery at SMTP time, deliver.c otherwise). */
+const MAIL_LOOP = 'too many "received" headers';
+
+/** The SMTP stages at which the message content has been read (reject.ts). */
+const DATA_STAGES = ['DATA', 'END-OF-MESSAGE', 'NON-SMTP'];
 
 const INBOUND: Rule[] = [
   // ---- Exim's own trouble first: these refusals are about us, not the client.
@@ -86,6 +109,19 @@ const INBOUND: Rule[] = [
     advice:
       "The local_scan() function (usually SA-Exim running SpamAssassin) rejected the message; the `SA: Action:` line before it gives the score. Check the score threshold (SApermreject in sa-exim.conf) if wanted mail is hit.",
     verify: `grep -F {queue_id} ${MAINLOG}`,
+  },
+
+  {
+    // receive.c: with cutthrough delivery the loop is refused at SMTP time. Before the limits:
+    // their `too many` would take it.
+    id: 'exim.inbound.mail-loop',
+    direction: 'inbound',
+    match: { any: [MAIL_LOOP] },
+    cause: 'mail-loop',
+    hint: 'received_headers_max',
+    advice:
+      'The message already carries more Received: headers than received_headers_max (30 by default): it is going round in circles between servers. Find the two servers that forward it to each other (the Received: headers say which).',
+    verify: `exim -bP received_headers_max; ${REJECTED_MESSAGE}`,
   },
 
   // ---- SMTP protocol violations (Exim's built-in checks).
@@ -293,11 +329,12 @@ const INBOUND: Rule[] = [
   // ---- Unknown recipients: `verify = recipient` in acl_smtp_rcpt.
   {
     // A redirect router's `:fail: Unknown user`, or an ACL `deny message = No Such User Here / !verify = recipient`.
+    // The log gives only the text, not which of the two wrote it: the hint names both.
     id: 'exim.inbound.unknown-user',
     direction: 'inbound',
     match: { any: ['unknown user', 'no such user', 'user unknown', 'unknown local-part', 'unknown recipient', 'recipient unknown', 'no such recipient', 'no such mailbox', 'mailbox unavailable'] },
     cause: 'user-unknown',
-    hint: 'verify = recipient (acl_smtp_rcpt)',
+    hint: RCPT_MESSAGE_HINT,
     advice:
       'verify = recipient found the address unknown (an alias or router that fails it, or an ACL message for unknown users). Normal for mistyped or harvested addresses; if the user exists, check the alias file and the router that should accept it.',
     verify: `${ROUTE}; grep -F {local} /etc/aliases`,
@@ -309,9 +346,21 @@ const INBOUND: Rule[] = [
     direction: 'inbound',
     match: { any: ['unrouteable address'] },
     cause: 'user-unknown',
-    hint: 'routers: no router accepted (aliases / local users)',
+    hint: 'verify = recipient (acl_smtp_rcpt): no router accepted',
     advice:
       'verify = recipient ran the routers and none accepted the address: for a local domain no alias, .forward or local user matches it (a dictionary attack when many arrive from one client); for a relay_to_domains domain the domain itself does not route. If the user should exist, add the alias or account.',
+    verify: `${ROUTE}; grep -F {local} /etc/aliases`,
+  },
+
+  {
+    // An alias's `:fail: This mailbox was closed …` through verify = recipient, or a deny message.
+    id: 'exim.inbound.mailbox-closed',
+    direction: 'inbound',
+    match: { stages: ['RCPT'], any: CLOSED_MAILBOX },
+    cause: 'mailbox-disabled',
+    hint: RCPT_MESSAGE_HINT,
+    advice:
+      "The recipient's mailbox was closed or disabled on purpose; the text is the alias entry's `:fail:` message (or a deny statement's). Nothing to fix unless the address should be live again.",
     verify: `${ROUTE}; grep -F {local} /etc/aliases`,
   },
 
@@ -349,7 +398,8 @@ const INBOUND: Rule[] = [
   {
     id: 'exim.inbound.malware',
     direction: 'inbound',
-    match: { any: ['virus', 'malware', 'harmful content'] },
+    // Content checks run once the data is in: a deny message at RCPT that says `spam` is policy.
+    match: { stages: DATA_STAGES, any: ['virus', 'malware', 'harmful content'] },
     cause: 'spam-content',
     hint: 'malware = (acl_smtp_data)',
     advice: 'The virus scanner (ClamAV through the malware condition) found malware in the message. Nothing to fix here unless the scanner is wrong.',
@@ -358,7 +408,7 @@ const INBOUND: Rule[] = [
   {
     id: 'exim.inbound.spam',
     direction: 'inbound',
-    match: { any: ['spam'] },
+    match: { stages: DATA_STAGES, any: ['spam'] },
     cause: 'spam-content',
     hint: 'spam = (acl_smtp_data)',
     advice: 'SpamAssassin (through the spam condition) scored the message above the limit the ACL uses. Check the score threshold if wanted mail is hit.',
@@ -410,9 +460,10 @@ const INBOUND: Rule[] = [
     id: 'exim.inbound.acl-rcpt-defer',
     direction: 'inbound',
     match: { stages: ['RCPT'], permanent: false },
-    cause: 'greylisted',
-    hint: 'acl_smtp_rcpt (defer)',
-    advice: 'A defer statement of the RCPT ACL told the client to try again later, mostly greylisting. Real servers retry; the text after the colon is the statement\'s message.',
+    cause: 'other',
+    hint: 'acl_smtp_rcpt: defer / router :defer:',
+    advice:
+      "A defer statement of the RCPT ACL, or verify = recipient meeting a router that deferred (redirect data `:defer: <text>`, a lookup that failed for now), told the client to try again later. The text is the statement's or the alias entry's; greylisting says so in its text.",
     verify: CHECKACCESS,
   },
   {
@@ -420,8 +471,9 @@ const INBOUND: Rule[] = [
     direction: 'inbound',
     match: { stages: ['RCPT'] },
     cause: 'access-policy',
-    hint: 'acl_smtp_rcpt',
-    advice: 'A deny or require statement of the RCPT ACL refused the recipient; the text after the colon is its message (none when the statement has no message).',
+    hint: RCPT_MESSAGE_HINT,
+    advice:
+      "A deny or require statement of the RCPT ACL refused the recipient, or verify = recipient met a redirect `:fail: <text>`; the text after the colon is the statement's message or the alias entry's.",
     verify: CHECKACCESS,
   },
   {
@@ -482,9 +534,12 @@ const OUTBOUND: Rule[] = [
   },
   {
     // retry.c: the address stayed deferred past the retry rule's cutoff and was failed.
+    // Alone when the deferral before it was not in the log, or after `retry time not reached`
+    // (no attempt was made); otherwise the parser gives the deferral's reason with it and the
+    // rules of that reason apply (the same failure).
     id: 'exim.outbound.retry-timeout',
     direction: 'outbound',
-    match: { any: ['retry timeout exceeded'] },
+    match: { re: /^(?:retry time not reached[^:]{0,300}: )?retry timeout exceeded$/ },
     cause: 'connection-failed',
     hint: 'retry rules (begin retry)',
     advice:
@@ -829,6 +884,50 @@ const OUTBOUND: Rule[] = [
 ];
 
 const LOCAL: Rule[] = [
+  {
+    // deliver.c: more Received: headers than received_headers_max fails every recipient (as
+    // a routing failure) before any router runs.
+    id: 'exim.local.mail-loop',
+    direction: 'local',
+    match: { any: [MAIL_LOOP] },
+    cause: 'mail-loop',
+    hint: 'received_headers_max',
+    advice:
+      'The message already carries more Received: headers than received_headers_max (30 by default): it is going round in circles, often between this server and one that forwards back to it (a .forward, an alias to a remote address that forwards here). The Received: headers of the bounce say which.',
+    verify: `exim -bP received_headers_max; exigrep {queue_id} ${MAINLOG}`,
+  },
+  // ---- Pipe transports: what the command said, then its exit code (pipe.c; sysexits.h names
+  // the codes: os.c os_strexit()). parsers/exim adds the command's output line to the reason.
+  {
+    id: 'exim.local.pipe-output-quota',
+    direction: 'local',
+    match: { all: ['child process of', '; transport output: '], any: REMOTE_TEXT['mailbox-full'].match.any! },
+    cause: 'mailbox-full',
+    hint: 'pipe transport output (quota)',
+    advice:
+      "The command the pipe transport runs (a delivery agent such as dovecot-lda, maildrop or procmail) reported the mailbox over its quota; its output is in the reason. The user has to make room, or the quota of that agent is raised.",
+    verify: `${ROUTE}; exigrep {queue_id} ${MAINLOG}`,
+  },
+  {
+    id: 'exim.local.pipe-no-user',
+    direction: 'local',
+    match: { all: ['child process of', ' transport returned 67 '] },
+    cause: 'user-unknown',
+    hint: 'pipe transport: exit 67 (EX_NOUSER)',
+    advice:
+      'The command the pipe transport runs exited with 67 (EX_NOUSER, "user unknown"): the delivery agent behind it (dovecot-lda, maildrop, a ticket system) does not know the recipient, though Exim\'s routers accepted it. Make the router and the agent agree on who exists.',
+    verify: `${ROUTE}; exim -bP transports | grep -E 'transport:$|^command ='`,
+  },
+  {
+    id: 'exim.local.pipe-tempfail',
+    direction: 'local',
+    match: { all: ['child process of', ' transport returned 75 '] },
+    cause: 'other',
+    hint: 'pipe transport: exit 75 (EX_TEMPFAIL)',
+    advice:
+      'The command the pipe transport runs exited with 75 (EX_TEMPFAIL, in temp_errors): it asked Exim to try again later, and after the retry rule\'s cutoff the message bounces. Run the command by hand to see what it was waiting for.',
+    verify: `${ROUTE}; exinext {rcpt}`,
+  },
   // ---- Unknown users found at delivery time (accepted first, or submitted locally).
   {
     // route.c: no router accepted the address. Mostly a local user that does not exist (cron
@@ -860,8 +959,19 @@ const LOCAL: Rule[] = [
     direction: 'local',
     match: { any: ['unknown user', 'no such user', 'user unknown'] },
     cause: 'user-unknown',
-    hint: 'redirect data :fail: (aliases)',
+    hint: 'redirect router :fail:',
     advice: 'The alias file (or another redirect router) fails this name as unknown. Fine for names that must bounce; if mail to it is accepted at RCPT time first, check verify = recipient so it is refused up front.',
+    verify: `${ROUTE}; grep -F {local} /etc/aliases`,
+  },
+
+  {
+    // A redirect router's `:fail: This mailbox was closed …`: the alias says the mailbox is gone.
+    id: 'exim.local.mailbox-closed',
+    direction: 'local',
+    match: { any: CLOSED_MAILBOX },
+    cause: 'mailbox-disabled',
+    hint: 'redirect router :fail:',
+    advice: "The alias file (or another redirect router) fails this address on purpose: its `:fail:` text says the mailbox was closed or disabled. Remove the address from whatever still sends to it.",
     verify: `${ROUTE}; grep -F {local} /etc/aliases`,
   },
 
@@ -920,11 +1030,24 @@ const LOCAL: Rule[] = [
   // `:defer: <text>`, or an SMTP code given with it). Transport errors name a path or the
   // transport and are longer; those go to `other`.
   {
+    // The `:defer:` text again, after the retry rule's cutoff (parsers/exim: the expiry carries
+    // the deferral's reason): the same failure as the deferrals before it.
+    id: 'exim.local.router-defer-expired',
+    direction: 'local',
+    match: { re: /^[^/]{1,160}: retry timeout exceeded$/ },
+    cause: 'other',
+    hint: 'redirect router :defer:',
+    advice:
+      'A router kept deferring the address (redirect data `:defer: <text>`, or a lookup that kept failing) until the retry rule\'s cutoff, and Exim gave up. The text is the alias entry\'s or the lookup\'s; `exim -bt` shows which router it is.',
+    verify: ROUTE,
+  },
+  {
+    // The text says nothing a rule knows: what it is, only the alias entry's author knows.
     id: 'exim.local.redirect-fail',
     direction: 'local',
     match: { permanent: true, re: /^[^/]{1,160}$/ },
-    cause: 'mailbox-disabled',
-    hint: 'redirect data :fail: (aliases)',
+    cause: 'other',
+    hint: 'redirect router :fail:',
     advice: 'The alias file (or another redirect router) fails this address on purpose with `:fail: <text>`, usually for a user who has left; the text is the alias entry\'s. Remove the address from whatever still sends to it.',
     verify: `${ROUTE}; grep -F {local} /etc/aliases`,
   },
@@ -933,7 +1056,7 @@ const LOCAL: Rule[] = [
     direction: 'local',
     match: { permanent: false, re: /^[^/]{1,160}$/ },
     cause: 'other',
-    hint: 'routers (:defer: or a deferred lookup)',
+    hint: 'redirect router :defer:',
     advice: 'A router deferred the address: redirect data with `:defer: <text>`, or a lookup the router needs that failed for now. The text is its message; `exim -bt` shows which router it is.',
     verify: ROUTE,
   },

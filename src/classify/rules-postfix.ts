@@ -1002,7 +1002,7 @@ const LOCAL: Rule[] = [
     id: 'postfix.local.forwarding-loop',
     direction: 'local',
     match: { any: ['mail forwarding loop for', 'alias database loop for'] },
-    cause: 'other',
+    cause: 'mail-loop',
     hint: 'aliases / .forward loop',
     advice: 'The message already carries a Delivered-To for this address: aliases, .forward files or virtual aliases forward it in a circle. Break the loop.',
     verify: `${lookup('alias_maps', '{local}')}; ${lookup('virtual_alias_maps', '{rcpt}')}`,

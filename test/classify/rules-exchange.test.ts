@@ -208,6 +208,12 @@ const INBOUND: Case[] = [
 
 const LOCAL: Case[] = [
   {
+    name: 'routing loop (Microsoft Learn: "554 5.4.6 Hop count exceeded - possible mail loop", on-premises)',
+    lines: localFail('ROUTING', '554 5.4.6 Hop count exceeded - possible mail loop'),
+    want: want('local', 'mail-loop', 'connectors / routing loop', 'mail-loop', true),
+    verify: 'Get-SendConnector',
+  },
+  {
     name: 'unknown recipient after acceptance, ROUTING FAIL (exchange: RESOLVER.ADR.RecipNotFound)',
     lines: localFail('ROUTING', '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'),
     want: want('local', 'user-unknown', 'proxyAddresses / directory sync', 'recipient-not-found', true),

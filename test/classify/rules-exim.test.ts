@@ -287,13 +287,13 @@ const INBOUND: Case[] = [
   {
     name: 'unknown user (Exim_exim_test-log-0024 line 17)',
     lines: ['1999-03-02 09:44:33 H=(test) [V4NET.255.255.0] U=CALLER F=<userx@test.ex> rejected RCPT <bad@test.ex>: unknown user'],
-    want: want('inbound', 'user-unknown', 'verify = recipient (acl_smtp_rcpt)', 'unknown-user', true),
+    want: want('inbound', 'user-unknown', 'acl_smtp_rcpt: deny message / redirect :fail:', 'unknown-user', true),
     verify: "exim -bt 'bad@test.ex'; grep -F 'bad' /etc/aliases",
   },
   {
     name: 'Unknown user (fail2ban_fail2ban_exim line 27)',
     lines: ['2013-06-15 16:36:49 H=altmx.marsukov.com [111.67.203.116] F=<kadrofutcheti@mail.ru> rejected RCPT <oksana@birzhatm.ua>: Unknown user'],
-    want: want('inbound', 'user-unknown', 'verify = recipient (acl_smtp_rcpt)', 'unknown-user', true),
+    want: want('inbound', 'user-unknown', 'acl_smtp_rcpt: deny message / redirect :fail:', 'unknown-user', true),
     verify: "grep -F 'oksana' /etc/aliases",
   },
   {
@@ -301,7 +301,7 @@ const INBOUND: Case[] = [
     lines: [
       '2022-06-29 14:34:58 H=imfo.test.biz [1.2.3.4]:35328 X=TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256 CV=no F=<jack@test.biz> rejected RCPT <sales@toto.com.au>: No Such User Here',
     ],
-    want: want('inbound', 'user-unknown', 'verify = recipient (acl_smtp_rcpt)', 'unknown-user', true),
+    want: want('inbound', 'user-unknown', 'acl_smtp_rcpt: deny message / redirect :fail:', 'unknown-user', true),
     verify: "exim -bt 'sales@toto.com.au'",
   },
   {
@@ -309,14 +309,44 @@ const INBOUND: Case[] = [
     lines: [
       '2020-02-22 00:48:43 H=([185.143.223.163]) [185.143.223.168] F=<fhlon4qcwjl2f1m@mirdifphysiorehab.com> rejected RCPT <explain@dissonantia.se>: Unrouteable address',
     ],
-    want: want('inbound', 'user-unknown', 'routers: no router accepted (aliases / local users)', 'unrouteable-address', true),
+    want: want('inbound', 'user-unknown', 'verify = recipient (acl_smtp_rcpt): no router accepted', 'unrouteable-address', true),
     verify: "exim -bt 'explain@dissonantia.se'; grep -F 'explain' /etc/aliases",
   },
   {
     name: 'Unrouteable address, dictionary attack (samples/exim/mainlog line 63)',
     lines: ['2026-11-22 03:17:02 H=(spammer.example) [192.0.2.66]:51344 F=<newsletter@spammer.example> rejected RCPT <info@example.org>: Unrouteable address'],
-    want: want('inbound', 'user-unknown', 'routers: no router accepted (aliases / local users)', 'unrouteable-address', true),
+    want: want('inbound', 'user-unknown', 'verify = recipient (acl_smtp_rcpt): no router accepted', 'unrouteable-address', true),
     verify: "exim -bt 'info@example.org'",
+  },
+  {
+    name: 'alias :fail: closed mailbox through verify = recipient (lab: Exim 4.96, redirect data ":fail: This mailbox was closed …")',
+    lines: [
+      '2026-12-04 17:34:59.641 [23616] H=(client.lab.test) [127.0.0.2]:54873 I=[127.0.0.1]:4013 F=<friend@gmail.test> rejected RCPT <gone@lab.test>: This mailbox was closed on 2026-01-01, write to sales@example.org',
+    ],
+    want: want('inbound', 'mailbox-disabled', 'acl_smtp_rcpt: deny message / redirect :fail:', 'mailbox-closed', true),
+    verify: "exim -bt 'gone@lab.test'; grep -F 'gone' /etc/aliases",
+  },
+  {
+    name: 'a deny message that says spam, at RCPT: policy, not content (lab: Exim 4.96, deny local_parts = spamtrap)',
+    lines: [
+      '2026-12-04 17:34:59.642 [23616] H=(client.lab.test) [127.0.0.2]:54873 I=[127.0.0.1]:4013 F=<friend@gmail.test> rejected RCPT <spamtrap@lab.test>: 550 5.7.1 Spam trap hit: go away',
+    ],
+    want: want('inbound', 'access-policy', 'acl_smtp_rcpt: deny message / redirect :fail:', 'acl-rcpt', true),
+    verify: "exim_checkaccess '127.0.0.2' 'spamtrap@lab.test'",
+  },
+  {
+    name: 'alias :defer: through verify = recipient (lab: Exim 4.96, redirect data ":defer: alias backend being migrated")',
+    lines: [
+      '2026-12-04 17:34:59.641 [23616] H=(client.lab.test) [127.0.0.2]:54873 I=[127.0.0.1]:4013 F=<friend@gmail.test> temporarily rejected RCPT <tempalias@lab.test>: alias backend being migrated',
+    ],
+    want: want('inbound', 'other', 'acl_smtp_rcpt: defer / router :defer:', 'acl-rcpt-defer', false),
+    verify: "exim_checkaccess '127.0.0.2' 'tempalias@lab.test'",
+  },
+  {
+    name: 'mail loop refused at SMTP time with cutthrough delivery (constructed: receive.c "rejected from <%s>%s%s: Too many \"Received\" headers")',
+    lines: [`${AT}1xV5P6-00000000AWF-00AZ rejected from <bob@example.net> H=(mail.example.net) [192.0.2.10]:40000: Too many "Received" headers`],
+    want: want('inbound', 'mail-loop', 'received_headers_max', 'mail-loop', true),
+    verify: 'exim -bP received_headers_max',
   },
   {
     name: 'SIZE too big at MAIL (Exim_exim_test-log-0180 line 1)',
@@ -409,25 +439,25 @@ const INBOUND: Case[] = [
     lines: [
       '1999-03-02 09:44:33 H=the.local.host.name [ip4.ip4.ip4.ip4] F=<CALLER@test.ex> temporarily rejected RCPT <userx@test.ex>: Recipient deferred',
     ],
-    want: want('inbound', 'greylisted', 'acl_smtp_rcpt (defer)', 'acl-rcpt-defer', false),
+    want: want('inbound', 'other', 'acl_smtp_rcpt: defer / router :defer:', 'acl-rcpt-defer', false),
     verify: "exim_checkaccess 'ip4.ip4.ip4.ip4' 'userx@test.ex'",
   },
   {
     name: 'RCPT ACL defer without a message (Exim_exim_test-log-0612 line 121)',
     lines: ['1999-03-02 09:44:33 H=localhost (myhost.test.ex) [127.0.0.1] F=<c@dump.ex> temporarily rejected RCPT <rmt_defer@test.ex>'],
-    want: want('inbound', 'greylisted', 'acl_smtp_rcpt (defer)', 'acl-rcpt-defer', false),
+    want: want('inbound', 'other', 'acl_smtp_rcpt: defer / router :defer:', 'acl-rcpt-defer', false),
     verify: "exim_checkaccess '127.0.0.1' 'rmt_defer@test.ex' -f 'c@dump.ex'",
   },
   {
     name: 'RCPT ACL deny without a message (Exim_exim_test-log-0023 line 51)',
     lines: ['1999-03-02 09:44:33 H=(test) [56.56.58.58] U=CALLER F=<rcpttest@test.ex> rejected RCPT <bad1@test.ex>'],
-    want: want('inbound', 'access-policy', 'acl_smtp_rcpt', 'acl-rcpt', true),
+    want: want('inbound', 'access-policy', 'acl_smtp_rcpt: deny message / redirect :fail:', 'acl-rcpt', true),
     verify: "exim_checkaccess '56.56.58.58' 'bad1@test.ex' -f 'rcpttest@test.ex'",
   },
   {
     name: 'RCPT ACL deny with its own 599 code (Exim_exim_test-log-0536 line 2)',
     lines: ['1999-03-02 09:44:33 U=CALLER F=<> rejected RCPT <user2@test.ex>: 599 Main code'],
-    want: want('inbound', 'access-policy', 'acl_smtp_rcpt', 'acl-rcpt', true),
+    want: want('inbound', 'access-policy', 'acl_smtp_rcpt: deny message / redirect :fail:', 'acl-rcpt', true),
     verify: "exim_checkaccess CLIENT_IP 'user2@test.ex' -f ''",
   },
   {
@@ -464,6 +494,23 @@ const INBOUND: Case[] = [
 
 const OUTBOUND: Case[] = [
   {
+    // The next hop on loopback is still a remote server: its reply decides (issue 14).
+    name: '5.1.1 through a manualroute next hop on loopback (lab: Exim 4.96, sink answering as Postfix does)',
+    lines: [
+      '2026-12-04 17:35:07.105 [23856] 1xZXBW-0006Al-2z ** ghost@relay.test F=<sender@lab.test> P=<sender@lab.test> R=sink T=remote_smtp H=127.0.0.1 [127.0.0.1]:41453 I=[127.0.0.1]:47336: SMTP error from remote mail server after RCPT TO:<ghost@relay.test>: 550 5.1.1 <ghost@relay.test>: Recipient address rejected: User unknown in virtual mailbox table DT=0.000s',
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
+    verify: "swaks --to 'ghost@relay.test' --quit-after RCPT",
+  },
+  {
+    name: 'Gmail NoSuchUser, multi-line, through a loopback next hop (lab: Exim 4.96)',
+    lines: [
+      "2026-12-04 17:35:07.105 [23856] 1xZXBW-0006Al-2z ** nobody@gmail.test F=<sender@lab.test> P=<sender@lab.test> R=sink T=remote_smtp H=127.0.0.1 [127.0.0.1]:41453 I=[127.0.0.1]:47336: SMTP error from remote mail server after RCPT TO:<nobody@gmail.test>: 550-5.1.1 The email account that you tried to reach does not exist. Please try\\n550-5.1.1 double-checking the recipient's email address for typos or\\n550 5.1.1 unnecessary spaces. https://support.google.com/mail/?p=NoSuchUser DT=0.000s",
+    ],
+    want: want('outbound', 'user-unknown', 'remove the address from lists', 'user-unknown', true),
+    verify: "swaks --to 'nobody@gmail.test' --quit-after RCPT",
+  },
+  {
     name: 'SMTP delivery explicitly queued (Exim_exim_test-log-0209 line 2)',
     lines: ['1999-03-02 09:44:33 10HmaX-000000005vi-0000 == userz@domain1 R=others T=smtp defer (0): SMTP delivery explicitly queued'],
     want: want('outbound', 'other', 'queue_smtp_domains / -odqs', 'queued-on-purpose', false),
@@ -477,8 +524,33 @@ const OUTBOUND: Case[] = [
       '2020-06-19 04:54:02 1jmFYj-00039V-QX == bob@null.corp R=dnslookup T=remote_smtp defer (110): Connection timed out',
       '2020-06-19 04:54:02 1jmFYj-00039V-QX ** bob@null.corp: retry timeout exceeded',
     ],
+    // The expiry carries the deferral's reason (parsers/exim): the same failure, a timed-out connection.
+    want: want('outbound', 'connection-failed', 'their server (or our port 25)', 'connect-failed', true),
+    verify: "swaks --to 'bob@null.corp' --quit-after CONNECT",
+  },
+  {
+    name: 'retry timeout exceeded with no attempt before it (samples/exim/mainlog lines 36-37)',
+    lines: [
+      "2026-11-22 02:15:00 1xTU1o-0000000063z-006e == info@gone.example R=dnslookup T=remote_smtp defer (-53): retry time not reached for any host for 'gone.example'",
+      '2026-11-22 02:15:01 1xTU1o-0000000063z-006e ** info@gone.example: retry timeout exceeded',
+    ],
     want: want('outbound', 'connection-failed', 'retry rules (begin retry)', 'retry-timeout', true),
-    verify: "exinext 'null.corp'; exim -brt 'null.corp'; exigrep '1jmFYj-00039V-QX' /var/log/exim4/mainlog",
+    verify: "exinext 'gone.example'; exim -brt 'gone.example'",
+  },
+  {
+    name: 'retry timeout exceeded, its deferral not in the log (constructed: retry.c "** %s: retry timeout exceeded")',
+    lines: [`${ID}** carol@far.example: retry timeout exceeded`],
+    want: want('outbound', 'connection-failed', 'retry rules (begin retry)', 'retry-timeout', true),
+    verify: "exinext 'far.example'",
+  },
+  {
+    name: 'remote mailbox full, deferred past the retry cutoff (lab: Exim 4.96, manualroute to a sink answering 452 4.2.2)',
+    lines: [
+      "2026-12-04 17:34:59.463 [23599] 1xZXBT-00068a-0L == full@outlook.test R=sink T=remote_smtp defer (-44) H=127.0.0.1 [127.0.0.1]:41453 I=[127.0.0.1]:45380 DT=0.000s: SMTP error from remote mail server after RCPT TO:<full@outlook.test>: 452 4.2.2 The recipient's mailbox is full and can't accept messages now. Please try again later.",
+      '2026-12-04 17:35:06.998 [23853] 1xZXBT-00068a-0L ** full@outlook.test: retry timeout exceeded',
+    ],
+    want: want('outbound', 'mailbox-full', 'their mailbox is full', 'mailbox-full', true),
+    verify: "exiqgrep -r 'full@outlook.test'",
   },
   {
     name: 'retry timeout exceeded of a message from an older log (samples/exim/mainlog line 37)',
@@ -918,6 +990,72 @@ const OUTBOUND: Case[] = [
 
 const LOCAL: Case[] = [
   {
+    name: 'mail loop (lab: Exim 4.96, received_headers_max = 12 and a message with 13 Received: headers)',
+    lines: ['2026-12-04 17:35:07.165 [23861] 1xZXBW-0006Af-1w ** bob@lab.test F=<sender@lab.test>: Too many "Received" headers - suspected mail loop DT=0.000s'],
+    want: want('local', 'mail-loop', 'received_headers_max', 'mail-loop', true),
+    verify: "exim -bP received_headers_max; exigrep '1xZXBW-0006Af-1w'",
+  },
+  {
+    name: 'pipe transport exit 67, EX_NOUSER (lab: Exim 4.96, pipe transport whose command exits 67)',
+    lines: [
+      '2026-12-04 17:35:06.659 [23833] 1xZXBW-0006Ad-10 ** pipe67@lab.test F=<sender@lab.test> P=<sender@lab.test> R=pipes T=pipe_t: Child process of pipe_t transport returned 67 (could mean user nonexistent) from command: /tmp/mld-exim-YuptWS/pipe.sh DT=0.021s',
+    ],
+    want: want('local', 'user-unknown', 'pipe transport: exit 67 (EX_NOUSER)', 'pipe-no-user', true),
+    verify: "exim -bt 'pipe67@lab.test'",
+  },
+  {
+    name: 'pipe transport exit 75, EX_TEMPFAIL (lab: Exim 4.96, pipe transport whose command exits 75)',
+    lines: [
+      '2026-12-04 17:35:07.281 [23865] 1xZXBS-00067s-1P == pipe75@lab.test R=pipes T=pipe_t defer (0) DT=0.022s: Child process of pipe_t transport returned 75 (could mean temporary error) from command: /tmp/mld-exim-YuptWS/pipe.sh',
+    ],
+    want: want('local', 'other', 'pipe transport: exit 75 (EX_TEMPFAIL)', 'pipe-tempfail', false),
+    verify: "exinext 'pipe75@lab.test'",
+  },
+  {
+    name: 'pipe transport exit 75 past the retry cutoff: the same failure (lab: Exim 4.96)',
+    lines: [
+      '2026-12-04 17:35:07.281 [23865] 1xZXBS-00067s-1P == pipe75@lab.test R=pipes T=pipe_t defer (0) DT=0.022s: Child process of pipe_t transport returned 75 (could mean temporary error) from command: /tmp/mld-exim-YuptWS/pipe.sh',
+      '2026-12-04 17:35:07.282 [23865] 1xZXBS-00067s-1P ** pipe75@lab.test: retry timeout exceeded',
+    ],
+    want: want('local', 'other', 'pipe transport: exit 75 (EX_TEMPFAIL)', 'pipe-tempfail', true),
+    verify: "exinext 'pipe75@lab.test'",
+  },
+  {
+    name: 'pipe transport printing a quota text, log_fail_output (lab: Exim 4.96)',
+    lines: [
+      '2026-12-04 17:35:06.682 [23833] 1xZXBW-0006Ad-10 <pipequota@lab.test>: pipe_t transport output: mailbox quota exceeded for pipequota',
+      '2026-12-04 17:35:06.683 [23833] 1xZXBW-0006Ad-10 ** pipequota@lab.test F=<sender@lab.test> P=<sender@lab.test> R=pipes T=pipe_t: Child process of pipe_t transport returned 1 from command: /tmp/mld-exim-YuptWS/pipe.sh DT=0.021s',
+    ],
+    want: want('local', 'mailbox-full', 'pipe transport output (quota)', 'pipe-output-quota', true),
+    verify: "exim -bt 'pipequota@lab.test'",
+  },
+  {
+    name: 'alias :fail: closed mailbox, at delivery (lab: Exim 4.96)',
+    lines: [
+      '2026-12-04 17:35:06.635 [23833] 1xZXBW-0006Ad-10 ** gone@lab.test F=<sender@lab.test> R=aliases: This mailbox was closed on 2026-01-01, write to sales@example.org DT=0.000s',
+    ],
+    want: want('local', 'mailbox-disabled', 'redirect router :fail:', 'mailbox-closed', true),
+    verify: "grep -F 'gone' /etc/aliases",
+  },
+  {
+    name: 'alias :defer: past the retry cutoff: the same failure (lab: Exim 4.96)',
+    lines: [
+      '2026-12-04 17:35:07.257 [23865] 1xZXBS-00067s-1P == tempalias@lab.test R=aliases defer (-1) DT=0.000s: alias backend being migrated',
+      '2026-12-04 17:35:07.282 [23865] 1xZXBS-00067s-1P ** tempalias@lab.test: retry timeout exceeded',
+    ],
+    want: want('local', 'other', 'redirect router :defer:', 'router-defer-expired', true),
+    verify: "exim -bt 'tempalias@lab.test'",
+  },
+  {
+    name: 'appendfile quota past the retry cutoff: the same failure (lab: Exim 4.96, quota = 1K)',
+    lines: [
+      '2026-12-04 17:35:06.750 [23844] 1xZXBS-00068B-2W == full@lab.test R=localuser T=local_delivery defer (-22) DT=0.008s: mailbox is full (MTA-imposed quota exceeded while writing to /tmp/mld-exim-YuptWS/mail/full)',
+      '2026-12-04 17:35:06.751 [23844] 1xZXBS-00068B-2W ** full@lab.test: retry timeout exceeded',
+    ],
+    want: want('local', 'mailbox-full', 'quota (appendfile transport)', 'quota', true),
+    verify: "exim -bt 'full@lab.test'",
+  },
+  {
     name: 'cron mail to a removed account (samples/exim/mainlog line 92)',
     lines: ['2026-11-22 04:02:01 1xUym9-000000005xs-00LO ** oldadmin@example.org: Unrouteable address'],
     want: want('local', 'user-unknown', 'routers: no router accepted (aliases / local users)', 'unrouteable-address', true),
@@ -946,7 +1084,7 @@ const LOCAL: Case[] = [
   {
     name: 'alias :fail: Unknown user (constructed: redirect router data ":fail: Unknown user")',
     lines: [`${ID}** ghost@example.org R=system_aliases: Unknown user`],
-    want: want('local', 'user-unknown', 'redirect data :fail: (aliases)', 'unknown-user', true),
+    want: want('local', 'user-unknown', 'redirect router :fail:', 'unknown-user', true),
     verify: "grep -F 'ghost' /etc/aliases",
   },
   {
@@ -994,25 +1132,25 @@ const LOCAL: Case[] = [
   {
     name: 'redirect :fail: (Exim_exim_test-log-9400 line 36)',
     lines: ['1999-03-02 09:44:33 10HmbU-0005vi-00 ** bounce@test.ex R=r0: bounced (:fail:)'],
-    want: want('local', 'mailbox-disabled', 'redirect data :fail: (aliases)', 'redirect-fail', true),
+    want: want('local', 'other', 'redirect router :fail:', 'redirect-fail', true),
     verify: "grep -F 'bounce' /etc/aliases",
   },
   {
     name: 'redirect :fail: with its own SMTP code (Exim_exim_test-log-0536 line 33)',
     lines: ['1999-03-02 09:44:33 10HmbB-000000005vi-0000 ** user22@test.ex R=r1 : 590 5.4.3 Main and extended code'],
-    want: want('local', 'mailbox-disabled', 'redirect data :fail: (aliases)', 'redirect-fail', true),
+    want: want('local', 'other', 'redirect router :fail:', 'redirect-fail', true),
     verify: "exim -bt 'user22@test.ex'",
   },
   {
     name: 'redirect :defer: (Exim_exim_test-log-0208 line 4)',
     lines: ["1999-03-02 09:44:33 10HmaX-000000005vi-0000 == defer@test.ex R=defer defer (-1): don't do this yet"],
-    want: want('local', 'other', 'routers (:defer: or a deferred lookup)', 'router-defer', false),
+    want: want('local', 'other', 'redirect router :defer:', 'router-defer', false),
     verify: "exim -bt 'defer@test.ex'",
   },
   {
     name: 'redirect :defer:, millisecond stamp (Exim_exim_test-log-0608 line 48)',
     lines: ['2017-07-30 18:51:05.712 10HmbM-000000005vi-0000 == delay_p@test.ex R=delay defer (-1): deliberate for test purposes'],
-    want: want('local', 'other', 'routers (:defer: or a deferred lookup)', 'router-defer', false),
+    want: want('local', 'other', 'redirect router :defer:', 'router-defer', false),
     verify: "exim -bt 'delay_p@test.ex'",
   },
   {

@@ -1103,7 +1103,7 @@ const LOCAL: Case[] = [
   {
     name: 'forwarding loop (grok test line 49)',
     lines: ['95ECE24E0: to=<tom@example.com>, relay=dovecot, delay=0.12, delays=0.03/0/0/0.08, dsn=5.4.6, status=bounced (mail forwarding loop for tom@example.com)'],
-    want: want('local', 'other', 'aliases / .forward loop', 'forwarding-loop', true),
+    want: want('local', 'mail-loop', 'aliases / .forward loop', 'forwarding-loop', true),
     verify: "postmap -q 'tom'",
   },
   {

@@ -110,8 +110,9 @@ describe.skipIf(!haveCorpus)('every problem in the corpus gets a specific classi
       }
     }
     // 1,571 problem events (the real perericr server alone gives 1,100 unknown-recipient
-    // probes), classified by 48 different rules.
+    // probes), classified by 47 different rules (the corpus's one `retry timeout exceeded`
+    // follows its deferral, whose reason, a timed-out connection, now classifies it).
     expect(n).toBe(1571);
-    expect(hit.size).toBe(48);
+    expect(hit.size).toBe(47);
   });
 });

@@ -81,7 +81,7 @@ describe('samples/exim through bin/maillog-doctor', () => {
       direction: 'inbound',
       recipientDomain: 'example.org',
       cause: 'user-unknown',
-      hint: 'routers: no router accepted (aliases / local users)',
+      hint: 'verify = recipient (acl_smtp_rcpt): no router accepted',
       permanent: true,
       smtpCodes: [],
       messages: 1,
@@ -107,7 +107,7 @@ describe('samples/exim through bin/maillog-doctor', () => {
       linesRead: 632,
       linesUnrecognised: 0,
       eventsByKind: { reject: 44, delivery: 109, notification: 6 },
-      eventsByStatus: { sent: 93, bounced: 6, deferred: 10, expired: 0 },
+      eventsByStatus: { sent: 93, bounced: 5, deferred: 10, expired: 1 },
       firstSeen: '2026-11-22T00:12:00.000Z',
       lastSeen: '2026-11-22T22:35:15.000Z',
     });
@@ -126,7 +126,7 @@ describe('samples/exim through bin/maillog-doctor', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^25 findings from 60 rejections, bounces and deferrals/);
-    expect(lines.find((l) => /^.\s+1\s/.test(l))).toMatch(/^!\s+1\s+1\s+12\s+in\s+-\s+example\.org\s+user-unknown\s+routers: no router accepted/);
+    expect(lines.find((l) => /^.\s+1\s/.test(l))).toMatch(/^!\s+1\s+1\s+12\s+in\s+-\s+example\.org\s+user-unknown\s+verify = recipient \(acl_smtp_rcpt\): no router/);
     expect(lines.find((l) => /^.\s+2\s/.test(l))).toMatch(/^!\s+2\s+6\s+6\s+in\s+-\s+example\.org\s+blocklisted\s+dnslists \(ACL\)$/);
     expect(r.stdout).toMatch(/impact: +1 message, 12 attempts, 12 recipients\n/);
     expect(r.stdout).toMatch(/verify: +exim -bt 'info@example\.org'/);

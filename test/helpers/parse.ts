@@ -15,7 +15,7 @@ export function parseAll(lines: string[], parser: LogParser = postfixParser, ref
   const m = parser.create();
   m.begin({ file: 'test.log', reference });
   const results = lines.map((l, i) => m.line(l, i + 1));
-  const events = results.flatMap((r) => (r.status === 'recognised' ? r.events : []));
+  const events = results.flatMap((r) => (r.status === 'recognised' ? r.events : (r.events ?? [])));
   events.push(...m.end());
   return { results, events };
 }

@@ -112,7 +112,7 @@ describe('envelope after a stamp', () => {
       fc.property(line, (l) => {
         const from = Math.min(20, l.length);
         const m = SYSLOG_AFTER_STAMP_RE.exec(l.slice(from, from + 300));
-        expect(syslogAfterStamp(l, from)).toEqual(m ? { host: m[1], program: m[2], end: from + m[0].length } : null);
+        expect(syslogAfterStamp(l, from)).toEqual(m ? { host: m[1], program: m[2], pid: m[3] ? Number(m[3]) : null, end: from + m[0].length } : null);
         expect(otherProgramAfterStamp(l, from)).toBe(OTHER_AFTER_STAMP_RE.test(l.slice(from, from + 340)));
       }),
       { seed: 20261123, numRuns: 20_000 },

@@ -907,7 +907,7 @@ export const eventCases: EventCase[] = [
     ],
   },
   {
-    name: '** retry timeout exceeded knows sender and client from its <= (gvengel_exim_exporter_mainlog)',
+    name: '** retry timeout exceeded: the deferral before it, sender and client from its <= (gvengel_exim_exporter_mainlog)',
     before: [
       '2020-06-19 04:51:49 [123] 1jmFYj-00039V-QX <= noreply@test.corp H=(test.corp) [2.2.2.2] P=smtp S=7386',
       '2020-06-19 04:54:02 1jmFYj-00039V-QX H=null.corp [6.6.6.6] Connection timed out',
@@ -919,9 +919,12 @@ export const eventCases: EventCase[] = [
         ...delivery,
         time: '2020-06-19T04:54:02.000Z',
         queueId: '1jmFYj-00039V-QX',
-        status: 'bounced',
+        // The end of the deferral just before it (retry.c): its reason, router and transport.
+        status: 'expired',
+        agent: 'remote_smtp',
+        router: 'dnslookup',
         to: 'bob@null.corp',
-        reason: 'retry timeout exceeded',
+        reason: 'Connection timed out: retry timeout exceeded',
         from: 'noreply@test.corp',
         client: peer(null, '2.2.2.2'),
       },
@@ -1490,6 +1493,8 @@ export const nonEventCases: Array<{ name: string; line: string; status: 'recogni
   { name: 'Completed frees correlation, with [pid] (gvengel_exim_exporter_mainlog)', line: '2020-06-19 04:54:02 [456] 1jmFYj-00039V-QX Completed', status: 'recognised' },
   { name: 'Completed with QT= (Exim_exim_test-log-0551)', line: '2017-07-30 18:51:05.712 10HmaZ-000000005vi-0000 Completed QT=q.qqqs', status: 'recognised' },
   { name: '*> delivery suppressed by -N (Exim_exim_test-log-9400)', line: '1999-03-02 09:44:33 10HmbX-0005vi-00 *> userx <userx@test.ex> R=r1 T=local_delivery', status: 'ignored', reason: 'bookkeeping' },
+  { name: 'a re-executed process gives up root for -C (lab: Exim 4.96, exim.c)', line: '2026-12-04 17:53:03.020 [329] exim user lost privilege for using -C option', status: 'ignored', reason: 'warning' },
+  { name: "a pipe transport's output feeds the address's outcome (lab: Exim 4.96, log_fail_output)", line: '2026-12-04 17:35:06.682 [23833] 1xZXBW-0006Ad-10 <pipequota@lab.test>: pipe_t transport output: mailbox quota exceeded for pipequota', status: 'recognised' },
   { name: 'Start queue run (Exim_exim_test-log-0135)', line: '1999-03-02 09:44:33 Start queue run: pid=p1234', status: 'ignored', reason: 'bookkeeping' },
   { name: 'End queue run (Exim_exim_test-log-0135)', line: '1999-03-02 09:44:33 End queue run: pid=p1234', status: 'ignored', reason: 'bookkeeping' },
   { name: 'daemon started (Exim_exim_test-log-0300)', line: '1999-03-02 09:44:33 exim x.yz daemon started: pid=p1234, no queue runs, listening for SMTP on port PORT_D', status: 'ignored', reason: 'bookkeeping' },

@@ -16,7 +16,9 @@ describe('exim events from real lines', () => {
     const { results, events } = parseAll([...before, line], eximParser);
     const last = results[results.length - 1]!;
     expect(last.status).toBe('recognised');
-    const produced = last.status === 'recognised' ? last.events : [];
+    // The line's events, wherever they came out: a rejection of a whole message is held until
+    // the lines after it (its recipient list) or the end of the run tell what it is.
+    const produced = events.filter((ev) => ev.origin.line === before.length + 1);
     expect(produced.map(stripOrigin)).toEqual(want);
     // Every event satisfies the strict schema, and carries its provenance.
     for (const ev of events) expect(MailEvent.parse(ev)).toEqual(ev);
@@ -48,9 +50,11 @@ describe.skipIf(!haveCorpus)('rejectlog header dumps', () => {
     const lines = corpusLines(file).filter((l) => l !== '');
     const { results } = parseAll(lines, eximParser);
     lines.forEach((line, i) => {
+      // A header line may carry events (a recipient of the entry above it): its status is what counts.
       const r = results[i]!;
-      if (/^\d{4}-\d\d-\d\d /.test(line)) expect(r).not.toEqual({ status: 'ignored', reason: 'header' });
-      else expect(r).toEqual({ status: 'ignored', reason: 'header' });
+      const status = { status: r.status, reason: r.status === 'ignored' ? r.reason : undefined };
+      if (/^\d{4}-\d\d-\d\d /.test(line)) expect(status).not.toEqual({ status: 'ignored', reason: 'header' });
+      else expect(status).toEqual({ status: 'ignored', reason: 'header' });
     });
   });
 

@@ -25,7 +25,8 @@ function run(names: string[]): { results: LineResult[]; events: MailEvent[] } {
     m.begin({ file: name, reference: REFERENCE });
     linesOf(name).forEach((l, i) => results.push(m.line(l, i + 1)));
   }
-  const events = results.flatMap((r) => (r.status === 'recognised' ? r.events : []));
+  const events = results.flatMap((r) => (r.status === 'recognised' ? r.events : (r.events ?? [])));
+  events.push(...m.end());
   return { results, events };
 }
 
@@ -76,7 +77,8 @@ describe('samples/exim', () => {
     expect(byKey(events, (e) => (e.kind === 'delivery' ? `delivery:${e.status}` : e.kind))).toEqual({
       reject: 44,
       'delivery:sent': 93,
-      'delivery:bounced': 6,
+      'delivery:bounced': 5,
+      'delivery:expired': 1,
       'delivery:deferred': 10,
       notification: 6,
     });
@@ -100,7 +102,7 @@ describe('samples/exim', () => {
       'bounced Unrouteable address': 1,
       'bounced 5.2.2': 1,
       'bounced 5.7.1': 1,
-      'bounced retry timeout exceeded': 1,
+      "expired retry time not reached for any host for 'gone.example': retry timeout exceeded": 1,
       'deferred 4.7.1': 2,
       'deferred Connection refused': 1,
       'deferred Connection timed out': 1,
