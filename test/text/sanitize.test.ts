@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { sanitize } from '../../src/text/sanitize.js';
 
 const ESC = '\u001b';
-const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 describe('sanitize', () => {
   test('returns the very same string when there is nothing to strip', () => {
@@ -116,5 +116,20 @@ describe('sanitize', () => {
 
   test('handles 1 MB of nested-looking OSC openers', () => {
     expect(sanitize(`a${ESC}]`.repeat(333_333))).toBe('a');
+  });
+
+  test('removes zero-width characters, so a look-alike domain shows what it contains', () => {
+    for (const cp of [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff]) {
+      expect(sanitize(`exa${String.fromCodePoint(cp)}mple.com`)).toBe('example.com');
+    }
+  });
+
+  test('removes bidi marks, embeddings, overrides and isolates', () => {
+    const marks = [0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
+    for (const cp of marks) expect(sanitize(`moc.${String.fromCodePoint(cp)}elpmaxe`)).toBe('moc.elpmaxe');
+  });
+
+  test('turns the Unicode line and paragraph separators into spaces, like LF', () => {
+    expect(sanitize('a\u2028b\u2029c')).toBe('a b c');
   });
 });
