@@ -11,6 +11,7 @@
 import { isPermanent } from '../aggregate/rank.js';
 import type { Finding, Report, Snapshot, Summary } from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
+import { plural } from '../text/plural.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
 
 export interface TextOptions {
@@ -22,6 +23,8 @@ export interface TextOptions {
   details?: number;
   /** Show at most this many table rows (the rest are counted in one line); default all. */
   maxRows?: number;
+  /** The `--unrecognised` file, when one was given: the closing line names it instead of suggesting the option. */
+  unrecognisedFile?: string;
 }
 
 export const DEFAULT_WIDTH = 100;
@@ -222,14 +225,18 @@ export function renderText(report: Report | Snapshot, options: TextOptions = {})
     };
     const t = table(shown, width, detailCount, permanentAt);
     t.lines.forEach((l, i) => push(l, t.permanent[i]));
-    if (shown.length < all.length) push(`… and ${all.length - shown.length} more findings not shown.`);
+    if (shown.length < all.length) push(`… and ${plural(all.length - shown.length, 'more finding')} not shown.`);
   }
   push('');
   for (const l of totals(report.summary, width)) push(l);
   const u = report.summary.linesUnrecognised;
   if (u > 0) {
     push('');
-    const msg = `${u} ${u === 1 ? 'line was' : 'lines were'} not recognised; run with --unrecognised FILE to see them.`;
+    const where =
+      options.unrecognisedFile === undefined
+        ? `run with --unrecognised FILE to see ${u === 1 ? 'it' : 'them'}.`
+        : `${u === 1 ? 'it is' : 'they are'} in ${sanitize(options.unrecognisedFile)}.`;
+    const msg = `${u} ${u === 1 ? 'line was' : 'lines were'} not recognised; ${where}`;
     for (const l of wrap(msg, width)) push(l);
   }
   const out = lines.map((l, i) => {

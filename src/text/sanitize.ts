@@ -136,3 +136,27 @@ export function sanitize(text: string): string {
   if (start < n) out += text.slice(start);
   return out;
 }
+
+/** Characters escapeControls rewrites; no `g` flag, so `test` keeps no state. */
+const ESCAPE_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+
+/**
+ * For files meant to keep log lines as they were (`--unrecognised`): nothing is removed, but every
+ * character that sanitize would strip is written as an escape, `\x1b` for C0, DEL and C1
+ * controls and `\u202e` for bidi, zero-width and separator characters, so `cat` or `less` on the
+ * file cannot drive a terminal and the line can still be read exactly. Backslashes are left as
+ * they are (log lines rarely have `\x`, and doubling every one would hide the ordinary ones).
+ */
+export function escapeControls(text: string): string {
+  if (!ESCAPE_RE.test(text)) return text;
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const wide = c === 0x2028 || c === 0x2029 || isInvisible(c);
+    if (!(c < 0x20 || (c >= 0x7f && c <= 0x9f) || wide)) continue;
+    out += text.slice(start, i) + (wide ? '\\u' : '\\x') + c.toString(16).padStart(wide ? 4 : 2, '0');
+    start = i + 1;
+  }
+  return out + text.slice(start);
+}

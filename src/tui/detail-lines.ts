@@ -98,7 +98,7 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
     { text: `  ${sanitize(codesCell(f))}`, role: severity },
   ]);
   const counts = [
-    `${formatCount(f.count)} events`,
+    `${formatCount(f.count)} ${f.count === 1 ? 'event' : 'events'}`,
     `${formatCount(d.permanentCount)} permanent`,
     `${formatCount(d.temporaryCount)} temporary`,
   ];
@@ -109,9 +109,9 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
   out.push([
     {
       text:
-        `${approx(d.approximate.recipients)}${formatCount(f.distinctRecipients)} recipients · ` +
-        `${approx(d.approximate.senders)}${formatCount(f.distinctSenders)} senders · ` +
-        `${approx(d.approximate.clients)}${formatCount(f.distinctClients)} clients · ` +
+        `${approx(d.approximate.recipients)}${formatCount(f.distinctRecipients)} ${f.distinctRecipients === 1 ? 'recipient' : 'recipients'} · ` +
+        `${approx(d.approximate.senders)}${formatCount(f.distinctSenders)} ${f.distinctSenders === 1 ? 'sender' : 'senders'} · ` +
+        `${approx(d.approximate.clients)}${formatCount(f.distinctClients)} ${f.distinctClients === 1 ? 'client' : 'clients'} · ` +
         `refused ${formatCount(s.reject)}, bounced ${formatCount(s.bounced)}, deferred ${formatCount(s.deferred)}, expired ${formatCount(s.expired)}`,
       role: 'muted',
     },

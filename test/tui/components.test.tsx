@@ -202,7 +202,7 @@ describe('Header', () => {
       />,
     );
     expect(frameLines(lastFrame())[0]).toBe(
-      'maillog-doctor  following mail.log · 12 lines/s · 3 problems/min · 2 rotations  ·  1 findings',
+      'maillog-doctor  following mail.log · 12 lines/s · 3 problems/min · 2 rotations  ·  1 finding',
     );
   });
 });
