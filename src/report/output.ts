@@ -81,6 +81,7 @@ export class LineFile {
   private pending: string[] = [];
   private pendingLength = 0;
   private error: unknown = null;
+  private scheduled = false;
 
   /** Opens (creates or truncates) `path`; throws the system error when it cannot. */
   constructor(readonly path: string) {
@@ -93,6 +94,15 @@ export class LineFile {
     this.pending.push(s);
     this.pendingLength += s.length;
     if (this.pendingLength >= FLUSH_AT) this.flush();
+    else if (!this.scheduled) {
+      // Also written as soon as the current batch of lines is done, so the file fills while a
+      // long or endless run (stdin, -f) goes on.
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        if (this.error === null) this.flush();
+      });
+    }
   }
 
   private flush(): void {
