@@ -6,12 +6,15 @@
  * Permanent failures (any 5xx code or 5.x.x status: mail was lost, the 550 5.1.1 family) carry
  * a `!` in the first column and list their 5xx codes first; with `color` their rows are bold
  * red (plain SGR). Every string that may come from a log goes through `sanitize`, and every
- * line is at most `width` columns (the colour codes excepted).
+ * line is at most `width` columns (the colour codes excepted), except a verify command's word
+ * too long to fit: a command is broken only where a paste still runs the same thing
+ * (src/text/shell-wrap.ts), never cut.
  */
 import { isPermanent } from '../aggregate/rank.js';
 import type { Finding, Report, Snapshot, Summary } from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
 import { plural } from '../text/plural.js';
+import { wrapShellCommand } from '../text/shell-wrap.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
 
 export interface TextOptions {
@@ -95,7 +98,7 @@ function table(
   width: number,
   detailCount: number,
   permanentAt: (i: number) => boolean,
-): { lines: string[]; permanent: boolean[] } {
+): { lines: string[]; permanent: boolean[]; whole: boolean[] } {
   const rows = findings.map((f, i) => ({
     marker: permanentAt(i) ? '!' : ' ',
     rank: String(f.rank),
@@ -125,15 +128,21 @@ function table(
       .trimEnd();
   const lines = [line(cols.map((c) => c.header))];
   const permanent = [false];
+  const whole = [false];
   findings.forEach((f, i) => {
     lines.push(line(cols.map((c) => c.cells[i]!)));
     permanent.push(rows[i]!.marker === '!');
+    whole.push(false);
     if (i < detailCount) {
       const indent = widths[0]! + 1 + widths[1]! + 2;
-      const detail = [
-        ...labelled(indent, 'verify:  ', sanitize(f.verify), width),
-        ...labelled(indent, 'advice:  ', sanitize(f.advice), width),
-      ];
+      // The command is broken only where a paste still runs the same thing, and never cut.
+      const head = ' '.repeat(indent) + 'verify:  ';
+      wrapShellCommand(sanitize(f.verify), Math.max(10, width - displayWidth(head))).forEach((l, k) => {
+        lines.push((k === 0 ? head : ' '.repeat(displayWidth(head))) + l);
+        permanent.push(false);
+        whole.push(true);
+      });
+      const detail = [...labelled(indent, 'advice:  ', sanitize(f.advice), width)];
       const example = f.examples[0];
       if (example !== undefined) {
         const head = ' '.repeat(indent) + 'example: ';
@@ -142,10 +151,11 @@ function table(
       for (const d of detail) {
         lines.push(d);
         permanent.push(false);
+        whole.push(false);
       }
     }
   });
-  return { lines, permanent };
+  return { lines, permanent, whole };
 }
 
 function totals(s: Summary, width: number): string[] {
@@ -202,9 +212,12 @@ export function renderText(report: Report | Snapshot, options: TextOptions = {})
 
   const lines: string[] = [];
   const permanent: boolean[] = [];
-  const push = (l: string, p = false): void => {
+  /** Lines never cut to the width (verify commands: a cut one would run something else). */
+  const whole: boolean[] = [];
+  const push = (l: string, p = false, w = false): void => {
     lines.push(l);
     permanent.push(p);
+    whole.push(w);
   };
   if (all.length === 0) {
     push('No rejections, bounces or deferrals found.');
@@ -224,7 +237,7 @@ export function renderText(report: Report | Snapshot, options: TextOptions = {})
       return d ? isPermanent(d) : isPermanentFinding(shown[i]!);
     };
     const t = table(shown, width, detailCount, permanentAt);
-    t.lines.forEach((l, i) => push(l, t.permanent[i]));
+    t.lines.forEach((l, i) => push(l, t.permanent[i], t.whole[i]));
     if (shown.length < all.length) push(`… and ${plural(all.length - shown.length, 'more finding')} not shown.`);
   }
   push('');
@@ -240,7 +253,7 @@ export function renderText(report: Report | Snapshot, options: TextOptions = {})
     for (const l of wrap(msg, width)) push(l);
   }
   const out = lines.map((l, i) => {
-    const cut = displayWidth(l) > lineCap ? truncate(l, lineCap) : l;
+    const cut = !whole[i] && displayWidth(l) > lineCap ? truncate(l, lineCap) : l;
     return options.color && permanent[i] ? SGR_PERMANENT + cut + SGR_RESET : cut;
   });
   return out.join('\n') + '\n';

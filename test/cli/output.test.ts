@@ -143,7 +143,14 @@ describe('options', () => {
     expect(r.stderr).toContain('--width must be at least 40');
     const ok = await run([log, '--width', '40']);
     expect(ok.code).toBe(0);
-    expect(Math.max(...ok.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(40);
+    // Every line fits, but for the lines of a verify command, which are broken only where a paste
+    // still works and never cut (test/report/text.test.ts checks those).
+    const all = ok.stdout.split('\n');
+    const verify = new Set<number>();
+    all.forEach((l, i) => {
+      if (l.includes('verify:  ') || (i > 0 && verify.has(i - 1) && all[i - 1]!.endsWith(' \\'))) verify.add(i);
+    });
+    expect(all.filter((l, i) => l.length > 40 && !verify.has(i))).toEqual([]);
   });
 
   test('--fail-on 0 is a usage error', async () => {
