@@ -40,7 +40,8 @@ function pickSummary(s: Summary): Summary {
     files: s.files.map(pickFile),
     firstSeen: s.firstSeen,
     lastSeen: s.lastSeen,
-    overflow: s.overflow,
+    // Only the caps that were hit: parsers report each of theirs, at 0 when it never filled.
+    overflow: Object.fromEntries(Object.entries(s.overflow).filter(([, v]) => v > 0)),
   };
 }
 

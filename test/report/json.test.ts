@@ -92,6 +92,11 @@ describe('renderJson', () => {
     expect(doc.summary.files[0]).toMatchObject({ path: 'mail.log', error: 'bad' });
   });
 
+  test('summary.overflow lists only the caps that were hit', () => {
+    const doc = JSON.parse(renderJson(sampleReport({ overflow: { postfixQueueIdsEvicted: 0, postfixDeferralsDropped: 3, findings: 0 } })));
+    expect(doc.summary.overflow).toEqual({ postfixDeferralsDropped: 3 });
+  });
+
   test('the schema rejects an unknown finding key', () => {
     const doc = JSON.parse(renderJson(sampleReport()));
     doc.findings[0].extra = 1;
