@@ -6,6 +6,7 @@
 import type { AddressCount } from '../aggregate/types.js';
 import { codesCell } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
+import { wrapShellCommand } from '../text/shell-wrap.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
 import { clockOf, formatCount, formatTime } from './format.js';
 import type { Segment, StyledLine } from './lines.js';
@@ -23,9 +24,10 @@ export interface DetailContext {
 const LABEL = 9;
 
 /** `label` then `text` wrapped, continuation lines indented under the text. */
-function labelled(label: string, text: string, width: number, role: Segment['role']): StyledLine[] {
+function labelled(label: string, text: string, width: number, role: Segment['role'], command = false): StyledLine[] {
   const room = Math.max(10, width - LABEL);
-  return wrap(text, room).map((l, i) => [
+  // A command is broken only where a paste still runs the same thing (src/text/shell-wrap.ts).
+  return (command ? wrapShellCommand(text, room) : wrap(text, room)).map((l, i) => [
     { text: (i === 0 ? label : '').padEnd(LABEL), role: 'label' },
     { text: l, role },
   ]);
@@ -126,7 +128,7 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
     out.push([{ text: 'Collects the events past the findings cap (5,000): their domains are not told apart.', role: 'muted' }]);
   }
   out.push([]);
-  out.push(...labelled('verify', sanitize(f.verify) || '-', width, 'command'));
+  out.push(...labelled('verify', sanitize(f.verify) || '-', width, 'command', true));
   out.push(...labelled('advice', sanitize(f.advice) || '-', width, undefined));
   out.push([]);
 
