@@ -55,6 +55,11 @@ describe('a write that fails is an error naming its target', () => {
     }
   });
 
+  test('follow mode printing to a full stdout: stops with exit 1 at the first line', () => {
+    const r = sh(`${MLD} -f - --format json <"$LOG" >/dev/full`);
+    expect([r.code, r.stderr]).toEqual([1, `maillog-doctor: standard output: could not write the report: ${FULL} (ENOSPC)\n`]);
+  });
+
   test('--unrecognised /dev/full: exit 1, the report is still printed', async () => {
     const r = await run([log, '--format', 'json', '--unrecognised', '/dev/full']);
     expect(r.code).toBe(1);
