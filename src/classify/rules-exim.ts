@@ -93,7 +93,7 @@ const INBOUND: Rule[] = [
     hint: 'local_scan() (SA-Exim)',
     advice:
       'The local_scan() function (SA-Exim and spamd, or a custom one) timed out or crashed, so Exim told the client to retry later. Check that spamd runs and answers; local_scan_timeout bounds the wait.',
-    verify: 'exim -bP local_scan_timeout; grep -F -e {queue_id} -- {log_file}',
+    verify: 'exim -bP local_scan_timeout; zgrep -F -e {queue_id} -- {log_file}',
   },
 
   // ---- Content scanners that refuse after the data.
@@ -106,7 +106,7 @@ const INBOUND: Rule[] = [
     hint: 'local_scan() (SA-Exim)',
     advice:
       "The local_scan() function (usually SA-Exim running SpamAssassin) rejected the message; the `SA: Action:` line before it gives the score. Check the score threshold (SApermreject in sa-exim.conf) if wanted mail is hit.",
-    verify: 'grep -F -e {queue_id} -- {log_file}',
+    verify: 'zgrep -F -e {queue_id} -- {log_file}',
   },
 
   // ---- SMTP protocol violations (Exim's built-in checks).

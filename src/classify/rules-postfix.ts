@@ -26,8 +26,11 @@ const OUR_IP = '$(dig +short myip.opendns.com @resolver1.opendns.com)';
 // did not show ours. `--to=` attached: swaks's --to takes an optional value, so a detached
 // `--to '--pipe=…'` would make the address an option of its own.
 const PROBE = 'swaks --to={rcpt} --quit-after RCPT';
-/** Lines of the analysed log that name this queue id (`--`: a file name may start with `-`). */
-const GREP_QUEUE_ID = 'grep -F -e {queue_id} -- {log_file}';
+/**
+ * Lines of the analysed log that name this queue id: zgrep reads rotated `.gz` logs and plain
+ * ones alike (`--`: a file name may start with `-`).
+ */
+const GREP_QUEUE_ID = 'zgrep -F -e {queue_id} -- {log_file}';
 /**
  * A provider's or list's block of the IP its reply names: where to look it up and ask for
  * delisting (the lookup page is chosen by provider in classify.ts; our own IP may not be the one
@@ -45,7 +48,7 @@ const INBOUND: Rule[] = [
     hint: 'Postfix warning:/fatal: lines',
     advice:
       'Postfix could not evaluate a restriction (a lookup table that fails, an unknown restriction, a policy service that is down) and answered 451. The warning: logged just before this reject names the broken setting.',
-    verify: "grep -E -e 'postfix/[^ ]+: (warning|error|fatal|panic): ' -- {log_file} | tail -n 20",
+    verify: "zgrep -E -e 'postfix/[^ ]+: (warning|error|fatal|panic): ' -- {log_file} | tail -n 20",
   },
   {
     id: 'postfix.inbound.insufficient-storage',

@@ -63,7 +63,7 @@ const INBOUND: Case[] = [
     name: 'local_scan() timed out (Exim_exim_test-log-9400 line 33)',
     lines: ['1999-03-02 09:44:33 10HmbH-0005vi-00 local_scan() function timed out - message temporarily rejected (size 29)'],
     want: want('inbound', 'other', 'local_scan() (SA-Exim)', 'local-scan-failure', false),
-    verify: "grep -F -e '10HmbH-0005vi-00' -- 'test.log'",
+    verify: "zgrep -F -e '10HmbH-0005vi-00' -- 'test.log'",
   },
   {
     name: 'local_scan() crashed (Exim_exim_test-log-9400 line 65)',
@@ -77,7 +77,7 @@ const INBOUND: Case[] = [
       '2020-02-22 00:58:55 1j5IBw-00064P-De F=toyaedypo@evowpmy.com H=xdsl-178-35-123-109.soes.su (evowpmy.com) [178.35.123.109] P=smtp rejected by local_scan(): Rejected',
     ],
     want: want('inbound', 'spam-content', 'local_scan() (SA-Exim)', 'local-scan', true),
-    verify: "grep -F -e '1j5IBw-00064P-De' -- 'test.log'",
+    verify: "zgrep -F -e '1j5IBw-00064P-De' -- 'test.log'",
   },
   {
     name: 'local_scan() defers the message (Exim_exim_test-log-9400 line 10)',

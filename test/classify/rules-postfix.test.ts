@@ -55,7 +55,7 @@ const INBOUND: Case[] = [
       './smtpd_check: <queue id>: reject: RCPT from spike.porcupine.org[168.100.3.2]: 451 4.3.5 Server configuration error; from=<sname@sdomain> to=<rname@rdomain> proto=SMTP helo=<foobar>',
     ],
     want: want('inbound', 'other', 'Postfix warning:/fatal: lines', 'server-config-error', false),
-    verify: "grep -E -e 'postfix/[^ ]+: (warning|error|fatal|panic): ' -- 'test.log'",
+    verify: "zgrep -E -e 'postfix/[^ ]+: (warning|error|fatal|panic): ' -- 'test.log'",
   },
   {
     name: 'temporary lookup failure (source: smtpd_check.c reject_dict_retry)',
@@ -657,7 +657,7 @@ const OUTBOUND: Case[] = [
     name: 'expired, earlier deferrals not in the log (grok test line 94)',
     lines: ['585BC3F: from=<>, status=expired, returned to sender'],
     want: want('outbound', 'other', 'maximal_queue_lifetime', 'message-expired', true),
-    verify: "grep -F -e '585BC3F' -- 'test.log'",
+    verify: "zgrep -F -e '585BC3F' -- 'test.log'",
   },
   {
     name: 'IPv6 not accepted (provider: Microsoft 365, 5.2.1 over IPv6, from Microsoft Learn)',
@@ -983,7 +983,7 @@ const LOCAL: Case[] = [
       `${SMTP}to=<alice@example.org>, relay=127.0.0.1[127.0.0.1]:10024, delay=1.5, delays=0.1/0/0/1.4, dsn=4.5.0, status=deferred (host 127.0.0.1[127.0.0.1] said: 451 4.5.0 Error in processing, id=12345-01, virus_scan FAILED: virus scanners failed (in reply to end of DATA command))`,
     ],
     want: want('local', 'other', 'content_filter', 'content-filter-error', false),
-    verify: "grep -F -e '3F2A1B4C5D' -- 'test.log'",
+    verify: "zgrep -F -e '3F2A1B4C5D' -- 'test.log'",
   },
   {
     name: 'LMTP socket missing (source: smtp_connect.c for unix-domain LMTP)',
@@ -1075,7 +1075,7 @@ const LOCAL: Case[] = [
       `${LMTP}to=<alice@example.org>, relay=mail.example.org[private/dovecot-lmtp], delay=0.1, delays=0.05/0/0/0.05, dsn=4.3.0, status=deferred (host mail.example.org[private/dovecot-lmtp] said: 451 4.3.0 <alice@example.org> Temporary internal error (in reply to end of DATA command))`,
     ],
     want: want('local', 'other', 'local delivery agent', 'other', false),
-    verify: "grep -F -e '3F2A1B4C5D' -- 'test.log'",
+    verify: "zgrep -F -e '3F2A1B4C5D' -- 'test.log'",
   },
 ];
 

@@ -39,6 +39,7 @@ const ARGS: Record<string, { values?: string[]; attached?: string[]; rest?: stri
   'posttls-finger': { values: ['-a', '-d', '-h', '-l', '-L', '-p', '-P', '-r', '-s', '-t', '-T', '-o'] },
   getent: { values: ['-s'] },
   grep: { values: ['-e', '-f', '-A', '-B', '-C', '-m', '-d', '-D'] },
+  zgrep: { values: ['-e', '-f', '-A', '-B', '-C', '-m', '-d', '-D', '-X'] },
   dig: { values: ['-x', '-q', '-t', '-c', '-b', '-f', '-k', '-p', '-y'], plus: true },
   swaks: { values: ['--quit-after', '-q', '--server', '-s'], attached: ['--to'] },
   exim: { values: ['-bh', '-Mvh', '-C', '-f'], rest: ['-brt'] },

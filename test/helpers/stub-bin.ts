@@ -15,10 +15,10 @@ export const STUBBED = [
   'postmap', 'postconf', 'postqueue', 'postcat', 'posttls-finger', 'postsuper', 'getent',
   'swaks', 'dig', 'host', 'nslookup', 'openssl', 'curl',
   'exim', 'exim_checkaccess', 'exim_dumpdb', 'exigrep', 'exiqgrep', 'exinext',
-  'doveadm', 'grep', 'awk', 'tail', 'head', 'tr', 'cut', 'sed', 'sort', 'df', 'ss',
+  'doveadm', 'grep', 'zgrep', 'awk', 'tail', 'head', 'tr', 'cut', 'sed', 'sort', 'df', 'ss',
 ];
 /** Programs that sit in the middle of pipelines: they pass their input on. */
-const FILTERS = ['grep', 'awk', 'tail', 'head', 'tr', 'cut', 'sed', 'sort'];
+const FILTERS = ['grep', 'zgrep', 'awk', 'tail', 'head', 'tr', 'cut', 'sed', 'sort'];
 /** Programs only an injected command would run. */
 export const TRAPS = ['touch', 'pwn', 'rm', 'id', 'sh', 'bash', 'nc', 'wget', 'python3', 'perl'];
 
@@ -53,7 +53,9 @@ export function makeStubBin(): StubBin {
             : '';
     writeFileSync(
       join(dir, name),
-      `#!/bin/sh\n{ printf '%s' "\${0##*/}"; for a in "$@"; do printf '${UNIT}%s' "$a"; done; printf '${RECORD}'; } >> "$STUB_LOG"\n${out}\nexit 1\n`,
+      // The record is written with one printf: the programs of a pipeline run at once, and
+      // several writes each would interleave in the log.
+      `#!/bin/sh\nr="\${0##*/}"\nfor a in "$@"; do r="$r${UNIT}$a"; done\nprintf '%s${RECORD}' "$r" >> "$STUB_LOG"\n${out}\nexit 1\n`,
     );
     chmodSync(join(dir, name), 0o755);
   }
