@@ -2,7 +2,7 @@
  * Command line → options → pipeline → report. The only place that prints errors and exits;
  * everything below throws InputError/UsageError or returns.
  */
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -11,7 +11,7 @@ import { clientOf, enhancedStatusOf, recipientOf, senderOf, smtpCodeOf } from '.
 import type { FileStats, Report } from './aggregate/types.js';
 import type { Classification } from './classify/types.js';
 import { expandInputs } from './input/expand.js';
-import { EXIT, InputError, UsageError } from './errors.js';
+import { describeSystemError, EXIT, InputError, UsageError } from './errors.js';
 import type { MailEvent, Mta } from './event.js';
 import { Follower } from './input/follow.js';
 import { analyseOnThread } from './analysis-thread.js';
@@ -19,6 +19,7 @@ import { Analysis, analyse } from './pipeline.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
 import { renderCsv } from './report/csv.js';
 import { renderJson } from './report/json.js';
+import { LineFile, stdoutIsFile, stdoutWasClosed, writeAllSync, writeFailure } from './report/output.js';
 import { renderText } from './report/text.js';
 import { sanitize } from './text/sanitize.js';
 import type { LiveStore } from './tui/live.js';
@@ -45,12 +46,34 @@ interface CliOptions {
   tui: boolean;
 }
 
-function positiveInt(name: string) {
+/** A whole number of at least `min` (commander turns the error into a usage error, exit 2). */
+function wholeNumber(name: string, min: number) {
   return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+    const n = /^[0-9]{1,15}$/.test(v) ? Number(v) : NaN;
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    if (n < min) throw new InvalidArgumentError(`${name} must be at least ${min}`);
     return n;
   };
+}
+
+/**
+ * Narrowest text report we lay out: the fixed columns (marker, rank, count) and the squeezed
+ * ones (dir, codes, domain, cause, hint at their minimum) need about 40 columns; below that
+ * every row would be cut to nonsense, so `--width` under 40 is a usage error.
+ */
+export const MIN_WIDTH = 40;
+
+/** The version in package.json (two folders up from dist/src/cli.js, one from src/cli.ts). */
+function version(): string {
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'maillog-doctor' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not there: try the next folder up
+    }
+  }
+  return 'unknown';
 }
 
 const HELP_AFTER = `
@@ -81,27 +104,29 @@ function program(): Command {
       'Find every SMTP rejection, bounce and deferral in mail logs, ranked by impact, with the setting behind it and the command to confirm it.',
     )
     .addHelpText('after', HELP_AFTER)
+    .version(version(), '-V, --version', 'print the version and exit')
     .argument('[files...]', 'log files (.gz too), or - for stdin')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'csv']).default('text'))
     .option('-o, --output <file>', 'write the report to FILE (atomically) instead of stdout')
     .option('--csv <file>', 'also write the CSV report to FILE')
     .option('--json <file>', 'also write the JSON report to FILE')
     .addOption(new Option('--mta <mta>', 'force the log format instead of detecting it').choices(builtinParsers.map((p) => p.name)))
-    .option('--year <year>', 'year of timestamps that carry none (default: from the file date)', positiveInt('--year'))
+    .option('--year <year>', 'year of timestamps that carry none (default: from the file date)', wholeNumber('--year', 0))
     .addOption(
       new Option('--by <field>', 'split findings by host (default: one view of all hosts, each finding lists its hosts)').choices([
         'host',
       ]),
     )
     .option('--unrecognised <file>', 'write every line that was not understood, with file and line number, to FILE')
-    .option('--fail-on <n>', 'exit with 3 when rejections, bounces and deferrals reach N (for cron/monitoring)', positiveInt('--fail-on'))
-    .option('--width <columns>', 'width of the text report (default: terminal width or 100)', positiveInt('--width'))
-    .option('--no-color', 'no colours in the text report, even on a terminal')
+    .option('--fail-on <n>', 'exit with 3 when rejections, bounces and deferrals reach N, at least 1 (for cron/monitoring)', wholeNumber('--fail-on', 1))
+    .option('--width <columns>', `width of the text report, at least ${MIN_WIDTH} (default: terminal width or 100)`, wholeNumber('--width', MIN_WIDTH))
+    .option('--no-color', 'no colours in the text report, even on a terminal (also when NO_COLOR is set)')
     .option('-f, --follow', 'keep reading the log as it grows, across rotations (like tail -F)')
     .option('--from-end', 'with -f: skip what is in the file now, read only new lines')
     .option('--no-tui', 'print the text report even on a terminal (no interactive view)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n').map(sanitize).join('\n')) })
     .showHelpAfterError('(run maillog-doctor --help for usage)');
 }
 
@@ -117,6 +142,8 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const opts = cmd.opts<CliOptions>();
+  // https://no-color.org: a non-empty NO_COLOR turns colours off like --no-color.
+  if (process.env.NO_COLOR) opts.color = false;
   let files = expandInputs(cmd.args);
   if (opts.fromEnd && !opts.follow) throw new UsageError('--from-end goes with -f/--follow');
   if (files.length === 0) {
@@ -138,19 +165,24 @@ export async function main(argv: string[]): Promise<number> {
     process.stdin.isTTY === true &&
     !files.includes('-');
 
-  let unrecognisedOut: WriteStream | null = null;
-  if (opts.unrecognised) {
-    unrecognisedOut = createWriteStream(opts.unrecognised);
-    await new Promise<void>((resolve, reject) => {
-      unrecognisedOut!.once('open', () => resolve());
-      unrecognisedOut!.once('error', (e) => reject(new InputError(opts.unrecognised!, (e as Error).message)));
-    });
+  // The report (or follow mode's lines) goes to stdout: a closed one would swallow it whole.
+  if (!interactive && (opts.follow || opts.output === undefined) && stdoutWasClosed()) {
+    throw new InputError('standard output', 'it is closed, so the report cannot be written (use -o FILE)');
   }
-  const onUnrecognised = unrecognisedOut
-    ? (file: string, no: number, line: string) => unrecognisedOut!.write(`${file}:${no}: ${line}\n`)
-    : undefined;
-  const closeUnrecognised = async (): Promise<void> => {
-    if (unrecognisedOut) await new Promise<void>((resolve) => unrecognisedOut!.end(resolve));
+
+  let unrecognisedOut: LineFile | null = null;
+  if (opts.unrecognised) {
+    try {
+      unrecognisedOut = new LineFile(opts.unrecognised);
+    } catch (err) {
+      throw new InputError(opts.unrecognised, `cannot write the unrecognised lines: ${describeSystemError(err)}`);
+    }
+  }
+  const onUnrecognised = unrecognisedOut ? (file: string, no: number, line: string) => unrecognisedOut!.line(file, no, line) : undefined;
+  /** Closes the --unrecognised file; the message saying it is incomplete, or null. */
+  const closeUnrecognised = async (): Promise<string | null> => {
+    const why = unrecognisedOut?.close() ?? null;
+    return why === null ? null : `${opts.unrecognised}: could not write the unrecognised lines: ${why}`;
   };
 
   if (opts.follow) return follow(files[0]!, opts, interactive, onUnrecognised, closeUnrecognised);
@@ -163,15 +195,19 @@ export async function main(argv: string[]): Promise<number> {
     now: new Date(),
     onUnrecognised,
   });
-  await closeUnrecognised();
+  const unrecognisedFailed = await closeUnrecognised();
 
   for (const e of errors) warn(`${e.file}: ${e.message}`);
+  if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   warnUnexpandedExport(stats.overflow);
   const report = aggregator.snapshot(stats);
 
-  let failed = errors.length > 0;
+  let failed = errors.length > 0 || unrecognisedFailed !== null;
   if (await writeReportFiles(report, opts, warn)) failed = true;
-  if (!opts.output) await writeStdout(renderReport(report, opts.format, opts, true));
+  if (!opts.output) {
+    const err = await writeStdout(renderReport(report, opts.format, opts, true));
+    if (err !== null) return stdoutFailed(err);
+  }
   return exitCode(report, opts, failed);
 }
 
@@ -183,7 +219,7 @@ function warnUnexpandedExport(overflow: Record<string, number>): void {
   const n = overflow.exchangeUnexpandedArrays ?? 0;
   if (n === 0) return;
   warn(
-    `${n} Export-Csv rows have Recipients or RecipientStatus written as "System.String[]", so their recipients are unknown; ` +
+    `${n === 1 ? '1 Export-Csv row has' : `${n} Export-Csv rows have`} Recipients or RecipientStatus written as "System.String[]", so their recipients are unknown; ` +
       "export again with: Get-MessageTrackingLog … | Select-Object Timestamp,EventId,Source,Sender,@{n='Recipients';e={$_.Recipients -join ';'}},@{n='RecipientStatus';e={$_.RecipientStatus -join ';'}},@{n='Reference';e={$_.Reference -join ';'}},ServerHostname,ClientIp,ClientHostname,InternalMessageId,MessageId,MessageSubject | Export-Csv -NoTypeInformation -Encoding UTF8 tracking.csv",
   );
 }
@@ -197,6 +233,7 @@ function renderReport(report: Report, format: Format, opts: CliOptions, toStdout
       : renderText(report, {
           width: opts.width ?? (toStdout && process.stdout.isTTY ? process.stdout.columns : undefined) ?? 100,
           color: opts.color && toStdout && process.stdout.isTTY === true,
+          unrecognisedFile: opts.unrecognised,
         });
 }
 
@@ -233,7 +270,7 @@ async function interactiveReport(
   files: string[],
   opts: CliOptions,
   onUnrecognised: OnUnrecognised,
-  closeUnrecognised: () => Promise<void>,
+  closeUnrecognised: () => Promise<string | null>,
 ): Promise<number> {
   // The analysis runs on a thread of its own (src/analysis-thread.ts), and starts before the
   // view is on screen: Ink and React take ~0.5 s to load.
@@ -266,8 +303,9 @@ async function interactiveReport(
     return EXIT.ok;
   }
   const { snapshot: report, errors } = result;
-  await closeUnrecognised();
+  const unrecognisedFailed = await closeUnrecognised();
   const messages = errors.map((e) => `${e.file}: ${e.message}`);
+  if (unrecognisedFailed !== null) messages.push(unrecognisedFailed);
   for (const m of messages) live.error(m);
   live.setSource(() => report);
   const writeFailed = await writeReportFiles(report, opts, (m) => {
@@ -278,7 +316,7 @@ async function interactiveReport(
   await session.done;
   closeSession();
   for (const m of messages) warn(m);
-  return exitCode(report, opts, errors.length > 0 || writeFailed);
+  return exitCode(report, opts, errors.length > 0 || writeFailed || unrecognisedFailed !== null);
 }
 
 /** A problem event, flattened for follow mode's line output. */
@@ -311,12 +349,12 @@ async function follow(
   opts: CliOptions,
   interactive: boolean,
   onUnrecognised: OnUnrecognised,
-  closeUnrecognised: () => Promise<void>,
+  closeUnrecognised: () => Promise<string | null>,
 ): Promise<number> {
   const print = (ev: MailEvent, c: Classification): void => {
-    process.stdout.write(problemLine(problemRecord(ev, c), opts.format));
+    writeStdoutNow(problemLine(problemRecord(ev, c), opts.format));
   };
-  if (!interactive && opts.format === 'csv') process.stdout.write(PROBLEM_CSV_HEADER);
+  if (!interactive && opts.format === 'csv') writeStdoutNow(PROBLEM_CSV_HEADER);
   let problems = 0;
   let thresholdReached = false;
   let requestStop: () => void = () => undefined;
@@ -348,9 +386,10 @@ async function follow(
       onUnrecognised,
       onProblem,
     });
-    await closeUnrecognised();
+    const unrecognisedFailed = await closeUnrecognised();
     for (const e of errors) warn(`${e.file}: ${e.message}`);
-    return thresholdReached ? EXIT.threshold : errors.length > 0 ? EXIT.inputError : EXIT.ok;
+    if (unrecognisedFailed !== null) warn(unrecognisedFailed);
+    return thresholdReached ? EXIT.threshold : errors.length > 0 || unrecognisedFailed !== null ? EXIT.inputError : EXIT.ok;
   }
 
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
@@ -409,10 +448,11 @@ async function follow(
     closeSession();
     for (const m of warnings) warn(m);
   }
-  await closeUnrecognised();
+  const unrecognisedFailed = await closeUnrecognised();
   const report = aggregator.snapshot(stats);
   for (const e of errors) warn(`${e.file}: ${e.message}`);
-  const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0;
+  if (unrecognisedFailed !== null) warn(unrecognisedFailed);
+  const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null;
   if (thresholdReached) return EXIT.threshold;
   return interactive ? exitCode(report, opts, failed) : failed ? EXIT.inputError : EXIT.ok;
 }
@@ -421,11 +461,54 @@ function warn(message: string): void {
   process.stderr.write(`maillog-doctor: ${sanitize(message)}\n`);
 }
 
-/** Resolves once written; a closed pipe (`| head`) is not an error. */
-function writeStdout(text: string): Promise<void> {
+/**
+ * Writes the report to stdout; resolves with the error when it could not be written whole.
+ * A file or device (`>report.txt`, `>/dev/full`) is written with writeAllSync, which sees short
+ * writes that Node's stream for a file descriptor ignores; a pipe or terminal through
+ * process.stdout, whose callback gets the error.
+ */
+function writeStdout(text: string): Promise<NodeJS.ErrnoException | null> {
+  if (stdoutIsFile()) {
+    try {
+      writeAllSync(1, text);
+      return Promise.resolve(null);
+    } catch (err) {
+      return Promise.resolve(err as NodeJS.ErrnoException);
+    }
+  }
   return new Promise((resolve) => {
-    process.stdout.write(text, () => resolve());
+    process.stdout.write(text, (err) => resolve(err ?? null));
   });
+}
+
+/** Follow mode's lines, one at a time: a failed write ends the run (see onStdoutError). */
+function writeStdoutNow(text: string): void {
+  if (!stdoutIsFileCached) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeAllSync(1, text);
+  } catch (err) {
+    onStdoutError(err as NodeJS.ErrnoException);
+  }
+}
+const stdoutIsFileCached = stdoutIsFile();
+
+/** The exit code for a report that could not be written to stdout; a reader that went away (`| head`) is no error. */
+function stdoutFailed(err: NodeJS.ErrnoException): number {
+  if (err.code === 'EPIPE') return EXIT.ok;
+  if (!stdoutErrorSaid) warn(`standard output: could not write the report: ${writeFailure(err)}`);
+  stdoutErrorSaid = true;
+  return EXIT.inputError;
+}
+let stdoutErrorSaid = false;
+
+/** A write to stdout failed outside writeStdout (follow mode): stop now, with the code stdoutFailed gives. */
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  const code = stdoutFailed(err);
+  cleanupPendingTempFiles();
+  process.exit(code);
 }
 
 /** The format of a file from its first lines (as the pipeline detects it), or undefined when none fits. */
@@ -510,10 +593,9 @@ function onSignal(signal: NodeJS.Signals): void {
 setFlagsFromString('--heap-growing-percent=30');
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  // `maillog-doctor … | head`: the reader went away; stop quietly.
-  if (err.code === 'EPIPE') process.exit(EXIT.ok);
-});
+// `maillog-doctor … | head`: the reader went away, stop quietly (exit 0); any other failure of
+// stdout (a full disk, a closed descriptor) is said once and ends the run with exit 1.
+process.stdout.on('error', onStdoutError);
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

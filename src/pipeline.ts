@@ -257,7 +257,7 @@ export class Analysis {
         .map((p) => p.name[0]!.toUpperCase() + p.name.slice(1))
         .join(', ')
         .replace(/, ([^,]+)$/, ' or $1');
-      const msg = `not a ${names} log: no line recognised in the first ${Math.min(file.lines, DETECT_LINES)} lines (force a format with --mta)`;
+      const msg = `not a ${names} log: no line recognised in the first ${Math.min(file.lines, DETECT_LINES) === 1 ? 'line' : `${Math.min(file.lines, DETECT_LINES)} lines`} (force a format with --mta)`;
       file.error ??= msg;
       this.errors.push(new InputError(file.path, msg));
     }
@@ -459,7 +459,7 @@ function readError(err: { message?: string; code?: string } | undefined, lines: 
     err?.message?.includes('maximum buffer') || err?.message?.includes('maxLength')
       ? `line ${lines + 1} is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB; stopped reading this file`
       : describeSystemError(err);
-  return `${why} (after ${lines} lines)`;
+  return `${why} (after ${lines} ${lines === 1 ? 'line' : 'lines'})`;
 }
 
 /** Reads the inputs in the order given, one after another. */
@@ -623,7 +623,7 @@ class ReaderThread {
       const m = await this.next();
       if (m === null) {
         // The thread died: the lines read so far stay counted, like any read error.
-        analysis.end(`${this.failure?.message ?? 'reader thread failed'} (after ${file.lines} lines)`);
+        analysis.end(`${this.failure?.message ?? 'reader thread failed'} (after ${file.lines} ${file.lines === 1 ? 'line' : 'lines'})`);
         break;
       }
       if (m.type === 'batch') {

@@ -41,7 +41,13 @@ export interface Rule {
   /** Short, stable, never an address or IP. `{restrictions}` becomes the smtpd list of the stage. */
   hint: string;
   advice: string;
-  /** Shell command with `{placeholders}` (see PLACEHOLDERS); values are single-quoted. */
+  /**
+   * Shell command with `{placeholders}` (see PLACEHOLDERS); values are single-quoted. A value may
+   * start with `-`, so every placeholder must stand where the program cannot read it as an
+   * option: after `--`, attached (`--to={rcpt}`), or as the argument of an option that takes
+   * one (`postmap -q {rcpt}`, `dig -q {domain}`, `grep -e {queue_id}`). test/classify/verify-argv.test.ts
+   * runs every template with hostile values against stub programs that check this.
+   */
   verify: string;
 }
 
@@ -59,6 +65,9 @@ export const PLACEHOLDERS = [
   'relay_ip', // the next hop we delivered to
   'relay_port',
   'dnsbl_query', // <reversed ip | domain>.<list> of a `… [x] blocked using <list>` reply
+  'log_file', // the log file the event was read from (null for stdin)
+  'reply_ip', // the IP address a remote reply names (`messages from [203.0.113.5] weren't sent`)
+  'lookup_page', // the blocking provider's delisting or reputation page, from the reply and the next hop
 ] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -469,13 +478,21 @@ const PLACEHOLDER_RE = /\{([a-z_]{1,20})\}/g;
  * the reader to fill in.
  */
 function fillVerify(template: string, ev: RejectEvent | DeliveryEvent, raw: string): string {
-  const values = placeholderValues(ev, raw);
+  // Exchange's commands run in PowerShell, where `'` inside single quotes is doubled.
+  return renderVerify(template, placeholderValues(ev, raw), ev.mta === 'exchange' ? 'powershell' : 'sh');
+}
+
+/** A verify template with the given values quoted for `dialect`; exported for the tests that run every template. */
+export function renderVerify(
+  template: string,
+  values: Partial<Record<Placeholder, string | null>>,
+  dialect: 'sh' | 'powershell',
+): string {
   return template.replace(PLACEHOLDER_RE, (whole, name: string) => {
-    if (!(name in values)) return whole;
-    const v = values[name as Placeholder];
+    if (!(PLACEHOLDERS as readonly string[]).includes(name)) return whole;
+    const v = values[name as Placeholder] ?? null;
     if (v === null) return name.toUpperCase();
-    // Exchange's commands run in PowerShell, where `'` inside single quotes is doubled.
-    return ev.mta === 'exchange' ? powerShellQuote(v) : shellQuote(v);
+    return dialect === 'powershell' ? powerShellQuote(v) : shellQuote(v);
   });
 }
 
@@ -497,7 +514,64 @@ function placeholderValues(ev: RejectEvent | DeliveryEvent, raw: string): Record
     relay_ip: relay?.ip ?? null,
     relay_port: relay?.port != null ? String(relay.port) : null,
     dnsbl_query: dnsblQuery(raw),
+    log_file: ev.origin.file === '-' || ev.origin.file === '' ? null : ev.origin.file,
+    reply_ip: ev.kind === 'delivery' ? replyIp(raw) : null,
+    lookup_page: lookupPage(raw, relay?.name ?? null),
   };
+}
+
+/** The part of a delivery reason that the remote server wrote: after `host mx[ip] said: `, so the next hop's own address is not taken. */
+function remoteReplyText(raw: string): string {
+  const said = raw.indexOf(' said: ');
+  return said >= 0 ? raw.slice(said + 7) : raw;
+}
+
+const BRACKETED_RE = /\[([0-9A-Fa-f:.]{2,45})\]/g;
+const DOTTED_QUAD_RE = /(?:^|[^0-9.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![0-9])/;
+
+/**
+ * The address a remote reply says it blocked: the first bracketed IPv4 or IPv6 address
+ * (Microsoft: `messages from [203.0.113.5] weren't sent`, `banned sending IP [203.0.113.5]`),
+ * else the first dotted quad (Spamhaus-style `… 203.0.113.5 listed at …`). Only a valid
+ * address is taken; null when the reply names none.
+ */
+export function replyIp(raw: string): string | null {
+  const text = remoteReplyText(raw);
+  for (const m of text.matchAll(BRACKETED_RE)) {
+    if (reverseIp(m[1]!) !== null) return m[1]!;
+  }
+  const quad = DOTTED_QUAD_RE.exec(text);
+  return quad && reverseIp(quad[1]!) !== null ? quad[1]! : null;
+}
+
+/**
+ * Where a sender looks up or asks to lift a block of the provider that refused us. Fixed
+ * addresses by provider (never a link taken from the reply: the reply is a stranger's text):
+ * Microsoft (Outlook.com, Microsoft 365: S3140, S3150, 5.7.606–5.7.609 banned sending IP)
+ * documents its delist portal at sender.office.com; Yahoo and AOL their Sender Hub; Google
+ * its Postmaster Tools. Anything else: the Spamhaus lookup, the list most blocks come from.
+ */
+export function lookupPage(raw: string, relayName: string | null): string {
+  const t = remoteReplyText(raw).toLowerCase();
+  const host = (relayName ?? '').toLowerCase();
+  const hostIs = (suffix: string): boolean => host === suffix || host.endsWith(`.${suffix}`);
+  if (
+    /\b(?:s3140|s3150|5\.7\.60[6-9]|5\.7\.511)\b/.test(t) ||
+    t.includes('outlook.com') ||
+    t.includes('hotmail') ||
+    t.includes('sender.office.com') ||
+    hostIs('outlook.com') ||
+    hostIs('hotmail.com')
+  ) {
+    return 'https://sender.office.com/';
+  }
+  if (/\b(?:tss0[1-9]|tsl0[1-9])\b/.test(t) || t.includes('yahoo') || hostIs('yahoodns.net') || hostIs('aol.com')) {
+    return 'https://senders.yahooinc.com/';
+  }
+  if (t.includes('gsmtp') || t.includes('support.google.com') || hostIs('google.com') || hostIs('googlemail.com')) {
+    return 'https://postmaster.google.com/';
+  }
+  return 'https://check.spamhaus.org/';
 }
 
 const BLOCKED_USING = '] blocked using ';
@@ -544,9 +618,10 @@ export function reverseIp(ip: string): string | null {
     .join('.');
 }
 
-const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/g;
+/** Controls and the invisible characters sanitize() removes: shown as `?` so the command on screen is the command that runs. */
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
-/** Single-quoted for sh; control characters (which would not show on a terminal) become `?`. */
+/** Single-quoted for sh; control and invisible characters (which would not show on a terminal) become `?`. */
 export function shellQuote(s: string): string {
   const visible = s.replace(CONTROL_RE, '?');
   return `'${visible.replace(/'/g, `'\\''`)}'`;

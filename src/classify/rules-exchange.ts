@@ -450,7 +450,7 @@ const OUTBOUND: Rule[] = [
     hint: 'our IP reputation',
     advice:
       'The remote server refuses mail from our sending IP because of a blocklist or poor reputation. Find the IP the Send connector uses, check the listing named in the reply, stop whatever sent spam (a compromised mailbox), then request delisting.',
-    verify: 'Resolve-DnsName myip.opendns.com -Server resolver1.opendns.com; Get-SendConnector | Format-List Name,SmartHosts,SourceTransportServers',
+    verify: "Write-Output ('IP ' + {reply_ip} + ': look it up or ask for delisting at ' + {lookup_page}); Get-SendConnector | Format-List Name,SmartHosts,SourceTransportServers",
   }),
   remote('user-unknown', {
     hint: 'remove the address from lists',

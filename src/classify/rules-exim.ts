@@ -22,31 +22,52 @@
 import type { Rule } from './classify.js';
 import { REMOTE_TEXT, remoteReply, type RemoteName } from './rules-remote.js';
 
-const MAINLOG = '/var/log/exim4/mainlog';
 const REJECTLOG = '/var/log/exim4/rejectlog';
 const PANICLOG = '/var/log/exim4/paniclog';
 
 /**
- * The refused client's RCPT again, through the ACLs, as a fake SMTP session (exim_checkaccess
- * wraps `exim -bh <ip>`): nothing is delivered and no callouts are made. Prints `accepted` or
- * the refusal.
+ * The refused client's RCPT again, through the ACLs, as a fake SMTP session fed to `exim -bh
+ * <ip>` (what exim_checkaccess does): nothing is delivered and no callouts are made; the ACL
+ * trace shows what accepted or refused it. Not exim_checkaccess itself: it passes its
+ * arguments word-split and through a shell command line, so a sender with a space or `;` in it
+ * would run as a command.
  */
-const CHECKACCESS = 'exim_checkaccess {client_ip} {rcpt} -f {sender}';
+const smtpSession = (rcpt: string): string =>
+  `printf 'HELO [%s]\\r\\nMAIL FROM:<%s>\\r\\nRCPT TO:<%s>\\r\\nQUIT\\r\\n' {client_ip} {sender} ${rcpt} | exim -bh {client_ip}`;
+const CHECKACCESS = smtpSession('{rcpt}');
 /** The HELO and MAIL ACLs for the client and sender (any recipient will do: they run first). */
-const MAIL_CHECK = 'exim_checkaccess {client_ip} postmaster -f {sender}';
+const MAIL_CHECK = smtpSession('postmaster');
 /** The connect ACL for the client: `exim -bh` with no SMTP input after the greeting. */
 const CONNECT_CHECK = 'exim -bh {client_ip} </dev/null';
-/** How Exim routes the address: which router accepts it and where it would go. */
-const ROUTE = 'exim -bt {rcpt}';
+/** How Exim routes the address: which router accepts it and where it would go (`--`: an address may start with `-`). */
+const ROUTE = 'exim -bt -- {rcpt}';
+/** The log lines of the message in the analysed log (exigrep -l: the id literally, not as a regex). */
+const EXIGREP = 'exigrep -l -- {queue_id} {log_file}';
 /** The log lines of the message, with its rejectlog header dump when there is one. */
-const REJECTED_MESSAGE = `exigrep {queue_id} ${MAINLOG}; grep -F -A 30 {queue_id} ${REJECTLOG}`;
+const REJECTED_MESSAGE = `${EXIGREP}; grep -F -A 30 -e {queue_id} -- ${REJECTLOG}`;
+/**
+ * Whether /etc/aliases has an entry for exactly this local part, as Exim's lsearch reads it: the
+ * key starts the line and ends at a colon or white space, compared without case. Passed through
+ * the environment, so no character of it is read as awk syntax or an option.
+ */
+const ALIAS = `K={local} awk '/^[^ \\t#]/ { k = $1; sub(/:.*/, "", k); if (tolower(k) == tolower(ENVIRON["K"])) print }' /etc/aliases`;
+/** A message's headers while it is queued; once it has left the queue, its lines in the log. */
+const MESSAGE = `exim -Mvh {queue_id} || ${EXIGREP}`;
 
 /** Our public IPv4 address as the world sees it. */
 const OUR_IP = '$(dig +short myip.opendns.com @resolver1.opendns.com)';
-// swaks looks up the MX itself; an MTA-neutral probe of what the remote server says.
-const PROBE = 'swaks --to {rcpt} --quit-after RCPT';
-/** Retry data for the domain's hosts, and the retry rule that applies. */
-const RETRY = 'exinext {domain}; exim -brt {domain}';
+// swaks looks up the MX itself; an MTA-neutral probe of what the remote server says. `--to=`
+// attached: swaks's --to takes an optional value, so a detached one starting with `-` would be
+// read as an option of its own (`--pipe=…` runs a command).
+const PROBE = 'swaks --to={rcpt} --quit-after RCPT';
+/**
+ * Retry data for the domain's hosts (the retry hints database), and the retry rule that applies
+ * (`exim -brt` takes the words after it literally). Not exinext: it reads a first argument
+ * starting with `-C` or `-D` as its own options (`-DEXIM_PATH=…` picks the program it runs).
+ */
+const RETRY = 'exim_dumpdb "$(exim -bP -n spool_directory)" retry | grep -F -e {domain}; exim -brt {domain}';
+/** See rules-postfix.ts: where to look up and ask to lift a provider's block of the IP it names. */
+const BLOCKED = "printf 'IP %s: look it up or ask for delisting at %s\\n' {reply_ip} {lookup_page}";
 
 /**
  * A closed or disabled mailbox, in the words of an alias's `:fail: <text>` (or an ACL's deny
@@ -95,7 +116,7 @@ const INBOUND: Rule[] = [
     hint: 'local_scan() (SA-Exim)',
     advice:
       'The local_scan() function (SA-Exim and spamd, or a custom one) timed out or crashed, so Exim told the client to retry later. Check that spamd runs and answers; local_scan_timeout bounds the wait.',
-    verify: `exim -bP local_scan_timeout; grep -F {queue_id} ${MAINLOG}`,
+    verify: 'exim -bP local_scan_timeout; zgrep -F -e {queue_id} -- {log_file}',
   },
 
   // ---- Content scanners that refuse after the data.
@@ -108,7 +129,7 @@ const INBOUND: Rule[] = [
     hint: 'local_scan() (SA-Exim)',
     advice:
       "The local_scan() function (usually SA-Exim running SpamAssassin) rejected the message; the `SA: Action:` line before it gives the score. Check the score threshold (SApermreject in sa-exim.conf) if wanted mail is hit.",
-    verify: `grep -F {queue_id} ${MAINLOG}`,
+    verify: 'zgrep -F -e {queue_id} -- {log_file}',
   },
 
   {
@@ -206,7 +227,7 @@ const INBOUND: Rule[] = [
     hint: 'ratelimit (ACL)',
     advice:
       'A ratelimit condition in an ACL found the client or sender above its limit (connections, messages or recipients per period). Check whether the sender is a compromised account before raising the limit; known bulk senders can be exempted before the ratelimit statement.',
-    verify: `exim_dumpdb "$(exim -bP -n spool_directory)" ratelimit | grep -F {client_ip}`,
+    verify: 'exim_dumpdb "$(exim -bP -n spool_directory)" ratelimit | grep -F -e {client_ip}',
   },
 
   // ---- Greylisting: a deferral that real servers retry.
@@ -277,7 +298,7 @@ const INBOUND: Rule[] = [
     hint: 'spf / dkim / dmarc (ACL)',
     advice:
       "An ACL check of the sender domain's SPF, DKIM or DMARC failed (the spf condition, acl_smtp_dkim, dmarc_status). Forged mail mostly; a wanted sender must fix its DNS records or its forwarding.",
-    verify: 'dig +short TXT {sender_domain}; dig +short TXT {dmarc_name}',
+    verify: 'dig +short -t TXT -q {sender_domain}; dig +short -t TXT -q {dmarc_name}',
   },
 
   // ---- Callouts: `verify = recipient/callout`, `verify = sender/callout` (verify.c, acl.c).
@@ -309,7 +330,7 @@ const INBOUND: Rule[] = [
     hint: 'verify = sender/callout',
     advice:
       "The sender callout to the sender domain's MX did not complete (no connection, a timeout or a 4xx), so the client was told to retry. Their server is down or refuses our callouts; the detail line `sender verify defer for <…>` says which.",
-    verify: 'dig +short MX {sender_domain}',
+    verify: 'dig +short -t MX -q {sender_domain}',
   },
   {
     // `sender verify fail for <s>: <why>` precedes it; `verify = sender` routes the sender like a
@@ -323,7 +344,7 @@ const INBOUND: Rule[] = [
     hint: 'verify = sender',
     advice:
       "The envelope sender did not verify: its domain does not route (no MX or A record) or, with a callout, the sender's own server refused it. The `sender verify fail for <…>` line just before says which. Forged senders mostly.",
-    verify: 'exim -bvs {sender}',
+    verify: 'exim -bvs -- {sender}',
   },
 
   // ---- Unknown recipients: `verify = recipient` in acl_smtp_rcpt.
@@ -337,7 +358,7 @@ const INBOUND: Rule[] = [
     hint: RCPT_MESSAGE_HINT,
     advice:
       'verify = recipient found the address unknown (an alias or router that fails it, or an ACL message for unknown users). Normal for mistyped or harvested addresses; if the user exists, check the alias file and the router that should accept it.',
-    verify: `${ROUTE}; grep -F {local} /etc/aliases`,
+    verify: `${ROUTE}; ${ALIAS}`,
   },
   {
     // route.c: no router accepted the address. For local_domains: no such user or alias. For
@@ -349,7 +370,7 @@ const INBOUND: Rule[] = [
     hint: 'verify = recipient (acl_smtp_rcpt): no router accepted',
     advice:
       'verify = recipient ran the routers and none accepted the address: for a local domain no alias, .forward or local user matches it (a dictionary attack when many arrive from one client); for a relay_to_domains domain the domain itself does not route. If the user should exist, add the alias or account.',
-    verify: `${ROUTE}; grep -F {local} /etc/aliases`,
+    verify: `${ROUTE}; ${ALIAS}`,
   },
 
   {
@@ -361,7 +382,7 @@ const INBOUND: Rule[] = [
     hint: RCPT_MESSAGE_HINT,
     advice:
       "The recipient's mailbox was closed or disabled on purpose; the text is the alias entry's `:fail:` message (or a deny statement's). Nothing to fix unless the address should be live again.",
-    verify: `${ROUTE}; grep -F {local} /etc/aliases`,
+    verify: `${ROUTE}; ${ALIAS}`,
   },
 
   // ---- Size.
@@ -544,7 +565,7 @@ const OUTBOUND: Rule[] = [
     hint: 'retry rules (begin retry)',
     advice:
       'The address was deferred for longer than the retry rule allows (the last time of its F/G/H rules, 4 days by default) and Exim gave up. The earlier `==` lines say why it was deferred; before this log began if none are shown.',
-    verify: `${RETRY}; exigrep {queue_id} ${MAINLOG}`,
+    verify: `${RETRY}; ${EXIGREP}`,
   },
   {
     // smtp.c `retry time not reached for any host for '<domain>'`; deliver.c for routing defers.
@@ -564,7 +585,7 @@ const OUTBOUND: Rule[] = [
     cause: 'domain-not-found',
     hint: 'their DNS (MX targets)',
     advice: "The domain's MX records name hosts that do not resolve (or are IP addresses). Their DNS is broken; nothing to fix on our side except telling them.",
-    verify: 'dig +short MX {domain}',
+    verify: 'dig +short -t MX -q {domain}',
   },
   {
     // dnslookup.c: RFC 7505 null MX.
@@ -574,7 +595,7 @@ const OUTBOUND: Rule[] = [
     cause: 'domain-not-found',
     hint: 'remove the address from lists',
     advice: 'The domain publishes a null MX (RFC 7505): it never accepts mail. Remove the address.',
-    verify: 'dig +short MX {domain}',
+    verify: 'dig +short -t MX -q {domain}',
   },
   {
     // A redirect router's `:fail: unrouteable mail domain "<domain>"` for non-local domains.
@@ -584,7 +605,7 @@ const OUTBOUND: Rule[] = [
     cause: 'domain-not-found',
     hint: 'fix the domain (typo?)',
     advice: 'A router refused the domain as unroutable: it is not ours and does not resolve, or the configuration fails such domains on purpose. Check the spelling of the domain.',
-    verify: `dig +short MX {domain}; ${ROUTE}`,
+    verify: `dig +short -t MX -q {domain}; ${ROUTE}`,
   },
   {
     // dnslookup.c / rf_lookup_hostlist.c: SERVFAIL or timeout.
@@ -594,7 +615,7 @@ const OUTBOUND: Rule[] = [
     cause: 'domain-not-found',
     hint: 'DNS lookups (ours or theirs)',
     advice: "The MX or address lookup failed temporarily. Either the domain's name servers are broken or our resolver is; if many domains show this, it is ours.",
-    verify: 'dig MX {domain} | grep -E "status|IN.MX"',
+    verify: "dig -t MX -q {domain} | grep -E -e 'status|IN.MX'",
   },
   {
     id: 'exim.outbound.tls-failed',
@@ -604,7 +625,7 @@ const OUTBOUND: Rule[] = [
     cause: 'connection-failed',
     hint: 'hosts_require_tls / tls_verify_hosts',
     advice: "Our smtp transport requires TLS (or a verified certificate) for this host and could not get it. Check the transport's hosts_require_tls / tls_verify_hosts and what the server offers.",
-    verify: 'swaks --to {rcpt} --quit-after STARTTLS -tls',
+    verify: 'swaks --to={rcpt} --quit-after STARTTLS -tls',
   },
   {
     // errno texts of a failed connect (`defer (111): Connection refused`), the test suite's
@@ -618,7 +639,7 @@ const OUTBOUND: Rule[] = [
     hint: 'their server (or our port 25)',
     advice:
       'No MX host of the domain accepted a TCP connection, or the session broke. If it happens for many domains, our provider probably blocks outgoing port 25; otherwise their server is down and the queue will retry.',
-    verify: 'swaks --to {rcpt} --quit-after CONNECT',
+    verify: 'swaks --to={rcpt} --quit-after CONNECT',
   },
 
   // ---- Remote replies, most specific first (the phrases are shared with Postfix).
@@ -676,34 +697,34 @@ const OUTBOUND: Rule[] = [
     hint: 'our SPF/DKIM/DMARC',
     advice:
       "The remote server rejected the message because our sender domain failed SPF, DKIM or DMARC. Publish an SPF record that includes this server, sign with DKIM (the smtp transport's dkim_domain, dkim_selector, dkim_private_key), and align the From domain.",
-    verify: 'dig +short TXT {sender_domain}; dig +short TXT {dmarc_name}',
+    verify: 'dig +short -t TXT -q {sender_domain}; dig +short -t TXT -q {dmarc_name}',
   }),
   remote('likely-spam-message', {
     hint: 'our message content',
     advice:
       'The remote filter judged this message to be spam. Check what was sent (links, attachments, forwarded spam) and that our DKIM signature and From domain align.',
-    verify: `exim -Mvh {queue_id} || exigrep {queue_id} ${MAINLOG}`,
+    verify: MESSAGE,
   }),
   remote('listed-url', {
     hint: 'our message content',
     advice: 'A link in the message is on a URI block list (URIBL, SURBL). Find which domain the reply names and stop sending it.',
-    verify: `exim -Mvb {queue_id} | grep -io "https\\?://[^/ ]*" | sort -u`,
+    verify: `exim -Mvb {queue_id} | grep -io -e "https\\?://[^/ ]*" | sort -u`,
   }),
   remote('malformed-message', {
     hint: 'our message content',
     advice: 'The remote server refused the message for its form (several From addresses, duplicate headers, not RFC 5322). Fix what generates it (the application, or a headers_remove/headers_add in the transport).',
-    verify: `exim -Mvh {queue_id} || exigrep {queue_id} ${MAINLOG}`,
+    verify: MESSAGE,
   }),
   remote('blocklisted', {
     hint: 'our IP reputation',
     advice:
       'The remote server refuses mail from our IP because of a blocklist or poor reputation. Check the listing, stop whatever sent spam (compromised account, open form), then request delisting.',
-    verify: `dig +short $(echo ${OUR_IP} | awk -F. '{print $4"."$3"."$2"."$1}').zen.spamhaus.org`,
+    verify: BLOCKED,
   }),
   remote('domain-not-found', {
     hint: 'fix the domain (typo?)',
     advice: 'The remote server could not find the recipient domain in DNS. Check the spelling of the domain.',
-    verify: 'dig +short MX {domain}; dig +short A {domain}',
+    verify: 'dig +short -t MX -q {domain}; dig +short -t A -q {domain}',
   }),
   remote('user-unknown', {
     hint: 'remove the address from lists',
@@ -713,18 +734,18 @@ const OUTBOUND: Rule[] = [
   remote('greylisted', {
     hint: 'nothing (retries succeed)',
     advice: 'The remote server greylists first-time senders; the queue retries and delivers. Only a concern if the message reaches its retry timeout.',
-    verify: 'exiqgrep -r {rcpt}; exinext {domain}',
+    verify: 'exiqgrep -r {rcpt}; exim -brt {domain}',
   }),
   remote('message-too-large', {
     hint: 'message size (attachments)',
     advice: 'The message is larger than the remote server accepts. Send big files as links; our own message_size_limit does not help here.',
-    verify: "swaks --to {rcpt} --quit-after EHLO | grep -i 'size'",
+    verify: "swaks --to={rcpt} --quit-after EHLO | grep -i -e 'size'",
   }),
   remote('relay-denied', {
     hint: 'smarthost login or their MX',
     advice:
       "The server we delivered to does not accept mail for this domain from us. Through a smarthost: we must authenticate (a client authenticator and hosts_require_auth in the smtp transport). Direct: the domain's MX points at a server not configured for it.",
-    verify: `${ROUTE}; dig +short MX {domain}`,
+    verify: `${ROUTE}; dig +short -t MX -q {domain}`,
   }),
   remote('auth-required', {
     hint: 'client authenticators (hosts_require_auth)',
@@ -734,12 +755,12 @@ const OUTBOUND: Rule[] = [
   remote('sender-rejected', {
     hint: 'our sender address',
     advice: 'The remote server refuses our envelope sender (unknown domain from their view, or a local access rule). Check the sender domain resolves publicly.',
-    verify: 'dig +short MX {sender_domain}; dig +short A {sender_domain}',
+    verify: 'dig +short -t MX -q {sender_domain}; dig +short -t A -q {sender_domain}',
   }),
   remote('spam-content', {
     hint: 'our message content',
     advice: 'The remote filter judged the message content as spam or dangerous. Check what was sent (links, attachments, forwarded spam).',
-    verify: `exim -Mvh {queue_id} || exigrep {queue_id} ${MAINLOG}`,
+    verify: MESSAGE,
   }),
   remote('administrative-prohibition', {
     hint: 'contact the remote admin',
@@ -756,7 +777,7 @@ const OUTBOUND: Rule[] = [
     hint: 'our message content',
     advice:
       "The remote Exim's content check (control = fakereject) judged the message suspicious: it answered 550 but may still deliver it. Check what was sent (links, attachments, forwarded spam).",
-    verify: `exim -Mvh {queue_id} || exigrep {queue_id} ${MAINLOG}`,
+    verify: MESSAGE,
   },
   {
     // RFC 3463 x.5.3 "too many recipients" (`452 4.5.3 …`): the rest go in another transaction.
@@ -777,7 +798,7 @@ const OUTBOUND: Rule[] = [
     cause: 'connection-failed',
     hint: 'their server (greeting refused)',
     advice: 'The remote server refused the session at its greeting. Often temporary overload; when permanent, the reply text says whether it blocks us.',
-    verify: 'swaks --to {rcpt} --quit-after CONNECT',
+    verify: 'swaks --to={rcpt} --quit-after CONNECT',
   },
 
   // ---- Fallbacks by RFC 3463 enhanced status and reply code.
@@ -789,7 +810,7 @@ const OUTBOUND: Rule[] = [
   remote('status-domain', {
     hint: 'fix the domain (typo?)',
     advice: 'The remote status code says the destination domain is bad or has no route. Check the spelling of the domain.',
-    verify: 'dig +short MX {domain}; dig +short A {domain}',
+    verify: 'dig +short -t MX -q {domain}; dig +short -t A -q {domain}',
   }),
   remote('status-disabled', {
     hint: 'remove the address from lists',
@@ -804,12 +825,12 @@ const OUTBOUND: Rule[] = [
   remote('status-too-large', {
     hint: 'message size (attachments)',
     advice: 'The remote status code says the message is too large for the mailbox or the server.',
-    verify: "swaks --to {rcpt} --quit-after EHLO | grep -i 'size'",
+    verify: "swaks --to={rcpt} --quit-after EHLO | grep -i -e 'size'",
   }),
   remote('status-sender-auth', {
     hint: 'our SPF/DKIM/DMARC',
     advice: 'The remote status code (RFC 7372) says SPF, DKIM or DMARC failed for our sender domain.',
-    verify: 'dig +short TXT {sender_domain}; dig +short TXT {dmarc_name}',
+    verify: 'dig +short -t TXT -q {sender_domain}; dig +short -t TXT -q {dmarc_name}',
   }),
   remote('mailbox-unavailable', {
     hint: 'remove the address from lists',
@@ -829,7 +850,7 @@ const OUTBOUND: Rule[] = [
   remote('status-content', {
     hint: 'our message content',
     advice: 'The remote status code (RFC 3463 X.6.x) says the message content or its encoding was refused: headers, 8-bit data, MIME structure.',
-    verify: `exim -Mvh {queue_id} || exigrep {queue_id} ${MAINLOG}`,
+    verify: MESSAGE,
   }),
   remote('status-policy', {
     hint: 'contact the remote admin',
@@ -839,7 +860,7 @@ const OUTBOUND: Rule[] = [
   remote('status-network', {
     hint: 'their server (or our port 25)',
     advice: 'The status code says the remote host did not answer, the connection broke, or delivery took too long.',
-    verify: 'swaks --to {rcpt} --quit-after CONNECT',
+    verify: 'swaks --to={rcpt} --quit-after CONNECT',
   }),
   remote('status-protocol', {
     hint: 'contact the remote admin',
@@ -894,7 +915,7 @@ const LOCAL: Rule[] = [
     hint: 'received_headers_max',
     advice:
       'The message already carries more Received: headers than received_headers_max (30 by default): it is going round in circles, often between this server and one that forwards back to it (a .forward, an alias to a remote address that forwards here). The Received: headers of the bounce say which.',
-    verify: `exim -bP received_headers_max; exigrep {queue_id} ${MAINLOG}`,
+    verify: `exim -bP received_headers_max; ${EXIGREP}`,
   },
   // ---- Pipe transports: what the command said, then its exit code (pipe.c; sysexits.h names
   // the codes: os.c os_strexit()). parsers/exim adds the command's output line to the reason.
@@ -906,7 +927,7 @@ const LOCAL: Rule[] = [
     hint: 'pipe transport output (quota)',
     advice:
       "The command the pipe transport runs (a delivery agent such as dovecot-lda, maildrop or procmail) reported the mailbox over its quota; its output is in the reason. The user has to make room, or the quota of that agent is raised.",
-    verify: `${ROUTE}; exigrep {queue_id} ${MAINLOG}`,
+    verify: `${ROUTE}; ${EXIGREP}`,
   },
   {
     id: 'exim.local.pipe-no-user',
@@ -926,7 +947,7 @@ const LOCAL: Rule[] = [
     hint: 'pipe transport: exit 75 (EX_TEMPFAIL)',
     advice:
       'The command the pipe transport runs exited with 75 (EX_TEMPFAIL, in temp_errors): it asked Exim to try again later, and after the retry rule\'s cutoff the message bounces. Run the command by hand to see what it was waiting for.',
-    verify: `${ROUTE}; exinext {rcpt}`,
+    verify: `${ROUTE}; ${RETRY}`,
   },
   // ---- Unknown users found at delivery time (accepted first, or submitted locally).
   {
@@ -939,7 +960,7 @@ const LOCAL: Rule[] = [
     hint: 'routers: no router accepted (aliases / local users)',
     advice:
       'No router accepted the address: no alias, .forward or local account matches it (often mail for a user who was removed, or an alias target that no longer exists), or its remote domain does not resolve. Fix the alias or the sending job.',
-    verify: `${ROUTE}; grep -F {local} /etc/aliases`,
+    verify: `${ROUTE}; ${ALIAS}`,
   },
   {
     // Dovecot over LMTP: `LMTP error after RCPT TO:<a@b>: 550 5.1.1 <a@b> User doesn't exist: a@b`.
@@ -950,7 +971,7 @@ const LOCAL: Rule[] = [
     hint: 'Dovecot userdb vs Exim routers',
     advice:
       "Exim accepted the address (a router sent it to the LMTP transport) but Dovecot has no such user: Exim's routers and Dovecot's userdb disagree. Make them read the same source.",
-    verify: `doveadm user {rcpt}; ${ROUTE}`,
+    verify: `doveadm user -- {rcpt}; ${ROUTE}`,
   },
 
   {
@@ -961,7 +982,7 @@ const LOCAL: Rule[] = [
     cause: 'user-unknown',
     hint: 'redirect router :fail:',
     advice: 'The alias file (or another redirect router) fails this name as unknown. Fine for names that must bounce; if mail to it is accepted at RCPT time first, check verify = recipient so it is refused up front.',
-    verify: `${ROUTE}; grep -F {local} /etc/aliases`,
+    verify: `${ROUTE}; ${ALIAS}`,
   },
 
   {
@@ -972,7 +993,7 @@ const LOCAL: Rule[] = [
     cause: 'mailbox-disabled',
     hint: 'redirect router :fail:',
     advice: "The alias file (or another redirect router) fails this address on purpose: its `:fail:` text says the mailbox was closed or disabled. Remove the address from whatever still sends to it.",
-    verify: `${ROUTE}; grep -F {local} /etc/aliases`,
+    verify: `${ROUTE}; ${ALIAS}`,
   },
 
   // ---- Storage.
@@ -1014,7 +1035,7 @@ const LOCAL: Rule[] = [
     cause: 'other',
     hint: 'lmtp transport (Dovecot)',
     advice: 'The LMTP server (usually Dovecot) refused or did not answer; the reason quotes its reply. Check it runs and that the socket in the lmtp transport matches.',
-    verify: `${ROUTE}; doveadm user {rcpt}`,
+    verify: `${ROUTE}; doveadm user -- {rcpt}`,
   },
   {
     // 0135 style: `== d@x R=… T=local_delivery defer (0): Retry time not yet reached`.
@@ -1024,7 +1045,7 @@ const LOCAL: Rule[] = [
     cause: 'other',
     hint: 'retry configuration (an earlier local failure)',
     advice: 'An earlier local delivery of this address failed (quota, a lock, a command) and its retry time has not come yet. The earlier `==` line is the real cause.',
-    verify: `exinext {rcpt}; exigrep {queue_id} ${MAINLOG}`,
+    verify: `exim -brt {rcpt}; ${EXIGREP}`,
   },
   // ---- Routers: what is left is a router's own message (redirect data `:fail: <text>` or
   // `:defer: <text>`, or an SMTP code given with it). Transport errors name a path or the
@@ -1049,7 +1070,7 @@ const LOCAL: Rule[] = [
     cause: 'other',
     hint: 'redirect router :fail:',
     advice: 'The alias file (or another redirect router) fails this address on purpose with `:fail: <text>`, usually for a user who has left; the text is the alias entry\'s. Remove the address from whatever still sends to it.',
-    verify: `${ROUTE}; grep -F {local} /etc/aliases`,
+    verify: `${ROUTE}; ${ALIAS}`,
   },
   {
     id: 'exim.local.router-defer',
@@ -1067,7 +1088,7 @@ const LOCAL: Rule[] = [
     cause: 'other',
     hint: 'routers / local transports',
     advice: 'Local delivery failed for a reason no rule knows; the reason text names the router or transport and what it hit.',
-    verify: `${ROUTE}; exigrep {queue_id} ${MAINLOG}`,
+    verify: `${ROUTE}; ${EXIGREP}`,
   },
 ];
 

@@ -23,9 +23,20 @@ const accessLookup = (restriction: string, key: string): string =>
 /** Our public IPv4 address as the world sees it. */
 const OUR_IP = '$(dig +short myip.opendns.com @resolver1.opendns.com)';
 // swaks looks up the MX itself; with its default sender the command works even when the log
-// did not show ours.
-const PROBE = 'swaks --to {rcpt} --quit-after RCPT';
-const MAILLOG = '/var/log/mail.log';
+// did not show ours. `--to=` attached: swaks's --to takes an optional value, so a detached
+// `--to '--pipe=…'` would make the address an option of its own.
+const PROBE = 'swaks --to={rcpt} --quit-after RCPT';
+/**
+ * Lines of the analysed log that name this queue id: zgrep reads rotated `.gz` logs and plain
+ * ones alike (`--`: a file name may start with `-`).
+ */
+const GREP_QUEUE_ID = 'zgrep -F -e {queue_id} -- {log_file}';
+/**
+ * A provider's or list's block of the IP its reply names: where to look it up and ask for
+ * delisting (the lookup page is chosen by provider in classify.ts; our own IP may not be the one
+ * they saw).
+ */
+const BLOCKED = "printf 'IP %s: look it up or ask for delisting at %s\\n' {reply_ip} {lookup_page}";
 
 const INBOUND: Rule[] = [
   // ---- Postfix's own trouble first: these replies are about us, not the client.
@@ -37,7 +48,7 @@ const INBOUND: Rule[] = [
     hint: 'Postfix warning:/fatal: lines',
     advice:
       'Postfix could not evaluate a restriction (a lookup table that fails, an unknown restriction, a policy service that is down) and answered 451. The warning: logged just before this reject names the broken setting.',
-    verify: `grep -E 'postfix/[^ ]+: (warning|error|fatal|panic): ' ${MAILLOG} | tail -n 20`,
+    verify: "zgrep -E -e 'postfix/[^ ]+: (warning|error|fatal|panic): ' -- {log_file} | tail -n 20",
   },
   {
     id: 'postfix.inbound.insufficient-storage',
@@ -101,7 +112,7 @@ const INBOUND: Rule[] = [
     hint: 'local_recipient_maps',
     advice:
       'The domain is in mydestination and the local part is neither a UNIX account nor an alias. Add an alias in alias_maps (and run newaliases), or create the account.',
-    verify: `${lookup('local_recipient_maps', '{local}')}; getent passwd {local}`,
+    verify: `${lookup('local_recipient_maps', '{local}')}; getent passwd -- {local}`,
   },
   {
     id: 'postfix.inbound.relay-recipient-unknown',
@@ -147,7 +158,7 @@ const INBOUND: Rule[] = [
     hint: 'postscreen_dnsbl_sites',
     advice:
       "postscreen scored the client's IP at or above postscreen_dnsbl_threshold on the listed DNSBL. Check the listing; if a wanted sender is listed, allow it in postscreen_access_list.",
-    verify: 'dig +short {dnsbl_query}; postconf postscreen_dnsbl_sites postscreen_dnsbl_threshold',
+    verify: 'dig +short -q {dnsbl_query}; postconf postscreen_dnsbl_sites postscreen_dnsbl_threshold',
   },
   {
     id: 'postfix.inbound.rhsbl-sender',
@@ -157,7 +168,7 @@ const INBOUND: Rule[] = [
     hint: 'reject_rhsbl_sender',
     advice:
       "The sender's domain is listed on the domain blocklist. If a wanted sender is listed, allow the domain in an access map before reject_rhsbl_sender.",
-    verify: 'dig +short {dnsbl_query}',
+    verify: 'dig +short -q {dnsbl_query}',
   },
   {
     id: 'postfix.inbound.rhsbl-helo',
@@ -167,7 +178,7 @@ const INBOUND: Rule[] = [
     hint: 'reject_rhsbl_helo',
     advice:
       'The HELO name the client gave is listed on the domain blocklist. Spam clients often HELO with listed domains; a wanted sender should use its own host name.',
-    verify: 'dig +short {dnsbl_query}',
+    verify: 'dig +short -q {dnsbl_query}',
   },
   {
     id: 'postfix.inbound.rhsbl-reverse-client',
@@ -176,7 +187,7 @@ const INBOUND: Rule[] = [
     cause: 'blocklisted',
     hint: 'reject_rhsbl_reverse_client',
     advice: "The client's reverse DNS name is listed on the domain blocklist.",
-    verify: 'dig +short {dnsbl_query}',
+    verify: 'dig +short -q {dnsbl_query}',
   },
   {
     id: 'postfix.inbound.dnsbl-client',
@@ -187,7 +198,7 @@ const INBOUND: Rule[] = [
     hint: 'reject_rbl_client',
     advice:
       "The client's IP is listed on the DNS blocklist. Mostly spam sources; if a wanted sender is listed, allow its IP in check_client_access before reject_rbl_client.",
-    verify: 'dig +short {dnsbl_query}',
+    verify: 'dig +short -q {dnsbl_query}',
   },
   {
     id: 'postfix.inbound.rhsbl-client',
@@ -196,7 +207,7 @@ const INBOUND: Rule[] = [
     cause: 'blocklisted',
     hint: 'reject_rhsbl_client',
     advice: "The client's host name is listed on the domain blocklist.",
-    verify: 'dig +short {dnsbl_query}',
+    verify: 'dig +short -q {dnsbl_query}',
   },
 
   // ---- Client/HELO hygiene restrictions (smtpd_check.c wording).
@@ -227,7 +238,7 @@ const INBOUND: Rule[] = [
     cause: 'access-policy',
     hint: 'reject_unknown_helo_hostname',
     advice: 'The HELO name has no A or MX record. Common for spam and for misconfigured small servers.',
-    verify: 'dig +short A {helo}; dig +short MX {helo}',
+    verify: 'dig +short -t A -q {helo}; dig +short -t MX -q {helo}',
   },
   {
     id: 'postfix.inbound.non-fqdn-helo',
@@ -288,7 +299,7 @@ const INBOUND: Rule[] = [
     hint: 'reject_unknown_sender_domain',
     advice:
       "The sender's domain has no MX or A record (450 when DNS failed temporarily). Forged or misconfigured senders; a temporary failure can also be our own resolver.",
-    verify: 'dig MX {sender_domain} | grep -E "status|IN.MX"',
+    verify: "dig -t MX -q {sender_domain} | grep -E -e 'status|IN.MX'",
   },
   {
     id: 'postfix.inbound.unknown-recipient-domain',
@@ -300,7 +311,7 @@ const INBOUND: Rule[] = [
     cause: 'domain-not-found',
     hint: 'reject_unknown_recipient_domain',
     advice: "The recipient's domain has no MX or A record; the client would not be able to deliver there anyway.",
-    verify: 'dig MX {domain} | grep -E "status|IN.MX"',
+    verify: "dig -t MX -q {domain} | grep -E -e 'status|IN.MX'",
   },
 
   // ---- Authentication and TLS demanded of the client.
@@ -449,7 +460,7 @@ const INBOUND: Rule[] = [
     hint: 'smtpd_milters',
     advice:
       "A milter (OpenDMARC, OpenDKIM, rspamd) rejected the message because the sender domain's SPF/DKIM/DMARC check failed. Forged mail mostly; a wanted sender must fix its DNS records or its forwarding.",
-    verify: 'dig +short TXT {dmarc_name}; dig +short TXT {sender_domain}',
+    verify: 'dig +short -t TXT -q {dmarc_name}; dig +short -t TXT -q {sender_domain}',
   },
   {
     id: 'postfix.inbound.sender-auth-policy',
@@ -459,7 +470,7 @@ const INBOUND: Rule[] = [
     hint: 'check_policy_service',
     advice:
       "The SPF policy service (policyd-spf) found that the client IP is not allowed to send for the sender's domain. Forged mail mostly; a wanted sender must add this IP to its SPF record.",
-    verify: 'dig +short TXT {sender_domain}',
+    verify: 'dig +short -t TXT -q {sender_domain}',
   },
 
   // ---- Content filters.
@@ -578,7 +589,7 @@ const OUTBOUND: Rule[] = [
     hint: 'mydestination / relayhost',
     advice:
       'The MX of the domain is this server, but the domain is not in mydestination, virtual or relay domains, so Postfix would send it to itself. Add the domain to the right class, or fix its MX.',
-    verify: 'postconf mydestination virtual_mailbox_domains relay_domains relayhost proxy_interfaces; dig +short MX {domain}',
+    verify: 'postconf mydestination virtual_mailbox_domains relay_domains relayhost proxy_interfaces; dig +short -t MX -q {domain}',
   },
   {
     id: 'postfix.outbound.null-mx',
@@ -587,7 +598,7 @@ const OUTBOUND: Rule[] = [
     cause: 'domain-not-found',
     hint: 'remove the address from lists',
     advice: 'The domain publishes a null MX (RFC 7505): it never accepts mail. Remove the address.',
-    verify: 'dig +short MX {domain}',
+    verify: 'dig +short -t MX -q {domain}',
   },
   {
     id: 'postfix.outbound.dns-temporary',
@@ -597,7 +608,7 @@ const OUTBOUND: Rule[] = [
     hint: 'DNS lookups (ours or theirs)',
     advice:
       'The MX lookup failed temporarily (SERVFAIL or timeout). Either the domain\'s name servers are broken or our resolver is; if many domains show this, it is ours.',
-    verify: 'dig MX {domain} | grep -E "status|IN.MX"',
+    verify: "dig -t MX -q {domain} | grep -E -e 'status|IN.MX'",
   },
   {
     id: 'postfix.outbound.dns-not-found',
@@ -606,7 +617,7 @@ const OUTBOUND: Rule[] = [
     cause: 'domain-not-found',
     hint: 'fix the domain (typo?)',
     advice: 'The recipient domain does not exist or has no MX or A record. Usually a typo in the address (gmial.com); fix or remove it.',
-    verify: 'dig +short MX {domain}; dig +short A {domain}',
+    verify: 'dig +short -t MX -q {domain}; dig +short -t A -q {domain}',
   },
   {
     id: 'postfix.outbound.tls-failed',
@@ -616,7 +627,7 @@ const OUTBOUND: Rule[] = [
     hint: 'smtp_tls_security_level / smtp_tls_policy_maps',
     advice:
       'Our TLS policy for this destination (encrypt, verify, dane) could not be met: no STARTTLS, a failed handshake or an unverifiable certificate. Check the policy entry and what the server offers.',
-    verify: 'posttls-finger -c {domain}; postconf smtp_tls_security_level smtp_tls_policy_maps',
+    verify: 'posttls-finger -c -- {domain}; postconf smtp_tls_security_level smtp_tls_policy_maps',
   },
   {
     id: 'postfix.outbound.connect-failed',
@@ -626,7 +637,7 @@ const OUTBOUND: Rule[] = [
     hint: 'their server (or our port 25)',
     advice:
       'No MX host of the domain accepted a TCP connection. If it happens for many domains, our provider probably blocks outgoing port 25; otherwise their server is down and the queue will retry.',
-    verify: 'swaks --to {rcpt} --quit-after CONNECT',
+    verify: 'swaks --to={rcpt} --quit-after CONNECT',
   },
   {
     id: 'postfix.outbound.lost-connection',
@@ -645,7 +656,7 @@ const OUTBOUND: Rule[] = [
     cause: 'other',
     hint: 'maximal_queue_lifetime',
     advice: 'The message stayed deferred longer than maximal_queue_lifetime and was returned; the earlier deferrals (before this log began) say why.',
-    verify: `postconf maximal_queue_lifetime bounce_queue_lifetime; grep {queue_id} ${MAILLOG}`,
+    verify: `postconf maximal_queue_lifetime bounce_queue_lifetime; ${GREP_QUEUE_ID}`,
   },
 
   // ---- Remote replies, most specific first (rules-remote.ts: the phrases, shared with Exim).
@@ -667,7 +678,7 @@ const OUTBOUND: Rule[] = [
     ...remoteReply('postfix', 'too-many-invalid-recipients'),
     hint: 'remove invalid addresses from lists',
     advice: 'The remote server throttles us because we sent to too many addresses that do not exist there. Clean the list of bounced addresses.',
-    verify: 'postqueue -p | grep -ci {domain}',
+    verify: 'postqueue -p | grep -ciF -e {domain}',
   },
   {
     ...remoteReply('postfix', 'provider-ip-block'),
@@ -680,7 +691,7 @@ const OUTBOUND: Rule[] = [
     ...remoteReply('postfix', 'mailbox-full'),
     hint: 'their mailbox is full',
     advice: "The recipient's mailbox is over quota. Nothing to fix here; the user has to make room. Persistent cases are abandoned mailboxes.",
-    verify: 'postqueue -p | grep -B2 {rcpt}',
+    verify: 'postqueue -p | grep -B2 -F -e {rcpt}',
   },
   {
     ...remoteReply('postfix', 'mailbox-disabled'),
@@ -699,7 +710,7 @@ const OUTBOUND: Rule[] = [
     hint: 'our sending rate',
     advice:
       'The remote server limits how fast we may send (connections, messages or recipients). Lower the concurrency or add a rate delay for this destination in a dedicated transport.',
-    verify: 'postconf default_destination_concurrency_limit default_destination_rate_delay smtp_destination_recipient_limit; postqueue -p | grep -ci {domain}',
+    verify: 'postconf default_destination_concurrency_limit default_destination_rate_delay smtp_destination_recipient_limit; postqueue -p | grep -ciF -e {domain}',
   },
   {
     ...remoteReply('postfix', 'ptr-missing'),
@@ -712,39 +723,39 @@ const OUTBOUND: Rule[] = [
     hint: 'our SPF/DKIM/DMARC',
     advice:
       'The remote server rejected the message because our sender domain failed SPF, DKIM or DMARC. Publish an SPF record that includes this server, sign with DKIM, and align the From domain.',
-    verify: 'dig +short TXT {sender_domain}; dig +short TXT {dmarc_name}',
+    verify: 'dig +short -t TXT -q {sender_domain}; dig +short -t TXT -q {dmarc_name}',
   },
   {
     ...remoteReply('postfix', 'likely-spam-message'),
     hint: 'our message content',
     advice:
       'The remote filter judged this message to be spam. Check what was sent (links, attachments, forwarded spam) and that our DKIM signature and From domain align.',
-    verify: 'postcat -q {queue_id} | head -n 60',
+    verify: `postcat -hq -- {queue_id} || ${GREP_QUEUE_ID}`,
   },
   {
     ...remoteReply('postfix', 'listed-url'),
     hint: 'our message content',
     advice: 'A link in the message is on a URI block list (URIBL, SURBL). Find which domain the reply names and stop sending it.',
-    verify: 'postcat -q {queue_id} | grep -io "https\\?://[^/ ]*" | sort -u',
+    verify: 'postcat -q -- {queue_id} | grep -io -e "https\\?://[^/ ]*" | sort -u',
   },
   {
     ...remoteReply('postfix', 'malformed-message'),
     hint: 'our message content',
     advice: 'The remote server refused the message for its form (several From addresses, duplicate headers, not RFC 5322). Fix what generates it (the application or a header_checks rewrite).',
-    verify: 'postcat -q {queue_id} | head -n 60',
+    verify: `postcat -hq -- {queue_id} || ${GREP_QUEUE_ID}`,
   },
   {
     ...remoteReply('postfix', 'blocklisted'),
     hint: 'our IP reputation',
     advice:
       "The remote server refuses mail from our IP because of a blocklist or poor reputation. Check the listing, stop whatever sent spam (compromised account, open form), then request delisting.",
-    verify: `dig +short $(echo ${OUR_IP} | awk -F. '{print $4"."$3"."$2"."$1}').zen.spamhaus.org`,
+    verify: BLOCKED,
   },
   {
     ...remoteReply('postfix', 'domain-not-found'),
     hint: 'fix the domain (typo?)',
     advice: 'The remote server could not find the recipient domain in DNS. Check the spelling of the domain.',
-    verify: 'dig +short MX {domain}; dig +short A {domain}',
+    verify: 'dig +short -t MX -q {domain}; dig +short -t A -q {domain}',
   },
   {
     ...remoteReply('postfix', 'user-unknown'),
@@ -756,20 +767,20 @@ const OUTBOUND: Rule[] = [
     ...remoteReply('postfix', 'greylisted'),
     hint: 'nothing (retries succeed)',
     advice: 'The remote server greylists first-time senders; the queue retries and delivers. Only a concern if the message expires.',
-    verify: 'postqueue -p | grep -B2 {rcpt}',
+    verify: 'postqueue -p | grep -B2 -F -e {rcpt}',
   },
   {
     ...remoteReply('postfix', 'message-too-large'),
     hint: 'message size (attachments)',
     advice: 'The message is larger than the remote server accepts. Send big files as links; our own message_size_limit does not help here.',
-    verify: "swaks --to {rcpt} --quit-after EHLO | grep -i 'size'",
+    verify: "swaks --to={rcpt} --quit-after EHLO | grep -i -e 'size'",
   },
   {
     ...remoteReply('postfix', 'relay-denied'),
     hint: 'relayhost login or their MX',
     advice:
       'The server we delivered to does not accept mail for this domain from us. Through a relayhost: we must authenticate (smtp_sasl_password_maps). Direct: the domain\'s MX points at a server not configured for it.',
-    verify: 'postconf relayhost smtp_sasl_auth_enable smtp_sasl_password_maps; dig +short MX {domain}',
+    verify: 'postconf relayhost smtp_sasl_auth_enable smtp_sasl_password_maps; dig +short -t MX -q {domain}',
   },
   {
     ...remoteReply('postfix', 'auth-required'),
@@ -781,13 +792,13 @@ const OUTBOUND: Rule[] = [
     ...remoteReply('postfix', 'sender-rejected'),
     hint: 'our sender address',
     advice: 'The remote server refuses our envelope sender (unknown domain from their view, or a local access rule). Check the sender domain resolves publicly.',
-    verify: 'dig +short MX {sender_domain}; dig +short A {sender_domain}',
+    verify: 'dig +short -t MX -q {sender_domain}; dig +short -t A -q {sender_domain}',
   },
   {
     ...remoteReply('postfix', 'spam-content'),
     hint: 'our message content',
     advice: 'The remote filter judged the message content as spam or dangerous. Check what was sent (links, attachments, forwarded spam).',
-    verify: 'postcat -q {queue_id} | head -n 60',
+    verify: `postcat -hq -- {queue_id} || ${GREP_QUEUE_ID}`,
   },
   {
     ...remoteReply('postfix', 'administrative-prohibition'),
@@ -802,7 +813,7 @@ const OUTBOUND: Rule[] = [
     cause: 'connection-failed',
     hint: 'their server (greeting refused)',
     advice: 'The remote server refused the session at its greeting. Often temporary overload; when permanent, the reply text says whether it blocks us.',
-    verify: 'swaks --to {rcpt} --quit-after CONNECT',
+    verify: 'swaks --to={rcpt} --quit-after CONNECT',
   },
 
   // ---- Fallbacks by RFC 3463 enhanced status.
@@ -816,7 +827,7 @@ const OUTBOUND: Rule[] = [
     ...remoteReply('postfix', 'status-domain'),
     hint: 'fix the domain (typo?)',
     advice: 'The remote status code says the destination domain is bad or has no route. Check the spelling of the domain.',
-    verify: 'dig +short MX {domain}; dig +short A {domain}',
+    verify: 'dig +short -t MX -q {domain}; dig +short -t A -q {domain}',
   },
   {
     ...remoteReply('postfix', 'status-disabled'),
@@ -828,19 +839,19 @@ const OUTBOUND: Rule[] = [
     ...remoteReply('postfix', 'status-full'),
     hint: 'their mailbox is full',
     advice: 'The remote status code says the mailbox is full. The user has to make room.',
-    verify: 'postqueue -p | grep -B2 {rcpt}',
+    verify: 'postqueue -p | grep -B2 -F -e {rcpt}',
   },
   {
     ...remoteReply('postfix', 'status-too-large'),
     hint: 'message size (attachments)',
     advice: 'The remote status code says the message is too large for the mailbox or the server.',
-    verify: "swaks --to {rcpt} --quit-after EHLO | grep -i 'size'",
+    verify: "swaks --to={rcpt} --quit-after EHLO | grep -i -e 'size'",
   },
   {
     ...remoteReply('postfix', 'status-sender-auth'),
     hint: 'our SPF/DKIM/DMARC',
     advice: 'The remote status code (RFC 7372) says SPF, DKIM or DMARC failed for our sender domain.',
-    verify: 'dig +short TXT {sender_domain}; dig +short TXT {dmarc_name}',
+    verify: 'dig +short -t TXT -q {sender_domain}; dig +short -t TXT -q {dmarc_name}',
   },
   {
     ...remoteReply('postfix', 'mailbox-unavailable'),
@@ -864,7 +875,7 @@ const OUTBOUND: Rule[] = [
     ...remoteReply('postfix', 'status-content'),
     hint: 'our message content',
     advice: 'The remote status code (RFC 3463 X.6.x) says the message content or its encoding was refused: headers, 8-bit data, MIME structure.',
-    verify: 'postcat -q {queue_id} | head -n 60',
+    verify: `postcat -hq -- {queue_id} || ${GREP_QUEUE_ID}`,
   },
   {
     ...remoteReply('postfix', 'status-policy'),
@@ -876,7 +887,7 @@ const OUTBOUND: Rule[] = [
     ...remoteReply('postfix', 'status-network'),
     hint: 'their server (or our port 25)',
     advice: 'The status code says the remote host did not answer, the connection broke, or delivery took too long.',
-    verify: 'swaks --to {rcpt} --quit-after CONNECT',
+    verify: 'swaks --to={rcpt} --quit-after CONNECT',
   },
   {
     ...remoteReply('postfix', 'status-protocol'),
@@ -921,7 +932,7 @@ const LOCAL: Rule[] = [
     cause: 'other',
     hint: 'content_filter',
     advice: "The content filter on loopback accepted the connection but refused the message; its own log (amavis, …) says why.",
-    verify: "postconf content_filter; grep {queue_id} /var/log/mail.log",
+    verify: `postconf content_filter; ${GREP_QUEUE_ID}`,
   },
   {
     id: 'postfix.local.lmtp-down',
@@ -954,7 +965,7 @@ const LOCAL: Rule[] = [
     hint: 'alias_maps / local_recipient_maps',
     advice:
       'local(8) found no account or alias for the name; often an alias that points at a user who was removed. Fix the alias target, and keep local_recipient_maps on so smtpd rejects such mail up front.',
-    verify: `${lookup('alias_maps', '{local}')}; getent passwd {local}`,
+    verify: `${lookup('alias_maps', '{local}')}; getent passwd -- {local}`,
   },
   {
     id: 'postfix.local.virtual-unknown-user',
@@ -973,7 +984,7 @@ const LOCAL: Rule[] = [
     hint: 'Dovecot userdb vs virtual_mailbox_maps',
     advice:
       'Postfix accepted the address but the mailbox server (Dovecot LMTP or LDA) has no such user: Postfix\'s recipient table and Dovecot\'s userdb disagree. Make them read the same source.',
-    verify: `doveadm user {rcpt}; ${lookup('virtual_mailbox_maps', '{rcpt}')}`,
+    verify: `doveadm user -- {rcpt}; ${lookup('virtual_mailbox_maps', '{rcpt}')}`,
   },
 
   // ---- Storage.
@@ -1034,7 +1045,7 @@ const LOCAL: Rule[] = [
     cause: 'other',
     hint: 'local delivery agent',
     advice: 'Local delivery failed for a reason no rule knows; the reason text and the log of the delivery agent (Dovecot, the pipe command) say what it hit.',
-    verify: `grep {queue_id} ${MAILLOG}`,
+    verify: GREP_QUEUE_ID,
   },
 ];
 

@@ -6,13 +6,18 @@
  * When the target is a symbolic link, rename replaces the link itself with the new file; the
  * file the link pointed to is not written through and stays as it was.
  *
+ * A target that exists and is neither a regular file nor a folder (`/dev/stdout`, `/dev/full`,
+ * a FIFO, a terminal) is written in place: renaming over it would replace the device node
+ * itself (as root, `-o /dev/full` would have put a regular file where the device was).
+ * Every byte is still written or the error reported.
+ *
  * Temp files being written are listed in `pendingTempFiles`; the CLI calls
  * `cleanupPendingTempFiles()` from its SIGINT/SIGTERM handler so an interrupted write leaves
  * nothing behind. On any error the temp file is removed and an AtomicWriteError is thrown.
  */
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Temp files created and not yet renamed or removed. */
@@ -60,6 +65,8 @@ export class AtomicWriteError extends Error {
 
 /** Atomically replace `target` with `data` (UTF-8 when a string). */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  const existing = await stat(target).catch(() => null);
+  if (existing !== null && !existing.isFile() && !existing.isDirectory()) return writeInPlace(target, data);
   const dir = dirname(resolve(target));
   const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let fh: FileHandle | undefined;
@@ -99,5 +106,22 @@ async function syncFolder(dir: string): Promise<void> {
     // best effort (Windows, some network file systems)
   } finally {
     await fh?.close().catch(() => undefined);
+  }
+}
+
+/** A device, FIFO or socket: opened for writing and written to the end (fh.writeFile loops over short writes). */
+async function writeInPlace(target: string, data: string | Uint8Array): Promise<void> {
+  let fh: FileHandle | undefined;
+  let step = 'open';
+  try {
+    fh = await open(target, 'w');
+    step = 'write';
+    await fh.writeFile(data);
+    step = 'close';
+    await fh.close();
+    fh = undefined;
+  } catch (err) {
+    if (fh !== undefined) await fh.close().catch(() => undefined);
+    throw new AtomicWriteError(target, step, err);
   }
 }

@@ -3,11 +3,13 @@
  * CRLF line ends, a header row, one row per finding.
  *
  * Cells hold text from strangers and are opened in spreadsheets, so every text cell is
- * sanitised (control characters and escape sequences stripped; TAB/CR/LF become spaces, so no
- * cell spans lines) and then neutralised: a cell whose first non-space character is `=`, `+`,
- * `-` or `@` (or that starts with TAB/CR) gets a leading `'`, so Excel, LibreOffice and Sheets
- * show it as text instead of evaluating `=HYPERLINK(…)` or `+cmd|…`. Number cells are not
- * touched.
+ * sanitised (control characters, escape sequences, bidi and zero-width characters stripped;
+ * TAB/CR/LF become spaces, so no cell spans lines) and then neutralised: a cell whose first
+ * character after any white space (spaces, no-break spaces, the other Unicode spaces, a BOM) is
+ * `=`, `+`, `-` or `@`, their fullwidth forms `＝＋－＠`, their small forms `﹦﹢﹣﹫` or the minus
+ * sign `−` (spreadsheets fold these to ASCII on input), or that starts with TAB/CR, gets a
+ * leading `'`, so Excel, LibreOffice and Sheets show it as text instead of evaluating
+ * `=HYPERLINK(…)` or `+cmd|…`. Number cells are not touched.
  *
  * No UTF-8 byte order mark: the file is just as often read by scripts (csv-parse, Python's
  * csv, awk, diff), where a BOM sticks to the first header name (`\uFEFFrank`). Excel users
@@ -44,8 +46,12 @@ export const CSV_COLUMNS = [
 
 type Row = Record<(typeof CSV_COLUMNS)[number], string | number>;
 
-/** First character after any leading spaces is a formula trigger, or the cell starts with TAB/CR. */
-const FORMULA_RE = /^(?:[\t\r]| *[=+\-@])/;
+/**
+ * First character after any leading white space is a formula trigger, or the cell starts with
+ * TAB/CR. `\s` covers the no-break space, the Unicode spaces and U+FEFF; one class repeated,
+ * then one character: linear.
+ */
+const FORMULA_RE = /^(?:[\t\r]|\s*[=+\-@\u2212\ufe62\ufe63\ufe66\ufe6b\uff0b\uff0d\uff1d\uff20])/;
 
 /** A text cell made safe for a spreadsheet: sanitised, and prefixed with `'` when it could be a formula. */
 export function csvTextCell(value: string | null): string {

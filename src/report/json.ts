@@ -1,19 +1,23 @@
 /**
  * The JSON report: exactly the keys of src/report/schema.ts, in that order, 2-space indent,
- * trailing newline. Values are the raw log data (JSON.stringify escapes C0 controls); DEL, the
- * C1 controls and the bidi overrides, which JSON.stringify leaves raw, are written as `\uXXXX`
- * escapes too, so `cat report.json` cannot drive a terminal. Parsing gives back the same data.
+ * trailing newline. Every string that came from a log or the command line (domains, addresses,
+ * verify commands, example lines, file names and errors) goes through `sanitize`, as in the text
+ * and CSV reports: terminal control sequences, control characters, bidi and zero-width
+ * characters are removed (TAB, CR, LF become spaces), so a consumer that prints a value, or
+ * `jq -r`, cannot be driven by it. What is left that JSON.stringify would write raw and a
+ * terminal might act on is written as a `\uXXXX` escape as a second line of defence.
  */
 import type { FileStats, Finding, Report, Summary } from '../aggregate/types.js';
+import { sanitize } from '../text/sanitize.js';
 
 /** Characters JSON.stringify leaves raw but a terminal may act on; only ever inside strings. */
-const RAW_CONTROL_RE = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const RAW_CONTROL_RE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 const escapeChar = (ch: string): string => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0');
 
 function pickFile(f: FileStats): FileStats {
-  const out: FileStats = { path: f.path, format: f.format, lines: f.lines, unrecognised: f.unrecognised };
-  if (f.error !== undefined) out.error = f.error;
+  const out: FileStats = { path: sanitize(f.path), format: sanitize(f.format), lines: f.lines, unrecognised: f.unrecognised };
+  if (f.error !== undefined) out.error = sanitize(f.error);
   return out;
 }
 
@@ -36,7 +40,8 @@ function pickSummary(s: Summary): Summary {
     files: s.files.map(pickFile),
     firstSeen: s.firstSeen,
     lastSeen: s.lastSeen,
-    overflow: s.overflow,
+    // Only the caps that were hit: parsers report each of theirs, at 0 when it never filled.
+    overflow: Object.fromEntries(Object.entries(s.overflow).filter(([, v]) => v > 0)),
   };
 }
 
@@ -45,14 +50,14 @@ function pickFinding(f: Finding): Finding {
     rank: f.rank,
     mta: f.mta,
     direction: f.direction,
-    recipientDomain: f.recipientDomain,
+    recipientDomain: f.recipientDomain === null ? null : sanitize(f.recipientDomain),
     cause: f.cause,
-    hint: f.hint,
+    hint: sanitize(f.hint),
     permanent: f.permanent,
     rule: f.rule,
     rules: f.rules.map((r) => ({ rule: r.rule, count: r.count })),
     advice: f.advice,
-    verify: f.verify,
+    verify: sanitize(f.verify),
     smtpCodes: f.smtpCodes,
     enhancedStatus: f.enhancedStatus,
     messages: f.messages,
@@ -62,9 +67,9 @@ function pickFinding(f: Finding): Finding {
     distinctClients: f.distinctClients,
     firstSeen: f.firstSeen,
     lastSeen: f.lastSeen,
-    hosts: f.hosts.map((h) => ({ host: h.host, count: h.count })),
-    topRecipients: f.topRecipients.map((r) => ({ address: r.address, count: r.count })),
-    examples: f.examples,
+    hosts: f.hosts.map((h) => ({ host: sanitize(h.host), count: h.count })),
+    topRecipients: f.topRecipients.map((r) => ({ address: sanitize(r.address), count: r.count })),
+    examples: f.examples.map(sanitize),
   };
 }
 

@@ -7,10 +7,14 @@
  * Permanent findings (`Finding.permanent`: some mail was lost, the 550 5.1.1 family) carry a
  * `!` in the first column and list their 5xx codes first; with `color` their rows are bold
  * red (plain SGR). Every string that may come from a log goes through `sanitize`, and every
- * line is at most `width` columns (the colour codes excepted).
+ * line is at most `width` columns (the colour codes excepted), except a verify command's word
+ * too long to fit: a command is broken only where a paste still runs the same thing
+ * (src/text/shell-wrap.ts), never cut.
  */
 import type { Finding, Report, Summary } from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
+import { plural } from '../text/plural.js';
+import { wrapShellCommand } from '../text/shell-wrap.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
 
 export interface TextOptions {
@@ -22,6 +26,8 @@ export interface TextOptions {
   details?: number;
   /** Show at most this many table rows (the rest are counted in one line); default all. */
   maxRows?: number;
+  /** The `--unrecognised` file, when one was given: the closing line names it instead of suggesting the option. */
+  unrecognisedFile?: string;
 }
 
 export const DEFAULT_WIDTH = 100;
@@ -32,13 +38,10 @@ const MIN_WIDTH = 20;
 const SGR_PERMANENT = '\u001b[1;31m';
 const SGR_RESET = '\u001b[0m';
 
-/** `1 message`, `5 messages` (`fmt` writes the number). */
-export const plural = (n: number, noun: string, fmt: (n: number) => string = String): string =>
-  `${fmt(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 /** `5 messages, 46 attempts`: what a finding cost, and how often it was tried. */
 export const impactText = (f: Pick<Finding, 'messages' | 'count'>, fmt: (n: number) => string = String): string =>
-  `${plural(f.messages, 'message', fmt)}, ${plural(f.count, 'attempt', fmt)}`;
+  `${plural(f.messages, 'message', undefined, fmt)}, ${plural(f.count, 'attempt', undefined, fmt)}`;
 
 /** `mx1 (40), mx2 (6)`, sanitised. */
 export const hostsText = (f: Pick<Finding, 'hosts'>): string => f.hosts.map((h) => `${sanitize(h.host)} (${h.count})`).join(', ');
@@ -113,7 +116,7 @@ function table(
   width: number,
   detailCount: number,
   shape: { mtas: boolean; hosts: boolean },
-): { lines: string[]; permanent: boolean[] } {
+): { lines: string[]; permanent: boolean[]; whole: boolean[] } {
   const rows = findings.map((f) => ({
     marker: f.permanent ? '!' : ' ',
     rank: String(f.rank),
@@ -149,17 +152,28 @@ function table(
       .trimEnd();
   const lines = [line(cols.map((c) => c.header))];
   const permanent = [false];
+  const whole = [false];
   findings.forEach((f, i) => {
     lines.push(line(cols.map((c) => c.cells[i]!)));
     permanent.push(rows[i]!.marker === '!');
+    whole.push(false);
     if (i < detailCount) {
       const indent = widths[0]! + 1 + widths[1]! + 2;
-      const detail = [...labelled(indent, 'impact:  ', `${impactText(f)}, ${plural(f.distinctRecipients, 'recipient')}`, width)];
-      if (f.hosts.length > 1) detail.push(...labelled(indent, 'hosts:   ', hostsText(f), width));
-      detail.push(
-        ...labelled(indent, 'verify:  ', sanitize(f.verify), width),
-        ...labelled(indent, 'advice:  ', sanitize(f.advice), width),
-      );
+      const facts = [...labelled(indent, 'impact:  ', `${impactText(f)}, ${plural(f.distinctRecipients, 'recipient')}`, width)];
+      if (f.hosts.length > 1) facts.push(...labelled(indent, 'hosts:   ', hostsText(f), width));
+      for (const l of facts) {
+        lines.push(l);
+        permanent.push(false);
+        whole.push(false);
+      }
+      // The command is broken only where a paste still runs the same thing, and never cut.
+      const head = ' '.repeat(indent) + 'verify:  ';
+      wrapShellCommand(sanitize(f.verify), Math.max(10, width - displayWidth(head))).forEach((l, k) => {
+        lines.push((k === 0 ? head : ' '.repeat(displayWidth(head))) + l);
+        permanent.push(false);
+        whole.push(true);
+      });
+      const detail = [...labelled(indent, 'advice:  ', sanitize(f.advice), width)];
       const example = f.examples[0];
       if (example !== undefined) {
         const head = ' '.repeat(indent) + 'example: ';
@@ -168,10 +182,11 @@ function table(
       for (const d of detail) {
         lines.push(d);
         permanent.push(false);
+        whole.push(false);
       }
     }
   });
-  return { lines, permanent };
+  return { lines, permanent, whole };
 }
 
 function totals(s: Summary, width: number): string[] {
@@ -228,9 +243,12 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
   const lines: string[] = [];
   const permanent: boolean[] = [];
-  const push = (l: string, p = false): void => {
+  /** Lines never cut to the width (verify commands: a cut one would run something else). */
+  const whole: boolean[] = [];
+  const push = (l: string, p = false, w = false): void => {
     lines.push(l);
     permanent.push(p);
+    whole.push(w);
   };
   if (all.length === 0) {
     push('No rejections, bounces or deferrals found.');
@@ -243,19 +261,23 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     }
     push('');
     const t = table(shown, width, detailCount, runShape(all));
-    t.lines.forEach((l, i) => push(l, t.permanent[i]));
-    if (shown.length < all.length) push(`… and ${all.length - shown.length} more findings not shown.`);
+    t.lines.forEach((l, i) => push(l, t.permanent[i], t.whole[i]));
+    if (shown.length < all.length) push(`… and ${plural(all.length - shown.length, 'more finding')} not shown.`);
   }
   push('');
   for (const l of totals(report.summary, width)) push(l);
   const u = report.summary.linesUnrecognised;
   if (u > 0) {
     push('');
-    const msg = `${u} ${u === 1 ? 'line was' : 'lines were'} not recognised; run with --unrecognised FILE to see them.`;
+    const where =
+      options.unrecognisedFile === undefined
+        ? `run with --unrecognised FILE to see ${u === 1 ? 'it' : 'them'}.`
+        : `${u === 1 ? 'it is' : 'they are'} in ${sanitize(options.unrecognisedFile)}.`;
+    const msg = `${u} ${u === 1 ? 'line was' : 'lines were'} not recognised; ${where}`;
     for (const l of wrap(msg, width)) push(l);
   }
   const out = lines.map((l, i) => {
-    const cut = displayWidth(l) > lineCap ? truncate(l, lineCap) : l;
+    const cut = !whole[i] && displayWidth(l) > lineCap ? truncate(l, lineCap) : l;
     return options.color && permanent[i] ? SGR_PERMANENT + cut + SGR_RESET : cut;
   });
   return out.join('\n') + '\n';

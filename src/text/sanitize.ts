@@ -11,8 +11,13 @@
  *   swallow it;
  * - other ESC sequences: `ESC intermediates* final` (`ESC c`, `ESC ( B`, `ESC 7`); a lone ESC.
  * Stripped as single characters: every other C0 control (NUL … US), DEL, every other C1
- * control (U+0080–U+009F), and the bidi embeddings, overrides and isolates (U+202A–U+202E,
- * U+2066–U+2069) that can make a line read differently from what it contains.
+ * control (U+0080–U+009F), the bidi embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069) and marks (U+061C, U+200E, U+200F) that can make a line read differently from
+ * what it contains, and the invisible characters that make two different strings look the same
+ * (zero-width space and joiners U+200B–U+200D, word joiner and invisible operators
+ * U+2060–U+2064, the byte order mark U+FEFF), so `exa\u200Bmple.com` cannot pass for
+ * `example.com` on screen. The line and paragraph separators U+2028/U+2029 become a space
+ * like LF.
  * Replaced by one space each: TAB, LF, CR, so words on either side stay apart.
  * Kept: every other character, including non-Latin scripts, emoji and lone surrogates.
  *
@@ -21,7 +26,7 @@
  */
 
 /** Any character that needs work; no `g` flag, so `test` keeps no state. */
-const NEEDS_WORK_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const NEEDS_WORK_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 const ESC = 0x1b;
 const BEL = 0x07;
@@ -36,7 +41,15 @@ const isC1StringIntroducer = (c: number): boolean =>
 const isEscStringIntroducer = (c: number): boolean =>
   c === 0x50 || c === 0x58 || c === 0x5d || c === 0x5e || c === 0x5f;
 
-const isBidiControl = (c: number): boolean => (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+/** Bidi controls and marks, zero-width and other invisible characters (see the header). */
+export const isInvisible = (c: number): boolean =>
+  c >= 0x061c &&
+  (c === 0x061c ||
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2060 && c <= 0x2064) ||
+    (c >= 0x2066 && c <= 0x2069) ||
+    c === 0xfeff);
 
 /** Index just past a CSI body starting at `i` (parameters 0x30–0x3F, intermediates 0x20–0x2F, one final 0x40–0x7E). */
 function skipCsiBody(text: string, i: number): number {
@@ -71,7 +84,7 @@ function skipStringBody(text: string, i: number): number {
   return n;
 }
 
-/** Strip terminal control sequences, control characters and bidi overrides from log text. */
+/** Strip terminal control sequences, control characters, bidi controls and invisible characters from log text. */
 export function sanitize(text: string): string {
   if (!NEEDS_WORK_RE.test(text)) return text;
   const n = text.length;
@@ -80,13 +93,13 @@ export function sanitize(text: string): string {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    const control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || isBidiControl(c);
+    const control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || isInvisible(c);
     if (!control) {
       i++;
       continue;
     }
     if (i > start) out += text.slice(start, i);
-    if (c === 0x09 || c === 0x0a || c === 0x0d) {
+    if (c === 0x09 || c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
       out += ' ';
       i++;
     } else if (c === ESC) {
@@ -116,10 +129,34 @@ export function sanitize(text: string): string {
     } else if (isC1StringIntroducer(c)) {
       i = skipStringBody(text, i + 1);
     } else {
-      i++; // other C0, DEL, other C1, bidi control
+      i++; // other C0, DEL, other C1, bidi control, invisible character
     }
     start = i;
   }
   if (start < n) out += text.slice(start);
   return out;
+}
+
+/** Characters escapeControls rewrites; no `g` flag, so `test` keeps no state. */
+const ESCAPE_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+
+/**
+ * For files meant to keep log lines as they were (`--unrecognised`): nothing is removed, but every
+ * character that sanitize would strip is written as an escape, `\x1b` for C0, DEL and C1
+ * controls and `\u202e` for bidi, zero-width and separator characters, so `cat` or `less` on the
+ * file cannot drive a terminal and the line can still be read exactly. Backslashes are left as
+ * they are (log lines rarely have `\x`, and doubling every one would hide the ordinary ones).
+ */
+export function escapeControls(text: string): string {
+  if (!ESCAPE_RE.test(text)) return text;
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const wide = c === 0x2028 || c === 0x2029 || isInvisible(c);
+    if (!(c < 0x20 || (c >= 0x7f && c <= 0x9f) || wide)) continue;
+    out += text.slice(start, i) + (wide ? '\\u' : '\\x') + c.toString(16).padStart(wide ? 4 : 2, '0');
+    start = i + 1;
+  }
+  return out + text.slice(start);
 }

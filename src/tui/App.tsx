@@ -125,7 +125,7 @@ export default function App(props: Props) {
       dispatch(reduce(viewRef.current, { type: 'message', message: { text, kind } }, ctx));
     say(`writing ${target}…`, 'info');
     write(target, snapshot, exported).then(
-      (written) => say(`wrote ${formatCount(exported.length)} findings to ${written}`, 'info'),
+      (written) => say(`wrote ${formatCount(exported.length)} ${exported.length === 1 ? 'finding' : 'findings'} to ${written}`, 'info'),
       (err: unknown) => say(`could not write ${target}: ${(err as Error).message ?? String(err)}`, 'error'),
     );
   };

@@ -7,6 +7,7 @@
 import type { AddressCount } from '../aggregate/types.js';
 import { codesCell, impactText } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
+import { wrapShellCommand } from '../text/shell-wrap.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
 import { clockOf, formatCount, formatTime } from './format.js';
 import type { Segment, StyledLine } from './lines.js';
@@ -24,9 +25,10 @@ export interface DetailContext {
 const LABEL = 9;
 
 /** `label` then `text` wrapped, continuation lines indented under the text. */
-function labelled(label: string, text: string, width: number, role: Segment['role']): StyledLine[] {
+function labelled(label: string, text: string, width: number, role: Segment['role'], command = false): StyledLine[] {
   const room = Math.max(10, width - LABEL);
-  return wrap(text, room).map((l, i) => [
+  // A command is broken only where a paste still runs the same thing (src/text/shell-wrap.ts).
+  return (command ? wrapShellCommand(text, room) : wrap(text, room)).map((l, i) => [
     { text: (i === 0 ? label : '').padEnd(LABEL), role: 'label' },
     { text: l, role },
   ]);
@@ -111,9 +113,9 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
   out.push([
     {
       text:
-        `${approx(d.approximate.recipients)}${formatCount(f.distinctRecipients)} recipients · ` +
-        `${approx(d.approximate.senders)}${formatCount(f.distinctSenders)} senders · ` +
-        `${approx(d.approximate.clients)}${formatCount(f.distinctClients)} clients · ` +
+        `${approx(d.approximate.recipients)}${formatCount(f.distinctRecipients)} ${f.distinctRecipients === 1 ? 'recipient' : 'recipients'} · ` +
+        `${approx(d.approximate.senders)}${formatCount(f.distinctSenders)} ${f.distinctSenders === 1 ? 'sender' : 'senders'} · ` +
+        `${approx(d.approximate.clients)}${formatCount(f.distinctClients)} ${f.distinctClients === 1 ? 'client' : 'clients'} · ` +
         `refused ${formatCount(s.reject)}, bounced ${formatCount(s.bounced)}, deferred ${formatCount(s.deferred)}, expired ${formatCount(s.expired)}`,
       role: 'muted',
     },
@@ -132,7 +134,7 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
     out.push([{ text: 'Collects the events past the findings cap (5,000): their domains are not told apart.', role: 'muted' }]);
   }
   out.push([]);
-  out.push(...labelled('verify', sanitize(f.verify) || '-', width, 'command'));
+  out.push(...labelled('verify', sanitize(f.verify) || '-', width, 'command', true));
   out.push(...labelled('advice', sanitize(f.advice) || '-', width, undefined));
   out.push([]);
 

@@ -404,7 +404,7 @@ const OUTBOUND: Case[] = [
     name: 'our IP on a blocklist (provider: Postfix default_rbl_reply)',
     lines: remoteFail('554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using zen.spamhaus.org'),
     want: want('outbound', 'blocklisted', 'our IP reputation', 'blocklisted', true),
-    verify: 'myip.opendns.com',
+    verify: "('IP ' + '192.0.2.10' + ': look it up or ask for delisting at ' + 'https://check.spamhaus.org/')",
   },
   {
     name: 'no such user (provider: Gmail 5.1.1)',

@@ -90,7 +90,8 @@ describe('samples/exim through bin/maillog-doctor', () => {
       distinctClients: 1,
       hosts: [],
     });
-    expect(attack.verify).toMatch(/^exim -bt '[^']+@example\.org'; grep -F '[^']+' \/etc\/aliases$/);
+    // The whole local part against the keys of /etc/aliases, as lsearch reads them (not grep -F: `info` is in `information`).
+    expect(attack.verify).toMatch(/^exim -bt -- '[^']+@example\.org'; K='[^']+' awk '[^']+' \/etc\/aliases$/);
     const dnsbl = report.findings.find((f) => f.rule === 'exim.inbound.dnslists')!;
     expect(dnsbl).toMatchObject({
       rank: 2,
@@ -102,7 +103,8 @@ describe('samples/exim through bin/maillog-doctor', () => {
       messages: 6,
       count: 6,
     });
-    expect(dnsbl.verify).toMatch(/^exim_checkaccess '192\.0\.2\.140' 'alice@example\.org' -f 'offer0@promo\.example'$/);
+    expect(dnsbl.verify).toContain("exim -bh '192.0.2.140'");
+    expect(dnsbl.verify).toContain('alice@example.org');
     expect(report.summary).toMatchObject({
       linesRead: 632,
       linesUnrecognised: 0,
@@ -129,7 +131,7 @@ describe('samples/exim through bin/maillog-doctor', () => {
     expect(lines.find((l) => /^.\s+1\s/.test(l))).toMatch(/^!\s+1\s+1\s+12\s+in\s+-\s+example\.org\s+user-unknown\s+verify = recipient \(acl_smtp_rcpt\): no router/);
     expect(lines.find((l) => /^.\s+2\s/.test(l))).toMatch(/^!\s+2\s+6\s+6\s+in\s+-\s+example\.org\s+blocklisted\s+dnslists \(ACL\)$/);
     expect(r.stdout).toMatch(/impact: +1 message, 12 attempts, 12 recipients\n/);
-    expect(r.stdout).toMatch(/verify: +exim -bt 'info@example\.org'/);
+    expect(r.stdout).toMatch(/verify: +exim -bt -- 'info@example\.org'/);
     expect(r.stdout).toContain('exim -bP +local_domains +relay_to_domains +relay_from_hosts');
     expect(r.stdout).toContain('read 632, recognised');
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(120);

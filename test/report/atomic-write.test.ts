@@ -75,6 +75,15 @@ describe('writeFileAtomic', () => {
     expect([(err as AtomicWriteError).code, (err as AtomicWriteError).target]).toEqual(['ENOENT', join(dir, 'missing', 'out.csv')]);
   });
 
+  test('writes a device in place and reports a full one, leaving the device node as it was', async () => {
+    await writeFileAtomic('/dev/null', 'report\n');
+    const err = await writeFileAtomic('/dev/full', 'report\n').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtomicWriteError);
+    expect((err as AtomicWriteError).code).toBe('ENOSPC');
+    expect((await stat('/dev/full')).isCharacterDevice()).toBe(true);
+    expect(readdirSync('/dev').filter((n) => n.startsWith('.full.'))).toEqual([]);
+  });
+
   test('removes the temp file when writing fails half-way', async () => {
     const bad = { length: 3 } as unknown as string; // not writable data: fails after the temp file exists
     const err = await writeFileAtomic(join(dir, 'out.csv'), bad).catch((e: unknown) => e);

@@ -109,6 +109,19 @@ describe('renderCsv', () => {
     expect([csvTextCell('  =1+1'), csvTextCell('\t=1+1')]).toEqual(["'  =1+1", "' =1+1"]);
   });
 
+  test('neutralises a formula behind no-break or Unicode spaces, a BOM or zero-width characters', () => {
+    for (const lead of ['\u00a0', '\u2007', '\u3000', '\ufeff', '\u200b', '\u200b\u00a0 ', '\u202e']) {
+      const cell = csvTextCell(`${lead}=HYPERLINK("http://evil.test")`);
+      expect(cell.startsWith("'"), JSON.stringify(lead)).toBe(true);
+    }
+  });
+
+  test('neutralises the fullwidth, small and minus-sign forms of the triggers', () => {
+    for (const t of ['＝', '＋', '－', '＠', '﹦', '﹢', '﹣', '﹫', '−']) {
+      expect(csvTextCell(`${t}1+1`)).toBe(`'${t}1+1`);
+    }
+  });
+
   test('leaves ordinary text cells unprefixed', () => {
     expect(csvTextCell('postmap -q a@example.com hash:/etc/postfix/virtual')).toBe(
       'postmap -q a@example.com hash:/etc/postfix/virtual',
@@ -120,7 +133,7 @@ describe('renderCsv', () => {
       [reject({ to: '+cmd@x.example', raw: '@SUM(A1)' }), cls()],
       [reject({ to: 'plain@y.example' }), cls({ hint: 'other' })],
     ]);
-    const unquote = (s: string) => (/^'(?: *[=+\-@])/.test(s) ? s.slice(1) : s);
+    const unquote = (s: string) => (/^'(?:\s*[=+\-@])/.test(s) ? s.slice(1) : s);
     const rows = readBack(renderCsv(report)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, unquote(v)])));
     expect(rows).toEqual(report.findings.map(expectedRow));
   });

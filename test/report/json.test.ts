@@ -110,13 +110,24 @@ describe('renderJson', () => {
     expect(JSON.parse(renderJson(report)).findings).toEqual(report.findings);
   });
 
-  test('writes no raw control characters, yet parses back to the raw log text', () => {
-    const raw = `x ${ESC}[2J \u009b31m \u202eevil \u0085 \u007f`;
-    const out = renderJson(reportOf([[reject({ raw }), cls()]]));
-    expect([/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/.test(out), JSON.parse(out).findings[0].examples[0]]).toEqual([
-      false,
-      raw,
-    ]);
+  test('strips terminal control sequences, bidi and zero-width characters from every log string', () => {
+    const evil = `${ESC}[2J\u009b31m\u202e\u200b\ufeff\u0085\u007f`;
+    const report = reportOf([[reject({ raw: `x ${evil}y\tz`, to: `u${evil}@ex${evil}ample.org` }), cls({ verify: `echo '${evil}'` })]]);
+    report.summary.files = [{ path: `mail${evil}.log`, format: 'postfix', lines: 1, unrecognised: 0, error: `bad${evil}` }];
+    const out = renderJson(report);
+    expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\ufeff]/.test(out)).toBe(false);
+    expect(out).not.toMatch(/\\u001b|\\u009b|\\u202e|\\u200b|\\ufeff/);
+    const doc = JSON.parse(out);
+    expect(doc.findings[0].examples[0]).toBe('x y z');
+    expect(doc.findings[0].recipientDomain).toBe('example.org');
+    expect(doc.findings[0].topRecipients[0].address).toBe('u@example.org');
+    expect(doc.findings[0].verify).toBe("echo ''");
+    expect(doc.summary.files[0]).toMatchObject({ path: 'mail.log', error: 'bad' });
+  });
+
+  test('summary.overflow lists only the caps that were hit', () => {
+    const doc = JSON.parse(renderJson(sampleReport({ overflow: { postfixQueueIdsEvicted: 0, postfixDeferralsDropped: 3, findings: 0 } })));
+    expect(doc.summary.overflow).toEqual({ postfixDeferralsDropped: 3 });
   });
 
   test('the schema rejects an unknown finding key', () => {

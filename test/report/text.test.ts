@@ -2,11 +2,29 @@ import { describe, expect, test } from 'vitest';
 import type { Classification } from '../../src/classify/types.js';
 import type { MailEvent } from '../../src/event.js';
 import { codesCell, renderText } from '../../src/report/text.js';
+import { shellWords } from '../../src/text/shell-wrap.js';
 import { displayWidth } from '../../src/text/width.js';
 import { cls, reject, temp } from '../aggregate/fixtures.js';
 import { ESC, reportOf, sampleReport } from './fixtures.js';
 
 const lines = (s: string): string[] => s.replace(/\n$/, '').split('\n');
+
+/**
+ * Line `i` belongs to a verify command (its first line or a continuation of one) and is too
+ * wide only because its last unit cannot be broken (a word, with the options glued to it) and
+ * would not fit on a line of its own either.
+ */
+function unbreakableVerifyLine(all: string[], i: number, width: number): boolean {
+  let k = i;
+  while (k > 0 && !all[k]!.includes('verify:  ') && all[k - 1]!.endsWith(' \\')) k--;
+  if (!all[k]!.includes('verify:  ')) return false;
+  const indent = all[k]!.indexOf('verify:  ') + 'verify:  '.length;
+  const text = all[i]!.slice(indent).replace(/ \\$/, '');
+  const words = shellWords(text).filter((_, j) => j % 2 === 0);
+  let j = words.length - 1;
+  while (j > 0 && words[j - 1]!.startsWith('-')) j--;
+  return indent + displayWidth(words.slice(j).join(' ')) + 2 > width;
+}
 
 /** Twelve findings with long, wide and hostile cells. */
 function busyReport() {
@@ -30,9 +48,21 @@ function busyReport() {
 }
 
 describe('renderText', () => {
-  test.for([40, 60, 80, 100, 160])('fits every line into %i columns', (width) => {
-    const over = lines(renderText(busyReport(), { width })).filter((l) => displayWidth(l) > width);
+  test.for([40, 60, 80, 100, 160])('fits every line into %i columns, but for verify words that cannot be broken', (width) => {
+    const all = lines(renderText(busyReport(), { width }));
+    const over = all.filter((l, i) => displayWidth(l) > width && !unbreakableVerifyLine(all, i, width));
     expect(over).toEqual([]);
+  });
+
+  test('a verify command is continued with ` \\` at top-level spaces, never cut', () => {
+    const all = lines(renderText(busyReport(), { width: 60 }));
+    const start = all.findIndex((l) => l.includes('verify:  '));
+    // `-q` keeps its value; the unit too wide for any line stands alone, whole.
+    expect(all.slice(start, start + 3).map((l) => l.trim())).toEqual([
+      'verify:  postmap \\',
+      '-q user0@very-long-subdomain-0.department.example-company.co.uk \\',
+      'hash:/etc/postfix/access',
+    ]);
   });
 
   test('uses 100 columns by default', () => {

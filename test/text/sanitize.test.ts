@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { sanitize } from '../../src/text/sanitize.js';
+import { escapeControls, sanitize } from '../../src/text/sanitize.js';
 
 const ESC = '\u001b';
-const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 describe('sanitize', () => {
   test('returns the very same string when there is nothing to strip', () => {
@@ -116,5 +116,40 @@ describe('sanitize', () => {
 
   test('handles 1 MB of nested-looking OSC openers', () => {
     expect(sanitize(`a${ESC}]`.repeat(333_333))).toBe('a');
+  });
+
+  test('removes zero-width characters, so a look-alike domain shows what it contains', () => {
+    for (const cp of [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff]) {
+      expect(sanitize(`exa${String.fromCodePoint(cp)}mple.com`)).toBe('example.com');
+    }
+  });
+
+  test('removes bidi marks, embeddings, overrides and isolates', () => {
+    const marks = [0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
+    for (const cp of marks) expect(sanitize(`moc.${String.fromCodePoint(cp)}elpmaxe`)).toBe('moc.elpmaxe');
+  });
+
+  test('turns the Unicode line and paragraph separators into spaces, like LF', () => {
+    expect(sanitize('a\u2028b\u2029c')).toBe('a b c');
+  });
+});
+
+describe('escapeControls', () => {
+  test('returns the very same string when there is nothing to escape', () => {
+    const s = 'Nov 22 06:25:01 mx1 postfix/smtpd[1]: Grüße 日本語 C:\\path';
+    expect(escapeControls(s)).toBe(s);
+  });
+
+  test('writes C0, DEL and C1 controls as \\xNN and invisible characters as \\uNNNN', () => {
+    expect(escapeControls(`a${ESC}[2Jb\tc\u007f\u009bd\u202ee\u200bf\ufeffg\u2028`)).toBe(
+      'a\\x1b[2Jb\\x09c\\x7f\\x9bd\\u202ee\\u200bf\\ufeffg\\u2028',
+    );
+  });
+
+  test('leaves nothing a terminal acts on, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => !CONTROL_RE.test(escapeControls(s))),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -28,6 +28,9 @@ async function start(props: Partial<Parameters<typeof App>[0]> = {}) {
     for (const k of keys) {
       instance!.stdin.write(k);
       await settle();
+      // A lone ESC may still be waiting for the rest of a sequence: on a loaded machine 30 ms
+      // was not always enough for it to arrive as Esc (two flaky failures in full-suite runs).
+      if (k === KEY.esc) await new Promise((r) => setTimeout(r, 150));
     }
   };
   const lines = () => (instance!.lastFrame() ?? '').split('\n');

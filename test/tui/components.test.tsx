@@ -190,6 +190,17 @@ describe('DetailPane', () => {
     expect(text).not.toMatch(ESC_OR_C1);
   });
 
+  test('the verify command is continued with ` \\` between words, a quoted value kept whole', () => {
+    const verify = "grep -F -e 'a value with several spaces in it' -- '/var/log/a folder/mail.log' | tail -n 20";
+    const row = visibleRows(snapshotOf([finding({ verify })]), view, { reference: null })[0]!;
+    const lines = detailLines(row, { width: 50, reference: null }).map((l) => l.map((s) => s.text).join(''));
+    const start = lines.findIndex((l) => l.startsWith('verify'));
+    const shown: string[] = [];
+    for (let i = start; shown.length === 0 || shown[shown.length - 1]!.endsWith(' \\'); i++) shown.push(lines[i]!.slice(lines[start]!.indexOf('grep')));
+    expect(shown.length).toBeGreaterThan(1);
+    expect(shown.join('\n').replace(/ \\\n */g, ' ')).toBe(verify);
+  });
+
   test('hostile addresses and examples are sanitised', () => {
     const snap = snapshotOf([
       finding(
@@ -267,7 +278,7 @@ describe('Header', () => {
       />,
     );
     expect(frameLines(lastFrame())[0]).toBe(
-      'maillog-doctor  following mail.log · 12 lines/s · 3 problems/min · 2 rotations  ·  1 findings',
+      'maillog-doctor  following mail.log · 12 lines/s · 3 problems/min · 2 rotations  ·  1 finding',
     );
   });
 });

@@ -28,7 +28,7 @@ export function progressLine(f: FileProgressView, nameWidth: number): StyledLine
   if (!started) return [...line, { text: 'waiting', role: 'muted' }];
   const rate = f.linesPerSec === null ? '' : `  ${formatShort(f.linesPerSec)} lines/s`;
   if (f.done) {
-    return [...line, { text: 'done', role: 'good' }, { text: `  ${formatCount(f.lines)} lines${rate}`, role: 'muted' }];
+    return [...line, { text: 'done', role: 'good' }, { text: `  ${formatCount(f.lines)} ${f.lines === 1 ? 'line' : 'lines'}${rate}`, role: 'muted' }];
   }
   if (f.size !== null && f.size > 0 && f.bytesRead !== null) {
     const frac = Math.min(1, f.bytesRead / f.size);
@@ -41,7 +41,7 @@ export function progressLine(f: FileProgressView, nameWidth: number): StyledLine
     );
     if (f.etaMs !== null) line.push({ text: `  ETA ${formatDuration(f.etaMs)}`, role: 'muted' });
   } else {
-    line.push({ text: `${formatCount(f.lines)} lines${rate}`, role: 'muted' });
+    line.push({ text: `${formatCount(f.lines)} ${f.lines === 1 ? 'line' : 'lines'}${rate}`, role: 'muted' });
   }
   return line;
 }

@@ -42,7 +42,7 @@ export function statusLine(p: Props): StyledLine {
     const files = p.summary.files.length;
     line.push({ text: `read ${files} file${files === 1 ? '' : 's'} in ${formatDuration(p.elapsedMs)}` });
   }
-  line.push({ text: `  ·  ${formatCount(p.total)} findings`, role: 'muted' });
+  line.push({ text: `  ·  ${formatCount(p.total)} ${p.total === 1 ? 'finding' : 'findings'}`, role: 'muted' });
   if (p.fresh) line.push({ text: ` · ${formatCount(p.fresh)} new`, role: 'fresh' });
   return line;
 }
