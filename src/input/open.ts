@@ -18,6 +18,8 @@ export interface OpenedInput {
   /** The newest a line can be: the file's mtime, or now for stdin. */
   reference: Date;
   gzip: boolean;
+  /** Stops reading and lets the file go (stdin is left open). */
+  close: () => void;
 }
 
 export async function openInput(path: string, now: Date, stdin: Readable = process.stdin): Promise<OpenedInput> {
@@ -47,6 +49,10 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
     size: info && info.isFile() ? info.size : null,
     reference: info ? info.mtime : now,
     gzip,
+    close: () => {
+      stream.destroy();
+      if (raw !== stdin) raw.destroy();
+    },
   };
 }
 
@@ -158,6 +164,6 @@ function streamed(opened: OpenedInput): ChunkedInput {
     size: opened.size,
     reference: opened.reference,
     gzip: opened.gzip,
-    close: () => opened.stream.destroy(),
+    close: opened.close,
   };
 }

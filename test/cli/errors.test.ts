@@ -122,7 +122,7 @@ describe('exit codes and one-line errors', () => {
     writeFileSync(junk, bytes);
     const r = await run([junk, good, '--format', 'json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^maillog-doctor: .*junk\.bin: not a (?:[A-Z][a-z]+, )*[A-Z][a-z]+ or [A-Z][a-z]+ log: no line recognised in the first \d+ lines \(force a format with --mta\)\n$/);
+    expect(r.stderr).toMatch(/^maillog-doctor: .*junk\.bin: not a (?:[A-Z][a-z]+, )*[A-Z][a-z]+ or [A-Z][a-z]+ log: no line recognised in the 257 lines \(65536 bytes\) read \(force a format with --mta\)\n$/);
     const report = ReportSchema.parse(JSON.parse(r.stdout));
     const junkFile = report.summary.files[0]!;
     expect(junkFile.unrecognised).toBe(junkFile.lines);
