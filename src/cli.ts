@@ -3,7 +3,7 @@
  * everything below throws InputError/UsageError or returns.
  */
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { builtinParsers, DETECT_LINES, FormatDetector } from '../parsers/index.js';
@@ -326,8 +326,8 @@ async function follow(
   };
 
   if (path === '-') {
-    // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go.
-    interrupt = () => process.exit(EXIT.ok);
+    // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go (a
+    // signal ends it at once, as any run without a report file to finish).
     const { errors } = await analyse(['-'], { mta: opts.mta, year: opts.year, now: new Date(), onUnrecognised, onProblem });
     await closeUnrecognised();
     for (const e of errors) warn(`${e.file}: ${e.message}`);
@@ -413,6 +413,8 @@ function writeStdout(text: string): Promise<void> {
 async function sniffFormat(path: string): Promise<Mta | undefined> {
   let fh;
   try {
+    // Not a FIFO or device: opening one could wait forever (the follower says why it cannot be followed).
+    if (!(await stat(path)).isFile()) return undefined;
     fh = await open(path, 'r');
     const buf = Buffer.alloc(1024 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
@@ -452,7 +454,10 @@ function loadView(): Promise<typeof import('./tui/run.js')> {
 
 /** What SIGINT/SIGTERM do instead of exiting at once: close the view, stop following. */
 let interrupt: (() => void) | null = null;
-let interrupted = false;
+/** The exit code of the signal that interrupted the run (130 SIGINT, 143 SIGTERM), once one did. */
+let interrupted: number | null = null;
+/** However long a clean stop takes (a report file on a slow disk), a signal ends the run within this. */
+const SIGNAL_GRACE_MS = 1000;
 /** The interactive view, while it is on screen. */
 let activeSession: TuiSession | null = null;
 /** Work may still be running when main returns (quit while reading): exit explicitly. */
@@ -471,14 +476,21 @@ function closeSession(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  if (interrupt && !interrupted) {
-    // The first signal ends following (or the view) cleanly; a second one exits at once.
-    interrupted = true;
+  const code = signal === 'SIGINT' ? 130 : 143;
+  if (interrupt && interrupted === null) {
+    // The first signal ends following (or the view) cleanly, with the reports written; a
+    // second one, or the grace period running out, exits at once. The exit code is the
+    // signal's either way.
+    interrupted = code;
     interrupt();
+    setTimeout(() => {
+      cleanupPendingTempFiles();
+      process.exit(code);
+    }, SIGNAL_GRACE_MS).unref();
     return;
   }
   cleanupPendingTempFiles();
-  process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.exit(code);
 }
 
 // Entry point (bin/maillog-doctor imports this module).
@@ -497,8 +509,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 main(process.argv).then(
   (code) => {
-    process.exitCode = code;
-    if (exitWhenDone) process.exit(code);
+    process.exitCode = interrupted ?? code;
+    if (exitWhenDone) process.exit(interrupted ?? code);
   },
   async (err: unknown) => {
     // Give the terminal back before saying anything.

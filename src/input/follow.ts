@@ -105,6 +105,9 @@ export class Follower {
       throw new InputError(this.path, describeSystemError(err));
     }
     if (info.isDirectory()) throw new InputError(this.path, 'is a directory (give the log file inside it)');
+    // A FIFO or a device has no size or identity to follow, and opening a FIFO without a writer
+    // would wait in a thread nothing can interrupt.
+    if (!info.isFile()) throw new InputError(this.path, 'is not a regular file; -f follows log files (for a pipe: … | maillog-doctor -f -)');
     let fh: FileHandle;
     try {
       fh = await open(this.path, 'r');

@@ -2,9 +2,11 @@
  * Opens one input: a path or `-` (stdin), decompressing gzip on the fly when the data starts
  * with the gzip magic bytes (whatever the name), so `mail.log.2.gz` and a renamed file both work.
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
+import { isatty, ReadStream as TtyReadStream } from 'node:tty';
 import { createGunzip } from 'node:zlib';
 import { describeSystemError, InputError } from '../errors.js';
 
@@ -34,12 +36,17 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
       throw new InputError(path, describeSystemError(err));
     }
     if (info.isDirectory()) throw new InputError(path, 'is a directory with no log files in it (*.log, mainlog, maillog, mail.log.1, …)');
-    raw = createReadStream(path, { highWaterMark: 256 * 1024 });
-    // Open errors (EACCES) surface asynchronously: wait for open or error before going on.
-    await new Promise<void>((resolve, reject) => {
-      raw.once('open', () => resolve());
-      raw.once('error', (err) => reject(new InputError(path, describeSystemError(err))));
-    });
+    if (info.isSocket()) throw new InputError(path, 'is a socket, not a log file (pipe its output into maillog-doctor - instead)');
+    if (info.isFIFO() || info.isCharacterDevice()) {
+      raw = openSpecial(path);
+    } else {
+      raw = createReadStream(path, { highWaterMark: 256 * 1024 });
+      // Open errors (EACCES) surface asynchronously: wait for open or error before going on.
+      await new Promise<void>((resolve, reject) => {
+        raw.once('open', () => resolve());
+        raw.once('error', (err) => reject(new InputError(path, describeSystemError(err))));
+      });
+    }
   }
   const { stream, gzip } = await decompressIfGzip(raw, path);
   return {
@@ -54,6 +61,26 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
       if (raw !== stdin) raw.destroy();
     },
   };
+}
+
+/**
+ * A FIFO or a terminal, read without a thread that can block: open() of a FIFO without a writer
+ * and read() of either wait for as long as nobody writes, and a thread of Node's pool stuck in
+ * one keeps the process from exiting even on SIGTERM. Opened non-blocking, they are read like
+ * stdin is (the event loop waits for data), so a signal always ends the run. Other character
+ * devices (/dev/null, /dev/zero) do not block and are read as files.
+ */
+function openSpecial(path: string): Readable {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw new InputError(path, describeSystemError(err));
+  }
+  if (isatty(fd)) return new TtyReadStream(fd);
+  const info = fstatSync(fd);
+  if (info.isFIFO()) return new Socket({ fd, readable: true, writable: false });
+  return createReadStream(path, { fd, highWaterMark: 256 * 1024 });
 }
 
 /**
