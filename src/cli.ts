@@ -339,6 +339,13 @@ async function follow(
   const mta = opts.mta ?? (await sniffFormat(path));
   const analysis = new Analysis({ mta, year: opts.year, onUnrecognised, onProblem });
   const warnings: string[] = [];
+  const say = (m: string): void => {
+    warnings.push(m);
+    if (live) live.error(m);
+    else warn(m);
+  };
+  // Loss is said once as it happens, and its total at the end (it is in the report too).
+  let lostSaid = 0;
   let file: FileStats | null = null;
   let caughtUp = false;
   let position = { offset: 0, size: 0 };
@@ -353,6 +360,14 @@ async function follow(
         analysis.line(text, no);
         live?.touch();
       },
+      oversized: (head, no) => analysis.oversizedLine(head, no),
+      nulBytes: (n) => analysis.nulBytes(n),
+      lost: (bytes, why) => {
+        analysis.followLost(bytes);
+        if (lostSaid > 0) return;
+        lostSaid = bytes;
+        say(`${path}: ${bytes} bytes could not be read (${why}); every such loss is counted in the report as followLostBytes`);
+      },
       end: () => analysis.end(),
       progress: (p) => {
         position = p;
@@ -365,11 +380,7 @@ async function follow(
           live.following(path);
         }
       },
-      warning: (m) => {
-        warnings.push(m);
-        if (live) live.error(m);
-        else warn(m);
-      },
+      warning: say,
     },
     { fromEnd: opts.fromEnd },
   );
@@ -383,6 +394,7 @@ async function follow(
   await stopRequested;
   interrupt = null;
   await follower.stop();
+  if (follower.lostBytes > lostSaid) say(`${path}: ${follower.lostBytes} bytes in all could not be read while following`);
   const { aggregator, stats, errors } = analysis.finish();
   if (activeSession) {
     activeSession.quit();

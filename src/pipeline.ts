@@ -304,6 +304,11 @@ export class Analysis {
     else this.undetected = true;
   }
 
+  /** Bytes of a followed log that could not be read (see src/input/follow.ts). */
+  followLost(n: number): void {
+    if (n > 0) this.stats.followLostBytes = (this.stats.followLostBytes ?? 0) + n;
+  }
+
   /** NUL bytes dropped from the current input (see src/input/lines.ts). */
   nulBytes(n: number): void {
     if (n > 0) this.stats.nulBytes = (this.stats.nulBytes ?? 0) + n;

@@ -124,6 +124,8 @@ export class LineSplitter {
   private pendingBytes = 0;
   /** The current line is over MAX_LINE_BYTES: its head is kept, the rest skipped to its newline. */
   private skipHead: Buffer | null = null;
+  /** Bytes of that over-long line so far. */
+  private skippedBytes = 0;
 
   /**
    * A chunk given to push() is not kept after push() returns, so the caller may read the next
@@ -160,10 +162,15 @@ export class LineSplitter {
       start = nl + 1;
       nl = chunk.indexOf(LF, start);
     }
-    if (start === chunk.length || this.skipHead !== null) return;
+    if (start === chunk.length) return;
     const rest = chunk.length - start;
+    if (this.skipHead !== null) {
+      this.skippedBytes += rest;
+      return;
+    }
     // One byte more than the limit may still be the `\r` of a `\r\n`.
     if (this.pendingBytes + rest > MAX_LINE_BYTES + 1) {
+      this.skippedBytes = this.pendingBytes + rest;
       this.skipHead = this.head(chunk.subarray(start));
       return;
     }
@@ -178,7 +185,21 @@ export class LineSplitter {
     if (this.skipHead !== null) this.oversized(this.skipHead);
     else if (this.pendingBytes > 0) this.endPending(Buffer.alloc(0), 0, false);
     this.skipHead = null;
+    this.skippedBytes = 0;
     return this.lines;
+  }
+
+  /**
+   * Forgets the unfinished last line (follow mode: its file was rotated away before its newline
+   * came); returns its bytes read so far (for an oversized one, those of its head and after).
+   */
+  discard(): number {
+    const n = this.pendingBytes + this.skippedBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.skipHead = null;
+    this.skippedBytes = 0;
+    return n;
   }
 
   /** `chunk` without its NUL bytes (a new buffer), counting them. */
@@ -218,6 +239,7 @@ export class LineSplitter {
     if (this.skipHead !== null) {
       const head = this.skipHead;
       this.skipHead = null;
+      this.skippedBytes = 0;
       this.oversized(head);
       return;
     }
