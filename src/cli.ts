@@ -11,6 +11,7 @@ import { clientOf, enhancedStatusOf, recipientOf, senderOf, smtpCodeOf } from '.
 import type { FileStats, Report } from './aggregate/types.js';
 import type { Classification } from './classify/types.js';
 import { expandInputs } from './input/expand.js';
+import { argsAsBytes, fsPath } from './input/paths.js';
 import { EXIT, InputError, UsageError } from './errors.js';
 import type { MailEvent, Mta } from './event.js';
 import { Follower } from './input/follow.js';
@@ -100,7 +101,8 @@ function program(): Command {
 export async function main(argv: string[]): Promise<number> {
   const cmd = program();
   try {
-    cmd.parse(argv);
+    // Arguments that are not UTF-8 (file names are bytes) as display names of their bytes.
+    cmd.parse([...argv.slice(0, 2), ...argsAsBytes(argv.slice(2))]);
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; usage errors were already printed by commander.
@@ -426,8 +428,8 @@ async function sniffFormat(path: string): Promise<Mta | undefined> {
   let fh;
   try {
     // Not a FIFO or device: opening one could wait forever (the follower says why it cannot be followed).
-    if (!(await stat(path)).isFile()) return undefined;
-    fh = await open(path, 'r');
+    if (!(await stat(fsPath(path))).isFile()) return undefined;
+    fh = await open(fsPath(path), 'r');
     const buf = Buffer.alloc(1024 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     const lines = buf.toString('utf8', 0, bytesRead).split('\n');

@@ -31,6 +31,7 @@ import { describeSystemError, InputError } from './errors.js';
 import type { IgnoreReason, MailEvent, Mta } from './event.js';
 import { AsciiWindows, decodeLine, forEachLine, LineSplitter, MAX_LINE_BYTES, OVERSIZED_SHOWN_CHARS } from './input/lines.js';
 import { openChunks, openInput, type OpenedInput } from './input/open.js';
+import { fsPath, rawName, rememberName } from './input/paths.js';
 
 /**
  * Lines longer than this are counted (oversized, unrecognised) but not parsed: the line
@@ -699,6 +700,8 @@ const READER_YOUNG_MB = 4;
 interface ReadJob {
   type: 'read';
   path: string;
+  /** The bytes of `path` when it is the display name of a name that is not UTF-8 (src/input/paths.ts). */
+  raw?: Uint8Array;
   now: number;
   year?: number;
   /** --mta postfix: no detection. */
@@ -783,7 +786,7 @@ class ReaderThread {
    */
   async read(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<boolean> {
     const job: ReadJob = {
-      type: 'read', path, now: opts.now.getTime(), year: opts.year, forced: opts.mta === 'postfix', sentOn: opts.sentOn ?? 'auto',
+      type: 'read', path, raw: rawName(path), now: opts.now.getTime(), year: opts.year, forced: opts.mta === 'postfix', sentOn: opts.sentOn ?? 'auto',
     };
     this.start().postMessage(job);
     const first = await this.next();
@@ -851,7 +854,7 @@ function copyBytes(from: Uint8Array, start: number, end: number, to: Buffer, at:
 async function isFileOf(path: string, minBytes: number): Promise<boolean> {
   if (path === '-') return false;
   try {
-    const s = await stat(path);
+    const s = await stat(fsPath(path));
     return s.isFile() && s.size >= minBytes;
   } catch {
     return false;
@@ -888,6 +891,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
   }
 
   async function readFile(job: ReadJob): Promise<void> {
+    if (job.raw) rememberName(job.path, job.raw);
     let opened;
     try {
       opened = await openChunks(job.path, new Date(job.now));

@@ -28,6 +28,7 @@ import { basename, dirname, join } from 'node:path';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { describeSystemError, InputError } from '../errors.js';
 import { decodeLine, LineSplitter } from './lines.js';
+import { fsPath } from './paths.js';
 
 /** Why a generation of the followed file began or ended. */
 export type FollowReason = 'open' | 'rename' | 'recreate' | 'truncate' | 'stop';
@@ -123,7 +124,7 @@ export class Follower {
   async start(): Promise<void> {
     let info: Stats;
     try {
-      info = await stat(this.path);
+      info = await stat(fsPath(this.path));
     } catch (err) {
       throw new InputError(this.path, describeSystemError(err));
     }
@@ -133,7 +134,7 @@ export class Follower {
     if (!info.isFile()) throw new InputError(this.path, 'is not a regular file; -f follows log files (for a pipe: … | maillog-doctor -f -)');
     let fh: FileHandle;
     try {
-      fh = await open(this.path, 'r');
+      fh = await open(fsPath(this.path), 'r');
     } catch (err) {
       throw new InputError(this.path, describeSystemError(err));
     }
@@ -298,7 +299,7 @@ export class Follower {
     this.shrunk = false;
     let named: Stats | null;
     try {
-      named = await stat(this.path);
+      named = await stat(fsPath(this.path));
     } catch {
       named = null; // renamed away or deleted, not re-created yet: keep reading the old descriptor
     }
@@ -311,7 +312,7 @@ export class Follower {
       if (named.size === 0 && !(await this.siblings()).some((m) => m.st.mtimeMs > this.startMtimeMs && m.st.ino !== named.ino)) return false;
       let fh: FileHandle;
       try {
-        fh = await open(this.path, 'r');
+        fh = await open(fsPath(this.path), 'r');
       } catch (err) {
         // Gone again (rotated once more): the next look finds what is there now.
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {

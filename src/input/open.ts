@@ -9,6 +9,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { isatty, ReadStream as TtyReadStream } from 'node:tty';
 import { createGunzip } from 'node:zlib';
 import { describeSystemError, InputError } from '../errors.js';
+import { fsPath } from './paths.js';
 
 export interface OpenedInput {
   /** Decompressed bytes. */
@@ -31,7 +32,7 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
     raw = stdin;
   } else {
     try {
-      info = await stat(path);
+      info = await stat(fsPath(path));
     } catch (err) {
       throw new InputError(path, describeSystemError(err));
     }
@@ -40,7 +41,7 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
     if (info.isFIFO() || info.isCharacterDevice()) {
       raw = openSpecial(path);
     } else {
-      raw = createReadStream(path, { highWaterMark: 256 * 1024 });
+      raw = createReadStream(fsPath(path), { highWaterMark: 256 * 1024 });
       // Open errors (EACCES) surface asynchronously: wait for open or error before going on.
       await new Promise<void>((resolve, reject) => {
         raw.once('open', () => resolve());
@@ -73,7 +74,7 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
 function openSpecial(path: string): Readable {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw new InputError(path, describeSystemError(err));
   }
@@ -152,7 +153,7 @@ export async function openChunks(path: string, now: Date): Promise<ChunkedInput>
   let fd: number;
   let info: Stats;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(fsPath(path), 'r');
     info = fstatSync(fd);
   } catch {
     return streamed(await openInput(path, now));
