@@ -70,7 +70,7 @@ Examples:
   journalctl -u postfix -o short-iso | maillog-doctor -
 
 Exit codes: 0 read everything; 1 an input or output failed (the rest was
-processed); 2 usage error; 3 --fail-on reached.
+processed); 2 usage error; 3 --fail-on reached; 130/143 SIGINT/SIGTERM.
 `;
 
 function program(): Command {
