@@ -158,8 +158,22 @@ describe('nothing hangs', () => {
     const good = join(dir, 'good-after-fifo.log');
     writeFileSync(good, `${REJECT(1)}\n`);
     const run = spawnCli([fifo, good, '--format', 'json']);
-    // Time for it to reach the FIFO and wait on it.
-    await new Promise((r) => setTimeout(r, 700));
+    // Until it has the FIFO open (and so is waiting on it): one of its descriptors names it.
+    const waiting = () => {
+      try {
+        return readdirSync(`/proc/${run.child.pid}/fd`).some((fd) => {
+          try {
+            return readlinkSync(`/proc/${run.child.pid}/fd/${fd}`) === fifo;
+          } catch {
+            return false;
+          }
+        });
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 250 && !waiting(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(waiting()).toBe(true);
     expect(run.child.exitCode).toBeNull();
     const t0 = Date.now();
     run.child.kill(signal);
