@@ -344,20 +344,10 @@ export class Follower {
     const size = (await gen.fh.stat()).size;
     if (size < gen.sizeSeen || (await this.signatureChanged())) {
       // copytruncate copies the file, then truncates it: what we had not read yet is in the copy.
-      const { size: copied, newer } = await this.readRestFromCopy(gen);
+      const copied = await this.readRestFromCopy(gen);
       // What was seen of the file and is in no copy went with the truncation.
       this.lose(gen.sizeSeen - Math.max(gen.offset, copied), 'the file was truncated before it was read to its end');
       this.endGeneration('truncate');
-      // Copies made since (rotations faster than we looked) hold whole generations: read them,
-      // but for one the file still holds (copied, not truncated yet): that is read from the file.
-      const current = await this.headOf(gen.fh);
-      for (const path of newer) {
-        const fh = await open(path, 'r').catch(() => null);
-        const head = fh ? await this.headOf(fh) : null;
-        await fh?.close().catch(() => undefined);
-        if (head !== null && current.length > 0 && head.subarray(0, current.length).equals(current)) continue;
-        await this.readMissed(path);
-      }
       this.rotations++;
       this.gen = this.generation(gen.fh, { ...named, size } as Stats, 0);
       this.gen.sizeSeen = size;
@@ -416,12 +406,12 @@ export class Follower {
   /**
    * After a truncation: a copy of the file (a sibling holding, just before our offset, the bytes
    * we read there) is read from the offset to its end into the current generation. Returns the
-   * copy's size (0: no copy found) and the copies made after it, oldest first.
+   * copy's size (0: no copy found).
    */
-  private async readRestFromCopy(gen: Generation): Promise<{ size: number; newer: string[] }> {
+  private async readRestFromCopy(gen: Generation): Promise<number> {
     const sig = this.signature;
     const recent = (await this.siblings()).filter((c) => c.st.mtimeMs > this.startMtimeMs);
-    if (sig.length === 0) return { size: 0, newer: [] };
+    if (sig.length === 0) return 0;
     for (let i = recent.length - 1; i >= 0; i--) {
       const c = recent[i]!;
       if (c.st.size < gen.offset) continue;
@@ -442,13 +432,13 @@ export class Follower {
         this.gen = copy;
         await this.drain(Infinity);
         this.gen = gen;
-        return { size: st.size, newer: recent.slice(i + 1).map((n) => n.path) };
+        return st.size;
       } finally {
         this.gen = gen;
         await fh.close().catch(() => undefined);
       }
     }
-    return { size: 0, newer: [] };
+    return 0;
   }
 
   /** The first bytes of a file (up to SIGNATURE_BYTES), to tell which copy holds what the file holds now. */

@@ -260,8 +260,8 @@ describe('Follower under fast rotation: what is read plus what is counted as los
     });
   }
 
-  // copytruncate: exact only where the truncation is noticed (the rest is read from the copy);
-  // a copy made and truncated while the follower looked elsewhere is not found (see README).
+  // rename: exact. copytruncate: the rest is read from the copy where the truncation is noticed;
+  // a generation copied and truncated while the follower looked elsewhere is not found (README).
   test.each(['rename', 'copytruncate'] as const)('%s at 200,000 lines a second, a rotation every 50 ms', async (mode) => {
     const path = setup('');
     let readBytes = 0;
@@ -291,9 +291,10 @@ describe('Follower under fast rotation: what is read plus what is counted as los
     if (mode === 'rename') {
       expect(readBytes + lostBytes).toBe(written);
     } else {
-      // Never more than written (nothing read twice, no loss counted that was read); most of it
-      // read (polling every 250 ms, the follower lost three quarters of it).
-      expect(readBytes + lostBytes).toBeLessThanOrEqual(written);
+      // Never more read than written (nothing read twice: see below); most of it read or counted
+      // as lost (polling every 250 ms, the follower lost three quarters of it, silently). The
+      // loss counted from a truncation is an estimate (from the largest size seen).
+      expect(readBytes).toBeLessThanOrEqual(written);
       expect(readBytes + lostBytes).toBeGreaterThan(written / 2);
     }
     // No line was read twice.
