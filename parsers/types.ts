@@ -59,6 +59,11 @@ export interface LogParser {
   name: Mta;
   /** Cheap test used by format detection: does this line look like this MTA's log? */
   sniff(line: string): boolean;
+  /**
+   * For formats that come through syslog: is this syslog program (`postfix/smtpd`, `exim4`)
+   * one of this MTA's? Lets one file hold several MTAs' lines (see parsers/index.ts).
+   */
+  ownsProgram?(program: string): boolean;
   create(): LineMachine;
 }
 

@@ -2,8 +2,8 @@
  * Command line → options → pipeline → report. The only place that prints errors and exits;
  * everything below throws InputError/UsageError or returns.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { builtinParsers, DETECT_LINES, FormatDetector } from '../parsers/index.js';
@@ -11,6 +11,7 @@ import { clientOf, enhancedStatusOf, recipientOf, senderOf, smtpCodeOf } from '.
 import type { FileStats, Report } from './aggregate/types.js';
 import type { Classification } from './classify/types.js';
 import { expandInputs } from './input/expand.js';
+import { argsAsBytes, fsPath } from './input/paths.js';
 import { describeSystemError, EXIT, InputError, UsageError } from './errors.js';
 import type { MailEvent, Mta } from './event.js';
 import { Follower } from './input/follow.js';
@@ -95,7 +96,7 @@ Examples:
   journalctl -u postfix -o short-iso | maillog-doctor -
 
 Exit codes: 0 read everything; 1 an input or output failed (the rest was
-processed); 2 usage error; 3 --fail-on reached.
+processed); 2 usage error; 3 --fail-on reached; 130/143 SIGINT/SIGTERM.
 `;
 
 function program(): Command {
@@ -133,7 +134,8 @@ function program(): Command {
 export async function main(argv: string[]): Promise<number> {
   const cmd = program();
   try {
-    cmd.parse(argv);
+    // Arguments that are not UTF-8 (file names are bytes) as display names of their bytes.
+    cmd.parse([...argv.slice(0, 2), ...argsAsBytes(argv.slice(2))]);
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; usage errors were already printed by commander.
@@ -376,8 +378,8 @@ async function follow(
   };
 
   if (path === '-') {
-    // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go.
-    interrupt = () => process.exit(EXIT.ok);
+    // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go (a
+    // signal ends it at once, as any run without a report file to finish).
     const { errors } = await analyse(['-'], {
       mta: opts.mta,
       year: opts.year,
@@ -397,6 +399,13 @@ async function follow(
   const mta = opts.mta ?? (await sniffFormat(path));
   const analysis = new Analysis({ mta, year: opts.year, byHost: opts.by === 'host', onUnrecognised, onProblem });
   const warnings: string[] = [];
+  const say = (m: string): void => {
+    warnings.push(m);
+    if (live) live.error(m);
+    else warn(m);
+  };
+  // Loss is said once as it happens, and its total at the end (it is in the report too).
+  let lostSaid = 0;
   let file: FileStats | null = null;
   let caughtUp = false;
   let position = { offset: 0, size: 0 };
@@ -411,6 +420,14 @@ async function follow(
         analysis.line(text, no);
         live?.touch();
       },
+      oversized: (head, no) => analysis.oversizedLine(head, no),
+      nulBytes: (n) => analysis.nulBytes(n),
+      lost: (bytes, why) => {
+        analysis.followLost(bytes);
+        if (lostSaid > 0) return;
+        lostSaid = bytes;
+        say(`${path}: ${bytes} bytes could not be read (${why}); every such loss is counted in the report as followLostBytes`);
+      },
       end: () => analysis.end(),
       progress: (p) => {
         position = p;
@@ -423,11 +440,7 @@ async function follow(
           live.following(path);
         }
       },
-      warning: (m) => {
-        warnings.push(m);
-        if (live) live.error(m);
-        else warn(m);
-      },
+      warning: say,
     },
     { fromEnd: opts.fromEnd },
   );
@@ -441,6 +454,7 @@ async function follow(
   await stopRequested;
   interrupt = null;
   await follower.stop();
+  if (follower.lostBytes > lostSaid) say(`${path}: ${follower.lostBytes} bytes in all could not be read while following`);
   const { aggregator, stats, errors } = analysis.finish();
   if (activeSession) {
     activeSession.quit();
@@ -515,7 +529,9 @@ function onStdoutError(err: NodeJS.ErrnoException): void {
 async function sniffFormat(path: string): Promise<Mta | undefined> {
   let fh;
   try {
-    fh = await open(path, 'r');
+    // Not a FIFO or device: opening one could wait forever (the follower says why it cannot be followed).
+    if (!(await stat(fsPath(path))).isFile()) return undefined;
+    fh = await open(fsPath(path), 'r');
     const buf = Buffer.alloc(1024 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     const lines = buf.toString('utf8', 0, bytesRead).split('\n');
@@ -554,7 +570,10 @@ function loadView(): Promise<typeof import('./tui/run.js')> {
 
 /** What SIGINT/SIGTERM do instead of exiting at once: close the view, stop following. */
 let interrupt: (() => void) | null = null;
-let interrupted = false;
+/** The exit code of the signal that interrupted the run (130 SIGINT, 143 SIGTERM), once one did. */
+let interrupted: number | null = null;
+/** However long a clean stop takes (a report file on a slow disk), a signal ends the run within this. */
+const SIGNAL_GRACE_MS = 1000;
 /** The interactive view, while it is on screen. */
 let activeSession: TuiSession | null = null;
 /** Work may still be running when main returns (quit while reading): exit explicitly. */
@@ -573,14 +592,21 @@ function closeSession(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  if (interrupt && !interrupted) {
-    // The first signal ends following (or the view) cleanly; a second one exits at once.
-    interrupted = true;
+  const code = signal === 'SIGINT' ? 130 : 143;
+  if (interrupt && interrupted === null) {
+    // The first signal ends following (or the view) cleanly, with the reports written; a
+    // second one, or the grace period running out, exits at once. The exit code is the
+    // signal's either way.
+    interrupted = code;
     interrupt();
+    setTimeout(() => {
+      cleanupPendingTempFiles();
+      process.exit(code);
+    }, SIGNAL_GRACE_MS).unref();
     return;
   }
   cleanupPendingTempFiles();
-  process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.exit(code);
 }
 
 // Entry point (bin/maillog-doctor imports this module).
@@ -598,8 +624,8 @@ process.on('SIGTERM', onSignal);
 process.stdout.on('error', onStdoutError);
 main(process.argv).then(
   (code) => {
-    process.exitCode = code;
-    if (exitWhenDone) process.exit(code);
+    process.exitCode = interrupted ?? code;
+    if (exitWhenDone) process.exit(interrupted ?? code);
   },
   async (err: unknown) => {
     // Give the terminal back before saying anything.

@@ -19,23 +19,32 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
-import { builtinParsers, DETECT_LINES, FormatDetector, parserByName } from '../parsers/index.js';
+import { builtinParsers, FormatDetector, ownerOfProgram, parserByName, syslogOwner } from '../parsers/index.js';
 import { postfixParser, PostfixFront, sentDelivery, UNDECIDED, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
 import { queueUpdateAscii, type QueueSpans } from '../parsers/postfix/triage-ascii.js';
-import type { LineMachine, LineResult, LogParser } from '../parsers/types.js';
+import { ignored, UNRECOGNISED, type LineMachine, type LineResult, type LogParser } from '../parsers/types.js';
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
 import { classifyDeferred } from './classify/classify.js';
 import type { Classification } from './classify/types.js';
 import { describeSystemError, InputError } from './errors.js';
 import type { IgnoreReason, MailEvent, Mta } from './event.js';
-import { AsciiWindows, decodeLine, forEachLine, LineSplitter, MAX_LINE_BYTES } from './input/lines.js';
-import { openChunks, openInput } from './input/open.js';
+import { AsciiWindows, decodeLine, forEachLine, LineSplitter, MAX_LINE_BYTES, OVERSIZED_SHOWN_CHARS } from './input/lines.js';
+import { openChunks, openInput, type OpenedInput } from './input/open.js';
+import { fsPath, rawName, rememberName } from './input/paths.js';
 
-/** Lines longer than this are counted (oversized, unrecognised) but not parsed. */
-export const MAX_PARSE_CHARS = 1024 * 1024;
-/** Bytes of lines held back while the format is being detected. */
-const DETECT_BUFFER_CHARS = 4 * 1024 * 1024;
+/**
+ * Lines longer than this are counted (oversized, unrecognised) but not parsed: the line
+ * splitter hands them on as oversized (src/input/lines.ts); this catches any other source.
+ */
+export const MAX_PARSE_CHARS = MAX_LINE_BYTES;
+/**
+ * Characters of lines held back while the format is undecided. Past it with no line claimed by
+ * any parser, a file is read on with detection alone and read again once a parser is picked
+ * (or to count its lines as unrecognised); stdin and pipes, which cannot be read again, count
+ * the held lines as unrecognised and go on detecting.
+ */
+export const DETECT_BUFFER_CHARS = 4 * 1024 * 1024;
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
 /**
@@ -111,22 +120,33 @@ export interface PipelineResult {
   readByThread?: string[];
 }
 
+/** A line held during detection: its text, or the head of an oversized line. */
+type Held = string | { oversized: string };
+
 /**
  * Format detection over the first lines of an input, as Analysis does it: every line is held
- * until a parser has DETECT_ENOUGH claims, DETECT_LINES were seen or the held lines pass
- * DETECT_BUFFER_CHARS. Shared with the reader thread, which must decide the same way.
+ * until a parser has DETECT_ENOUGH claims, DETECT_LINES were seen and some parser claimed one,
+ * or the held lines pass DETECT_BUFFER_CHARS (then best() may be null: none was claimed).
+ * Shared with the reader thread, which must decide the same way.
  */
 class Detection {
   private readonly detector = new FormatDetector(builtinParsers);
-  held: string[] = [];
+  held: Held[] = [];
   private heldChars = 0;
 
   /** Holds `text`; true when detection is over (take best() and the held lines). */
   add(text: string): boolean {
     this.held.push(text);
     this.heldChars += text.length;
-    const picked = this.detector.add(text);
-    return picked !== null || this.detector.exhausted || this.heldChars > DETECT_BUFFER_CHARS;
+    if (this.detector.add(text) !== null) return true;
+    return this.heldChars > DETECT_BUFFER_CHARS || (this.detector.exhausted && this.detector.best() !== null);
+  }
+
+  /** Holds an oversized line (not looked at: it is never parsed); true when detection is over. */
+  addOversized(head: string): boolean {
+    this.held.push({ oversized: head });
+    this.heldChars += head.length;
+    return this.heldChars > DETECT_BUFFER_CHARS;
   }
 
   best(): LogParser | null {
@@ -134,7 +154,7 @@ class Detection {
   }
 
   /** The held lines, which are then forgotten. */
-  take(): string[] {
+  take(): Held[] {
     const lines = this.held;
     this.held = [];
     this.heldChars = 0;
@@ -169,7 +189,7 @@ interface Batch {
    * starts (-1: no envelope), where its bytes end. SENT (a sent delivery, see sentDelivery()):
    * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end.
    * QUEUED + QUEUE_*: where the bytes of its queue id end, where those of its field end.
-   * OVERSIZED: nothing (its text is in `cut`). THREW: where its bytes end.
+   * OVERSIZED: nothing (its text is in `cut`). THREW, ROUTED: where its bytes end.
    */
   meta: Int32Array;
   strings: string[];
@@ -179,6 +199,7 @@ interface Batch {
   bytesRead: number;
 }
 const META = 9;
+const EMPTY = Buffer.alloc(0);
 /** A line for PostfixMachine.parsed(). */
 const LINE = 0;
 /** A sent delivery the reader recognised: only its queue id and recipient are sent. */
@@ -189,6 +210,11 @@ const OVERSIZED = 2;
 const FRONT_THREW = 3;
 /** A queue-id table update the reader recognised (see queueUpdateAscii()): QUEUED + its QUEUE_* kind. */
 const QUEUED = 4;
+/** A line of another MTA's syslog program (Exim in the same syslog file): routed by Analysis. */
+const ROUTED = -1;
+
+/** The result parsers give a line of another syslog program (shared and frozen: see ignored()). */
+const OTHER_PROGRAM = ignored('other-program');
 
 /** The state of one run: statistics, the aggregator, and one parser machine per format. */
 export class Analysis {
@@ -204,27 +230,93 @@ export class Analysis {
   private reference = new Date();
   private gzip = false;
   private machine: LineMachine | null = null;
+  /** The parser of `machine`. */
+  private parser: LogParser | null = null;
   private undetected = false;
   private detection = new Detection();
+  /** The input can be read again from its start (a file, not stdin or a pipe). */
+  private rereadable = false;
+  /** Detection alone, past DETECT_BUFFER_CHARS with nothing claimed (a rereadable input). */
+  private scanning: FormatDetector | null = null;
+  /** Detection ended while scanning: read the input again with this parser (null: none). */
+  private rereadWith: LogParser | null | undefined = undefined;
+  /** Counters as they were when the current input began, for a read from its start again. */
+  private mark = { linesRead: 0, invalidUtf8Lines: 0, oversizedLines: 0, linesUnrecognised: 0 };
+  /** Parsers of syslog programs other than the detected one seen in the current input. */
+  private begun = new Set<LogParser>();
 
   constructor(private readonly opts: AnalysisOptions = {}) {
     this.aggregator = new Aggregator({ byHost: opts.byHost });
   }
 
-  /** Starts an input; its lines follow through line(). */
-  begin(path: string, reference: Date, gzip = false): FileStats {
+  /**
+   * Starts an input; its lines follow through line(). `rereadable`: the input can be read
+   * again from its start (see rereadWanted).
+   */
+  begin(path: string, reference: Date, gzip = false, rereadable = false): FileStats {
     const file: FileStats = { path, format: 'unknown', lines: 0, unrecognised: 0 };
     this.stats.files.push(file);
     this.file = file;
     this.reference = reference;
     this.gzip = gzip;
-    if (gzip) file.format = 'unknown (gzip)';
-    this.machine = null;
-    this.undetected = false;
-    this.detection = new Detection();
+    this.rereadable = rereadable;
+    const { linesRead, invalidUtf8Lines, oversizedLines, linesUnrecognised } = this.stats;
+    this.mark = { linesRead, invalidUtf8Lines, oversizedLines, linesUnrecognised };
+    this.reset();
     const forced = this.opts.mta ? parserByName(this.opts.mta) : undefined;
     if (forced) this.start(forced);
     return file;
+  }
+
+  private reset(): void {
+    const file = this.file!;
+    file.format = this.gzip ? 'unknown (gzip)' : 'unknown';
+    file.lines = 0;
+    file.unrecognised = 0;
+    this.machine = null;
+    this.parser = null;
+    this.undetected = false;
+    this.detection = new Detection();
+    this.scanning = null;
+    this.rereadWith = undefined;
+    this.begun.clear();
+  }
+
+  /**
+   * True when the current input must be read again from its start: no line was claimed by any
+   * parser in the first DETECT_BUFFER_CHARS, and detection, which went on alone, has ended.
+   * Stop reading, call restart(), and give the lines again from line 1.
+   */
+  get rereadWanted(): boolean {
+    return this.rereadWith !== undefined;
+  }
+
+  /**
+   * The current input's data has ended (before end()): true when it must be read again (see
+   * rereadWanted), because detection was going on alone until now.
+   */
+  dataEnded(): boolean {
+    if (this.scanning && this.rereadWith === undefined) this.rereadWith = this.scanning.best();
+    return this.rereadWanted;
+  }
+
+  /** Begins the current input again, with the format detection settled on (see rereadWanted). */
+  restart(): void {
+    const choice = this.rereadWith;
+    Object.assign(this.stats, this.mark);
+    this.reset();
+    if (choice) this.start(choice);
+    else this.undetected = true;
+  }
+
+  /** Bytes of a followed log that could not be read (see src/input/follow.ts). */
+  followLost(n: number): void {
+    if (n > 0) this.stats.followLostBytes = (this.stats.followLostBytes ?? 0) + n;
+  }
+
+  /** NUL bytes dropped from the current input (see src/input/lines.ts). */
+  nulBytes(n: number): void {
+    if (n > 0) this.stats.nulBytes = (this.stats.nulBytes ?? 0) + n;
   }
 
   /** An input that could not be opened at all. */
@@ -241,23 +333,47 @@ export class Analysis {
     if (text.indexOf('\uFFFD') >= 0) this.stats.invalidUtf8Lines++;
     if (this.machine) return this.parse(text, no);
     if (this.undetected) return this.unrecognised(text, no);
-    if (this.detection.add(text)) this.decide();
+    if (this.scanning) {
+      const picked = this.rereadWith === undefined ? this.scanning.add(text) : null;
+      if (picked) this.rereadWith = picked;
+      return;
+    }
+    if (this.detection.add(text)) this.decide(false);
   }
 
-  /** Ends the current input; `error` when reading stopped early. */
-  end(error?: string): void {
+  /**
+   * A line over MAX_LINE_BYTES of the current input, by its first characters (the line
+   * splitter skipped the rest): counted as oversized and unrecognised, never parsed.
+   */
+  oversizedLine(head: string, no: number): void {
+    this.stats.linesRead++;
+    this.file!.lines++;
+    if (head.indexOf('\uFFFD') >= 0) this.stats.invalidUtf8Lines++;
+    if (this.machine || this.undetected) return this.oversized(head, no);
+    if (this.scanning) return;
+    if (this.detection.addOversized(head)) this.decide(false);
+  }
+
+  /**
+   * Ends the current input; `error` when reading stopped early. `bytes`: how much was read (for
+   * the message when no line was recognised).
+   */
+  end(error?: string, bytes?: number): void {
     const file = this.file!;
     if (error !== undefined) {
       file.error = error;
       this.errors.push(new InputError(file.path, error));
     }
-    if (!this.machine && !this.undetected) this.decide();
-    if (this.undetected && file.lines > 0) {
+    // Detection still going on alone when reading stopped: no line could be parsed.
+    if (this.scanning) this.undetected = true;
+    if (!this.machine && !this.undetected) this.decide(true);
+    if (this.undetected && file.lines > 0 && error === undefined) {
       const names = builtinParsers
         .map((p) => p.name[0]!.toUpperCase() + p.name.slice(1))
         .join(', ')
         .replace(/, ([^,]+)$/, ' or $1');
-      const msg = `not a ${names} log: no line recognised in the first ${Math.min(file.lines, DETECT_LINES) === 1 ? 'line' : `${Math.min(file.lines, DETECT_LINES)} lines`} (force a format with --mta)`;
+      const read = `${file.lines} ${file.lines === 1 ? 'line' : 'lines'}${bytes === undefined ? '' : ` (${bytes} bytes${this.gzip ? ' compressed' : ''})`}`;
+      const msg = `not a ${names} log: no line recognised in the ${read} read (force a format with --mta)`;
       file.error ??= msg;
       this.errors.push(new InputError(file.path, msg));
     }
@@ -339,6 +455,10 @@ export class Analysis {
       const end = meta[at + 8]!;
       const text = decode(pos, end, false);
       pos = end;
+      if (kind === ROUTED) {
+        this.result(OTHER_PROGRAM, text, no);
+        continue;
+      }
       if (kind === FRONT_THREW) {
         this.parserExceptions++;
         this.unrecognised(text, no);
@@ -382,25 +502,69 @@ export class Analysis {
     this.stats.ignoredByReason[reason] = (this.stats.ignoredByReason[reason] ?? 0) + count;
   }
 
-  private start(parser: LogParser): void {
+  /** The run's machine for `parser`, begun for the current input. */
+  private machineOf(parser: LogParser): LineMachine {
     let m = this.machines.get(parser);
     if (!m) {
       m = parser.create();
       this.machines.set(parser, m);
     }
     m.begin({ file: this.file!.path, reference: this.reference, year: this.opts.year });
-    this.file!.format = parser.name + (this.gzip ? ' (gzip)' : '');
-    this.machine = m;
+    return m;
   }
 
-  /** Detection is over: pick the parser (or none) and replay the held lines. */
-  private decide(): void {
+  private start(parser: LogParser): void {
+    this.machine = this.machineOf(parser);
+    this.parser = parser;
+    this.file!.format = parser.name + (this.gzip ? ' (gzip)' : '');
+  }
+
+  /**
+   * A line the input's parser called `other-program`: the result of the parser whose syslog
+   * program it is (Postfix and Exim in one syslog file), or null when no parser owns it.
+   */
+  private route(line: string, no: number): LineResult | null {
+    const owner = syslogOwner(line, this.parser);
+    if (owner === null) return null;
+    let m = this.machines.get(owner);
+    if (!m || !this.begun.has(owner)) {
+      m = this.machineOf(owner);
+      this.begun.add(owner);
+      const file = this.file!;
+      file.format = [this.parser!, ...this.begun].map((p) => p.name).join(' + ') + (this.gzip ? ' (gzip)' : '');
+    }
+    try {
+      return m.line(line, no);
+    } catch {
+      this.parserExceptions++;
+      return UNRECOGNISED;
+    }
+  }
+
+  /**
+   * Detection is over (`atEnd`: the input ended): pick the parser and replay the held lines. With
+   * no line claimed yet and the input not over, detection goes on: alone for an input that can
+   * be read again, else after counting the held lines as unrecognised.
+   */
+  private decide(atEnd: boolean): void {
     const best = this.detection.best();
-    if (best) this.start(best);
-    else this.undetected = true;
+    const first = this.file!.lines - this.detection.held.length + 1;
+    if (best) {
+      this.start(best);
+    } else if (!atEnd && this.rereadable) {
+      this.detection.take();
+      this.scanning = new FormatDetector(builtinParsers);
+      return;
+    } else if (atEnd) {
+      this.undetected = true;
+    }
     const lines = this.detection.take();
-    const first = this.file!.lines - lines.length + 1;
-    lines.forEach((l, i) => (this.machine ? this.parse(l, first + i) : this.unrecognised(l, first + i)));
+    lines.forEach((l, i) => {
+      if (typeof l !== 'string') this.oversized(l.oversized, first + i);
+      else if (this.machine) this.parse(l, first + i);
+      else this.unrecognised(l, first + i);
+    });
+    if (!best && !atEnd) this.detection = new Detection();
   }
 
   private add(ev: MailEvent): void {
@@ -419,7 +583,7 @@ export class Analysis {
 
   private oversized(line: string, no: number): void {
     this.stats.oversizedLines++;
-    this.unrecognised(line.slice(0, 200) + '…', no);
+    this.unrecognised(line.slice(0, OVERSIZED_SHOWN_CHARS) + '…', no);
   }
 
   private parse(line: string, no: number): void {
@@ -437,6 +601,7 @@ export class Analysis {
   }
 
   private result(r: LineResult, line: string, no: number): void {
+    if (r === OTHER_PROGRAM) r = this.route(line, no) ?? r;
     if (r.status === 'recognised') {
       this.stats.linesRecognised++;
       for (const ev of r.events) this.add(ev);
@@ -455,11 +620,7 @@ export class Analysis {
 
 /** Why reading stopped, as the file's error says it. */
 function readError(err: { message?: string; code?: string } | undefined, lines: number): string {
-  const why =
-    err?.message?.includes('maximum buffer') || err?.message?.includes('maxLength')
-      ? `line ${lines + 1} is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB; stopped reading this file`
-      : describeSystemError(err);
-  return `${why} (after ${lines} ${lines === 1 ? 'line' : 'lines'})`;
+  return `${describeSystemError(err)} (after ${lines} ${lines === 1 ? 'line' : 'lines'})`;
 }
 
 /** Reads the inputs in the order given, one after another. */
@@ -473,14 +634,15 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
         readByThread.push(path);
         continue;
       }
-      let opened;
+      let opened: OpenedInput;
       try {
         opened = await openInput(path, opts.now, opts.stdin);
       } catch (err) {
         analysis.failed(path, err instanceof InputError ? err : new InputError(path, describeSystemError(err)));
         continue;
       }
-      const file = analysis.begin(path, opened.reference, opened.gzip);
+      // A regular file (gzip too) can be read again from its start; stdin and pipes cannot.
+      const file = analysis.begin(path, opened.reference, opened.gzip, opened.size !== null);
       const progress = (done: boolean) =>
         opts.onProgress?.({
           file,
@@ -491,15 +653,39 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
           analysis,
         });
       let error: string | undefined;
-      try {
-        await forEachLine(opened.stream, (line, no) => {
-          analysis.line(line, no);
-          if (opts.onProgress && no % PROGRESS_EVERY_LINES === 0) progress(false);
-        });
-      } catch (err) {
-        error = readError(err as Error, file.lines);
+      for (;;) {
+        let nulBytes = 0;
+        try {
+          nulBytes = (
+            await forEachLine(opened.stream, {
+              line: (line, no) => {
+                analysis.line(line, no);
+                if (opts.onProgress && no % PROGRESS_EVERY_LINES === 0) progress(false);
+              },
+              oversized: (head, no) => analysis.oversizedLine(head, no),
+              stop: () => analysis.rereadWanted,
+            })
+          ).nulBytes;
+        } catch (err) {
+          error = readError(err as Error, file.lines);
+          nulBytes = (err as { nulBytes?: number }).nulBytes ?? 0;
+        }
+        if (error !== undefined || !analysis.dataEnded()) {
+          analysis.nulBytes(nulBytes);
+          break;
+        }
+        // No line was claimed by any parser in the first DETECT_BUFFER_CHARS; detection has
+        // now decided: read the file again from its start (at most once).
+        opened.close();
+        try {
+          opened = await openInput(path, opts.now, opts.stdin);
+        } catch (err) {
+          error = `${describeSystemError(err)} (reading it again)`;
+          break;
+        }
+        analysis.restart();
       }
-      analysis.end(error);
+      analysis.end(error, opened.bytesRead());
       progress(true);
     }
   } finally {
@@ -522,6 +708,8 @@ const READER_YOUNG_MB = 4;
 interface ReadJob {
   type: 'read';
   path: string;
+  /** The bytes of `path` when it is the display name of a name that is not UTF-8 (src/input/paths.ts). */
+  raw?: Uint8Array;
   now: number;
   year?: number;
   /** --mta postfix: no detection. */
@@ -534,7 +722,7 @@ type ReaderMessage =
   | { type: 'fallback' }
   | { type: 'start'; reference: number; gzip: boolean; size: number | null }
   | Batch
-  | { type: 'end'; bytesRead: number; error?: { message?: string; code?: string } };
+  | { type: 'end'; bytesRead: number; nulBytes: number; error?: { message?: string; code?: string } };
 
 /**
  * The main thread's side of the reader thread: one per run, reused for every file it takes.
@@ -606,7 +794,7 @@ class ReaderThread {
    */
   async read(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<boolean> {
     const job: ReadJob = {
-      type: 'read', path, now: opts.now.getTime(), year: opts.year, forced: opts.mta === 'postfix', sentOn: opts.sentOn ?? 'auto',
+      type: 'read', path, raw: rawName(path), now: opts.now.getTime(), year: opts.year, forced: opts.mta === 'postfix', sentOn: opts.sentOn ?? 'auto',
     };
     this.start().postMessage(job);
     const first = await this.next();
@@ -634,7 +822,8 @@ class ReaderThread {
         if (opts.onProgress && file.lines % PROGRESS_EVERY_LINES === 0) progress(false);
       } else if (m.type === 'end') {
         bytesRead = m.bytesRead;
-        analysis.end(m.error ? readError(m.error, file.lines) : undefined);
+        analysis.nulBytes(m.nulBytes);
+        analysis.end(m.error ? readError(m.error, file.lines) : undefined, bytesRead);
         break;
       }
     }
@@ -673,7 +862,7 @@ function copyBytes(from: Uint8Array, start: number, end: number, to: Buffer, at:
 async function isFileOf(path: string, minBytes: number): Promise<boolean> {
   if (path === '-') return false;
   try {
-    const s = await stat(path);
+    const s = await stat(fsPath(path));
     return s.isFile() && s.size >= minBytes;
   } catch {
     return false;
@@ -710,6 +899,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
   }
 
   async function readFile(job: ReadJob): Promise<void> {
+    if (job.raw) rememberName(job.path, job.raw);
     let opened;
     try {
       opened = await openChunks(job.path, new Date(job.now));
@@ -849,6 +1039,32 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
      * line is decided from its bytes where it can be (most are only counted as ignored) and
      * decoded only when its text is needed.
      */
+    /** An oversized line (the splitter kept only its head): as Analysis.oversizedLine() counts it. */
+    const takeOversized = (no: number, head: string) => {
+      count++;
+      if (head.indexOf('\uFFFD') >= 0) invalidUtf8++;
+      cut.push(head + '…');
+      pass(no, OVERSIZED, -1, -1, -1, -1, -1, -1, EMPTY, 0, 0, true);
+      if (no % BATCH_LINES === 0) flush();
+    };
+    // The MTA of the last program that was not Postfix's (syslog programs repeat line after line).
+    let lastProgram = '';
+    let lastOwner: LogParser | null = null;
+    /** Does the program of the line triage() just called `other-program` belong to another MTA? */
+    const otherMta = (raw: Buffer, start: number, text: string | null): boolean => {
+      const r = front!.ranges;
+      let program: string | null;
+      // Offsets into the text when triage() read it, else into the (ASCII) bytes from `start`.
+      if (r === null) program = front!.program;
+      else if (text !== null) program = text.slice(r.programAt, r.programEnd);
+      else program = decodeLine(raw, start + r.programAt, start + r.programEnd, true);
+      if (program === null) return false;
+      if (program !== lastProgram) {
+        lastProgram = program;
+        lastOwner = ownerOfProgram(program, postfixParser);
+      }
+      return lastOwner !== null;
+    };
     const take = (no: number, raw: Buffer, start: number, end: number, isAscii: boolean) => {
       count++;
       let text: string | null = null;
@@ -856,11 +1072,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         text = decodeLine(raw, start, end, false);
         if (text.indexOf('\uFFFD') >= 0) invalidUtf8++;
       }
-      // An ASCII line has as many characters as bytes.
-      if ((text === null ? end - start : text.length) > MAX_PARSE_CHARS) {
-        cut.push((text === null ? decodeLine(raw, start, start + 200, true) : text.slice(0, 200)) + '…');
-        pass(no, OVERSIZED, -1, -1, -1, -1, -1, -1, raw, start, start, true);
-      } else {
+      {
         let reason: IgnoreReason | null = null;
         let sent: Readonly<SentSpans> | null = null;
         let queued = 0;
@@ -882,7 +1094,10 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         } catch {
           threw = true;
         }
-        if (reason !== null) {
+        if (reason === 'other-program' && !threw && otherMta(raw, start, text)) {
+          // Another MTA's line (Exim through the same syslog): the main thread routes it.
+          pass(no, ROUTED, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
+        } else if (reason !== null) {
           const seen = ignored.get(reason);
           if (seen) seen[1]++;
           else ignored.set(reason, [reason, 1, no]);
@@ -917,13 +1132,20 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       // The held lines' bytes are gone: encode them again (as UTF-8, which gives back the same
       // string: what was invalid is U+FFFD by now, and that encodes and decodes as itself).
       held.forEach((l, i) => {
+        if (typeof l !== 'string') return takeOversized(i + 1, l.oversized);
         const b = Buffer.from(l, 'utf8');
         take(i + 1, b, 0, b.length, b.length === l.length);
       });
     };
-    const splitter = new LineSplitter((no, raw, start, end, isAscii) => {
-      if (front) take(no, raw, start, end, isAscii);
-      else if (!fallback && detection!.add(decodeLine(raw, start, end, isAscii))) decide();
+    const splitter = new LineSplitter({
+      line: (no, raw, start, end, isAscii) => {
+        if (front) take(no, raw, start, end, isAscii);
+        else if (!fallback && detection!.add(decodeLine(raw, start, end, isAscii))) decide();
+      },
+      oversized: (no, head) => {
+        if (front) takeOversized(no, head);
+        else if (!fallback && detection!.addOversized(head)) decide();
+      },
     });
     if (job.forced) start();
 
@@ -947,7 +1169,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       return;
     }
     flush();
-    post({ type: 'end', bytesRead: opened.bytesRead(), ...(error ? { error } : {}) });
+    post({ type: 'end', bytesRead: opened.bytesRead(), nulBytes: splitter.nulBytes, ...(error ? { error } : {}) });
   }
 }
 

@@ -107,6 +107,28 @@ describe('one thread and two threads give the same results', () => {
     expect(JSON.parse(r.json).summary.invalidUtf8Lines).toBe(1);
   });
 
+  test('Exim lines through the same syslog, NUL runs and oversized lines: both MTAs analysed either way', async () => {
+    const generated = [...generatePostfix({ seed: 11, messages: 1500, start: new Date('2026-11-22T00:00:00+01:00'), format: 'classic' })];
+    const exim = (i: number) =>
+      `Nov 22 06:25:03 mx1 exim4[2345]: 2026-11-22 06:25:03 H=(helo.example.net) [192.0.2.77] F=<x@example.net> rejected RCPT <u${i}@exim.example>: Unrouteable address`;
+    const out: Buffer[] = [];
+    generated.forEach((l, i) => {
+      out.push(Buffer.from(l + '\n'));
+      if (i % 97 === 5) out.push(Buffer.from(exim(i) + '\n'));
+      if (i === 700) out.push(Buffer.alloc(200_000), Buffer.from('Nov 22 06:25:03 mx1 postfix/smtpd[1]: ' + 'y'.repeat(pipeline.MAX_PARSE_CHARS) + '\n'));
+    });
+    const mixed = join(dir, 'syslog');
+    writeFileSync(mixed, Buffer.concat(out));
+    const r = await same([mixed]);
+    expect(r.readByThread).toEqual([mixed]);
+    const report = JSON.parse(r.json);
+    expect(report.summary.files[0].format).toBe('postfix + exim');
+    expect(report.summary.nulBytes).toBe(200_000);
+    expect(report.summary.oversizedLines).toBe(1);
+    const eximFinding = report.findings.find((f: { recipientDomain: string }) => f.recipientDomain === 'exim.example');
+    expect(eximFinding.count).toBe(Math.ceil((generated.length - 5) / 97));
+  });
+
   test('RFC 3339 timestamps, and classic ones across New Year', async () => {
     const iso = join(dir, 'iso.log');
     writeFileSync(iso, lines(generatePostfix({ seed: 6, messages: 1500, start: new Date('2026-11-22T00:00:00+01:00'), format: 'rfc3339' })));

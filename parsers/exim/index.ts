@@ -42,6 +42,7 @@ const sniffStamps = new StampReader();
 
 export const eximParser: LogParser = {
   name: 'exim',
+  ownsProgram: isEximProgram,
 
   sniff(line: string): boolean {
     const stamp = sniffStamps.read(line);

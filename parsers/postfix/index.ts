@@ -101,7 +101,8 @@ export class PostfixFront {
 
   /**
    * The reason the machine's line() ignores `text` for, or null when it needs parsed(); then
-   * envelope() tells what parsed() needs to know of the line's envelope.
+   * envelope() tells what parsed() needs to know of the line's envelope. After 'other-program',
+   * `program` (and `ranges`, when set) still tell the line's program.
    */
   triage(text: string): IgnoreReason | null {
     this.line = text;
@@ -112,13 +113,14 @@ export class PostfixFront {
     if (found === null) return triage(text);
     if (found === this.envelopes.span) {
       const span = found as EnvelopeSpan;
-      if (!isPostfixProgramAt(text, span.programAt, span.programEnd)) return 'other-program';
+      // Kept for 'other-program' too: the pipeline reads the program to find its MTA.
       this.span = span;
+      if (!isPostfixProgramAt(text, span.programAt, span.programEnd)) return 'other-program';
       return triage(text, span.bodyAt);
     }
     const env = found as Envelope;
-    if (!isPostfixProgram(env.program)) return 'other-program';
     this.env = env;
+    if (!isPostfixProgram(env.program)) return 'other-program';
     return triage(env.body);
   }
 
@@ -135,8 +137,8 @@ export class PostfixFront {
     if (end === start) return 'blank';
     const span = scanAsciiEnvelope(this.envelopes, b, start, end);
     if (span === null) return UNDECIDED;
-    if (!isPostfixProgramAscii(b, start + span.programAt, start + span.programEnd)) return 'other-program';
     this.span = span;
+    if (!isPostfixProgramAscii(b, start + span.programAt, start + span.programEnd)) return 'other-program';
     return triageAscii(b, start + span.bodyAt, end);
   }
 
@@ -175,6 +177,7 @@ export class PostfixFront {
 
 export const postfixParser: LogParser = {
   name: 'postfix',
+  ownsProgram: isPostfixProgram,
 
   sniff(line: string): boolean {
     const env = new EnvelopeReader(new Date(0)).read(line);

@@ -237,6 +237,8 @@ export class Aggregator {
       linesUnrecognised: run.linesUnrecognised,
       invalidUtf8Lines: run.invalidUtf8Lines,
       oversizedLines: run.oversizedLines,
+      ...(run.nulBytes ? { nulBytes: run.nulBytes } : {}),
+      ...(run.followLostBytes ? { followLostBytes: run.followLostBytes } : {}),
       eventsByKind: { ...this.eventsByKind },
       eventsByStatus: { ...this.eventsByStatus },
       files: run.files.map((f) => ({

@@ -27,6 +27,10 @@ export interface RunStats {
   linesUnrecognised: number;
   invalidUtf8Lines: number;
   oversizedLines: number;
+  /** NUL bytes dropped from the input (absent when none: see src/input/lines.ts). */
+  nulBytes?: number;
+  /** Bytes of a followed log that could not be read (absent when none: see src/input/follow.ts). */
+  followLostBytes?: number;
   files: FileStats[];
   /** Memory caps that overflowed upstream (queue-id map …): name → count. */
   overflow: Record<string, number>;
@@ -53,6 +57,10 @@ export interface Summary {
   linesUnrecognised: number;
   invalidUtf8Lines: number;
   oversizedLines: number;
+  /** Only when some were dropped (keeps the report of a clean log as it was). */
+  nulBytes?: number;
+  /** Only when some were lost while following. */
+  followLostBytes?: number;
   eventsByKind: EventsByKind;
   eventsByStatus: EventsByDeliveryStatus;
   files: FileStats[];

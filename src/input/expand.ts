@@ -5,6 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { displayName, fsPath } from './paths.js';
 
 // `x.log`, `x.LOG`, `x.log.1`, `x.log.2.gz`, `mainlog`, `rejectlog.1`, `maillog-20261122.gz`
 const LOG_NAME_RE = /(?:\.log|^mainlog|^rejectlog|^maillog|^mail)(?:[.-]\d{1,8})?(?:\.gz)?$/i;
@@ -15,19 +16,23 @@ export function isLogName(name: string): boolean {
 
 /** The log files of `dir` in time order (modification time, then name); null if it is not a folder. */
 export function logFilesIn(dir: string): string[] | null {
-  let names: string[];
+  let names: Buffer[];
+  const dirBytes = fsPath(dir);
   try {
-    if (!statSync(dir).isDirectory()) return null;
-    names = readdirSync(dir);
+    if (!statSync(dirBytes).isDirectory()) return null;
+    // As bytes: a name that is not UTF-8 is read too, shown escaped (src/input/paths.ts).
+    names = readdirSync(dirBytes, { encoding: 'buffer' });
   } catch {
     return null; // the pipeline reports the path's own error
   }
   const files: Array<{ path: string; name: string; mtime: number }> = [];
-  for (const name of names) {
+  for (const bytes of names) {
+    const name = displayName(bytes);
     if (!isLogName(name)) continue;
-    const path = join(dir, name);
+    const raw = Buffer.concat([typeof dirBytes === 'string' ? Buffer.from(dirBytes) : dirBytes, Buffer.from('/'), bytes]);
+    const path = displayName(raw) === raw.toString('utf8') ? join(dir, name) : displayName(raw);
     try {
-      const s = statSync(path);
+      const s = statSync(fsPath(path));
       if (s.isFile()) files.push({ path, name, mtime: s.mtimeMs });
     } catch {
       // vanished or unreadable: it was not there to read

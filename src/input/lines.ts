@@ -1,30 +1,31 @@
 /**
- * Line reading: one callback per line, synchronously, with nothing dropped silently. Splits on
- * `\n` and `\r\n` like split2's default matcher (a lone `\r` stays in the line); a last line
- * without a newline is still a line, an empty one is not. Invalid UTF-8 becomes U+FFFD (counted
- * by the caller); a line over MAX_LINE_BYTES fails the input with an error, which ends it with a
- * message naming the line number instead of exhausting memory.
+ * Line reading, in bytes, for every input (files, gzip, stdin, follow mode and the reader
+ * thread): one callback per line, synchronously, with nothing dropped silently. Splits on `\n`
+ * and `\r\n` (a lone `\r` stays in the line); a last line without a newline is still a line, an
+ * empty one is not. Invalid UTF-8 becomes U+FFFD (counted by the caller).
  *
- * forEachLine streams lines with split2 (its default matcher takes `\n` and `\r\n`; invalid
- * UTF-8 becomes U+FFFD; `maxLength` fails the stream instead of exhausting memory): stdin,
- * gzip and small files take this path. split2 hands out V8 slices of its chunk strings, so
- * anything kept for long (correlation, distinct counters) is copied where it is stored (see
- * src/text/flat-copy.ts).
+ * Hostile input costs linear time and constant memory: a line over MAX_LINE_BYTES is not
+ * buffered: its first bytes are kept for the message, the rest is skipped up to its newline,
+ * and it is handed on as oversized (it never stops the input). NUL bytes are dropped and
+ * counted (`nulBytes`): a crash or power loss leaves runs of them in a file being appended, and
+ * the real line after them must still be read.
  *
- * LineSplitter is the byte-level splitter of the second thread for big plain files
- * (src/pipeline.ts): it must hand lines across threads as bytes, which a string stream cannot
- * do, and it decodes nothing itself; test/bench-equivalence.test.ts proves both paths give the
- * same report, line for line.
+ * LineSplitter hands lines on as bytes (the reader thread for big Postfix files decides most
+ * lines from their bytes and passes them across threads as bytes); forEachLine() decodes them
+ * for everything else.
  */
 import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import split2 from 'split2';
 
-/** Longest line read at all; Postfix and syslog lines are a few KiB at most. */
-export const MAX_LINE_BYTES = 64 * 1024 * 1024;
-
-/** Message of the error for a line over MAX_LINE_BYTES (split2's, which callers look for). */
-export const LINE_TOO_LONG = 'maximum buffer reached';
+/**
+ * Longest line parsed (bytes, without its newline); longer ones are oversized: counted and
+ * skipped. Postfix, Exim and Exchange lines are a few KiB at most.
+ */
+export const MAX_LINE_BYTES = 1024 * 1024;
+/** Characters of an oversized line kept to show it (as `--unrecognised` writes it, plus `…`). */
+export const OVERSIZED_SHOWN_CHARS = 200;
+/** Bytes of an oversized line kept: enough for OVERSIZED_SHOWN_CHARS characters of any UTF-8. */
+const OVERSIZED_HEAD_BYTES = 4 * OVERSIZED_SHOWN_CHARS;
 
 const LF = 10;
 const CR = 13;
@@ -93,36 +94,66 @@ export class AsciiWindows {
   }
 }
 
+/** What LineSplitter hands on: lines as bytes, and oversized lines by their first characters. */
+export interface LineHandlers {
+  /**
+   * A line as bytes [start, end) of `bytes` (without its newline), valid only during the call,
+   * and whether they are all ASCII (then latin1 decodes them, and each byte is one character).
+   */
+  line(no: number, bytes: Buffer, start: number, end: number, ascii: boolean): void;
+  /**
+   * A line over MAX_LINE_BYTES: its first OVERSIZED_SHOWN_CHARS characters (decoded), the rest
+   * skipped. It counts as a line like any other.
+   */
+  oversized(no: number, head: string): void;
+}
+
 /**
  * Cuts bytes into lines: feed it chunks with push(), then call end(). Each complete line goes
- * to `onLine` with its 1-based number as soon as its newline arrives, as bytes: the reader
- * thread decides most lines from their bytes and decodes only the ones it needs as text
- * (decodeLine()). push() throws (message LINE_TOO_LONG) when an unfinished line grows past
- * MAX_LINE_BYTES.
+ * to the handlers with its 1-based number as soon as its newline arrives. Every byte is looked
+ * at a bounded number of times, and at most MAX_LINE_BYTES of an unfinished line are held.
  */
 export class LineSplitter {
-  /** Lines handed on so far. */
+  /** Lines handed on so far (oversized ones included). */
   lines = 0;
+  /** NUL bytes dropped so far. */
+  nulBytes = 0;
+  private readonly handlers: LineHandlers;
   // Bytes of a line that started in an earlier chunk and has not ended yet.
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** The current line is over MAX_LINE_BYTES: its head is kept, the rest skipped to its newline. */
+  private skipHead: Buffer | null = null;
+  /** Bytes of that over-long line so far. */
+  private skippedBytes = 0;
 
   /**
-   * `onLine` gets the line as bytes [start, end) of `bytes` (without its newline), valid only
-   * during the call, and whether they are all ASCII (then latin1 decodes them, and each byte is
-   * one character). A chunk given to push() is not kept after push() returns, so the caller may
-   * read the next one into the same memory.
+   * A chunk given to push() is not kept after push() returns, so the caller may read the next
+   * one into the same memory. A function is the line handler alone (oversized lines then go to
+   * it as their head, encoded, with `ascii` false).
    */
-  constructor(private readonly onLine: (no: number, bytes: Buffer, start: number, end: number, ascii: boolean) => void) {}
+  constructor(handlers: LineHandlers | LineHandlers['line']) {
+    this.handlers =
+      typeof handlers === 'function'
+        ? {
+            line: handlers,
+            oversized: (no, head) => {
+              const b = Buffer.from(head);
+              handlers(no, b, 0, b.length, false);
+            },
+          }
+        : handlers;
+  }
 
   push(data: Buffer | string): void {
-    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    let chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    if (chunk.indexOf(0) >= 0) chunk = this.dropNul(chunk);
+    if (chunk.length === 0) return;
     const ascii = isAscii(chunk);
     let start = 0;
     let nl = chunk.indexOf(LF);
-    if (nl >= 0 && this.pendingBytes > 0) {
-      this.pending.push(chunk.subarray(0, nl));
-      this.flushPending(nl, true);
+    if (nl >= 0 && (this.pendingBytes > 0 || this.skipHead !== null)) {
+      this.endPending(chunk, nl);
       start = nl + 1;
       nl = chunk.indexOf(LF, start);
     }
@@ -131,24 +162,95 @@ export class LineSplitter {
       start = nl + 1;
       nl = chunk.indexOf(LF, start);
     }
-    if (start < chunk.length) {
-      // A copy: the caller may reuse the chunk's memory for the next one.
-      this.pending.push(Buffer.from(chunk.subarray(start)));
-      this.pendingBytes += chunk.length - start;
-      if (this.pendingBytes > MAX_LINE_BYTES) throw new Error(LINE_TOO_LONG);
+    if (start === chunk.length) return;
+    const rest = chunk.length - start;
+    if (this.skipHead !== null) {
+      this.skippedBytes += rest;
+      return;
     }
+    // One byte more than the limit may still be the `\r` of a `\r\n`.
+    if (this.pendingBytes + rest > MAX_LINE_BYTES + 1) {
+      this.skippedBytes = this.pendingBytes + rest;
+      this.skipHead = this.head(chunk.subarray(start));
+      return;
+    }
+    // A copy: the caller may reuse the chunk's memory for the next one.
+    this.pending.push(Buffer.from(chunk.subarray(start)));
+    this.pendingBytes += rest;
   }
 
   /** The last line, if the input did not end with a newline. Returns the number of lines. */
   end(): number {
-    // Like split2: a last line without a newline keeps a trailing `\r`.
-    if (this.pendingBytes > 0) this.flushPending(0, false);
+    // A last line without a newline keeps a trailing `\r` (as split2 does).
+    if (this.skipHead !== null) this.oversized(this.skipHead);
+    else if (this.pendingBytes > 0) this.endPending(Buffer.alloc(0), 0, false);
+    this.skipHead = null;
+    this.skippedBytes = 0;
     return this.lines;
   }
 
-  /** The line held in `pending` (plus `more` bytes just pushed onto it). */
-  private flushPending(more: number, crlf: boolean): void {
-    const line = Buffer.concat(this.pending, this.pendingBytes + more);
+  /**
+   * Forgets the unfinished last line (follow mode: its file was rotated away before its newline
+   * came); returns its bytes read so far (for an oversized one, those of its head and after).
+   */
+  discard(): number {
+    const n = this.pendingBytes + this.skippedBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.skipHead = null;
+    this.skippedBytes = 0;
+    return n;
+  }
+
+  /** `chunk` without its NUL bytes (a new buffer), counting them. */
+  private dropNul(chunk: Buffer): Buffer {
+    const out = Buffer.allocUnsafe(chunk.length);
+    let used = 0;
+    let from = 0;
+    for (let z = chunk.indexOf(0); z >= 0; z = chunk.indexOf(0, from)) {
+      used += chunk.copy(out, used, from, z);
+      // Runs are skipped byte by byte from here: a scan, no copies.
+      from = z + 1;
+      while (from < chunk.length && chunk[from] === 0) from++;
+      this.nulBytes += from - z;
+    }
+    used += chunk.copy(out, used, from);
+    return out.subarray(0, used);
+  }
+
+  /** The first OVERSIZED_HEAD_BYTES of the held bytes followed by `more`; the held bytes are let go. */
+  private head(more: Buffer): Buffer {
+    const parts = [...this.pending, more];
+    this.pending = [];
+    this.pendingBytes = 0;
+    const out: Buffer[] = [];
+    let n = 0;
+    for (const p of parts) {
+      if (n >= OVERSIZED_HEAD_BYTES) break;
+      const take = Math.min(p.length, OVERSIZED_HEAD_BYTES - n);
+      out.push(Buffer.from(p.subarray(0, take)));
+      n += take;
+    }
+    return Buffer.concat(out, n);
+  }
+
+  /** The held line ends with bytes [0, nl) of `chunk`. */
+  private endPending(chunk: Buffer, nl: number, crlf = true): void {
+    if (this.skipHead !== null) {
+      const head = this.skipHead;
+      this.skipHead = null;
+      this.skippedBytes = 0;
+      this.oversized(head);
+      return;
+    }
+    const total = this.pendingBytes + nl;
+    const cr = crlf && (nl > 0 ? chunk[nl - 1] === CR : this.pending[this.pending.length - 1]!.at(-1) === CR);
+    if (total - (cr ? 1 : 0) > MAX_LINE_BYTES) {
+      this.oversized(this.head(chunk.subarray(0, nl)));
+      return;
+    }
+    this.pending.push(chunk.subarray(0, nl));
+    const line = Buffer.concat(this.pending, total);
     this.pending = [];
     this.pendingBytes = 0;
     this.emit(line, 0, line.length, isAscii(line), crlf);
@@ -157,40 +259,74 @@ export class LineSplitter {
   /** One line from bytes [start, end) of `buf`, without its `\r` if it ended in `\r\n`. */
   private emit(buf: Buffer, start: number, end: number, ascii: boolean, crlf: boolean): void {
     if (crlf && end > start && buf[end - 1] === CR) end--;
-    this.onLine(++this.lines, buf, start, end, ascii);
+    if (end - start > MAX_LINE_BYTES) return this.oversized(buf.subarray(start, start + OVERSIZED_HEAD_BYTES));
+    this.handlers.line(++this.lines, buf, start, end, ascii);
+  }
+
+  private oversized(head: Buffer): void {
+    const text = head.toString(isAscii(head) ? 'latin1' : 'utf8');
+    this.handlers.oversized(++this.lines, text.slice(0, OVERSIZED_SHOWN_CHARS));
   }
 }
 
-export function forEachLine(stream: Readable, onLine: (line: string, no: number) => void): Promise<number> {
+/** forEachLine's callbacks: decoded lines, and oversized ones by their head (see LineHandlers). */
+export interface TextLineHandlers {
+  line(text: string, no: number): void;
+  oversized?(head: string, no: number): void;
+  /** Asked after each chunk: true stops reading (the stream is destroyed; the promise resolves). */
+  stop?(): boolean;
+}
+
+/**
+ * Reads `stream` (bytes) to its end (or until `stop()`) through a LineSplitter, decoding each
+ * line. Resolves with the number of lines and of NUL bytes dropped; a stream error rejects with
+ * `lineNo` (lines read before it) and `nulBytes` on the error. An oversized line goes to `oversized` (by default: its head to
+ * `line`).
+ */
+export function forEachLine(
+  stream: Readable,
+  handlers: TextLineHandlers | TextLineHandlers['line'],
+): Promise<{ lines: number; nulBytes: number }> {
+  const h: TextLineHandlers = typeof handlers === 'function' ? { line: handlers } : handlers;
   return new Promise((resolve, reject) => {
-    let no = 0;
     let done = false;
-    const splitter = split2({ maxLength: MAX_LINE_BYTES });
+    const splitter = new LineSplitter({
+      line: (no, bytes, start, end, ascii) => h.line(decodeLine(bytes, start, end, ascii), no),
+      oversized: (no, head) => (h.oversized ? h.oversized(head, no) : h.line(head, no)),
+    });
     const fail = (err: Error) => {
       if (done) return;
       done = true;
-      stream.unpipe(splitter);
+      stream.off('data', onData);
       stream.destroy();
-      splitter.destroy();
-      (err as Error & { lineNo?: number }).lineNo = no;
+      Object.assign(err, { lineNo: splitter.lines, nulBytes: splitter.nulBytes });
       reject(err);
     };
-    stream.once('error', fail);
-    splitter.once('error', fail);
-    splitter.on('data', (line: string) => {
-      no++;
+    const onData = (chunk: Buffer | string) => {
       try {
-        onLine(line, no);
+        splitter.push(chunk);
       } catch (err) {
-        // The callback never should throw; if it does, the input fails, not the process.
-        fail(err as Error);
+        // The callbacks never should throw; if they do, the input fails, not the process.
+        return fail(err as Error);
       }
-    });
-    splitter.once('end', () => {
+      if (h.stop?.()) {
+        done = true;
+        stream.off('data', onData);
+        stream.destroy();
+        resolve({ lines: splitter.lines, nulBytes: splitter.nulBytes });
+      }
+    };
+    stream.on('data', onData);
+    stream.once('error', fail);
+    stream.once('end', () => {
       if (done) return;
+      try {
+        splitter.end();
+      } catch (err) {
+        return fail(err as Error);
+      }
       done = true;
-      resolve(no);
+      resolve({ lines: splitter.lines, nulBytes: splitter.nulBytes });
     });
-    stream.pipe(splitter);
   });
 }

@@ -2,11 +2,14 @@
  * Opens one input: a path or `-` (stdin), decompressing gzip on the fly when the data starts
  * with the gzip magic bytes (whatever the name), so `mail.log.2.gz` and a renamed file both work.
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
+import { isatty, ReadStream as TtyReadStream } from 'node:tty';
 import { createGunzip } from 'node:zlib';
 import { describeSystemError, InputError } from '../errors.js';
+import { fsPath } from './paths.js';
 
 export interface OpenedInput {
   /** Decompressed bytes. */
@@ -18,6 +21,8 @@ export interface OpenedInput {
   /** The newest a line can be: the file's mtime, or now for stdin. */
   reference: Date;
   gzip: boolean;
+  /** Stops reading and lets the file go (stdin is left open). */
+  close: () => void;
 }
 
 export async function openInput(path: string, now: Date, stdin: Readable = process.stdin): Promise<OpenedInput> {
@@ -27,17 +32,22 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
     raw = stdin;
   } else {
     try {
-      info = await stat(path);
+      info = await stat(fsPath(path));
     } catch (err) {
       throw new InputError(path, describeSystemError(err));
     }
     if (info.isDirectory()) throw new InputError(path, 'is a directory with no log files in it (*.log, mainlog, maillog, mail.log.1, …)');
-    raw = createReadStream(path, { highWaterMark: 256 * 1024 });
-    // Open errors (EACCES) surface asynchronously: wait for open or error before going on.
-    await new Promise<void>((resolve, reject) => {
-      raw.once('open', () => resolve());
-      raw.once('error', (err) => reject(new InputError(path, describeSystemError(err))));
-    });
+    if (info.isSocket()) throw new InputError(path, 'is a socket, not a log file (pipe its output into maillog-doctor - instead)');
+    if (info.isFIFO() || info.isCharacterDevice()) {
+      raw = openSpecial(path);
+    } else {
+      raw = createReadStream(fsPath(path), { highWaterMark: 256 * 1024 });
+      // Open errors (EACCES) surface asynchronously: wait for open or error before going on.
+      await new Promise<void>((resolve, reject) => {
+        raw.once('open', () => resolve());
+        raw.once('error', (err) => reject(new InputError(path, describeSystemError(err))));
+      });
+    }
   }
   const { stream, gzip } = await decompressIfGzip(raw, path);
   return {
@@ -47,7 +57,31 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
     size: info && info.isFile() ? info.size : null,
     reference: info ? info.mtime : now,
     gzip,
+    close: () => {
+      stream.destroy();
+      if (raw !== stdin) raw.destroy();
+    },
   };
+}
+
+/**
+ * A FIFO or a terminal, read without a thread that can block: open() of a FIFO without a writer
+ * and read() of either wait for as long as nobody writes, and a thread of Node's pool stuck in
+ * one keeps the process from exiting even on SIGTERM. Opened non-blocking, they are read like
+ * stdin is (the event loop waits for data), so a signal always ends the run. Other character
+ * devices (/dev/null, /dev/zero) do not block and are read as files.
+ */
+function openSpecial(path: string): Readable {
+  let fd: number;
+  try {
+    fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw new InputError(path, describeSystemError(err));
+  }
+  if (isatty(fd)) return new TtyReadStream(fd);
+  const info = fstatSync(fd);
+  if (info.isFIFO()) return new Socket({ fd, readable: true, writable: false });
+  return createReadStream(path, { fd, highWaterMark: 256 * 1024 });
 }
 
 /**
@@ -119,7 +153,7 @@ export async function openChunks(path: string, now: Date): Promise<ChunkedInput>
   let fd: number;
   let info: Stats;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(fsPath(path), 'r');
     info = fstatSync(fd);
   } catch {
     return streamed(await openInput(path, now));
@@ -158,6 +192,6 @@ function streamed(opened: OpenedInput): ChunkedInput {
     size: opened.size,
     reference: opened.reference,
     gzip: opened.gzip,
-    close: () => opened.stream.destroy(),
+    close: opened.close,
   };
 }

@@ -30,6 +30,8 @@ function pickSummary(s: Summary): Summary {
     linesUnrecognised: s.linesUnrecognised,
     invalidUtf8Lines: s.invalidUtf8Lines,
     oversizedLines: s.oversizedLines,
+    ...(s.nulBytes ? { nulBytes: s.nulBytes } : {}),
+    ...(s.followLostBytes ? { followLostBytes: s.followLostBytes } : {}),
     eventsByKind: { reject: s.eventsByKind.reject, delivery: s.eventsByKind.delivery, notification: s.eventsByKind.notification },
     eventsByStatus: {
       sent: s.eventsByStatus.sent,

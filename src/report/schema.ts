@@ -26,6 +26,8 @@ export const SummarySchema = z.strictObject({
   linesUnrecognised: count,
   invalidUtf8Lines: count,
   oversizedLines: count,
+  nulBytes: count.optional(),
+  followLostBytes: count.optional(),
   eventsByKind: z.strictObject({ reject: count, delivery: count, notification: count }),
   eventsByStatus: z.strictObject({ sent: count, bounced: count, deferred: count, expired: count }),
   files: z.array(FileStatsSchema),

@@ -202,6 +202,8 @@ function totals(s: Summary, width: number): string[] {
   ];
   if (s.invalidUtf8Lines > 0) lines.push(`invalid UTF-8 ${s.invalidUtf8Lines}`);
   if (s.oversizedLines > 0) lines.push(`oversized ${s.oversizedLines}`);
+  if (s.nulBytes) lines.push(`NUL bytes dropped ${s.nulBytes}`);
+  if (s.followLostBytes) lines.push(`bytes lost while following ${s.followLostBytes}`);
   add('lines:', lines.join(', '));
   const events = [
     `rejects ${s.eventsByKind.reject}`,

@@ -2,13 +2,14 @@
  * Bad input and usage through the real executable: one line on stderr naming the file, the other
  * inputs still processed, documented exit codes, never a stack trace.
  */
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ReportSchema } from '../../src/report/schema.js';
-import { run } from './run.js';
+import { BIN, run } from './run.js';
 
 const GOOD = [
   'Nov 22 06:25:01 mx1 postfix/smtpd[123]: connect from client.example.net[192.0.2.10]',
@@ -122,7 +123,7 @@ describe('exit codes and one-line errors', () => {
     writeFileSync(junk, bytes);
     const r = await run([junk, good, '--format', 'json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^maillog-doctor: .*junk\.bin: not a (?:[A-Z][a-z]+, )*[A-Z][a-z]+ or [A-Z][a-z]+ log: no line recognised in the first \d+ lines \(force a format with --mta\)\n$/);
+    expect(r.stderr).toMatch(/^maillog-doctor: .*junk\.bin: not a (?:[A-Z][a-z]+, )*[A-Z][a-z]+ or [A-Z][a-z]+ log: no line recognised in the 257 lines \(65536 bytes\) read \(force a format with --mta\)\n$/);
     const report = ReportSchema.parse(JSON.parse(r.stdout));
     const junkFile = report.summary.files[0]!;
     expect(junkFile.unrecognised).toBe(junkFile.lines);
@@ -189,5 +190,34 @@ describe('exit codes and one-line errors', () => {
     });
     expect(r.stdout).toBe('{\n  "summa');
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('file names that are not UTF-8', () => {
+  test('open as an argument and inside a folder, and are shown escaped', async () => {
+    const sub = mkdtempSync(join(tmpdir(), 'mld-bytes-'));
+    const nameBytes = Buffer.concat([Buffer.from('mail'), Buffer.from([0xff, 0xfe]), Buffer.from('.log')]);
+    writeFileSync(Buffer.concat([Buffer.from(sub + '/'), nameBytes]), GOOD);
+    const shown = join(sub, 'mail\\xff\\xfe.log');
+    // Arguments as bytes need a shell: spawn() encodes its arguments as UTF-8.
+    const viaShell = (arg: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn('sh', ['-c', `exec "$0" "$1" "$(printf "${arg}")" --format json`, process.execPath, BIN], {
+          env: { ...process.env, TZ: 'UTC' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    for (const r of [await viaShell(`${sub}/mail\\377\\376.log`), await viaShell(sub)]) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.summary.files.map((f: { path: string }) => f.path)).toEqual([shown]);
+      expect(report.findings[0].count).toBe(2);
+    }
   });
 });

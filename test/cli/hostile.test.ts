@@ -2,7 +2,7 @@
  * Hostile and broken input through the real executable, and signals. Each case has the outcome
  * README's "What it does with bad input" documents.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,5 +131,67 @@ describe('signals', () => {
     expect(stderr).toBe('');
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes(`report-${signal}`))).toEqual([]);
+  });
+});
+
+describe('nothing hangs', () => {
+  /** Spawns the CLI; resolves with its exit code and how long after `kill` it took (bounded: SIGKILL after 5 s). */
+  function spawnCli(args: string[]) {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const closed = new Promise<number | null>((resolve) =>
+      child.on('close', (c) => {
+        clearTimeout(guard);
+        resolve(c);
+      }),
+    );
+    return { child, closed, out: () => stdout, err: () => stderr };
+  }
+
+  test.each(['SIGTERM', 'SIGINT'] as const)('a FIFO with no writer ends on %s within 1 s', async (signal) => {
+    const fifo = join(dir, `nowriter-${signal}`);
+    execFileSync('mkfifo', [fifo]);
+    const good = join(dir, 'good-after-fifo.log');
+    writeFileSync(good, `${REJECT(1)}\n`);
+    const run = spawnCli([fifo, good, '--format', 'json']);
+    // Until it has the FIFO open (and so is waiting on it): one of its descriptors names it.
+    const waiting = () => {
+      try {
+        return readdirSync(`/proc/${run.child.pid}/fd`).some((fd) => {
+          try {
+            return readlinkSync(`/proc/${run.child.pid}/fd/${fd}`) === fifo;
+          } catch {
+            return false;
+          }
+        });
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 250 && !waiting(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(waiting()).toBe(true);
+    expect(run.child.exitCode).toBeNull();
+    const t0 = Date.now();
+    run.child.kill(signal);
+    expect(await run.closed).toBe(signal === 'SIGINT' ? 130 : 143);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  test('a FIFO is read once a writer comes; -f refuses one with a clear message', async () => {
+    const fifo = join(dir, 'writer-comes');
+    execFileSync('mkfifo', [fifo]);
+    const run = spawnCli([fifo, '--format', 'json']);
+    await new Promise((r) => setTimeout(r, 300));
+    writeFileSync(fifo, `${REJECT(1)}\n${REJECT(2)}\n`);
+    expect(await run.closed).toBe(0);
+    expect(ReportSchema.parse(JSON.parse(run.out())).findings[0]!.count).toBe(2);
+
+    const f = spawnCli(['-f', fifo]);
+    expect(await f.closed).toBe(1);
+    expect(f.err()).toMatch(/writer-comes: is not a regular file; -f follows log files/);
   });
 });

@@ -7,7 +7,8 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AsciiWindows, decodeLine, forEachLine, LineSplitter } from '../../src/input/lines.js';
+import split2 from 'split2';
+import { AsciiWindows, decodeLine, forEachLine, LineSplitter, MAX_LINE_BYTES } from '../../src/input/lines.js';
 
 const WINDOW = 64 * 1024;
 
@@ -35,9 +36,11 @@ function splitReused(data: Buffer, sizes: number[]): Array<[string, number, bool
   return out;
 }
 
+/** The reference: split2 (Node's usual line splitter) on the data without its NUL bytes. */
 async function split2Lines(data: Buffer): Promise<string[]> {
   const lines: string[] = [];
-  await forEachLine(Readable.from([data]), (l) => lines.push(l));
+  const clean = Buffer.from(data.filter((b) => b !== 0));
+  for await (const l of Readable.from([clean]).pipe(split2())) lines.push(l as string);
   return lines;
 }
 
@@ -46,6 +49,7 @@ const lineArb = fc.oneof(
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.constantFrom('x'.repeat(WINDOW - 1), 'y'.repeat(WINDOW), 'z'.repeat(WINDOW + 1), 'w'.repeat(3 * WINDOW + 7)) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b).toString('latin1')) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 * WINDOW }).map((n) => '\0'.repeat(n) + 'after NULs') },
 );
 
 describe('LineSplitter', () => {
@@ -66,6 +70,47 @@ describe('LineSplitter', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('forEachLine gives what LineSplitter gives, and counts the NUL bytes it dropped', async () => {
+    const data = Buffer.from('a\0b\r\n\0\0\0\0c\n\0\nlast\0');
+    const lines: string[] = [];
+    expect(await forEachLine(Readable.from([data]), (l) => lines.push(l))).toEqual({ lines: 4, nulBytes: 7 });
+    expect(lines).toEqual(['ab', 'c', '', 'last']);
+  });
+
+  it('hands on a line over MAX_LINE_BYTES as oversized (its head), for any chunking, holding at most the limit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(-1, 0, 1, 2, 5 * 1024 * 1024), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 4096, max: 3 * 1024 * 1024 }), { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        (excess, sizes, crlf) => {
+          // Lines just under, at and over the limit, each followed by a short one.
+          const lines = excess.flatMap((e, i) => [String(i).padEnd(MAX_LINE_BYTES + e, 'x'), `short ${i}`]);
+          const data = Buffer.from(lines.join(crlf ? '\r\n' : '\n'), 'latin1');
+          const got: Array<[number, string]> = [];
+          const splitter = new LineSplitter({
+            line: (no, b, s, e) => got.push([no, e - s > 100 ? `long ${e - s}` : b.toString('latin1', s, e)]),
+            oversized: (no, head) => got.push([no, `oversized ${head.length} ${head.slice(0, 2)}`]),
+          });
+          let at = 0;
+          for (let i = 0; at < data.length; i++) {
+            const n = Math.min(sizes[i % sizes.length]!, data.length - at);
+            splitter.push(data.subarray(at, at + n));
+            at += n;
+            expect((splitter as unknown as { pendingBytes: number }).pendingBytes).toBeLessThanOrEqual(MAX_LINE_BYTES + 1);
+          }
+          splitter.end();
+          const want = lines.map((l, i): [number, string] => {
+            if (l.length > MAX_LINE_BYTES) return [i + 1, `oversized 200 ${l.slice(0, 2)}`];
+            return [i + 1, l.length > 100 ? `long ${l.length}` : l];
+          });
+          expect(got).toEqual(want);
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 

@@ -44,7 +44,7 @@ afterEach(() => {
 });
 
 describe('maillog-doctor -f (no terminal)', () => {
-  test('NDJSON per rejection across rename and copytruncate; SIGTERM ends with 0 and exact counts', async () => {
+  test('NDJSON per rejection across rename and copytruncate; SIGTERM ends with 143 and exact counts', async () => {
     dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
     const log = join(dir, 'mail.log');
     const report = join(dir, 'final.json');
@@ -80,7 +80,7 @@ describe('maillog-doctor -f (no terminal)', () => {
     await waitFor(() => printed() === 90, 'rejections up to 90 after the copytruncate');
 
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(143);
     expect(err).toBe('');
 
     const lines = out.trimEnd().split('\n').map((l) => JSON.parse(l));
@@ -145,7 +145,7 @@ describe('maillog-doctor -f (no terminal)', () => {
     appendFileSync(log, block(6, 6) + 'Nov 22 06:25:59 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.9]: 550 5.1.1 <e\u001b[31mvil@example.com>: Recipient address rejected: User unknown in virtual alias table; from=<a@b.test> to=<e\u001b[31mvil@example.com> proto=ESMTP helo=<x>\n');
     await waitFor(() => out.includes('evil@example.com'), 'the appended lines');
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(130);
     const lines = out.trimEnd().split('\n').filter((l) => !PROBE_RE.test(l));
     expect(lines).toHaveLength(2);
     expect(out).not.toMatch(/to=<user[1-5]@/); // history was skipped
