@@ -184,8 +184,11 @@ describe('nothing lost on the input side', () => {
   });
 
   test('Postfix and Exim lines in one syslog file are both analysed, each by its own parser', async () => {
-    const exim = 'Nov 22 06:25:03 mx1 exim[2345]: 2026-11-22 06:25:03 H=(helo.example.net) [192.0.2.77] F=<x@example.net> rejected RCPT <nobody@example.com>: Unrouteable address';
-    const lines = [other(1), REJECT, exim, other(2), REJECT, exim, exim];
+    // Three sessions (pids): Exim through syslog logs each rejection twice from one process
+    // (mainlog and rejectlog copies), so a repeated line of one pid would be one rejection.
+    const exim = (pid: number) =>
+      `Nov 22 06:25:03 mx1 exim[${pid}]: 2026-11-22 06:25:03 H=(helo.example.net) [192.0.2.77] F=<x@example.net> rejected RCPT <nobody@example.com>: Unrouteable address`;
+    const lines = [other(1), REJECT, exim(2345), other(2), REJECT, exim(2346), exim(2347)];
     const text = (l: string[]) => l.join('\n') + '\n';
     for (const input of [file('postfix-first.log', text(lines)), file('exim-first.log', text([...lines].reverse()))]) {
       const r = await analyse([input], { now: NOW });
