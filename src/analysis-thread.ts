@@ -39,6 +39,7 @@ export interface AnalysisInput {
   files: readonly string[];
   mta?: 'postfix' | 'exim' | 'exchange';
   year?: number;
+  localDomains?: readonly string[];
   now: Date;
   /** Passed on to analyse() (tests). */
   threads?: number;
@@ -86,6 +87,7 @@ interface ThreadData {
   files: readonly string[];
   mta?: AnalysisInput['mta'];
   year?: number;
+  localDomains?: readonly string[];
   now: number;
   threads?: number;
   unrecognised: boolean;
@@ -103,6 +105,7 @@ export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers
     files: input.files,
     mta: input.mta,
     year: input.year,
+    localDomains: input.localDomains,
     now: input.now.getTime(),
     threads: input.threads,
     unrecognised: handlers.onUnrecognised !== undefined,
@@ -170,6 +173,7 @@ function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => v
   const options: PipelineOptions = {
     mta: input.mta,
     year: input.year,
+    localDomains: input.localDomains,
     now: input.now,
     threads: input.threads,
     onUnrecognised: sink.unrecognised,

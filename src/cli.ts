@@ -34,6 +34,7 @@ interface CliOptions {
   json?: string;
   mta?: Mta;
   year?: number;
+  localDomains?: string[];
   unrecognised?: string;
   failOn?: number;
   width?: number;
@@ -41,6 +42,15 @@ interface CliOptions {
   follow?: boolean;
   fromEnd?: boolean;
   tui: boolean;
+}
+
+/** `a.test, B.test` → ['a.test', 'b.test']; a usage error for anything that is not a domain name. */
+function domainList(v: string): string[] {
+  const list = v.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '');
+  for (const d of list) {
+    if (!/^[a-z0-9_](?:[a-z0-9_-]{0,62}\.?){1,127}$/.test(d) || d.length > 253) throw new InvalidArgumentError(`--local-domains: not a domain name: ${d}`);
+  }
+  return list;
 }
 
 function positiveInt(name: string) {
@@ -84,6 +94,7 @@ function program(): Command {
     .option('--csv <file>', 'also write the CSV report to FILE')
     .option('--json <file>', 'also write the JSON report to FILE')
     .addOption(new Option('--mta <mta>', 'force the log format instead of detecting it').choices(builtinParsers.map((p) => p.name)))
+    .option('--local-domains <domains>', 'comma-separated recipient domains this server hosts (besides those the log shows)', domainList)
     .option('--year <year>', 'year of timestamps that carry none (default: from the file date)', positiveInt('--year'))
     .option('--unrecognised <file>', 'write every line that was not understood, with file and line number, to FILE')
     .option('--fail-on <n>', 'exit with 3 when rejections, bounces and deferrals reach N (for cron/monitoring)', positiveInt('--fail-on'))
@@ -151,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
   const { aggregator, stats, errors } = await analyse(files, {
     mta: opts.mta,
     year: opts.year,
+    localDomains: opts.localDomains,
     now: new Date(),
     onUnrecognised,
   });
@@ -231,7 +243,7 @@ async function interactiveReport(
   const live = new (await import('./tui/live.js')).LiveStore({ files });
   let sourced = false;
   const run = analyseOnThread(
-    { files, mta: opts.mta, year: opts.year, now: new Date() },
+    { files, mta: opts.mta, year: opts.year, localDomains: opts.localDomains, now: new Date() },
     {
       onUnrecognised,
       onProgress: (p) => {
@@ -328,7 +340,7 @@ async function follow(
   if (path === '-') {
     // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go.
     interrupt = () => process.exit(EXIT.ok);
-    const { errors } = await analyse(['-'], { mta: opts.mta, year: opts.year, now: new Date(), onUnrecognised, onProblem });
+    const { errors } = await analyse(['-'], { mta: opts.mta, year: opts.year, localDomains: opts.localDomains, now: new Date(), onUnrecognised, onProblem });
     await closeUnrecognised();
     for (const e of errors) warn(`${e.file}: ${e.message}`);
     return thresholdReached ? EXIT.threshold : errors.length > 0 ? EXIT.inputError : EXIT.ok;
@@ -337,7 +349,7 @@ async function follow(
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
   // that starts empty, after --from-end or after a rotation. Decide the format once, up front.
   const mta = opts.mta ?? (await sniffFormat(path));
-  const analysis = new Analysis({ mta, year: opts.year, onUnrecognised, onProblem });
+  const analysis = new Analysis({ mta, year: opts.year, localDomains: opts.localDomains, onUnrecognised, onProblem });
   const warnings: string[] = [];
   let file: FileStats | null = null;
   let caughtUp = false;

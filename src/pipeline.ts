@@ -26,6 +26,7 @@ import type { LineMachine, LineResult, LogParser } from '../parsers/types.js';
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
 import { classifyDeferred } from './classify/classify.js';
+import { LocalDomains } from './classify/local-domains.js';
 import type { Classification } from './classify/types.js';
 import { describeSystemError, InputError } from './errors.js';
 import type { IgnoreReason, MailEvent, Mta } from './event.js';
@@ -57,6 +58,8 @@ export interface AnalysisOptions {
   mta?: Mta;
   /** Year for timestamps that have none. */
   year?: number;
+  /** Recipient domains this server hosts (--local-domains), besides those learnt from the log. */
+  localDomains?: readonly string[];
   /** Every unrecognised line, for --unrecognised. */
   onUnrecognised?: (file: string, no: number, line: string) => void;
   /**
@@ -196,6 +199,8 @@ export class Analysis {
   // One machine per format for the whole run: correlation crosses rotated files.
   private readonly machines = new Map<LogParser, LineMachine>();
   private parserExceptions = 0;
+  /** Which recipient domains are ours: decides local vs outbound for failed deliveries. */
+  private readonly domains: LocalDomains;
 
   // The current input.
   private file: FileStats | null = null;
@@ -205,7 +210,9 @@ export class Analysis {
   private undetected = false;
   private detection = new Detection();
 
-  constructor(private readonly opts: AnalysisOptions = {}) {}
+  constructor(private readonly opts: AnalysisOptions = {}) {
+    this.domains = new LocalDomains(opts.localDomains);
+  }
 
   /** Starts an input; its lines follow through line(). */
   begin(path: string, reference: Date, gzip = false): FileStats {
@@ -268,6 +275,7 @@ export class Analysis {
       for (const [k, v] of Object.entries(m.overflow())) this.stats.overflow[k] = (this.stats.overflow[k] ?? 0) + v;
     }
     if (this.parserExceptions > 0) this.stats.overflow.parserExceptions = this.parserExceptions;
+    if (this.domains.dropped > 0) this.stats.overflow.localDomainsNotLearnt = this.domains.dropped;
     return { aggregator: this.aggregator, stats: this.stats, errors: this.errors };
   }
 
@@ -402,7 +410,8 @@ export class Analysis {
   private add(ev: MailEvent): void {
     // classify() with the verify command filled in only when read (the aggregator reads it for
     // a finding's first event; filling it in for every event was 2-3 % of the live view's run).
-    const c = classifyDeferred(ev);
+    const c = classifyDeferred(ev, this.domains);
+    this.domains.learn(ev, c);
     const domain = this.aggregator.add(ev, c);
     if (c && this.opts.onProblem) this.opts.onProblem(ev, c, domain);
   }

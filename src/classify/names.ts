@@ -21,5 +21,6 @@ export const CAUSES = [
   'domain-not-found',
   'connection-failed',
   'protocol-error',
+  'mail-loop',
   'other',
 ] as const;

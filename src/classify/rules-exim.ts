@@ -162,6 +162,17 @@ const INBOUND: Rule[] = [
     verify: 'exim -bP smtp_accept_max_per_connection',
   },
   {
+    // receive.c: more Received: headers than received_headers_max (default 30); the client is told
+    // `550 Too many "Received" headers - suspected mail loop`.
+    id: 'exim.inbound.too-many-received',
+    direction: 'inbound',
+    match: { any: ['too many "received" headers'] },
+    cause: 'mail-loop',
+    hint: 'received_headers_max',
+    advice: 'The message arrived with more Received: headers than received_headers_max: it is going round in a loop between servers (forwarding, aliases or MX records pointing at each other). Find the loop in its Received: headers.',
+    verify: 'exim -bP received_headers_max',
+  },
+  {
     // `ratelimit = …` in an ACL; the message is the admin's (`Sender rate overlimit - 101.4 / 1h / per_rcpt`).
     id: 'exim.inbound.ratelimit',
     direction: 'inbound',
@@ -462,6 +473,14 @@ const INBOUND: Rule[] = [
   },
 ];
 
+/** What to check when a remote server blocks our IP (blocklists, provider reputation). */
+const OUR_REPUTATION = {
+  hint: 'our IP reputation',
+  advice:
+    'The remote server refuses mail from our IP because of a blocklist or poor reputation. Check the listing, stop whatever sent spam (compromised account, open form), then request delisting.',
+  verify: `dig +short $(echo ${OUR_IP} | awk -F. '{print $4"."$3"."$2"."$1}').zen.spamhaus.org`,
+};
+
 /** Exim's side of a rule whose match and cause are shared (rules-remote.ts). */
 const remote = (name: RemoteName, side: Pick<Rule, 'hint' | 'advice' | 'verify'>): Rule => ({
   ...remoteReply('exim', name),
@@ -599,6 +618,7 @@ const OUTBOUND: Rule[] = [
     advice: 'The recipient has moved; the reply usually names the new address. Update the address book or list entry.',
     verify: PROBE,
   }),
+  remote('provider-block', OUR_REPUTATION),
   remote('rate-limited', {
     hint: 'our sending rate',
     advice:
@@ -623,12 +643,7 @@ const OUTBOUND: Rule[] = [
       'The remote filter judged this message to be spam. Check what was sent (links, attachments, forwarded spam) and that our DKIM signature and From domain align.',
     verify: `exim -Mvh {queue_id} || exigrep {queue_id} ${MAINLOG}`,
   }),
-  remote('blocklisted', {
-    hint: 'our IP reputation',
-    advice:
-      'The remote server refuses mail from our IP because of a blocklist or poor reputation. Check the listing, stop whatever sent spam (compromised account, open form), then request delisting.',
-    verify: `dig +short $(echo ${OUR_IP} | awk -F. '{print $4"."$3"."$2"."$1}').zen.spamhaus.org`,
-  }),
+  remote('blocklisted', OUR_REPUTATION),
   remote('user-unknown', {
     hint: 'remove the address from lists',
     advice: 'The recipient address does not exist at the remote domain. Check for a typo; otherwise remove it from lists and address books.',

@@ -55,6 +55,13 @@ export const REMOTE_TEXT = {
     cause: 'user-unknown',
     match: { any: ['user has moved', 'has moved to', 'mailbox has moved'] },
   },
+  // Providers' own words for a block of our IP, some of which read like rate limits ("temporarily
+  // deferred due to unexpected volume"), so before those: Microsoft's 5.7.606-5.7.608 "banned
+  // sending IP" and S3140/S3150 block lists, Yahoo's [TSS0x] deferrals, Google's low reputation.
+  'provider-block': {
+    cause: 'blocklisted',
+    match: { any: ['banned sending ip', '[tss0', '(s3140)', '(s3150)', 'low reputation of the sending', 'unsolicited mail originating from your ip'] },
+  },
   'rate-limited': {
     cause: 'rate-limited',
     match: {
