@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
 import { run } from '../cli/run.js';
+import { baseServices } from '../lab/postfix.js';
 
 const POSTFIX = '/usr/sbin/postfix';
 const PORT = 2525 + (process.pid % 1000);
@@ -100,32 +101,11 @@ smtputf8_enable = no
 biff = no
 `,
   );
-  const svc = (name: string, type: string, priv: string, chroot: string, wakeup: string, limit: string, cmd: string) =>
-    [name, type, priv, '-', chroot, wakeup, limit, cmd].join(' ');
   writeFileSync(
     join(D, 'master.cf'),
     [
       `127.0.0.1:${PORT} inet n - n - - smtpd`,
-      svc('pickup', 'unix', 'n', 'n', '60', '1', 'pickup'),
-      svc('cleanup', 'unix', 'n', 'n', '-', '0', 'cleanup'),
-      svc('qmgr', 'unix', 'n', 'n', '300', '1', 'qmgr'),
-      svc('rewrite', 'unix', '-', 'n', '-', '-', 'trivial-rewrite'),
-      svc('bounce', 'unix', '-', 'n', '-', '0', 'bounce'),
-      svc('defer', 'unix', '-', 'n', '-', '0', 'bounce'),
-      svc('trace', 'unix', '-', 'n', '-', '0', 'bounce'),
-      svc('verify', 'unix', '-', 'n', '-', '1', 'verify'),
-      svc('flush', 'unix', 'n', 'n', '1000?', '0', 'flush'),
-      svc('proxymap', 'unix', '-', 'n', '-', '-', 'proxymap'),
-      svc('smtp', 'unix', '-', 'n', '-', '-', 'smtp'),
-      svc('relay', 'unix', '-', 'n', '-', '-', 'smtp'),
-      svc('showq', 'unix', 'n', 'n', '-', '-', 'showq'),
-      svc('error', 'unix', '-', 'n', '-', '-', 'error'),
-      svc('retry', 'unix', '-', 'n', '-', '-', 'error'),
-      svc('discard', 'unix', '-', 'n', '-', '-', 'discard'),
-      'local unix - n n - - local',
-      'virtual unix - n n - - virtual',
-      svc('anvil', 'unix', '-', 'n', '-', '1', 'anvil'),
-      svc('scache', 'unix', '-', 'n', '-', '1', 'scache'),
+      ...baseServices(),
       'postlog unix-dgram n - n - 1 postlogd',
       '',
     ].join('\n'),
