@@ -586,6 +586,12 @@ const OUTBOUND: Rule[] = [
   },
 
   // ---- Remote replies, most specific first (the phrases are shared with Postfix).
+  remote('mail-loop', {
+    hint: 'mail loop (MX / router / smarthost)',
+    advice:
+      'The message went round in a loop until a server refused it for its hop count: an MX, a manualroute or smarthost, or forwarding sends it back to where it came from (possibly to this server). Follow its Received: headers to find the circle.',
+    verify: 'exim -bt {rcpt}; dig +short MX {domain}',
+  }),
   remote('ipv6-not-accepted', {
     hint: 'send over IPv4 (dns_ipv4_lookup)',
     advice:

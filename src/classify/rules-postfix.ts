@@ -623,6 +623,13 @@ const OUTBOUND: Rule[] = [
     verify: 'postconf mydestination virtual_mailbox_domains relay_domains relayhost proxy_interfaces; dig +short MX {domain}',
   },
   {
+    ...remoteReply('postfix', 'mail-loop'),
+    hint: 'mail loop (MX / transport_maps / relayhost)',
+    advice:
+      'The message went round in a loop until a server refused it for its hop count: an MX, transport_maps entry, relayhost or forwarding rule sends it back to where it came from (possibly to this server). Follow its Received: headers to find the circle.',
+    verify: 'postmap -q {domain} "$(postconf -h transport_maps)"; postconf relayhost; dig +short MX {domain}',
+  },
+  {
     id: 'postfix.outbound.null-mx',
     direction: 'outbound',
     match: { any: ['does not accept mail (nullmx)'] },

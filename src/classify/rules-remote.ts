@@ -31,6 +31,13 @@ export const REMOTE_TEXT = {
     cause: 'user-unknown',
     match: { enhanced: ['x.4.1'], any: ['access denied'] },
   },
+  // A loop refused by hop count: Postfix `554 5.4.0 Error: too many hops`, Exim `550 Too many
+  // "Received" headers - suspected mail loop`, RFC 3463's 5.4.6 routing loop. Before the
+  // rate-limit phrases ("too many").
+  'mail-loop': {
+    cause: 'mail-loop',
+    match: { any: ['too many hops', 'hop count exceeded', 'hopcount exceeded', 'too many "received" headers', 'mail loop', 'routing loop', 'loop detected'] },
+  },
   'too-many-invalid-recipients': {
     cause: 'rate-limited',
     match: { any: ['too many invalid recipients', 'too many bad recipients', 'too many unknown recipients'] },

@@ -590,6 +590,13 @@ const OUTBOUND: Case[] = [
     verify: "exiqgrep -r 'kim@example.com'",
   },
   {
+    // A remote Postfix's cleanup_strerror.c answer to a message over its hopcount_limit.
+    name: 'mail loop ended by the hop count (constructed: Postfix reply seen in the Postfix lab)',
+    lines: [`${ID}** someone@loop.example ${TO_MX('end of data')}: 554 5.4.0 Error: too many hops`],
+    want: want('outbound', 'mail-loop', 'mail loop (MX / router / smarthost)', 'mail-loop', true),
+    verify: "exim -bt 'someone@loop.example'",
+  },
+  {
     name: 'remote mailbox full after end of data, DN= quoted (gvengel_exim_exporter_mainlog line 13)',
     lines: [
       '2020-06-19 10:32:57 [789] 1jmKso-0009d4-Uf ** molly@zee.corp R=dnslookup T=remote_smtp H=mail.zee.corp [3.3.3.3] X=TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256 CV=yes DN="C=US,ST=Fake,L=Lost,O=Zee Corp,CN=mail.zee.corp": SMTP error from remote mail server after end of data: 554 5.2.0 mKr3jsd25ZIfXmKr4jFD2w Recipient Mailbox Full [504]',

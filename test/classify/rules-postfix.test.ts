@@ -605,6 +605,15 @@ const INBOUND: Case[] = [
 
 const OUTBOUND: Case[] = [
   {
+    // Postfix's cleanup_strerror.c answer to a message over hopcount_limit, relayed to us.
+    name: 'transport loop ended by the hop count (lab: loop.test routed back to our own smtpd)',
+    lines: [
+      `${LAB}smtp[7399]: 4jh0PZ2F77zJg1c: to=<someone@loop.test>, relay=127.0.0.1[127.0.0.1]:41565, conn_use=5, delay=0, delays=0/0/0/0, dsn=5.4.0, status=bounced (host 127.0.0.1[127.0.0.1] said: 554 5.4.0 Error: too many hops (in reply to end of DATA command))`,
+    ],
+    want: want('outbound', 'mail-loop', 'mail loop (MX / transport_maps / relayhost)', 'mail-loop', true),
+    verify: "postmap -q 'loop.test'",
+  },
+  {
     // Postfix's own default_rbl_reply, as a remote Postfix answers it.
     name: 'remote DNSBL refusal (source: Postfix default_rbl_reply at the remote end)',
     lines: [`${SMTP}${TO_MX}dsn=5.7.1, status=bounced (${MX_SAID}554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1 (in reply to RCPT TO command))`],

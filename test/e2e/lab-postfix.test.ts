@@ -380,7 +380,8 @@ exit 0
     writeFileSync(join(D, 'relay_recipients'), 'carol@relay.test OK\n');
     writeFileSync(
       join(D, 'transport'),
-      [...PROVIDER_DOMAINS.map((d) => `${d} smtp:[127.0.0.1]:${sink!.port}`), 'pipe.test labpipe:', ''].join('\n'),
+      // loop.test is sent back to our own smtpd: smtp(8) sees its own greeting and refuses to loop.
+      [...PROVIDER_DOMAINS.map((d) => `${d} smtp:[127.0.0.1]:${sink!.port}`), 'pipe.test labpipe:', `loop.test smtp:[127.0.0.1]:${MAIN}`, ''].join('\n'),
     );
     writeFileSync(join(D, 'client_access'), '127.0.0.6 REJECT Client blocked by the lab\n');
     writeFileSync(join(D, 'sender_access'), 'spammer@bad.test REJECT Sender blacklisted\n');
@@ -463,6 +464,12 @@ exit 0
     await pySend(MAIN, 'bigbox@local.test', 60_000, true);
     lab.expect('loop1@local.test', local('mail-loop', 'aliases / .forward loop'));
     await swaks(MAIN, 'lab@vmbox.test', ['loop1@local.test']);
+    // A transport loop: loop.test goes to our own smtpd on [127.0.0.1]:port (an explicit next hop,
+    // so smtp(8) does not check for its own greeting) until the 11th copy passes hopcount_limit:
+    // our cleanup refuses it (a warning) and our smtp client bounces it with that 554 5.4.0.
+    lab.expect('someone@loop.test', outbound('mail-loop', 'mail loop (MX / transport_maps / relayhost)'));
+    lab.expect('someone@loop.test', inbound('mail-loop', 'hopcount_limit', null));
+    await swaks(MAIN, 'lab@vmbox.test', ['someone@loop.test']);
     lab.expect('ghost@local.test', local('user-unknown', 'alias_maps / local_recipient_maps'));
     await swaks(MAIN, 'lab@vmbox.test', ['ghost@local.test']);
     sys.noise(1500, 2);
