@@ -6,8 +6,10 @@
  *
  * Learnt from the log as it is read (events earlier in the log than the first evidence for a
  * domain are judged without it), and given with `--local-domains a,b`:
- * - a delivery by an agent that delivers on this machine (Postfix local, virtual, pipe, lmtp;
- *   Exim transports other than SMTP; Exchange's store driver), and
+ * - a failed or deferred delivery by an agent that delivers on this machine (Postfix local,
+ *   virtual, pipe, lmtp; Exim transports other than SMTP; Exchange's store driver); not a
+ *   successful one: the pipeline's reader thread reduces those to a count without building the
+ *   event, so learning from them would make the result depend on the number of threads; and
  * - an inbound refusal by a rule that speaks for the domain's own recipient table (`User unknown
  *   in virtual mailbox table`: the server knows the domain's users, so it hosts the domain).
  * What is learnt from one MTA's log applies to that MTA's events only: a run over a Postfix and
@@ -62,7 +64,7 @@ export class LocalDomains {
   /** Learns from an event (and its classification, null for delivered mail). */
   learn(ev: MailEvent, c: Classification | null): void {
     if (ev.kind === 'delivery') {
-      if (deliversHere(ev)) {
+      if (ev.status !== 'sent' && deliversHere(ev)) {
         this.add(domainOf(ev.to), ev.mta);
         this.add(domainOf(ev.origTo), ev.mta);
       }

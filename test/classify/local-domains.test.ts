@@ -33,11 +33,13 @@ describe('direction of failed deliveries', () => {
     const learn = (lines: string[]) => {
       for (const ev of parseLines(lines) as MailEvent[]) d.learn(ev, classify(ev));
     };
-    learn([`${P}virtual[1]: 4jgzL85qXjzJHnx: to=<alice@vmbox.test>, relay=virtual, delay=0.1, delays=0/0/0/0, dsn=2.0.0, status=sent (delivered to maildir)`]);
+    learn([`${P}virtual[1]: 4jgzL85qXjzJHnx: to=<big@vmbox.test>, relay=virtual, delay=0.1, delays=0/0/0/0, dsn=5.2.2, status=bounced (delivery failed to mailbox /var/mail/vhosts/vmbox.test/big: error writing message: File too large)`]);
+    // A successful local delivery teaches nothing: the reader thread never builds its event.
+    learn([`${P}virtual[1]: 4jgzL85qXjzJHnz: to=<alice@sent-only.test>, relay=virtual, delay=0.1, delays=0/0/0/0, dsn=2.0.0, status=sent (delivered to maildir)`]);
     learn([`${P}smtpd[2]: NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 <dave1@relay.test>: Recipient address rejected: User unknown in relay recipient table; from=<c@sender.test> to=<dave1@relay.test> proto=ESMTP helo=<x>`]);
     learn([`${P}smtpd[2]: NOQUEUE: reject: RCPT from unknown[127.0.0.9]: 554 5.7.1 <someone1@elsewhere.test>: Relay access denied; from=<d@sender.test> to=<someone1@elsewhere.test> proto=ESMTP helo=<x>`]);
     learn([`${P}smtp[3]: 4jgzL85qXjzJHny: to=<friend@gmail.test>, relay=127.0.0.1[127.0.0.1]:41197, delay=0.1, delays=0/0/0/0, dsn=2.0.0, status=sent (250 2.0.0 Ok)`]);
-    expect(['vmbox.test', 'relay.test', 'elsewhere.test', 'gmail.test'].map((x) => d.has(x))).toEqual([true, true, false, false]);
+    expect(['vmbox.test', 'relay.test', 'elsewhere.test', 'gmail.test', 'sent-only.test'].map((x) => d.has(x))).toEqual([true, true, false, false, false]);
     const ev = relayed('carol@relay.test', '5.1.1', '550 5.1.1 User unknown');
     expect(directionOf(ev, d)).toBe('local');
   });
@@ -51,14 +53,14 @@ describe('direction of failed deliveries', () => {
     expect(directionOf(ev!, new LocalDomains(['hosted.test']))).toBe('local');
     // Learnt from a Postfix log, a domain is that server's: an Exim log in the same run is another server.
     const d = new LocalDomains();
-    const [pf] = parseLines([`${P}virtual[1]: 4jgzL85qXjzJHnx: to=<alice@hosted.test>, relay=virtual, delay=0.1, delays=0/0/0/0, dsn=2.0.0, status=sent (delivered to maildir)`]);
+    const [pf] = parseLines([`${P}virtual[1]: 4jgzL85qXjzJHnx: to=<alice@hosted.test>, relay=virtual, delay=0.1, delays=0/0/0/0, dsn=4.2.0, status=deferred (maildir delivery failed: error writing message: Disk quota exceeded)`]);
     d.learn(pf!, null);
     expect([d.has('hosted.test', 'postfix'), directionOf(ev!, d)]).toEqual([true, 'outbound']);
   });
 
   test('learning is capped; past the cap new domains are counted, given ones still count', () => {
     const d = new LocalDomains(['given.test']);
-    const ev = (i: number) => parseLines([`${P}virtual[1]: 4jgzL85qXjzJHnx: to=<a@d${i}.test>, relay=virtual, delay=0.1, delays=0/0/0/0, dsn=2.0.0, status=sent (delivered to maildir)`])[0]!;
+    const ev = (i: number) => parseLines([`${P}virtual[1]: 4jgzL85qXjzJHnx: to=<a@d${i}.test>, relay=virtual, delay=0.1, delays=0/0/0/0, dsn=4.2.0, status=deferred (maildir delivery failed: error writing message: Disk quota exceeded)`])[0]!;
     for (let i = 0; i < MAX_LEARNT_DOMAINS + 5; i++) d.learn(ev(i), null);
     expect(d.dropped).toBe(5);
     expect([d.has('d0.test'), d.has(`d${MAX_LEARNT_DOMAINS + 1}.test`), d.has('given.test')]).toEqual([true, false, true]);

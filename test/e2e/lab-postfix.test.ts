@@ -527,6 +527,12 @@ exit 0
     expect(reports.shared!.summary.linesRead).toBe(reports.classic!.summary.linesRead + 3500);
   });
 
+  test('two threads (the reader thread reduces sent deliveries to counts) give the same groups', async () => {
+    const env = { ...process.env, TZ: 'UTC', FORCE_COLOR: '0', MAILLOG_DOCTOR_THREADS: '2' };
+    const r = await run([sys!.files.shared, '--format', 'json'], { env });
+    expect(groupsOf(ReportSchema.parse(JSON.parse(r.stdout)).findings)).toEqual(lab.groups());
+  });
+
   test('--local-domains makes a domain ours: its next hop’s refusal is local', async () => {
     const r = await run([sys!.files.rfc3339, '--format', 'json', '--local-domains', 'partner.test,other.test']);
     const groups = groupsOf(ReportSchema.parse(JSON.parse(r.stdout)).findings);
