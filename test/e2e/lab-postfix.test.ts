@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
 import { run } from '../cli/run.js';
-import { baseServices } from '../lab/postfix.js';
+import { baseServices, sleep, waitFor } from '../lab/postfix.js';
 import { agreement, groupsOf, Scenarios, type Outcome } from '../lab/scenario.js';
 import { atData, atRcpt, reply, startSink, type Sink } from '../lab/sink.js';
 import { startSyslog, syslogMissing, type PrivateSyslog } from '../lab/syslog.js';
@@ -33,16 +33,6 @@ function missing(): string | null {
 }
 const skipReason = missing();
 if (skipReason) console.warn(`real-Postfix lab skipped: ${skipReason}`);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, ok: () => boolean, tries: number, ms: number): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (ok()) return;
-    await sleep(ms);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /**
  * A client command, run without blocking: the sink, the filter and the policy service live in

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
 import { run } from '../cli/run.js';
-import { baseServices } from '../lab/postfix.js';
+import { baseServices, waitFor } from '../lab/postfix.js';
 
 const POSTFIX = '/usr/sbin/postfix';
 const PORT = 2525 + (process.pid % 1000);
@@ -31,17 +31,6 @@ if (skipReason) console.warn(`real Postfix end-to-end test skipped: ${skipReason
 let dir = '';
 let log = '';
 let report: Report;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `ok` up to `tries` times, `ms` apart: every wait in this test is bounded. */
-async function waitFor(what: string, ok: () => boolean, tries = 100, ms = 100): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (ok()) return;
-    await sleep(ms);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function postfix(...args: string[]): void {
   execFileSync(POSTFIX, ['-c', dir, ...args], { stdio: 'pipe', timeout: 30_000 });

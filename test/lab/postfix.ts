@@ -33,3 +33,14 @@ export function baseServices(): string[] {
     svc('scache', 'unix', '-', 'n', '-', '1', 'scache'),
   ];
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `ok` up to `tries` times, `ms` apart: every wait of a real-Postfix test is bounded. */
+export async function waitFor(what: string, ok: () => boolean, tries = 100, ms = 100): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (ok()) return;
+    await sleep(ms);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
