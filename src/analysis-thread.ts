@@ -41,6 +41,7 @@ export interface AnalysisInput {
   year?: number;
   /** Split findings by host (`--by host`). */
   byHost?: boolean;
+  localDomains?: readonly string[];
   now: Date;
   /** Passed on to analyse() (tests). */
   threads?: number;
@@ -89,6 +90,7 @@ interface ThreadData {
   mta?: AnalysisInput['mta'];
   year?: number;
   byHost?: boolean;
+  localDomains?: readonly string[];
   now: number;
   threads?: number;
   unrecognised: boolean;
@@ -107,6 +109,7 @@ export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers
     mta: input.mta,
     year: input.year,
     byHost: input.byHost,
+    localDomains: input.localDomains,
     now: input.now.getTime(),
     threads: input.threads,
     unrecognised: handlers.onUnrecognised !== undefined,
@@ -175,6 +178,7 @@ function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => v
     mta: input.mta,
     year: input.year,
     byHost: input.byHost,
+    localDomains: input.localDomains,
     now: input.now,
     threads: input.threads,
     onUnrecognised: sink.unrecognised,

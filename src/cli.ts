@@ -38,6 +38,8 @@ interface CliOptions {
   year?: number;
   /** `--by host`: split findings by host. */
   by?: 'host';
+  /** `--local-domains`: recipient domains this server hosts. */
+  localDomains?: string[];
   unrecognised?: string;
   failOn?: number;
   width?: number;
@@ -45,6 +47,19 @@ interface CliOptions {
   follow?: boolean;
   fromEnd?: boolean;
   tui: boolean;
+}
+
+/** `a.test, B.test` → ['a.test', 'b.test']; a usage error for anything that is not a domain name. */
+function domainList(v: string): string[] {
+  const list = v.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '');
+  // Label by label (1-63 of letters, digits, `_`, `-`; a trailing dot allowed): one linear check
+  // per label instead of a pattern with nested quantifiers.
+  const label = /^[a-z0-9_][a-z0-9_-]{0,62}$/;
+  for (const d of list) {
+    const labels = (d.endsWith('.') ? d.slice(0, -1) : d).split('.');
+    if (d.length > 253 || !labels.every((l) => label.test(l))) throw new InvalidArgumentError(`--local-domains: not a domain name: ${d}`);
+  }
+  return list;
 }
 
 /** A whole number of at least `min` (commander turns the error into a usage error, exit 2). */
@@ -112,6 +127,7 @@ function program(): Command {
     .option('--csv <file>', 'also write the CSV report to FILE')
     .option('--json <file>', 'also write the JSON report to FILE')
     .addOption(new Option('--mta <mta>', 'force the log format instead of detecting it').choices(builtinParsers.map((p) => p.name)))
+    .option('--local-domains <domains>', 'comma-separated recipient domains this server hosts (besides those the log shows)', domainList)
     .option('--year <year>', 'year of timestamps that carry none (default: from the file date)', wholeNumber('--year', 0))
     .addOption(
       new Option('--by <field>', 'split findings by host (default: one view of all hosts, each finding lists its hosts)').choices([
@@ -194,6 +210,7 @@ export async function main(argv: string[]): Promise<number> {
     mta: opts.mta,
     year: opts.year,
     byHost: opts.by === 'host',
+    localDomains: opts.localDomains,
     now: new Date(),
     onUnrecognised,
   });
@@ -279,7 +296,7 @@ async function interactiveReport(
   const live = new (await import('./tui/live.js')).LiveStore({ files });
   let sourced = false;
   const run = analyseOnThread(
-    { files, mta: opts.mta, year: opts.year, byHost: opts.by === 'host', now: new Date() },
+    { files, mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, now: new Date() },
     {
       onUnrecognised,
       onProgress: (p) => {
@@ -384,6 +401,7 @@ async function follow(
       mta: opts.mta,
       year: opts.year,
       byHost: opts.by === 'host',
+      localDomains: opts.localDomains,
       now: new Date(),
       onUnrecognised,
       onProblem,
@@ -397,7 +415,7 @@ async function follow(
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
   // that starts empty, after --from-end or after a rotation. Decide the format once, up front.
   const mta = opts.mta ?? (await sniffFormat(path));
-  const analysis = new Analysis({ mta, year: opts.year, byHost: opts.by === 'host', onUnrecognised, onProblem });
+  const analysis = new Analysis({ mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, onUnrecognised, onProblem });
   const warnings: string[] = [];
   const say = (m: string): void => {
     warnings.push(m);

@@ -26,6 +26,7 @@ import { ignored, UNRECOGNISED, type LineMachine, type LineResult, type LogParse
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
 import { classifyDeferred } from './classify/classify.js';
+import { LocalDomains } from './classify/local-domains.js';
 import type { Classification } from './classify/types.js';
 import { describeSystemError, InputError } from './errors.js';
 import type { IgnoreReason, MailEvent, Mta } from './event.js';
@@ -68,6 +69,8 @@ export interface AnalysisOptions {
   year?: number;
   /** Split findings by host (`--by host`): see Aggregator. */
   byHost?: boolean;
+  /** Recipient domains this server hosts (--local-domains), besides those learnt from the log. */
+  localDomains?: readonly string[];
   /** Every unrecognised line, for --unrecognised. */
   onUnrecognised?: (file: string, no: number, line: string) => void;
   /**
@@ -224,6 +227,8 @@ export class Analysis {
   // One machine per format for the whole run: correlation crosses rotated files.
   private readonly machines = new Map<LogParser, LineMachine>();
   private parserExceptions = 0;
+  /** Which recipient domains are ours: decides local vs outbound for failed deliveries. */
+  private readonly domains: LocalDomains;
 
   // The current input.
   private file: FileStats | null = null;
@@ -247,6 +252,7 @@ export class Analysis {
 
   constructor(private readonly opts: AnalysisOptions = {}) {
     this.aggregator = new Aggregator({ byHost: opts.byHost });
+    this.domains = new LocalDomains(opts.localDomains);
   }
 
   /**
@@ -388,6 +394,7 @@ export class Analysis {
       for (const [k, v] of Object.entries(m.overflow())) this.stats.overflow[k] = (this.stats.overflow[k] ?? 0) + v;
     }
     if (this.parserExceptions > 0) this.stats.overflow.parserExceptions = this.parserExceptions;
+    if (this.domains.dropped > 0) this.stats.overflow.localDomainsNotLearnt = this.domains.dropped;
     return { aggregator: this.aggregator, stats: this.stats, errors: this.errors };
   }
 
@@ -570,7 +577,8 @@ export class Analysis {
   private add(ev: MailEvent): void {
     // classify() with the verify command filled in only when read (the aggregator reads it for
     // a finding's first event; filling it in for every event was 2-3 % of the live view's run).
-    const c = classifyDeferred(ev);
+    const c = classifyDeferred(ev, this.domains);
+    this.domains.learn(ev, c);
     const finding = this.aggregator.add(ev, c);
     if (c && this.opts.onProblem) this.opts.onProblem(ev, c, finding!);
   }

@@ -27,7 +27,7 @@ export type Direction = 'inbound' | 'outbound' | 'local';
 export type Cause =
   | 'user-unknown' | 'mailbox-disabled' | 'mailbox-full' | 'relay-denied' | 'auth-required' | 'sender-auth-failed'
   | 'blocklisted' | 'access-policy' | 'spam-content' | 'greylisted' | 'rate-limited' | 'message-too-large'
-  | 'domain-not-found' | 'connection-failed' | 'protocol-error' | 'other';
+  | 'domain-not-found' | 'connection-failed' | 'protocol-error' | 'mail-loop' | 'other';
 
 /** One event a correct analyser must count (see samples/README.md for the definitions). */
 export interface Planted {
@@ -1225,7 +1225,7 @@ class Sim {
           u += this.ms(2, 40);
           const domain = x.route.agent === 'loop' ? x.route.domain : '';
           this.finalLine(msg, x, u, 'postfix/smtp', pid, { relay: 'none', delays: [a, handoff - t, u - handoff, 0], dsn: '5.4.6', status: 'bounced', reason: T.loopsBack(domain) },
-            this.planted('outbound', 'other', x.route.to, 'smtp: mail for … loops back to myself'));
+            this.planted('outbound', 'mail-loop', x.route.to, 'smtp: mail for … loops back to myself'));
         }
         return u;
       }

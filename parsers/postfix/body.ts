@@ -51,6 +51,20 @@ export function queueIdEnd(body: string, from = 0): number {
   return 0;
 }
 
+/**
+ * Refusals that Postfix records only in a `warning:` line (no `reject:` line follows): what the
+ * client was told comes from the Postfix source (smtpd.c, cleanup_strerror.c). Each entry: the
+ * text after `warning: ` (after the queue id for the first two), the stage, the reply.
+ */
+const SIZE_EXCEEDED = 'queue file size limit exceeded';
+const HOPS_EXCEEDED = 'message rejected: hopcount exceeded';
+const RCPT_RATE = 'Recipient address rate limit exceeded: ';
+const MAIL_RATE = 'Message delivery request rate limit exceeded: ';
+const CONN_RATE = 'Connection rate limit exceeded: ';
+const CONN_COUNT = 'Connection concurrency limit exceeded: ';
+/** Substrings that make a `warning:` line worth parsing (triage() and triageAscii() pass these on). */
+export const WARNING_REFUSALS: readonly string[] = [SIZE_EXCEEDED, HOPS_EXCEEDED, RCPT_RATE, MAIL_RATE, CONN_RATE, CONN_COUNT];
+
 const STATUS: Record<string, DeliveryStatus> = {
   sent: 'sent',
   bounced: 'bounced',
@@ -118,6 +132,7 @@ export function triage(text: string, from = 0): IgnoreReason | null {
   }
   if (text.startsWith('proxy-reject: ', from) || text.startsWith('proxy-accept: ', from)) return null;
   if (text.startsWith('warning: ', from)) {
+    for (let i = 0; i < WARNING_REFUSALS.length; i++) if (text.indexOf(WARNING_REFUSALS[i]!, from) >= 0) return null;
     return text.indexOf('SASL', from) >= 0 || text.indexOf('authentication failed', from) >= 0 ? 'auth' : 'warning';
   }
   return matchPrefix(NO_QUEUE_ID, text, from);
@@ -171,6 +186,8 @@ export class PostfixBody {
     // Before-queue filter results appear without a queue id in some excerpts.
     if (body.startsWith('proxy-reject: ') || body.startsWith('proxy-accept: ')) return this.afterQueueId(body, null, ctx);
     if (body.startsWith('warning: ')) {
+      const refusal = this.warningRefusal(body, ctx);
+      if (refusal) return refusal;
       return ignored(body.includes('SASL') || body.includes('authentication failed') ? 'auth' : 'warning');
     }
     const reason = matchPrefix(NO_QUEUE_ID, body);
@@ -239,6 +256,51 @@ export class PostfixBody {
     return reason ? ignored(reason) : UNRECOGNISED;
   }
 
+
+  /**
+   * A refusal that only a warning records, or null for any other warning:
+   * `warning: QUEUEID: queue file size limit exceeded` (smtpd or cleanup: the data outgrew
+   * message_size_limit without a SIZE declaration; 552 5.3.4), `warning: QUEUEID: message
+   * rejected: hopcount exceeded` (cleanup, hopcount_limit; 554 5.4.0), and anvil's
+   * `warning: Recipient address rate limit exceeded: N from host[ip] for service S` (450 4.7.1 at
+   * RCPT), `warning: Message delivery request rate limit exceeded: …` (450 4.7.1 at MAIL) and
+   * `warning: Connection rate|concurrency limit exceeded: …` (421 4.7.0 at CONNECT).
+   * The warnings of one message count once, whichever daemons logged them.
+   */
+  private warningRefusal(body: string, ctx: LineContext): LineResult | null {
+    const qEnd = queueIdEnd(body, 9);
+    if (qEnd > 0) {
+      const rest = body.slice(qEnd);
+      const size = rest === SIZE_EXCEEDED;
+      if (!size && rest !== HOPS_EXCEEDED) return null;
+      const token = body.slice(9, qEnd - 2);
+      const queueId = token === 'NOQUEUE' ? null : token;
+      const entry = queueId ? this.queue.upsert(queueId) : undefined;
+      if (entry?.refused) return RECOGNISED_NO_EVENT;
+      if (entry) entry.refused = true;
+      const daemon = daemonOf(ctx.program);
+      const reply: Reply = size
+        ? { code: 552, enhanced: '5.3.4', text: SIZE_EXCEEDED }
+        : { code: 554, enhanced: '5.4.0', text: HOPS_EXCEEDED };
+      const trailer: Trailer = { end: 0, from: entry?.from ?? null, to: null, proto: null, helo: null };
+      return recognised(rejectOf(ctx, queueId, daemon === 'cleanup' ? 'cleanup' : 'smtpd', 'END-OF-MESSAGE', reply, trailer, entry?.client ?? null));
+    }
+    const rcpt = body.startsWith(RCPT_RATE, 9);
+    const mail = !rcpt && body.startsWith(MAIL_RATE, 9);
+    if (!rcpt && !mail && !body.startsWith(CONN_RATE, 9) && !body.startsWith(CONN_COUNT, 9)) return null;
+    const fromAt = body.indexOf(' from ', 9);
+    const forAt = body.lastIndexOf(' for service ');
+    if (fromAt < 0 || forAt < fromAt) return null;
+    const client = parsePeer(body.slice(fromAt + 6, forAt));
+    const shown = client.ip ?? client.name ?? '';
+    const reply: Reply = rcpt
+      ? { code: 450, enhanced: '4.7.1', text: `Error: too many recipients from ${shown}` }
+      : mail
+        ? { code: 450, enhanced: '4.7.1', text: `Error: too much mail from ${shown}` }
+        : { code: 421, enhanced: '4.7.0', text: `Error: too many connections from ${shown}` };
+    const trailer: Trailer = { end: 0, from: null, to: null, proto: null, helo: null };
+    return recognised(rejectOf(ctx, null, 'smtpd', rcpt ? 'RCPT' : mail ? 'MAIL' : 'CONNECT', reply, trailer, client));
+  }
 
   /** The fields every event has (for the rare expiry lines; the hot paths spell them out). */
   private common(ctx: LineContext, queueId: string | null) {

@@ -27,6 +27,8 @@ export interface QueueEntry {
   from: string | null;
   client: Peer | null;
   deferred: Map<string, Deferral> | null;
+  /** A warning-only refusal (size, hop count) was already counted for this message: smtpd and cleanup may both log one. */
+  refused?: boolean;
 }
 
 export class QueueTable {

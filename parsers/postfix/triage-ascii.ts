@@ -5,7 +5,7 @@
  * test/parsers/postfix/triage-ascii.test.ts checks both against each other on real and random lines.
  */
 import type { IgnoreReason } from '../../src/event.js';
-import { NOTICES } from './body.js';
+import { NOTICES, WARNING_REFUSALS } from './body.js';
 import { AFTER_QUEUE_ID, NO_QUEUE_ID, type PrefixRule } from './ignore.js';
 
 /** The bytes of an ASCII string. */
@@ -54,6 +54,7 @@ const PROXY_REJECT = ascii('proxy-reject: ');
 const PROXY_ACCEPT = ascii('proxy-accept: ');
 const UID = ascii('uid=');
 const WARNING = ascii('warning: ');
+const WARNING_REFUSAL_BYTES = WARNING_REFUSALS.map(ascii);
 const SASL = ascii('SASL');
 const AUTH_FAILED = ascii('authentication failed');
 
@@ -125,6 +126,7 @@ export function triageAscii(b: Uint8Array, from: number, end: number): IgnoreRea
   }
   if (startsWith(b, from, end, PROXY_REJECT) || startsWith(b, from, end, PROXY_ACCEPT)) return null;
   if (startsWith(b, from, end, WARNING)) {
+    for (let i = 0; i < WARNING_REFUSAL_BYTES.length; i++) if (contains(b, from, end, WARNING_REFUSAL_BYTES[i]!)) return null;
     return contains(b, from, end, SASL) || contains(b, from, end, AUTH_FAILED) ? 'auth' : 'warning';
   }
   return matchPrefix(NONE, b, from, end);

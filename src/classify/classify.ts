@@ -9,6 +9,7 @@ import { EXIM_RULES } from './rules-exim.js';
 import { POSTFIX_RULES } from './rules-postfix.js';
 import type { Cause, Classification, Direction } from './types.js';
 import { flatCopy } from '../text/flat-copy.js';
+import type { LocalDomains } from './local-domains.js';
 
 /** What a rule asks of an event. Every condition given must hold; absent ones always hold. */
 export interface RuleMatch {
@@ -28,6 +29,8 @@ export interface RuleMatch {
   stages?: readonly string[];
   /** Deliveries only: the agent, or the transport name in `relay=` when the program is unknown. */
   agents?: readonly string[];
+  /** Deliveries only: the next hop is (true) or is not (false) on loopback, i.e. a service of this machine. */
+  loopback?: boolean;
   /** Only temporary (false) or only permanent (true) failures. */
   permanent?: boolean;
 }
@@ -80,18 +83,21 @@ const RULES: Partial<Record<Mta, readonly Rule[]>> = { postfix: POSTFIX_RULES, e
  */
 const MAX_TEXT = 16 * 1024;
 
-/** Null for events that are not a problem (delivered mail, bounce notices). */
-export function classify(ev: MailEvent): Classification | null {
+/**
+ * Null for events that are not a problem (delivered mail, bounce notices). `domains`: the
+ * recipient domains this server hosts (see local-domains.ts), which make a failed delivery local.
+ */
+export function classify(ev: MailEvent, domains?: LocalDomains): Classification | null {
   if (ev.kind === 'notification') return null;
   if (ev.kind === 'delivery' && ev.status === 'sent') return null;
   const rules = RULES[ev.mta];
-  return rules ? classifyWith(rules, ev) : null;
+  return rules ? classifyWith(rules, ev, domains) : null;
 }
 
 /** First matching rule of `rules`; null when none matches (tables end with catch-all rules). */
-export function classifyWith(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent): Classification | null {
+export function classifyWith(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, domains?: LocalDomains): Classification | null {
   const raw = capped(ev.kind === 'reject' ? ev.text : ev.reason);
-  const hit = pick(rules, ev, raw);
+  const hit = pick(rules, ev, raw, domains);
   if (hit === null) return null;
   return {
     direction: hit.direction,
@@ -111,13 +117,13 @@ export function classifyWith(rules: readonly Rule[], ev: RejectEvent | DeliveryE
  * The object is not a plain one (verify is a getter); hand classify()'s result to anything
  * that may copy or keep it.
  */
-export function classifyDeferred(ev: MailEvent): Classification | null {
+export function classifyDeferred(ev: MailEvent, domains?: LocalDomains): Classification | null {
   if (ev.kind === 'notification') return null;
   if (ev.kind === 'delivery' && ev.status === 'sent') return null;
   const rules = RULES[ev.mta];
   if (!rules) return null;
   const raw = capped(ev.kind === 'reject' ? ev.text : ev.reason);
-  const hit = pick(rules, ev, raw);
+  const hit = pick(rules, ev, raw, domains);
   return hit === null ? null : new DeferredClassification(hit, ev, raw);
 }
 
@@ -189,9 +195,9 @@ function cacheFor(rules: readonly Rule[]): RuleCache | null {
 /** `s` with its length in front, so that no two field lists give the same key. */
 const part = (s: string | null): string => (s === null ? '-' : `${s.length}:${s}`);
 
-function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: string): Hit | null {
+function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: string, domains?: LocalDomains): Hit | null {
   const facts: Facts = {
-    direction: directionOf(ev),
+    direction: directionOf(ev, domains),
     permanent: isPermanent(ev),
     text: normalise(raw, ev.kind),
     enhanced: ev.kind === 'reject' ? ev.enhancedStatus : ev.dsn,
@@ -199,12 +205,13 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
     via: ev.kind === 'reject' ? ev.via : null,
     stage: ev.kind === 'reject' ? ev.stage : null,
     agent: ev.kind === 'delivery' ? agentOf(ev) : null,
+    loopback: ev.kind === 'delivery' && onLoopback(ev),
   };
   const cache = facts.text.length <= CACHE_TEXT_MAX ? cacheFor(rules) : null;
   let byText: Map<string, Hit | null> | undefined;
   if (cache !== null) {
     // Two levels, so that the long text is hashed as it is, not glued into one long key.
-    const key = `${facts.direction}${facts.permanent ? 1 : 0}${facts.code}|${part(facts.enhanced)}${part(facts.via)}${part(facts.stage)}${part(facts.agent)}`;
+    const key = `${facts.direction}${facts.permanent ? 1 : 0}${facts.loopback ? 1 : 0}${facts.code}|${part(facts.enhanced)}${part(facts.via)}${part(facts.stage)}${part(facts.agent)}`;
     byText = cache.byFacts.get(key);
     if (byText === undefined) {
       byText = new Map();
@@ -245,6 +252,7 @@ interface Facts {
   via: RejectEvent['via'] | null;
   stage: string | null;
   agent: string | null;
+  loopback: boolean;
 }
 
 function matches(m: RuleMatch, f: Facts): boolean {
@@ -252,6 +260,7 @@ function matches(m: RuleMatch, f: Facts): boolean {
   if (m.via && (f.via === null || !m.via.includes(f.via))) return false;
   if (m.stages && (f.stage === null || !m.stages.includes(f.stage))) return false;
   if (m.agents && (f.agent === null || !m.agents.includes(f.agent))) return false;
+  if (m.loopback !== undefined && m.loopback !== f.loopback) return false;
   if (m.codes && (f.code === null || !m.codes.includes(f.code))) return false;
   if (m.enhanced && !m.enhanced.some((p) => enhancedMatches(p, f.enhanced))) return false;
   if (m.all && !includesAll(f.text, m.all)) return false;
@@ -285,24 +294,39 @@ export function enhancedMatches(pattern: string, status: string | null): boolean
 const LOCAL_AGENTS = new Set(['local', 'virtual', 'lmtp', 'pipe', 'error', 'discard']);
 
 /**
- * reject → inbound. A delivery is local when a local agent made it, or it went to a local
- * transport (`relay=local`, `relay=dovecot`: a name without an address) or to loopback (a content
- * filter such as amavis on 127.0.0.1:10024); any other delivery is outbound. Exception: the error
- * agent also replays deferrals of remote sites that are down ("delivery temporarily suspended:
- * connect to …"); those stay outbound.
+ * reject → inbound. A delivery is local when a local agent made it or it went to a local
+ * transport (`relay=local`, `relay=dovecot`: a name without an address), when a next hop on this
+ * machine (loopback: a content filter, a local relay) could not be reached, or when its
+ * recipient domain is one this server hosts (`domains`, see local-domains.ts): then the refusal
+ * came from our own next hop, whichever address it has. Any other delivery is outbound, whatever
+ * the next hop's address: a reply relayed back through a loopback next hop is still the remote
+ * side's. Exception: the error agent also replays deferrals of remote sites that are down
+ * ("delivery temporarily suspended: connect to …"); those are outbound unless the domain is ours.
  */
-export function directionOf(ev: RejectEvent | DeliveryEvent): Direction {
+export function directionOf(ev: RejectEvent | DeliveryEvent, domains?: LocalDomains): Direction {
   if (ev.kind === 'reject') return 'inbound';
-  if (ev.mta === 'exchange') return exchangeDirectionOf(ev);
-  if (ev.mta === 'exim') return eximDirectionOf(ev);
+  const d = ev.mta === 'exchange' ? exchangeDirectionOf(ev) : ev.mta === 'exim' ? eximDirectionOf(ev) : postfixDirectionOf(ev);
+  return d === 'outbound' && domains !== undefined && domains.hosts(ev) ? 'local' : d;
+}
+
+function postfixDirectionOf(ev: DeliveryEvent): Direction {
   if (ev.agent === 'error' && ev.reason.startsWith('delivery temporarily suspended: ')) return 'outbound';
   if (ev.agent !== null && LOCAL_AGENTS.has(ev.agent)) return 'local';
   const relay = ev.relay;
   // A failed connection logs `relay=none`; the loopback address is then only in the reason.
   if (relay === null) return LOOPBACK_CONNECT_RE.test(ev.reason) ? 'local' : 'outbound';
   if (relay.ip === null && relay.name !== null) return 'local';
-  return relay.ip !== null && isLoopback(relay.ip) ? 'local' : 'outbound';
+  if (relay.ip === null || !isLoopback(relay.ip)) return 'outbound';
+  return LOOPBACK_DOWN_RE.test(ev.reason) || FILTER_OWN_RE.test(ev.reason) ? 'local' : 'outbound';
 }
+
+/** A next hop that did not answer or broke off: on loopback, a service of this machine is down. */
+const LOOPBACK_DOWN_RE = /^(?:delivery temporarily suspended: )?(?:connect to |lost connection with |conversation with [^ ]{1,300} timed out)/;
+/**
+ * A content filter's own answer, not one it relays: amavisd-new's replies carry its task id
+ * (`554 5.7.0 Reject, id=10374-01 - spam`, `451 4.5.0 Error in processing, id=12345-01, …`).
+ */
+const FILTER_OWN_RE = /[ ,]id=\d{1,12}-\d{1,6}|content filter/i;
 
 /**
  * Exchange message tracking sources (the agent) that act inside this organization after the
@@ -354,6 +378,12 @@ const EXIM_REMOTE_ROUTING_RE =
   /^(?:retry time not reached|retry timeout exceeded|all relevant MX records point to non-existent hosts|unrouteable mail domain|an MX or SRV record indicated no SMTP service|host lookup (?:for [^ ]{1,255} )?did not complete)/i;
 
 const LOOPBACK_CONNECT_RE = /^(?:delivery temporarily suspended: )?connect to [^ [\]]{0,255}\[(?:127\.|::1\]|::ffff:127\.)/;
+
+/** Was the next hop on this machine (its address, or for `relay=none` the address it could not reach)? */
+function onLoopback(ev: DeliveryEvent): boolean {
+  if (ev.relay === null) return LOOPBACK_CONNECT_RE.test(ev.reason);
+  return ev.relay.ip !== null && isLoopback(ev.relay.ip);
+}
 
 function isLoopback(ip: string): boolean {
   return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');

@@ -261,7 +261,7 @@ const LOCAL: Rule[] = [
     id: 'exchange.local.forwarding-loop',
     direction: 'local',
     match: { any: ['resolver.fwd.loop'] },
-    cause: 'other',
+    cause: 'mail-loop',
     hint: 'forwarding loop (ForwardingSmtpAddress, Inbox rules)',
     advice: 'Forwarding settings or Inbox rules send the message around in a circle. Break the loop.',
     verify: 'Get-Mailbox {rcpt} | Format-List ForwardingAddress,ForwardingSmtpAddress,DeliverToMailboxAndForward; Get-InboxRule -Mailbox {rcpt}',
@@ -332,6 +332,14 @@ const LOCAL: Rule[] = [
     verify: TRACK,
   },
 ];
+
+/** What to check when a remote server blocks our IP (blocklists, provider reputation). */
+const OUR_REPUTATION = {
+  hint: 'our IP reputation',
+  advice:
+    'The remote server refuses mail from our sending IP because of a blocklist or poor reputation. Find the IP the Send connector uses, check the listing named in the reply, stop whatever sent spam (a compromised mailbox), then request delisting.',
+  verify: "Write-Output ('IP ' + {reply_ip} + ': look it up or ask for delisting at ' + {lookup_page}); Get-SendConnector | Format-List Name,SmartHosts,SourceTransportServers",
+};
 
 /** Exchange's side of an outbound rule whose match and cause are shared (rules-remote.ts). */
 const remote = (name: RemoteName, side: Pick<Rule, 'hint' | 'advice' | 'verify'>): Rule => ({
@@ -426,6 +434,7 @@ const OUTBOUND: Rule[] = [
     advice: 'The recipient has moved; the reply usually names the new address. Update the address book or list entry.',
     verify: TRACK,
   }),
+  remote('provider-ip-block', OUR_REPUTATION),
   remote('rate-limited', {
     hint: 'our sending rate',
     advice: 'The remote server limits how fast we may send. Lower MaxPerDomainOutboundConnections, or spread bulk mail over time.',
@@ -446,12 +455,7 @@ const OUTBOUND: Rule[] = [
     advice: 'The remote server judged this message unsolicited, from its content and our reputation together. Check what was sent and to whom (bulk mail without consent, a compromised mailbox).',
     verify: 'Get-MessageTrackingLog -Recipients {rcpt} -EventId FAIL | Format-List MessageSubject,Sender,RecipientStatus',
   }),
-  remote('blocklisted', {
-    hint: 'our IP reputation',
-    advice:
-      'The remote server refuses mail from our sending IP because of a blocklist or poor reputation. Find the IP the Send connector uses, check the listing named in the reply, stop whatever sent spam (a compromised mailbox), then request delisting.',
-    verify: "Write-Output ('IP ' + {reply_ip} + ': look it up or ask for delisting at ' + {lookup_page}); Get-SendConnector | Format-List Name,SmartHosts,SourceTransportServers",
-  }),
+  remote('blocklisted', OUR_REPUTATION),
   remote('user-unknown', {
     hint: 'remove the address from lists',
     advice: 'The remote server says the mailbox does not exist. Check for a typo; otherwise remove the address.',

@@ -535,6 +535,14 @@ const INBOUND: Rule[] = [
   },
 ];
 
+/** What to check when a remote server blocks our IP (blocklists, provider reputation). */
+const OUR_REPUTATION = {
+  hint: 'our IP reputation',
+  advice:
+    'The remote server refuses mail from our IP because of a blocklist or poor reputation. Check the listing, stop whatever sent spam (compromised account, open form), then request delisting.',
+  verify: BLOCKED,
+};
+
 /** Exim's side of a rule whose match and cause are shared (rules-remote.ts). */
 const remote = (name: RemoteName, side: Pick<Rule, 'hint' | 'advice' | 'verify'>): Rule => ({
   ...remoteReply('exim', name),
@@ -643,6 +651,12 @@ const OUTBOUND: Rule[] = [
   },
 
   // ---- Remote replies, most specific first (the phrases are shared with Postfix).
+  remote('mail-loop', {
+    hint: 'mail loop (MX / router / smarthost)',
+    advice:
+      'The message went round in a loop until a server refused it for its hop count: an MX, a manualroute or smarthost, or forwarding sends it back to where it came from (possibly to this server). Follow its Received: headers to find the circle.',
+    verify: 'exim -bt -- {rcpt}; dig +short -t MX -q {domain}',
+  }),
   remote('ipv6-not-accepted', {
     hint: 'send over IPv4 (dns_ipv4_lookup)',
     advice:
@@ -664,7 +678,7 @@ const OUTBOUND: Rule[] = [
     hint: 'our IP reputation',
     advice:
       'The provider refuses or slows mail from our IP for its reputation (its own block list, complaints). Stop whatever sent unwanted mail, then follow the delisting link in the reply.',
-    verify: `dig +short $(echo ${OUR_IP} | awk -F. '{print $4"."$3"."$2"."$1}').zen.spamhaus.org`,
+    verify: BLOCKED,
   }),
   remote('mailbox-full', {
     hint: 'their mailbox is full',
@@ -715,12 +729,7 @@ const OUTBOUND: Rule[] = [
     advice: 'The remote server refused the message for its form (several From addresses, duplicate headers, not RFC 5322). Fix what generates it (the application, or a headers_remove/headers_add in the transport).',
     verify: MESSAGE,
   }),
-  remote('blocklisted', {
-    hint: 'our IP reputation',
-    advice:
-      'The remote server refuses mail from our IP because of a blocklist or poor reputation. Check the listing, stop whatever sent spam (compromised account, open form), then request delisting.',
-    verify: BLOCKED,
-  }),
+  remote('blocklisted', OUR_REPUTATION),
   remote('domain-not-found', {
     hint: 'fix the domain (typo?)',
     advice: 'The remote server could not find the recipient domain in DNS. Check the spelling of the domain.',

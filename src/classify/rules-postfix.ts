@@ -10,7 +10,7 @@
  * side (outbound).
  */
 import type { Rule } from './classify.js';
-import { remoteReply } from './rules-remote.js';
+import { REMOTE_TEXT, remoteReply } from './rules-remote.js';
 
 /** Look `key` up in every table of the parameter `param`, naming each table and its answer. */
 const lookup = (param: string, key: string): string =>
@@ -37,6 +37,14 @@ const GREP_QUEUE_ID = 'zgrep -F -e {queue_id} -- {log_file}';
  * they saw).
  */
 const BLOCKED = "printf 'IP %s: look it up or ask for delisting at %s\\n' {reply_ip} {lookup_page}";
+
+/** What to check when a remote server blocks our IP (blocklists, provider reputation). */
+const OUR_REPUTATION = {
+  hint: 'our IP reputation',
+  advice:
+    'The remote server refuses mail from our IP because of a blocklist or poor reputation. Check the listing, stop whatever sent spam (compromised account, open form), then request delisting.',
+  verify: BLOCKED,
+};
 
 const INBOUND: Rule[] = [
   // ---- Postfix's own trouble first: these replies are about us, not the client.
@@ -155,7 +163,7 @@ const INBOUND: Rule[] = [
     direction: 'inbound',
     match: { via: ['postscreen'], any: ['blocked using'] },
     cause: 'blocklisted',
-    hint: 'postscreen_dnsbl_sites',
+    hint: 'postscreen_dnsbl_action',
     advice:
       "postscreen scored the client's IP at or above postscreen_dnsbl_threshold on the listed DNSBL. Check the listing; if a wanted sender is listed, allow it in postscreen_access_list.",
     verify: 'dig +short -q {dnsbl_query}; postconf postscreen_dnsbl_sites postscreen_dnsbl_threshold',
@@ -378,16 +386,34 @@ const INBOUND: Rule[] = [
       'Every smtpd process was busy, so postscreen turned clients away with 421. Raise the smtpd process limit in master.cf (or default_process_limit), or find what keeps smtpd busy (slow milters, policy services, DNS).',
     verify: 'postconf postscreen_post_queue_limit default_process_limit; postconf -M smtpd/pass',
   },
+  // smtpd's anvil replies (smtpd.c); Postfix logs these limits only as `warning: … rate limit
+  // exceeded: N from host[ip] for service S` lines, which the parser turns into the reply.
   {
-    id: 'postfix.inbound.anvil-rate-limit',
+    id: 'postfix.inbound.anvil-recipient-rate',
     direction: 'inbound',
-    // smtpd's replies; Postfix logs these limits as `warning: … rate limit exceeded` lines.
-    match: { any: ['too many recipients from', 'too much mail from', 'too many connections from', 'too many new tls sessions from', 'rate limit exceeded'] },
+    match: { any: ['too many recipients from'] },
     cause: 'rate-limited',
-    hint: 'smtpd_client_*_rate_limit',
-    advice: 'A client exceeded an anvil rate limit (connections, messages or recipients per anvil_rate_time_unit). Exempt known bulk senders with smtpd_client_event_limit_exceptions.',
-    verify:
-      'postconf smtpd_client_connection_rate_limit smtpd_client_connection_count_limit smtpd_client_message_rate_limit smtpd_client_recipient_rate_limit anvil_rate_time_unit smtpd_client_event_limit_exceptions',
+    hint: 'smtpd_client_recipient_rate_limit',
+    advice: 'A client sent more recipients per anvil_rate_time_unit than smtpd_client_recipient_rate_limit allows. Exempt known bulk senders with smtpd_client_event_limit_exceptions, or raise the limit.',
+    verify: 'postconf smtpd_client_connection_rate_limit smtpd_client_connection_count_limit smtpd_client_message_rate_limit smtpd_client_recipient_rate_limit anvil_rate_time_unit smtpd_client_event_limit_exceptions',
+  },
+  {
+    id: 'postfix.inbound.anvil-message-rate',
+    direction: 'inbound',
+    match: { any: ['too much mail from'] },
+    cause: 'rate-limited',
+    hint: 'smtpd_client_message_rate_limit',
+    advice: 'A client sent more messages (MAIL FROM commands) per anvil_rate_time_unit than smtpd_client_message_rate_limit allows. Exempt known bulk senders with smtpd_client_event_limit_exceptions, or raise the limit.',
+    verify: 'postconf smtpd_client_connection_rate_limit smtpd_client_connection_count_limit smtpd_client_message_rate_limit smtpd_client_recipient_rate_limit anvil_rate_time_unit smtpd_client_event_limit_exceptions',
+  },
+  {
+    id: 'postfix.inbound.anvil-connection-rate',
+    direction: 'inbound',
+    match: { any: ['too many connections from'] },
+    cause: 'rate-limited',
+    hint: 'smtpd_client_connection_rate_limit / _count_limit',
+    advice: 'A client opened more connections per anvil_rate_time_unit than smtpd_client_connection_rate_limit allows, or more at once than smtpd_client_connection_count_limit. Exempt known bulk senders with smtpd_client_event_limit_exceptions, or raise the limit.',
+    verify: 'postconf smtpd_client_connection_rate_limit smtpd_client_connection_count_limit smtpd_client_message_rate_limit smtpd_client_recipient_rate_limit anvil_rate_time_unit smtpd_client_event_limit_exceptions',
   },
   {
     id: 'postfix.inbound.policy-rate-limit',
@@ -403,7 +429,9 @@ const INBOUND: Rule[] = [
   {
     id: 'postfix.inbound.message-too-large',
     direction: 'inbound',
-    match: { any: ['message size exceeds', 'message too large'] },
+    // `queue file size limit exceeded`: the warning that is all Postfix logs when the data
+    // outgrew message_size_limit without a SIZE declaration (smtpd.c, cleanup_out.c).
+    match: { any: ['message size exceeds', 'message too large', 'queue file size limit exceeded'] },
     cause: 'message-too-large',
     hint: 'message_size_limit',
     advice: 'The message (or the SIZE the client announced) is larger than message_size_limit. Raise the limit if such mail is wanted; keep mailbox_size_limit above it.',
@@ -411,6 +439,17 @@ const INBOUND: Rule[] = [
   },
 
   // ---- SMTP protocol violations.
+  {
+    // cleanup's `warning: ID: message rejected: hopcount exceeded` (554 5.4.0 Error: too many hops).
+    id: 'postfix.inbound.hopcount',
+    direction: 'inbound',
+    match: { any: ['hopcount exceeded', 'too many hops'] },
+    cause: 'mail-loop',
+    hint: 'hopcount_limit',
+    advice:
+      'The message arrived with more Received: headers than hopcount_limit: it has been going round in a loop between servers (forwarding, aliases or MX records pointing at each other). Find the loop in its Received: headers.',
+    verify: 'postconf hopcount_limit',
+  },
   {
     id: 'postfix.inbound.multi-recipient-bounce',
     direction: 'inbound',
@@ -444,9 +483,12 @@ const INBOUND: Rule[] = [
     direction: 'inbound',
     match: { via: ['postscreen'], any: ['protocol error'] },
     cause: 'protocol-error',
-    hint: 'postscreen deep protocol tests',
+    // postscreen answers `550 5.5.1 Protocol error` for the pregreet test (postscreen_greet_action,
+    // the one on by default) and for the deep protocol tests alike; the PREGREET, COMMAND
+    // PIPELINING, NON-SMTP COMMAND or BARE NEWLINE line before it says which.
+    hint: 'postscreen_greet_action',
     advice:
-      'postscreen caught the client talking before its turn (pregreet) or breaking SMTP (pipelining, non-SMTP command, bare newline). Bots fail these; a wanted sender that fails can be allowed in postscreen_access_list.',
+      'postscreen caught the client talking before its turn (pregreet, postscreen_greet_action = enforce) or, with the deep protocol tests on, breaking SMTP (pipelining, non-SMTP command, bare newline; the line before the reject names the test). Bots fail these; a wanted sender that fails can be allowed in postscreen_access_list.',
     verify:
       'postconf postscreen_greet_action postscreen_pipelining_enable postscreen_non_smtp_command_enable postscreen_bare_newline_enable',
   },
@@ -585,11 +627,18 @@ const OUTBOUND: Rule[] = [
     id: 'postfix.outbound.loops-back',
     direction: 'outbound',
     match: { any: ['loops back to myself'] },
-    cause: 'other',
+    cause: 'mail-loop',
     hint: 'mydestination / relayhost',
     advice:
       'The MX of the domain is this server, but the domain is not in mydestination, virtual or relay domains, so Postfix would send it to itself. Add the domain to the right class, or fix its MX.',
     verify: 'postconf mydestination virtual_mailbox_domains relay_domains relayhost proxy_interfaces; dig +short -t MX -q {domain}',
+  },
+  {
+    ...remoteReply('postfix', 'mail-loop'),
+    hint: 'mail loop (MX / transport_maps / relayhost)',
+    advice:
+      'The message went round in a loop until a server refused it for its hop count: an MX, transport_maps entry, relayhost or forwarding rule sends it back to where it came from (possibly to this server). Follow its Received: headers to find the circle.',
+    verify: 'postmap -q {domain} "$(postconf -h transport_maps)"; postconf relayhost; dig +short -t MX -q {domain}',
   },
   {
     id: 'postfix.outbound.null-mx',
@@ -685,7 +734,7 @@ const OUTBOUND: Rule[] = [
     hint: 'our IP reputation',
     advice:
       "The provider refuses or slows mail from our IP for its reputation (its own block list, complaints). Stop whatever sent unwanted mail, then follow the delisting link in the reply.",
-    verify: `dig +short $(echo ${OUR_IP} | awk -F. '{print $4"."$3"."$2"."$1}').zen.spamhaus.org`,
+    verify: BLOCKED,
   },
   {
     ...remoteReply('postfix', 'mailbox-full'),
@@ -746,10 +795,7 @@ const OUTBOUND: Rule[] = [
   },
   {
     ...remoteReply('postfix', 'blocklisted'),
-    hint: 'our IP reputation',
-    advice:
-      "The remote server refuses mail from our IP because of a blocklist or poor reputation. Check the listing, stop whatever sent spam (compromised account, open form), then request delisting.",
-    verify: BLOCKED,
+    ...OUR_REPUTATION,
   },
   {
     ...remoteReply('postfix', 'domain-not-found'),
@@ -912,12 +958,31 @@ const OUTBOUND: Rule[] = [
   },
 ];
 
+/**
+ * A rule for a domain we host that Postfix hands over SMTP to our own next hop: the phrase
+ * match of the shared remote reply `name` (rules-remote.ts), or its enhanced status, limited to
+ * the smtp agent. Cause from the shared entry; the caller adds hint, advice, verify.
+ */
+function NEXT_HOP(name: keyof typeof REMOTE_TEXT): Pick<Rule, 'id' | 'direction' | 'cause' | 'match'> {
+  const r = REMOTE_TEXT[name];
+  return { id: `postfix.local.next-hop-${name}`, direction: 'local', cause: r.cause, match: { ...r.match, agents: ['smtp'] } };
+}
+
+/** The side of the next-hop user-unknown rules: our recipient list for the domain is stale. */
+const STALE_RECIPIENTS = {
+  cause: 'user-unknown' as const,
+  hint: 'relay_recipient_maps',
+  advice:
+    "We accepted the address for a domain we host, and the server behind us (mailbox server, the next hop in transport_maps) does not know it: our recipient list is stale. Keep relay_recipient_maps (or the domain's recipient table) in sync with it, so smtpd refuses such mail up front instead of bouncing it.",
+  verify: `${lookup('relay_recipient_maps', '{rcpt}')}; postmap -q {domain} "$(postconf -h transport_maps)"`,
+};
+
 const LOCAL: Rule[] = [
   // ---- Next hops on this machine that are down.
   {
     id: 'postfix.local.content-filter-down',
     direction: 'local',
-    match: { agents: ['smtp'], re: /^(?:connect to |lost connection with |conversation with |refused to talk to me: )/ },
+    match: { agents: ['smtp'], loopback: true, re: /^(?:connect to |lost connection with |conversation with |refused to talk to me: )/ },
     cause: 'connection-failed',
     hint: 'content_filter',
     advice:
@@ -925,14 +990,54 @@ const LOCAL: Rule[] = [
     verify: "postconf content_filter; ss -ltnp | grep -F '127.0.0.1:'",
   },
   {
+    // The filter's own verdicts (amavisd-new: `554 5.7.0 Reject, id=…`); a reply that the filter
+    // only relays from further on reads like any remote one (below).
+    id: 'postfix.local.content-filter-refused',
+    direction: 'local',
+    match: { agents: ['smtp'], loopback: true, permanent: true, any: ['reject, id=', 'spam', 'virus', 'infected', 'banned', 'content filter', 'rejected by filter'] },
+    cause: 'spam-content',
+    hint: 'content_filter',
+    advice: 'The content filter on loopback refused the message (spam, virus, banned attachment); its own log (amavis, …) says why. Expected for spam; for a false positive, adjust the filter.',
+    verify: `postconf content_filter; ${GREP_QUEUE_ID}`,
+  },
+  {
+    id: 'postfix.local.next-hop-down',
+    direction: 'local',
+    match: { agents: ['smtp'], re: /^(?:connect to |lost connection with |conversation with |refused to talk to me: )/ },
+    cause: 'connection-failed',
+    hint: 'our next hop for the domain',
+    advice: 'The server we hand mail for this domain to (relay_domains / transport_maps next hop, our mailbox server) is not answering. Check it runs and is reachable; the queue retries.',
+    verify: 'postmap -q {domain} "$(postconf -h transport_maps)"; postconf relayhost relay_transport',
+  },
+  // A domain we host, delivered over SMTP to our own next hop: its reply text decides the cause.
+  { ...NEXT_HOP('user-unknown'), ...STALE_RECIPIENTS },
+  { id: 'postfix.local.next-hop-status-user-unknown', direction: 'local', match: { agents: ['smtp'], enhanced: ['x.1.1'] }, ...STALE_RECIPIENTS },
+  ...(['mailbox-full', 'message-too-large', 'greylisted', 'rate-limited'] as const).map(
+    (name): Rule => ({
+      ...NEXT_HOP(name),
+      hint: 'our next hop for the domain',
+      advice: 'The server behind us that holds this domain (mailbox server, transport_maps next hop) refused the message; the reply says why.',
+      verify: 'postmap -q {domain} "$(postconf -h transport_maps)"; postconf relayhost relay_transport',
+    }),
+  ),
+  {
     // Any other answer of a next hop on loopback over SMTP comes from the content filter itself.
     id: 'postfix.local.content-filter-error',
     direction: 'local',
-    match: { agents: ['smtp'] },
+    match: { agents: ['smtp'], loopback: true },
     cause: 'other',
     hint: 'content_filter',
     advice: "The content filter on loopback accepted the connection but refused the message; its own log (amavis, …) says why.",
     verify: `postconf content_filter; ${GREP_QUEUE_ID}`,
+  },
+  {
+    id: 'postfix.local.next-hop-other',
+    direction: 'local',
+    match: { agents: ['smtp'] },
+    cause: 'other',
+    hint: 'our next hop for the domain',
+    advice: 'The server behind us that holds this domain (mailbox server, transport_maps next hop) refused the message; the reply says why.',
+    verify: 'postmap -q {domain} "$(postconf -h transport_maps)"; postconf relayhost relay_transport',
   },
   {
     id: 'postfix.local.lmtp-down',
@@ -977,6 +1082,18 @@ const LOCAL: Rule[] = [
     verify: lookup('virtual_mailbox_maps', '{rcpt}'),
   },
   {
+    // pipe(8): the command exited with EX_NOUSER (67), which Postfix reports as `user unknown`
+    // with 5.1.1 (sys_exits.c), or printed a `5.1.1 text` of its own.
+    id: 'postfix.local.pipe-user-unknown',
+    direction: 'local',
+    match: { agents: ['pipe'], enhanced: ['x.1.1'] },
+    cause: 'user-unknown',
+    hint: 'pipe transport in master.cf',
+    advice:
+      'The command that pipe(8) delivers to (a mailbox program, a list manager) said the user does not exist (exit status 67, EX_NOUSER). The address passed smtpd, so the recipient tables and the program disagree: make them read the same user list.',
+    verify: 'postconf -M | grep -w pipe',
+  },
+  {
     id: 'postfix.local.mailbox-server-unknown-user',
     direction: 'local',
     match: { any: ["user doesn't exist", 'user unknown', 'unknown user', 'no such user', "mailbox doesn't exist", 'mailbox does not exist'] },
@@ -988,6 +1105,17 @@ const LOCAL: Rule[] = [
   },
 
   // ---- Storage.
+  {
+    // virtual(8) sets its file size limit to virtual_mailbox_limit: writing past it fails with EFBIG.
+    id: 'postfix.local.virtual-mailbox-limit',
+    direction: 'local',
+    match: { agents: ['virtual'], any: ['file too large', 'exceeds mailbox size limit'] },
+    cause: 'mailbox-full',
+    hint: 'virtual_mailbox_limit',
+    advice:
+      'The mailbox file reached virtual_mailbox_limit (with mbox-style mailboxes it limits the whole file; with maildir, each message). Archive or raise the limit; it must stay at or above message_size_limit.',
+    verify: 'postconf virtual_mailbox_limit message_size_limit; ls -l "$(postconf -h virtual_mailbox_base)"',
+  },
   {
     id: 'postfix.local.mailbox-size-limit',
     direction: 'local',
@@ -1035,6 +1163,18 @@ const LOCAL: Rule[] = [
     hint: 'mailbox permissions',
     advice: 'Postfix could not write to the mailbox file or maildir (ownership, permissions, missing directory). The reason names the path.',
     verify: 'postconf mail_spool_directory home_mailbox virtual_mailbox_base',
+  },
+
+  {
+    // Anything else a pipe(8) command ended with: its exit status (EX_TEMPFAIL 75 → `temporary
+    // failure`, …) and output are in the reason.
+    id: 'postfix.local.pipe-other',
+    direction: 'local',
+    match: { agents: ['pipe'] },
+    cause: 'other',
+    hint: 'pipe transport in master.cf',
+    advice: "The command that pipe(8) delivers to failed; its exit status and output are in the reason. Run it by hand with the same arguments to see why.",
+    verify: 'postconf -M | grep -w pipe',
   },
 
   // ---- Fallbacks.

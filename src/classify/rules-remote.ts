@@ -31,6 +31,13 @@ export const REMOTE_TEXT = {
     cause: 'user-unknown',
     match: { enhanced: ['x.4.1'], any: ['access denied'] },
   },
+  // A loop refused by hop count: Postfix `554 5.4.0 Error: too many hops`, Exim `550 Too many
+  // "Received" headers - suspected mail loop`, RFC 3463's 5.4.6 routing loop. Before the
+  // rate-limit phrases ("too many").
+  'mail-loop': {
+    cause: 'mail-loop',
+    match: { any: ['too many hops', 'hop count exceeded', 'hopcount exceeded', 'too many "received" headers', 'mail loop', 'routing loop', 'loop detected'] },
+  },
   'too-many-invalid-recipients': {
     cause: 'rate-limited',
     match: { any: ['too many invalid recipients', 'too many bad recipients', 'too many unknown recipients'] },
@@ -45,7 +52,22 @@ export const REMOTE_TEXT = {
   // address", which it words as "temporarily rate limited".
   'provider-ip-block': {
     cause: 'blocklisted',
-    match: { any: ['banned sending ip', 'due to ip reputation', 'unwanted messages', 'user complaints', 'will be permanently deferred', 'low reputation'] },
+    match: {
+      any: [
+        'banned sending ip',
+        'due to ip reputation',
+        'unwanted messages',
+        'user complaints',
+        'will be permanently deferred',
+        'low reputation',
+        // Yahoo's code in brackets, Microsoft's S3140/S3150 ("… part of their network is on our block list"),
+        // Google's "unsolicited mail originating from your IP address".
+        '[tss0',
+        '(s3140)',
+        '(s3150)',
+        'unsolicited mail originating from your ip',
+      ],
+    },
   },
   // Text wins over the code: Google answers `452 4.1.1 … user is over quota`.
   'mailbox-full': {
@@ -79,8 +101,7 @@ export const REMOTE_TEXT = {
   'user-moved': {
     cause: 'user-unknown',
     match: { any: ['user has moved', 'has moved to', 'mailbox has moved'] },
-  },
-  'rate-limited': {
+  },  'rate-limited': {
     cause: 'rate-limited',
     match: {
       any: [

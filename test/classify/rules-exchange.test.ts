@@ -252,7 +252,7 @@ const LOCAL: Case[] = [
   {
     name: 'forwarding loop (exchange: RESOLVER.FWD.Loop; text after ";" abridged)',
     lines: localFail('ROUTING', '550 5.4.6 RESOLVER.FWD.Loop; forwarding loop', 'frank@example.com'),
-    want: want('local', 'other', 'forwarding loop (ForwardingSmtpAddress, Inbox rules)', 'forwarding-loop', true),
+    want: want('local', 'mail-loop', 'forwarding loop (ForwardingSmtpAddress, Inbox rules)', 'forwarding-loop', true),
     verify: "Get-InboxRule -Mailbox 'frank@example.com'",
   },
   {
@@ -375,6 +375,12 @@ const OUTBOUND: Case[] = [
     lines: remoteFail('550 5.1.6 Recipient address rejected: User has moved to carol@example.net'),
     want: want('outbound', 'user-unknown', 'update the address (user moved)', 'user-moved', true),
     verify: 'Get-MessageTrackingLog',
+  },
+  {
+    name: 'Yahoo [TSS04] deferral (provider: Yahoo error-codes page)',
+    lines: remoteFail('421 4.7.0 [TSS04] Messages from 192.0.2.10 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes', 'DEFER'),
+    want: want('outbound', 'blocklisted', 'our IP reputation', 'provider-ip-block', false),
+    verify: "Write-Output ('IP ' + '192.0.2.10' + ': look it up or ask for delisting at ' + 'https://senders.yahooinc.com/'); Get-SendConnector | Format-List Name,SmartHosts,SourceTransportServers",
   },
   {
     name: 'rate limited, deferred (provider: generic 421)',

@@ -54,6 +54,7 @@ const ARGS: Record<string, { values?: string[]; attached?: string[]; rest?: stri
   tr: {},
   sort: {},
   df: {},
+  ls: {},
   ss: {},
 };
 

@@ -150,7 +150,20 @@ describe('exit codes and one-line errors', () => {
     expect((await run(['--year', 'soon', good])).code).toBe(2);
     const by = await run(['--by', 'mta', good]);
     expect([by.code, by.stderr.includes("argument 'mta' is invalid")]).toEqual([2, true]);
+    expect((await run(['--local-domains', 'a.test,not a domain', good])).code).toBe(2);
     expect((await run(['-', '-'], { input: GOOD })).code).toBe(2);
+  });
+
+  test('--local-domains makes a hosted domain’s next-hop refusal local', async () => {
+    // A 5.1.1 relayed back through a next hop on loopback: outbound unless the domain is ours.
+    const line =
+      'Dec  4 17:40:49 vm postfix-mx/smtp[5590]: 4jgzL93k86zJHp0: to=<ghost@partner.test>, relay=127.0.0.1[127.0.0.1]:41197, delay=0.07, delays=0.02/0/0/0.05, dsn=5.1.1, status=bounced (host 127.0.0.1[127.0.0.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command))\n';
+    const key = async (args: string[]) => {
+      const f = ReportSchema.parse(JSON.parse((await run(['--format', 'json', ...args, '-'], { input: line })).stdout)).findings[0]!;
+      return [f.direction, f.recipientDomain, f.cause, f.hint];
+    };
+    expect(await key([])).toEqual(['outbound', 'partner.test', 'user-unknown', 'remove the address from lists']);
+    expect(await key(['--local-domains', 'other.test, Partner.Test'])).toEqual(['local', 'partner.test', 'user-unknown', 'relay_recipient_maps']);
   });
 
   test('--help exits 0 and documents the file order', async () => {

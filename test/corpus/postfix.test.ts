@@ -14,7 +14,7 @@ const EXPECTED: Record<string, { format: string; read: number; recognised: numbe
   'NoLE_MailLog_mail.log': { format: 'postfix', read: 1368, recognised: 729, ignored: 639, unrecognised: 0 },
   'crowdsecurity_hub_postfix-logs.log': { format: 'postfix', read: 7, recognised: 4, ignored: 3, unrecognised: 0 },
   'dmlinarr_SecurePostfix_mail.log': { format: 'postfix', read: 120, recognised: 36, ignored: 84, unrecognised: 0 },
-  'fail2ban_fail2ban_postfix.log': { format: 'postfix', read: 63, recognised: 26, ignored: 37, unrecognised: 0 },
+  'fail2ban_fail2ban_postfix.log': { format: 'postfix', read: 63, recognised: 28, ignored: 35, unrecognised: 0 },
   'fonylew_config-mailgateway_maillog.log': { format: 'postfix', read: 4500, recognised: 1719, ignored: 2781, unrecognised: 0 },
   'kdent_postfix_log_analysis_mail2.log': { format: 'postfix', read: 4000, recognised: 1522, ignored: 2478, unrecognised: 0 },
   'lightmeterio_ControlCenter_15_milter-reject.log': { format: 'postfix', read: 5, recognised: 3, ignored: 2, unrecognised: 0 },

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
 import { run } from '../cli/run.js';
 import { skipNote } from '../helpers/skip.js';
+import { baseServices, waitFor } from '../lab/postfix.js';
 
 const POSTFIX = '/usr/sbin/postfix';
 const PORT = 2525 + (process.pid % 1000);
@@ -31,17 +32,6 @@ skipNote('real Postfix end-to-end test', skipReason);
 let dir = '';
 let log = '';
 let report: Report;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `ok` up to `tries` times, `ms` apart: every wait in this test is bounded. */
-async function waitFor(what: string, ok: () => boolean, tries = 100, ms = 100): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (ok()) return;
-    await sleep(ms);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function postfix(...args: string[]): void {
   execFileSync(POSTFIX, ['-c', dir, ...args], { stdio: 'pipe', timeout: 30_000 });
@@ -101,32 +91,11 @@ smtputf8_enable = no
 biff = no
 `,
   );
-  const svc = (name: string, type: string, priv: string, chroot: string, wakeup: string, limit: string, cmd: string) =>
-    [name, type, priv, '-', chroot, wakeup, limit, cmd].join(' ');
   writeFileSync(
     join(D, 'master.cf'),
     [
       `127.0.0.1:${PORT} inet n - n - - smtpd`,
-      svc('pickup', 'unix', 'n', 'n', '60', '1', 'pickup'),
-      svc('cleanup', 'unix', 'n', 'n', '-', '0', 'cleanup'),
-      svc('qmgr', 'unix', 'n', 'n', '300', '1', 'qmgr'),
-      svc('rewrite', 'unix', '-', 'n', '-', '-', 'trivial-rewrite'),
-      svc('bounce', 'unix', '-', 'n', '-', '0', 'bounce'),
-      svc('defer', 'unix', '-', 'n', '-', '0', 'bounce'),
-      svc('trace', 'unix', '-', 'n', '-', '0', 'bounce'),
-      svc('verify', 'unix', '-', 'n', '-', '1', 'verify'),
-      svc('flush', 'unix', 'n', 'n', '1000?', '0', 'flush'),
-      svc('proxymap', 'unix', '-', 'n', '-', '-', 'proxymap'),
-      svc('smtp', 'unix', '-', 'n', '-', '-', 'smtp'),
-      svc('relay', 'unix', '-', 'n', '-', '-', 'smtp'),
-      svc('showq', 'unix', 'n', 'n', '-', '-', 'showq'),
-      svc('error', 'unix', '-', 'n', '-', '-', 'error'),
-      svc('retry', 'unix', '-', 'n', '-', '-', 'error'),
-      svc('discard', 'unix', '-', 'n', '-', '-', 'discard'),
-      'local unix - n n - - local',
-      'virtual unix - n n - - virtual',
-      svc('anvil', 'unix', '-', 'n', '-', '1', 'anvil'),
-      svc('scache', 'unix', '-', 'n', '-', '1', 'scache'),
+      ...baseServices(),
       'postlog unix-dgram n - n - 1 postlogd',
       '',
     ].join('\n'),

@@ -15,7 +15,7 @@ export const STUBBED = [
   'postmap', 'postconf', 'postqueue', 'postcat', 'posttls-finger', 'postsuper', 'getent',
   'swaks', 'dig', 'host', 'nslookup', 'openssl', 'curl',
   'exim', 'exim_checkaccess', 'exim_dumpdb', 'exigrep', 'exiqgrep', 'exinext',
-  'doveadm', 'grep', 'zgrep', 'awk', 'tail', 'head', 'tr', 'cut', 'sed', 'sort', 'df', 'ss',
+  'doveadm', 'grep', 'zgrep', 'awk', 'tail', 'head', 'tr', 'cut', 'sed', 'sort', 'df', 'ss', 'ls',
 ];
 /** Programs that sit in the middle of pipelines: they pass their input on. */
 const FILTERS = ['grep', 'zgrep', 'awk', 'tail', 'head', 'tr', 'cut', 'sed', 'sort'];

@@ -73,7 +73,7 @@ describe('the envelope from bytes', () => {
 describe('triage from bytes', () => {
   const messages = [...NO_QUEUE_ID, ...AFTER_QUEUE_ID].map(([p]) => p);
   const ids = ['', '3F2A1B4C5D: ', '44JCRG5tYPzCqt2: ', 'NOQUEUE: ', '<queue id>: ', 'ABCDE: ', 'abc: ', '0123456789ABCDEF0123456789: '];
-  const more = ['to=<a@b.example>, relay=x, status=sent', 'from=<a@b>, size=1', 'client=x[1.2.3.4]', 'removed', 'reject: RCPT from x', 'milter-reject: END-OF-MESSAGE', 'proxy-reject: x', 'proxy-accept: x', 'uid=0 from=<root>', 'sender non-delivery notification: 1A2B3C4D5E', 'postmaster delay notification: X', 'warning: SASL authentication failure', 'warning: x authentication failed', 'warning: hostname x does not resolve', 'something new'];
+  const more = ['to=<a@b.example>, relay=x, status=sent', 'from=<a@b>, size=1', 'client=x[1.2.3.4]', 'removed', 'reject: RCPT from x', 'milter-reject: END-OF-MESSAGE', 'proxy-reject: x', 'proxy-accept: x', 'uid=0 from=<root>', 'sender non-delivery notification: 1A2B3C4D5E', 'postmaster delay notification: X', 'warning: SASL authentication failure', 'warning: x authentication failed', 'warning: hostname x does not resolve', 'warning: 3F2A1B4C5D: queue file size limit exceeded', 'warning: 44JCRG5tYPzCqt2: message rejected: hopcount exceeded', 'warning: Recipient address rate limit exceeded: 3 from x[192.0.2.1] for service smtp', 'warning: Message delivery request rate limit exceeded: 2 from x[192.0.2.1] for service smtp', 'warning: Connection concurrency limit exceeded: 51 from x[192.0.2.1] for service smtp', 'something new'];
   const body = fc
     .tuple(fc.constantFrom(...ids), fc.constantFrom(...messages, ...more), fc.nat(), fc.boolean())
     .map(([id, m, at, cut]) => {
