@@ -306,8 +306,17 @@ const LOCAL_AGENTS = new Set(['local', 'virtual', 'lmtp', 'pipe', 'error', 'disc
 export function directionOf(ev: RejectEvent | DeliveryEvent, domains?: LocalDomains): Direction {
   if (ev.kind === 'reject') return 'inbound';
   const d = ev.mta === 'exchange' ? exchangeDirectionOf(ev) : ev.mta === 'exim' ? eximDirectionOf(ev) : postfixDirectionOf(ev);
-  return d === 'outbound' && domains !== undefined && domains.hosts(ev) ? 'local' : d;
+  if (domains === undefined) return d;
+  if (d === 'outbound') return domains.hosts(ev) ? 'local' : d;
+  // Exim writes `Unrouteable address` both for an unknown user of a domain it hosts and for a
+  // remote domain no router could route (no MX/A): once the hosted domains are known, a domain
+  // that is not one of them is the remote case.
+  if (ev.mta === 'exim' && ev.agent === null && EXIM_UNROUTEABLE_RE.test(ev.reason) && domains.knowsAny('exim') && !domains.hosts(ev)) return 'outbound';
+  return d;
 }
+
+/** Exim's words when no router accepted an address (route.c). */
+const EXIM_UNROUTEABLE_RE = /^unrouteable address/i;
 
 function postfixDirectionOf(ev: DeliveryEvent): Direction {
   if (ev.agent === 'error' && ev.reason.startsWith('delivery temporarily suspended: ')) return 'outbound';

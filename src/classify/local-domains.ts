@@ -7,9 +7,10 @@
  * Learnt from the log as it is read (events earlier in the log than the first evidence for a
  * domain are judged without it), and given with `--local-domains a,b`:
  * - a failed or deferred delivery by an agent that delivers on this machine (Postfix local,
- *   virtual, pipe, lmtp; Exim transports other than SMTP; Exchange's store driver); not a
- *   successful one: the pipeline's reader thread reduces those to a count without building the
- *   event, so learning from them would make the result depend on the number of threads; and
+ *   virtual, pipe, lmtp; Exim transports other than SMTP; Exchange's store driver); a
+ *   successful one only for Exim: the pipeline's reader thread reduces Postfix's to a count
+ *   without building the event, so learning from them would make the result depend on the
+ *   number of threads; and
  * - an inbound refusal by a rule that speaks for the domain's own recipient table (`User unknown
  *   in virtual mailbox table`: the server knows the domain's users, so it hosts the domain).
  * What is learnt from one MTA's log applies to that MTA's events only: a run over a Postfix and
@@ -56,6 +57,11 @@ export class LocalDomains {
     return this.given.has(d) || (this.learnt.get(mta)?.has(d) ?? false);
   }
 
+  /** Is anything known of the domains the server whose log `mta` reads hosts? */
+  knowsAny(mta: Mta): boolean {
+    return this.given.size > 0 || (this.learnt.get(mta)?.size ?? 0) > 0;
+  }
+
   /** Is the recipient domain of `ev` (its original recipient's, or its recipient's) hosted here? */
   hosts(ev: DeliveryEvent): boolean {
     return this.has(domainOf(ev.origTo), ev.mta) || this.has(domainOf(ev.to), ev.mta);
@@ -64,7 +70,9 @@ export class LocalDomains {
   /** Learns from an event (and its classification, null for delivered mail). */
   learn(ev: MailEvent, c: Classification | null): void {
     if (ev.kind === 'delivery') {
-      if (ev.status !== 'sent' && deliversHere(ev)) {
+      // Exim's log is read on one thread, so its successful local deliveries (the commonest
+      // evidence) are events here whatever the run; Postfix's are not (see above).
+      if ((ev.status !== 'sent' || ev.mta === 'exim') && deliversHere(ev)) {
         this.add(domainOf(ev.to), ev.mta);
         this.add(domainOf(ev.origTo), ev.mta);
       }

@@ -616,6 +616,17 @@ const OUTBOUND: Rule[] = [
     verify: `dig +short -t MX -q {domain}; ${ROUTE}`,
   },
   {
+    // `** x@remote.example: Unrouteable address` for a domain this server does not host: no
+    // router accepted it, so dnslookup found no MX or A record (classify.ts decides the direction).
+    id: 'exim.outbound.unrouteable-address',
+    direction: 'outbound',
+    match: { any: ['unrouteable address'] },
+    cause: 'domain-not-found',
+    hint: 'fix the domain (typo?)',
+    advice: 'No router accepted the address and the domain is not one of ours: it has no MX or A record. Check the spelling of the domain.',
+    verify: `dig +short -t MX -q {domain}; ${ROUTE}`,
+  },
+  {
     // dnslookup.c / rf_lookup_hostlist.c: SERVFAIL or timeout.
     id: 'exim.outbound.dns-temporary',
     direction: 'outbound',

@@ -58,6 +58,26 @@ describe('direction of failed deliveries', () => {
     expect([d.has('hosted.test', 'postfix'), directionOf(ev!, d)]).toEqual([true, 'outbound']);
   });
 
+  test('Exim: an unrouteable address is a remote domain not found once the hosted domains are known', () => {
+    const [ok, bad, mine] = parseLines(
+      [
+        '2026-11-22 10:00:00 1xVDrw-000000004ov-00Cf => alice@hosted.test R=localuser T=local_delivery',
+        '2026-11-22 10:00:01 1xVDrx-000000004ov-00Cf ** x@nowhere.test: Unrouteable address',
+        '2026-11-22 10:00:02 1xVDry-000000004ov-00Cf ** ghost@hosted.test: Unrouteable address',
+      ],
+      eximParser,
+    ) as DeliveryEvent[];
+    const d = new LocalDomains();
+    // Before anything is known, as Exim says: no router accepted it, a local matter.
+    expect(directionOf(bad!, d)).toBe('local');
+    d.learn(ok!, null);
+    expect([directionOf(bad!, d), directionOf(mine!, d)]).toEqual(['outbound', 'local']);
+    expect(classify(bad!, d)).toMatchObject({ direction: 'outbound', cause: 'domain-not-found', hint: 'fix the domain (typo?)', rule: 'exim.outbound.unrouteable-address' });
+    expect(classify(mine!, d)).toMatchObject({ direction: 'local', cause: 'user-unknown' });
+    // --local-domains alone is enough.
+    expect(directionOf(bad!, new LocalDomains(['hosted.test']))).toBe('outbound');
+  });
+
   test('learning is capped; past the cap new domains are counted, given ones still count', () => {
     const d = new LocalDomains(['given.test']);
     const ev = (i: number) => parseLines([`${P}virtual[1]: 4jgzL85qXjzJHnx: to=<a@d${i}.test>, relay=virtual, delay=0.1, delays=0/0/0/0, dsn=4.2.0, status=deferred (maildir delivery failed: error writing message: Disk quota exceeded)`])[0]!;

@@ -10,6 +10,7 @@
 import { describe, expect, test } from 'vitest';
 import { eximParser } from '../../parsers/exim/index.js';
 import { classify, directionOf, isPermanent, PLACEHOLDERS } from '../../src/classify/classify.js';
+import { LocalDomains } from '../../src/classify/local-domains.js';
 import { EXIM_RULES } from '../../src/classify/rules-exim.js';
 import { POSTFIX_RULES } from '../../src/classify/rules-postfix.js';
 import { REMOTE_STATUS, REMOTE_TEXT } from '../../src/classify/rules-remote.js';
@@ -27,6 +28,8 @@ interface Case {
   want: Want;
   /** Must appear in the verify command, with this event's values filled in and quoted. */
   verify: string;
+  /** Recipient domains this server hosts (`--local-domains`), where the case depends on them. */
+  hosted?: string[];
 }
 
 const want = (direction: Direction, cause: Cause, hint: string, rule: string, permanent: boolean): Want => ({
@@ -502,6 +505,13 @@ const INBOUND: Case[] = [
 ];
 
 const OUTBOUND: Case[] = [
+  {
+    name: 'unrouteable address of a domain we do not host (lab: Exim 4.96, no dnslookup router, local_domains = lab.test)',
+    lines: ['2026-12-04 17:35:01.108 [23661] 1vRFkW-000677-0Y ** x@nowhere.test: Unrouteable address'],
+    hosted: ['lab.test'],
+    want: want('outbound', 'domain-not-found', 'fix the domain (typo?)', 'unrouteable-address', true),
+    verify: "dig +short -t MX -q 'nowhere.test'; exim -bt -- 'x@nowhere.test'",
+  },
   {
     // The next hop on loopback is still a remote server: its reply decides (issue 14).
     name: '5.1.1 through a manualroute next hop on loopback (lab: Exim 4.96, sink answering as Postfix does)',
@@ -1208,7 +1218,7 @@ describe('Exim rules, one real line per rule', () => {
     const ev = eventOf(c);
     MailEvent.parse(ev);
     expect(ev.mta).toBe('exim');
-    const got = classify(ev);
+    const got = classify(ev, c.hosted && new LocalDomains(c.hosted));
     expect(summary(got)).toEqual(c.want);
     expect(got!.verify).toContain(c.verify);
   });

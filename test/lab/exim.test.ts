@@ -235,32 +235,6 @@ async function exercise(exim: Exim, port: number, sends: Send[], between: () => 
   await exim.runQueue();
 }
 
-/**
- * Expected groups that need a change outside the Exim parser and rules: the decision of outbound
- * versus local by hosted domain, which is being made MTA-agnostic on another branch (issue 14,
- * Postfix half). Until it lands, the lab checks what comes out instead (`now`), so that the
- * test fails, and is updated, the day the expected group comes out.
- */
-const PENDING: Array<{ want: Omit<Group, 'count'>; now: Omit<Group, 'count'> }> = [
-  {
-    // `** x@nowhere.test: Unrouteable address`: Exim writes the same words for an unknown local
-    // user; only knowing which domains are ours (local_domains) tells them apart.
-    want: { direction: 'outbound', recipientDomain: 'nowhere.test', cause: 'domain-not-found', hint: 'fix the domain (typo?)' },
-    now: { direction: 'local', recipientDomain: 'nowhere.test', cause: 'user-unknown', hint: 'routers: no router accepted (aliases / local users)' },
-  },
-];
-
-/** The expected groups with the PENDING ones as they come out today. */
-function expectedNow(want: Group[]): Group[] {
-  const same = (a: Omit<Group, 'count'>, b: Omit<Group, 'count'>) =>
-    a.direction === b.direction && a.recipientDomain === b.recipientDomain && a.cause === b.cause && a.hint === b.hint;
-  const out = want.map((g) => {
-    const p = PENDING.find((x) => same(x.want, g));
-    return p ? { ...p.now, count: g.count } : g;
-  });
-  return groupsOf(out);
-}
-
 async function groupsFrom(files: string[]): Promise<{ groups: Group[]; unrecognised: string[] }> {
   const unrecognised: string[] = [];
   const r = await analyse(files, { threads: 1, onUnrecognised: (f, no, line) => unrecognised.push(`${f}:${no}: ${line}`) });
@@ -300,7 +274,7 @@ describe.skipIf(skipReason !== null)('Exim lab: own mainlog and rejectlog (log_s
     const { groups, unrecognised } = await groupsFrom([exim.mainlog, exim.rejectlog]);
     report('files', groups, lab.groups());
     if (process.env.MLD_KEEP_LAB) console.log(readFileSync(exim.mainlog, 'utf8'));
-    expect(groups).toEqual(expectedNow(lab.groups()));
+    expect(groups).toEqual(groupsOf(lab.groups()));
     expect(unrecognised).toEqual([]);
   });
 });
@@ -366,7 +340,7 @@ describe.skipIf(syslogSkip !== null)('Exim lab: log_file_path = syslog through r
     const { groups, unrecognised } = await groupsFrom([path]);
     report(`syslog, ${shape}`, groups, lab.groups());
     if (process.env.MLD_KEEP_LAB && file === 'classic') console.log(readFileSync(path, 'utf8'));
-    expect(groups).toEqual(expectedNow(lab.groups()));
+    expect(groups).toEqual(groupsOf(lab.groups()));
     expect(unrecognised).toEqual([]);
   });
 });
