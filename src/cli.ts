@@ -49,6 +49,11 @@ interface CliOptions {
   tui: boolean;
 }
 
+/** What every kind of run (report, view, follow) hands the analysis from the options. */
+function analysisOptions(opts: CliOptions) {
+  return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains };
+}
+
 /** `a.test, B.test` → ['a.test', 'b.test']; a usage error for anything that is not a domain name. */
 function domainList(v: string): string[] {
   const list = v.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '');
@@ -206,14 +211,7 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.follow) return follow(files[0]!, opts, interactive, onUnrecognised, closeUnrecognised);
   if (interactive) return interactiveReport(files, opts, onUnrecognised, closeUnrecognised);
 
-  const { aggregator, stats, errors } = await analyse(files, {
-    mta: opts.mta,
-    year: opts.year,
-    byHost: opts.by === 'host',
-    localDomains: opts.localDomains,
-    now: new Date(),
-    onUnrecognised,
-  });
+  const { aggregator, stats, errors } = await analyse(files, { ...analysisOptions(opts), now: new Date(), onUnrecognised });
   const unrecognisedFailed = await closeUnrecognised();
 
   for (const e of errors) warn(`${e.file}: ${e.message}`);
@@ -296,7 +294,7 @@ async function interactiveReport(
   const live = new (await import('./tui/live.js')).LiveStore({ files });
   let sourced = false;
   const run = analyseOnThread(
-    { files, mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, now: new Date() },
+    { files, ...analysisOptions(opts), now: new Date() },
     {
       onUnrecognised,
       onProgress: (p) => {
@@ -397,15 +395,7 @@ async function follow(
   if (path === '-') {
     // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go (a
     // signal ends it at once, as any run without a report file to finish).
-    const { errors } = await analyse(['-'], {
-      mta: opts.mta,
-      year: opts.year,
-      byHost: opts.by === 'host',
-      localDomains: opts.localDomains,
-      now: new Date(),
-      onUnrecognised,
-      onProblem,
-    });
+    const { errors } = await analyse(['-'], { ...analysisOptions(opts), now: new Date(), onUnrecognised, onProblem });
     const unrecognisedFailed = await closeUnrecognised();
     for (const e of errors) warn(`${e.file}: ${e.message}`);
     if (unrecognisedFailed !== null) warn(unrecognisedFailed);
@@ -415,7 +405,7 @@ async function follow(
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
   // that starts empty, after --from-end or after a rotation. Decide the format once, up front.
   const mta = opts.mta ?? (await sniffFormat(path));
-  const analysis = new Analysis({ mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, onUnrecognised, onProblem });
+  const analysis = new Analysis({ ...analysisOptions(opts), mta, onUnrecognised, onProblem });
   const warnings: string[] = [];
   const say = (m: string): void => {
     warnings.push(m);
