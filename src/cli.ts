@@ -272,12 +272,24 @@ async function writeReportFiles(report: Report, opts: CliOptions, say: (message:
   return failed;
 }
 
+const problemCount = (report: Report): number => report.findings.reduce((n, f) => n + f.count, 0);
+
 function exitCode(report: Report, opts: CliOptions, failed: boolean): number {
-  if (opts.failOn !== undefined) {
-    const problems = report.findings.reduce((n, f) => n + f.count, 0);
-    if (problems >= opts.failOn) return EXIT.threshold;
-  }
+  if (opts.failOn !== undefined && problemCount(report) >= opts.failOn) return EXIT.threshold;
   return failed ? EXIT.inputError : EXIT.ok;
+}
+
+/**
+ * The exit status after the interactive view, saying on stderr why it is 3: the view gave no
+ * sign of it, and a user who quits with q expects 0.
+ */
+function viewExitCode(report: Report, opts: CliOptions, failed: boolean): number {
+  const code = exitCode(report, opts, failed);
+  if (code === EXIT.threshold) {
+    const n = problemCount(report);
+    warn(`exit status 3: ${n} ${n === 1 ? 'rejection, bounce or deferral' : 'rejections, bounces and deferrals'} reached --fail-on ${opts.failOn}`);
+  }
+  return code;
 }
 
 type OnUnrecognised = ((file: string, no: number, line: string) => void) | undefined;
@@ -333,7 +345,7 @@ async function interactiveReport(
   await session.done;
   closeSession();
   for (const m of messages) warn(m);
-  return exitCode(report, opts, errors.length > 0 || writeFailed || unrecognisedFailed !== null);
+  return viewExitCode(report, opts, errors.length > 0 || writeFailed || unrecognisedFailed !== null);
 }
 
 /** A problem event, flattened for follow mode's line output. */
@@ -476,7 +488,7 @@ async function follow(
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null;
   if (thresholdReached) return EXIT.threshold;
-  return interactive ? exitCode(report, opts, failed) : failed ? EXIT.inputError : EXIT.ok;
+  return interactive ? viewExitCode(report, opts, failed) : failed ? EXIT.inputError : EXIT.ok;
 }
 
 function warn(message: string): void {

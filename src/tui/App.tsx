@@ -19,11 +19,11 @@ import FileProgress from './components/FileProgress.js';
 import FilterBar from './components/FilterBar.js';
 import FindingsTable from './components/FindingsTable.js';
 import Header from './components/Header.js';
-import Help from './components/Help.js';
 import Line from './components/Line.js';
 import RangePrompt from './components/RangePrompt.js';
-import { detailLines } from './detail-lines.js';
-import { defaultExportPath, exportRows } from './export.js';
+import Help, { helpLines } from './components/Help.js';
+import { detailLines, exampleLines } from './detail-lines.js';
+import { defaultExportPath, exportRows, planExport } from './export.js';
 import { formatCount } from './format.js';
 import { keyToAction, splitKeys, type KeyInfo } from './keymap.js';
 import {
@@ -84,7 +84,7 @@ export default function App(props: Props) {
 
   const progressLines = state.phase === 'reading' ? Math.min(MAX_PROGRESS_LINES, state.files.length) : 0;
   const errorLines = state.errors.length > 0 ? 1 : 0;
-  const bottomLines = view.mode === 'export' || view.mode === 'range' ? 2 : 1;
+  const bottomLines = view.mode === 'export' || view.mode === 'overwrite' || view.mode === 'range' ? 2 : 1;
   const bodyHeight = Math.max(2, height - 1 - 3 - progressLines - errorLines - bottomLines);
   const pageSize = bodyHeight - 1;
 
@@ -99,42 +99,57 @@ export default function App(props: Props) {
   }));
   // An MTA or host column when the whole run (not only the rows in view) holds several.
   const shape = useMemo(() => runShape(state.snapshot.findings), [state.snapshot]);
+  // Without colour, inverse video may not reach the terminal either (NO_COLOR, --no-color):
+  // the selected row gets a `>` in a column of its own.
+  const marker = !(props.color ?? true);
   const columns = useMemo(
-    () => tableLayout(width, [...rows.slice(0, LAYOUT_SAMPLE), ...page].map((r) => cellsOf(r, '')), trendWidth, shape),
+    () => tableLayout(width, [...rows.slice(0, LAYOUT_SAMPLE), ...page].map((r) => cellsOf(r, '')), trendWidth, { ...shape, cursor: marker }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [rows, width, scroll, shape],
+    [rows, width, scroll, shape, marker],
   );
 
   const showDetail = view.mode === 'detail' || (view.mode !== 'table' && view.mode !== 'filter' && view.previous === 'detail');
   const current = rows[cursor];
   const detail = useMemo(
-    () => (showDetail && current ? detailLines(current, { width, trends: state.trends, reference: state.reference }) : []),
-    [showDetail, current, width, state],
+    () =>
+      showDetail && current
+        ? detailLines(current, { width, trends: state.trends, reference: state.reference, example: view.example })
+        : [],
+    [showDetail, current, width, state, view.example],
   );
+  const helpLength = useMemo(() => helpLines().length, []);
 
   const dispatch = (v: ViewState): void => {
     viewRef.current = v;
     setView(v);
   };
 
-  const startExport = (path: string, snapshot: Snapshot, exported: readonly Row[]): void => {
-    const target = path.trim() === '' ? defaultExportPath(now()) : path;
+  // The export reports back with actions: a failure keeps the prompt open with the path and why.
+  const report = (action: ViewAction): void => dispatch(reduce(viewRef.current, action, { rowKeys: [], pageSize }));
+  const writeExport = (target: string, snapshot: Snapshot, exported: readonly Row[]): void => {
     const write = props.onExport ?? exportRows;
-    const ctx: ReduceContext = { rowKeys: [], pageSize };
-    const say = (text: string, kind: 'info' | 'error'): void =>
-      dispatch(reduce(viewRef.current, { type: 'message', message: { text, kind } }, ctx));
-    say(`writing ${target}…`, 'info');
     write(target, snapshot, exported).then(
-      (written) => say(`wrote ${formatCount(exported.length)} ${exported.length === 1 ? 'finding' : 'findings'} to ${written}`, 'info'),
-      (err: unknown) => say(`could not write ${target}: ${(err as Error).message ?? String(err)}`, 'error'),
+      (written) =>
+        report({ type: 'exportDone', text: `wrote ${formatCount(exported.length)} ${exported.length === 1 ? 'finding' : 'findings'} to ${written}` }),
+      (err: unknown) => report({ type: 'exportFailed', error: `could not write ${target}: ${(err as Error).message ?? String(err)}` }),
+    );
+  };
+  const startExport = (path: string, snapshot: Snapshot, exported: readonly Row[]): void => {
+    planExport(path, now()).then(
+      (plan) => {
+        if (plan.kind === 'error') report({ type: 'exportFailed', error: `could not write ${plan.error}` });
+        else if (plan.kind === 'exists') report({ type: 'exportExists', target: plan.target });
+        else writeExport(plan.target, snapshot, exported);
+      },
+      (err: unknown) => report({ type: 'exportFailed', error: `could not export: ${(err as Error).message ?? String(err)}` }),
     );
   };
 
   useInput((input, key) => {
     const ctx: ReduceContext = {
       rowKeys,
-      pageSize: view.mode === 'detail' ? bodyHeight : pageSize,
-      detailLines: detail.length,
+      pageSize: view.mode === 'detail' || view.mode === 'help' ? bodyHeight : pageSize,
+      detailLines: view.mode === 'help' ? helpLength : detail.length,
       reference: state.reference,
     };
     let v = viewRef.current;
@@ -142,6 +157,15 @@ export default function App(props: Props) {
       let action: ViewAction | undefined = keyToAction(ch, k, v.mode);
       if (action === undefined) continue;
       if (action.type === 'exportStart') action = { type: 'exportStart', suggested: defaultExportPath(now()) };
+      if (action.type === 'cycleExample') action = { type: 'cycleExample', examples: current ? exampleLines(current).length : 0 };
+      if (action.type === 'exportReplace') {
+        const target = v.exportTarget;
+        v = reduce(v, action, ctx);
+        viewRef.current = v;
+        if (target !== null) writeExport(target, state.snapshot, rows);
+        v = viewRef.current;
+        continue;
+      }
       if (action.type === 'exportSubmit') {
         const path = v.exportPath;
         v = reduce(v, action, ctx);
@@ -165,7 +189,7 @@ export default function App(props: Props) {
 
   let body;
   if (view.mode === 'help') {
-    body = <Help width={width} height={bodyHeight} theme={theme} />;
+    body = <Help width={width} height={bodyHeight} scroll={view.helpScroll} theme={theme} />;
   } else if (showDetail && current) {
     body = <DetailPane lines={detail} scroll={view.detailScroll} height={bodyHeight} width={width} theme={theme} />;
   } else {
@@ -173,6 +197,7 @@ export default function App(props: Props) {
       <FindingsTable
         rows={tableRows}
         selected={rows.length === 0 ? null : cursor - scroll}
+        marker={marker}
         width={width}
         theme={theme}
         columns={columns}
@@ -212,8 +237,15 @@ export default function App(props: Props) {
         />
       )}
       {body}
-      {view.mode === 'export' ? (
-        <ExportPrompt path={view.exportPath} rows={rows.length} width={width} theme={theme} />
+      {view.mode === 'export' || view.mode === 'overwrite' ? (
+        <ExportPrompt
+          path={view.exportPath}
+          rows={rows.length}
+          error={view.exportError}
+          replace={view.mode === 'overwrite' ? view.exportTarget : null}
+          width={width}
+          theme={theme}
+        />
       ) : view.mode === 'range' ? (
         <RangePrompt input={view.rangeInput} error={view.rangeError} width={width} theme={theme} />
       ) : (

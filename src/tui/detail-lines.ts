@@ -2,13 +2,14 @@
  * The detail pane of one finding as styled lines: what it is, how many messages and attempts,
  * when, the rule(s) that classified it, its hosts, the verify command and the advice, a
  * timeline per hour and per minute, the top recipients, senders and client IPs, and the example
- * lines. Every log-derived string goes through `sanitize`.
+ * lines (each different line once). With `example` set, the pane shows that example line whole
+ * instead, wrapped to the width. Every log-derived string goes through `sanitize`.
  */
 import type { AddressCount } from '../aggregate/types.js';
 import { codesCell, impactText } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
 import { wrapShellCommand } from '../text/shell-wrap.js';
-import { displayWidth, fit, truncate, wrap } from '../text/width.js';
+import { codePointWidth, displayWidth, fit, truncate, wrap } from '../text/width.js';
 import { clockOf, formatCount, formatTime } from './format.js';
 import type { Segment, StyledLine } from './lines.js';
 import type { Row } from './state.js';
@@ -20,6 +21,36 @@ export interface DetailContext {
   trends?: TrendReader | null;
   /** End of the timeline (ms); null when no event had a time. */
   reference: number | null;
+  /** Index (in exampleLines) of the example shown whole; null or absent for the usual detail. */
+  example?: number | null;
+}
+
+/**
+ * The finding's example lines as shown: sanitised, each different line once (one log line can
+ * carry several events of a finding, and each event keeps its line).
+ */
+export function exampleLines(row: Row): string[] {
+  return [...new Set(row.finding.examples.map((ex) => sanitize(ex)))];
+}
+
+/** Cut into pieces of `width` columns, every character kept (a log line is shown as it is). */
+export function hardWrap(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const out: string[] = [];
+  let line = '';
+  let used = 0;
+  for (const ch of text) {
+    const cw = codePointWidth(ch.codePointAt(0)!);
+    if (used + cw > w && used > 0) {
+      out.push(line);
+      line = '';
+      used = 0;
+    }
+    line += ch;
+    used += cw;
+  }
+  if (line !== '' || out.length === 0) out.push(line);
+  return out;
 }
 
 const LABEL = 9;
@@ -90,6 +121,7 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
   const width = Math.max(20, ctx.width);
   const out: StyledLine[] = [];
   const severity = severityOf(f);
+  const examples = exampleLines(row);
   out.push([
     { text: `#${f.rank}  `, role: 'title' },
     { text: `${f.mta}  ` },
@@ -101,6 +133,15 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
     { text: sanitize(f.hint), role: 'label' },
     { text: `  ${sanitize(codesCell(f))}`, role: severity },
   ]);
+  const shown = ctx.example ?? null;
+  if (shown !== null && shown >= 0 && shown < examples.length) {
+    out.push([
+      { text: `example ${shown + 1} of ${examples.length}, whole`, role: 'label' },
+      { text: '  (x next · esc back to the detail)', role: 'muted' },
+    ]);
+    for (const piece of hardWrap(examples[shown]!, width - 2)) out.push([{ text: '  ' + piece }]);
+    return out;
+  }
   const counts = [
     (d.approximate.messages ? '≈' : '') + impactText(f, formatCount),
     `${formatCount(d.permanentCount)} permanent`,
@@ -160,8 +201,8 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
     ),
   );
   out.push([]);
-  out.push([{ text: 'examples', role: 'label' }]);
-  if (f.examples.length === 0) out.push([{ text: '  -' }]);
-  for (const ex of f.examples) out.push([{ text: '  ' + truncate(sanitize(ex), width - 2) }]);
+  out.push([{ text: 'examples', role: 'label' }, ...(examples.length > 0 ? [{ text: '  (x shows one whole)', role: 'muted' as const }] : [])]);
+  if (examples.length === 0) out.push([{ text: '  -' }]);
+  for (const ex of examples) out.push([{ text: '  ' + truncate(ex, width - 2) }]);
   return out;
 }

@@ -3,8 +3,9 @@
  * CSV report, written atomically. Counts and the other columns are those of the whole log,
  * as in `--format csv`; only the set and order of rows follow the view.
  */
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Snapshot } from '../aggregate/types.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { renderCsv } from '../report/csv.js';
@@ -31,4 +32,27 @@ export async function exportRows(path: string, snapshot: Snapshot, rows: readonl
   const target = resolveExportPath(path);
   await writeFileAtomic(target, renderCsv({ summary: snapshot.summary, findings: rows.map((r) => r.finding) }));
   return target;
+}
+
+/** Where an export goes: a file to write, one that exists (ask first), or why it cannot be. */
+export type ExportPlan = { kind: 'write'; target: string } | { kind: 'exists'; target: string } | { kind: 'error'; error: string };
+
+/**
+ * Looks at the typed path before writing: empty is the default name; a folder (or a path ending
+ * in `/`) gets the default file name inside it; an existing file must be confirmed first.
+ */
+export async function planExport(path: string, now: Date, cwd = process.cwd()): Promise<ExportPlan> {
+  const name = basename(defaultExportPath(now));
+  const typed = path.trim();
+  if (typed === '') return planExport(defaultExportPath(now), now, cwd);
+  let target = resolveExportPath(typed, cwd);
+  if (typed.endsWith('/')) target = join(target, name);
+  let info = await stat(target).catch(() => null);
+  if (info?.isDirectory()) {
+    target = join(target, name);
+    info = await stat(target).catch(() => null);
+  }
+  if (info === null) return { kind: 'write', target };
+  if (info.isDirectory()) return { kind: 'error', error: `${target} is a folder` };
+  return { kind: 'exists', target };
 }

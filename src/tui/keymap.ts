@@ -4,11 +4,12 @@
  * | mode   | keys |
  * |--------|------|
  * | table  | ↑/↓ j/k move, PgUp/PgDn, Home/End g/G, Enter detail, / filter, Tab/Shift-Tab direction, s sort, t time window, e export, ? help, Esc clear filter, q quit |
- * | detail | ↑/↓ j/k scroll, PgUp/PgDn, Esc/Backspace/← back, e export, ? help, q quit |
+ * | detail | ↑/↓ j/k scroll, PgUp/PgDn, Home/End g/G top/bottom, x next example whole, Esc/Backspace/← back, e export, ? help, q quit |
  * | filter | type to filter, Backspace, Enter keep, Esc undo, ↑/↓ move |
  * | export | type the path, Backspace, Ctrl-U clear, Enter write, Esc cancel |
+ * | overwrite | y replace the file, n or Esc back to the path |
  * | range  | type FROM..TO, Backspace, Ctrl-U clear, Enter apply, Esc cancel |
- * | help   | Esc, ? or Enter close, q quit |
+ * | help   | ↑/↓ j/k PgUp/PgDn g/G scroll, Esc, ? or Enter close, q quit |
  * Ctrl-C quits in every mode.
  */
 import type { Mode, ViewAction } from './state.js';
@@ -54,6 +55,11 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
     if (key.ctrl || key.meta || key.tab || input === '') return undefined;
     return { type: 'exportType', text: input };
   }
+  if (mode === 'overwrite') {
+    if (input === 'y' || input === 'Y') return { type: 'exportReplace' };
+    if (input === 'n' || input === 'N' || key.escape) return { type: 'exportKeep' };
+    return undefined;
+  }
   if (mode === 'range') {
     if (key.escape) return { type: 'rangeCancel' };
     if (key.return) return { type: 'rangeSubmit' };
@@ -64,16 +70,22 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
   }
   if (input === 'q' && !key.ctrl) return { type: 'quit' };
   if (input === '?') return { type: 'help' };
+  if (mode === 'help' || mode === 'detail') {
+    if (key.upArrow || input === 'k') return { type: 'scroll', by: -1 };
+    if (key.downArrow || input === 'j') return { type: 'scroll', by: 1 };
+    if (key.pageUp) return { type: 'scroll', by: -10 };
+    if (key.pageDown || input === ' ') return { type: 'scroll', by: 10 };
+    if (key.home || input === 'g') return { type: 'scrollTo', to: 'top' };
+    if (key.end || input === 'G') return { type: 'scrollTo', to: 'bottom' };
+  }
   if (mode === 'help') {
     if (key.escape || key.return) return { type: 'back' };
     return undefined;
   }
   if (mode === 'detail') {
     if (key.escape || erase || key.leftArrow) return { type: 'back' };
-    if (key.upArrow || input === 'k') return { type: 'scroll', by: -1 };
-    if (key.downArrow || input === 'j') return { type: 'scroll', by: 1 };
-    if (key.pageUp) return { type: 'scroll', by: -10 };
-    if (key.pageDown || input === ' ') return { type: 'scroll', by: 10 };
+    // App.tsx fills in how many examples the finding has.
+    if (input === 'x') return { type: 'cycleExample', examples: 0 };
     if (input === 'e') return { type: 'exportStart' };
     return undefined;
   }

@@ -12,7 +12,8 @@ import { HOUR_MS, HOUR_SLOTS, MINUTE_MS, windowSpan, type TimeWindow, type Trend
 
 export type { TimeWindow } from './trend.js';
 
-export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'range';
+/** `overwrite`: the export's file exists; y replaces it, n or Esc goes back to the path. */
+export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'overwrite' | 'range';
 export type DirectionTab = 'all' | Direction;
 export type SortKey = 'impact' | 'recent' | 'domain';
 
@@ -138,8 +139,12 @@ export interface ViewState {
   selectedKey: string | null;
   /** First visible row of the table. */
   scroll: number;
-  /** First visible line of the detail pane. */
+  /** First visible line of the detail pane (below its pinned identity line). */
   detailScroll: number;
+  /** The example line shown whole in the detail pane (`x`), by index; null for the usual detail. */
+  example: number | null;
+  /** First visible line of the help screen. */
+  helpScroll: number;
   filter: string;
   /** The filter before `/` was pressed, restored by Esc. */
   filterBefore: string;
@@ -154,6 +159,10 @@ export interface ViewState {
   /** The range prompt was cancelled: the next `t` goes on to the whole log instead of asking again. */
   rangeSkipped: boolean;
   exportPath: string;
+  /** Why the last export failed; the prompt stays open with the path until it is changed or left. */
+  exportError: string | null;
+  /** The file the export would replace, while asking (mode `overwrite`). */
+  exportTarget: string | null;
   message: Message | null;
   quit: boolean;
 }
@@ -165,6 +174,8 @@ export const initialViewState: ViewState = {
   selectedKey: null,
   scroll: 0,
   detailScroll: 0,
+  example: null,
+  helpScroll: 0,
   filter: '',
   filterBefore: '',
   tab: 'all',
@@ -175,6 +186,8 @@ export const initialViewState: ViewState = {
   rangeError: null,
   rangeSkipped: false,
   exportPath: '',
+  exportError: null,
+  exportTarget: null,
   message: null,
   quit: false,
 };
@@ -188,8 +201,12 @@ export type ViewAction =
   | { type: 'open' }
   /** Close the detail pane, help or prompt; in the table, clear the filter. */
   | { type: 'back' }
-  /** Scroll the detail pane. */
+  /** Scroll the detail pane (or the help screen). */
   | { type: 'scroll'; by: number }
+  /** Scroll the detail pane (or the help screen) to its top or bottom. */
+  | { type: 'scrollTo'; to: 'top' | 'bottom' }
+  /** Show the next example line whole in the detail pane; after the last, the detail again. */
+  | { type: 'cycleExample'; examples: number }
   | { type: 'filterStart' }
   | { type: 'filterType'; text: string }
   | { type: 'filterDelete' }
@@ -205,6 +222,13 @@ export type ViewAction =
   | { type: 'exportClear' }
   | { type: 'exportCancel' }
   | { type: 'exportSubmit' }
+  /** App.tsx found the export's file exists: ask before replacing `target`. */
+  | { type: 'exportExists'; target: string }
+  /** The answer to the question: replace (App.tsx writes) or go back to the path. */
+  | { type: 'exportReplace' }
+  | { type: 'exportKeep' }
+  | { type: 'exportDone'; text: string }
+  | { type: 'exportFailed'; error: string }
   | { type: 'rangeType'; text: string }
   | { type: 'rangeDelete' }
   | { type: 'rangeClear' }
@@ -220,7 +244,7 @@ export interface ReduceContext {
   rowKeys: readonly string[];
   /** Table rows that fit on the screen (also the detail pane's height). */
   pageSize: number;
-  /** Lines the detail pane has, to stop scrolling past its end. */
+  /** Lines the detail pane (in help: the help screen) has, to stop scrolling past its end. */
   detailLines?: number;
   /** The newest event (ms; now while following), for `HH:MM` in the range prompt. */
   reference?: number | null;
@@ -284,25 +308,40 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
       return moveTo(s, ctx.rowKeys.length - 1, ctx);
     case 'open': {
       if (ctx.rowKeys.length === 0) return s;
-      return { ...moveTo(s, here, ctx), mode: 'detail', detailScroll: 0 };
+      return { ...moveTo(s, here, ctx), mode: 'detail', detailScroll: 0, example: null };
     }
     case 'back':
       switch (s.mode) {
         case 'detail':
-          return { ...s, mode: 'table' };
+          // An example shown whole goes back to the detail it was opened from.
+          return s.example !== null ? { ...s, example: null, detailScroll: 0 } : { ...s, mode: 'table' };
         case 'help':
-        case 'export':
           return { ...s, mode: s.previous };
+        case 'export':
+        case 'overwrite':
+          return reduce(s, { type: 'exportCancel' }, ctx);
         case 'range':
           return reduce(s, { type: 'rangeCancel' }, ctx);
         case 'filter':
           return reduce(s, { type: 'filterCancel' }, ctx);
         default:
+          // Esc on a message (an export's result) only dismisses it: the filter stays.
+          if (state.message !== null) return s;
           return s.filter === '' ? s : resetCursor({ ...s, filter: '' });
       }
-    case 'scroll': {
+    case 'scroll':
+    case 'scrollTo': {
       const max = Math.max(0, (ctx.detailLines ?? Infinity) - ctx.pageSize);
-      return { ...s, detailScroll: clamp(s.detailScroll + action.by, 0, max) };
+      const field = s.mode === 'help' ? 'helpScroll' : 'detailScroll';
+      let to: number;
+      if (action.type === 'scrollTo') to = action.to === 'top' ? 0 : max;
+      else to = clamp(s[field] + action.by, 0, max);
+      return { ...s, [field]: to };
+    }
+    case 'cycleExample': {
+      if (action.examples <= 0) return s;
+      const next = s.example === null ? 0 : s.example + 1;
+      return { ...s, example: next < action.examples ? next : null, detailScroll: 0 };
     }
     case 'filterStart':
       return { ...s, mode: 'filter', filterBefore: s.filter };
@@ -352,25 +391,43 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
     }
     case 'help':
       if (s.mode === 'help') return { ...s, mode: s.previous };
-      return { ...s, mode: 'help', previous: s.mode === 'detail' ? 'detail' : 'table' };
+      return { ...s, mode: 'help', previous: s.mode === 'detail' ? 'detail' : 'table', helpScroll: 0 };
     case 'exportStart':
       return {
         ...s,
         mode: 'export',
         previous: s.mode === 'detail' ? 'detail' : 'table',
         exportPath: action.suggested ?? s.exportPath,
+        exportError: null,
+        exportTarget: null,
       };
     case 'exportType':
-      return { ...s, exportPath: s.exportPath + printable(action.text) };
+      return { ...s, exportPath: s.exportPath + printable(action.text), exportError: null };
     case 'exportDelete':
-      return { ...s, exportPath: [...s.exportPath].slice(0, -1).join('') };
+      return { ...s, exportPath: [...s.exportPath].slice(0, -1).join(''), exportError: null };
     case 'exportClear':
-      return { ...s, exportPath: '' };
+      return { ...s, exportPath: '', exportError: null };
     case 'exportCancel':
-      return { ...s, mode: s.previous };
+      return { ...s, mode: s.previous, exportError: null, exportTarget: null };
     case 'exportSubmit':
-      // App.tsx writes the file and reports back with a `message`.
-      return { ...s, mode: s.previous };
+      // App.tsx looks at the path and writes the file; the prompt stays until it reports back.
+      return { ...s, exportError: null, exportTarget: null };
+    case 'exportExists':
+      return s.mode === 'export' ? { ...s, mode: 'overwrite', exportTarget: action.target } : s;
+    case 'exportReplace':
+      // App.tsx writes exportTarget.
+      return { ...s, mode: 'export' };
+    case 'exportKeep':
+      return { ...s, mode: 'export', exportTarget: null };
+    case 'exportDone': {
+      const message: Message = { text: action.text, kind: 'info' };
+      if (s.mode !== 'export' && s.mode !== 'overwrite') return { ...s, message };
+      return { ...s, mode: s.previous, exportTarget: null, exportError: null, message };
+    }
+    case 'exportFailed':
+      // Cancelled meanwhile: the error goes to the bottom line instead.
+      if (s.mode !== 'export' && s.mode !== 'overwrite') return { ...s, message: { text: action.error, kind: 'error' } };
+      return { ...s, mode: 'export', exportTarget: null, exportError: action.error };
     case 'message':
       return { ...s, message: action.message };
     case 'quit':

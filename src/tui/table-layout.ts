@@ -2,9 +2,10 @@
  * Columns of the findings table, fitted to the terminal width (Gemini-style descriptors: id,
  * header, min / soft widths). The MTA and host columns are there only when the run holds more
  * than one MTA or host (as in the text report). Narrow terminals first squeeze the text
- * columns to their soft widths, then the hint, the cause, the codes and the host
- * further (the recipient domain last), and below 72 and 56 columns drop the trend and the
- * codes. Pure: FindingsTable.tsx renders it.
+ * columns but the cause and codes to their soft widths, then the hint and direction further;
+ * rather than cut the host, recipient domain, codes or cause they drop the hint; only then are
+ * those cut, the cause and codes last. Below 72 and 56 columns the trend and the codes go.
+ * Pure: FindingsTable.tsx renders it.
  */
 import { codesCell, hostCell } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
@@ -13,6 +14,7 @@ import { formatCount } from './format.js';
 import type { Row } from './state.js';
 
 export type ColumnId =
+  | 'cursor'
   | 'mark'
   | 'rank'
   | 'mta'
@@ -30,6 +32,8 @@ export type ColumnId =
 export interface TableShape {
   mtas: boolean;
   hosts: boolean;
+  /** A `>` column marking the selected row, for terminals without colour (inverse may be lost too). */
+  cursor?: boolean;
 }
 
 export interface Column {
@@ -48,6 +52,8 @@ export const TREND_WIDTH = 12;
 export function cellsOf(row: Row, spark: string): Record<ColumnId, string> {
   const f = row.finding;
   return {
+    // FindingsTable puts `>` here on the selected row.
+    cursor: '',
     // `+` new while following, else `!` for permanent (5xx) failures as in the text report.
     mark: row.isNew ? '+' : f.permanent ? '!' : ' ',
     rank: String(f.rank),
@@ -75,6 +81,7 @@ interface Spec {
 }
 
 const SPECS: Spec[] = [
+  { id: 'cursor', header: '  ', min: Infinity },
   { id: 'mark', header: ' ', min: Infinity },
   { id: 'rank', header: '#', right: true, min: Infinity },
   { id: 'mta', header: 'mta', min: Infinity },
@@ -89,10 +96,21 @@ const SPECS: Spec[] = [
   { id: 'hint', header: 'hint', min: 8, soft: 24 },
 ];
 
-const SQUEEZE_ORDER: ColumnId[] = ['hint', 'cause', 'codes', 'host', 'dir', 'domain'];
+// The cause and the codes say what went wrong: on a narrow terminal they keep their room longer
+// than the recipient domain, which is cut first (after the hint, direction and host). Only the
+// cause's long tail (`sender-auth-failed`) goes before the domain: down to its soft width.
+const SQUEEZE_ORDER: Array<[ColumnId, 'min' | 'soft']> = [
+  ['hint', 'min'],
+  ['dir', 'min'],
+  ['host', 'min'],
+  ['cause', 'soft'],
+  ['domain', 'min'],
+  ['codes', 'min'],
+  ['cause', 'min'],
+];
 
-/** Space before each column (none before the first). */
-const gapBefore = (id: ColumnId): number => (id === 'mark' ? 0 : id === 'rank' ? 1 : 2);
+/** Space before each column (none before the first; the cursor column carries its own). */
+const gapBefore = (id: ColumnId): number => (id === 'mark' || id === 'cursor' ? 0 : id === 'rank' ? 1 : 2);
 
 /**
  * Column widths for `width` terminal columns, from the cells of `sample` (the rows in view;
@@ -104,37 +122,64 @@ export function tableLayout(
   trendWidth = TREND_WIDTH,
   shape: TableShape = { mtas: false, hosts: false },
 ): Column[] {
-  let specs = SPECS.filter((s) => (s.id !== 'mta' || shape.mtas) && (s.id !== 'host' || shape.hosts));
+  let specs = SPECS.filter(
+    (s) => (s.id !== 'mta' || shape.mtas) && (s.id !== 'host' || shape.hosts) && (s.id !== 'cursor' || shape.cursor === true),
+  );
   // Drop what matters least when there is no room: first the trend, then the codes.
   if (width < 72 || trendWidth <= 0) specs = specs.filter((s) => s.id !== 'trend');
   if (width < 56) specs = specs.filter((s) => s.id !== 'codes');
+  let widths = fitWidths(width, specs, sample, trendWidth);
+  // Rather than cut what tells findings apart, the hint goes (the detail pane shows it).
+  if (widths.cutIdentity && specs.length > 1 && specs[specs.length - 1]!.id === 'hint') {
+    specs = specs.slice(0, -1);
+    widths = fitWidths(width, specs, sample, trendWidth);
+  }
+  const w = widths.widths;
+  const total = w.reduce((a, b) => a + b, 0) + specs.reduce((g, s) => g + gapBefore(s.id), 0);
+  if (total < width) w[w.length - 1]! += width - total;
+  return specs.map((s, i) => ({ id: s.id, header: s.header, width: w[i]!, right: s.right ?? false }));
+}
+
+/** The cause and the codes: cut only when nothing else is left to cut. */
+const KEY_COLUMNS: ReadonlySet<ColumnId> = new Set(['cause', 'codes']);
+/** Cutting these below their soft width costs more than losing the hint column. */
+const IDENTITY_COLUMNS: ReadonlySet<ColumnId> = new Set(['cause', 'codes', 'domain', 'host']);
+
+/** Widths of `specs` squeezed towards `width`; `cutIdentity` when the host, domain, codes or cause had to be cut further. */
+function fitWidths(
+  width: number,
+  specs: readonly Spec[],
+  sample: ReadonlyArray<Record<ColumnId, string>>,
+  trendWidth: number,
+): { widths: number[]; cutIdentity: boolean } {
   const widths = specs.map((s) => {
     if (s.id === 'trend') return trendWidth;
     return Math.max(displayWidth(s.header), ...sample.map((c) => displayWidth(c[s.id])));
   });
-  const gaps = specs.reduce((g, s) => g + gapBefore(s.id), 0);
-  let total = widths.reduce((a, b) => a + b, 0) + gaps;
-  // First every column down to its soft width, widest first…
+  let total = widths.reduce((a, b) => a + b, 0) + specs.reduce((g, s) => g + gapBefore(s.id), 0);
+  // First every other column down to its soft width, widest first…
   while (total > width) {
     let pick = -1;
     for (let i = 0; i < specs.length; i++) {
-      if (widths[i]! <= (specs[i]!.soft ?? specs[i]!.min)) continue;
+      if (KEY_COLUMNS.has(specs[i]!.id) || widths[i]! <= (specs[i]!.soft ?? specs[i]!.min)) continue;
       if (pick < 0 || widths[i]! > widths[pick]!) pick = i;
     }
     if (pick < 0) break;
     widths[pick]!--;
     total--;
   }
-  // …then in order of what matters least: the hint, the cause, the codes, the host; the domain last.
-  for (const id of SQUEEZE_ORDER) {
+  // …then in order of what matters least (SQUEEZE_ORDER): the codes and the cause last.
+  let cutIdentity = false;
+  for (const [id, floor] of SQUEEZE_ORDER) {
     const i = specs.findIndex((s) => s.id === id);
     if (i < 0 || total <= width) continue;
-    const take = Math.min(total - width, Math.max(0, widths[i]! - specs[i]!.min));
+    const least = floor === 'soft' ? (specs[i]!.soft ?? specs[i]!.min) : specs[i]!.min;
+    const take = Math.min(total - width, Math.max(0, widths[i]! - least));
+    if (take > 0 && IDENTITY_COLUMNS.has(id)) cutIdentity = true;
     widths[i]! -= take;
     total -= take;
   }
-  if (total < width) widths[widths.length - 1]! += width - total;
-  return specs.map((s, i) => ({ id: s.id, header: s.header, width: widths[i]!, right: s.right ?? false }));
+  return { widths, cutIdentity };
 }
 
 /** The cells of a row laid out as `[gap, cell]` pairs, each cell fitted to its column. */

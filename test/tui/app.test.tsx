@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import App from '../../src/tui/App.js';
@@ -16,10 +19,19 @@ beforeAll(async () => {
 });
 
 let instance: ReturnType<typeof render> | null = null;
+let dir = '';
 afterEach(() => {
   instance?.unmount();
   instance = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = '';
 });
+
+/** Polls (every 20 ms, at most 100 times) until the frame shows what the export reported. */
+async function until(frame: () => string, cond: (f: string) => boolean): Promise<string> {
+  for (let i = 0; i < 100 && !cond(frame()); i++) await new Promise((r) => setTimeout(r, 20));
+  return frame();
+}
 
 async function start(props: Partial<Parameters<typeof App>[0]> = {}) {
   instance = render(<App live={fixedSource(sample)} color={false} width={100} height={30} {...props} />);
@@ -44,8 +56,25 @@ describe('App', () => {
     expect(lines.length).toBeLessThanOrEqual(29);
     expect(lines[0]).toMatch(/^maillog-doctor {2}read 1 file in/);
     expect(lines[3]).toMatch(/#\s+msgs\s+count\s+trend/);
-    expect(lines[4]).toMatch(/^!\s+1\s+31\s+78\s.*example\.com\s+user-unknown\s+virtual_alias_/);
+    // Without colour (these tests' view) the selected row carries a `>`.
+    expect(lines[4]).toMatch(/^> !\s+1\s+31\s+78\s.*example\.com\s+user-unknown\s+virtual/);
+    expect(lines[5]).toMatch(/^ {2}!\s+2\s/);
     expect(lines.at(-1)).toContain('q quit');
+  });
+
+  test('without colour the > follows the cursor', async () => {
+    const app = await start();
+    await app.send('j', 'j');
+    const rows = app.lines().filter((l) => /^(> | {2})[!+ ]\s*\d+\s/.test(l));
+    expect(rows.filter((l) => l.startsWith('>'))).toHaveLength(1);
+    expect(rows[2]).toMatch(/^> [!+ ]\s*3\s/);
+  });
+
+  test('a narrow terminal: the bottom line still ends in ? help  q quit', async () => {
+    const app = await start({ width: 40 });
+    expect(app.lines().at(-1)).toMatch(/\? help {2}q quit$/);
+    await app.send(KEY.enter);
+    expect(app.lines().at(-1)).toMatch(/\? help {2}q quit$/);
   });
 
   test('Enter opens the detail with the verify command, Esc goes back', async () => {
@@ -103,26 +132,91 @@ describe('App', () => {
       now: () => new Date(2026, 10, 22, 6, 5),
       onExport: async (path, _snapshot, rows) => {
         calls.push({ path, rows });
-        return `/abs/${path.replace('./', '')}`;
+        return `/abs${path}`;
       },
     });
     await app.send('/', 'gmail', KEY.enter, 'e');
     expect(app.frame()).toContain('file: ./maillog-doctor-20261122-0605.csv▏');
     await app.send(KEY.enter);
+    await until(app.frame, (f) => f.includes('wrote'));
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.path).toBe('./maillog-doctor-20261122-0605.csv');
+    // The path as planned: relative to the working folder.
+    expect(calls[0]!.path).toBe(join(process.cwd(), 'maillog-doctor-20261122-0605.csv'));
     expect(calls[0]!.rows.every((r) => r.finding.recipientDomain?.startsWith('gmail.co'))).toBe(true);
-    expect(app.lines().at(-1)).toBe(`wrote ${calls[0]!.rows.length} findings to /abs/maillog-doctor-20261122-0605.csv`);
+    expect(app.lines().at(-1)).toBe(`wrote ${calls[0]!.rows.length} findings to /abs${calls[0]!.path}  ? help  q quit`);
   });
 
-  test('a failed export says why', async () => {
+  test('a failed export keeps the prompt with the typed path and why; Esc then keeps the filter', async () => {
     const app = await start({
       onExport: async () => {
         throw new Error('permission denied');
       },
     });
-    await app.send('e', KEY.enter);
-    expect(app.lines().at(-1)).toMatch(/^could not write .*: permission denied$/);
+    await app.send('/', 'gmail', KEY.enter, 'e', '\u0015', '/ro/mine.csv', KEY.enter);
+    const frame = await until(app.frame, (f) => f.includes('permission denied'));
+    expect(frame.split('\n').at(-2)).toMatch(/^could not write \/ro\/mine\.csv: permission denied {2}\(⏎ retry/);
+    expect(app.lines().at(-1)).toBe('file: /ro/mine.csv▏');
+    await app.send(KEY.esc);
+    expect(app.lines()[2]).toContain('filter gmail');
+    expect(app.lines().at(-1)).toContain('q quit');
+  });
+
+  test('an existing file: asks y/n; n goes back to the path, y replaces it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-app-export-'));
+    const target = join(dir, 'view.csv');
+    writeFileSync(target, 'old\n');
+    const app = await start();
+    await app.send('e', '\u0015', target, KEY.enter);
+    let frame = await until(app.frame, (f) => f.includes('Replace it?'));
+    expect(frame.split('\n').at(-2)).toBe(`${target} exists. Replace it?  (y replace · n or esc back to the path)`);
+    await app.send('n');
+    expect(app.lines().at(-1)).toBe(`file: ${target}▏`);
+    expect(readFileSync(target, 'utf8')).toBe('old\n');
+    await app.send(KEY.enter);
+    await until(app.frame, (f) => f.includes('Replace it?'));
+    await app.send('y');
+    frame = await until(app.frame, (f) => f.includes('wrote'));
+    expect(frame.split('\n').at(-1)).toMatch(new RegExp(`^wrote \\d+ findings to ${target.replace(/[.]/g, '\\.')}`));
+    expect(readFileSync(target, 'utf8')).toMatch(/^rank,/);
+  });
+
+  test('a folder gets the default file name inside it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-app-export-'));
+    mkdirSync(join(dir, 'reports'));
+    const app = await start({ now: () => new Date(2026, 10, 22, 6, 5) });
+    await app.send('e', '\u0015', join(dir, 'reports'), KEY.enter);
+    await until(app.frame, (f) => f.includes('wrote'));
+    expect(readdirSync(join(dir, 'reports'))).toEqual(['maillog-doctor-20261122-0605.csv']);
+  });
+
+  test('detail: G and g jump to the bottom and the top, the identity line stays; x shows an example whole', async () => {
+    const app = await start({ height: 16 });
+    await app.send(KEY.enter, 'G');
+    let lines = app.lines();
+    expect(lines[3]).toMatch(/^#1\s+postfix\s+inbound\s+example\.com\s+user-unknown/);
+    expect(lines.slice(4, -1).join('\n')).toMatch(/examples/);
+    expect(lines.slice(4, -1).join('\n')).not.toContain('postconf -hx');
+    await app.send('g');
+    lines = app.lines();
+    expect(lines[3]).toMatch(/^#1\s/);
+    expect(lines[4]).toMatch(/31 messages, 78 attempts/);
+    await app.send('x');
+    lines = app.lines();
+    expect(lines[3]).toMatch(/^#1\s/);
+    expect(lines[4]).toMatch(/^example 1 of \d+, whole/);
+    expect(lines[5]).toMatch(/^ {2}\S.*postfix\/smtpd/);
+    await app.send(KEY.esc);
+    expect(app.lines()[4]).toMatch(/31 messages/);
+  });
+
+  test('help taller than the terminal scrolls with j and G', async () => {
+    const app = await start({ height: 12 });
+    await app.send('?');
+    expect(app.frame()).toContain('Keys');
+    expect(app.frame()).not.toContain('q  Ctrl-C');
+    await app.send('G');
+    expect(app.frame()).toContain('q  Ctrl-C');
+    expect(app.lines().length).toBeLessThanOrEqual(11);
   });
 
   test('windowed to the height: moving past the page scrolls', async () => {
@@ -132,7 +226,7 @@ describe('App', () => {
     const lines = app.lines();
     expect(lines.length).toBeLessThanOrEqual(14);
     expect(lines[4]).not.toBe(first);
-    expect(lines).toContain(lines.find((l) => /^\S?\s*13\s/.test(l)));
+    expect(lines).toContain(lines.find((l) => /^>?\s*\S?\s*13\s/.test(l)));
   });
 
   test('q quits', async () => {

@@ -49,10 +49,39 @@ describe('FindingsTable', () => {
       expect(lines[0]).not.toContain('trend');
       if (width < 56) expect(lines[0]).not.toContain('codes');
       for (const l of lines) expect(l.length).toBeLessThanOrEqual(width);
-      // The recipient domain is the last column to give way (at 50 the messages column leaves it too little).
       if (width >= 70) expect(lines[1]).toContain('example.com');
       expect(lines[1]).toMatch(/^!\s+1\s+31\s+78 /);
     }
+  });
+
+  test('at 60 columns the cause and the codes keep their room; the recipient domain is cut first', () => {
+    const long = finding({ recipientDomain: 'a-rather-long-recipient-domain.example', cause: 'user-unknown', smtpCodes: [550], enhancedStatus: ['5.1.1'] });
+    const rows = [...sampleRows.slice(0, 8), ...visibleRows(snapshotOf([long]), view, { reference: null })].map((row) => ({ row, spark: '' }));
+    for (const marker of [false, true]) {
+      const { lastFrame } = render(<FindingsTable rows={rows} selected={0} marker={marker} width={60} theme={theme} />);
+      const lines = frameLines(lastFrame());
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
+      expect(lines[0]).toMatch(/\scodes\s.*\scause/);
+      // Every code and cause of these rows whole (none is wider than the cause's 14 columns).
+      for (let i = 0; i < rows.length; i++) {
+        const f = rows[i]!.row.finding;
+        if (f.cause.length > 14) continue;
+        expect(lines[i + 1]).toMatch(new RegExp(`\\s${f.smtpCodes[0] ?? ''}[ .\\d]*\\s.*\\s${f.cause}(\\s|$)`));
+      }
+      expect(lines.at(-1)).not.toContain('a-rather-long-recipient-domain.example');
+      expect(lines.at(-1)).toMatch(/550 5\.1\.1\s+a-?\S*…\s+user-unknown/);
+    }
+  });
+
+  test('without colour the selected row is marked > in a column of its own', () => {
+    const rows = sampleRows.slice(0, 3).map((row) => ({ row, spark: '' }));
+    const lines = frameLines(render(<FindingsTable rows={rows} selected={1} marker width={100} theme={theme} />).lastFrame());
+    expect(lines[0]).toMatch(/^ {3}\s+#\s+msgs/);
+    expect(lines[1]).toMatch(/^ {2}!\s+1\s/);
+    expect(lines[2]).toMatch(/^> !\s+2\s/);
+    expect(lines[3]).toMatch(/^ {2}!\s+3\s/);
+    // With colour the row is inverse only: no column for the marker.
+    expect(frameLines(render(<FindingsTable rows={rows} selected={1} width={100} theme={colorTheme} />).lastFrame())[2]).toMatch(/^!\s+2\s/);
   });
 
   test('log text cannot reach the terminal: escape sequences in a domain and hint are stripped', () => {
@@ -160,6 +189,33 @@ describe('DetailPane', () => {
     expect(shown[9]![0]!.text).toMatch(/^↓ \d+ more lines/);
     const { lastFrame } = render(<DetailPane lines={lines} scroll={2} height={10} width={100} theme={theme} />);
     expect(frameLines(lastFrame())).toHaveLength(10);
+  });
+
+  test('scrolled, the identity line stays on top', () => {
+    const lines = detailLines(sampleRows[0]!, { width: 100, trends: sample.trends, reference: sample.reference });
+    const shown = visibleDetail(lines, 5, 10).map((l) => l.map((seg) => seg.text).join(''));
+    expect(shown[0]).toMatch(/^#1\s+postfix\s+inbound\s+example\.com\s+user-unknown/);
+    expect(shown[1]).toBe(lines[6]!.map((seg) => seg.text).join(''));
+    const bottom = visibleDetail(lines, 1000, 10);
+    expect(bottom[0]).toBe(lines[0]);
+    expect(bottom.at(-1)).toBe(lines.at(-1));
+  });
+
+  test('the examples: each different line once; x shows one whole, wrapped', () => {
+    const raw = `Nov 22 06:00:01 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]: 550 5.1.1 <${'u'.repeat(150)}@example.com>: Recipient address rejected`;
+    const other = 'Nov 22 06:00:02 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from y[192.0.2.2]: 550 5.1.1 <b@example.com>';
+    const row = visibleRows(snapshotOf([finding({ examples: [raw, raw, other, raw] })]), view, { reference: null })[0]!;
+    const text = (l: ReturnType<typeof detailLines>) => l.map((x) => x.map((seg) => seg.text).join(''));
+    const usual = text(detailLines(row, { width: 60, reference: null }));
+    const examples = usual.slice(usual.findIndex((l) => l.startsWith('examples')) + 1);
+    expect(examples).toHaveLength(2);
+    expect(examples[0]).toMatch(/^ {2}Nov 22 06:00:01 .*…$/);
+    const whole = text(detailLines(row, { width: 60, reference: null, example: 0 }));
+    expect(whole[0]).toMatch(/^#1 /);
+    expect(whole[1]).toMatch(/^example 1 of 2, whole/);
+    expect(whole.slice(2).map((l) => l.slice(2)).join('')).toBe(raw);
+    for (const l of whole.slice(1)) expect(l.length).toBeLessThanOrEqual(60);
+    expect(text(detailLines(row, { width: 60, reference: null, example: 1 })).slice(2)).toEqual([`  ${other.slice(0, 58)}`, `  ${other.slice(58)}`]);
   });
 
   test('every rule with its count, and every host with its count, when there are several', () => {
@@ -322,7 +378,29 @@ describe('FilterBar, ExportPrompt, Help', () => {
     expect(hints.lastFrame()).toContain('/ filter');
     expect(hints.lastFrame()).toContain('q quit');
     const msg = render(<FilterBar mode="table" filter="" message={{ text: 'wrote 3 findings to /tmp/x.csv', kind: 'info' }} width={80} theme={theme} />);
-    expect(msg.lastFrame()).toBe('wrote 3 findings to /tmp/x.csv');
+    expect(msg.lastFrame()).toBe('wrote 3 findings to /tmp/x.csv  ? help  q quit');
+  });
+
+  test('however narrow, the bar ends in ? help  q quit', () => {
+    for (const mode of ['table', 'detail', 'help'] as const) {
+      for (const width of [40, 30, 20]) {
+        const bar = render(<FilterBar mode={mode} filter="" message={null} width={width} theme={theme} />).lastFrame()!;
+        expect(bar.endsWith('? help  q quit')).toBe(true);
+        expect(bar.length).toBeLessThanOrEqual(width);
+      }
+    }
+    const long = { text: `could not write /${'x'.repeat(80)}.csv: permission denied`, kind: 'error' as const };
+    expect(render(<FilterBar mode="table" filter="" message={long} width={60} theme={theme} />).lastFrame()).toMatch(/^could not write \/x+… \? help {2}q quit$/);
+  });
+
+  test('after a failure the export prompt says why above the path; for an existing file it asks y/n', () => {
+    const failed = render(<ExportPrompt path="/ro/x.csv" rows={2} error="could not write /ro/x.csv: permission denied" width={100} theme={theme} />);
+    expect(frameLines(failed.lastFrame())).toEqual([
+      'could not write /ro/x.csv: permission denied  (⏎ retry · esc cancel · ctrl-u clear)',
+      'file: /ro/x.csv▏',
+    ]);
+    const asking = render(<ExportPrompt path="x.csv" rows={2} replace="/w/x.csv" width={100} theme={theme} />);
+    expect(frameLines(asking.lastFrame())).toEqual(['/w/x.csv exists. Replace it?  (y replace · n or esc back to the path)', 'file: x.csv▏']);
   });
 
   test('the export prompt shows the path being edited', () => {
@@ -347,5 +425,15 @@ describe('FilterBar, ExportPrompt, Help', () => {
     const { lastFrame } = render(<Help width={100} height={40} theme={theme} />);
     for (const k of ['Enter', 'Esc', '/', 'Tab', 's ', 't ', 'e ', '?', 'q  Ctrl-C']) expect(lastFrame()).toContain(k);
     expect(frameLines(render(<Help width={100} height={4} theme={theme} />).lastFrame())).toHaveLength(4);
+  });
+
+  test('help taller than the screen scrolls, saying how much more there is', () => {
+    const top = frameLines(render(<Help width={100} height={6} theme={theme} />).lastFrame());
+    expect(top[0]).toBe('Keys');
+    expect(top[5]).toMatch(/^↓ \d+ more lines/);
+    const end = frameLines(render(<Help width={100} height={6} scroll={1000} theme={theme} />).lastFrame());
+    expect(end).toHaveLength(6);
+    expect(end[5]).toMatch(/^! permanent failure/);
+    expect(end.join('\n')).toContain('q  Ctrl-C');
   });
 });

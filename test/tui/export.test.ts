@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, test } from 'vitest';
-import { defaultExportPath, exportRows, resolveExportPath } from '../../src/tui/export.js';
+import { defaultExportPath, exportRows, planExport, resolveExportPath } from '../../src/tui/export.js';
 import { visibleRows } from '../../src/tui/state.js';
 import { finding, snapshotOf } from './fixtures.js';
 
@@ -38,6 +38,25 @@ describe('export', () => {
     expect(csv.map((r) => r.recipient_domain)).toEqual(['aol.com', 'gmail.com']);
     expect(csv[1]!.hint).toBe("'=cmd");
     expect(readdirSync(dir)).toEqual(['view.csv']);
+  });
+
+  test('planned before writing: a folder gets the default name, an existing file is asked about', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-export-'));
+    const now = new Date(2026, 10, 22, 6, 5);
+    const name = 'maillog-doctor-20261122-0605.csv';
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'old.csv'), 'x');
+    expect(await planExport('new.csv', now, dir)).toEqual({ kind: 'write', target: join(dir, 'new.csv') });
+    expect(await planExport('', now, dir)).toEqual({ kind: 'write', target: join(dir, name) });
+    expect(await planExport('out', now, dir)).toEqual({ kind: 'write', target: join(dir, 'out', name) });
+    expect(await planExport('out/', now, dir)).toEqual({ kind: 'write', target: join(dir, 'out', name) });
+    expect(await planExport('old.csv', now, dir)).toEqual({ kind: 'exists', target: join(dir, 'old.csv') });
+    writeFileSync(join(dir, 'out', name), 'x');
+    expect(await planExport(' out ', now, dir)).toEqual({ kind: 'exists', target: join(dir, 'out', name) });
+    mkdirSync(join(dir, 'nested', name), { recursive: true });
+    expect(await planExport('nested', now, dir)).toEqual({ kind: 'error', error: `${join(dir, 'nested', name)} is a folder` });
+    // A path under a missing folder is still a plan to write: the write then says the folder is missing.
+    expect(await planExport('missing/x.csv', now, dir)).toEqual({ kind: 'write', target: join(dir, 'missing', 'x.csv') });
   });
 
   test('a folder that does not exist is an error naming the reason', async () => {

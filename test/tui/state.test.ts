@@ -74,6 +74,39 @@ describe('reduce: modes', () => {
     expect(reduce(s, { type: 'scroll', by: -100 }, c).detailScroll).toBe(0);
   });
 
+  test('g and G: the top and the bottom of the detail pane', () => {
+    const c: ReduceContext = { rowKeys: keys(3), pageSize: 10, detailLines: 25 };
+    const bottom = run([{ type: 'open' }, { type: 'scrollTo', to: 'bottom' }], c);
+    expect(bottom.detailScroll).toBe(15);
+    expect(reduce(bottom, { type: 'scrollTo', to: 'top' }, c).detailScroll).toBe(0);
+  });
+
+  test('x shows each example whole in turn, then the detail again; Esc goes back to the detail', () => {
+    const c: ReduceContext = { rowKeys: keys(3), pageSize: 10, detailLines: 25 };
+    const opened = run([{ type: 'open' }, { type: 'scroll', by: 4 }], c);
+    const shown: Array<number | null> = [];
+    let s = opened;
+    for (let i = 0; i < 4; i++) {
+      s = reduce(s, { type: 'cycleExample', examples: 3 }, c);
+      shown.push(s.example);
+    }
+    expect(shown).toEqual([0, 1, 2, null]);
+    const one = reduce(opened, { type: 'cycleExample', examples: 3 }, c);
+    expect(one.detailScroll).toBe(0);
+    expect(reduce(one, { type: 'back' }, c)).toMatchObject({ mode: 'detail', example: null });
+    expect(reduce(opened, { type: 'cycleExample', examples: 0 }, c).example).toBeNull();
+    // Another finding opens on its usual detail.
+    expect(run([{ type: 'back' }, { type: 'move', by: 1 }, { type: 'open' }], c, one).example).toBeNull();
+  });
+
+  test('help scrolls on its own, leaving the detail where it was', () => {
+    const c: ReduceContext = { rowKeys: keys(3), pageSize: 10, detailLines: 25 };
+    const s = run([{ type: 'open' }, { type: 'scroll', by: 3 }, { type: 'help' }, { type: 'scroll', by: 2 }, { type: 'scrollTo', to: 'bottom' }], c);
+    expect(s).toMatchObject({ mode: 'help', helpScroll: 15, detailScroll: 3 });
+    expect(reduce(s, { type: 'back' }, c)).toMatchObject({ mode: 'detail', detailScroll: 3 });
+    expect(run([{ type: 'help' }], c, s).helpScroll).toBe(15);
+  });
+
   test('typing a filter narrows and starts again at the top; Esc restores the filter before', () => {
     const c = ctx(10);
     const typed = run(
@@ -125,13 +158,48 @@ describe('reduce: modes', () => {
     expect(reduce(fromDetail, { type: 'back' }, c).mode).toBe('detail');
   });
 
-  test('the export prompt starts with the suggested path, edits it, and returns on Enter or Esc', () => {
+  test('the export prompt starts with the suggested path, edits it, and returns when written or on Esc', () => {
     const c = ctx(2);
     const s = run([{ type: 'exportStart', suggested: './x.csv' }, { type: 'exportDelete' }, { type: 'exportType', text: 'tsv' }], c);
     expect(s).toMatchObject({ mode: 'export', exportPath: './x.cstsv' });
     expect(reduce(s, { type: 'exportClear' }, c).exportPath).toBe('');
-    expect(reduce(s, { type: 'exportSubmit' }, c).mode).toBe('table');
+    // Enter leaves the prompt up until the file is written.
+    const submitted = reduce(s, { type: 'exportSubmit' }, c);
+    expect(submitted.mode).toBe('export');
+    expect(reduce(submitted, { type: 'exportDone', text: 'wrote 2 findings to /x' }, c)).toMatchObject({
+      mode: 'table',
+      message: { text: 'wrote 2 findings to /x', kind: 'info' },
+    });
     expect(reduce(s, { type: 'exportCancel' }, c).mode).toBe('table');
+  });
+
+  test('a failed export keeps the prompt with the path and why; Esc then leaves the filter alone', () => {
+    const c = ctx(2);
+    const filtered = run([{ type: 'filterStart' }, { type: 'filterType', text: 'gmail' }, { type: 'filterAccept' }], c);
+    let s = run([{ type: 'exportStart', suggested: './x.csv' }, { type: 'exportType', text: 'v' }, { type: 'exportSubmit' }], c, filtered);
+    s = reduce(s, { type: 'exportFailed', error: 'could not write /x.csvv: permission denied' }, c);
+    expect(s).toMatchObject({ mode: 'export', exportPath: './x.csvv', exportError: 'could not write /x.csvv: permission denied' });
+    // Typing clears the error; Esc closes the prompt and the table keeps its filter.
+    expect(reduce(s, { type: 'exportType', text: 'x' }, c).exportError).toBeNull();
+    const back = reduce(s, { type: 'back' }, c);
+    expect(back).toMatchObject({ mode: 'table', filter: 'gmail', exportError: null });
+    // A failure reported after the prompt was left shows on the bottom line; Esc dismisses it, not the filter.
+    const late = reduce(back, { type: 'exportFailed', error: 'could not write: EIO' }, c);
+    expect(late.message).toEqual({ text: 'could not write: EIO', kind: 'error' });
+    expect(reduce(late, { type: 'back' }, c)).toMatchObject({ filter: 'gmail', message: null });
+  });
+
+  test('an existing file: the prompt asks, y replaces, n goes back to the path', () => {
+    const c = ctx(2);
+    const s = run([{ type: 'exportStart', suggested: './x.csv' }, { type: 'exportSubmit' }, { type: 'exportExists', target: '/w/x.csv' }], c);
+    expect(s).toMatchObject({ mode: 'overwrite', exportTarget: '/w/x.csv' });
+    expect(reduce(s, { type: 'exportKeep' }, c)).toMatchObject({ mode: 'export', exportTarget: null, exportPath: './x.csv' });
+    const replacing = reduce(s, { type: 'exportReplace' }, c);
+    expect(replacing.mode).toBe('export');
+    expect(reduce(replacing, { type: 'exportDone', text: 'wrote' }, c).mode).toBe('table');
+    // Cancelled before the check came back: no question.
+    const cancelled = run([{ type: 'exportStart' }, { type: 'exportCancel' }, { type: 'exportExists', target: '/w/x.csv' }], c);
+    expect(cancelled.mode).toBe('table');
   });
 
   test('a message stays until the next key', () => {

@@ -108,6 +108,26 @@ describe.skipIf(!hasTmux)(
       expect(dataRows(s)).toEqual([]);
     });
 
+    test('--no-color marks the selected row with >; q with --fail-on reached says why it exits 3', async () => {
+      keys('clear', 'Enter');
+      type('node bin/maillog-doctor --no-color --fail-on 1 samples/postfix/mail.log; echo "EXIT=$?"');
+      keys('Enter');
+      const marked = (t: string): string[] => t.split('\n').filter((l) => /^(> | {2})[!+ ]\s*\d+\s+\d[\d,]*\s/.test(l));
+      let s = await waitForScreen((t) => t.includes('read 1 file in') && marked(t).length > 10, 'the table without colour');
+      expect(marked(s)[0]).toMatch(/^> !\s+1\s+31\s+78\s/);
+      expect(marked(s).filter((l) => l.startsWith('>'))).toHaveLength(1);
+      keys('j');
+      s = await waitForScreen((t) => /^> !\s+2\s/m.test(t), 'the > on the second row');
+      expect(marked(s)[0]).toMatch(/^ {2}!\s+1\s/);
+      expect(s.split('\n').filter((l) => l.trim() !== '').at(-1)).toMatch(/\? help {2}q quit$/);
+
+      keys('q');
+      s = await waitForScreen((t) => t.includes('EXIT=3'), 'the shell after q');
+      const why = s.split('\n').filter((l) => l.includes('exit status 3'));
+      expect(why).toHaveLength(1);
+      expect(why[0]).toMatch(/^maillog-doctor: exit status 3: [\d,]+ rejections, bounces and deferrals reached --fail-on 1$/);
+    });
+
     test('-f: new findings appear live and are marked, across a rotation; q ends following with 0', async () => {
       dir = mkdtempSync(join(tmpdir(), 'md-e2e-'));
       const log = join(dir, 'mail.log');

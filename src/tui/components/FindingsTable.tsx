@@ -2,7 +2,8 @@
  * The ranked findings, one line each, fitted to `width`: mark, rank, MTA and host (when the run
  * holds several), messages, count (in the time window), trend sparkline, direction, codes,
  * recipient domain, cause, hint. The 550 family
- * is bold red, other permanent failures red, temporary codes yellow; the cursor row is inverse.
+ * is bold red, other permanent failures red, temporary codes yellow; the cursor row is inverse,
+ * and with `marker` (no colour) also marked `>` in a column of its own.
  * Shows exactly the rows it is given: App.tsx windows them to the terminal height.
  */
 import { Box, Text } from 'ink';
@@ -23,6 +24,8 @@ export interface Props {
   readonly rows: readonly TableRow[];
   /** Index in `rows` of the cursor; null for none. */
   readonly selected: number | null;
+  /** A `>` column for the selected row (no colour: inverse video may not reach the terminal). */
+  readonly marker?: boolean;
   readonly width: number;
   readonly theme: Theme;
   /** Column layout; by default fitted to `rows`. */
@@ -31,11 +34,13 @@ export interface Props {
   readonly empty?: string;
 }
 
-export function rowLine(columns: readonly Column[], r: TableRow): StyledLine {
+export function rowLine(columns: readonly Column[], r: TableRow, selected = false): StyledLine {
   const severity = severityOf(r.row.finding);
   const rowRole = severity === 'temporary' ? undefined : severity;
   const line: StyledLine = [];
-  for (const [gap, text, id] of layoutCells(columns, cellsOf(r.row, r.spark))) {
+  const cells = cellsOf(r.row, r.spark);
+  if (selected) cells.cursor = '>';
+  for (const [gap, text, id] of layoutCells(columns, cells)) {
     if (gap) line.push({ text: gap });
     let role: Role | undefined = rowRole;
     if (id === 'mark' && r.row.isNew) role = 'fresh';
@@ -46,14 +51,14 @@ export function rowLine(columns: readonly Column[], r: TableRow): StyledLine {
   return line;
 }
 
-export default function FindingsTable({ rows, selected, width, theme, columns, empty }: Props) {
+export default function FindingsTable({ rows, selected, marker = false, width, theme, columns, empty }: Props) {
   const cols =
     columns ??
     tableLayout(
       width,
       rows.map((r) => cellsOf(r.row, r.spark)),
       undefined,
-      runShape(rows.map((r) => r.row.finding)),
+      { ...runShape(rows.map((r) => r.row.finding)), cursor: marker },
     );
   const header: StyledLine = headerCells(cols).flatMap(([gap, text]) => [{ text: gap + text, role: 'label' as const }]);
   return (
@@ -65,7 +70,7 @@ export default function FindingsTable({ rows, selected, width, theme, columns, e
         rows.map((r, i) => (
           <Line
             key={r.row.key}
-            line={rowLine(cols, r)}
+            line={rowLine(cols, r, i === selected)}
             width={width}
             theme={theme}
             style={i === selected ? theme.selected : undefined}
