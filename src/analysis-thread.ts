@@ -16,7 +16,7 @@ import { emptySnapshot } from './aggregate/aggregator.js';
 import type { FileStats, Snapshot } from './aggregate/types.js';
 import { InputError } from './errors.js';
 import { analyse, type Analysis, type PipelineOptions } from './pipeline.js';
-import { ProblemBatcher, type ProblemBatch } from './tui/trend.js';
+import { ProblemBatcher, type ProblemBatch } from './aggregate/trend.js';
 
 export interface AnalysisProgress {
   index: number;

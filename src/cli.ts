@@ -24,7 +24,7 @@ import { LineFile, stdoutIsFile, stdoutWasClosed, writeAllSync, writeFailure } f
 import { renderText } from './report/text.js';
 import { sanitize } from './text/sanitize.js';
 import type { LiveStore } from './tui/live.js';
-import { problemLine, PROBLEM_CSV_HEADER, type ProblemRecord } from './tui/problem-line.js';
+import { problemLine, PROBLEM_CSV_HEADER, type ProblemRecord } from './report/problem-line.js';
 import type { TuiSession } from './tui/run.js';
 
 type Format = 'text' | 'json' | 'csv';

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { generatePostfix } from '../bench/gen/postfix.js';
 import { analyse } from '../src/pipeline.js';
 import { renderJson } from '../src/report/json.js';
-import { TrendStore } from '../src/tui/trend.js';
+import { TrendStore } from '../src/aggregate/trend.js';
 import * as fromSources from '../src/analysis-thread.js';
 
 type Module = typeof fromSources;

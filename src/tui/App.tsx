@@ -40,7 +40,7 @@ import {
 } from './state.js';
 import { cellsOf, tableLayout, TREND_WIDTH } from './table-layout.js';
 import { themeFor } from './theme.js';
-import { sparkline } from './trend.js';
+import { sparkline } from './sparkline.js';
 import useLiveState, { type LiveSource } from './use-live-state.js';
 import useTerminalSize from './use-terminal-size.js';
 

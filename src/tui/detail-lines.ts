@@ -14,7 +14,8 @@ import { clockOf, formatCount, formatTime } from './format.js';
 import type { Segment, StyledLine } from './lines.js';
 import type { Row } from './state.js';
 import { severityOf } from './theme.js';
-import { HOUR_MS, MINUTE_MS, sparkline, type TrendReader } from './trend.js';
+import { HOUR_MS, MINUTE_MS, type TrendReader } from '../aggregate/trend.js';
+import { sparkline } from './sparkline.js';
 
 export interface DetailContext {
   width: number;

@@ -19,7 +19,7 @@
  */
 import { emptySnapshot } from '../aggregate/aggregator.js';
 import type { FileStats, Snapshot } from '../aggregate/types.js';
-import { TrendStore, type ProblemBatch, type TrendReader } from './trend.js';
+import { TrendStore, type ProblemBatch, type TrendReader } from '../aggregate/trend.js';
 
 export type Phase = 'reading' | 'following' | 'done';
 

@@ -8,9 +8,9 @@
  * when the finding leaves the view, the cursor keeps its position.
  */
 import type { Direction, Finding, FindingDetails, Snapshot } from '../aggregate/types.js';
-import { HOUR_MS, HOUR_SLOTS, MINUTE_MS, windowSpan, type TimeWindow, type TrendReader } from './trend.js';
+import { HOUR_MS, HOUR_SLOTS, MINUTE_MS, windowSpan, type TimeWindow, type TrendReader } from '../aggregate/trend.js';
 
-export type { TimeWindow } from './trend.js';
+export type { TimeWindow } from '../aggregate/trend.js';
 
 /** `overwrite`: the export's file exists; y replaces it, n or Esc goes back to the path. */
 export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'overwrite' | 'range';

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { FileStats, Snapshot } from '../../src/aggregate/types.js';
 import { emptySnapshot } from '../../src/aggregate/aggregator.js';
 import { LiveStore } from '../../src/tui/live.js';
-import { ProblemBatcher } from '../../src/tui/trend.js';
+import { ProblemBatcher } from '../../src/aggregate/trend.js';
 import { finding, snapshotOf } from './fixtures.js';
 
 /** A store on a fake clock whose snapshots cost `cost` ms each. */

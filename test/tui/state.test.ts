@@ -14,7 +14,7 @@ import {
   type ViewAction,
   type ViewState,
 } from '../../src/tui/state.js';
-import { HOUR_MS, MINUTE_MS, TrendStore } from '../../src/tui/trend.js';
+import { HOUR_MS, MINUTE_MS, TrendStore } from '../../src/aggregate/trend.js';
 import { finding, snapshotOf } from './fixtures.js';
 
 const keys = (n: number): string[] => Array.from({ length: n }, (_, i) => `k${i}`);

@@ -5,7 +5,7 @@
  * by strangers, and these lines end up on terminals and in chat messages.
  */
 import { stringify } from 'csv-stringify/sync';
-import { csvTextCell } from '../report/csv.js';
+import { csvTextCell } from './csv.js';
 import { sanitize } from '../text/sanitize.js';
 
 /** One problem event, flattened (cli.ts builds it from the event and its classification). */

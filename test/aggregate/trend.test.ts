@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { HOUR_MS, HOUR_SLOTS, MINUTE_MS, ProblemBatcher, sparkline, TrendStore } from '../../src/tui/trend.js';
+import { HOUR_MS, HOUR_SLOTS, MINUTE_MS, ProblemBatcher, TrendStore } from '../../src/aggregate/trend.js';
+import { sparkline } from '../../src/tui/sparkline.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 

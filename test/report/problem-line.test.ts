@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
-import { PROBLEM_CSV_HEADER, problemCsv, problemJson, problemText, type ProblemRecord } from '../../src/tui/problem-line.js';
+import { PROBLEM_CSV_HEADER, problemCsv, problemJson, problemText, type ProblemRecord } from '../../src/report/problem-line.js';
 
 const record: ProblemRecord = {
   time: '2026-11-22T06:25:01.000Z',
