@@ -11,6 +11,7 @@
  * Where a worker cannot start (the TypeScript sources under test), the same interface runs the
  * analysis on this thread, with the same batches.
  */
+import type { TimeWindow } from './window.js';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { emptySnapshot } from './aggregate/aggregator.js';
 import type { FileStats, Snapshot } from './aggregate/types.js';
@@ -42,6 +43,8 @@ export interface AnalysisInput {
   /** Split findings by host (`--by host`). */
   byHost?: boolean;
   localDomains?: readonly string[];
+  /** `--since`/`--until` (src/window.ts). */
+  window?: TimeWindow | null;
   now: Date;
   /** Passed on to analyse() (tests). */
   threads?: number;
@@ -91,6 +94,7 @@ interface ThreadData {
   year?: number;
   byHost?: boolean;
   localDomains?: readonly string[];
+  window?: TimeWindow | null;
   now: number;
   threads?: number;
   unrecognised: boolean;
@@ -110,6 +114,7 @@ export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers
     year: input.year,
     byHost: input.byHost,
     localDomains: input.localDomains,
+    window: input.window,
     now: input.now.getTime(),
     threads: input.threads,
     unrecognised: handlers.onUnrecognised !== undefined,
@@ -179,6 +184,7 @@ function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => v
     year: input.year,
     byHost: input.byHost,
     localDomains: input.localDomains,
+    window: input.window,
     now: input.now,
     threads: input.threads,
     onUnrecognised: sink.unrecognised,

@@ -17,6 +17,7 @@ import type { MailEvent, Mta } from './event.js';
 import { Follower } from './input/follow.js';
 import { analyseOnThread } from './analysis-thread.js';
 import { Analysis, analyse } from './pipeline.js';
+import { parseWindow, type TimeWindow } from './window.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
 import { renderCsv } from './report/csv.js';
 import { renderJson } from './report/json.js';
@@ -47,12 +48,17 @@ interface CliOptions {
   follow?: boolean;
   fromEnd?: boolean;
   tui: boolean;
+  since?: string;
+  until?: string;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
 function analysisOptions(opts: CliOptions) {
-  return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains };
+  return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, window: runWindow };
 }
+
+/** `--since`/`--until` as parsed once against the run's start (null: no window). */
+let runWindow: TimeWindow | null = null;
 
 /** `a.test, B.test` → ['a.test', 'b.test']; a usage error for anything that is not a domain name. */
 function domainList(v: string): string[] {
@@ -146,6 +152,8 @@ function program(): Command {
     .option('-f, --follow', 'keep reading the log as it grows, across rotations (like tail -F)')
     .option('--from-end', 'with -f: skip what is in the file now, read only new lines')
     .option('--no-tui', 'print the text report even on a terminal (no interactive view)')
+    .option('--since <time>', 'only events at or after TIME: ISO date/time (2026-11-22, 2026-11-22T06:00), today, yesterday, -2h, -30m, -7d')
+    .option('--until <time>', 'only events before TIME (same forms as --since)')
     .exitOverride()
     // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
     .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n').map(sanitize).join('\n')) })
@@ -167,6 +175,9 @@ export async function main(argv: string[]): Promise<number> {
   const opts = cmd.opts<CliOptions>();
   // https://no-color.org: a non-empty NO_COLOR turns colours off like --no-color.
   if (process.env.NO_COLOR) opts.color = false;
+  const window = parseWindow(opts.since, opts.until, new Date());
+  if (window instanceof Error) throw new UsageError(window.message);
+  runWindow = window;
   let files = expandInputs(cmd.args);
   if (opts.fromEnd && !opts.follow) throw new UsageError('--from-end goes with -f/--follow');
   if (files.length === 0) {

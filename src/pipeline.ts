@@ -33,6 +33,7 @@ import type { IgnoreReason, MailEvent, Mta } from './event.js';
 import { AsciiWindows, decodeLine, forEachLine, LineSplitter, MAX_LINE_BYTES, OVERSIZED_SHOWN_CHARS } from './input/lines.js';
 import { openChunks, openInput, type OpenedInput } from './input/open.js';
 import { fsPath, rawName, rememberName } from './input/paths.js';
+import { WindowFilter, type TimeWindow } from './window.js';
 
 /**
  * Lines longer than this are counted (oversized, unrecognised) but not parsed: the line
@@ -71,6 +72,8 @@ export interface AnalysisOptions {
   byHost?: boolean;
   /** Recipient domains this server hosts (--local-domains), besides those learnt from the log. */
   localDomains?: readonly string[];
+  /** `--since`/`--until`: events outside it are not aggregated (see src/window.ts). */
+  window?: TimeWindow | null;
   /** Every unrecognised line, for --unrecognised. */
   onUnrecognised?: (file: string, no: number, line: string) => void;
   /**
@@ -229,6 +232,8 @@ export class Analysis {
   private parserExceptions = 0;
   /** Which recipient domains are ours: decides local vs outbound for failed deliveries. */
   private readonly domains: LocalDomains;
+  /** The run's time window, when one was given. */
+  private readonly window: WindowFilter | null;
 
   // The current input.
   private file: FileStats | null = null;
@@ -253,6 +258,7 @@ export class Analysis {
   constructor(private readonly opts: AnalysisOptions = {}) {
     this.aggregator = new Aggregator({ byHost: opts.byHost });
     this.domains = new LocalDomains(opts.localDomains);
+    this.window = opts.window ? new WindowFilter(opts.window) : null;
   }
 
   /**
@@ -318,6 +324,13 @@ export class Analysis {
   /** Bytes of a followed log that could not be read (see src/input/follow.ts). */
   followLost(n: number): void {
     if (n > 0) this.stats.followLostBytes = (this.stats.followLostBytes ?? 0) + n;
+  }
+
+  /** Puts what the window left out into the stats (finish() does; follow mode's snapshots too). */
+  windowStats(): void {
+    if (!this.window) return;
+    this.stats.window = this.window.stats();
+    if (this.window.evicted > 0) this.stats.overflow.windowMessagesEvicted = this.window.evicted;
   }
 
   /** NUL bytes dropped from the current input (see src/input/lines.ts). */
@@ -395,6 +408,7 @@ export class Analysis {
     }
     if (this.parserExceptions > 0) this.stats.overflow.parserExceptions = this.parserExceptions;
     if (this.domains.dropped > 0) this.stats.overflow.localDomainsNotLearnt = this.domains.dropped;
+    this.windowStats();
     return { aggregator: this.aggregator, stats: this.stats, errors: this.errors };
   }
 
@@ -501,6 +515,7 @@ export class Analysis {
   private sentDelivery(machine: PostfixMachine, queueId: string | null, to: string, time: string | null): void {
     machine.sent(queueId, to);
     this.stats.linesRecognised++;
+    if (this.window && !this.window.keep(time)) return;
     this.aggregator.countDelivery('sent', time);
   }
 
@@ -578,7 +593,9 @@ export class Analysis {
     // classify() with the verify command filled in only when read (the aggregator reads it for
     // a finding's first event; filling it in for every event was 2-3 % of the live view's run).
     const c = classifyDeferred(ev, this.domains);
+    // Which domains are ours is learnt from every event: it is a fact about the server, not the window.
     this.domains.learn(ev, c);
+    if (this.window && !this.window.keep(ev.time, ev.queueId, ev.host)) return;
     const finding = this.aggregator.add(ev, c);
     if (c && this.opts.onProblem) this.opts.onProblem(ev, c, finding!);
   }

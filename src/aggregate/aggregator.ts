@@ -248,6 +248,7 @@ export class Aggregator {
         unrecognised: f.unrecognised,
         ...(f.error !== undefined ? { error: f.error } : {}),
       })),
+      ...(run.window ? { window: { ...run.window } } : {}),
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
       overflow: mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow }),

@@ -32,8 +32,18 @@ export interface RunStats {
   /** Bytes of a followed log that could not be read (absent when none: see src/input/follow.ts). */
   followLostBytes?: number;
   files: FileStats[];
+  /** `--since`/`--until`: the window and what it left out (absent without one). */
+  window?: WindowSummary;
   /** Memory caps that overflowed upstream (queue-id map …): name → count. */
   overflow: Record<string, number>;
+}
+
+/** The time window of a run (src/window.ts): ISO UTC bounds, null when open. */
+export interface WindowSummary {
+  since: string | null;
+  until: string | null;
+  eventsOutside: number;
+  eventsUntimed: number;
 }
 
 export interface EventsByKind {
@@ -64,6 +74,8 @@ export interface Summary {
   eventsByKind: EventsByKind;
   eventsByStatus: EventsByDeliveryStatus;
   files: FileStats[];
+  /** Only with `--since`/`--until`: the window and the events it left out. */
+  window?: WindowSummary;
   firstSeen: string | null;
   lastSeen: string | null;
   /** Every memory cap that overflowed (upstream ones and the aggregator's own): name → count. */

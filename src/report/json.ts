@@ -40,6 +40,7 @@ function pickSummary(s: Summary): Summary {
       expired: s.eventsByStatus.expired,
     },
     files: s.files.map(pickFile),
+    ...(s.window ? { window: { ...s.window } } : {}),
     firstSeen: s.firstSeen,
     lastSeen: s.lastSeen,
     // Only the caps that were hit: parsers report each of theirs, at 0 when it never filled.

@@ -31,6 +31,9 @@ export const SummarySchema = z.strictObject({
   eventsByKind: z.strictObject({ reject: count, delivery: count, notification: count }),
   eventsByStatus: z.strictObject({ sent: count, bounced: count, deferred: count, expired: count }),
   files: z.array(FileStatsSchema),
+  window: z
+    .strictObject({ since: time, until: time, eventsOutside: count, eventsUntimed: count })
+    .optional(),
   firstSeen: time,
   lastSeen: time,
   overflow: z.record(z.string(), count),

@@ -252,8 +252,13 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     permanent.push(p);
     whole.push(w);
   };
+  const w = report.summary.window;
+  if (w) {
+    const left = `${plural(w.eventsOutside, 'event')} outside it left out` + (w.eventsUntimed > 0 ? `, ${w.eventsUntimed} without a time` : '');
+    for (const l of wrap(`Window ${sanitize(`${w.since ?? '…'} .. ${w.until ?? '…'}`)} (${left}).`, width)) push(l);
+  }
   if (all.length === 0) {
-    push('No rejections, bounces or deferrals found.');
+    push(w ? 'No rejections, bounces or deferrals found in the window.' : 'No rejections, bounces or deferrals found.');
   } else {
     const noun = all.length === 1 ? 'finding' : 'findings';
     const what = events === 1 ? 'rejection, bounce or deferral' : 'rejections, bounces and deferrals';
