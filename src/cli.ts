@@ -19,6 +19,7 @@ import { analyseOnThread } from './analysis-thread.js';
 import { Analysis, analyse } from './pipeline.js';
 import { parseWindow, type TimeWindow } from './window.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
+import { compareReports, loadPreviousReport } from './report/compare.js';
 import { renderCsv } from './report/csv.js';
 import { renderJson } from './report/json.js';
 import { LineFile, stdoutIsFile, stdoutWasClosed, writeAllSync, writeFailure } from './report/output.js';
@@ -50,12 +51,16 @@ interface CliOptions {
   tui: boolean;
   since?: string;
   until?: string;
+  compare?: string;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
 function analysisOptions(opts: CliOptions) {
   return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, window: runWindow };
 }
+
+/** Adds the --compare comparison to a report (nothing without --compare). */
+let withComparison = <R extends Report>(r: R): R => r;
 
 /** `--since`/`--until` as parsed once against the run's start (null: no window). */
 let runWindow: TimeWindow | null = null;
@@ -153,6 +158,7 @@ function program(): Command {
     .option('--from-end', 'with -f: skip what is in the file now, read only new lines')
     .option('--no-tui', 'print the text report even on a terminal (no interactive view)')
     .option('--since <time>', 'only events at or after TIME: ISO date/time (2026-11-22, 2026-11-22T06:00), today, yesterday, -2h, -30m, -7d')
+    .option('--compare <file>', 'show first what changed since an earlier JSON report of this tool: new, grown and gone findings')
     .option('--until <time>', 'only events before TIME (same forms as --since)')
     .exitOverride()
     // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
@@ -178,6 +184,13 @@ export async function main(argv: string[]): Promise<number> {
   const window = parseWindow(opts.since, opts.until, new Date());
   if (window instanceof Error) throw new UsageError(window.message);
   runWindow = window;
+  if (opts.compare !== undefined) {
+    const prev = loadPreviousReport(fsPath(opts.compare));
+    if (prev instanceof Error) throw new UsageError(`--compare ${opts.compare}: ${prev.message}`);
+    const against = opts.compare;
+    const byHost = opts.by === 'host';
+    withComparison = (r) => ({ ...r, comparison: compareReports(prev, r, against, byHost) });
+  }
   let files = expandInputs(cmd.args);
   if (opts.fromEnd && !opts.follow) throw new UsageError('--from-end goes with -f/--follow');
   if (files.length === 0) {
@@ -228,7 +241,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   warnUnexpandedExport(stats.overflow);
-  const report = aggregator.snapshot(stats);
+  const report = withComparison(aggregator.snapshot(stats));
 
   let failed = errors.length > 0 || unrecognisedFailed !== null;
   if (await writeReportFiles(report, opts, warn)) failed = true;
@@ -323,7 +336,7 @@ async function interactiveReport(
       onProgress: (p) => {
         if (!sourced) {
           sourced = true;
-          live.setSource(() => run.snapshot());
+          live.setSource(() => withComparison(run.snapshot()));
         }
         live.progress(p);
         // Publishes if due: the timer cannot while the analysis runs on this thread (the fallback).
@@ -342,7 +355,8 @@ async function interactiveReport(
     closeSession();
     return EXIT.ok;
   }
-  const { snapshot: report, errors } = result;
+  const { errors } = result;
+  const report = withComparison(result.snapshot);
   const unrecognisedFailed = await closeUnrecognised();
   const messages = errors.map((e) => `${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) messages.push(unrecognisedFailed);
@@ -475,7 +489,7 @@ async function follow(
     },
     { fromEnd: opts.fromEnd },
   );
-  live?.setSource(() => analysis.aggregator.snapshot(analysis.stats));
+  live?.setSource(() => withComparison(analysis.aggregator.snapshot(analysis.stats)));
   await follower.start();
   interrupt = requestStop;
   if (live && tui) {
@@ -494,7 +508,7 @@ async function follow(
     for (const m of warnings) warn(m);
   }
   const unrecognisedFailed = await closeUnrecognised();
-  const report = aggregator.snapshot(stats);
+  const report = withComparison(aggregator.snapshot(stats));
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null;

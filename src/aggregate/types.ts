@@ -133,7 +133,37 @@ export interface Finding {
   examples: string[];
 }
 
+/** A finding of `--compare` (src/report/compare.ts): its identity and deliveries lost at least, before and after. */
+export interface ComparedFinding {
+  /** Its rank in this report; null for a gone finding. */
+  rank: number | null;
+  mta: string;
+  direction: string;
+  recipientDomain: string | null;
+  cause: string;
+  hint: string;
+  /** The host, with `--by host`; else null. */
+  host: string | null;
+  /** max(messages, distinct recipients) in the earlier report; null for a new finding. */
+  lostAtLeastBefore: number | null;
+  /** The same in this report; null for a gone finding. */
+  lostAtLeastAfter: number | null;
+}
+
+/** What changed since an earlier report (`--compare FILE.json`). */
+export interface Comparison {
+  /** The earlier report's path as given. */
+  against: string;
+  previousFirstSeen: string | null;
+  previousLastSeen: string | null;
+  new: ComparedFinding[];
+  grew: ComparedFinding[];
+  gone: ComparedFinding[];
+}
+
 export interface Report {
+  /** Only with `--compare`: first, as it is what a second run is read for. */
+  comparison?: Comparison;
   summary: Summary;
   findings: Finding[];
 }
