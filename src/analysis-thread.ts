@@ -45,6 +45,8 @@ export interface AnalysisInput {
   localDomains?: readonly string[];
   /** `--since`/`--until` (src/window.ts). */
   window?: TimeWindow | null;
+  /** Keep every address (--addresses): the final snapshot carries them. */
+  addresses?: boolean;
   now: Date;
   /** Passed on to analyse() (tests). */
   threads?: number;
@@ -95,6 +97,7 @@ interface ThreadData {
   byHost?: boolean;
   localDomains?: readonly string[];
   window?: TimeWindow | null;
+  addresses?: boolean;
   now: number;
   threads?: number;
   unrecognised: boolean;
@@ -115,6 +118,7 @@ export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers
     byHost: input.byHost,
     localDomains: input.localDomains,
     window: input.window,
+    addresses: input.addresses,
     now: input.now.getTime(),
     threads: input.threads,
     unrecognised: handlers.onUnrecognised !== undefined,
@@ -185,6 +189,7 @@ function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => v
     byHost: input.byHost,
     localDomains: input.localDomains,
     window: input.window,
+    addresses: input.addresses,
     now: input.now,
     threads: input.threads,
     onUnrecognised: sink.unrecognised,
@@ -211,7 +216,7 @@ function analyseHere(input: AnalysisInput, handlers: AnalysisHandlers): Analysis
   const { options, flush } = reporting(input, sink, (a) => (current = a));
   const done = analyse(input.files, options).then((r) => {
     flush();
-    return { snapshot: r.aggregator.snapshot(r.stats), errors: r.errors };
+    return { snapshot: r.aggregator.snapshot(r.stats, true), errors: r.errors };
   });
   return {
     snapshot: () => (current ? current.aggregator.snapshot(current.stats) : emptySnapshot()),
@@ -263,7 +268,7 @@ async function analysisThread(d: ThreadData): Promise<void> {
   try {
     const r = await analyse(d.files, options);
     flushAll();
-    post({ type: 'done', snapshot: r.aggregator.snapshot(r.stats), errors: r.errors.map((e) => ({ file: e.file, message: e.message })) });
+    post({ type: 'done', snapshot: r.aggregator.snapshot(r.stats, true), errors: r.errors.map((e) => ({ file: e.file, message: e.message })) });
   } catch (err) {
     post({ type: 'failed', message: (err as Error)?.message ?? String(err) });
   }

@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { builtinParsers, DETECT_LINES, FormatDetector } from '../parsers/index.js';
 import { clientOf, enhancedStatusOf, recipientOf, senderOf, smtpCodeOf } from './aggregate/event-fields.js';
-import type { FileStats, Report } from './aggregate/types.js';
+import type { FileStats, Report, Snapshot } from './aggregate/types.js';
 import type { Classification } from './classify/types.js';
 import { expandInputs } from './input/expand.js';
 import { argsAsBytes, fsPath } from './input/paths.js';
@@ -21,6 +21,7 @@ import { parseWindow, type TimeWindow } from './window.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
 import { compareReports, loadPreviousReport } from './report/compare.js';
 import { renderCsv } from './report/csv.js';
+import { renderAddressesCsv, renderSuppressionList } from './report/addresses.js';
 import { renderJson } from './report/json.js';
 import { LineFile, stdoutIsFile, stdoutWasClosed, writeAllSync, writeFailure } from './report/output.js';
 import { renderText } from './report/text.js';
@@ -52,11 +53,14 @@ interface CliOptions {
   since?: string;
   until?: string;
   compare?: string;
+  addresses?: string;
+  suppressionList?: string;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
 function analysisOptions(opts: CliOptions) {
-  return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, window: runWindow };
+  return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, window: runWindow,
+    addresses: opts.addresses !== undefined || opts.suppressionList !== undefined };
 }
 
 /** Adds the --compare comparison to a report (nothing without --compare). */
@@ -159,6 +163,8 @@ function program(): Command {
     .option('--no-tui', 'print the text report even on a terminal (no interactive view)')
     .option('--since <time>', 'only events at or after TIME: ISO date/time (2026-11-22, 2026-11-22T06:00), today, yesterday, -2h, -30m, -7d')
     .option('--compare <file>', 'show first what changed since an earlier JSON report of this tool: new, grown and gone findings')
+    .option('--addresses <file>', 'write every recipient, sender and client of the findings to FILE (CSV, one row each)')
+    .option('--suppression-list <file>', 'write the outbound hard-bounced recipients to FILE, one a line (for a mailing tool)')
     .option('--until <time>', 'only events before TIME (same forms as --since)')
     .exitOverride()
     // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
@@ -241,7 +247,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   warnUnexpandedExport(stats.overflow);
-  const report = withComparison(aggregator.snapshot(stats));
+  const report = withComparison(aggregator.snapshot(stats, true));
 
   let failed = errors.length > 0 || unrecognisedFailed !== null;
   if (await writeReportFiles(report, opts, warn)) failed = true;
@@ -279,15 +285,23 @@ function renderReport(report: Report, format: Format, opts: CliOptions, toStdout
 }
 
 /** --csv FILE, --json FILE and -o FILE, atomically; true when one of them failed (said through `say`). */
-async function writeReportFiles(report: Report, opts: CliOptions, say: (message: string) => void): Promise<boolean> {
-  const writes: Array<[string, Format]> = [];
+async function writeReportFiles(report: Snapshot, opts: CliOptions, say: (message: string) => void): Promise<boolean> {
+  const writes: Array<[string, Format | 'addresses' | 'suppression']> = [];
   if (opts.csv) writes.push([opts.csv, 'csv']);
   if (opts.json) writes.push([opts.json, 'json']);
   if (opts.output) writes.push([opts.output, opts.format]);
+  if (opts.addresses) writes.push([opts.addresses, 'addresses']);
+  if (opts.suppressionList) writes.push([opts.suppressionList, 'suppression']);
   let failed = false;
   for (const [target, format] of writes) {
     try {
-      await writeFileAtomic(target, renderReport(report, format, opts, false));
+      const text =
+        format === 'addresses'
+          ? renderAddressesCsv(report)
+          : format === 'suppression'
+            ? renderSuppressionList(report)
+            : renderReport(report, format, opts, false);
+      await writeFileAtomic(target, text);
     } catch (err) {
       say(`${target}: could not write the report: ${(err as Error).message}`);
       failed = true;
@@ -508,7 +522,7 @@ async function follow(
     for (const m of warnings) warn(m);
   }
   const unrecognisedFailed = await closeUnrecognised();
-  const report = withComparison(aggregator.snapshot(stats));
+  const report = withComparison(aggregator.snapshot(stats, true));
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null;

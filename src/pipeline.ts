@@ -74,6 +74,8 @@ export interface AnalysisOptions {
   localDomains?: readonly string[];
   /** `--since`/`--until`: events outside it are not aggregated (see src/window.ts). */
   window?: TimeWindow | null;
+  /** Keep every address of every finding (--addresses, --suppression-list). */
+  addresses?: boolean;
   /** Every unrecognised line, for --unrecognised. */
   onUnrecognised?: (file: string, no: number, line: string) => void;
   /**
@@ -256,7 +258,7 @@ export class Analysis {
   private begun = new Set<LogParser>();
 
   constructor(private readonly opts: AnalysisOptions = {}) {
-    this.aggregator = new Aggregator({ byHost: opts.byHost });
+    this.aggregator = new Aggregator({ byHost: opts.byHost, addresses: opts.addresses });
     this.domains = new LocalDomains(opts.localDomains);
     this.window = opts.window ? new WindowFilter(opts.window) : null;
   }

@@ -5,6 +5,7 @@
  */
 import type { Cause, Direction } from '../classify/types.js';
 import type { Mta } from '../event.js';
+import type { AddressRow } from './address-store.js';
 
 export { Cause, Direction } from '../classify/types.js';
 
@@ -192,6 +193,8 @@ export interface FindingDetails {
   topClients: AddressCount[];
   /** Which distinct counts are HyperLogLog estimates rather than exact. */
   approximate: { messages: boolean; recipients: boolean; senders: boolean; clients: boolean; topLists: boolean };
+  /** Every address kept for the finding (only in a final snapshot of a run that keeps them: --addresses). */
+  addresses?: AddressRow[];
 }
 
 /** The in-memory snapshot: the report plus `details[i]` for `findings[i]`. Treat as immutable. */
