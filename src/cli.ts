@@ -15,6 +15,7 @@ import { argsAsBytes, fsPath } from './input/paths.js';
 import { describeSystemError, EXIT, InputError, UsageError } from './errors.js';
 import type { MailEvent, Mta } from './event.js';
 import { Follower } from './input/follow.js';
+import { startJournal, type Journal } from './input/journal.js';
 import { analyseOnThread } from './analysis-thread.js';
 import { Analysis, analyse } from './pipeline.js';
 import { parseWindow, type TimeWindow } from './window.js';
@@ -55,12 +56,22 @@ interface CliOptions {
   compare?: string;
   addresses?: string;
   suppressionList?: string;
+  journal?: boolean;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
 function analysisOptions(opts: CliOptions) {
   return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, window: runWindow,
     addresses: opts.addresses !== undefined || opts.suppressionList !== undefined };
+}
+
+/** journalctl, with --journal. */
+let journalRun: Journal | null = null;
+
+/** With --journal: journalctl's failure (exit status and first stderr line), as an input error. */
+async function journalEnded(errors: InputError[]): Promise<void> {
+  const why = journalRun === null ? null : await journalRun.done;
+  if (why !== null) errors.push(new InputError('journalctl', why));
 }
 
 /** Adds the --compare comparison to a report (nothing without --compare). */
@@ -165,6 +176,7 @@ function program(): Command {
     .option('--compare <file>', 'show first what changed since an earlier JSON report of this tool: new, grown and gone findings')
     .option('--addresses <file>', 'write every recipient, sender and client of the findings to FILE (CSV, one row each)')
     .option('--suppression-list <file>', 'write the outbound hard-bounced recipients to FILE, one a line (for a mailing tool)')
+    .option('--journal', 'read the mail units of the journal (journalctl -o json) instead of log files; --since/--until and -f are passed on')
     .option('--until <time>', 'only events before TIME (same forms as --since)')
     .exitOverride()
     // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
@@ -199,6 +211,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   let files = expandInputs(cmd.args);
   if (opts.fromEnd && !opts.follow) throw new UsageError('--from-end goes with -f/--follow');
+  if (opts.journal) {
+    if (files.length > 0) throw new UsageError('--journal reads the journal: name no log files with it');
+    let journal: Journal;
+    try {
+      journal = await startJournal({ since: window?.since, until: window?.until, follow: opts.follow, fromEnd: opts.fromEnd });
+    } catch (err) {
+      throw new InputError('journalctl', (err as Error).message);
+    }
+    process.on('exit', () => journal.stop());
+    journalRun = journal;
+    files = ['-'];
+  }
   if (files.length === 0) {
     if (process.stdin.isTTY) {
       throw new UsageError('no log file given (and nothing piped on stdin); try: maillog-doctor /var/log/mail.log');
@@ -212,6 +236,7 @@ export async function main(argv: string[]): Promise<number> {
   // The interactive view only on a real terminal, and only when no output format or file was asked for.
   const interactive =
     opts.tui &&
+    !opts.journal &&
     cmd.getOptionValueSource('format') !== 'cli' &&
     opts.output === undefined &&
     process.stdout.isTTY === true &&
@@ -241,8 +266,9 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.follow) return follow(files[0]!, opts, interactive, onUnrecognised, closeUnrecognised);
   if (interactive) return interactiveReport(files, opts, onUnrecognised, closeUnrecognised);
 
-  const { aggregator, stats, errors } = await analyse(files, { ...analysisOptions(opts), now: new Date(), onUnrecognised });
+  const { aggregator, stats, errors } = await analyse(files, { ...analysisOptions(opts), now: new Date(), onUnrecognised, stdin: journalRun?.stdout });
   const unrecognisedFailed = await closeUnrecognised();
+  await journalEnded(errors);
 
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
@@ -446,8 +472,9 @@ async function follow(
   if (path === '-') {
     // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go (a
     // signal ends it at once, as any run without a report file to finish).
-    const { errors } = await analyse(['-'], { ...analysisOptions(opts), now: new Date(), onUnrecognised, onProblem });
+    const { errors } = await analyse(['-'], { ...analysisOptions(opts), now: new Date(), onUnrecognised, onProblem, stdin: journalRun?.stdout });
     const unrecognisedFailed = await closeUnrecognised();
+    await journalEnded(errors);
     for (const e of errors) warn(`${e.file}: ${e.message}`);
     if (unrecognisedFailed !== null) warn(unrecognisedFailed);
     return thresholdReached ? EXIT.threshold : errors.length > 0 || unrecognisedFailed !== null ? EXIT.inputError : EXIT.ok;

@@ -34,6 +34,7 @@ import { AsciiWindows, decodeLine, forEachLine, LineSplitter, MAX_LINE_BYTES, OV
 import { openChunks, openInput, type OpenedInput } from './input/open.js';
 import { fsPath, rawName, rememberName } from './input/paths.js';
 import { WindowFilter, type TimeWindow } from './window.js';
+import { journalEntryLine } from './input/journal.js';
 
 /**
  * Lines longer than this are counted (oversized, unrecognised) but not parsed: the line
@@ -349,6 +350,8 @@ export class Analysis {
   /** One physical line of the current input (`no` is 1-based). Never throws. */
   line(text: string, no: number): void {
     const file = this.file!;
+    // `journalctl -o json` entries are read as the syslog lines they stand for (src/input/journal.ts).
+    if (text.charCodeAt(0) === 123 /* { */) text = journalEntryLine(text) ?? text;
     this.stats.linesRead++;
     file.lines++;
     if (text.indexOf('\uFFFD') >= 0) this.stats.invalidUtf8Lines++;
