@@ -11,6 +11,7 @@
  * Where a worker cannot start (the TypeScript sources under test), the same interface runs the
  * analysis on this thread, with the same batches.
  */
+import type { TimeWindow } from './window.js';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { emptySnapshot } from './aggregate/aggregator.js';
 import type { FileStats, Snapshot } from './aggregate/types.js';
@@ -42,6 +43,10 @@ export interface AnalysisInput {
   /** Split findings by host (`--by host`). */
   byHost?: boolean;
   localDomains?: readonly string[];
+  /** `--since`/`--until` (src/window.ts). */
+  window?: TimeWindow | null;
+  /** Keep every address (--addresses): the final snapshot carries them. */
+  addresses?: boolean;
   now: Date;
   /** Passed on to analyse() (tests). */
   threads?: number;
@@ -91,6 +96,8 @@ interface ThreadData {
   year?: number;
   byHost?: boolean;
   localDomains?: readonly string[];
+  window?: TimeWindow | null;
+  addresses?: boolean;
   now: number;
   threads?: number;
   unrecognised: boolean;
@@ -110,6 +117,8 @@ export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers
     year: input.year,
     byHost: input.byHost,
     localDomains: input.localDomains,
+    window: input.window,
+    addresses: input.addresses,
     now: input.now.getTime(),
     threads: input.threads,
     unrecognised: handlers.onUnrecognised !== undefined,
@@ -179,6 +188,8 @@ function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => v
     year: input.year,
     byHost: input.byHost,
     localDomains: input.localDomains,
+    window: input.window,
+    addresses: input.addresses,
     now: input.now,
     threads: input.threads,
     onUnrecognised: sink.unrecognised,
@@ -205,7 +216,7 @@ function analyseHere(input: AnalysisInput, handlers: AnalysisHandlers): Analysis
   const { options, flush } = reporting(input, sink, (a) => (current = a));
   const done = analyse(input.files, options).then((r) => {
     flush();
-    return { snapshot: r.aggregator.snapshot(r.stats), errors: r.errors };
+    return { snapshot: r.aggregator.snapshot(r.stats, true), errors: r.errors };
   });
   return {
     snapshot: () => (current ? current.aggregator.snapshot(current.stats) : emptySnapshot()),
@@ -257,7 +268,7 @@ async function analysisThread(d: ThreadData): Promise<void> {
   try {
     const r = await analyse(d.files, options);
     flushAll();
-    post({ type: 'done', snapshot: r.aggregator.snapshot(r.stats), errors: r.errors.map((e) => ({ file: e.file, message: e.message })) });
+    post({ type: 'done', snapshot: r.aggregator.snapshot(r.stats, true), errors: r.errors.map((e) => ({ file: e.file, message: e.message })) });
   } catch (err) {
     post({ type: 'failed', message: (err as Error)?.message ?? String(err) });
   }

@@ -8,17 +8,21 @@ import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { builtinParsers, DETECT_LINES, FormatDetector } from '../parsers/index.js';
 import { clientOf, enhancedStatusOf, recipientOf, senderOf, smtpCodeOf } from './aggregate/event-fields.js';
-import type { FileStats, Report } from './aggregate/types.js';
+import type { FileStats, Report, Snapshot } from './aggregate/types.js';
 import type { Classification } from './classify/types.js';
 import { expandInputs } from './input/expand.js';
 import { argsAsBytes, fsPath } from './input/paths.js';
 import { describeSystemError, EXIT, InputError, UsageError } from './errors.js';
 import type { MailEvent, Mta } from './event.js';
 import { Follower } from './input/follow.js';
+import { startJournal, type Journal } from './input/journal.js';
 import { analyseOnThread } from './analysis-thread.js';
 import { Analysis, analyse } from './pipeline.js';
+import { parseWindow, type TimeWindow } from './window.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
+import { compareReports, loadPreviousReport } from './report/compare.js';
 import { renderCsv } from './report/csv.js';
+import { renderAddressesCsv, renderSuppressionList } from './report/addresses.js';
 import { renderJson } from './report/json.js';
 import { LineFile, stdoutIsFile, stdoutWasClosed, writeAllSync, writeFailure } from './report/output.js';
 import { renderText } from './report/text.js';
@@ -47,12 +51,34 @@ interface CliOptions {
   follow?: boolean;
   fromEnd?: boolean;
   tui: boolean;
+  since?: string;
+  until?: string;
+  compare?: string;
+  addresses?: string;
+  suppressionList?: string;
+  journal?: boolean;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
 function analysisOptions(opts: CliOptions) {
-  return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains };
+  return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, window: runWindow,
+    addresses: opts.addresses !== undefined || opts.suppressionList !== undefined };
 }
+
+/** journalctl, with --journal. */
+let journalRun: Journal | null = null;
+
+/** With --journal: journalctl's failure (exit status and first stderr line), as an input error. */
+async function journalEnded(errors: InputError[]): Promise<void> {
+  const why = journalRun === null ? null : await journalRun.done;
+  if (why !== null) errors.push(new InputError('journalctl', why));
+}
+
+/** Adds the --compare comparison to a report (nothing without --compare). */
+let withComparison = <R extends Report>(r: R): R => r;
+
+/** `--since`/`--until` as parsed once against the run's start (null: no window). */
+let runWindow: TimeWindow | null = null;
 
 /** `a.test, B.test` → ['a.test', 'b.test']; a usage error for anything that is not a domain name. */
 function domainList(v: string): string[] {
@@ -146,6 +172,12 @@ function program(): Command {
     .option('-f, --follow', 'keep reading the log as it grows, across rotations (like tail -F)')
     .option('--from-end', 'with -f: skip what is in the file now, read only new lines')
     .option('--no-tui', 'print the text report even on a terminal (no interactive view)')
+    .option('--since <time>', 'only events at or after TIME: ISO date/time (2026-11-22, 2026-11-22T06:00), today, yesterday, -2h, -30m, -7d')
+    .option('--compare <file>', 'show first what changed since an earlier JSON report of this tool: new, grown and gone findings')
+    .option('--addresses <file>', 'write every recipient, sender and client of the findings to FILE (CSV, one row each)')
+    .option('--suppression-list <file>', 'write the outbound hard-bounced recipients to FILE, one a line (for a mailing tool)')
+    .option('--journal', 'read the mail units of the journal (journalctl -o json) instead of log files; --since/--until and -f are passed on')
+    .option('--until <time>', 'only events before TIME (same forms as --since)')
     .exitOverride()
     // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
     .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n').map(sanitize).join('\n')) })
@@ -167,8 +199,30 @@ export async function main(argv: string[]): Promise<number> {
   const opts = cmd.opts<CliOptions>();
   // https://no-color.org: a non-empty NO_COLOR turns colours off like --no-color.
   if (process.env.NO_COLOR) opts.color = false;
+  const window = parseWindow(opts.since, opts.until, new Date());
+  if (window instanceof Error) throw new UsageError(window.message);
+  runWindow = window;
+  if (opts.compare !== undefined) {
+    const prev = loadPreviousReport(fsPath(opts.compare));
+    if (prev instanceof Error) throw new UsageError(`--compare ${opts.compare}: ${prev.message}`);
+    const against = opts.compare;
+    const byHost = opts.by === 'host';
+    withComparison = (r) => ({ ...r, comparison: compareReports(prev, r, against, byHost) });
+  }
   let files = expandInputs(cmd.args);
   if (opts.fromEnd && !opts.follow) throw new UsageError('--from-end goes with -f/--follow');
+  if (opts.journal) {
+    if (files.length > 0) throw new UsageError('--journal reads the journal: name no log files with it');
+    let journal: Journal;
+    try {
+      journal = await startJournal({ since: window?.since, until: window?.until, follow: opts.follow, fromEnd: opts.fromEnd });
+    } catch (err) {
+      throw new InputError('journalctl', (err as Error).message);
+    }
+    process.on('exit', () => journal.stop());
+    journalRun = journal;
+    files = ['-'];
+  }
   if (files.length === 0) {
     if (process.stdin.isTTY) {
       throw new UsageError('no log file given (and nothing piped on stdin); try: maillog-doctor /var/log/mail.log');
@@ -182,6 +236,7 @@ export async function main(argv: string[]): Promise<number> {
   // The interactive view only on a real terminal, and only when no output format or file was asked for.
   const interactive =
     opts.tui &&
+    !opts.journal &&
     cmd.getOptionValueSource('format') !== 'cli' &&
     opts.output === undefined &&
     process.stdout.isTTY === true &&
@@ -211,13 +266,14 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.follow) return follow(files[0]!, opts, interactive, onUnrecognised, closeUnrecognised);
   if (interactive) return interactiveReport(files, opts, onUnrecognised, closeUnrecognised);
 
-  const { aggregator, stats, errors } = await analyse(files, { ...analysisOptions(opts), now: new Date(), onUnrecognised });
+  const { aggregator, stats, errors } = await analyse(files, { ...analysisOptions(opts), now: new Date(), onUnrecognised, stdin: journalRun?.stdout });
   const unrecognisedFailed = await closeUnrecognised();
+  await journalEnded(errors);
 
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   warnUnexpandedExport(stats.overflow);
-  const report = aggregator.snapshot(stats);
+  const report = withComparison(aggregator.snapshot(stats, true));
 
   let failed = errors.length > 0 || unrecognisedFailed !== null;
   if (await writeReportFiles(report, opts, warn)) failed = true;
@@ -255,15 +311,23 @@ function renderReport(report: Report, format: Format, opts: CliOptions, toStdout
 }
 
 /** --csv FILE, --json FILE and -o FILE, atomically; true when one of them failed (said through `say`). */
-async function writeReportFiles(report: Report, opts: CliOptions, say: (message: string) => void): Promise<boolean> {
-  const writes: Array<[string, Format]> = [];
+async function writeReportFiles(report: Snapshot, opts: CliOptions, say: (message: string) => void): Promise<boolean> {
+  const writes: Array<[string, Format | 'addresses' | 'suppression']> = [];
   if (opts.csv) writes.push([opts.csv, 'csv']);
   if (opts.json) writes.push([opts.json, 'json']);
   if (opts.output) writes.push([opts.output, opts.format]);
+  if (opts.addresses) writes.push([opts.addresses, 'addresses']);
+  if (opts.suppressionList) writes.push([opts.suppressionList, 'suppression']);
   let failed = false;
   for (const [target, format] of writes) {
     try {
-      await writeFileAtomic(target, renderReport(report, format, opts, false));
+      const text =
+        format === 'addresses'
+          ? renderAddressesCsv(report)
+          : format === 'suppression'
+            ? renderSuppressionList(report)
+            : renderReport(report, format, opts, false);
+      await writeFileAtomic(target, text);
     } catch (err) {
       say(`${target}: could not write the report: ${(err as Error).message}`);
       failed = true;
@@ -312,7 +376,7 @@ async function interactiveReport(
       onProgress: (p) => {
         if (!sourced) {
           sourced = true;
-          live.setSource(() => run.snapshot());
+          live.setSource(() => withComparison(run.snapshot()));
         }
         live.progress(p);
         // Publishes if due: the timer cannot while the analysis runs on this thread (the fallback).
@@ -331,7 +395,8 @@ async function interactiveReport(
     closeSession();
     return EXIT.ok;
   }
-  const { snapshot: report, errors } = result;
+  const { errors } = result;
+  const report = withComparison(result.snapshot);
   const unrecognisedFailed = await closeUnrecognised();
   const messages = errors.map((e) => `${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) messages.push(unrecognisedFailed);
@@ -407,8 +472,9 @@ async function follow(
   if (path === '-') {
     // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go (a
     // signal ends it at once, as any run without a report file to finish).
-    const { errors } = await analyse(['-'], { ...analysisOptions(opts), now: new Date(), onUnrecognised, onProblem });
+    const { errors } = await analyse(['-'], { ...analysisOptions(opts), now: new Date(), onUnrecognised, onProblem, stdin: journalRun?.stdout });
     const unrecognisedFailed = await closeUnrecognised();
+    await journalEnded(errors);
     for (const e of errors) warn(`${e.file}: ${e.message}`);
     if (unrecognisedFailed !== null) warn(unrecognisedFailed);
     return thresholdReached ? EXIT.threshold : errors.length > 0 || unrecognisedFailed !== null ? EXIT.inputError : EXIT.ok;
@@ -464,7 +530,7 @@ async function follow(
     },
     { fromEnd: opts.fromEnd },
   );
-  live?.setSource(() => analysis.aggregator.snapshot(analysis.stats));
+  live?.setSource(() => withComparison(analysis.aggregator.snapshot(analysis.stats)));
   await follower.start();
   interrupt = requestStop;
   if (live && tui) {
@@ -483,7 +549,7 @@ async function follow(
     for (const m of warnings) warn(m);
   }
   const unrecognisedFailed = await closeUnrecognised();
-  const report = aggregator.snapshot(stats);
+  const report = withComparison(aggregator.snapshot(stats, true));
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null;

@@ -33,6 +33,8 @@ import type { IgnoreReason, MailEvent, Mta } from './event.js';
 import { AsciiWindows, decodeLine, forEachLine, LineSplitter, MAX_LINE_BYTES, OVERSIZED_SHOWN_CHARS } from './input/lines.js';
 import { openChunks, openInput, type OpenedInput } from './input/open.js';
 import { fsPath, rawName, rememberName } from './input/paths.js';
+import { WindowFilter, type TimeWindow } from './window.js';
+import { journalEntryLine } from './input/journal.js';
 
 /**
  * Lines longer than this are counted (oversized, unrecognised) but not parsed: the line
@@ -71,6 +73,10 @@ export interface AnalysisOptions {
   byHost?: boolean;
   /** Recipient domains this server hosts (--local-domains), besides those learnt from the log. */
   localDomains?: readonly string[];
+  /** `--since`/`--until`: events outside it are not aggregated (see src/window.ts). */
+  window?: TimeWindow | null;
+  /** Keep every address of every finding (--addresses, --suppression-list). */
+  addresses?: boolean;
   /** Every unrecognised line, for --unrecognised. */
   onUnrecognised?: (file: string, no: number, line: string) => void;
   /**
@@ -229,6 +235,8 @@ export class Analysis {
   private parserExceptions = 0;
   /** Which recipient domains are ours: decides local vs outbound for failed deliveries. */
   private readonly domains: LocalDomains;
+  /** The run's time window, when one was given. */
+  private readonly window: WindowFilter | null;
 
   // The current input.
   private file: FileStats | null = null;
@@ -251,8 +259,9 @@ export class Analysis {
   private begun = new Set<LogParser>();
 
   constructor(private readonly opts: AnalysisOptions = {}) {
-    this.aggregator = new Aggregator({ byHost: opts.byHost });
+    this.aggregator = new Aggregator({ byHost: opts.byHost, addresses: opts.addresses });
     this.domains = new LocalDomains(opts.localDomains);
+    this.window = opts.window ? new WindowFilter(opts.window) : null;
   }
 
   /**
@@ -320,6 +329,13 @@ export class Analysis {
     if (n > 0) this.stats.followLostBytes = (this.stats.followLostBytes ?? 0) + n;
   }
 
+  /** Puts what the window left out into the stats (finish() does; follow mode's snapshots too). */
+  windowStats(): void {
+    if (!this.window) return;
+    this.stats.window = this.window.stats();
+    if (this.window.evicted > 0) this.stats.overflow.windowMessagesEvicted = this.window.evicted;
+  }
+
   /** NUL bytes dropped from the current input (see src/input/lines.ts). */
   nulBytes(n: number): void {
     if (n > 0) this.stats.nulBytes = (this.stats.nulBytes ?? 0) + n;
@@ -334,6 +350,8 @@ export class Analysis {
   /** One physical line of the current input (`no` is 1-based). Never throws. */
   line(text: string, no: number): void {
     const file = this.file!;
+    // `journalctl -o json` entries are read as the syslog lines they stand for (src/input/journal.ts).
+    if (text.charCodeAt(0) === 123 /* { */) text = journalEntryLine(text) ?? text;
     this.stats.linesRead++;
     file.lines++;
     if (text.indexOf('\uFFFD') >= 0) this.stats.invalidUtf8Lines++;
@@ -395,6 +413,7 @@ export class Analysis {
     }
     if (this.parserExceptions > 0) this.stats.overflow.parserExceptions = this.parserExceptions;
     if (this.domains.dropped > 0) this.stats.overflow.localDomainsNotLearnt = this.domains.dropped;
+    this.windowStats();
     return { aggregator: this.aggregator, stats: this.stats, errors: this.errors };
   }
 
@@ -501,6 +520,7 @@ export class Analysis {
   private sentDelivery(machine: PostfixMachine, queueId: string | null, to: string, time: string | null): void {
     machine.sent(queueId, to);
     this.stats.linesRecognised++;
+    if (this.window && !this.window.keep(time)) return;
     this.aggregator.countDelivery('sent', time);
   }
 
@@ -578,7 +598,9 @@ export class Analysis {
     // classify() with the verify command filled in only when read (the aggregator reads it for
     // a finding's first event; filling it in for every event was 2-3 % of the live view's run).
     const c = classifyDeferred(ev, this.domains);
+    // Which domains are ours is learnt from every event: it is a fact about the server, not the window.
     this.domains.learn(ev, c);
+    if (this.window && !this.window.keep(ev.time, ev.queueId, ev.host)) return;
     const finding = this.aggregator.add(ev, c);
     if (c && this.opts.onProblem) this.opts.onProblem(ev, c, finding!);
   }

@@ -26,6 +26,7 @@ import {
   senderOf,
   smtpCodeOf,
 } from './event-fields.js';
+import type { AddressStore } from './address-store.js';
 import { isPermanent } from './rank.js';
 import type { AddressCount, FindingEventsByStatus, HostCount, RuleCount } from './types.js';
 import { flatCopy } from '../text/flat-copy.js';
@@ -102,6 +103,9 @@ export class Accumulator {
   readonly hosts = new TopK(HOSTS_CAP);
   readonly rules = new TopK(RULES_CAP);
 
+  /** Every address of the finding, when the run keeps them (--addresses; see address-store.ts). */
+  addresses: AddressStore | null = null;
+
   private readonly codes = new Set<number>();
   private readonly enhanced = new Set<string>();
   private codesDropped = false;
@@ -160,6 +164,7 @@ export class Accumulator {
     if (enh) this.addEnhanced(enh);
     if (ev.time !== null) this.seen(ev.time, ev.time);
     if (this.examples.length < EXAMPLE_CAP) this.addExample(ev.raw);
+    this.addresses?.add(ev, c);
   }
 
   /** Fold `other` (a later part of the same finding) into this one. Does not change `other`. */
@@ -193,6 +198,7 @@ export class Accumulator {
       this.examples.push(other.examples[i]!);
       this.examplesCut.push(other.examplesCut[i]!);
     }
+    if (this.addresses && other.addresses) this.addresses.merge(other.addresses);
   }
 
   /** SMTP reply codes seen, ascending. */

@@ -17,6 +17,7 @@ import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
+import { AddressStore, newAddressBudget, type AddressBudget } from './address-store.js';
 import { rankFindings, type Rankable } from './rank.js';
 import type {
   EventsByDeliveryStatus,
@@ -43,6 +44,8 @@ export interface AggregatorOptions {
   findingsCap?: number;
   /** Split findings by host (`--by host`): the host becomes part of a finding's identity. */
   byHost?: boolean;
+  /** Keep every address of every finding (`--addresses`, `--suppression-list`; see address-store.ts). */
+  addresses?: boolean;
 }
 
 /**
@@ -93,10 +96,13 @@ export class Aggregator {
   private readonly eventsByStatus: EventsByDeliveryStatus = { sent: 0, bounced: 0, deferred: 0, expired: 0 };
   private firstSeen: string | null = null;
   private lastSeen: string | null = null;
+  /** The run's address budget, when addresses are kept. */
+  private readonly addressBudget: AddressBudget | null;
 
   constructor(options: AggregatorOptions = {}) {
     this.findingsCap = options.findingsCap ?? FINDINGS_CAP;
     this.byHost = options.byHost ?? false;
+    this.addressBudget = options.addresses ? newAddressBudget() : null;
   }
 
   /**
@@ -170,8 +176,12 @@ export class Aggregator {
     return this.findings.size;
   }
 
-  /** The report as of now, ranked, with the run's line counts from the pipeline. */
-  snapshot(run: RunStats): Snapshot {
+  /**
+   * The report as of now, ranked, with the run's line counts from the pipeline. `withAddresses`:
+   * each finding's details carry every address kept (when the run keeps them), for the final
+   * report; the live view's frequent snapshots leave them out.
+   */
+  snapshot(run: RunStats, withAddresses = false): Snapshot {
     const ranked = rankFindings([...this.findings.entries()].map(([key, acc]) => ({ key, acc, ...rankFields(acc) })));
     const overflow = { distinctCounters: 0, topK: 0, codeLists: 0, examples: 0, hosts: 0, rules: 0 };
     const findings: Finding[] = [];
@@ -227,6 +237,7 @@ export class Aggregator {
           clients: acc.distinctClients.approximate,
           topLists: acc.topRecipients.overflowed || acc.topSenders.overflowed || acc.topClients.overflowed,
         },
+        ...(withAddresses && acc.addresses ? { addresses: acc.addresses.list() } : {}),
       });
     }
     const summary: Summary = {
@@ -248,15 +259,22 @@ export class Aggregator {
         unrecognised: f.unrecognised,
         ...(f.error !== undefined ? { error: f.error } : {}),
       })),
+      ...(run.window ? { window: { ...run.window } } : {}),
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
-      overflow: mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow }),
+      overflow: mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow, addresses: this.addressBudget?.dropped ?? 0 }),
     };
     return { summary, findings, details };
   }
 
   /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */
   private open(id: FindingIdentity, events: number): Accumulator {
+    const acc = this.openAccumulator(id, events);
+    if (this.addressBudget && !acc.addresses) acc.addresses = new AddressStore(this.addressBudget);
+    return acc;
+  }
+
+  private openAccumulator(id: FindingIdentity, events: number): Accumulator {
     if (id.catchAll) {
       const ck = catchAllKey(id.mta, id.direction, id.cause);
       const acc = new Accumulator(id, ck);

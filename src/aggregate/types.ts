@@ -5,6 +5,7 @@
  */
 import type { Cause, Direction } from '../classify/types.js';
 import type { Mta } from '../event.js';
+import type { AddressRow } from './address-store.js';
 
 export { Cause, Direction } from '../classify/types.js';
 
@@ -32,8 +33,18 @@ export interface RunStats {
   /** Bytes of a followed log that could not be read (absent when none: see src/input/follow.ts). */
   followLostBytes?: number;
   files: FileStats[];
+  /** `--since`/`--until`: the window and what it left out (absent without one). */
+  window?: WindowSummary;
   /** Memory caps that overflowed upstream (queue-id map …): name → count. */
   overflow: Record<string, number>;
+}
+
+/** The time window of a run (src/window.ts): ISO UTC bounds, null when open. */
+export interface WindowSummary {
+  since: string | null;
+  until: string | null;
+  eventsOutside: number;
+  eventsUntimed: number;
 }
 
 export interface EventsByKind {
@@ -64,6 +75,8 @@ export interface Summary {
   eventsByKind: EventsByKind;
   eventsByStatus: EventsByDeliveryStatus;
   files: FileStats[];
+  /** Only with `--since`/`--until`: the window and the events it left out. */
+  window?: WindowSummary;
   firstSeen: string | null;
   lastSeen: string | null;
   /** Every memory cap that overflowed (upstream ones and the aggregator's own): name → count. */
@@ -121,7 +134,37 @@ export interface Finding {
   examples: string[];
 }
 
+/** A finding of `--compare` (src/report/compare.ts): its identity and deliveries lost at least, before and after. */
+export interface ComparedFinding {
+  /** Its rank in this report; null for a gone finding. */
+  rank: number | null;
+  mta: string;
+  direction: string;
+  recipientDomain: string | null;
+  cause: string;
+  hint: string;
+  /** The host, with `--by host`; else null. */
+  host: string | null;
+  /** max(messages, distinct recipients) in the earlier report; null for a new finding. */
+  lostAtLeastBefore: number | null;
+  /** The same in this report; null for a gone finding. */
+  lostAtLeastAfter: number | null;
+}
+
+/** What changed since an earlier report (`--compare FILE.json`). */
+export interface Comparison {
+  /** The earlier report's path as given. */
+  against: string;
+  previousFirstSeen: string | null;
+  previousLastSeen: string | null;
+  new: ComparedFinding[];
+  grew: ComparedFinding[];
+  gone: ComparedFinding[];
+}
+
 export interface Report {
+  /** Only with `--compare`: first, as it is what a second run is read for. */
+  comparison?: Comparison;
   summary: Summary;
   findings: Finding[];
 }
@@ -150,6 +193,8 @@ export interface FindingDetails {
   topClients: AddressCount[];
   /** Which distinct counts are HyperLogLog estimates rather than exact. */
   approximate: { messages: boolean; recipients: boolean; senders: boolean; clients: boolean; topLists: boolean };
+  /** Every address kept for the finding (only in a final snapshot of a run that keeps them: --addresses). */
+  addresses?: AddressRow[];
 }
 
 /** The in-memory snapshot: the report plus `details[i]` for `findings[i]`. Treat as immutable. */

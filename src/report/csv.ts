@@ -16,7 +16,8 @@
  * import it with Data → From Text/CSV, which asks for the encoding.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Finding, Report } from '../aggregate/types.js';
+import type { ComparedFinding, Finding, Report } from '../aggregate/types.js';
+import { changeOf } from './compare.js';
 import { sanitize } from '../text/sanitize.js';
 
 export const CSV_COLUMNS = [
@@ -87,11 +88,44 @@ function row(f: Finding): Row {
   };
 }
 
-/** The findings as CSV text (header row even when there are none). */
+/** A gone finding of --compare: its identity, `change` saying what it lost before; no counts now. */
+function goneRow(e: ComparedFinding): Record<string, string | number> {
+  return {
+    change: `gone (was ${e.lostAtLeastBefore})`,
+    mta: csvTextCell(e.mta),
+    direction: csvTextCell(e.direction),
+    recipient_domain: csvTextCell(e.recipientDomain),
+    cause: csvTextCell(e.cause),
+    hint: csvTextCell(e.hint),
+    hosts: csvTextCell(e.host),
+  };
+}
+
+/**
+ * The findings as CSV text (header row even when there are none). With --compare, a first
+ * column `change` (`new`, `grew (a -> b)`, `gone (was n)` or empty) and the changed rows first:
+ * new, grew, then gone findings (identity only), then the rest in rank order.
+ */
 export function renderCsv(report: Report): string {
-  return stringify(report.findings.map(row), {
+  const c = report.comparison;
+  let rows: Array<Record<string, string | number>> = report.findings.map(row);
+  if (c) {
+    const grewBy = new Map(c.grew.map((e) => [e.rank, e]));
+    const tagged = report.findings.map((f, i) => {
+      const change = changeOf(c, f);
+      const g = grewBy.get(f.rank);
+      return { change, row: { change: change === 'grew' && g ? `grew (${g.lostAtLeastBefore} -> ${g.lostAtLeastAfter})` : change, ...rows[i]! } };
+    });
+    rows = [
+      ...tagged.filter((t) => t.change === 'new').map((t) => t.row),
+      ...tagged.filter((t) => t.change === 'grew').map((t) => t.row),
+      ...c.gone.map(goneRow),
+      ...tagged.filter((t) => t.change === '').map((t) => t.row),
+    ];
+  }
+  return stringify(rows, {
     header: true,
-    columns: [...CSV_COLUMNS],
+    columns: c ? ['change', ...CSV_COLUMNS] : [...CSV_COLUMNS],
     record_delimiter: '\r\n',
     quote_record_delimiter: true,
     eof: true,

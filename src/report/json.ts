@@ -7,7 +7,7 @@
  * `jq -r`, cannot be driven by it. What is left that JSON.stringify would write raw and a
  * terminal might act on is written as a `\uXXXX` escape as a second line of defence.
  */
-import type { FileStats, Finding, Report, Summary } from '../aggregate/types.js';
+import type { Comparison, ComparedFinding, FileStats, Finding, Report, Summary } from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
 
 /** Characters JSON.stringify leaves raw but a terminal may act on; only ever inside strings. */
@@ -40,6 +40,7 @@ function pickSummary(s: Summary): Summary {
       expired: s.eventsByStatus.expired,
     },
     files: s.files.map(pickFile),
+    ...(s.window ? { window: { ...s.window } } : {}),
     firstSeen: s.firstSeen,
     lastSeen: s.lastSeen,
     // Only the caps that were hit: parsers report each of theirs, at 0 when it never filled.
@@ -75,8 +76,39 @@ function pickFinding(f: Finding): Finding {
   };
 }
 
+function pickCompared(e: ComparedFinding): ComparedFinding {
+  const s = (v: string | null): string | null => (v === null ? null : sanitize(v));
+  return {
+    rank: e.rank,
+    mta: sanitize(e.mta),
+    direction: sanitize(e.direction),
+    recipientDomain: s(e.recipientDomain),
+    cause: sanitize(e.cause),
+    hint: sanitize(e.hint),
+    host: s(e.host),
+    lostAtLeastBefore: e.lostAtLeastBefore,
+    lostAtLeastAfter: e.lostAtLeastAfter,
+  };
+}
+
+function pickComparison(c: Comparison): Comparison {
+  return {
+    against: sanitize(c.against),
+    previousFirstSeen: c.previousFirstSeen === null ? null : sanitize(c.previousFirstSeen),
+    previousLastSeen: c.previousLastSeen === null ? null : sanitize(c.previousLastSeen),
+    new: c.new.map(pickCompared),
+    grew: c.grew.map(pickCompared),
+    gone: c.gone.map(pickCompared),
+  };
+}
+
 /** The report as JSON text. Extra in-memory fields (a Snapshot's `details`) are left out. */
 export function renderJson(report: Report): string {
-  const doc: Report = { summary: pickSummary(report.summary), findings: report.findings.map(pickFinding) };
+  const doc: Report = {
+    // With --compare the comparison comes first: it is what a second run is read for.
+    ...(report.comparison ? { comparison: pickComparison(report.comparison) } : {}),
+    summary: pickSummary(report.summary),
+    findings: report.findings.map(pickFinding),
+  };
   return JSON.stringify(doc, null, 2).replace(RAW_CONTROL_RE, escapeChar) + '\n';
 }

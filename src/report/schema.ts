@@ -31,6 +31,9 @@ export const SummarySchema = z.strictObject({
   eventsByKind: z.strictObject({ reject: count, delivery: count, notification: count }),
   eventsByStatus: z.strictObject({ sent: count, bounced: count, deferred: count, expired: count }),
   files: z.array(FileStatsSchema),
+  window: z
+    .strictObject({ since: time, until: time, eventsOutside: count, eventsUntimed: count })
+    .optional(),
   firstSeen: time,
   lastSeen: time,
   overflow: z.record(z.string(), count),
@@ -66,7 +69,29 @@ export const FindingSchema = z.strictObject({
   examples: z.array(z.string()),
 });
 
+export const ComparedFindingSchema = z.strictObject({
+  rank: z.number().int().positive().nullable(),
+  mta: z.string(),
+  direction: z.string(),
+  recipientDomain: z.string().nullable(),
+  cause: z.string(),
+  hint: z.string(),
+  host: z.string().nullable(),
+  lostAtLeastBefore: count.nullable(),
+  lostAtLeastAfter: count.nullable(),
+});
+
+export const ComparisonSchema = z.strictObject({
+  against: z.string(),
+  previousFirstSeen: z.string().nullable(),
+  previousLastSeen: z.string().nullable(),
+  new: z.array(ComparedFindingSchema),
+  grew: z.array(ComparedFindingSchema),
+  gone: z.array(ComparedFindingSchema),
+});
+
 export const ReportSchema = z.strictObject({
+  comparison: ComparisonSchema.optional(),
   summary: SummarySchema,
   findings: z.array(FindingSchema),
 });

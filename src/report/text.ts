@@ -16,6 +16,7 @@ import { sanitize } from '../text/sanitize.js';
 import { plural } from '../text/plural.js';
 import { wrapShellCommand } from '../text/shell-wrap.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
+import { comparisonText } from './compare.js';
 
 export interface TextOptions {
   /** Terminal columns to fit; default 100. */
@@ -252,8 +253,20 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     permanent.push(p);
     whole.push(w);
   };
+  if (report.comparison) {
+    // What changed since the earlier report comes first: it is what a second run is read for.
+    for (const [prefix, text] of comparisonText(report.comparison)) {
+      wrap(text, Math.max(10, width - prefix.length)).forEach((l, i) => push((i === 0 ? prefix : ' '.repeat(prefix.length)) + l));
+    }
+    push('');
+  }
+  const w = report.summary.window;
+  if (w) {
+    const left = `${plural(w.eventsOutside, 'event')} outside it left out` + (w.eventsUntimed > 0 ? `, ${w.eventsUntimed} without a time` : '');
+    for (const l of wrap(`Window ${sanitize(`${w.since ?? '…'} .. ${w.until ?? '…'}`)} (${left}).`, width)) push(l);
+  }
   if (all.length === 0) {
-    push('No rejections, bounces or deferrals found.');
+    push(w ? 'No rejections, bounces or deferrals found in the window.' : 'No rejections, bounces or deferrals found.');
   } else {
     const noun = all.length === 1 ? 'finding' : 'findings';
     const what = events === 1 ? 'rejection, bounce or deferral' : 'rejections, bounces and deferrals';

@@ -286,7 +286,15 @@ export class LiveStore {
       this.baselinePending = false;
     }
     let newKeys = EMPTY_SET;
-    if (this.baseline !== null) {
+    if (snapshot.comparison) {
+      // --compare: `+` marks what the earlier report did not have.
+      const ranks = new Set(snapshot.comparison.new.map((e) => e.rank));
+      const fresh = new Set<string>();
+      snapshot.findings.forEach((f, i) => {
+        if (ranks.has(f.rank)) fresh.add(snapshot.details[i]!.key);
+      });
+      if (fresh.size > 0) newKeys = fresh;
+    } else if (this.baseline !== null) {
       const fresh = new Set<string>();
       for (const d of snapshot.details) if (!this.baseline.has(d.key)) fresh.add(d.key);
       if (fresh.size > 0) newKeys = fresh;

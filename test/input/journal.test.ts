@@ -1,0 +1,144 @@
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { installedMailUnits, journalArgs, journalEntryLine } from '../../src/input/journal.js';
+import { analyse } from '../../src/pipeline.js';
+import { run } from '../cli/run.js';
+
+const NOW = new Date('2026-12-01T00:00:00Z');
+// 2026-11-22T06:25:01.123456Z in microseconds.
+const US = String(Date.UTC(2026, 10, 22, 6, 25, 1) * 1000 + 123456);
+const entry = (f: Record<string, unknown>): string =>
+  JSON.stringify({ __CURSOR: 's=1;i=2', __REALTIME_TIMESTAMP: US, __MONOTONIC_TIMESTAMP: '1', _HOSTNAME: 'mx1', SYSLOG_IDENTIFIER: 'postfix/smtpd', _PID: '123', ...f });
+
+describe('journalEntryLine', () => {
+  test.for([
+    { name: 'a string MESSAGE', f: { MESSAGE: 'NOQUEUE: reject: x' }, want: '2026-11-22T06:25:01.123456+00:00 mx1 postfix/smtpd[123]: NOQUEUE: reject: x' },
+    { name: 'MESSAGE as bytes', f: { MESSAGE: [...Buffer.from('caf\u00e9 ok')] }, want: '2026-11-22T06:25:01.123456+00:00 mx1 postfix/smtpd[123]: caf\u00e9 ok' },
+    { name: 'bytes that are not UTF-8', f: { MESSAGE: [0x61, 0xff, 0x62] }, want: '2026-11-22T06:25:01.123456+00:00 mx1 postfix/smtpd[123]: a\ufffdb' },
+    { name: 'a multi-line MESSAGE', f: { MESSAGE: 'one\ntwo' }, want: '2026-11-22T06:25:01.123456+00:00 mx1 postfix/smtpd[123]: one two' },
+    { name: 'SYSLOG_PID before _PID', f: { MESSAGE: 'm', SYSLOG_PID: '77' }, want: '2026-11-22T06:25:01.123456+00:00 mx1 postfix/smtpd[77]: m' },
+    { name: 'no pid', f: { MESSAGE: 'm', _PID: undefined }, want: '2026-11-22T06:25:01.123456+00:00 mx1 postfix/smtpd: m' },
+    { name: 'a host with a space is not trusted', f: { MESSAGE: 'm', _HOSTNAME: 'a b' }, want: '2026-11-22T06:25:01.123456+00:00 localhost postfix/smtpd[123]: m' },
+    { name: 'no identifier: the command', f: { MESSAGE: 'm', SYSLOG_IDENTIFIER: undefined, _COMM: 'smtpd' }, want: '2026-11-22T06:25:01.123456+00:00 mx1 smtpd[123]: m' },
+  ])('$name', ({ f, want }) => {
+    expect(journalEntryLine(entry(f))).toBe(want);
+  });
+
+  test.for([
+    { name: 'a syslog line', line: 'Nov 22 06:25:01 mx1 postfix/smtpd[1]: x' },
+    { name: 'JSON that is not an entry', line: '{"MESSAGE": "x"}' },
+    { name: 'a null MESSAGE (too big for journalctl)', line: entry({ MESSAGE: null }) },
+    { name: 'broken JSON', line: '{"MESSAGE": "x' },
+    { name: 'a bad timestamp', line: entry({ MESSAGE: 'x', __REALTIME_TIMESTAMP: 'soon' }) },
+  ])('not an entry: $name', ({ line }) => {
+    expect(journalEntryLine(line)).toBeNull();
+  });
+});
+
+describe('journal args and units', () => {
+  test('units of what is installed, else all', () => {
+    expect(installedMailUnits((p) => p === '/usr/sbin/exim4')).toEqual(['exim4.service', 'exim.service']);
+    expect(installedMailUnits((p) => p === '/usr/sbin/postfix')).toEqual(['postfix.service', 'postfix@-.service']);
+    expect(installedMailUnits(() => false)).toEqual(['postfix.service', 'postfix@-.service', 'exim4.service', 'exim.service']);
+  });
+  test('--since, --until as epoch seconds; -f with all lines or none', () => {
+    expect(journalArgs({ units: ['u'], since: '2026-11-22T06:00:00.000Z', until: '2026-11-22T07:00:00.000Z' })).toEqual([
+      '-o', 'json', '--no-pager', '--all', '--unit=u', '--since=@1795327200', '--until=@1795330800',
+    ]);
+    expect(journalArgs({ units: ['u'], follow: true })).toEqual(['-o', 'json', '--no-pager', '--all', '--unit=u', '--follow', '--lines=all']);
+    expect(journalArgs({ units: ['u'], follow: true, fromEnd: true }).slice(-2)).toEqual(['--follow', '--lines=0']);
+  });
+});
+
+/** The Postfix sample as `journalctl -o json` and `-o short-iso` would write it (UTC). */
+function journalOfSample(): { json: string; shortIso: string; lines: number } {
+  const lines = readFileSync('samples/postfix/mail.log', 'utf8').split('\n').filter((l) => l !== '');
+  const json: string[] = [];
+  const iso: string[] = [];
+  const re = /^Nov ([ 0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) (\S+) ([^[:\s]+)\[([0-9]+)\]: (.*)$/;
+  for (const l of lines) {
+    const m = re.exec(l);
+    if (!m) continue;
+    const t = Date.UTC(2026, 10, Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]));
+    // Every fifth MESSAGE as bytes, as journalctl writes a field it does not take for text.
+    const message = json.length % 5 === 0 ? [...Buffer.from(m[8]!)] : m[8];
+    json.push(JSON.stringify({ __REALTIME_TIMESTAMP: String(t * 1000), _HOSTNAME: m[5], SYSLOG_IDENTIFIER: m[6], _PID: m[7], _SYSTEMD_UNIT: 'postfix@-.service', MESSAGE: message }));
+    iso.push(`${new Date(t).toISOString().slice(0, 19)}+0000 ${m[5]} ${m[6]}[${m[7]}]: ${m[8]}`);
+  }
+  return { json: json.join('\n') + '\n', shortIso: iso.join('\n') + '\n', lines: json.length };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'mld-journal-'));
+const sample = journalOfSample();
+const syslogFile = join(dir, 'mail.log');
+const jsonFile = join(dir, 'journal.json');
+const isoFile = join(dir, 'journal.txt');
+writeFileSync(jsonFile, sample.json);
+writeFileSync(isoFile, sample.shortIso);
+// The same lines in classic syslog form: what the journal files must read like.
+writeFileSync(
+  syslogFile,
+  readFileSync('samples/postfix/mail.log', 'utf8')
+    .split('\n')
+    .filter((l) => /^Nov ([ 0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) (\S+) ([^[:\s]+)\[([0-9]+)\]: /.test(l))
+    .join('\n') + '\n',
+);
+
+const shape = (r: Awaited<ReturnType<typeof analyse>>) =>
+  r.aggregator.snapshot(r.stats).findings.map((f) => [f.rank, f.mta, f.direction, f.recipientDomain, f.cause, f.hint, f.messages, f.count, f.firstSeen]);
+
+describe('journal input from a file', () => {
+  test('-o json and -o short-iso read like the syslog file', async () => {
+    const base = await analyse([syslogFile], { now: NOW, year: 2026, threads: 1 });
+    const fromJson = await analyse([jsonFile], { now: NOW, threads: 1 });
+    const fromIso = await analyse([isoFile], { now: NOW, threads: 1 });
+    expect(base.stats.files[0]!.format).toBe('postfix');
+    expect(fromJson.stats.files[0]).toMatchObject({ format: 'postfix', unrecognised: 0, lines: sample.lines });
+    expect(fromIso.stats.files[0]).toMatchObject({ format: 'postfix', unrecognised: 0 });
+    expect(shape(fromJson)).toEqual(shape(base));
+    expect(shape(fromIso)).toEqual(shape(base));
+    expect(shape(base).length).toBeGreaterThan(10);
+  });
+});
+
+describe('--journal', () => {
+  const stubDir = mkdtempSync(join(tmpdir(), 'mld-stub-'));
+  const stub = join(stubDir, 'journalctl');
+  writeFileSync(stub, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$STUB_ARGV"\ncat "$STUB_DATA"\n');
+  chmodSync(stub, 0o755);
+  const env = (argv: string) => ({ ...process.env, TZ: 'UTC', FORCE_COLOR: '0', PATH: `${stubDir}:${process.env.PATH}`, STUB_ARGV: argv, STUB_DATA: jsonFile });
+
+  test('runs journalctl with an argument vector and reads its output', async () => {
+    const argv = join(dir, 'argv1');
+    const r = await run(['--journal', '--since', '2026-11-22T06:00Z', '--until', '2026-11-23', '--format', 'json'], { env: env(argv) });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(argv, 'utf8').split('\n').filter(Boolean)).toEqual([
+      '-o', 'json', '--no-pager', '--all', ...installedMailUnits().map((u) => `--unit=${u}`), '--since=@1795327200', '--until=@1795392000',
+    ]);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.findings.length).toBeGreaterThan(10);
+    expect(doc.summary.files[0].format).toBe('postfix');
+    expect(doc.summary.window.since).toBe('2026-11-22T06:00:00.000Z');
+  }, 30_000);
+
+  test('-f is passed on; the problems are printed as they are read', async () => {
+    const argv = join(dir, 'argv2');
+    const r = await run(['--journal', '-f', '--format', 'json'], { env: env(argv) });
+    expect(r.code).toBe(0);
+    expect(readFileSync(argv, 'utf8').split('\n').filter(Boolean).slice(-2)).toEqual(['--follow', '--lines=all']);
+    const first = JSON.parse(r.stdout.split('\n')[0]!);
+    expect(first).toMatchObject({ mta: 'postfix', host: 'mx1' });
+  }, 30_000);
+
+  test('a missing journalctl is one line, exit 1; log files with it are a usage error', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'mld-nopath-'));
+    const r = await run(['--journal'], { env: { ...process.env, PATH: empty } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('maillog-doctor: journalctl: not found (is systemd installed? otherwise name the log file)\n');
+    const u = await run(['--journal', 'samples/postfix/mail.log']);
+    expect(u.code).toBe(2);
+  }, 30_000);
+});
