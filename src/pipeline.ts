@@ -251,8 +251,9 @@ export class Analysis {
   private begun = new Set<LogParser>();
 
   constructor(private readonly opts: AnalysisOptions = {}) {
-    this.aggregator = new Aggregator({ byHost: opts.byHost });
     this.domains = new LocalDomains(opts.localDomains);
+    // Our domains decide whose bounce is backscatter (src/aggregate/diagnosis.ts).
+    this.aggregator = new Aggregator({ byHost: opts.byHost, ours: (d, mta) => this.domains.has(d, mta) });
   }
 
   /**
@@ -502,6 +503,7 @@ export class Analysis {
     machine.sent(queueId, to);
     this.stats.linesRecognised++;
     this.aggregator.countDelivery('sent', time);
+    this.aggregator.sentTo(to);
   }
 
   private ignoredMany([reason, count]: [IgnoreReason, number, number]): void {

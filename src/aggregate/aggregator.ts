@@ -15,6 +15,7 @@
 import type { DeliveryStatus, MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
+import { Diagnosis } from './diagnosis.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
 import { rankFindings, type Rankable } from './rank.js';
@@ -43,6 +44,8 @@ export interface AggregatorOptions {
   findingsCap?: number;
   /** Split findings by host (`--by host`): the host becomes part of a finding's identity. */
   byHost?: boolean;
+  /** Is a recipient domain one this server receives mail for? (see Diagnosis) */
+  ours?: (domain: string, mta: Mta) => boolean;
 }
 
 /**
@@ -93,10 +96,13 @@ export class Aggregator {
   private readonly eventsByStatus: EventsByDeliveryStatus = { sent: 0, bounced: 0, deferred: 0, expired: 0 };
   private firstSeen: string | null = null;
   private lastSeen: string | null = null;
+  /** Evidence beyond the counts: act or not, typos, harvests, backscatter (diagnosis.ts). */
+  readonly diagnosis: Diagnosis;
 
   constructor(options: AggregatorOptions = {}) {
     this.findingsCap = options.findingsCap ?? FINDINGS_CAP;
     this.byHost = options.byHost ?? false;
+    this.diagnosis = new Diagnosis({ ours: options.ours });
   }
 
   /**
@@ -113,7 +119,10 @@ export class Aggregator {
       else this.eventsByKind.notification++;
       if (ev.time !== null) this.seen(ev.time, ev.time);
     }
-    if (c === null) return null;
+    if (c === null) {
+      if (ev.kind === 'delivery' && ev.status === 'sent') this.sentTo(ev.to, ev.origTo);
+      return null;
+    }
     const domain = recipientDomain(ev);
     const host = this.byHost ? ev.host : null;
     let acc = this.index.get(ev.mta, host, c.direction, c.cause, c.hint, domain);
@@ -121,7 +130,14 @@ export class Aggregator {
       acc = this.open({ mta: ev.mta, host, direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
     }
     acc.add(ev, c);
+    this.diagnosis.problem(ev, c, acc.key);
     return acc.key;
+  }
+
+  /** A recipient received mail (for callers that settle sent deliveries themselves, as countDelivery). */
+  sentTo(to: string | null, origTo: string | null = null): void {
+    this.diagnosis.sent(to);
+    if (origTo !== null && origTo !== to) this.diagnosis.sent(origTo);
   }
 
   /**
@@ -145,6 +161,7 @@ export class Aggregator {
     }
     if (other.firstSeen !== null) this.seen(other.firstSeen, other.lastSeen!);
     this.foldedEvents += other.foldedEvents;
+    this.diagnosis.merge(other.diagnosis);
     for (const [key, o] of other.findings) {
       let acc = o.catchAll
         ? this.findings.get(key)
@@ -185,6 +202,19 @@ export class Aggregator {
       overflow.examples += o.examples;
       overflow.hosts += o.hosts;
       overflow.rules += o.rules;
+      const topSenders = asAddressCounts(acc.topSenders.top(DETAIL_TOP));
+      const verdict = this.diagnosis.judge({
+        key,
+        mta: acc.mta,
+        direction: acc.direction,
+        cause: acc.cause,
+        hint: acc.hint,
+        recipientDomain: acc.catchAll ? null : acc.recipientDomain,
+        distinctClients: acc.distinctClients.count(),
+        distinctRecipients: item.distinctRecipients,
+        bounced: acc.eventsByStatus.bounced + acc.eventsByStatus.expired > 0,
+        topSenders,
+      });
       findings.push({
         rank,
         mta: acc.mta,
@@ -193,6 +223,9 @@ export class Aggregator {
         cause: acc.cause,
         hint: acc.hint,
         permanent: item.permanent,
+        action: verdict.action,
+        actionReason: verdict.actionReason,
+        suggestion: verdict.suggestion,
         rule: acc.rule,
         rules: acc.ruleCounts(),
         advice: acc.advice ?? '',
@@ -218,7 +251,7 @@ export class Aggregator {
         temporaryCount: acc.temporaryCount,
         eventsByStatus: { ...acc.eventsByStatus },
         topRecipients: asAddressCounts(acc.topRecipients.top(DETAIL_TOP)),
-        topSenders: asAddressCounts(acc.topSenders.top(DETAIL_TOP)),
+        topSenders,
         topClients: asAddressCounts(acc.topClients.top(DETAIL_TOP)),
         approximate: {
           messages: acc.distinctMessages.approximate,
@@ -250,9 +283,15 @@ export class Aggregator {
       })),
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
-      overflow: mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow }),
+      overflow: mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow, ...this.diagnosis.overflowed() }),
     };
-    return { summary, findings, details };
+    return {
+      summary,
+      findings,
+      harvest: this.diagnosis.harvestFindings(),
+      backscatter: this.diagnosis.backscatterFindings(),
+      details,
+    };
   }
 
   /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */

@@ -27,6 +27,9 @@ export const CSV_COLUMNS = [
   'cause',
   'hint',
   'permanent',
+  'action',
+  'action_reason',
+  'suggestion',
   'rule',
   'messages',
   'count',
@@ -69,6 +72,9 @@ function row(f: Finding): Row {
     cause: csvTextCell(f.cause),
     hint: csvTextCell(f.hint),
     permanent: f.permanent ? 'true' : 'false',
+    action: csvTextCell(f.action),
+    action_reason: csvTextCell(f.actionReason),
+    suggestion: csvTextCell(f.suggestion),
     rule: csvTextCell(f.rule),
     messages: f.messages,
     count: f.count,
@@ -88,7 +94,7 @@ function row(f: Finding): Row {
 }
 
 /** The findings as CSV text (header row even when there are none). */
-export function renderCsv(report: Report): string {
+export function renderCsv(report: Pick<Report, 'summary' | 'findings'>): string {
   return stringify(report.findings.map(row), {
     header: true,
     columns: [...CSV_COLUMNS],
