@@ -113,8 +113,11 @@ const SQUEEZE_ORDER: Array<[ColumnId, 'min' | 'soft']> = [
   ['cause', 'min'],
 ];
 
-/** Space before each column (none before the first; the cursor column carries its own). */
-const gapBefore = (id: ColumnId): number => (id === 'mark' || id === 'act' || id === 'cursor' ? 0 : id === 'rank' ? 1 : 2);
+/**
+ * Space before each column (none before the first; the cursor column carries its own). The `act`
+ * cell stands where the space before the rank was, so the marker costs no width.
+ */
+const gapBefore = (id: ColumnId): number => (id === 'mark' || id === 'act' || id === 'cursor' || id === 'rank' ? 0 : 2);
 
 /**
  * Column widths for `width` terminal columns, from the cells of `sample` (the rows in view;
