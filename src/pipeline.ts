@@ -259,8 +259,13 @@ export class Analysis {
   private begun = new Set<LogParser>();
 
   constructor(private readonly opts: AnalysisOptions = {}) {
-    this.aggregator = new Aggregator({ byHost: opts.byHost, addresses: opts.addresses });
     this.domains = new LocalDomains(opts.localDomains);
+    // Our domains decide whose bounce is backscatter (src/aggregate/diagnosis.ts).
+    this.aggregator = new Aggregator({
+      byHost: opts.byHost,
+      addresses: opts.addresses,
+      ours: (d, mta) => this.domains.has(d, mta),
+    });
     this.window = opts.window ? new WindowFilter(opts.window) : null;
   }
 
@@ -522,6 +527,7 @@ export class Analysis {
     this.stats.linesRecognised++;
     if (this.window && !this.window.keep(time)) return;
     this.aggregator.countDelivery('sent', time);
+    this.aggregator.sentTo(to);
   }
 
   private ignoredMany([reason, count]: [IgnoreReason, number, number]): void {

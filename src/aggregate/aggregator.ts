@@ -15,6 +15,7 @@
 import type { DeliveryStatus, MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
+import { Diagnosis } from './diagnosis.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
 import { AddressStore, newAddressBudget, type AddressBudget } from './address-store.js';
@@ -46,6 +47,8 @@ export interface AggregatorOptions {
   byHost?: boolean;
   /** Keep every address of every finding (`--addresses`, `--suppression-list`; see address-store.ts). */
   addresses?: boolean;
+  /** Is a recipient domain one this server receives mail for? (see Diagnosis) */
+  ours?: (domain: string, mta: Mta) => boolean;
 }
 
 /**
@@ -98,11 +101,14 @@ export class Aggregator {
   private lastSeen: string | null = null;
   /** The run's address budget, when addresses are kept. */
   private readonly addressBudget: AddressBudget | null;
+  /** Evidence beyond the counts: act or not, typos, harvests, backscatter (diagnosis.ts). */
+  readonly diagnosis: Diagnosis;
 
   constructor(options: AggregatorOptions = {}) {
     this.findingsCap = options.findingsCap ?? FINDINGS_CAP;
     this.byHost = options.byHost ?? false;
     this.addressBudget = options.addresses ? newAddressBudget() : null;
+    this.diagnosis = new Diagnosis({ ours: options.ours });
   }
 
   /**
@@ -119,7 +125,10 @@ export class Aggregator {
       else this.eventsByKind.notification++;
       if (ev.time !== null) this.seen(ev.time, ev.time);
     }
-    if (c === null) return null;
+    if (c === null) {
+      if (ev.kind === 'delivery' && ev.status === 'sent') this.sentTo(ev.to, ev.origTo);
+      return null;
+    }
     const domain = recipientDomain(ev);
     const host = this.byHost ? ev.host : null;
     let acc = this.index.get(ev.mta, host, c.direction, c.cause, c.hint, domain);
@@ -127,7 +136,14 @@ export class Aggregator {
       acc = this.open({ mta: ev.mta, host, direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
     }
     acc.add(ev, c);
+    this.diagnosis.problem(ev, c, acc.key);
     return acc.key;
+  }
+
+  /** A recipient received mail (for callers that settle sent deliveries themselves, as countDelivery). */
+  sentTo(to: string | null, origTo: string | null = null): void {
+    this.diagnosis.sent(to);
+    if (origTo !== null && origTo !== to) this.diagnosis.sent(origTo);
   }
 
   /**
@@ -151,6 +167,7 @@ export class Aggregator {
     }
     if (other.firstSeen !== null) this.seen(other.firstSeen, other.lastSeen!);
     this.foldedEvents += other.foldedEvents;
+    this.diagnosis.merge(other.diagnosis);
     for (const [key, o] of other.findings) {
       let acc = o.catchAll
         ? this.findings.get(key)
@@ -195,6 +212,19 @@ export class Aggregator {
       overflow.examples += o.examples;
       overflow.hosts += o.hosts;
       overflow.rules += o.rules;
+      const topSenders = asAddressCounts(acc.topSenders.top(DETAIL_TOP));
+      const verdict = this.diagnosis.judge({
+        key,
+        mta: acc.mta,
+        direction: acc.direction,
+        cause: acc.cause,
+        hint: acc.hint,
+        recipientDomain: acc.catchAll ? null : acc.recipientDomain,
+        distinctClients: acc.distinctClients.count(),
+        distinctRecipients: item.distinctRecipients,
+        bounced: acc.eventsByStatus.bounced + acc.eventsByStatus.expired > 0,
+        topSenders,
+      });
       findings.push({
         rank,
         mta: acc.mta,
@@ -203,6 +233,9 @@ export class Aggregator {
         cause: acc.cause,
         hint: acc.hint,
         permanent: item.permanent,
+        action: verdict.action,
+        actionReason: verdict.actionReason,
+        suggestion: verdict.suggestion,
         rule: acc.rule,
         rules: acc.ruleCounts(),
         advice: acc.advice ?? '',
@@ -228,7 +261,7 @@ export class Aggregator {
         temporaryCount: acc.temporaryCount,
         eventsByStatus: { ...acc.eventsByStatus },
         topRecipients: asAddressCounts(acc.topRecipients.top(DETAIL_TOP)),
-        topSenders: asAddressCounts(acc.topSenders.top(DETAIL_TOP)),
+        topSenders,
         topClients: asAddressCounts(acc.topClients.top(DETAIL_TOP)),
         approximate: {
           messages: acc.distinctMessages.approximate,
@@ -262,9 +295,20 @@ export class Aggregator {
       ...(run.window ? { window: { ...run.window } } : {}),
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
-      overflow: mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow, addresses: this.addressBudget?.dropped ?? 0 }),
+      overflow: mergeOverflow(run.overflow, {
+        findings: this.foldedEvents,
+        ...overflow,
+        addresses: this.addressBudget?.dropped ?? 0,
+        ...this.diagnosis.overflowed(),
+      }),
     };
-    return { summary, findings, details };
+    return {
+      summary,
+      findings,
+      harvest: this.diagnosis.harvestFindings(),
+      backscatter: this.diagnosis.backscatterFindings(),
+      details,
+    };
   }
 
   /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */

@@ -4,10 +4,16 @@
  * these types at compile time.
  */
 import type { Cause, Direction } from '../classify/types.js';
+import type { Action } from '../classify/action.js';
 import type { Mta } from '../event.js';
 import type { AddressRow } from './address-store.js';
+import type { BackscatterFinding } from './backscatter.js';
+import type { HarvestFinding } from './harvest.js';
 
 export { Cause, Direction } from '../classify/types.js';
+export type { Action } from '../classify/action.js';
+export type { BackscatterFinding, BackscatterKind } from './backscatter.js';
+export type { HarvestFinding } from './harvest.js';
 
 export interface FileStats {
   path: string;
@@ -112,6 +118,12 @@ export interface Finding {
   hint: string;
   /** Some of its mail was lost for good: at least one 5xx refusal, bounce or expiry. */
   permanent: boolean;
+  /** Is the fix on this server (`actionable`) or somebody else's doing (`informational`)? See src/classify/action.ts. */
+  action: Action;
+  /** Why, in one line. */
+  actionReason: string;
+  /** Outbound bounces and unknown domains: the domain the recipient most likely meant (`gmial.com` → `gmail.com`), else null. */
+  suggestion: string | null;
   /** The rule that classified most of its events (ties: the smallest id). */
   rule: string;
   /** Every rule that classified some of its events, with counts, most frequent first. */
@@ -167,6 +179,10 @@ export interface Report {
   comparison?: Comparison;
   summary: Summary;
   findings: Finding[];
+  /** Directory harvests / dictionary attacks: a client network guessing addresses (harvest.ts). */
+  harvest: HarvestFinding[];
+  /** Backscatter risk: mail accepted, then bounced to a stranger (backscatter.ts). */
+  backscatter: BackscatterFinding[];
 }
 
 export interface FindingEventsByStatus {

@@ -28,6 +28,9 @@ export const CSV_COLUMNS = [
   'cause',
   'hint',
   'permanent',
+  'action',
+  'action_reason',
+  'suggestion',
   'rule',
   'messages',
   'count',
@@ -70,6 +73,9 @@ function row(f: Finding): Row {
     cause: csvTextCell(f.cause),
     hint: csvTextCell(f.hint),
     permanent: f.permanent ? 'true' : 'false',
+    action: csvTextCell(f.action),
+    action_reason: csvTextCell(f.actionReason),
+    suggestion: csvTextCell(f.suggestion),
     rule: csvTextCell(f.rule),
     messages: f.messages,
     count: f.count,
@@ -106,7 +112,7 @@ function goneRow(e: ComparedFinding): Record<string, string | number> {
  * column `change` (`new`, `grew (a -> b)`, `gone (was n)` or empty) and the changed rows first:
  * new, grew, then gone findings (identity only), then the rest in rank order.
  */
-export function renderCsv(report: Report): string {
+export function renderCsv(report: Pick<Report, 'summary' | 'findings' | 'comparison'>): string {
   const c = report.comparison;
   let rows: Array<Record<string, string | number>> = report.findings.map(row);
   if (c) {

@@ -7,7 +7,7 @@
  * `jq -r`, cannot be driven by it. What is left that JSON.stringify would write raw and a
  * terminal might act on is written as a `\uXXXX` escape as a second line of defence.
  */
-import type { Comparison, ComparedFinding, FileStats, Finding, Report, Summary } from '../aggregate/types.js';
+import type { BackscatterFinding, Comparison, ComparedFinding, FileStats, Finding, HarvestFinding, Report, Summary } from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
 
 /** Characters JSON.stringify leaves raw but a terminal may act on; only ever inside strings. */
@@ -57,6 +57,9 @@ function pickFinding(f: Finding): Finding {
     cause: f.cause,
     hint: sanitize(f.hint),
     permanent: f.permanent,
+    action: f.action,
+    actionReason: sanitize(f.actionReason),
+    suggestion: f.suggestion === null ? null : sanitize(f.suggestion),
     rule: f.rule,
     rules: f.rules.map((r) => ({ rule: r.rule, count: r.count })),
     advice: f.advice,
@@ -102,6 +105,39 @@ function pickComparison(c: Comparison): Comparison {
   };
 }
 
+function pickHarvest(h: HarvestFinding): HarvestFinding {
+  return {
+    mta: h.mta,
+    client: sanitize(h.client),
+    clients: h.clients.map(sanitize),
+    network: sanitize(h.network),
+    firstSeen: h.firstSeen,
+    lastSeen: h.lastSeen,
+    attempts: h.attempts,
+    distinctAddresses: h.distinctAddresses,
+    peakSeconds: h.peakSeconds,
+    sampleAddresses: h.sampleAddresses.map(sanitize),
+    setting: h.setting,
+    advice: h.advice,
+    failregex: h.failregex,
+    ban: h.ban === null ? null : sanitize(h.ban),
+  };
+}
+
+function pickBackscatter(b: BackscatterFinding): BackscatterFinding {
+  return {
+    kind: b.kind,
+    mta: b.mta,
+    count: b.count,
+    distinctSenders: b.distinctSenders,
+    firstSeen: b.firstSeen,
+    lastSeen: b.lastSeen,
+    setting: b.setting,
+    advice: b.advice,
+    examples: b.examples.map(sanitize),
+  };
+}
+
 /** The report as JSON text. Extra in-memory fields (a Snapshot's `details`) are left out. */
 export function renderJson(report: Report): string {
   const doc: Report = {
@@ -109,6 +145,8 @@ export function renderJson(report: Report): string {
     ...(report.comparison ? { comparison: pickComparison(report.comparison) } : {}),
     summary: pickSummary(report.summary),
     findings: report.findings.map(pickFinding),
+    harvest: (report.harvest ?? []).map(pickHarvest),
+    backscatter: (report.backscatter ?? []).map(pickBackscatter),
   };
   return JSON.stringify(doc, null, 2).replace(RAW_CONTROL_RE, escapeChar) + '\n';
 }

@@ -51,6 +51,9 @@ export const FindingSchema = z.strictObject({
   cause: Cause,
   hint: z.string(),
   permanent: z.boolean(),
+  action: z.enum(['actionable', 'informational']),
+  actionReason: z.string(),
+  suggestion: z.string().nullable(),
   rule: z.string(),
   rules: z.array(RuleCountSchema),
   advice: z.string(),
@@ -90,10 +93,41 @@ export const ComparisonSchema = z.strictObject({
   gone: z.array(ComparedFindingSchema),
 });
 
+export const HarvestSchema = z.strictObject({
+  mta: Mta,
+  client: z.string(),
+  clients: z.array(z.string()),
+  network: z.string(),
+  firstSeen: z.iso.datetime({ offset: true }),
+  lastSeen: z.iso.datetime({ offset: true }),
+  attempts: z.number().int().positive(),
+  distinctAddresses: z.number().int().positive(),
+  peakSeconds: count,
+  sampleAddresses: z.array(z.string()),
+  setting: z.string(),
+  advice: z.string(),
+  failregex: z.string().nullable(),
+  ban: z.string().nullable(),
+});
+
+export const BackscatterSchema = z.strictObject({
+  kind: z.enum(['accept-then-bounce', 'null-sender']),
+  mta: Mta,
+  count: z.number().int().positive(),
+  distinctSenders: count,
+  firstSeen: time,
+  lastSeen: time,
+  setting: z.string(),
+  advice: z.string(),
+  examples: z.array(z.string()),
+});
+
 export const ReportSchema = z.strictObject({
   comparison: ComparisonSchema.optional(),
   summary: SummarySchema,
   findings: z.array(FindingSchema),
+  harvest: z.array(HarvestSchema),
+  backscatter: z.array(BackscatterSchema),
 });
 
 /** Finding keys in report order (the issue fixes these names). */

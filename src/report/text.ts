@@ -5,13 +5,15 @@
  * `verify:` / `advice:` / `example:` block under each of the top findings, then the totals.
  *
  * Permanent findings (`Finding.permanent`: some mail was lost, the 550 5.1.1 family) carry a
- * `!` in the first column and list their 5xx codes first; with `color` their rows are bold
+ * `!` in the first column, actionable ones (the fix is on this server, src/classify/action.ts)
+ * a `*` beside it; the details say why, and name the likely intended domain of a typo. Directory
+ * harvests and backscatter risk follow the table as sections of their own and list their 5xx codes first; with `color` their rows are bold
  * red (plain SGR). Every string that may come from a log goes through `sanitize`, and every
  * line is at most `width` columns (the colour codes excepted), except a verify command's word
  * too long to fit: a command is broken only where a paste still runs the same thing
  * (src/text/shell-wrap.ts), never cut.
  */
-import type { Finding, Report, Summary } from '../aggregate/types.js';
+import type { BackscatterFinding, Finding, HarvestFinding, Report, Summary } from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
 import { plural } from '../text/plural.js';
 import { wrapShellCommand } from '../text/shell-wrap.js';
@@ -119,7 +121,7 @@ function table(
   shape: { mtas: boolean; hosts: boolean },
 ): { lines: string[]; permanent: boolean[]; whole: boolean[] } {
   const rows = findings.map((f) => ({
-    marker: f.permanent ? '!' : ' ',
+    marker: (f.permanent ? '!' : ' ') + (f.action === 'actionable' ? '*' : ' '),
     rank: String(f.rank),
     mta: sanitize(f.mta),
     host: hostCell(f),
@@ -156,12 +158,16 @@ function table(
   const whole = [false];
   findings.forEach((f, i) => {
     lines.push(line(cols.map((c) => c.cells[i]!)));
-    permanent.push(rows[i]!.marker === '!');
+    permanent.push(rows[i]!.marker.startsWith('!'));
     whole.push(false);
     if (i < detailCount) {
       const indent = widths[0]! + 1 + widths[1]! + 2;
       const facts = [...labelled(indent, 'impact:  ', `${impactText(f)}, ${plural(f.distinctRecipients, 'recipient')}`, width)];
       if (f.hosts.length > 1) facts.push(...labelled(indent, 'hosts:   ', hostsText(f), width));
+      facts.push(...labelled(indent, 'action:  ', actionText(f), width));
+      if (f.suggestion !== null && f.recipientDomain !== null) {
+        facts.push(...labelled(indent, 'typo?:   ', suggestionText(f), width));
+      }
       for (const l of facts) {
         lines.push(l);
         permanent.push(false);
@@ -188,6 +194,51 @@ function table(
     }
   });
   return { lines, permanent, whole };
+}
+
+/** `actionable: why` / `informational: why`, sanitised. */
+export const actionText = (f: Pick<Finding, 'action' | 'actionReason'>): string => `${f.action}: ${sanitize(f.actionReason)}`;
+
+/** `gmial.com: did the sender mean gmail.com?`, sanitised. */
+export const suggestionText = (f: Pick<Finding, 'recipientDomain' | 'suggestion'>): string =>
+  `${sanitize(f.recipientDomain ?? '')}: did the sender mean ${sanitize(f.suggestion ?? '')}?`;
+
+/** The directory-harvest section: one block per client network. */
+export function harvestLines(harvest: readonly HarvestFinding[], width: number): string[] {
+  if (harvest.length === 0) return [];
+  const out = [`Directory harvest (${plural(harvest.length, 'client network')} guessing addresses)`];
+  for (const h of harvest) {
+    const who = h.clients.length > 1 ? `${sanitize(h.network)} (${h.clients.map(sanitize).join(', ')})` : sanitize(h.client);
+    out.push(...labelled(2, `${h.mta} `, `${who}: ${h.distinctAddresses} addresses refused as unknown in ${h.attempts} attempts`, width));
+    out.push(...labelled(4, 'window:   ', `${sanitize(h.firstSeen)} to ${sanitize(h.lastSeen)}; fastest ${h.peakSeconds} s for the threshold`, width));
+    out.push(...labelled(4, 'tried:    ', h.sampleAddresses.map(sanitize).join(', '), width));
+    out.push(...labelled(4, 'setting:  ', h.setting, width));
+    out.push(...labelled(4, 'fix:      ', h.advice, width));
+    // Pasted into a jail or a shell: one line each, never wrapped or cut.
+    if (h.failregex !== null) out.push(`    fail2ban: failregex = ${h.failregex}`);
+    if (h.ban !== null) out.push(`    ban now:  ${sanitize(h.ban)}`);
+  }
+  return out;
+}
+
+const BACKSCATTER_WHAT: Record<BackscatterFinding['kind'], string> = {
+  'accept-then-bounce': 'mail from strangers accepted, then bounced back to them',
+  'null-sender': 'our bounces (sender <>) to addresses that never sent mail through us',
+};
+
+/** The backscatter section: one block per kind and MTA. */
+export function backscatterLines(items: readonly BackscatterFinding[], width: number): string[] {
+  if (items.length === 0) return [];
+  const out = ['Backscatter risk (this server bounces mail whose sender may be forged)'];
+  for (const b of items) {
+    out.push(...labelled(2, `${b.mta} `, `${BACKSCATTER_WHAT[b.kind]}: ${plural(b.count, 'bounce')} to ${plural(b.distinctSenders, 'address', 'addresses')}`, width));
+    if (b.firstSeen !== null && b.lastSeen !== null) out.push(...labelled(4, 'window:  ', `${sanitize(b.firstSeen)} to ${sanitize(b.lastSeen)}`, width));
+    out.push(...labelled(4, 'setting: ', b.setting, width));
+    out.push(...labelled(4, 'fix:     ', b.advice, width));
+    const example = b.examples[0];
+    if (example !== undefined) out.push(' '.repeat(4) + 'example: ' + truncate(sanitize(example), Math.max(1, width - 13)));
+  }
+  return out;
 }
 
 function totals(s: Summary, width: number): string[] {
@@ -270,7 +321,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   } else {
     const noun = all.length === 1 ? 'finding' : 'findings';
     const what = events === 1 ? 'rejection, bounce or deferral' : 'rejections, bounces and deferrals';
-    const marks = '! = permanent (5xx, bounced: mail lost).';
+    const marks = '! = permanent (5xx, bounced: mail lost); * = actionable.';
     for (const l of wrap(`${all.length} ${noun} from ${events} ${what}; ${marks}`, width)) {
       push(l);
     }
@@ -278,6 +329,12 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     const t = table(shown, width, detailCount, runShape(all));
     t.lines.forEach((l, i) => push(l, t.permanent[i], t.whole[i]));
     if (shown.length < all.length) push(`… and ${plural(all.length - shown.length, 'more finding')} not shown.`);
+  }
+  for (const section of [harvestLines(report.harvest ?? [], width), backscatterLines(report.backscatter ?? [], width)]) {
+    if (section.length === 0) continue;
+    push('');
+    // fail2ban regexes and ban commands are pasted: like verify commands, never cut.
+    for (const l of section) push(l, false, /^ {4}(?:fail2ban|ban now):/.test(l));
   }
   push('');
   for (const l of totals(report.summary, width)) push(l);

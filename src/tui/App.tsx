@@ -78,7 +78,7 @@ export default function App(props: Props) {
   const rows = useMemo(
     () => visibleRows(state.snapshot, view, { trends: state.trends, reference: state.reference, newKeys: state.newKeys }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [state, view.filter, view.tab, view.sort, view.window, view.range],
+    [state, view.filter, view.tab, view.sort, view.window, view.range, view.hideInformational],
   );
   const rowKeys = useMemo(() => rows.map((r) => r.key), [rows]);
 

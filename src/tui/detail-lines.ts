@@ -6,7 +6,7 @@
  * instead, wrapped to the width. Every log-derived string goes through `sanitize`.
  */
 import type { AddressCount } from '../aggregate/types.js';
-import { codesCell, impactText } from '../report/text.js';
+import { actionText, codesCell, impactText, suggestionText } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
 import { wrapShellCommand } from '../text/shell-wrap.js';
 import { codePointWidth, displayWidth, fit, truncate, wrap } from '../text/width.js';
@@ -176,6 +176,8 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
     out.push([{ text: 'Collects the events past the findings cap (5,000): their domains are not told apart.', role: 'muted' }]);
   }
   out.push([]);
+  out.push(...labelled('action', actionText(f), width, f.action === 'actionable' ? 'key' : undefined));
+  if (f.suggestion !== null && f.recipientDomain !== null) out.push(...labelled('typo?', suggestionText(f), width, 'key'));
   out.push(...labelled('verify', sanitize(f.verify) || '-', width, 'command', true));
   out.push(...labelled('advice', sanitize(f.advice) || '-', width, undefined));
   out.push([]);

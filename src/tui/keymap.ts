@@ -3,7 +3,7 @@
  *
  * | mode   | keys |
  * |--------|------|
- * | table  | ↑/↓ j/k move, PgUp/PgDn, Home/End g/G, Enter detail, / filter, Tab/Shift-Tab direction, s sort, t time window, e export, ? help, Esc clear filter, q quit |
+ * | table  | ↑/↓ j/k move, PgUp/PgDn, Home/End g/G, Enter detail, / filter, Tab/Shift-Tab direction, s sort, t time window, i hide/show informational, e export, ? help, Esc clear filter, q quit |
  * | detail | ↑/↓ j/k scroll, PgUp/PgDn, Home/End g/G top/bottom, x next example whole, Esc/Backspace/← back, e export, ? help, q quit |
  * | filter | type to filter, Backspace, Enter keep, Esc undo, ↑/↓ move |
  * | export | type the path, Backspace, Ctrl-U clear, Enter write, Esc cancel |
@@ -102,6 +102,7 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
   if (input === '/') return { type: 'filterStart' };
   if (input === 's') return { type: 'cycleSort' };
   if (input === 't') return { type: 'cycleWindow' };
+  if (input === 'i') return { type: 'toggleInformational' };
   if (input === 'e') return { type: 'exportStart' };
   return undefined;
 }

@@ -151,6 +151,8 @@ export interface ViewState {
   tab: DirectionTab;
   sort: SortKey;
   window: ViewWindow;
+  /** `i`: show only actionable findings (Finding.action), hiding what is somebody else's doing. */
+  hideInformational: boolean;
   /** The custom range (window `custom`). */
   range: TimeRange | null;
   /** The text of the range prompt, and why it was not taken. */
@@ -181,6 +183,7 @@ export const initialViewState: ViewState = {
   tab: 'all',
   sort: 'impact',
   window: 'all',
+  hideInformational: false,
   range: null,
   rangeInput: '',
   rangeError: null,
@@ -215,6 +218,8 @@ export type ViewAction =
   | { type: 'cycleTab'; by: 1 | -1 }
   | { type: 'cycleSort' }
   | { type: 'cycleWindow' }
+  /** Hide or show the informational findings. */
+  | { type: 'toggleInformational' }
   | { type: 'help' }
   | { type: 'exportStart'; suggested?: string }
   | { type: 'exportType'; text: string }
@@ -359,6 +364,8 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
       return resetCursor({ ...s, tab: cycle(TABS, s.tab, action.by) });
     case 'cycleSort':
       return resetCursor({ ...s, sort: cycle(SORTS, s.sort, 1) });
+    case 'toggleInformational':
+      return resetCursor({ ...s, hideInformational: !s.hideInformational });
     case 'cycleWindow': {
       const next = cycle(WINDOWS, s.window, 1);
       if (next === 'custom' && !s.rangeSkipped) return { ...s, mode: 'range', previous: 'table', rangeError: null };
@@ -496,16 +503,17 @@ const SORTERS: Record<SortKey, (a: Row, b: Row) => number> = {
   },
 };
 
-/** The rows the table shows for this view: direction tab, filter, time window, then sort. */
+/** The rows the table shows for this view: direction tab, actionable only (`i`), filter, time window, then sort. */
 export function visibleRows(
   snapshot: Snapshot,
-  view: Pick<ViewState, 'filter' | 'tab' | 'sort' | 'window'> & { range?: TimeRange | null },
+  view: Pick<ViewState, 'filter' | 'tab' | 'sort' | 'window'> & { range?: TimeRange | null; hideInformational?: boolean },
   ctx: RowContext,
 ): Row[] {
   const rows: Row[] = [];
   const bounds = windowBounds(view, ctx.reference);
   snapshot.findings.forEach((finding, i) => {
     if (view.tab !== 'all' && finding.direction !== view.tab) return;
+    if (view.hideInformational && finding.action === 'informational') return;
     if (!matchesFilter(finding, view.filter)) return;
     const details = snapshot.details[i]!;
     const identity = details.key;

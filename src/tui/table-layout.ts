@@ -16,6 +16,7 @@ import type { Row } from './state.js';
 export type ColumnId =
   | 'cursor'
   | 'mark'
+  | 'act'
   | 'rank'
   | 'mta'
   | 'host'
@@ -56,6 +57,8 @@ export function cellsOf(row: Row, spark: string): Record<ColumnId, string> {
     cursor: '',
     // `+` new while following, else `!` for permanent (5xx) failures as in the text report.
     mark: row.isNew ? '+' : f.permanent ? '!' : ' ',
+    // `*` when the fix is on this server (Finding.action), as in the text report.
+    act: f.action === 'actionable' ? '*' : ' ',
     rank: String(f.rank),
     mta: sanitize(f.mta),
     host: hostCell(f),
@@ -83,6 +86,7 @@ interface Spec {
 const SPECS: Spec[] = [
   { id: 'cursor', header: '  ', min: Infinity },
   { id: 'mark', header: ' ', min: Infinity },
+  { id: 'act', header: ' ', min: Infinity },
   { id: 'rank', header: '#', right: true, min: Infinity },
   { id: 'mta', header: 'mta', min: Infinity },
   { id: 'host', header: 'host', min: 4, soft: 12 },
@@ -109,8 +113,11 @@ const SQUEEZE_ORDER: Array<[ColumnId, 'min' | 'soft']> = [
   ['cause', 'min'],
 ];
 
-/** Space before each column (none before the first; the cursor column carries its own). */
-const gapBefore = (id: ColumnId): number => (id === 'mark' || id === 'cursor' ? 0 : id === 'rank' ? 1 : 2);
+/**
+ * Space before each column (none before the first; the cursor column carries its own). The `act`
+ * cell stands where the space before the rank was, so the marker costs no width.
+ */
+const gapBefore = (id: ColumnId): number => (id === 'mark' || id === 'act' || id === 'cursor' || id === 'rank' ? 0 : 2);
 
 /**
  * Column widths for `width` terminal columns, from the cells of `sample` (the rows in view;

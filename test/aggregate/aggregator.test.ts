@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Aggregator, OTHER_DOMAINS, emptyRunStats } from '../../src/aggregate/aggregator.js';
+import type { Snapshot } from '../../src/aggregate/types.js';
 import type { Classification } from '../../src/classify/types.js';
 import type { MailEvent } from '../../src/event.js';
 import { cls, delivery, notification, reject, temp } from './fixtures.js';
@@ -106,6 +107,9 @@ describe('Aggregator.snapshot', () => {
         { address: 'b@example.com', count: 1 },
       ],
       examples: ['line 1', 'line 2', 'line 3'],
+      action: 'informational',
+      actionReason: 'addresses that never received mail here: a stranger’s typo or an old address',
+      suggestion: null,
     });
   });
 
@@ -335,13 +339,25 @@ describe('Aggregator.merge', () => {
       return [ev, c && { ...c, rule: r.rule }];
     });
 
+  /**
+   * The diagnosis (src/aggregate/diagnosis.ts) reads the log in order — "an address that
+   * received mail earlier", "a domain of ours" as learnt so far — so parts aggregated apart
+   * conclude from less evidence: its fields are left out of the equality.
+   */
+  const withoutDiagnosis = (s: Snapshot) => ({
+    ...s,
+    findings: s.findings.map(({ action: _a, actionReason: _r, suggestion: _s, ...rest }) => rest),
+    harvest: [],
+    backscatter: [],
+  });
+
   test('merge(a, b) equals adding everything into one, split by host or not', () => {
     fc.assert(
       fc.property(fc.array(eventArb, { maxLength: 60 }), fc.nat(), fc.boolean(), (events, n, byHost) => {
         const cut = events.length === 0 ? 0 : n % (events.length + 1);
         const a = aggregate(events.slice(0, cut), undefined, byHost);
         a.merge(aggregate(events.slice(cut), undefined, byHost));
-        expect(a.snapshot(RUN)).toEqual(aggregate(events, undefined, byHost).snapshot(RUN));
+        expect(withoutDiagnosis(a.snapshot(RUN))).toEqual(withoutDiagnosis(aggregate(events, undefined, byHost).snapshot(RUN)));
       }),
       { numRuns: 300, seed: 42 },
     );

@@ -13,6 +13,9 @@ const ISSUE_FINDING_KEYS = [
   'cause',
   'hint',
   'permanent',
+  'action',
+  'actionReason',
+  'suggestion',
   'rule',
   'rules',
   'advice',
@@ -78,8 +81,8 @@ describe('renderJson', () => {
     expect(ReportSchema.safeParse(JSON.parse(renderJson(sampleReport()))).success).toBe(true);
   });
 
-  test('has exactly summary and findings at the top level (no details)', () => {
-    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings']);
+  test('has exactly summary, findings, harvest and backscatter at the top level (no details)', () => {
+    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings', 'harvest', 'backscatter']);
   });
 
   test('every finding has exactly the issue keys, in order', () => {

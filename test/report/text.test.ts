@@ -8,6 +8,10 @@ import { cls, reject, temp } from '../aggregate/fixtures.js';
 import { ESC, reportOf, sampleReport } from './fixtures.js';
 
 const lines = (s: string): string[] => s.replace(/\n$/, '').split('\n');
+/** A table row or the header: the `!` and `*` markers, then the rank. */
+const ROW_RE = /^[! ][* ] +(#|\d+) /;
+/** fail2ban lines of the harvest section: pasted into a jail or a shell, never cut (like verify). */
+const pasted = (l: string): boolean => /^ {4}(?:fail2ban|ban now):/.test(l);
 
 /**
  * Line `i` belongs to a verify command (its first line or a continuation of one) and is too
@@ -50,7 +54,7 @@ function busyReport() {
 describe('renderText', () => {
   test.for([40, 60, 80, 100, 160])('fits every line into %i columns, but for verify words that cannot be broken', (width) => {
     const all = lines(renderText(busyReport(), { width }));
-    const over = all.filter((l, i) => displayWidth(l) > width && !unbreakableVerifyLine(all, i, width));
+    const over = all.filter((l, i) => displayWidth(l) > width && !unbreakableVerifyLine(all, i, width) && !pasted(l));
     expect(over).toEqual([]);
   });
 
@@ -66,27 +70,27 @@ describe('renderText', () => {
   });
 
   test('uses 100 columns by default', () => {
-    const widest = Math.max(...lines(renderText(busyReport())).map(displayWidth));
+    const widest = Math.max(...lines(renderText(busyReport())).filter((l) => !pasted(l)).map(displayWidth));
     expect(widest).toBe(100);
   });
 
   test('truncates long cells with an ellipsis', () => {
-    const row = lines(renderText(busyReport(), { width: 80 })).find((l) => l.startsWith('!  1 '))!;
+    const row = lines(renderText(busyReport(), { width: 80 })).find((l) => l.startsWith('!   1 '))!;
     expect(row.endsWith('…')).toBe(true);
   });
 
   test('lists findings in rank order under a header row', () => {
     const out = lines(renderText(sampleReport()));
-    expect(out.filter((l) => /^[! ] +(#|\d+) /.test(l))).toEqual([
-      '  #  msgs  count  dir  codes      domain       cause         hint',
-      '! 1     3      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
-      '! 2     1      1  out  550 5.1.1  remote.test  user-unknown  remote says user unknown',
-      '  3     1      1  in   450 4.2.0  example.org  greylisted    postgrey',
+    expect(out.filter((l) => ROW_RE.test(l))).toEqual([
+      '   #  msgs  count  dir  codes      domain       cause         hint',
+      '!  1     3      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
+      '!  2     1      1  out  550 5.1.1  remote.test  user-unknown  remote says user unknown',
+      '   3     1      1  in   450 4.2.0  example.org  greylisted    postgrey',
     ]);
   });
 
   test('marks permanent (5xx) findings with ! and temporary ones without', () => {
-    const rows = lines(renderText(sampleReport())).filter((l) => /^[! ] +\d+ /.test(l));
+    const rows = lines(renderText(sampleReport())).filter((l) => /^[! ][* ] +\d+ /.test(l));
     expect(rows.map((r) => r[0])).toEqual(['!', '!', ' ']);
   });
 
@@ -106,7 +110,12 @@ describe('renderText', () => {
   test('the impact line, then the verify line, follow their finding row', () => {
     const out = lines(renderText(sampleReport()));
     const i = out.findIndex((l) => l.includes('greylisted'));
-    expect([out[i + 1]!.trim(), out[i + 2]!.trim()]).toEqual(['impact:  1 message, 1 attempt, 1 recipient', 'verify:  postgrey --dump']);
+    expect([out[i + 1]!.trim(), out[i + 2]!.trim(), out[i + 3]!.trim()]).toEqual([
+      'impact:  1 message, 1 attempt, 1 recipient',
+      'action:  informational: our filters refused a stranger’s mail, as configured: act only if a',
+      'wanted sender is among them',
+    ]);
+    expect(out[i + 4]!.trim()).toBe('verify:  postgrey --dump');
   });
 
   test('impact counts messages and attempts, in the plural when not one', () => {
@@ -122,17 +131,17 @@ describe('renderText', () => {
   test('a permanent finding without codes (an Exim ACL refusal) still gets its ! and bold red', () => {
     const report = reportOf([[reject({ mta: 'exim', smtpCode: null, enhancedStatus: null }), cls()]]);
     const row = lines(renderText(report, { color: true })).find((l) => l.includes('user-unknown'))!;
-    expect(row.startsWith(`${ESC}[1;31m! 1`)).toBe(true);
+    expect(row.startsWith(`${ESC}[1;31m!  1`)).toBe(true);
   });
 
   test('an mta column only when the run holds more than one MTA', () => {
     const one = lines(renderText(sampleReport()));
     expect(one.find((l) => l.includes('#'))).not.toContain('mta');
     const two = lines(renderText(reportOf([[reject({ mta: 'exim' }), cls()], [reject({ mta: 'postfix', to: 'x@b.example' }), cls()]])));
-    expect(two.filter((l) => /^[! ] +(#|\d+) /.test(l))).toEqual([
-      '  #  mta      msgs  count  dir  codes      domain       cause         hint',
-      '! 1  exim        1      1  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
-      '! 2  postfix     1      1  in   550 5.1.1  b.example    user-unknown  virtual_alias_maps',
+    expect(two.filter((l) => ROW_RE.test(l))).toEqual([
+      '   #  mta      msgs  count  dir  codes      domain       cause         hint',
+      '!  1  exim        1      1  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
+      '!  2  postfix     1      1  in   550 5.1.1  b.example    user-unknown  virtual_alias_maps',
     ]);
   });
 
@@ -144,10 +153,10 @@ describe('renderText', () => {
       [reject({ host: 'mx2', to: 'a@b.example' }), cls()],
     ]);
     const out = lines(renderText(report));
-    expect(out.filter((l) => /^[! ] +(#|\d+) /.test(l))).toEqual([
-      '  #  host     msgs  count  dir  codes      domain       cause         hint',
-      '! 1  2 hosts     3      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
-      '! 2  mx2         1      1  in   550 5.1.1  b.example    user-unknown  virtual_alias_maps',
+    expect(out.filter((l) => ROW_RE.test(l))).toEqual([
+      '   #  host     msgs  count  dir  codes      domain       cause         hint',
+      '!  1  2 hosts     3      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
+      '!  2  mx2         1      1  in   550 5.1.1  b.example    user-unknown  virtual_alias_maps',
     ]);
     expect(out.filter((l) => l.includes('hosts:')).map((l) => l.trim())).toEqual(['hosts:   mx2 (2), mx1 (1)']);
     expect(renderText(sampleReport())).not.toContain('hosts:');
@@ -217,7 +226,7 @@ describe('renderText', () => {
 
   test('maxRows limits the table and says how many were left out', () => {
     const out = lines(renderText(busyReport(), { maxRows: 3, details: 0 }));
-    expect([out.filter((l) => /^[! ] +\d+ /.test(l)).length, out.includes('… and 9 more findings not shown.')]).toEqual([3, true]);
+    expect([out.filter((l) => /^[! ][* ] +\d+ /.test(l)).length, out.includes('… and 9 more findings not shown.')]).toEqual([3, true]);
   });
 
   test('keeps wide characters within the width', () => {

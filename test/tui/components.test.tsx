@@ -155,6 +155,34 @@ describe('FindingsTable', () => {
   });
 });
 
+describe('act or not in the view', () => {
+  test('an actionable finding is marked * beside its !, an informational one is not', () => {
+    const snap = snapshotOf([finding({ action: 'actionable', actionReason: 'our map' }), finding({ recipientDomain: 'other.test' })]);
+    const rows = visibleRows(snap, view, { reference: null });
+    const { lastFrame } = render(<FindingsTable rows={rows.map((row) => ({ row, spark: '' }))} selected={null} width={100} theme={theme} />);
+    const out = frameLines(lastFrame());
+    expect([out[1], out[2]]).toEqual([expect.stringMatching(/^!\*1 /), expect.stringMatching(/^! 2 /)]);
+  });
+
+  test('the detail pane says why, and names the likely intended domain of a typo', () => {
+    const snap = snapshotOf([
+      finding({
+        direction: 'outbound',
+        recipientDomain: 'gmial.com',
+        cause: 'domain-not-found',
+        suggestion: 'gmail.com',
+        actionReason: 'the recipient domain looks like a misspelling of gmail.com: the sender’s typo',
+      }),
+    ]);
+    const [row] = visibleRows(snap, view, { reference: null });
+    const text = detailLines(row!, { width: 100, trends: null, reference: null })
+      .map((l) => l.map((seg) => seg.text).join(''))
+      .join('\n');
+    expect(text).toMatch(/\naction\s+informational: the recipient domain looks like a misspelling of gmail\.com/);
+    expect(text).toMatch(/\ntypo\?\s+gmial\.com: did the sender mean gmail\.com\?/);
+  });
+});
+
 describe('DetailPane', () => {
   test('the top finding: verify command, advice, timeline, top lists and examples', () => {
     const lines = detailLines(sampleRows[0]!, { width: 100, trends: sample.trends, reference: sample.reference });

@@ -21,6 +21,10 @@ export function finding(f: Partial<Finding> = {}, d: Partial<FindingDetails> = {
     cause: 'user-unknown',
     hint: 'virtual_alias_maps',
     permanent: true,
+    // Informational by default: its act cell is blank, so rows read as they did before the marker.
+    action: 'informational',
+    actionReason: 'addresses that never received mail here: a stranger’s typo or an old address',
+    suggestion: null,
     rule: 'postfix.virtual-alias-unknown',
     rules: [{ rule: 'postfix.virtual-alias-unknown', count: 10 }],
     advice: 'Add the alias.',

@@ -29,6 +29,8 @@ const cases: Case[] = [
     want: { type: 'cycleTab', by: -1 },
   },
   { name: 'table: s sorts', mode: 'table', input: 's', want: { type: 'cycleSort' } },
+  { name: 'table: i hides or shows informational findings', mode: 'table', input: 'i', want: { type: 'toggleInformational' } },
+  { name: 'filter: i is typed', mode: 'filter', input: 'i', want: { type: 'filterType', text: 'i' } },
   { name: 'table: t narrows the time', mode: 'table', input: 't', want: { type: 'cycleWindow' } },
   { name: 'range: t is text', mode: 'range', input: 't', want: { type: 'rangeType', text: 't' } },
   { name: 'range: q is text', mode: 'range', input: 'q', want: { type: 'rangeType', text: 'q' } },

@@ -264,6 +264,21 @@ describe('visibleRows', () => {
     expect(names(visibleRows(snap, base, { reference: null }))).toEqual(['example.com', 'gmail.com', 'aol.com', null]);
   });
 
+  test('i hides the informational findings and shows them again', () => {
+    const mixed = snapshotOf([
+      finding({ recipientDomain: 'mine.example', action: 'actionable', actionReason: 'our map' }),
+      finding({ recipientDomain: 'theirs.example', action: 'informational', actionReason: 'a stranger’s typo' }),
+    ]);
+    const hidden = run([{ type: 'toggleInformational' }], ctx(2));
+    expect(hidden.hideInformational).toBe(true);
+    expect(names(visibleRows(mixed, { ...base, hideInformational: hidden.hideInformational }, { reference: null }))).toEqual(['mine.example']);
+    const shown = run([{ type: 'toggleInformational' }], ctx(2), hidden);
+    expect(names(visibleRows(mixed, { ...base, hideInformational: shown.hideInformational }, { reference: null }))).toEqual([
+      'mine.example',
+      'theirs.example',
+    ]);
+  });
+
   test('the direction tab and the filter narrow', () => {
     expect(names(visibleRows(snap, { ...base, tab: 'outbound' }, { reference: null }))).toEqual(['gmail.com', 'aol.com']);
     expect(names(visibleRows(snap, { ...base, filter: 'gmail' }, { reference: null }))).toEqual(['gmail.com']);

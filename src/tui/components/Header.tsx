@@ -24,7 +24,7 @@ export interface Props {
   readonly total: number;
   /** Findings that appeared while following. */
   readonly fresh?: number;
-  readonly view: { tab: DirectionTab; sort: SortKey; window: ViewWindow; range?: TimeRange | null; filter: string };
+  readonly view: { tab: DirectionTab; sort: SortKey; window: ViewWindow; range?: TimeRange | null; filter: string; hideInformational?: boolean };
   readonly width: number;
   readonly theme: Theme;
 }
@@ -70,6 +70,7 @@ export function viewLine(p: Pick<Props, 'view' | 'shown' | 'total'>): StyledLine
   }
   line.push({ text: '   sort ', role: 'muted' }, { text: SORT_LABEL[p.view.sort] });
   line.push({ text: '   window ', role: 'muted' }, { text: windowLabel(p.view) });
+  if (p.view.hideInformational) line.push({ text: '   actionable only', role: 'key' });
   if (p.view.filter !== '') line.push({ text: '   filter ', role: 'muted' }, { text: sanitize(p.view.filter), role: 'key' });
   line.push({ text: `   ${formatCount(p.shown)} of ${formatCount(p.total)}`, role: 'muted' });
   return line;

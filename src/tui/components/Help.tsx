@@ -22,6 +22,7 @@ const KEYS: Array<[string, string]> = [
   ['/', 'filter as you type: recipient domain, cause, hint, MTA, rule or host (all words must match)'],
   ['Tab  Shift-Tab', 'direction: all → inbound → outbound → local'],
   ['s', 'sort: impact → most recent → domain'],
+  ['i', 'hide or show the informational findings (somebody else\'s doing: a stranger\'s typo, address guessing); * marks actionable ones'],
   ['t', 'time window: whole log → last 24 h → last hour (ending at the newest event, or now while following) → custom FROM..TO (UTC)'],
   ['e', 'export the current view to CSV (a folder gets the default name in it; an existing file asks y/n)'],
   ['?', 'this help'],
@@ -32,7 +33,7 @@ export function helpLines(): StyledLine[] {
   const out: StyledLine[] = [[{ text: 'Keys', role: 'title' }]];
   for (const [k, what] of KEYS) out.push([{ text: `  ${k.padEnd(16)}`, role: 'key' }, { text: what }]);
   out.push([]);
-  out.push([{ text: '! permanent failure (5xx)   + new while following   bold red: 550 5.1.1 user unknown', role: 'muted' }]);
+  out.push([{ text: '! permanent failure (5xx)   * actionable (the fix is on this server)   + new while following   bold red: 550 5.1.1 user unknown', role: 'muted' }]);
   return out;
 }
 

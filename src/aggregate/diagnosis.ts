@@ -1,0 +1,252 @@
+/**
+ * Diagnosis beyond counting (issue 18): the evidence the log holds about the findings, kept
+ * beside the aggregator, and what it concludes from it at snapshot time:
+ * - act or not (src/classify/action.ts) for every finding, from the addresses that received
+ *   mail earlier, the domains that accept mail and our own domains;
+ * - a typo suggestion (src/classify/typo.ts) for outbound bounces and unknown domains;
+ * - directory harvests (harvest.ts) and backscatter risk (backscatter.ts), findings of their own.
+ *
+ * Fed by the aggregator: `problem` for every classified event (with its finding's key), `sent`
+ * for every delivered recipient (the pipeline's shortcut for Postfix's sent lines too).
+ *
+ * Caps (each overflow counted in `summary.overflow` under the name given):
+ * - WORKED_CAP delivered recipients remembered, as 52-bit hashes (`workedAddresses`);
+ * - ACCEPTING_CAP domains that accepted mail (`acceptingDomains`);
+ * - OWN_CAP domains learnt as ours (`ownDomains`), SENDERS_CAP senders we send from, as
+ *   hashes (`ownSenders`);
+ * - per finding, one small record, so as many as the aggregator has findings (its own cap).
+ */
+import type { MailEvent, Mta } from '../event.js';
+import { decideAction, type Action } from '../classify/action.js';
+import type { Cause, Classification, Direction } from '../classify/types.js';
+import { suggestAmong, BIG_PROVIDERS, type TypoSuggestion } from '../classify/typo.js';
+import { BackscatterTracker, type BackscatterFinding } from './backscatter.js';
+import { hash52 } from './counters.js';
+import { domainOf, normaliseAddress, recipientOf } from './event-fields.js';
+import { HarvestTracker, type HarvestFinding } from './harvest.js';
+import { flatCopy } from '../text/flat-copy.js';
+
+export const WORKED_CAP = 500_000;
+export const ACCEPTING_CAP = 20_000;
+export const OWN_CAP = 10_000;
+export const SENDERS_CAP = 100_000;
+
+export interface DiagnosisOptions {
+  /** Is `domain` one this server receives mail for (the pipeline's --local-domains and learnt ones)? */
+  ours?: (domain: string, mta: Mta) => boolean;
+}
+
+/** What a finding needs judged: its identity and counts as the snapshot has them. */
+export interface JudgeInput {
+  key: string;
+  mta: Mta;
+  direction: Direction;
+  cause: Cause;
+  hint: string;
+  recipientDomain: string | null;
+  distinctClients: number;
+  distinctRecipients: number;
+  /** Some of its events were bounces or expiries (mail returned to its sender). */
+  bounced: boolean;
+  topSenders: ReadonlyArray<{ address: string }>;
+}
+
+export interface Verdict {
+  action: Action;
+  actionReason: string;
+  suggestion: string | null;
+}
+
+interface FindingEvidence {
+  workedBefore: number;
+  acceptedThenBounced: number;
+}
+
+interface TypoMemo {
+  /** How many of `acceptingList` were compared. */
+  checked: number;
+  best: TypoSuggestion | null;
+}
+
+type Dropped = { workedAddresses: number; acceptingDomains: number; ownDomains: number; ownSenders: number };
+
+const unknownOrGone = (c: Cause): boolean => c === 'user-unknown' || c === 'mailbox-disabled';
+const loopback = (ip: string | null): boolean => ip === null || ip.startsWith('127.') || ip === '::1';
+
+export class Diagnosis {
+  readonly harvest = new HarvestTracker();
+  readonly backscatter = new BackscatterTracker();
+  private readonly worked = new Set<number>();
+  private readonly accepting = new Set<string>();
+  /** `accepting` in the order learnt: typo memos compare only what came after their last look. */
+  private readonly acceptingList: string[] = [];
+  private readonly own = new Set<string>();
+  private readonly senders = new Set<number>();
+  private readonly evidence = new Map<string, FindingEvidence>();
+  private readonly typos = new Map<string, TypoMemo>();
+  private readonly dropped: Dropped = { workedAddresses: 0, acceptingDomains: 0, ownDomains: 0, ownSenders: 0 };
+
+  constructor(private readonly opts: DiagnosisOptions = {}) {}
+
+  /** A recipient received mail: it works, and its domain accepts mail. */
+  sent(to: string | null): void {
+    if (!to) return;
+    const address = normaliseAddress(to);
+    if (!this.worked.has(hash52(address.toLowerCase()))) {
+      if (this.worked.size < WORKED_CAP) this.worked.add(hash52(address.toLowerCase()));
+      else this.dropped.workedAddresses++;
+    }
+    const domain = domainOf(address);
+    if (domain !== null && !this.accepting.has(domain)) {
+      if (this.accepting.size < ACCEPTING_CAP) {
+        const d = flatCopy(domain);
+        this.accepting.add(d);
+        this.acceptingList.push(d);
+      } else this.dropped.acceptingDomains++;
+    }
+  }
+
+  /** A classified problem event, which joined the finding `key`. */
+  problem(ev: MailEvent, c: Classification, key: string): void {
+    if (ev.kind === 'notification') return;
+    const rcpt = recipientOf(ev);
+    const rcptDomain = domainOf(rcpt);
+    let e = this.evidence.get(key);
+    if (e === undefined) this.evidence.set(key, (e = { workedBefore: 0, acceptedThenBounced: 0 }));
+    if (c.direction !== 'outbound' && unknownOrGone(c.cause) && rcpt !== null) {
+      if (this.worked.has(hash52(normaliseAddress(rcpt).toLowerCase()))) e.workedBefore++;
+    }
+    if (rcptDomain !== null && (c.direction === 'local' || (c.direction === 'inbound' && unknownOrGone(c.cause)))) {
+      this.learnOwn(rcptDomain);
+    }
+    if (ev.kind === 'reject') {
+      if (c.direction === 'inbound' && c.cause === 'user-unknown' && ev.to && ev.client?.ip && ev.time !== null) {
+        const time = Date.parse(ev.time);
+        if (!Number.isNaN(time)) this.harvest.add({ mta: ev.mta, ip: ev.client.ip, recipient: ev.to, time, iso: ev.time });
+      }
+      return;
+    }
+    // A delivery: our bounce of somebody's mail, or our own bounce failing in turn.
+    const from = ev.from;
+    if (from === '') {
+      if (rcpt !== null && !this.isOwn(rcptDomain, ev.mta) && !this.senders.has(hash52(normaliseAddress(rcpt).toLowerCase()))) {
+        this.backscatter.add({ kind: 'null-sender', mta: ev.mta, address: rcpt, time: ev.time, raw: ev.raw });
+      }
+      return;
+    }
+    if (from === null) return;
+    const sender = normaliseAddress(from).toLowerCase();
+    const returned = c.permanent && (ev.status === 'bounced' || ev.status === 'expired');
+    const stranger = !this.isOwn(domainOf(sender), ev.mta) && !this.senders.has(hash52(sender));
+    if (returned && stranger && (c.direction === 'local' || (!loopback(ev.client?.ip ?? null) && this.isOwn(rcptDomain, ev.mta)))) {
+      e.acceptedThenBounced++;
+      this.backscatter.add({ kind: 'accept-then-bounce', mta: ev.mta, address: sender, time: ev.time, raw: ev.raw });
+      return;
+    }
+    // Outbound mail that is not a stranger's bounced back: we send from this address.
+    if (c.direction === 'outbound' && !this.senders.has(hash52(sender))) {
+      if (this.senders.size < SENDERS_CAP) this.senders.add(hash52(sender));
+      else this.dropped.ownSenders++;
+    }
+  }
+
+  /** Act or not, and the typo suggestion, for one finding of the snapshot. */
+  judge(f: JudgeInput): Verdict {
+    const e = this.evidence.get(f.key);
+    const domain = f.recipientDomain;
+    const accepts = domain !== null && this.accepting.has(domain);
+    // A big provider, or the catch-all's `(other domains)`, is nobody's typo.
+    const typoCandidate =
+      f.direction === 'outbound' &&
+      domain !== null &&
+      !domain.startsWith('(') &&
+      !BIG_PROVIDERS.includes(domain) &&
+      (f.cause === 'domain-not-found' || f.bounced);
+    const suggestion = typoCandidate && !accepts ? this.typoOf(domain) : null;
+    const ownSender = f.topSenders.some((s) => this.isOwn(domainOf(s.address), f.mta));
+    const d = decideAction({
+      direction: f.direction,
+      cause: f.cause,
+      hint: f.hint,
+      workedBefore: e?.workedBefore ?? 0,
+      domainAcceptsMail: accepts,
+      suggestion: suggestion?.domain ?? null,
+      ownSender,
+      distinctClients: f.distinctClients,
+      distinctRecipients: f.distinctRecipients,
+      acceptedThenBounced: e?.acceptedThenBounced ?? 0,
+    });
+    const reason = suggestion !== null && d.row === 'outbound-typo' ? `${d.reason} (${suggestion.why})` : d.reason;
+    return { action: d.action, actionReason: reason, suggestion: suggestion?.domain ?? null };
+  }
+
+  harvestFindings(): HarvestFinding[] {
+    return this.harvest.findings();
+  }
+
+  backscatterFindings(): BackscatterFinding[] {
+    return this.backscatter.findings();
+  }
+
+  /** Non-zero overflow counts, by the names in the module comment. */
+  overflowed(): Record<string, number> {
+    const out: Record<string, number> = {};
+    const all: Record<string, number> = { ...this.dropped, ...this.harvest.overflow, backscatterSenders: this.backscatter.overflowed() };
+    for (const [k, v] of Object.entries(all)) if (v > 0) out[k] = v;
+    return out;
+  }
+
+  /** Adds what `other` learnt (evidence for findings of the same keys adds up). */
+  merge(other: Diagnosis): void {
+    for (const h of other.worked) if (this.worked.size < WORKED_CAP) this.worked.add(h);
+    for (const d of other.acceptingList) {
+      if (!this.accepting.has(d) && this.accepting.size < ACCEPTING_CAP) {
+        this.accepting.add(d);
+        this.acceptingList.push(d);
+      }
+    }
+    for (const d of other.own) this.learnOwn(d);
+    for (const s of other.senders) if (this.senders.size < SENDERS_CAP) this.senders.add(s);
+    for (const [k, o] of other.evidence) {
+      const e = this.evidence.get(k);
+      if (e === undefined) this.evidence.set(k, { ...o });
+      else {
+        e.workedBefore += o.workedBefore;
+        e.acceptedThenBounced += o.acceptedThenBounced;
+      }
+    }
+    for (const [k, v] of Object.entries(other.dropped)) this.dropped[k as keyof Dropped] += v;
+    this.harvest.merge(other.harvest);
+    this.backscatter.merge(other.backscatter);
+    this.typos.clear();
+  }
+
+  private isOwn(domain: string | null, mta: Mta): boolean {
+    if (domain === null) return false;
+    return this.own.has(domain) || (this.opts.ours?.(domain, mta) ?? false);
+  }
+
+  private learnOwn(domain: string): void {
+    if (this.own.has(domain)) return;
+    if (this.own.size < OWN_CAP) this.own.add(flatCopy(domain));
+    else this.dropped.ownDomains++;
+  }
+
+  /**
+   * The typo suggestion for a domain, memoised: the domains that accept mail only grow, so a
+   * memo compares just those learnt since its last look (snapshots come ten times a second).
+   */
+  private typoOf(domain: string): TypoSuggestion | null {
+    let memo = this.typos.get(domain);
+    if (memo === undefined) {
+      memo = { checked: 0, best: suggestAmong(domain, BIG_PROVIDERS) };
+      // Bounded by the number of findings with a domain (the aggregator's cap).
+      this.typos.set(domain, memo);
+    }
+    if (memo.checked < this.acceptingList.length) {
+      memo.best = suggestAmong(domain, this.acceptingList.slice(memo.checked), memo.best);
+      memo.checked = this.acceptingList.length;
+    }
+    return memo.best;
+  }
+}

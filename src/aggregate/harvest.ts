@@ -1,0 +1,247 @@
+/**
+ * Directory harvest and dictionary attacks: one client network (an IPv4 /24, an IPv6 /64)
+ * drawing `user-unknown` refusals for many distinct recipients in a short window. A network
+ * becomes a harvest once HARVEST_THRESHOLD distinct recipients were refused within
+ * HARVEST_WINDOW_MS of each other (sliding, by the log's times); what it tried before and after
+ * that counts too. Fed with inbound user-unknown refusals only (see Diagnosis).
+ *
+ * Caps, each counted in the report's `summary.overflow`:
+ * - HARVEST_NETWORKS_CAP networks tracked at once, least recently active dropped first
+ *   (`harvestNetworks`); a network that already is a harvest is kept, up to
+ *   HARVEST_FINDINGS_CAP of those (`harvestFindings`);
+ * - per network, HARVEST_RECIPIENTS_CAP distinct recipients remembered: past it every new one
+ *   is counted as an attempt but not as distinct (`harvestRecipients`); HARVEST_CLIENTS_CAP
+ *   client IPs listed; the first HARVEST_SAMPLES addresses and the last one kept.
+ */
+import type { Mta } from '../event.js';
+import { hash52 } from './counters.js';
+import { flatCopy } from '../text/flat-copy.js';
+
+/** Distinct recipients refused within HARVEST_WINDOW_MS that make a harvest. */
+export const HARVEST_THRESHOLD = 20;
+/** The window those must fall in: 10 minutes. */
+export const HARVEST_WINDOW_MS = 10 * 60_000;
+export const HARVEST_NETWORKS_CAP = 10_000;
+export const HARVEST_FINDINGS_CAP = 1_000;
+export const HARVEST_RECIPIENTS_CAP = 5_000;
+export const HARVEST_CLIENTS_CAP = 16;
+export const HARVEST_SAMPLES = 5;
+
+/** One harvest, as the report lists it. */
+export interface HarvestFinding {
+  mta: Mta;
+  /** The one client IP, or its network (`192.0.2.0/24`, `2001:db8:1:2::/64`) when several. */
+  client: string;
+  /** The client IPs of the network that took part (at most HARVEST_CLIENTS_CAP). */
+  clients: string[];
+  network: string;
+  firstSeen: string;
+  lastSeen: string;
+  /** Refusals (attempts), and the distinct addresses among them. */
+  attempts: number;
+  distinctAddresses: number;
+  /** The fastest stretch: HARVEST_THRESHOLD distinct addresses in this many seconds. */
+  peakSeconds: number;
+  /** The first addresses tried, then the last one. */
+  sampleAddresses: string[];
+  /** The settings that throttle it on this MTA. */
+  setting: string;
+  advice: string;
+  /** fail2ban: a failregex for the refusal line (with `<HOST>`), null where fail2ban does not apply. */
+  failregex: string | null;
+  /** A command that bans the client IPs now (fail2ban), null where fail2ban does not apply. */
+  ban: string | null;
+}
+
+/** A refusal the tracker is given. */
+export interface HarvestInput {
+  mta: Mta;
+  ip: string;
+  recipient: string;
+  /** ms since the epoch. */
+  time: number;
+  iso: string;
+}
+
+class Network {
+  attempts = 0;
+  readonly seen = new Set<number>();
+  readonly clients: string[] = [];
+  readonly samples: string[] = [];
+  last = '';
+  firstIso = '';
+  lastIso = '';
+  lastTime = 0;
+  /** Times of the last HARVEST_THRESHOLD new distinct recipients (a ring, oldest first). */
+  readonly recent: number[] = [];
+  harvest = false;
+  peakMs = Infinity;
+  constructor(
+    readonly mta: Mta,
+    readonly network: string,
+  ) {}
+}
+
+/** `192.0.2.0/24` or `2001:db8:1:2::/64` for an IP; null for what is not an IP. */
+export function networkOf(ip: string): string | null {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  const raw = ip.toLowerCase().startsWith('ipv6:') ? ip.slice(5) : ip;
+  if (!/^[0-9a-f:.]{2,45}$/i.test(raw) || !raw.includes(':')) return null;
+  const groups = expandV6(raw);
+  if (groups === null) return null;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/** The eight groups of an IPv6 address (an embedded IPv4 tail counts as two). */
+function expandV6(ip: string): string[] | null {
+  const halves = ip.toLowerCase().split('::');
+  if (halves.length > 2) return null;
+  const part = (s: string): string[] => (s === '' ? [] : s.split(':'));
+  const head = part(halves[0]!);
+  const tail = halves.length === 2 ? part(halves[1]!) : [];
+  const last = tail.length > 0 ? tail : head;
+  if (last.length > 0 && last[last.length - 1]!.includes('.')) last.splice(last.length - 1, 1, '0', '0');
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const groups = [...head, ...new Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  return groups.every((g) => /^[0-9a-f]{1,4}$/.test(g)) ? groups : null;
+}
+
+export class HarvestTracker {
+  private readonly networks = new Map<string, Network>();
+  /** Harvests moved out of `networks` when it was full. */
+  private readonly done: Network[] = [];
+  readonly overflow = { harvestNetworks: 0, harvestFindings: 0, harvestRecipients: 0 };
+
+  constructor(
+    private readonly threshold = HARVEST_THRESHOLD,
+    private readonly windowMs = HARVEST_WINDOW_MS,
+    private readonly networksCap = HARVEST_NETWORKS_CAP,
+  ) {}
+
+  add(r: HarvestInput): void {
+    const net = networkOf(r.ip);
+    if (net === null) return;
+    const key = `${r.mta}\0${net}`;
+    let n = this.networks.get(key);
+    if (n === undefined) {
+      if (this.networks.size >= this.networksCap) this.evict();
+      n = new Network(r.mta, net);
+      n.firstIso = r.iso;
+    } else {
+      // Least recently active first: re-inserting keeps the Map in that order.
+      this.networks.delete(key);
+    }
+    this.networks.set(key, n);
+    n.attempts++;
+    if (n.clients.length < HARVEST_CLIENTS_CAP && !n.clients.includes(r.ip)) n.clients.push(flatCopy(r.ip));
+    if (r.time >= n.lastTime) {
+      n.lastTime = r.time;
+      n.lastIso = r.iso;
+    }
+    const address = r.recipient.toLowerCase();
+    // Copies: a kept address must not keep its line (a slice of a large chunk) alive.
+    n.last = flatCopy(address);
+    const h = hash52(address);
+    if (n.seen.has(h)) return;
+    if (n.seen.size >= HARVEST_RECIPIENTS_CAP) this.overflow.harvestRecipients++;
+    else n.seen.add(h);
+    if (n.samples.length < HARVEST_SAMPLES) n.samples.push(n.last);
+    n.recent.push(r.time);
+    if (n.recent.length > this.threshold) n.recent.shift();
+    if (n.recent.length === this.threshold) {
+      const span = n.recent[this.threshold - 1]! - n.recent[0]!;
+      if (span <= this.windowMs) {
+        n.harvest = true;
+        if (span < n.peakMs) n.peakMs = span;
+      }
+    }
+  }
+
+  /** Drops the least recently active network; a harvest is kept in `done` (up to its cap). */
+  private evict(): void {
+    const first = this.networks.entries().next();
+    if (first.done) return;
+    const [key, n] = first.value;
+    this.networks.delete(key);
+    if (!n.harvest) this.overflow.harvestNetworks++;
+    else if (this.done.length < HARVEST_FINDINGS_CAP) this.done.push(n);
+    else this.overflow.harvestFindings++;
+  }
+
+  /** Fold `other` in: its networks' harvests are listed beside ours (not recomputed). */
+  merge(other: HarvestTracker): void {
+    for (const n of other.done) this.done.push(n);
+    for (const [k, n] of other.networks) {
+      if (!this.networks.has(k)) this.networks.set(k, n);
+      else if (n.harvest) this.done.push(n);
+    }
+    this.overflow.harvestNetworks += other.overflow.harvestNetworks;
+    this.overflow.harvestFindings += other.overflow.harvestFindings;
+    this.overflow.harvestRecipients += other.overflow.harvestRecipients;
+  }
+
+  /** The harvests so far, most distinct addresses first. */
+  findings(): HarvestFinding[] {
+    const all = [...this.done, ...[...this.networks.values()].filter((n) => n.harvest)];
+    return all
+      .map((n) => harvestFinding(n))
+      .sort((a, b) => b.distinctAddresses - a.distinctAddresses || b.attempts - a.attempts || (a.network < b.network ? -1 : 1));
+  }
+}
+
+/** What throttles a harvest, per MTA (postconf(5), Exim spec ch. 42 `ratelimit`, Exchange docs). */
+const SETTING: Record<Mta, { setting: string; advice: string }> = {
+  postfix: {
+    setting: 'smtpd_hard_error_limit, smtpd_client_recipient_rate_limit, postscreen',
+    advice:
+      'Lower smtpd_hard_error_limit (e.g. 5) so the session ends after a few unknown recipients, set smtpd_client_recipient_rate_limit (anvil) and put postscreen in front; ban the client with fail2ban.',
+  },
+  exim: {
+    setting: 'acl_smtp_rcpt ratelimit, smtp_accept_max_per_host',
+    advice:
+      'In acl_smtp_rcpt, count failed recipients per host with `ratelimit = 10 / 10m / per_rcpt / $sender_host_address` and deny (or drop) past it; ban the client with fail2ban.',
+  },
+  exchange: {
+    setting: 'tarpitting (Set-ReceiveConnector -TarpitInterval), recipient filtering (Set-RecipientFilterConfig -RecipientValidationEnabled)',
+    advice:
+      'Keep recipient filtering on (RecipientValidationEnabled) and tarpitting on the Internet receive connector, so each unknown recipient costs the client time; block the network at the firewall.',
+  },
+};
+
+/**
+ * fail2ban failregexes (Python re, `<HOST>` is fail2ban's, which searches each line), per MTA:
+ * the refusal of an unknown recipient. Exchange's logs are not fail2ban's: its own settings do it.
+ */
+const FAILREGEX: Record<Mta, string | null> = {
+  postfix: String.raw`smtpd\[\d+\]: [^:]+: reject: RCPT from [^[]*\[<HOST>\]: 550 5\.1\.1 `,
+  exim: String.raw` H=[^[]*\[<HOST>\](?::\d+)? [^\n]*rejected RCPT <[^>]*>: (?:Unrouteable address|[Uu]nknown user)`,
+  exchange: null,
+};
+
+const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+function harvestFinding(n: Network): HarvestFinding {
+  const { setting, advice } = SETTING[n.mta];
+  const samples = [...n.samples];
+  if (n.last !== '' && !samples.includes(n.last)) samples.push(n.last);
+  const failregex = FAILREGEX[n.mta];
+  return {
+    mta: n.mta,
+    client: n.clients.length === 1 ? n.clients[0]! : n.network,
+    clients: [...n.clients],
+    network: n.network,
+    firstSeen: n.firstIso,
+    lastSeen: n.lastIso,
+    attempts: n.attempts,
+    distinctAddresses: n.seen.size,
+    peakSeconds: Math.round(n.peakMs / 1000),
+    sampleAddresses: samples,
+    setting,
+    advice,
+    failregex,
+    // The jail name is the local one; `postfix` / `exim` as in fail2ban's stock jail.conf.
+    ban: failregex === null ? null : `fail2ban-client set ${n.mta} banip ${n.clients.map(shQuote).join(' ')}`,
+  };
+}
