@@ -26,6 +26,7 @@ import { sanitize } from './text/sanitize.js';
 import type { LiveStore } from './tui/live.js';
 import { problemLine, PROBLEM_CSV_HEADER, type ProblemRecord } from './tui/problem-line.js';
 import type { TuiSession } from './tui/run.js';
+import { openTaps, type Taps } from './sink/taps.js';
 
 type Format = 'text' | 'json' | 'csv';
 
@@ -47,6 +48,8 @@ interface CliOptions {
   follow?: boolean;
   fromEnd?: boolean;
   tui: boolean;
+  /** `--events FILE|-`: every problem event as NDJSON (src/report/events.ts). */
+  events?: string;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
@@ -146,6 +149,7 @@ function program(): Command {
     .option('-f, --follow', 'keep reading the log as it grows, across rotations (like tail -F)')
     .option('--from-end', 'with -f: skip what is in the file now, read only new lines')
     .option('--no-tui', 'print the text report even on a terminal (no interactive view)')
+    .option('--events <file>', 'also write every rejection, bounce and deferral to FILE (- for stdout) as NDJSON with ECS field names')
     .exitOverride()
     // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
     .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n').map(sanitize).join('\n')) })
@@ -186,7 +190,8 @@ export async function main(argv: string[]): Promise<number> {
     opts.output === undefined &&
     process.stdout.isTTY === true &&
     process.stdin.isTTY === true &&
-    !files.includes('-');
+    !files.includes('-') &&
+    opts.events !== '-';
 
   // The report (or follow mode's lines) goes to stdout: a closed one would swallow it whole.
   if (!interactive && (opts.follow || opts.output === undefined) && stdoutWasClosed()) {
@@ -208,24 +213,39 @@ export async function main(argv: string[]): Promise<number> {
     return why === null ? null : `${opts.unrecognised}: could not write the unrecognised lines: ${why}`;
   };
 
+  taps = openTaps(opts, writeStdoutNow);
   if (opts.follow) return follow(files[0]!, opts, interactive, onUnrecognised, closeUnrecognised);
   if (interactive) return interactiveReport(files, opts, onUnrecognised, closeUnrecognised);
 
-  const { aggregator, stats, errors } = await analyse(files, { ...analysisOptions(opts), now: new Date(), onUnrecognised });
+  const { aggregator, stats, errors } = await analyse(files, { ...analysisOptions(opts), now: new Date(), onUnrecognised, onProblem: taps?.onProblem });
   const unrecognisedFailed = await closeUnrecognised();
+  const tapsFailed = await closeTaps();
 
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   warnUnexpandedExport(stats.overflow);
   const report = aggregator.snapshot(stats);
 
-  let failed = errors.length > 0 || unrecognisedFailed !== null;
+  let failed = errors.length > 0 || unrecognisedFailed !== null || tapsFailed;
   if (await writeReportFiles(report, opts, warn)) failed = true;
-  if (!opts.output) {
+  // `--events -` has standard output: the report goes only to -o, --csv, --json.
+  if (!opts.output && opts.events !== '-') {
     const err = await writeStdout(renderReport(report, opts.format, opts, true));
     if (err !== null) return stdoutFailed(err);
   }
   return exitCode(report, opts, failed);
+}
+
+/** The event outputs (--events), once opened. */
+let taps: Taps | null = null;
+
+/** Ends the event outputs, saying why one is incomplete; true when one failed. */
+async function closeTaps(say: (message: string) => void = warn): Promise<boolean> {
+  if (taps === null) return false;
+  const { messages, failed } = await taps.close();
+  taps = null;
+  for (const m of messages) say(m);
+  return failed;
 }
 
 /**
@@ -320,6 +340,7 @@ async function interactiveReport(
       },
       onProblems: (batch) => live.problems(batch),
       onSnapshot: () => live.touch(),
+      onProblem: taps?.onProblem,
     },
   );
   // Awaited below, once the view is up: until then a failure must not count as unhandled.
@@ -335,6 +356,7 @@ async function interactiveReport(
   const unrecognisedFailed = await closeUnrecognised();
   const messages = errors.map((e) => `${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) messages.push(unrecognisedFailed);
+  const tapsFailed = await closeTaps((m) => messages.push(m));
   for (const m of messages) live.error(m);
   live.setSource(() => report);
   const writeFailed = await writeReportFiles(report, opts, (m) => {
@@ -345,7 +367,7 @@ async function interactiveReport(
   await session.done;
   closeSession();
   for (const m of messages) warn(m);
-  return viewExitCode(report, opts, errors.length > 0 || writeFailed || unrecognisedFailed !== null);
+  return viewExitCode(report, opts, errors.length > 0 || writeFailed || unrecognisedFailed !== null || tapsFailed);
 }
 
 /** A problem event, flattened for follow mode's line output. */
@@ -383,7 +405,7 @@ async function follow(
   const print = (ev: MailEvent, c: Classification): void => {
     writeStdoutNow(problemLine(problemRecord(ev, c), opts.format));
   };
-  if (!interactive && opts.format === 'csv') writeStdoutNow(PROBLEM_CSV_HEADER);
+  if (!interactive && opts.format === 'csv' && opts.events !== '-') writeStdoutNow(PROBLEM_CSV_HEADER);
   let problems = 0;
   let thresholdReached = false;
   let requestStop: () => void = () => undefined;
@@ -393,11 +415,12 @@ async function follow(
   if (tui) live = new tui.live.LiveStore({ files: [path] });
   const onProblem = (ev: MailEvent, c: Classification, finding: string): void => {
     problems++;
+    taps?.onProblem(ev, c);
     if (live) {
       live.problem(ev.time, finding);
       return;
     }
-    print(ev, c);
+    if (opts.events !== '-') print(ev, c);
     if (opts.failOn !== undefined && problems >= opts.failOn && !thresholdReached) {
       thresholdReached = true;
       requestStop();
@@ -411,7 +434,8 @@ async function follow(
     const unrecognisedFailed = await closeUnrecognised();
     for (const e of errors) warn(`${e.file}: ${e.message}`);
     if (unrecognisedFailed !== null) warn(unrecognisedFailed);
-    return thresholdReached ? EXIT.threshold : errors.length > 0 || unrecognisedFailed !== null ? EXIT.inputError : EXIT.ok;
+    const tapsFailed = await closeTaps();
+    return thresholdReached ? EXIT.threshold : errors.length > 0 || unrecognisedFailed !== null || tapsFailed ? EXIT.inputError : EXIT.ok;
   }
 
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
@@ -486,7 +510,8 @@ async function follow(
   const report = aggregator.snapshot(stats);
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
-  const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null;
+  const tapsFailed = await closeTaps();
+  const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null || tapsFailed;
   if (thresholdReached) return EXIT.threshold;
   return interactive ? viewExitCode(report, opts, failed) : failed ? EXIT.inputError : EXIT.ok;
 }
