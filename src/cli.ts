@@ -27,6 +27,7 @@ import type { LiveStore } from './tui/live.js';
 import { problemLine, PROBLEM_CSV_HEADER, type ProblemRecord } from './tui/problem-line.js';
 import type { TuiSession } from './tui/run.js';
 import { openTaps, type Taps } from './sink/taps.js';
+import type { CommandIo, ReportTargets } from './commands/types.js';
 
 type Format = 'text' | 'json' | 'csv';
 
@@ -50,6 +51,8 @@ interface CliOptions {
   tui: boolean;
   /** `--events FILE|-`: every problem event as NDJSON (src/report/events.ts). */
   events?: string;
+  /** `--state FILE`: the run's mergeable state (src/state/state-file.ts). */
+  state?: string;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
@@ -149,6 +152,7 @@ function program(): Command {
     .option('-f, --follow', 'keep reading the log as it grows, across rotations (like tail -F)')
     .option('--from-end', 'with -f: skip what is in the file now, read only new lines')
     .option('--no-tui', 'print the text report even on a terminal (no interactive view)')
+    .option('--state <file>', 'also write the mergeable state of the run to FILE (see: maillog-doctor merge --help)')
     .option('--events <file>', 'also write every rejection, bounce and deferral to FILE (- for stdout) as NDJSON with ECS field names')
     .exitOverride()
     // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
@@ -156,7 +160,33 @@ function program(): Command {
     .showHelpAfterError('(run maillog-doctor --help for usage)');
 }
 
+/** The report outputs and messages, for the subcommands. */
+const commandIo: CommandIo = {
+  emit: async (report, t) => {
+    const opts = { ...t, tui: false } as CliOptions;
+    let failed = await writeReportFiles(report, opts, warn);
+    if (!t.output) {
+      const err = await writeStdout(renderReport(report, t.format, opts, true));
+      if (err !== null && stdoutFailed(err) !== EXIT.ok) failed = true;
+    }
+    return failed;
+  },
+  print: async (text) => {
+    const err = await writeStdout(text);
+    return err !== null && stdoutFailed(err) !== EXIT.ok;
+  },
+  warn,
+  version: version(),
+};
+
+/** Subcommands by their first argument (a log file of that name is read as `./merge`). */
+const SUBCOMMANDS: Record<string, () => Promise<(args: string[], io: CommandIo) => Promise<number>>> = {
+  merge: async () => (await import('./state/merge-command.js')).mergeCommand,
+};
+
 export async function main(argv: string[]): Promise<number> {
+  const sub = SUBCOMMANDS[argv[2] ?? ''];
+  if (sub) return (await sub())(argv.slice(3), commandIo);
   const cmd = program();
   try {
     // Arguments that are not UTF-8 (file names are bytes) as display names of their bytes.
@@ -173,6 +203,7 @@ export async function main(argv: string[]): Promise<number> {
   if (process.env.NO_COLOR) opts.color = false;
   let files = expandInputs(cmd.args);
   if (opts.fromEnd && !opts.follow) throw new UsageError('--from-end goes with -f/--follow');
+  if (opts.state === '-') throw new UsageError('--state needs a file name');
   if (files.length === 0) {
     if (process.stdin.isTTY) {
       throw new UsageError('no log file given (and nothing piped on stdin); try: maillog-doctor /var/log/mail.log');
@@ -192,6 +223,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdin.isTTY === true &&
     !files.includes('-') &&
     opts.events !== '-';
+  // The view's analysis hands back its report, not its state: a state file is for report runs.
+  if (interactive && opts.state !== undefined && !opts.follow) {
+    throw new UsageError('--state goes with a report run (--no-tui, --format or -o) or -f, not the interactive view');
+  }
 
   // The report (or follow mode's lines) goes to stdout: a closed one would swallow it whole.
   if (!interactive && (opts.follow || opts.output === undefined) && stdoutWasClosed()) {
@@ -227,6 +262,7 @@ export async function main(argv: string[]): Promise<number> {
   const report = aggregator.snapshot(stats);
 
   let failed = errors.length > 0 || unrecognisedFailed !== null || tapsFailed;
+  if (await writeStateFile(aggregator, stats, opts)) failed = true;
   if (await writeReportFiles(report, opts, warn)) failed = true;
   // `--events -` has standard output: the report goes only to -o, --csv, --json.
   if (!opts.output && opts.events !== '-') {
@@ -272,6 +308,19 @@ function renderReport(report: Report, format: Format, opts: CliOptions, toStdout
           color: opts.color && toStdout && process.stdout.isTTY === true,
           unrecognisedFile: opts.unrecognised,
         });
+}
+
+/** --state FILE, atomically; true when it failed (said). */
+async function writeStateFile(aggregator: Analysis['aggregator'], stats: Analysis['stats'], opts: CliOptions): Promise<boolean> {
+  if (opts.state === undefined) return false;
+  try {
+    const { writeState } = await import('./state/state-file.js');
+    await writeState(opts.state, aggregator, stats, version());
+    return false;
+  } catch (err) {
+    warn(`${opts.state}: could not write the state: ${(err as Error).message}`);
+    return true;
+  }
 }
 
 /** --csv FILE, --json FILE and -o FILE, atomically; true when one of them failed (said through `say`). */
@@ -430,11 +479,11 @@ async function follow(
   if (path === '-') {
     // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go (a
     // signal ends it at once, as any run without a report file to finish).
-    const { errors } = await analyse(['-'], { ...analysisOptions(opts), now: new Date(), onUnrecognised, onProblem });
+    const { errors, aggregator, stats } = await analyse(['-'], { ...analysisOptions(opts), now: new Date(), onUnrecognised, onProblem });
     const unrecognisedFailed = await closeUnrecognised();
     for (const e of errors) warn(`${e.file}: ${e.message}`);
     if (unrecognisedFailed !== null) warn(unrecognisedFailed);
-    const tapsFailed = await closeTaps();
+    const tapsFailed = (await closeTaps()) || (await writeStateFile(aggregator, stats, opts));
     return thresholdReached ? EXIT.threshold : errors.length > 0 || unrecognisedFailed !== null || tapsFailed ? EXIT.inputError : EXIT.ok;
   }
 
@@ -511,7 +560,8 @@ async function follow(
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   const tapsFailed = await closeTaps();
-  const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null || tapsFailed;
+  const stateFailed = await writeStateFile(aggregator, stats, opts);
+  const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null || tapsFailed || stateFailed;
   if (thresholdReached) return EXIT.threshold;
   return interactive ? viewExitCode(report, opts, failed) : failed ? EXIT.inputError : EXIT.ok;
 }
