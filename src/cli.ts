@@ -53,6 +53,13 @@ interface CliOptions {
   events?: string;
   /** `--state FILE`: the run's mergeable state (src/state/state-file.ts). */
   state?: string;
+  /** ClickHouse (src/sink/clickhouse*.ts). */
+  clickhouse?: string;
+  clickhouseTable?: string;
+  clickhouseSpool?: string;
+  clickhouseFlush?: boolean;
+  fromClickhouse?: string;
+  since?: string;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
@@ -153,6 +160,12 @@ function program(): Command {
     .option('--from-end', 'with -f: skip what is in the file now, read only new lines')
     .option('--no-tui', 'print the text report even on a terminal (no interactive view)')
     .option('--state <file>', 'also write the mergeable state of the run to FILE (see: maillog-doctor merge --help)')
+    .option('--clickhouse <url>', 'also send every rejection, bounce and deferral to ClickHouse at URL (user, password: CLICKHOUSE_USER, CLICKHOUSE_PASSWORD)')
+    .option('--clickhouse-table <name>', 'the ClickHouse events table (default maillog_events; see: maillog-doctor clickhouse-schema)')
+    .option('--clickhouse-spool <file>', 'where events that could not be sent wait for the next run (default ~/.local/state/maillog-doctor/clickhouse.spool)')
+    .option('--clickhouse-flush', 'send the spooled events to --clickhouse URL, then exit')
+    .option('--from-clickhouse <url>', 'report the findings stored in ClickHouse at URL instead of reading logs')
+    .option('--since <time>', 'with --from-clickhouse: from this time on (2026-11-22, 2026-11-22T06:00, or back from now: 90m, 24h, 7d)')
     .option('--events <file>', 'also write every rejection, bounce and deferral to FILE (- for stdout) as NDJSON with ECS field names')
     .exitOverride()
     // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
@@ -182,7 +195,56 @@ const commandIo: CommandIo = {
 /** Subcommands by their first argument (a log file of that name is read as `./merge`). */
 const SUBCOMMANDS: Record<string, () => Promise<(args: string[], io: CommandIo) => Promise<number>>> = {
   merge: async () => (await import('./state/merge-command.js')).mergeCommand,
+  'clickhouse-schema': async () => (await import('./sink/clickhouse-schema.js')).clickhouseSchemaCommand,
 };
+
+/** --clickhouse's target and spool from the options, or undefined; a bad value is a usage error. */
+async function clickhouseOptions(url: string | undefined, opts: CliOptions) {
+  if (url === undefined) return undefined;
+  const { clickhouseTarget, defaultSpool } = await import('./sink/clickhouse.js');
+  try {
+    return { target: clickhouseTarget(url, opts.clickhouseTable), spool: opts.clickhouseSpool ?? defaultSpool() };
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}`);
+  }
+}
+
+/** --from-clickhouse: the stored findings in the report or the view; --clickhouse-flush: the spool sent. */
+async function clickhouseRun(opts: CliOptions, interactive: boolean): Promise<number> {
+  if (opts.clickhouseFlush) {
+    const ch = await clickhouseOptions(opts.clickhouse, opts);
+    if (!ch) throw new UsageError('--clickhouse-flush needs --clickhouse URL');
+    taps = openTaps({ clickhouse: ch }, writeStdoutNow);
+    return (await closeTaps()) ? EXIT.inputError : EXIT.ok;
+  }
+  const ch = (await clickhouseOptions(opts.fromClickhouse, opts))!;
+  const { readFindings, parseSince } = await import('./sink/clickhouse-read.js');
+  const since = opts.since === undefined ? undefined : parseSince(opts.since);
+  if (since === null) throw new UsageError(`--since: not a time: ${opts.since} (2026-11-22, 2026-11-22T06:00, 90m, 24h, 7d)`);
+  let report;
+  try {
+    report = await readFindings(ch.target, { since, byHost: opts.by === 'host' });
+  } catch (err) {
+    const { requestFailure } = await import('./sink/clickhouse.js');
+    throw new InputError(`ClickHouse ${new URL(ch.target.url).host}`, `could not read the findings: ${requestFailure(err)}`);
+  }
+  if (interactive) {
+    const live = new (await import('./tui/live.js')).LiveStore({ files: [] });
+    live.setSource(() => report);
+    live.done();
+    const session = openSession((await loadView()).startTui(live, { color: opts.color }));
+    const failed = await writeReportFiles(report, opts, (m) => live.error(m));
+    await session.done;
+    closeSession();
+    return viewExitCode(report, opts, failed);
+  }
+  let failed = await writeReportFiles(report, opts, warn);
+  if (!opts.output) {
+    const err = await writeStdout(renderReport(report, opts.format, opts, true));
+    if (err !== null) return stdoutFailed(err);
+  }
+  return exitCode(report, opts, failed);
+}
 
 export async function main(argv: string[]): Promise<number> {
   const sub = SUBCOMMANDS[argv[2] ?? ''];
@@ -204,6 +266,12 @@ export async function main(argv: string[]): Promise<number> {
   let files = expandInputs(cmd.args);
   if (opts.fromEnd && !opts.follow) throw new UsageError('--from-end goes with -f/--follow');
   if (opts.state === '-') throw new UsageError('--state needs a file name');
+  if (opts.since !== undefined && !opts.fromClickhouse) throw new UsageError('--since goes with --from-clickhouse');
+  if (opts.fromClickhouse || opts.clickhouseFlush) {
+    if (cmd.args.length > 0) throw new UsageError(`${opts.fromClickhouse ? '--from-clickhouse' : '--clickhouse-flush'} reads no log files`);
+    const tui = opts.tui && cmd.getOptionValueSource('format') !== 'cli' && opts.output === undefined && process.stdout.isTTY === true && process.stdin.isTTY === true;
+    return clickhouseRun(opts, tui && !opts.clickhouseFlush);
+  }
   if (files.length === 0) {
     if (process.stdin.isTTY) {
       throw new UsageError('no log file given (and nothing piped on stdin); try: maillog-doctor /var/log/mail.log');
@@ -248,7 +316,7 @@ export async function main(argv: string[]): Promise<number> {
     return why === null ? null : `${opts.unrecognised}: could not write the unrecognised lines: ${why}`;
   };
 
-  taps = openTaps(opts, writeStdoutNow);
+  taps = openTaps({ events: opts.events, clickhouse: await clickhouseOptions(opts.clickhouse, opts) }, writeStdoutNow);
   if (opts.follow) return follow(files[0]!, opts, interactive, onUnrecognised, closeUnrecognised);
   if (interactive) return interactiveReport(files, opts, onUnrecognised, closeUnrecognised);
 

@@ -7,10 +7,11 @@ import type { Classification } from '../classify/types.js';
 import { describeSystemError, InputError } from '../errors.js';
 import type { MailEvent } from '../event.js';
 import { EventsWriter, flatEvent, type FlatEvent } from '../report/events.js';
+import { ClickHouseSink, clickhouseRow, sinkMessages, type ClickHouseTarget } from './clickhouse.js';
 
 /** An output of flat events. */
 export interface EventTap {
-  add(f: FlatEvent): void;
+  add(f: FlatEvent, ev: MailEvent, c: Classification): void;
   /** Ends the output; the messages to say (the first word is the target), and whether it failed. */
   close(): Promise<{ messages: string[]; failed: boolean }>;
 }
@@ -18,6 +19,8 @@ export interface EventTap {
 export interface TapOptions {
   /** `--events FILE|-`. */
   events?: string;
+  /** `--clickhouse URL` (with its table and credentials) and the spool file. */
+  clickhouse?: { target: ClickHouseTarget; spool: string };
 }
 
 export class Taps {
@@ -26,7 +29,7 @@ export class Taps {
   /** For AnalysisOptions.onProblem. */
   readonly onProblem = (ev: MailEvent, c: Classification): void => {
     const f = flatEvent(ev, c);
-    for (const t of this.taps) t.add(f);
+    for (const t of this.taps) t.add(f, ev, c);
   };
 
   async close(): Promise<{ messages: string[]; failed: boolean }> {
@@ -58,6 +61,15 @@ export function openTaps(o: TapOptions, stdout: (text: string) => void): Taps | 
         const why = w.close();
         return why === null ? { messages: [], failed: false } : { messages: [`${name}: could not write the events: ${why}`], failed: true };
       },
+    });
+  }
+  if (o.clickhouse) {
+    const { target, spool } = o.clickhouse;
+    const sink = new ClickHouseSink(target, spool);
+    sink.start();
+    taps.push({
+      add: (f, ev, c) => sink.add(clickhouseRow(f, ev, c)),
+      close: async () => sinkMessages(target, spool, await sink.close()),
     });
   }
   return taps.length === 0 ? null : new Taps(taps);
