@@ -15,7 +15,9 @@ import type { TimeWindow } from './window.js';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { emptySnapshot } from './aggregate/aggregator.js';
 import type { FileStats, Snapshot } from './aggregate/types.js';
+import type { Classification } from './classify/types.js';
 import { InputError } from './errors.js';
+import type { MailEvent } from './event.js';
 import { analyse, type Analysis, type PipelineOptions } from './pipeline.js';
 import { ProblemBatcher, type ProblemBatch } from './aggregate/trend.js';
 
@@ -34,6 +36,8 @@ export interface AnalysisHandlers {
   onUnrecognised?: (file: string, no: number, line: string) => void;
   /** A newer snapshot is there (from the thread; in process, snapshot() makes one when asked). */
   onSnapshot?: () => void;
+  /** Every problem event with its classification (--events, --clickhouse): the analysis then runs on this thread. */
+  onProblem?: (ev: MailEvent, c: Classification) => void;
 }
 
 export interface AnalysisInput {
@@ -109,7 +113,8 @@ interface ThreadData {
  */
 export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers, inProcess = false): AnalysisRun {
   // Only from the compiled module: a worker cannot start from TypeScript source (tests).
-  if (inProcess || !import.meta.url.endsWith('.js')) return analyseHere(input, handlers);
+  // Events cannot cross to this thread one by one at full speed: whoever wants them gets the analysis here.
+  if (inProcess || handlers.onProblem || !import.meta.url.endsWith('.js')) return analyseHere(input, handlers);
   const data: ThreadData = {
     role: ROLE,
     files: input.files,
@@ -171,6 +176,7 @@ interface Sink {
   progress(p: AnalysisProgress): void;
   problems(batch: ProblemBatch): void;
   unrecognised?: (file: string, no: number, line: string) => void;
+  problem?: (ev: MailEvent, c: Classification) => void;
 }
 
 /**
@@ -198,7 +204,8 @@ function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => v
       flush();
       sink.progress({ index: p.index, file: p.file, bytesRead: p.bytesRead, size: p.size, done: p.done });
     },
-    onProblem: (ev, _c, finding) => {
+    onProblem: (ev, c, finding) => {
+      sink.problem?.(ev, c);
       if (batcher.add(finding, ev.time)) flush();
     },
   };
@@ -212,6 +219,7 @@ function analyseHere(input: AnalysisInput, handlers: AnalysisHandlers): Analysis
     progress: handlers.onProgress,
     problems: handlers.onProblems,
     unrecognised: handlers.onUnrecognised,
+    problem: handlers.onProblem,
   };
   const { options, flush } = reporting(input, sink, (a) => (current = a));
   const done = analyse(input.files, options).then((r) => {

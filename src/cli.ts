@@ -30,6 +30,8 @@ import { sanitize } from './text/sanitize.js';
 import type { LiveStore } from './tui/live.js';
 import { problemLine, PROBLEM_CSV_HEADER, type ProblemRecord } from './report/problem-line.js';
 import type { TuiSession } from './tui/run.js';
+import { openTaps, type Taps } from './sink/taps.js';
+import type { CommandIo, ReportTargets } from './commands/types.js';
 
 type Format = 'text' | 'json' | 'csv';
 
@@ -57,6 +59,16 @@ interface CliOptions {
   addresses?: string;
   suppressionList?: string;
   journal?: boolean;
+  /** `--events FILE|-`: every problem event as NDJSON (src/report/events.ts). */
+  events?: string;
+  /** `--state FILE`: the run's mergeable state (src/state/state-file.ts). */
+  state?: string;
+  /** ClickHouse (src/sink/clickhouse*.ts). */
+  clickhouse?: string;
+  clickhouseTable?: string;
+  clickhouseSpool?: string;
+  clickhouseFlush?: boolean;
+  fromClickhouse?: string;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
@@ -178,13 +190,95 @@ function program(): Command {
     .option('--suppression-list <file>', 'write the outbound hard-bounced recipients to FILE, one a line (for a mailing tool)')
     .option('--journal', 'read the mail units of the journal (journalctl -o json) instead of log files; --since/--until and -f are passed on')
     .option('--until <time>', 'only events before TIME (same forms as --since)')
+    .option('--state <file>', 'also write the mergeable state of the run to FILE (see: maillog-doctor merge --help)')
+    .option('--clickhouse <url>', 'also send every rejection, bounce and deferral to ClickHouse at URL (user, password: CLICKHOUSE_USER, CLICKHOUSE_PASSWORD)')
+    .option('--clickhouse-table <name>', 'the ClickHouse events table (default maillog_events; see: maillog-doctor clickhouse-schema)')
+    .option('--clickhouse-spool <file>', 'where events that could not be sent wait for the next run (default ~/.local/state/maillog-doctor/clickhouse.spool)')
+    .option('--clickhouse-flush', 'send the spooled events to --clickhouse URL, then exit')
+    .option('--from-clickhouse <url>', 'report the findings stored in ClickHouse at URL instead of reading logs')
+    .option('--events <file>', 'also write every rejection, bounce and deferral to FILE (- for stdout) as NDJSON with ECS field names')
     .exitOverride()
     // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
     .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n').map(sanitize).join('\n')) })
     .showHelpAfterError('(run maillog-doctor --help for usage)');
 }
 
+/** The report outputs and messages, for the subcommands. */
+const commandIo: CommandIo = {
+  emit: async (report, t) => {
+    const opts = { ...t, tui: false } as CliOptions;
+    let failed = await writeReportFiles(report, opts, warn);
+    if (!t.output) {
+      const err = await writeStdout(renderReport(report, t.format, opts, true));
+      if (err !== null && stdoutFailed(err) !== EXIT.ok) failed = true;
+    }
+    return failed;
+  },
+  print: async (text) => {
+    const err = await writeStdout(text);
+    return err !== null && stdoutFailed(err) !== EXIT.ok;
+  },
+  warn,
+  version: version(),
+};
+
+/** Subcommands by their first argument (a log file of that name is read as `./merge`). */
+const SUBCOMMANDS: Record<string, () => Promise<(args: string[], io: CommandIo) => Promise<number>>> = {
+  merge: async () => (await import('./state/merge-command.js')).mergeCommand,
+  'clickhouse-schema': async () => (await import('./sink/clickhouse-schema.js')).clickhouseSchemaCommand,
+};
+
+/** --clickhouse's target and spool from the options, or undefined; a bad value is a usage error. */
+async function clickhouseOptions(url: string | undefined, opts: CliOptions) {
+  if (url === undefined) return undefined;
+  const { clickhouseTarget, defaultSpool } = await import('./sink/clickhouse.js');
+  try {
+    return { target: clickhouseTarget(url, opts.clickhouseTable), spool: opts.clickhouseSpool ?? defaultSpool() };
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}`);
+  }
+}
+
+/** --from-clickhouse: the stored findings in the report or the view; --clickhouse-flush: the spool sent. */
+async function clickhouseRun(opts: CliOptions, interactive: boolean): Promise<number> {
+  if (opts.clickhouseFlush) {
+    const ch = await clickhouseOptions(opts.clickhouse, opts);
+    if (!ch) throw new UsageError('--clickhouse-flush needs --clickhouse URL');
+    taps = openTaps({ clickhouse: ch }, writeStdoutNow);
+    return (await closeTaps()) ? EXIT.inputError : EXIT.ok;
+  }
+  const ch = (await clickhouseOptions(opts.fromClickhouse, opts))!;
+  const { readFindings } = await import('./sink/clickhouse-read.js');
+  // --since was parsed with the run's window (src/window.ts); the engine is asked from then on.
+  const since = runWindow?.since ? new Date(runWindow.since) : undefined;
+  let report;
+  try {
+    report = await readFindings(ch.target, { since, byHost: opts.by === 'host' });
+  } catch (err) {
+    const { requestFailure } = await import('./sink/clickhouse.js');
+    throw new InputError(`ClickHouse ${new URL(ch.target.url).host}`, `could not read the findings: ${requestFailure(err)}`);
+  }
+  if (interactive) {
+    const live = new (await import('./tui/live.js')).LiveStore({ files: [] });
+    live.setSource(() => report);
+    live.done();
+    const session = openSession((await loadView()).startTui(live, { color: opts.color }));
+    const failed = await writeReportFiles(report, opts, (m) => live.error(m));
+    await session.done;
+    closeSession();
+    return viewExitCode(report, opts, failed);
+  }
+  let failed = await writeReportFiles(report, opts, warn);
+  if (!opts.output) {
+    const err = await writeStdout(renderReport(report, opts.format, opts, true));
+    if (err !== null) return stdoutFailed(err);
+  }
+  return exitCode(report, opts, failed);
+}
+
 export async function main(argv: string[]): Promise<number> {
+  const sub = SUBCOMMANDS[argv[2] ?? ''];
+  if (sub) return (await sub())(argv.slice(3), commandIo);
   const cmd = program();
   try {
     // Arguments that are not UTF-8 (file names are bytes) as display names of their bytes.
@@ -211,6 +305,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   let files = expandInputs(cmd.args);
   if (opts.fromEnd && !opts.follow) throw new UsageError('--from-end goes with -f/--follow');
+  if (opts.state === '-') throw new UsageError('--state needs a file name');
+  if (opts.fromClickhouse || opts.clickhouseFlush) {
+    if (cmd.args.length > 0) throw new UsageError(`${opts.fromClickhouse ? '--from-clickhouse' : '--clickhouse-flush'} reads no log files`);
+    const tui = opts.tui && cmd.getOptionValueSource('format') !== 'cli' && opts.output === undefined && process.stdout.isTTY === true && process.stdin.isTTY === true;
+    return clickhouseRun(opts, tui && !opts.clickhouseFlush);
+  }
   if (opts.journal) {
     if (files.length > 0) throw new UsageError('--journal reads the journal: name no log files with it');
     let journal: Journal;
@@ -241,7 +341,12 @@ export async function main(argv: string[]): Promise<number> {
     opts.output === undefined &&
     process.stdout.isTTY === true &&
     process.stdin.isTTY === true &&
-    !files.includes('-');
+    !files.includes('-') &&
+    opts.events !== '-';
+  // The view's analysis hands back its report, not its state: a state file is for report runs.
+  if (interactive && opts.state !== undefined && !opts.follow) {
+    throw new UsageError('--state goes with a report run (--no-tui, --format or -o) or -f, not the interactive view');
+  }
 
   // The report (or follow mode's lines) goes to stdout: a closed one would swallow it whole.
   if (!interactive && (opts.follow || opts.output === undefined) && stdoutWasClosed()) {
@@ -263,11 +368,19 @@ export async function main(argv: string[]): Promise<number> {
     return why === null ? null : `${opts.unrecognised}: could not write the unrecognised lines: ${why}`;
   };
 
+  taps = openTaps({ events: opts.events, clickhouse: await clickhouseOptions(opts.clickhouse, opts) }, writeStdoutNow);
   if (opts.follow) return follow(files[0]!, opts, interactive, onUnrecognised, closeUnrecognised);
   if (interactive) return interactiveReport(files, opts, onUnrecognised, closeUnrecognised);
 
-  const { aggregator, stats, errors } = await analyse(files, { ...analysisOptions(opts), now: new Date(), onUnrecognised, stdin: journalRun?.stdout });
+  const { aggregator, stats, errors } = await analyse(files, {
+    ...analysisOptions(opts),
+    now: new Date(),
+    onUnrecognised,
+    onProblem: taps?.onProblem,
+    stdin: journalRun?.stdout,
+  });
   const unrecognisedFailed = await closeUnrecognised();
+  const tapsFailed = await closeTaps();
   await journalEnded(errors);
 
   for (const e of errors) warn(`${e.file}: ${e.message}`);
@@ -275,13 +388,27 @@ export async function main(argv: string[]): Promise<number> {
   warnUnexpandedExport(stats.overflow);
   const report = withComparison(aggregator.snapshot(stats, true));
 
-  let failed = errors.length > 0 || unrecognisedFailed !== null;
+  let failed = errors.length > 0 || unrecognisedFailed !== null || tapsFailed;
+  if (await writeStateFile(aggregator, stats, opts)) failed = true;
   if (await writeReportFiles(report, opts, warn)) failed = true;
-  if (!opts.output) {
+  // `--events -` has standard output: the report goes only to -o, --csv, --json.
+  if (!opts.output && opts.events !== '-') {
     const err = await writeStdout(renderReport(report, opts.format, opts, true));
     if (err !== null) return stdoutFailed(err);
   }
   return exitCode(report, opts, failed);
+}
+
+/** The event outputs (--events), once opened. */
+let taps: Taps | null = null;
+
+/** Ends the event outputs, saying why one is incomplete; true when one failed. */
+async function closeTaps(say: (message: string) => void = warn): Promise<boolean> {
+  if (taps === null) return false;
+  const { messages, failed } = await taps.close();
+  taps = null;
+  for (const m of messages) say(m);
+  return failed;
 }
 
 /**
@@ -308,6 +435,19 @@ function renderReport(report: Report, format: Format, opts: CliOptions, toStdout
           color: opts.color && toStdout && process.stdout.isTTY === true,
           unrecognisedFile: opts.unrecognised,
         });
+}
+
+/** --state FILE, atomically; true when it failed (said). */
+async function writeStateFile(aggregator: Analysis['aggregator'], stats: Analysis['stats'], opts: CliOptions): Promise<boolean> {
+  if (opts.state === undefined) return false;
+  try {
+    const { writeState } = await import('./state/state-file.js');
+    await writeState(opts.state, aggregator, stats, version());
+    return false;
+  } catch (err) {
+    warn(`${opts.state}: could not write the state: ${(err as Error).message}`);
+    return true;
+  }
 }
 
 /** --csv FILE, --json FILE and -o FILE, atomically; true when one of them failed (said through `say`). */
@@ -384,6 +524,7 @@ async function interactiveReport(
       },
       onProblems: (batch) => live.problems(batch),
       onSnapshot: () => live.touch(),
+      onProblem: taps?.onProblem,
     },
   );
   // Awaited below, once the view is up: until then a failure must not count as unhandled.
@@ -400,6 +541,7 @@ async function interactiveReport(
   const unrecognisedFailed = await closeUnrecognised();
   const messages = errors.map((e) => `${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) messages.push(unrecognisedFailed);
+  const tapsFailed = await closeTaps((m) => messages.push(m));
   for (const m of messages) live.error(m);
   live.setSource(() => report);
   const writeFailed = await writeReportFiles(report, opts, (m) => {
@@ -410,7 +552,7 @@ async function interactiveReport(
   await session.done;
   closeSession();
   for (const m of messages) warn(m);
-  return viewExitCode(report, opts, errors.length > 0 || writeFailed || unrecognisedFailed !== null);
+  return viewExitCode(report, opts, errors.length > 0 || writeFailed || unrecognisedFailed !== null || tapsFailed);
 }
 
 /** A problem event, flattened for follow mode's line output. */
@@ -448,7 +590,7 @@ async function follow(
   const print = (ev: MailEvent, c: Classification): void => {
     writeStdoutNow(problemLine(problemRecord(ev, c), opts.format));
   };
-  if (!interactive && opts.format === 'csv') writeStdoutNow(PROBLEM_CSV_HEADER);
+  if (!interactive && opts.format === 'csv' && opts.events !== '-') writeStdoutNow(PROBLEM_CSV_HEADER);
   let problems = 0;
   let thresholdReached = false;
   let requestStop: () => void = () => undefined;
@@ -458,11 +600,12 @@ async function follow(
   if (tui) live = new tui.live.LiveStore({ files: [path] });
   const onProblem = (ev: MailEvent, c: Classification, finding: string): void => {
     problems++;
+    taps?.onProblem(ev, c);
     if (live) {
       live.problem(ev.time, finding);
       return;
     }
-    print(ev, c);
+    if (opts.events !== '-') print(ev, c);
     if (opts.failOn !== undefined && problems >= opts.failOn && !thresholdReached) {
       thresholdReached = true;
       requestStop();
@@ -472,12 +615,19 @@ async function follow(
   if (path === '-') {
     // A pipe (`tail -F log | maillog-doctor -f -`): read it to its end, printing as we go (a
     // signal ends it at once, as any run without a report file to finish).
-    const { errors } = await analyse(['-'], { ...analysisOptions(opts), now: new Date(), onUnrecognised, onProblem, stdin: journalRun?.stdout });
+    const { errors, aggregator, stats } = await analyse(['-'], {
+      ...analysisOptions(opts),
+      now: new Date(),
+      onUnrecognised,
+      onProblem,
+      stdin: journalRun?.stdout,
+    });
     const unrecognisedFailed = await closeUnrecognised();
     await journalEnded(errors);
     for (const e of errors) warn(`${e.file}: ${e.message}`);
     if (unrecognisedFailed !== null) warn(unrecognisedFailed);
-    return thresholdReached ? EXIT.threshold : errors.length > 0 || unrecognisedFailed !== null ? EXIT.inputError : EXIT.ok;
+    const tapsFailed = (await closeTaps()) || (await writeStateFile(aggregator, stats, opts));
+    return thresholdReached ? EXIT.threshold : errors.length > 0 || unrecognisedFailed !== null || tapsFailed ? EXIT.inputError : EXIT.ok;
   }
 
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
@@ -552,7 +702,9 @@ async function follow(
   const report = withComparison(aggregator.snapshot(stats, true));
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
-  const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null;
+  const tapsFailed = await closeTaps();
+  const stateFailed = await writeStateFile(aggregator, stats, opts);
+  const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null || tapsFailed || stateFailed;
   if (thresholdReached) return EXIT.threshold;
   return interactive ? viewExitCode(report, opts, failed) : failed ? EXIT.inputError : EXIT.ok;
 }

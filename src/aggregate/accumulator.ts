@@ -15,7 +15,7 @@
  */
 import type { MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
-import { DistinctCounter, hash52, TopK, type TopEntry } from './counters.js';
+import { DistinctCounter, hash52, TopK, type DistinctState, type TopEntry, type TopKState } from './counters.js';
 import {
   clientOf,
   compareTime,
@@ -69,6 +69,33 @@ export interface AccumulatorOverflow {
   rules: number;
 }
 
+/** An accumulator as a state file holds it (src/state/): everything merge() reads. */
+export interface AccumulatorState {
+  id: Required<FindingIdentity>;
+  count: number;
+  permanentCount: number;
+  temporaryCount: number;
+  eventsByStatus: FindingEventsByStatus;
+  advice: string | null;
+  verify: string | null;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  examples: string[];
+  examplesCut: boolean[];
+  distinctMessages: DistinctState;
+  distinctRecipients: DistinctState;
+  distinctSenders: DistinctState;
+  distinctClients: DistinctState;
+  topRecipients: TopKState;
+  topSenders: TopKState;
+  topClients: TopKState;
+  hosts: TopKState;
+  rules: TopKState;
+  codes: number[];
+  enhanced: string[];
+  codesDropped: boolean;
+}
+
 export class Accumulator {
   readonly mta: Mta;
   readonly host: string | null;
@@ -93,15 +120,16 @@ export class Accumulator {
   /** `examplesCut[i]`: examples[i] was cut to EXAMPLE_MAX_CHARS. */
   private readonly examplesCut: boolean[] = [];
 
-  readonly distinctMessages = new DistinctCounter();
-  readonly distinctRecipients = new DistinctCounter();
-  readonly distinctSenders = new DistinctCounter();
-  readonly distinctClients = new DistinctCounter();
-  readonly topRecipients = new TopK();
-  readonly topSenders = new TopK();
-  readonly topClients = new TopK();
-  readonly hosts = new TopK(HOSTS_CAP);
-  readonly rules = new TopK(RULES_CAP);
+  // Replaced only by fromState().
+  distinctMessages = new DistinctCounter();
+  distinctRecipients = new DistinctCounter();
+  distinctSenders = new DistinctCounter();
+  distinctClients = new DistinctCounter();
+  topRecipients = new TopK();
+  topSenders = new TopK();
+  topClients = new TopK();
+  hosts = new TopK(HOSTS_CAP);
+  rules = new TopK(RULES_CAP);
 
   /** Every address of the finding, when the run keeps them (--addresses; see address-store.ts). */
   addresses: AddressStore | null = null;
@@ -199,6 +227,66 @@ export class Accumulator {
       this.examplesCut.push(other.examplesCut[i]!);
     }
     if (this.addresses && other.addresses) this.addresses.merge(other.addresses);
+  }
+
+  exportState(): AccumulatorState {
+    return {
+      id: {
+        mta: this.mta, host: this.host, direction: this.direction, recipientDomain: this.recipientDomain,
+        cause: this.cause, hint: this.hint, catchAll: this.catchAll,
+      },
+      count: this.count,
+      permanentCount: this.permanentCount,
+      temporaryCount: this.temporaryCount,
+      eventsByStatus: { ...this.eventsByStatus },
+      advice: this.advice,
+      verify: this.verify,
+      firstSeen: this.firstSeen,
+      lastSeen: this.lastSeen,
+      examples: [...this.examples],
+      examplesCut: [...this.examplesCut],
+      distinctMessages: this.distinctMessages.exportState(),
+      distinctRecipients: this.distinctRecipients.exportState(),
+      distinctSenders: this.distinctSenders.exportState(),
+      distinctClients: this.distinctClients.exportState(),
+      topRecipients: this.topRecipients.exportState(),
+      topSenders: this.topSenders.exportState(),
+      topClients: this.topClients.exportState(),
+      hosts: this.hosts.exportState(),
+      rules: this.rules.exportState(),
+      codes: [...this.codes],
+      enhanced: [...this.enhanced],
+      codesDropped: this.codesDropped,
+    };
+  }
+
+  /** The accumulator a state file describes; `key` as for the constructor. */
+  static fromState(s: AccumulatorState, key: string | ((self: Accumulator) => string) = ''): Accumulator {
+    const a = new Accumulator(s.id, key);
+    a.hint = s.id.hint;
+    a.count = s.count;
+    a.permanentCount = s.permanentCount;
+    a.temporaryCount = s.temporaryCount;
+    Object.assign(a.eventsByStatus, s.eventsByStatus);
+    a.advice = s.advice;
+    a.verify = s.verify;
+    a.firstSeen = s.firstSeen;
+    a.lastSeen = s.lastSeen;
+    a.examples.push(...s.examples.slice(0, EXAMPLE_CAP));
+    a.examplesCut.push(...s.examples.slice(0, EXAMPLE_CAP).map((_, i) => s.examplesCut[i] === true));
+    a.distinctMessages = DistinctCounter.fromState(s.distinctMessages);
+    a.distinctRecipients = DistinctCounter.fromState(s.distinctRecipients);
+    a.distinctSenders = DistinctCounter.fromState(s.distinctSenders);
+    a.distinctClients = DistinctCounter.fromState(s.distinctClients);
+    a.topRecipients = TopK.fromState(s.topRecipients);
+    a.topSenders = TopK.fromState(s.topSenders);
+    a.topClients = TopK.fromState(s.topClients);
+    a.hosts = TopK.fromState(s.hosts);
+    a.rules = TopK.fromState(s.rules);
+    for (const c of s.codes) a.addCode(c);
+    for (const e of s.enhanced) a.addEnhanced(e);
+    a.codesDropped = s.codesDropped;
+    return a;
   }
 
   /** SMTP reply codes seen, ascending. */

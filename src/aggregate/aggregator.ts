@@ -14,7 +14,7 @@
  */
 import type { DeliveryStatus, MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
-import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
+import { Accumulator, asAddressCounts, type AccumulatorState, type FindingIdentity } from './accumulator.js';
 import { Diagnosis } from './diagnosis.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
@@ -83,6 +83,18 @@ export function emptyRunStats(): RunStats {
 /** A report with nothing in it: what the live view shows before the analysis has produced anything. */
 export function emptySnapshot(): Snapshot {
   return new Aggregator().snapshot(emptyRunStats());
+}
+
+/** An aggregator as a state file holds it (src/state/). */
+export interface AggregatorState {
+  byHost: boolean;
+  findingsCap: number;
+  foldedEvents: number;
+  eventsByKind: EventsByKind;
+  eventsByStatus: EventsByDeliveryStatus;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  findings: AccumulatorState[];
 }
 
 export class Aggregator {
@@ -186,6 +198,46 @@ export class Aggregator {
       }
       acc.merge(o);
     }
+  }
+
+  exportState(): AggregatorState {
+    return {
+      byHost: this.byHost,
+      findingsCap: this.findingsCap,
+      foldedEvents: this.foldedEvents,
+      eventsByKind: { ...this.eventsByKind },
+      eventsByStatus: { ...this.eventsByStatus },
+      firstSeen: this.firstSeen,
+      lastSeen: this.lastSeen,
+      findings: [...this.findings.values()].map((a) => a.exportState()),
+    };
+  }
+
+  /**
+   * The aggregator a state file describes. Its findings are re-opened one by one, so a state
+   * holding more than the cap (a foreign file) folds the rest into the catch-alls as add() would.
+   */
+  static fromState(s: AggregatorState): Aggregator {
+    const agg = new Aggregator({ byHost: s.byHost, findingsCap: s.findingsCap });
+    Object.assign(agg.eventsByKind, s.eventsByKind);
+    Object.assign(agg.eventsByStatus, s.eventsByStatus);
+    if (s.firstSeen !== null && s.lastSeen !== null) agg.seen(s.firstSeen, s.lastSeen);
+    agg.foldedEvents = s.foldedEvents;
+    const loose = new Aggregator({ byHost: s.byHost, findingsCap: s.findingsCap });
+    for (const f of s.findings) {
+      const acc = Accumulator.fromState(f, (a) => (a.catchAll ? catchAllKey(a.mta, a.direction, a.cause) : findingKey(a, s.byHost)));
+      loose.findings.set(acc.key, acc);
+      if (!acc.catchAll) loose.index.set(acc.mta, acc.host, acc.direction, acc.cause, acc.hint, acc.recipientDomain, acc);
+    }
+    // merge() opens each finding as add() would (cap, catch-alls), then folds its counters in.
+    const { eventsByKind, eventsByStatus, firstSeen, lastSeen, foldedEvents } = agg;
+    agg.merge(loose);
+    Object.assign(agg.eventsByKind, eventsByKind);
+    Object.assign(agg.eventsByStatus, eventsByStatus);
+    agg.firstSeen = firstSeen;
+    agg.lastSeen = lastSeen;
+    agg.foldedEvents = foldedEvents;
+    return agg;
   }
 
   /** Number of findings held, catch-alls included. */

@@ -175,6 +175,30 @@ export class DistinctCounter {
     this.sketch!.merge(other.sketch!);
   }
 
+  /**
+   * What a state file keeps (src/state/): the exact values' 52-bit hashes, or the sketch's
+   * registers once past the cap. fromState() gives back a counter that counts and merges alike.
+   */
+  exportState(): DistinctState {
+    if (this.table) return { cap: this.cap, hashes: [...this.table].filter((t) => t !== 0).map((t) => t - 1) };
+    return { cap: this.cap, hll: { p: this.sketch!.p, registers: Buffer.from(this.sketch!.registers).toString('base64') } };
+  }
+
+  static fromState(s: DistinctState): DistinctCounter {
+    const d = new DistinctCounter(s.cap);
+    if (s.hll) {
+      const sketch = new HyperLogLog(s.hll.p);
+      const regs = Buffer.from(s.hll.registers, 'base64');
+      if (regs.length !== sketch.registers.length) throw new Error('HyperLogLog registers of the wrong size');
+      sketch.registers.set(regs);
+      d.sketch = sketch;
+      d.table = null;
+    } else {
+      for (const h of s.hashes ?? []) d.addHash(h);
+    }
+    return d;
+  }
+
   /** Adds the value whose hash52 is `h` (for a caller that has it already). */
   addHash(h: number): void {
     if (!this.table) {
@@ -216,6 +240,22 @@ export class DistinctCounter {
     this.sketch = sketch;
     this.table = null;
   }
+}
+
+/** A DistinctCounter as a state file holds it (see exportState). */
+export interface DistinctState {
+  cap: number;
+  /** The hash52 of each value, while exact. */
+  hashes?: number[];
+  /** The HyperLogLog, past the cap: precision and base64 registers. */
+  hll?: { p: number; registers: string };
+}
+
+/** A TopK as a state file holds it: every tracked key with its count, and whether one was evicted. */
+export interface TopKState {
+  cap: number;
+  spilled: boolean;
+  entries: Array<[string, number]>;
 }
 
 export interface TopEntry {
@@ -352,6 +392,29 @@ export class TopK {
       this.spilled = true;
     }
     this.spilled ||= other.spilled;
+    this.load(entries);
+  }
+
+  /** What a state file keeps (src/state/): every tracked key and count. */
+  exportState(): TopKState {
+    return { cap: this.cap, spilled: this.spilled, entries: this.heap.map((slot) => [this.keys[slot]!, this.counts[slot]!]) };
+  }
+
+  static fromState(s: TopKState): TopK {
+    const t = new TopK(s.cap);
+    if (s.entries.length > s.cap) throw new Error('more entries than the cap');
+    const seen = new Set<string>();
+    for (const [k] of s.entries) {
+      if (seen.has(k)) throw new Error('a key twice');
+      seen.add(k);
+    }
+    t.load(s.entries.map(([value, count]) => ({ value, count })));
+    t.spilled = s.spilled;
+    return t;
+  }
+
+  /** Replaces the content with `entries` (distinct keys, at most `cap`). */
+  private load(entries: TopEntry[]): void {
     this.keys.length = 0;
     this.hashes.length = 0;
     this.counts.length = 0;
