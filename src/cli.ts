@@ -20,7 +20,7 @@ import { analyseOnThread } from './analysis-thread.js';
 import { Analysis, analyse } from './pipeline.js';
 import { parseWindow, type TimeWindow } from './window.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
-import { compareReports, loadPreviousReport } from './report/compare.js';
+import { compareReports } from './report/compare.js';
 import { renderCsv } from './report/csv.js';
 import { renderAddressesCsv, renderSuppressionList } from './report/addresses.js';
 import { renderJson } from './report/json.js';
@@ -297,6 +297,8 @@ export async function main(argv: string[]): Promise<number> {
   if (window instanceof Error) throw new UsageError(window.message);
   runWindow = window;
   if (opts.compare !== undefined) {
+    // Lazily: validating the earlier report loads the schema library, which plain runs never do.
+    const { loadPreviousReport } = await import('./report/compare-load.js');
     const prev = loadPreviousReport(fsPath(opts.compare));
     if (prev instanceof Error) throw new UsageError(`--compare ${opts.compare}: ${prev.message}`);
     const against = opts.compare;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
-import { compareReports, loadPreviousReport, type PreviousReport } from '../../src/report/compare.js';
+import { compareReports, type PreviousReport } from '../../src/report/compare.js';
+import { loadPreviousReport } from '../../src/report/compare-load.js';
 import { renderCsv } from '../../src/report/csv.js';
 import { renderJson } from '../../src/report/json.js';
 import { ReportSchema } from '../../src/report/schema.js';
@@ -60,7 +61,7 @@ describe('compareReports', () => {
 
   test('JSON: comparison first, valid against the schema', () => {
     const json = JSON.parse(renderJson({ ...after, comparison: c }));
-    expect(Object.keys(json)).toEqual(['comparison', 'summary', 'findings']);
+    expect(Object.keys(json)).toEqual(['comparison', 'summary', 'findings', 'harvest', 'backscatter']);
     expect(ReportSchema.safeParse(json).success).toBe(true);
     expect(json.comparison.grew[0]).toMatchObject({ lostAtLeastBefore: 1, lostAtLeastAfter: 3 });
   });
