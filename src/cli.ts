@@ -16,6 +16,7 @@ import { describeSystemError, EXIT, InputError, UsageError } from './errors.js';
 import type { MailEvent, Mta } from './event.js';
 import { Follower } from './input/follow.js';
 import { startJournal, type Journal } from './input/journal.js';
+import { CHECKED_FINDINGS, checkConfig, exchangeScript } from './verify/check-config.js';
 import { analyseOnThread } from './analysis-thread.js';
 import { Analysis, analyse } from './pipeline.js';
 import { parseWindow, type TimeWindow } from './window.js';
@@ -57,12 +58,37 @@ interface CliOptions {
   addresses?: string;
   suppressionList?: string;
   journal?: boolean;
+  checkConfig?: boolean;
+  postfixConfig?: string;
+  eximConfig?: string;
+  exchangeScript?: string;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
 function analysisOptions(opts: CliOptions) {
   return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, window: runWindow,
     addresses: opts.addresses !== undefined || opts.suppressionList !== undefined };
+}
+
+/**
+ * --check-config: the verify step run for the top findings (src/verify/check-config.ts), and the
+ * Exchange script written when there are Exchange findings among them.
+ */
+async function withChecks<R extends Report>(report: R, opts: CliOptions, say: (m: string) => void): Promise<R> {
+  if (!opts.checkConfig) return report;
+  const top = report.findings.slice(0, CHECKED_FINDINGS);
+  const exchange = top.filter((f) => f.mta === 'exchange');
+  let script: string | null = null;
+  if (exchange.length > 0) {
+    try {
+      await writeFileAtomic(opts.exchangeScript!, exchangeScript(exchange));
+      script = opts.exchangeScript!;
+    } catch (err) {
+      say(`${opts.exchangeScript}: could not write the Exchange checks: ${(err as Error).message}`);
+    }
+  }
+  const configChecks = checkConfig(top, { postfixConfig: opts.postfixConfig, eximConfig: opts.eximConfig }, script);
+  return { ...report, configChecks };
 }
 
 /** journalctl, with --journal. */
@@ -177,6 +203,10 @@ function program(): Command {
     .option('--addresses <file>', 'write every recipient, sender and client of the findings to FILE (CSV, one row each)')
     .option('--suppression-list <file>', 'write the outbound hard-bounced recipients to FILE, one a line (for a mailing tool)')
     .option('--journal', 'read the mail units of the journal (journalctl -o json) instead of log files; --since/--until and -f are passed on')
+    .option('--check-config', 'run the verify step of the top findings on this server (postconf, postmap, exim -bt; read-only) and show the results')
+    .option('--postfix-config <dir>', 'with --check-config: the Postfix configuration directory (postconf -c)')
+    .option('--exim-config <file>', 'with --check-config: the Exim configuration file (exim -C)')
+    .option('--exchange-script <file>', 'with --check-config: where to write the PowerShell checks of Exchange findings', 'maillog-doctor-exchange-checks.ps1')
     .option('--until <time>', 'only events before TIME (same forms as --since)')
     .exitOverride()
     // Commander quotes option values (chosen by whoever wrote the command line) in its errors.
@@ -273,7 +303,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   warnUnexpandedExport(stats.overflow);
-  const report = withComparison(aggregator.snapshot(stats, true));
+  const report = await withChecks(withComparison(aggregator.snapshot(stats, true)), opts, warn);
 
   let failed = errors.length > 0 || unrecognisedFailed !== null;
   if (await writeReportFiles(report, opts, warn)) failed = true;
@@ -396,11 +426,14 @@ async function interactiveReport(
     return EXIT.ok;
   }
   const { errors } = result;
-  const report = withComparison(result.snapshot);
   const unrecognisedFailed = await closeUnrecognised();
   const messages = errors.map((e) => `${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) messages.push(unrecognisedFailed);
   for (const m of messages) live.error(m);
+  const report = await withChecks(withComparison(result.snapshot), opts, (m) => {
+    messages.push(m);
+    live.error(m);
+  });
   live.setSource(() => report);
   const writeFailed = await writeReportFiles(report, opts, (m) => {
     messages.push(m);
@@ -549,7 +582,7 @@ async function follow(
     for (const m of warnings) warn(m);
   }
   const unrecognisedFailed = await closeUnrecognised();
-  const report = withComparison(aggregator.snapshot(stats, true));
+  const report = await withChecks(withComparison(aggregator.snapshot(stats, true)), opts, warn);
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null;

@@ -162,11 +162,19 @@ export interface Comparison {
   gone: ComparedFinding[];
 }
 
+/** `--check-config`: the results of the verify step run on this server, for a finding (by rank). */
+export interface FindingCheck {
+  rank: number;
+  checks: string[];
+}
+
 export interface Report {
   /** Only with `--compare`: first, as it is what a second run is read for. */
   comparison?: Comparison;
   summary: Summary;
   findings: Finding[];
+  /** Only with `--check-config` (src/verify/check-config.ts). */
+  configChecks?: FindingCheck[];
 }
 
 export interface FindingEventsByStatus {

@@ -109,6 +109,7 @@ export function renderJson(report: Report): string {
     ...(report.comparison ? { comparison: pickComparison(report.comparison) } : {}),
     summary: pickSummary(report.summary),
     findings: report.findings.map(pickFinding),
+    ...(report.configChecks ? { configChecks: report.configChecks.map((c) => ({ rank: c.rank, checks: c.checks.map(sanitize) })) } : {}),
   };
   return JSON.stringify(doc, null, 2).replace(RAW_CONTROL_RE, escapeChar) + '\n';
 }

@@ -94,6 +94,7 @@ export const ReportSchema = z.strictObject({
   comparison: ComparisonSchema.optional(),
   summary: SummarySchema,
   findings: z.array(FindingSchema),
+  configChecks: z.array(z.strictObject({ rank: z.number().int().positive(), checks: z.array(z.string()) })).optional(),
 });
 
 /** Finding keys in report order (the issue fixes these names). */
