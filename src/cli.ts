@@ -166,6 +166,11 @@ Examples:
   maillog-doctor -f /var/log/mail.log
   maillog-doctor -f --from-end --format json /var/log/mail.log | my-alerting
   journalctl -u postfix -o short-iso | maillog-doctor -
+  maillog-doctor --since yesterday --until today /var/log/mail.log.1
+  maillog-doctor --compare yesterday.json --json today.json /var/log/mail.log
+  maillog-doctor --addresses affected.csv --suppression-list suppress.txt /var/log/mail.log
+  maillog-doctor --journal --since -2h
+  maillog-doctor --check-config /var/log/mail.log
 
 Exit codes: 0 read everything; 1 an input or output failed (the rest was
 processed); 2 usage error; 3 --fail-on reached; 130/143 SIGINT/SIGTERM.
