@@ -21,7 +21,7 @@ import { analyseOnThread } from './analysis-thread.js';
 import { Analysis, analyse } from './pipeline.js';
 import { parseWindow, type TimeWindow } from './window.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
-import { compareReports, loadPreviousReport } from './report/compare.js';
+import { compareReports } from './report/compare.js';
 import { renderCsv } from './report/csv.js';
 import { renderAddressesCsv, renderSuppressionList } from './report/addresses.js';
 import { renderJson } from './report/json.js';
@@ -238,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
   if (window instanceof Error) throw new UsageError(window.message);
   runWindow = window;
   if (opts.compare !== undefined) {
-    const prev = loadPreviousReport(fsPath(opts.compare));
+    const prev = (await import('./report/compare-load.js')).loadPreviousReport(fsPath(opts.compare));
     if (prev instanceof Error) throw new UsageError(`--compare ${opts.compare}: ${prev.message}`);
     const against = opts.compare;
     const byHost = opts.by === 'host';
