@@ -16,6 +16,7 @@ import { describeSystemError, EXIT, InputError, UsageError } from './errors.js';
 import type { MailEvent, Mta } from './event.js';
 import { Follower } from './input/follow.js';
 import { startJournal, type Journal } from './input/journal.js';
+import { CHECKED_FINDINGS, checkConfig, exchangeScript } from './verify/check-config.js';
 import { analyseOnThread } from './analysis-thread.js';
 import { Analysis, analyse } from './pipeline.js';
 import { parseWindow, type TimeWindow } from './window.js';
@@ -69,12 +70,37 @@ interface CliOptions {
   clickhouseSpool?: string;
   clickhouseFlush?: boolean;
   fromClickhouse?: string;
+  checkConfig?: boolean;
+  postfixConfig?: string;
+  eximConfig?: string;
+  exchangeScript?: string;
 }
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
 function analysisOptions(opts: CliOptions) {
   return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, window: runWindow,
     addresses: opts.addresses !== undefined || opts.suppressionList !== undefined };
+}
+
+/**
+ * --check-config: the verify step run for the top findings (src/verify/check-config.ts), and the
+ * Exchange script written when there are Exchange findings among them.
+ */
+async function withChecks<R extends Report>(report: R, opts: CliOptions, say: (m: string) => void): Promise<R> {
+  if (!opts.checkConfig) return report;
+  const top = report.findings.slice(0, CHECKED_FINDINGS);
+  const exchange = top.filter((f) => f.mta === 'exchange');
+  let script: string | null = null;
+  if (exchange.length > 0) {
+    try {
+      await writeFileAtomic(opts.exchangeScript!, exchangeScript(exchange));
+      script = opts.exchangeScript!;
+    } catch (err) {
+      say(`${opts.exchangeScript}: could not write the Exchange checks: ${(err as Error).message}`);
+    }
+  }
+  const configChecks = checkConfig(top, { postfixConfig: opts.postfixConfig, eximConfig: opts.eximConfig }, script);
+  return { ...report, configChecks };
 }
 
 /** journalctl, with --journal. */
@@ -152,6 +178,11 @@ Examples:
   maillog-doctor -f /var/log/mail.log
   maillog-doctor -f --from-end --format json /var/log/mail.log | my-alerting
   journalctl -u postfix -o short-iso | maillog-doctor -
+  maillog-doctor --since yesterday --until today /var/log/mail.log.1
+  maillog-doctor --compare yesterday.json --json today.json /var/log/mail.log
+  maillog-doctor --addresses affected.csv --suppression-list suppress.txt /var/log/mail.log
+  maillog-doctor --journal --since -2h
+  maillog-doctor --check-config /var/log/mail.log
 
 Exit codes: 0 read everything; 1 an input or output failed (the rest was
 processed); 2 usage error; 3 --fail-on reached; 130/143 SIGINT/SIGTERM.
@@ -189,6 +220,10 @@ function program(): Command {
     .option('--addresses <file>', 'write every recipient, sender and client of the findings to FILE (CSV, one row each)')
     .option('--suppression-list <file>', 'write the outbound hard-bounced recipients to FILE, one a line (for a mailing tool)')
     .option('--journal', 'read the mail units of the journal (journalctl -o json) instead of log files; --since/--until and -f are passed on')
+    .option('--check-config', 'run the verify step of the top findings on this server (postconf, postmap, exim -bt; read-only) and show the results')
+    .option('--postfix-config <dir>', 'with --check-config: the Postfix configuration directory (postconf -c)')
+    .option('--exim-config <file>', 'with --check-config: the Exim configuration file (exim -C)')
+    .option('--exchange-script <file>', 'with --check-config: where to write the PowerShell checks of Exchange findings', 'maillog-doctor-exchange-checks.ps1')
     .option('--until <time>', 'only events before TIME (same forms as --since)')
     .option('--state <file>', 'also write the mergeable state of the run to FILE (see: maillog-doctor merge --help)')
     .option('--clickhouse <url>', 'also send every rejection, bounce and deferral to ClickHouse at URL (user, password: CLICKHOUSE_USER, CLICKHOUSE_PASSWORD)')
@@ -297,9 +332,7 @@ export async function main(argv: string[]): Promise<number> {
   if (window instanceof Error) throw new UsageError(window.message);
   runWindow = window;
   if (opts.compare !== undefined) {
-    // Lazily: validating the earlier report loads the schema library, which plain runs never do.
-    const { loadPreviousReport } = await import('./report/compare-load.js');
-    const prev = loadPreviousReport(fsPath(opts.compare));
+    const prev = (await import('./report/compare-load.js')).loadPreviousReport(fsPath(opts.compare));
     if (prev instanceof Error) throw new UsageError(`--compare ${opts.compare}: ${prev.message}`);
     const against = opts.compare;
     const byHost = opts.by === 'host';
@@ -388,7 +421,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   warnUnexpandedExport(stats.overflow);
-  const report = withComparison(aggregator.snapshot(stats, true));
+  const report = await withChecks(withComparison(aggregator.snapshot(stats, true)), opts, warn);
 
   let failed = errors.length > 0 || unrecognisedFailed !== null || tapsFailed;
   if (await writeStateFile(aggregator, stats, opts)) failed = true;
@@ -539,12 +572,15 @@ async function interactiveReport(
     return EXIT.ok;
   }
   const { errors } = result;
-  const report = withComparison(result.snapshot);
   const unrecognisedFailed = await closeUnrecognised();
   const messages = errors.map((e) => `${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) messages.push(unrecognisedFailed);
   const tapsFailed = await closeTaps((m) => messages.push(m));
   for (const m of messages) live.error(m);
+  const report = await withChecks(withComparison(result.snapshot), opts, (m) => {
+    messages.push(m);
+    live.error(m);
+  });
   live.setSource(() => report);
   const writeFailed = await writeReportFiles(report, opts, (m) => {
     messages.push(m);
@@ -701,7 +737,7 @@ async function follow(
     for (const m of warnings) warn(m);
   }
   const unrecognisedFailed = await closeUnrecognised();
-  const report = withComparison(aggregator.snapshot(stats, true));
+  const report = await withChecks(withComparison(aggregator.snapshot(stats, true)), opts, warn);
   for (const e of errors) warn(`${e.file}: ${e.message}`);
   if (unrecognisedFailed !== null) warn(unrecognisedFailed);
   const tapsFailed = await closeTaps();

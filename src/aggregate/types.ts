@@ -174,6 +174,12 @@ export interface Comparison {
   gone: ComparedFinding[];
 }
 
+/** `--check-config`: the results of the verify step run on this server, for a finding (by rank). */
+export interface FindingCheck {
+  rank: number;
+  checks: string[];
+}
+
 export interface Report {
   /** Only with `--compare`: first, as it is what a second run is read for. */
   comparison?: Comparison;
@@ -183,6 +189,8 @@ export interface Report {
   harvest: HarvestFinding[];
   /** Backscatter risk: mail accepted, then bounced to a stranger (backscatter.ts). */
   backscatter: BackscatterFinding[];
+  /** Only with `--check-config` (src/verify/check-config.ts). */
+  configChecks?: FindingCheck[];
 }
 
 export interface FindingEventsByStatus {

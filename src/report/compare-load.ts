@@ -1,7 +1,6 @@
 /**
- * Reads the earlier report of `--compare` leniently (only the fields compared). Apart from
- * compare.ts because it validates with the schema library, which a run loads only when
- * `--compare` is given (test/cli/startup.test.ts).
+ * Reads the earlier report of `--compare` (see compare.ts). A module of its own because it
+ * validates with zod, which a run without --compare must not load (test/cli/startup.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';

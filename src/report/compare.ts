@@ -5,13 +5,12 @@
  * report), grew (more deliveries lost at least: max(messages, distinct recipients), the
  * ranking's measure) and gone (in the earlier report, not in this one). The earlier file is
  * read leniently (only the fields compared; newer or older reports with more fields are
- * fine), and anything that is not such a report is one error line.
+ * fine; compare-load.ts, loaded only with --compare as it needs zod), and anything that is not
+ * such a report is one error line.
  */
 import type { Comparison, ComparedFinding, Finding, Report } from '../aggregate/types.js';
-import { sanitize } from '../text/sanitize.js';
 import type { PreviousReport } from './compare-load.js';
-
-export type { PreviousReport } from './compare-load.js';
+import { sanitize } from '../text/sanitize.js';
 
 const lost = (f: { messages: number; distinctRecipients: number }): number => Math.max(f.messages, f.distinctRecipients);
 

@@ -147,6 +147,7 @@ export function renderJson(report: Report): string {
     findings: report.findings.map(pickFinding),
     harvest: (report.harvest ?? []).map(pickHarvest),
     backscatter: (report.backscatter ?? []).map(pickBackscatter),
+    ...(report.configChecks ? { configChecks: report.configChecks.map((c) => ({ rank: c.rank, checks: c.checks.map(sanitize) })) } : {}),
   };
   return JSON.stringify(doc, null, 2).replace(RAW_CONTROL_RE, escapeChar) + '\n';
 }

@@ -128,6 +128,7 @@ export const ReportSchema = z.strictObject({
   findings: z.array(FindingSchema),
   harvest: z.array(HarvestSchema),
   backscatter: z.array(BackscatterSchema),
+  configChecks: z.array(z.strictObject({ rank: z.number().int().positive(), checks: z.array(z.string()) })).optional(),
 });
 
 /** Finding keys in report order (the issue fixes these names). */

@@ -119,6 +119,7 @@ function table(
   width: number,
   detailCount: number,
   shape: { mtas: boolean; hosts: boolean },
+  checks: ReadonlyMap<number, string[]> = new Map(),
 ): { lines: string[]; permanent: boolean[]; whole: boolean[] } {
   const rows = findings.map((f) => ({
     marker: (f.permanent ? '!' : ' ') + (f.action === 'actionable' ? '*' : ' '),
@@ -180,7 +181,9 @@ function table(
         permanent.push(false);
         whole.push(true);
       });
-      const detail = [...labelled(indent, 'advice:  ', sanitize(f.advice), width)];
+      // --check-config: what the verify step found on this server, beside the command.
+      const detail = (checks.get(f.rank) ?? []).flatMap((c, k) => labelled(indent, k === 0 ? 'checked: ' : '         ', sanitize(c), width));
+      detail.push(...labelled(indent, 'advice:  ', sanitize(f.advice), width));
       const example = f.examples[0];
       if (example !== undefined) {
         const head = ' '.repeat(indent) + 'example: ';
@@ -326,7 +329,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       push(l);
     }
     push('');
-    const t = table(shown, width, detailCount, runShape(all));
+    const checks = new Map((report.configChecks ?? []).map((c) => [c.rank, c.checks]));
+    const t = table(shown, width, detailCount, runShape(all), checks);
     t.lines.forEach((l, i) => push(l, t.permanent[i], t.whole[i]));
     if (shown.length < all.length) push(`… and ${plural(all.length - shown.length, 'more finding')} not shown.`);
   }
