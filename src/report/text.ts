@@ -209,7 +209,7 @@ export function harvestLines(harvest: readonly HarvestFinding[], width: number):
   for (const h of harvest) {
     const who = h.clients.length > 1 ? `${sanitize(h.network)} (${h.clients.map(sanitize).join(', ')})` : sanitize(h.client);
     out.push(...labelled(2, `${h.mta} `, `${who}: ${h.distinctAddresses} addresses refused as unknown in ${h.attempts} attempts`, width));
-    out.push(...labelled(4, 'window:   ', `${sanitize(h.firstSeen)} to ${sanitize(h.lastSeen)}; fastest ${h.peakSeconds} s for the threshold`, width));
+    out.push(...labelled(4, 'window:   ', `${sanitize(h.firstSeen)} to ${sanitize(h.lastSeen)}; at the fastest ${h.peakAddresses} addresses in ${h.peakSeconds} s`, width));
     out.push(...labelled(4, 'tried:    ', h.sampleAddresses.map(sanitize).join(', '), width));
     out.push(...labelled(4, 'setting:  ', h.setting, width));
     out.push(...labelled(4, 'fix:      ', h.advice, width));
