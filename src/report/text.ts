@@ -133,7 +133,7 @@ function table(
     hint: sanitize(f.hint),
   }));
   const cols: Column[] = [
-    { header: ' ', cells: rows.map((r) => r.marker), min: Infinity },
+    { header: '  ', cells: rows.map((r) => r.marker), min: Infinity },
     { header: '#', cells: rows.map((r) => r.rank), min: Infinity, right: true },
     ...(shape.mtas ? [{ header: 'mta', cells: rows.map((r) => r.mta), min: 4 }] : []),
     ...(shape.hosts ? [{ header: 'host', cells: rows.map((r) => r.host), min: 4, soft: 12 }] : []),
@@ -145,7 +145,8 @@ function table(
     { header: 'cause', cells: rows.map((r) => r.cause), min: 6, soft: 18 },
     { header: 'hint', cells: rows.map((r) => r.hint), min: 4, soft: 30 },
   ];
-  const seps = cols.map((_, i) => (i === 0 ? '' : i === 1 ? ' ' : '  '));
+  // The marker column is `!` and `*` side by side, standing where the space before the rank was.
+  const seps = cols.map((_, i) => (i <= 1 ? '' : '  '));
   const widths = fitWidths(cols, seps.join('').length, width);
   const line = (cells: string[]): string =>
     cells
@@ -160,7 +161,7 @@ function table(
     permanent.push(rows[i]!.marker.startsWith('!'));
     whole.push(false);
     if (i < detailCount) {
-      const indent = widths[0]! + 1 + widths[1]! + 2;
+      const indent = widths[0]! + widths[1]! + 2;
       const facts = [...labelled(indent, 'impact:  ', `${impactText(f)}, ${plural(f.distinctRecipients, 'recipient')}`, width)];
       if (f.hosts.length > 1) facts.push(...labelled(indent, 'hosts:   ', hostsText(f), width));
       facts.push(...labelled(indent, 'action:  ', actionText(f), width));

@@ -226,6 +226,6 @@ describe.skipIf(skipReason !== null)('diagnosis on a real Postfix 3', () => {
     expect(text).toContain('Directory harvest (1 client network guessing addresses)');
     expect(text).toContain('Backscatter risk');
     expect(text).toContain('typo?:   gmial.com: did the sender mean gmail.com?');
-    expect(text).toMatch(/\n!\* +\d+ .*valias\.test +user-unknown/);
+    expect(text).toMatch(/\n!\* *\d+ .*valias\.test +user-unknown/);
   });
 });
