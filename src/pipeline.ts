@@ -196,7 +196,8 @@ interface Batch {
    * an empty host is null; for the rarer envelope forms, whose host and program are not always
    * substrings, the start is -2 - their index in `strings`, or -1 for null), where its message
    * starts (-1: no envelope), where its bytes end. SENT (a sent delivery, see sentDelivery()):
-   * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end.
+   * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end,
+   * where those of its original recipient end (-1: no orig_to, no bytes).
    * QUEUED + QUEUE_*: where the bytes of its queue id end, where those of its field end.
    * OVERSIZED: nothing (its text is in `cut`). THREW, ROUTED: where its bytes end.
    */
@@ -461,10 +462,12 @@ export class Analysis {
         // What the shortcut below does, with the two fields the reader cut out.
         const queueEnd = meta[at + 3]!;
         const toEnd = meta[at + 4]!;
+        const origEnd = meta[at + 5]!;
         const queueId = queueEnd < 0 ? null : decode(pos, queueEnd, true);
         const to = decode(queueEnd < 0 ? pos : queueEnd, toEnd, true);
-        pos = toEnd;
-        this.sentDelivery(machine, queueId, to, str(meta[at + 2]!));
+        const origTo = origEnd < 0 ? null : decode(toEnd, origEnd, true);
+        pos = origEnd < 0 ? toEnd : origEnd;
+        this.sentDelivery(machine, queueId, to, str(meta[at + 2]!), origTo);
         continue;
       }
       if (kind > QUEUED) {
@@ -503,7 +506,8 @@ export class Analysis {
         const sent = sentDelivery(text, Math.max(0, bodyAt));
         if (sent !== null) {
           const queueId = sent.queueEnd < 0 ? null : text.slice(sent.queueAt, sent.queueEnd);
-          this.sentDelivery(machine, queueId, text.slice(sent.toAt, sent.toEnd), str(meta[at + 2]!));
+          const origTo = sent.origAt < 0 ? null : text.slice(sent.origAt, sent.origEnd);
+          this.sentDelivery(machine, queueId, text.slice(sent.toAt, sent.toEnd), str(meta[at + 2]!), origTo);
           continue;
         }
         const hostAt = meta[at + 3]!;
@@ -522,12 +526,13 @@ export class Analysis {
   }
 
   /** What parse() + result() + add() do with a sent delivery's line (see sentDelivery()). */
-  private sentDelivery(machine: PostfixMachine, queueId: string | null, to: string, time: string | null): void {
+  private sentDelivery(machine: PostfixMachine, queueId: string | null, to: string, time: string | null, origTo: string | null = null): void {
     machine.sent(queueId, to);
     this.stats.linesRecognised++;
     if (this.window && !this.window.keep(time)) return;
     this.aggregator.countDelivery('sent', time);
-    this.aggregator.sentTo(to);
+    // The diagnosis's evidence that these addresses work (an alias's own address is orig_to).
+    this.aggregator.sentTo(to, origTo);
   }
 
   private ignoredMany([reason, count]: [IgnoreReason, number, number]): void {
@@ -1013,7 +1018,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
     };
     /** A sent delivery of an ASCII line (bytes [start, …) of `from`): the bytes of its queue id and recipient. */
     const passSent = (no: number, time: number, s: Readonly<SentSpans>, from: Buffer, start: number) => {
-      const at = room((s.queueEnd < 0 ? 0 : s.queueEnd - s.queueAt) + s.toEnd - s.toAt);
+      const at = room((s.queueEnd < 0 ? 0 : s.queueEnd - s.queueAt) + s.toEnd - s.toAt + (s.origAt < 0 ? 0 : s.origEnd - s.origAt));
       meta[at] = no;
       meta[at + 1] = SENT;
       meta[at + 2] = time;
@@ -1025,6 +1030,12 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       }
       used += copyBytes(from, start + s.toAt, start + s.toEnd, bytes, used);
       meta[at + 4] = used;
+      if (s.origAt < 0) {
+        meta[at + 5] = -1;
+      } else {
+        used += copyBytes(from, start + s.origAt, start + s.origEnd, bytes, used);
+        meta[at + 5] = used;
+      }
     };
     /** A queue-id table update of an ASCII line: the bytes of its queue id and field (offsets into `from`). */
     const passQueued = (no: number, kind: number, q: Readonly<QueueSpans>, from: Buffer) => {

@@ -156,17 +156,21 @@ export function sentDelivery(text: string, from = 0): Readonly<SentSpans> | null
   id.queueEnd = text.startsWith('NOQUEUE: ', from) || text.startsWith('<queue id>: ', from) ? -1 : qEnd - 2;
   id.toAt = f.toAt;
   id.toEnd = f.toEnd;
+  id.origAt = f.origAt;
+  id.origEnd = f.origEnd;
   return id;
 }
 
-/** Offsets in a line of a sent delivery's queue id (`queueEnd` -1: none) and recipient. */
+/** Offsets in a line of a sent delivery's queue id (`queueEnd` -1: none), recipient and original recipient (-1: none). */
 export interface SentSpans {
   queueAt: number;
   queueEnd: number;
   toAt: number;
   toEnd: number;
+  origAt: number;
+  origEnd: number;
 }
-const sent: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0 };
+const sent: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1 };
 
 /*
  * Events on the hot paths are written out as typed object literals rather than through the

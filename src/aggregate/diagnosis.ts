@@ -60,6 +60,8 @@ export interface Verdict {
 interface FindingEvidence {
   workedBefore: number;
   acceptedThenBounced: number;
+  /** Our own bounces (sender <>) in it, to strangers who never sent through us. */
+  bouncesToStrangers: number;
 }
 
 interface TypoMemo {
@@ -112,11 +114,13 @@ export class Diagnosis {
     const rcpt = recipientOf(ev);
     const rcptDomain = domainOf(rcpt);
     let e = this.evidence.get(key);
-    if (e === undefined) this.evidence.set(key, (e = { workedBefore: 0, acceptedThenBounced: 0 }));
+    if (e === undefined) this.evidence.set(key, (e = { workedBefore: 0, acceptedThenBounced: 0, bouncesToStrangers: 0 }));
     if (c.direction !== 'outbound' && unknownOrGone(c.cause) && rcpt !== null) {
       if (this.worked.has(hash52(normaliseAddress(rcpt).toLowerCase()))) e.workedBefore++;
     }
-    if (rcptDomain !== null && (c.direction === 'local' || (c.direction === 'inbound' && unknownOrGone(c.cause)))) {
+    // Our own bounce (sender <>) goes to the original sender: its domain says nothing of ours.
+    const ownBounce = ev.kind === 'delivery' && ev.from === '';
+    if (rcptDomain !== null && !ownBounce && (c.direction === 'local' || (c.direction === 'inbound' && unknownOrGone(c.cause)))) {
       this.learnOwn(rcptDomain);
     }
     if (ev.kind === 'reject') {
@@ -130,6 +134,7 @@ export class Diagnosis {
     const from = ev.from;
     if (from === '') {
       if (rcpt !== null && !this.isOwn(rcptDomain, ev.mta) && !this.senders.has(hash52(normaliseAddress(rcpt).toLowerCase()))) {
+        e.bouncesToStrangers++;
         this.backscatter.add({ kind: 'null-sender', mta: ev.mta, address: rcpt, time: ev.time, raw: ev.raw });
       }
       return;
@@ -175,6 +180,7 @@ export class Diagnosis {
       distinctClients: f.distinctClients,
       distinctRecipients: f.distinctRecipients,
       acceptedThenBounced: e?.acceptedThenBounced ?? 0,
+      bouncesToStrangers: e?.bouncesToStrangers ?? 0,
     });
     const reason = suggestion !== null && d.row === 'outbound-typo' ? `${d.reason} (${suggestion.why})` : d.reason;
     return { action: d.action, actionReason: reason, suggestion: suggestion?.domain ?? null };
@@ -213,6 +219,7 @@ export class Diagnosis {
       else {
         e.workedBefore += o.workedBefore;
         e.acceptedThenBounced += o.acceptedThenBounced;
+        e.bouncesToStrangers += o.bouncesToStrangers;
       }
     }
     for (const [k, v] of Object.entries(other.dropped)) this.dropped[k as keyof Dropped] += v;

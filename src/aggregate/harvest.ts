@@ -40,7 +40,8 @@ export interface HarvestFinding {
   /** Refusals (attempts), and the distinct addresses among them. */
   attempts: number;
   distinctAddresses: number;
-  /** The fastest stretch: HARVEST_THRESHOLD distinct addresses in this many seconds. */
+  /** The fastest stretch: `peakAddresses` (the threshold) distinct addresses in `peakSeconds` seconds. */
+  peakAddresses: number;
   peakSeconds: number;
   /** The first addresses tried, then the last one. */
   sampleAddresses: string[];
@@ -79,6 +80,7 @@ class Network {
   constructor(
     readonly mta: Mta,
     readonly network: string,
+    readonly threshold: number,
   ) {}
 }
 
@@ -127,7 +129,7 @@ export class HarvestTracker {
     let n = this.networks.get(key);
     if (n === undefined) {
       if (this.networks.size >= this.networksCap) this.evict();
-      n = new Network(r.mta, net);
+      n = new Network(r.mta, net, this.threshold);
       n.firstIso = r.iso;
     } else {
       // Least recently active first: re-inserting keeps the Map in that order.
@@ -215,7 +217,7 @@ const SETTING: Record<Mta, { setting: string; advice: string }> = {
  * the refusal of an unknown recipient. Exchange's logs are not fail2ban's: its own settings do it.
  */
 const FAILREGEX: Record<Mta, string | null> = {
-  postfix: String.raw`smtpd\[\d+\]: [^:]+: reject: RCPT from [^[]*\[<HOST>\]: 550 5\.1\.1 `,
+  postfix: String.raw`smtpd\[\d+\]: [^:]+: reject: RCPT from [^[]*\[<HOST>\]: 550 5\.1\.1 <`,
   exim: String.raw` H=[^[]*\[<HOST>\](?::\d+)? [^\n]*rejected RCPT <[^>]*>: (?:Unrouteable address|[Uu]nknown user)`,
   exchange: null,
 };
@@ -236,6 +238,7 @@ function harvestFinding(n: Network): HarvestFinding {
     lastSeen: n.lastIso,
     attempts: n.attempts,
     distinctAddresses: n.seen.size,
+    peakAddresses: n.threshold,
     peakSeconds: Math.round(n.peakMs / 1000),
     sampleAddresses: samples,
     setting,

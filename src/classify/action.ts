@@ -29,6 +29,8 @@ export interface ActionFacts {
   distinctRecipients: number;
   /** Its bounces of mail accepted from a stranger for a domain of ours (backscatter). */
   acceptedThenBounced: number;
+  /** Our own bounces (sender <>) in it, going to strangers who never sent through us (backscatter). */
+  bouncesToStrangers: number;
 }
 
 export interface ActionDecision {
@@ -90,6 +92,7 @@ export const SAMPLE_BASE: ActionFacts = {
   distinctClients: 1,
   distinctRecipients: 1,
   acceptedThenBounced: 0,
+  bouncesToStrangers: 0,
 };
 
 /** First match wins; the last row matches everything. */
@@ -186,6 +189,13 @@ export const ACTION_TABLE: readonly ActionRow[] = [
     action: 'actionable',
     reason: 'mail for a domain of ours accepted from strangers, then bounced by the next hop: reject unknown recipients at RCPT time (backscatter risk)',
     samples: [{ direction: 'outbound', cause: 'user-unknown', acceptedThenBounced: 4 }],
+  },
+  {
+    id: 'outbound-our-bounces-to-strangers',
+    when: (f) => f.direction === 'outbound' && f.bouncesToStrangers > 0,
+    action: 'actionable',
+    reason: 'our own bounces to senders who never sent through us (forged): we accepted mail we could not deliver; reject at RCPT time (backscatter)',
+    samples: [{ direction: 'outbound', cause: 'user-unknown', bouncesToStrangers: 1 }],
   },
   {
     id: 'outbound-dns-broken',

@@ -115,6 +115,7 @@ function pickHarvest(h: HarvestFinding): HarvestFinding {
     lastSeen: h.lastSeen,
     attempts: h.attempts,
     distinctAddresses: h.distinctAddresses,
+    peakAddresses: h.peakAddresses,
     peakSeconds: h.peakSeconds,
     sampleAddresses: h.sampleAddresses.map(sanitize),
     setting: h.setting,

@@ -102,6 +102,7 @@ export const HarvestSchema = z.strictObject({
   lastSeen: z.iso.datetime({ offset: true }),
   attempts: z.number().int().positive(),
   distinctAddresses: z.number().int().positive(),
+  peakAddresses: z.number().int().positive(),
   peakSeconds: count,
   sampleAddresses: z.array(z.string()),
   setting: z.string(),

@@ -135,7 +135,7 @@ function table(
     hint: sanitize(f.hint),
   }));
   const cols: Column[] = [
-    { header: ' ', cells: rows.map((r) => r.marker), min: Infinity },
+    { header: '  ', cells: rows.map((r) => r.marker), min: Infinity },
     { header: '#', cells: rows.map((r) => r.rank), min: Infinity, right: true },
     ...(shape.mtas ? [{ header: 'mta', cells: rows.map((r) => r.mta), min: 4 }] : []),
     ...(shape.hosts ? [{ header: 'host', cells: rows.map((r) => r.host), min: 4, soft: 12 }] : []),
@@ -147,7 +147,8 @@ function table(
     { header: 'cause', cells: rows.map((r) => r.cause), min: 6, soft: 18 },
     { header: 'hint', cells: rows.map((r) => r.hint), min: 4, soft: 30 },
   ];
-  const seps = cols.map((_, i) => (i === 0 ? '' : i === 1 ? ' ' : '  '));
+  // The marker column is `!` and `*` side by side, standing where the space before the rank was.
+  const seps = cols.map((_, i) => (i <= 1 ? '' : '  '));
   const widths = fitWidths(cols, seps.join('').length, width);
   const line = (cells: string[]): string =>
     cells
@@ -162,7 +163,7 @@ function table(
     permanent.push(rows[i]!.marker.startsWith('!'));
     whole.push(false);
     if (i < detailCount) {
-      const indent = widths[0]! + 1 + widths[1]! + 2;
+      const indent = widths[0]! + widths[1]! + 2;
       const facts = [...labelled(indent, 'impact:  ', `${impactText(f)}, ${plural(f.distinctRecipients, 'recipient')}`, width)];
       if (f.hosts.length > 1) facts.push(...labelled(indent, 'hosts:   ', hostsText(f), width));
       facts.push(...labelled(indent, 'action:  ', actionText(f), width));
@@ -213,7 +214,7 @@ export function harvestLines(harvest: readonly HarvestFinding[], width: number):
   for (const h of harvest) {
     const who = h.clients.length > 1 ? `${sanitize(h.network)} (${h.clients.map(sanitize).join(', ')})` : sanitize(h.client);
     out.push(...labelled(2, `${h.mta} `, `${who}: ${h.distinctAddresses} addresses refused as unknown in ${h.attempts} attempts`, width));
-    out.push(...labelled(4, 'window:   ', `${sanitize(h.firstSeen)} to ${sanitize(h.lastSeen)}; fastest ${h.peakSeconds} s for the threshold`, width));
+    out.push(...labelled(4, 'window:   ', `${sanitize(h.firstSeen)} to ${sanitize(h.lastSeen)}; at the fastest ${h.peakAddresses} addresses in ${h.peakSeconds} s`, width));
     out.push(...labelled(4, 'tried:    ', h.sampleAddresses.map(sanitize).join(', '), width));
     out.push(...labelled(4, 'setting:  ', h.setting, width));
     out.push(...labelled(4, 'fix:      ', h.advice, width));

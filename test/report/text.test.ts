@@ -4,12 +4,12 @@ import type { MailEvent } from '../../src/event.js';
 import { codesCell, renderText } from '../../src/report/text.js';
 import { shellWords } from '../../src/text/shell-wrap.js';
 import { displayWidth } from '../../src/text/width.js';
-import { cls, reject, temp } from '../aggregate/fixtures.js';
+import { cls, delivery, reject, temp } from '../aggregate/fixtures.js';
 import { ESC, reportOf, sampleReport } from './fixtures.js';
 
 const lines = (s: string): string[] => s.replace(/\n$/, '').split('\n');
 /** A table row or the header: the `!` and `*` markers, then the rank. */
-const ROW_RE = /^[! ][* ] +(#|\d+) /;
+const ROW_RE = /^[! ][* ] *(#|\d+) /;
 /** fail2ban lines of the harvest section: pasted into a jail or a shell, never cut (like verify). */
 const pasted = (l: string): boolean => /^ {4}(?:fail2ban|ban now):/.test(l);
 
@@ -75,22 +75,22 @@ describe('renderText', () => {
   });
 
   test('truncates long cells with an ellipsis', () => {
-    const row = lines(renderText(busyReport(), { width: 80 })).find((l) => l.startsWith('!   1 '))!;
+    const row = lines(renderText(busyReport(), { width: 80 })).find((l) => l.startsWith('!  1 '))!;
     expect(row.endsWith('…')).toBe(true);
   });
 
   test('lists findings in rank order under a header row', () => {
     const out = lines(renderText(sampleReport()));
     expect(out.filter((l) => ROW_RE.test(l))).toEqual([
-      '   #  msgs  count  dir  codes      domain       cause         hint',
-      '!  1     3      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
-      '!  2     1      1  out  550 5.1.1  remote.test  user-unknown  remote says user unknown',
-      '   3     1      1  in   450 4.2.0  example.org  greylisted    postgrey',
+      '  #  msgs  count  dir  codes      domain       cause         hint',
+      '! 1     3      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
+      '! 2     1      1  out  550 5.1.1  remote.test  user-unknown  remote says user unknown',
+      '  3     1      1  in   450 4.2.0  example.org  greylisted    postgrey',
     ]);
   });
 
   test('marks permanent (5xx) findings with ! and temporary ones without', () => {
-    const rows = lines(renderText(sampleReport())).filter((l) => /^[! ][* ] +\d+ /.test(l));
+    const rows = lines(renderText(sampleReport())).filter((l) => /^[! ][* ] *\d+ /.test(l));
     expect(rows.map((r) => r[0])).toEqual(['!', '!', ' ']);
   });
 
@@ -131,7 +131,7 @@ describe('renderText', () => {
   test('a permanent finding without codes (an Exim ACL refusal) still gets its ! and bold red', () => {
     const report = reportOf([[reject({ mta: 'exim', smtpCode: null, enhancedStatus: null }), cls()]]);
     const row = lines(renderText(report, { color: true })).find((l) => l.includes('user-unknown'))!;
-    expect(row.startsWith(`${ESC}[1;31m!  1`)).toBe(true);
+    expect(row.startsWith(`${ESC}[1;31m! 1`)).toBe(true);
   });
 
   test('an mta column only when the run holds more than one MTA', () => {
@@ -139,9 +139,9 @@ describe('renderText', () => {
     expect(one.find((l) => l.includes('#'))).not.toContain('mta');
     const two = lines(renderText(reportOf([[reject({ mta: 'exim' }), cls()], [reject({ mta: 'postfix', to: 'x@b.example' }), cls()]])));
     expect(two.filter((l) => ROW_RE.test(l))).toEqual([
-      '   #  mta      msgs  count  dir  codes      domain       cause         hint',
-      '!  1  exim        1      1  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
-      '!  2  postfix     1      1  in   550 5.1.1  b.example    user-unknown  virtual_alias_maps',
+      '  #  mta      msgs  count  dir  codes      domain       cause         hint',
+      '! 1  exim        1      1  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
+      '! 2  postfix     1      1  in   550 5.1.1  b.example    user-unknown  virtual_alias_maps',
     ]);
   });
 
@@ -154,9 +154,9 @@ describe('renderText', () => {
     ]);
     const out = lines(renderText(report));
     expect(out.filter((l) => ROW_RE.test(l))).toEqual([
-      '   #  host     msgs  count  dir  codes      domain       cause         hint',
-      '!  1  2 hosts     3      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
-      '!  2  mx2         1      1  in   550 5.1.1  b.example    user-unknown  virtual_alias_maps',
+      '  #  host     msgs  count  dir  codes      domain       cause         hint',
+      '! 1  2 hosts     3      3  in   550 5.1.1  example.com  user-unknown  virtual_alias_maps',
+      '! 2  mx2         1      1  in   550 5.1.1  b.example    user-unknown  virtual_alias_maps',
     ]);
     expect(out.filter((l) => l.includes('hosts:')).map((l) => l.trim())).toEqual(['hosts:   mx2 (2), mx1 (1)']);
     expect(renderText(sampleReport())).not.toContain('hosts:');
@@ -226,11 +226,53 @@ describe('renderText', () => {
 
   test('maxRows limits the table and says how many were left out', () => {
     const out = lines(renderText(busyReport(), { maxRows: 3, details: 0 }));
-    expect([out.filter((l) => /^[! ][* ] +\d+ /.test(l)).length, out.includes('… and 9 more findings not shown.')]).toEqual([3, true]);
+    expect([out.filter((l) => /^[! ][* ] *\d+ /.test(l)).length, out.includes('… and 9 more findings not shown.')]).toEqual([3, true]);
   });
 
   test('keeps wide characters within the width', () => {
     const report = reportOf([[reject({ to: 'a@日本語日本語日本語日本語日本語.jp' }), temp({ hint: '日本語'.repeat(20) })]]);
     expect(lines(renderText(report, { width: 50 })).every((l) => displayWidth(l) <= 50)).toBe(true);
+  });
+});
+
+describe('renderText: act or not, harvest and backscatter', () => {
+  const attack = (): Array<[MailEvent, Classification]> =>
+    Array.from({ length: 25 }, (_, i) => [
+      reject({ to: `guess${i}@example.com`, time: `2024-05-01T10:00:${String(i).padStart(2, '0')}Z`, client: { name: null, ip: '203.0.113.9', port: null } }),
+      cls(),
+    ]);
+
+  test('an actionable finding carries * beside its ! and an action line says why', () => {
+    const report = reportOf([[reject({ to: 'a@example.com' }), cls({ direction: 'local' })]]);
+    const out = lines(renderText(report));
+    expect(out.find((l) => ROW_RE.test(l) && l.includes('example.com'))).toMatch(/^!\*1 /);
+    expect(out.find((l) => l.trim().startsWith('action:'))!.trim()).toMatch(/^action: {2}actionable: accepted, then bounced/);
+  });
+
+  test('a harvest gets its section with the setting and a fail2ban line that is never wrapped or cut', () => {
+    const out = lines(renderText(reportOf(attack()), { width: 60 }));
+    const at = out.indexOf('Directory harvest (1 client network guessing addresses)');
+    expect(at).toBeGreaterThan(0);
+    expect(out[at + 1]).toBe('  postfix 203.0.113.9: 25 addresses refused as unknown in 25');
+    expect(out.find((l) => l.startsWith('    fail2ban: failregex = '))).toContain('<HOST>');
+    expect(out.find((l) => l.startsWith('    ban now:  '))).toBe("    ban now:  fail2ban-client set postfix banip '203.0.113.9'");
+  });
+
+  test('no harvest or backscatter section when there is none', () => {
+    const out = renderText(sampleReport());
+    expect([out.includes('Directory harvest'), out.includes('Backscatter risk')]).toEqual([false, false]);
+  });
+
+  test('backscatter: its section names the fix', () => {
+    const report = reportOf([
+      [
+        delivery({ to: 'nobody@example.com', agent: 'local', from: 'forged@victim.example', client: { name: null, ip: '203.0.113.50', port: null } }),
+        cls({ direction: 'local' }),
+      ],
+    ]);
+    const out = renderText(report, { width: 200 });
+    expect(out).toContain('Backscatter risk (this server bounces mail whose sender may be forged)');
+    expect(out).toContain('  postfix mail from strangers accepted, then bounced back to them: 1 bounce to 1 address');
+    expect(out).toMatch(/setting: smtpd_reject_unlisted_recipient/);
   });
 });

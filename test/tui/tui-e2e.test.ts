@@ -48,7 +48,8 @@ async function waitForScreen(cond: (s: string) => boolean, what: string, tries =
   throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
 }
 
-const dataRows = (s: string): string[] => s.split('\n').filter((l) => /^[!+ ]\s*\d+\s+\d[\d,]*\s/.test(l));
+/** Table rows: the `!`/`+` mark, the `*` of actionable findings, the rank, the messages. */
+const dataRows = (s: string): string[] => s.split('\n').filter((l) => /^[!+ ][* ]?\s*\d+\s+\d[\d,]*\s/.test(l));
 
 describe.skipIf(!hasTmux)(
   hasTmux ? 'the interactive view in a real terminal (tmux)' : 'the interactive view in a real terminal (skipped: tmux is not installed)',
@@ -112,7 +113,7 @@ describe.skipIf(!hasTmux)(
       keys('clear', 'Enter');
       type('node bin/maillog-doctor --no-color --fail-on 1 samples/postfix/mail.log; echo "EXIT=$?"');
       keys('Enter');
-      const marked = (t: string): string[] => t.split('\n').filter((l) => /^(> | {2})[!+ ]\s*\d+\s+\d[\d,]*\s/.test(l));
+      const marked = (t: string): string[] => t.split('\n').filter((l) => /^(> | {2})[!+ ][* ]?\s*\d+\s+\d[\d,]*\s/.test(l));
       let s = await waitForScreen((t) => t.includes('read 1 file in') && marked(t).length > 10, 'the table without colour');
       expect(marked(s)[0]).toMatch(/^> !\s+1\s+31\s+78\s/);
       expect(marked(s).filter((l) => l.startsWith('>'))).toHaveLength(1);
