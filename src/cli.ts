@@ -432,8 +432,8 @@ async function follow(
   const follower = new Follower(
     path,
     {
-      begin: ({ reason, reference }) => {
-        file = analysis.begin(path, reference);
+      begin: ({ reason, reference, file: from }) => {
+        file = analysis.begin(from, reference);
         if (reason !== 'open') live?.rotated();
       },
       line: (text, no) => {
@@ -449,6 +449,9 @@ async function follow(
         say(`${path}: ${bytes} bytes could not be read (${why}); every such loss is counted in the report as followLostBytes`);
       },
       end: () => analysis.end(),
+      rotated: ({ reason, to, at }) => {
+        if (reason === 'rename' || reason === 'recreate' || reason === 'truncate') analysis.followRotated({ path, to, reason, at: at.toISOString() });
+      },
       progress: (p) => {
         position = p;
         if (live && !caughtUp && file) live.progress({ index: 0, file, bytesRead: p.offset, size: p.size, done: false });

@@ -24,7 +24,7 @@ import { postfixParser, PostfixFront, sentDelivery, UNDECIDED, type PostfixMachi
 import { queueUpdateAscii, type QueueSpans } from '../parsers/postfix/triage-ascii.js';
 import { ignored, UNRECOGNISED, type LineMachine, type LineResult, type LogParser } from '../parsers/types.js';
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
-import type { FileStats, RunStats } from './aggregate/types.js';
+import type { FileStats, FollowRotation, RunStats } from './aggregate/types.js';
 import { classifyDeferred } from './classify/classify.js';
 import { LocalDomains } from './classify/local-domains.js';
 import type { Classification } from './classify/types.js';
@@ -48,6 +48,12 @@ export const MAX_PARSE_CHARS = MAX_LINE_BYTES;
 export const DETECT_BUFFER_CHARS = 4 * 1024 * 1024;
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
+/**
+ * Rotations of a followed log kept for the summary (the last ones); older ones are dropped and
+ * counted in overflow.followRotations. One per rotation: a log rotated every minute for a week
+ * would otherwise keep 10,000.
+ */
+export const FOLLOW_ROTATIONS_KEPT = 16;
 /**
  * Files at least this big (on disk) are read by a second thread when there is a second core.
  * Starting it costs about 0.1 s of CPU; below this size it does not pay.
@@ -318,6 +324,16 @@ export class Analysis {
   /** Bytes of a followed log that could not be read (see src/input/follow.ts). */
   followLost(n: number): void {
     if (n > 0) this.stats.followLostBytes = (this.stats.followLostBytes ?? 0) + n;
+  }
+
+  /** A followed log was rotated (see src/input/follow.ts): kept for the summary, the last FOLLOW_ROTATIONS_KEPT. */
+  followRotated(r: FollowRotation): void {
+    const kept = (this.stats.followRotations ??= []);
+    kept.push(r);
+    if (kept.length > FOLLOW_ROTATIONS_KEPT) {
+      kept.shift();
+      this.stats.overflow.followRotations = (this.stats.overflow.followRotations ?? 0) + 1;
+    }
   }
 
   /** NUL bytes dropped from the current input (see src/input/lines.ts). */

@@ -121,6 +121,12 @@ describe('maillog-doctor -f (no terminal)', () => {
     expect(final.findings[0]).toMatchObject({ recipientDomain: 'example.com', cause: 'user-unknown', count: 90 });
     // One entry per generation of the file: the first, after the rename, after the truncation.
     expect(final.summary.files.map((f: { lines: number }) => f.lines)).toEqual([100, 40, 40]);
+    // Which file each rotation made.
+    expect(final.summary.followRotations.map((r: { to: string; reason: string }) => [r.to, r.reason])).toEqual([
+      [log + '.1', 'rename'],
+      [log + '.2', 'truncate'],
+    ]);
+    expect(final.summary.followRotations[0].path).toBe(log);
   });
 
   test('--from-end prints only what is appended; plain lines without --format', async () => {
