@@ -256,9 +256,17 @@ export class Analysis {
   /** Parsers of syslog programs other than the detected one seen in the current input. */
   private begun = new Set<LogParser>();
 
-  constructor(private readonly opts: AnalysisOptions = {}) {
+  constructor(private opts: AnalysisOptions = {}) {
     this.aggregator = new Aggregator({ byHost: opts.byHost });
     this.domains = new LocalDomains(opts.localDomains);
+  }
+
+  /**
+   * The format of the inputs from now on, when it was not known at the start (follow mode: the
+   * log did not exist yet). Inputs begun after this are parsed as `mta` without detection.
+   */
+  useFormat(mta: Mta): void {
+    this.opts = { ...this.opts, mta };
   }
 
   /**

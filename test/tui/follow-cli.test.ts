@@ -162,6 +162,32 @@ describe('maillog-doctor -f (no terminal)', () => {
     expect(out).not.toContain('\u001b');
   });
 
+  test('-f on a log that does not exist yet waits for it (said once), then reads it from its start', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
+    const log = join(dir, 'mail.log');
+    child = spawn(process.execPath, [BIN, '-f', '--format', 'json', log], {
+      cwd: ROOT,
+      env: { ...process.env, TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
+    await waitFor(() => err.includes('waiting for'), 'the waiting message');
+    expect(err).toBe(`maillog-doctor: waiting for ${log} to appear\n`);
+    // Two lines only: the format is decided when the file appears, not after 20 lines.
+    writeFileSync(log, block(1, 1));
+    await waitFor(() => out.split('\n').filter((l) => l !== '').length === 1, 'the first rejection');
+    appendFileSync(log, block(2, 2));
+    await waitFor(() => out.split('\n').filter((l) => l !== '').length === 2, 'the appended rejection');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(out.trimEnd().split('\n').map((l) => JSON.parse(l).recipient)).toEqual(['user1@example.com', 'user2@example.com']);
+    expect(err).toBe(`maillog-doctor: waiting for ${log} to appear\n`);
+  });
+
   test('--fail-on N stops following with 3 once N problems were seen', async () => {
     dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
     const log = join(dir, 'mail.log');
