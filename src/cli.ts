@@ -196,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
   let unrecognisedOut: LineFile | null = null;
   if (opts.unrecognised) {
     try {
-      unrecognisedOut = new LineFile(opts.unrecognised);
+      unrecognisedOut = new LineFile(fsPath(opts.unrecognised));
     } catch (err) {
       throw new InputError(opts.unrecognised, `cannot write the unrecognised lines: ${describeSystemError(err)}`);
     }
@@ -263,7 +263,8 @@ async function writeReportFiles(report: Report, opts: CliOptions, say: (message:
   let failed = false;
   for (const [target, format] of writes) {
     try {
-      await writeFileAtomic(target, renderReport(report, format, opts, false));
+      // Under the name's own bytes when it is not UTF-8 (shown escaped: src/input/paths.ts).
+      await writeFileAtomic(fsPath(target), renderReport(report, format, opts, false));
     } catch (err) {
       say(`${target}: could not write the report: ${(err as Error).message}`);
       failed = true;
