@@ -265,6 +265,20 @@ describe('Follower', () => {
     expect(c.ends).toEqual([]);
   });
 
+  test('a block of 10 MB of NULs (a crash in an appended file) then a real line: the line is read, the NULs counted', async () => {
+    const path = setup('line 1\n');
+    const c = collector();
+    let nul = 0;
+    follower = new Follower(path, { ...c.handlers, nulBytes: (n) => (nul += n) }, { pollMs: POLL_MS });
+    await follower.start();
+    await waitFor(() => c.lines.length === 1, 'line 1');
+    appendFileSync(path, Buffer.concat([Buffer.alloc(10 * 1024 * 1024), Buffer.from('line 2\n')]));
+    await waitFor(() => c.lines.length === 2, 'the line after the NULs', 20_000);
+    expect(c.lines).toEqual(['line 1', 'line 2']);
+    expect(nul).toBe(10 * 1024 * 1024);
+    expect(follower.lostBytes).toBe(0);
+  }, 30_000);
+
   test('a folder, a gzip file or an unreadable path cannot be followed', async () => {
     const path = setup('');
     await expect(new Follower(join(path, 'under-a-file.log'), collector().handlers).start()).rejects.toThrow(InputError);

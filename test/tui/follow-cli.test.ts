@@ -188,6 +188,28 @@ describe('maillog-doctor -f (no terminal)', () => {
     expect(err).toBe(`maillog-doctor: waiting for ${log} to appear\n`);
   });
 
+  test('a followed syslog whose first 5,000 lines are other programs\' still yields its mail problems', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
+    const log = join(dir, 'syslog');
+    let others = '';
+    for (let n = 0; n < 5000; n++) others += `Nov 22 06:25:00 mx1 CRON[${n}]: (root) CMD (run-parts /etc/cron.hourly)\n`;
+    writeFileSync(log, others + block(1, 1));
+    child = spawn(process.execPath, [BIN, '-f', '--format', 'json', log], {
+      cwd: ROOT,
+      env: { ...process.env, TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
+    await waitFor(() => out.includes('user1@example.com'), 'the rejection after 5,000 other lines');
+    appendFileSync(log, block(2, 2));
+    await waitFor(() => out.includes('user2@example.com'), 'the appended rejection');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(out.trimEnd().split('\n').map((l) => JSON.parse(l).recipient)).toEqual(['user1@example.com', 'user2@example.com']);
+  });
+
   test('--fail-on N stops following with 3 once N problems were seen', async () => {
     dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
     const log = join(dir, 'mail.log');
