@@ -2,7 +2,7 @@
  * Command line → options → pipeline → report. The only place that prints errors and exits;
  * everything below throws InputError/UsageError or returns.
  */
-import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, openSync, readFileSync, readSync, type WriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -391,7 +391,7 @@ export async function main(argv: string[]): Promise<number> {
   let unrecognisedOut: LineFile | null = null;
   if (opts.unrecognised) {
     try {
-      unrecognisedOut = new LineFile(opts.unrecognised);
+      unrecognisedOut = new LineFile(fsPath(opts.unrecognised));
     } catch (err) {
       throw new InputError(opts.unrecognised, `cannot write the unrecognised lines: ${describeSystemError(err)}`);
     }
@@ -502,7 +502,8 @@ async function writeReportFiles(report: Snapshot, opts: CliOptions, say: (messag
           : format === 'suppression'
             ? renderSuppressionList(report)
             : renderReport(report, format, opts, false);
-      await writeFileAtomic(target, text);
+      // Under the name's own bytes when it is not UTF-8 (shown escaped: src/input/paths.ts).
+      await writeFileAtomic(fsPath(target), text);
     } catch (err) {
       say(`${target}: could not write the report: ${(err as Error).message}`);
       failed = true;
@@ -670,7 +671,7 @@ async function follow(
 
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
   // that starts empty, after --from-end or after a rotation. Decide the format once, up front.
-  const mta = opts.mta ?? (await sniffFormat(path));
+  let mta = opts.mta ?? (await sniffFormat(path));
   const analysis = new Analysis({ ...analysisOptions(opts), mta, onUnrecognised, onProblem });
   const warnings: string[] = [];
   const say = (m: string): void => {
@@ -686,8 +687,13 @@ async function follow(
   const follower = new Follower(
     path,
     {
-      begin: ({ reason, reference }) => {
-        file = analysis.begin(path, reference);
+      begin: ({ reason, reference, file: from }) => {
+        // A log that did not exist when we began (-f waits for it): its format, now that it does.
+        if (mta === undefined && reason === 'open') {
+          mta = sniffFormatNow(from);
+          if (mta !== undefined) analysis.useFormat(mta);
+        }
+        file = analysis.begin(from, reference);
         if (reason !== 'open') live?.rotated();
       },
       line: (text, no) => {
@@ -703,6 +709,9 @@ async function follow(
         say(`${path}: ${bytes} bytes could not be read (${why}); every such loss is counted in the report as followLostBytes`);
       },
       end: () => analysis.end(),
+      rotated: ({ reason, to, at }) => {
+        if (reason === 'rename' || reason === 'recreate' || reason === 'truncate') analysis.followRotated({ path, to, reason, at: at.toISOString() });
+      },
       progress: (p) => {
         position = p;
         if (live && !caughtUp && file) live.progress({ index: 0, file, bytesRead: p.offset, size: p.size, done: false });
@@ -808,21 +817,42 @@ async function sniffFormat(path: string): Promise<Mta | undefined> {
     // Not a FIFO or device: opening one could wait forever (the follower says why it cannot be followed).
     if (!(await stat(fsPath(path))).isFile()) return undefined;
     fh = await open(fsPath(path), 'r');
-    const buf = Buffer.alloc(1024 * 1024);
+    const buf = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    const lines = buf.toString('utf8', 0, bytesRead).split('\n');
-    if (bytesRead === buf.length) lines.pop(); // possibly cut in the middle
-    const detector = new FormatDetector(builtinParsers);
-    for (const line of lines.slice(0, DETECT_LINES)) {
-      const picked = detector.add(line.replace(/\r$/, ''));
-      if (picked) return picked.name;
-    }
-    return detector.best()?.name;
+    return sniffBytes(buf, bytesRead);
   } catch {
     return undefined; // the follower reports why the file cannot be read
   } finally {
     await fh?.close();
   }
+}
+
+/** sniffFormat() when the follower has just opened the file (it checked it is a regular file): no await between. */
+function sniffFormatNow(path: string): Mta | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(fsPath(path), 'r');
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    return sniffBytes(buf, readSync(fd, buf, 0, buf.length, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Bytes of a followed log read to decide its format up front. */
+const SNIFF_BYTES = 1024 * 1024;
+
+function sniffBytes(buf: Buffer, bytesRead: number): Mta | undefined {
+  const lines = buf.toString('utf8', 0, bytesRead).split('\n');
+  if (bytesRead === buf.length) lines.pop(); // possibly cut in the middle
+  const detector = new FormatDetector(builtinParsers);
+  for (const line of lines.slice(0, DETECT_LINES)) {
+    const picked = detector.add(line.replace(/\r$/, ''));
+    if (picked) return picked.name;
+  }
+  return detector.best()?.name;
 }
 
 /** Loads the interactive view's modules. */

@@ -24,7 +24,7 @@ import { postfixParser, PostfixFront, sentDelivery, UNDECIDED, type PostfixMachi
 import { queueUpdateAscii, type QueueSpans } from '../parsers/postfix/triage-ascii.js';
 import { ignored, UNRECOGNISED, type LineMachine, type LineResult, type LogParser } from '../parsers/types.js';
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
-import type { FileStats, RunStats } from './aggregate/types.js';
+import type { FileStats, FollowRotation, RunStats } from './aggregate/types.js';
 import { classifyDeferred } from './classify/classify.js';
 import { LocalDomains } from './classify/local-domains.js';
 import type { Classification } from './classify/types.js';
@@ -50,6 +50,12 @@ export const MAX_PARSE_CHARS = MAX_LINE_BYTES;
 export const DETECT_BUFFER_CHARS = 4 * 1024 * 1024;
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
+/**
+ * Rotations of a followed log kept for the summary (the last ones); older ones are dropped and
+ * counted in overflow.followRotations. One per rotation: a log rotated every minute for a week
+ * would otherwise keep 10,000.
+ */
+export const FOLLOW_ROTATIONS_KEPT = 16;
 /**
  * Files at least this big (on disk) are read by a second thread when there is a second core.
  * Starting it costs about 0.1 s of CPU; below this size it does not pay.
@@ -259,7 +265,7 @@ export class Analysis {
   /** Parsers of syslog programs other than the detected one seen in the current input. */
   private begun = new Set<LogParser>();
 
-  constructor(private readonly opts: AnalysisOptions = {}) {
+  constructor(private opts: AnalysisOptions = {}) {
     this.domains = new LocalDomains(opts.localDomains);
     // Our domains decide whose bounce is backscatter (src/aggregate/diagnosis.ts).
     this.aggregator = new Aggregator({
@@ -268,6 +274,14 @@ export class Analysis {
       ours: (d, mta) => this.domains.has(d, mta),
     });
     this.window = opts.window ? new WindowFilter(opts.window) : null;
+  }
+
+  /**
+   * The format of the inputs from now on, when it was not known at the start (follow mode: the
+   * log did not exist yet). Inputs begun after this are parsed as `mta` without detection.
+   */
+  useFormat(mta: Mta): void {
+    this.opts = { ...this.opts, mta };
   }
 
   /**
@@ -340,6 +354,16 @@ export class Analysis {
     if (!this.window) return;
     this.stats.window = this.window.stats();
     if (this.window.evicted > 0) this.stats.overflow.windowMessagesEvicted = this.window.evicted;
+  }
+
+  /** A followed log was rotated (see src/input/follow.ts): kept for the summary, the last FOLLOW_ROTATIONS_KEPT. */
+  followRotated(r: FollowRotation): void {
+    const kept = (this.stats.followRotations ??= []);
+    kept.push(r);
+    if (kept.length > FOLLOW_ROTATIONS_KEPT) {
+      kept.shift();
+      this.stats.overflow.followRotations = (this.stats.overflow.followRotations ?? 0) + 1;
+    }
   }
 
   /** NUL bytes dropped from the current input (see src/input/lines.ts). */

@@ -335,6 +335,7 @@ export class Aggregator {
       oversizedLines: run.oversizedLines,
       ...(run.nulBytes ? { nulBytes: run.nulBytes } : {}),
       ...(run.followLostBytes ? { followLostBytes: run.followLostBytes } : {}),
+      ...(run.followRotations?.length ? { followRotations: run.followRotations.map((r) => ({ ...r })) } : {}),
       eventsByKind: { ...this.eventsByKind },
       eventsByStatus: { ...this.eventsByStatus },
       files: run.files.map((f) => ({

@@ -25,6 +25,15 @@ export interface FileStats {
   error?: string;
 }
 
+/** A rotation of a followed log: where its content went (`to`: null when deleted or no copy was found). */
+export interface FollowRotation {
+  path: string;
+  to: string | null;
+  reason: 'rename' | 'recreate' | 'truncate';
+  /** When it was noticed (ISO 8601, UTC). */
+  at: string;
+}
+
 /** Line-level facts the pipeline counts; the aggregator adds event-level ones. */
 export interface RunStats {
   linesRead: number;
@@ -38,6 +47,8 @@ export interface RunStats {
   nulBytes?: number;
   /** Bytes of a followed log that could not be read (absent when none: see src/input/follow.ts). */
   followLostBytes?: number;
+  /** The last rotations of a followed log, oldest first (absent when none; capped, see src/pipeline.ts). */
+  followRotations?: FollowRotation[];
   files: FileStats[];
   /** `--since`/`--until`: the window and what it left out (absent without one). */
   window?: WindowSummary;
@@ -78,6 +89,8 @@ export interface Summary {
   nulBytes?: number;
   /** Only when some were lost while following. */
   followLostBytes?: number;
+  /** Only when the followed log was rotated: the last rotations, oldest first. */
+  followRotations?: FollowRotation[];
   eventsByKind: EventsByKind;
   eventsByStatus: EventsByDeliveryStatus;
   files: FileStats[];

@@ -14,7 +14,30 @@ export function isLogName(name: string): boolean {
   return !name.startsWith('.') && LOG_NAME_RE.test(name);
 }
 
-/** The log files of `dir` in time order (modification time, then name); null if it is not a folder. */
+// `mail.log.2`, `mail.log.2.gz`, `mainlog-3` → 2, 2, 3. Not `maillog-20261122` (a date: 8 digits).
+const ROTATION_NUMBER_RE = /[.-](\d{1,6})(?:\.gz)?$/;
+
+/** The rotation number of a rotated file's name (`mail.log.2.gz` → 2); 0 for the live file or a dated name. */
+export function rotationNumber(name: string): number {
+  const m = ROTATION_NUMBER_RE.exec(name);
+  return m ? Number(m[1]) : 0;
+}
+
+// A rotated file's suffix: a number or a date (`mail.log.1`, `maillog-20261122.gz`); the live file has none.
+const ROTATED_RE = /[.-]\d{1,8}(?:\.gz)?$/;
+
+/** Order of two files of equal mtime: rotated before live, the highest rotation number first, then by name (dates ascending). */
+function byRotation(a: string, b: string): number {
+  return (
+    Number(ROTATED_RE.test(b)) - Number(ROTATED_RE.test(a)) || rotationNumber(b) - rotationNumber(a) || (a < b ? -1 : a > b ? 1 : 0)
+  );
+}
+
+/**
+ * The log files of `dir` in time order: modification time, then (logrotate and Exim number
+ * rotated files from the newest, 1) the highest rotation number first, then name. Rotated files
+ * often share one mtime (copied together, or unpacked from an archive). Null if not a folder.
+ */
 export function logFilesIn(dir: string): string[] | null {
   let names: Buffer[];
   const dirBytes = fsPath(dir);
@@ -38,7 +61,7 @@ export function logFilesIn(dir: string): string[] | null {
       // vanished or unreadable: it was not there to read
     }
   }
-  files.sort((a, b) => a.mtime - b.mtime || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  files.sort((a, b) => a.mtime - b.mtime || byRotation(a.name, b.name));
   return files.map((f) => f.path);
 }
 

@@ -27,6 +27,7 @@ import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { describeSystemError, InputError } from '../errors.js';
+import { rotationNumber } from './expand.js';
 import { decodeLine, LineSplitter } from './lines.js';
 import { fsPath } from './paths.js';
 
@@ -35,10 +36,11 @@ export type FollowReason = 'open' | 'rename' | 'recreate' | 'truncate' | 'stop';
 
 export interface FollowHandlers {
   /**
-   * A generation of the file begins: first open, the new file after a rotation, or after
-   * truncation. `reference` is the newest a line can be: the file's mtime at open, else now.
+   * A generation of the file begins: first open, the new file after a rotation, after a
+   * truncation, or a rotated file read on its own (`file` names it). `reference` is the newest a
+   * line can be: the file's mtime at open, else now.
    */
-  begin(info: { reason: FollowReason; reference: Date }): void;
+  begin(info: { reason: FollowReason; reference: Date; file: string }): void;
   /** One complete line of the current generation (`no` is 1-based within it). */
   line(text: string, no: number): void;
   /** A line over MAX_LINE_BYTES, by its first characters (default: handed to `line`). */
@@ -49,11 +51,16 @@ export interface FollowHandlers {
   lost?(bytes: number, why: string): void;
   /** The current generation ends (`stop` when following stops). */
   end(info: { reason: FollowReason }): void;
+  /**
+   * The followed file was rotated: `to` is where its content went (the renamed file, or the copy
+   * copytruncate made), null when it was deleted or no copy was found.
+   */
+  rotated?(info: { reason: FollowReason; to: string | null; at: Date }): void;
   /** After each chunk read: bytes read of the current generation and its size. */
   progress?(p: { offset: number; size: number }): void;
   /** The first time everything that was in the file has been read. */
   caughtUp?(): void;
-  /** Something worth telling that does not stop following (a reopen failed, …). */
+  /** Something worth telling that does not stop following (waiting for the file, a reopen failed, …). */
   warning?(message: string): void;
 }
 
@@ -66,37 +73,60 @@ export interface FollowOptions {
   chunkBytes?: number;
 }
 
-/** Generations (dev:ino) remembered as read, so that a rotated file is never read twice. */
-const SEEN_CAP = 64;
+/**
+ * Files (dev:ino) remembered as read, so that a rotated file is never read twice. One entry per
+ * rotation; past the cap the oldest is forgotten (counted in `forgotten`): a rotated file that
+ * old is not looked for any more (only files changed since following began are).
+ */
+const SEEN_CAP = 1024;
 /** Rotated files that are compressed: their bytes are not the log's any more. */
 const COMPRESSED_RE = /\.(?:gz|bz2|xz|zst|lz4|Z)$/;
-/** Chunks read in a row before the path's identity is checked again. */
-const READS_PER_CHECK = 16;
-/** Bytes before the read position remembered to notice a truncate-and-regrow within one poll. */
+/**
+ * Bytes just before the read position, compared on every read (in the same read call) to tell an
+ * appended file from one truncated and regrown; and the first bytes of a generation, to tell
+ * which copy beside the file holds it.
+ */
 const SIGNATURE_BYTES = 64;
+/** Idle polls between two looks beside an empty file for copies made while we read nothing. */
+const IDLE_POLLS_PER_LOOK = 8;
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 interface Generation {
   fh: FileHandle;
+  /** The file this generation is read from now (the path, or a rotated file beside it). */
+  file: string;
   ino: number;
   dev: number;
   offset: number;
   /** The largest size seen of this file (by fstat before a read). */
   sizeSeen: number;
+  /** Bytes [offset - signature.length, offset). */
+  signature: Buffer;
+  /** Bytes [0, min(offset, SIGNATURE_BYTES)): how a copy of this generation is recognised. */
+  head: Buffer;
   splitter: LineSplitter;
 }
+
+/** A file beside the followed one that a rotation made. */
+interface Sibling {
+  path: string;
+  st: Stats;
+  seen: boolean;
+}
+
+/** What one read found. */
+type ReadResult = { bytes: number } | 'truncated';
 
 export class Follower {
   /** Rotations seen so far (renames, re-creations and truncations). */
   rotations = 0;
   /** Bytes that could not be read so far (see `lost`). */
   lostBytes = 0;
+  /** Rotated files forgotten past SEEN_CAP. */
+  forgotten = 0;
   private gen: Generation | null = null;
-  private signature: Buffer = Buffer.alloc(0);
-  /** drain() stopped because the file is shorter than the offset: check at once. */
-  private shrunk = false;
-  /** The generations read, as dev:ino (at most SEEN_CAP, oldest dropped). */
+  /** The files read, as dev:ino (at most SEEN_CAP, oldest dropped). */
   private readonly seen: string[] = [];
   /** Modification time of the file when following began: rotated files older than it were not written while we followed. */
   private startMtimeMs = 0;
@@ -107,6 +137,7 @@ export class Follower {
   private running: Promise<void> | null = null;
   private readonly buf: Buffer;
   private readonly pollMs: number;
+  private idlePolls = 0;
 
   constructor(
     readonly path: string,
@@ -114,20 +145,39 @@ export class Follower {
     private readonly opts: FollowOptions = {},
   ) {
     this.pollMs = opts.pollMs ?? 250;
-    this.buf = Buffer.allocUnsafe(opts.chunkBytes ?? 256 * 1024);
+    this.buf = Buffer.allocUnsafe((opts.chunkBytes ?? 256 * 1024) + SIGNATURE_BYTES);
   }
 
   /**
    * Opens the file (an InputError when it cannot be followed) and starts following in the
-   * background; `stop()` ends it. Resolves once the file is open.
+   * background; `stop()` ends it. Resolves once the file is open, or, when it does not exist
+   * yet, once waiting for it has begun (one warning says so; like `tail -F`, it is then read from
+   * its start when it appears).
    */
   async start(): Promise<void> {
-    let info: Stats;
+    const info = await this.statPath();
+    if (info === null) {
+      this.handlers.warning?.(`waiting for ${this.path} to appear`);
+      this.watchFolder();
+      this.running = this.waitThenLoop();
+      return;
+    }
+    await this.openFirst(info, this.opts.fromEnd ?? false);
+    this.watchFolder();
+    this.running = this.loop();
+  }
+
+  /** The path's stat; null when it does not exist (yet); an InputError for any other failure. */
+  private async statPath(): Promise<Stats | null> {
     try {
-      info = await stat(fsPath(this.path));
+      return await stat(fsPath(this.path));
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new InputError(this.path, describeSystemError(err));
     }
+  }
+
+  private async openFirst(info: Stats, fromEnd: boolean): Promise<void> {
     if (info.isDirectory()) throw new InputError(this.path, 'is a directory (give the log file inside it)');
     // A FIFO or a device has no size or identity to follow, and opening a FIFO without a writer
     // would wait in a thread nothing can interrupt.
@@ -145,14 +195,31 @@ export class Follower {
       await fh.close();
       throw new InputError(this.path, 'is gzip-compressed; only plain log files can be followed (read it without -f)');
     }
-    const offset = this.opts.fromEnd ? await lineStartBefore(fh, st.size) : 0;
-    this.gen = this.generation(fh, st, offset);
+    const offset = fromEnd ? await lineStartBefore(fh, st.size) : 0;
+    this.gen = this.generation(fh, this.path, st, offset);
+    await this.prime(this.gen);
     this.startMtimeMs = st.mtimeMs;
-    await this.rememberSignature();
     // As for whole files, the year of classic syslog times is inferred against the file's mtime.
-    this.handlers.begin({ reason: 'open', reference: st.mtime });
-    this.watchFolder();
-    this.running = this.loop();
+    this.handlers.begin({ reason: 'open', reference: st.mtime, file: this.path });
+  }
+
+  /** -f on a file that is not there yet: look at every poll (and folder change) until it is. */
+  private async waitThenLoop(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const info = await this.statPath();
+        if (info !== null) {
+          await this.openFirst(info, false);
+          break;
+        }
+        await this.sleep();
+      }
+    } catch (err) {
+      this.handlers.warning?.(`stopped following: ${err instanceof InputError ? err.message : describeSystemError(err)}`);
+      return;
+    }
+    await this.loop();
   }
 
   /**
@@ -162,7 +229,7 @@ export class Follower {
    */
   private watchFolder(): void {
     try {
-      this.watcher = watch(dirname(this.path), { persistent: false }, () => this.wake?.());
+      this.watcher = watch(fsPath(dirname(this.path)), { persistent: false }, () => this.wake?.());
       this.watcher.on('error', () => this.watcher?.close());
     } catch {
       this.watcher = null;
@@ -180,31 +247,59 @@ export class Follower {
     this.running = null;
   }
 
-  private generation(fh: FileHandle, st: Stats, offset: number): Generation {
-    // A new generation's bytes before the offset are unknown (start() reads them for --from-end).
-    this.signature = Buffer.alloc(0);
-    this.seen.push(`${st.dev}:${st.ino}`);
-    if (this.seen.length > SEEN_CAP) this.seen.shift();
+  private markSeen(st: Stats): void {
+    const key = `${st.dev}:${st.ino}`;
+    if (this.seen.includes(key)) return;
+    this.seen.push(key);
+    if (this.seen.length > SEEN_CAP) {
+      this.seen.shift();
+      this.forgotten++;
+    }
+  }
+
+  private generation(fh: FileHandle, file: string, st: Stats, offset: number): Generation {
+    this.markSeen(st);
     const splitter = new LineSplitter({
       line: (no, bytes, start, end, ascii) => this.handlers.line(decodeLine(bytes, start, end, ascii), no),
       oversized: (no, head) => (this.handlers.oversized ? this.handlers.oversized(head, no) : this.handlers.line(head, no)),
     });
-    return { fh, ino: st.ino, dev: st.dev, offset, sizeSeen: Math.max(st.size, offset), splitter };
+    const empty = Buffer.alloc(0);
+    // The size is taken only from reads that found the bytes they expected (readChunk): a size
+    // from before a truncation would count its bytes as lost.
+    return { fh, file, ino: st.ino, dev: st.dev, offset, sizeSeen: offset, signature: empty, head: empty, splitter };
+  }
+
+  /** A generation that starts past 0 (--from-end): its head and signature from the file. */
+  private async prime(gen: Generation): Promise<void> {
+    gen.head = await readAt(gen.fh, 0, Math.min(SIGNATURE_BYTES, gen.offset));
+    const n = Math.min(SIGNATURE_BYTES, gen.offset);
+    gen.signature = await readAt(gen.fh, gen.offset - n, n);
   }
 
   private async loop(): Promise<void> {
     let first = true;
+    let reads = 0;
     try {
       while (!this.stopped) {
-        const rotated = first ? false : await this.check();
+        // The path's identity on every read: a rename is seen before the next chunk.
+        const rotated = reads++ === 0 ? false : await this.check();
         if (this.stopped) break;
-        const read = await this.drain(READS_PER_CHECK);
+        const r = await this.readChunk(this.gen!);
+        if (r === 'truncated') {
+          await this.truncated();
+          continue;
+        }
+        if (r.bytes > 0) {
+          this.idlePolls = 0;
+          continue;
+        }
         if (first) {
           first = false;
           this.handlers.caughtUp?.();
         }
-        // Data is coming (or the file just shrank): check and read again at once; else wait for the next poll.
-        if (!this.stopped && read === 0 && !rotated && !this.shrunk) await this.sleep();
+        if (rotated || this.stopped) continue;
+        if (++this.idlePolls % IDLE_POLLS_PER_LOOK === 0 && this.gen!.offset === 0) await this.copiesWhileEmpty();
+        await this.sleep();
       }
     } catch (err) {
       this.handlers.warning?.(`stopped following: ${describeSystemError(err)}`);
@@ -221,6 +316,7 @@ export class Follower {
 
   private sleep(): Promise<void> {
     return new Promise((resolve) => {
+      if (this.stopped) return resolve();
       this.wake = () => {
         this.wake = null;
         if (this.timer) clearTimeout(this.timer);
@@ -232,32 +328,42 @@ export class Follower {
   }
 
   /**
-   * Reads from the current offset towards the end of the current descriptor (at most `reads`
-   * chunks; Infinity: to its end), handing on complete lines; returns the bytes read. Stops
-   * early when the file got shorter than the offset (a truncation: check() handles it).
+   * One read at `gen`'s offset, handing on the complete lines. The read starts SIGNATURE_BYTES
+   * early: when those bytes are not the ones read there before, or the file is smaller than seen,
+   * the file was truncated (and perhaps regrown) and nothing of this read is used. In one call,
+   * so that no truncation can fall between the check and the read.
    */
-  private async drain(reads: number): Promise<number> {
-    const gen = this.gen!;
+  private async readChunk(gen: Generation): Promise<ReadResult> {
+    const size = (await gen.fh.stat()).size;
+    if (size < gen.sizeSeen) return 'truncated';
+    const n = gen.signature.length;
+    const { bytesRead } = await gen.fh.read(this.buf, 0, this.buf.length, gen.offset - n);
+    if (bytesRead < n || !this.buf.subarray(0, n).equals(gen.signature)) return 'truncated';
+    // Only when the bytes before the offset were found again is `size` known to be this
+    // generation's, not a regrown file's (at offset 0 there are none: a truncation may have come
+    // between the stat and the read); what a truncation took is counted from it.
+    gen.sizeSeen = Math.max(gen.sizeSeen, n > 0 ? size : 0, gen.offset + bytesRead - n);
+    const got = bytesRead - n;
+    if (got === 0) return { bytes: 0 };
+    const data = this.buf.subarray(n, bytesRead);
+    if (gen.head.length < SIGNATURE_BYTES && gen.head.length === gen.offset) {
+      gen.head = Buffer.concat([gen.head, data.subarray(0, SIGNATURE_BYTES - gen.head.length)]);
+    }
+    gen.offset += got;
+    gen.signature = Buffer.from(this.buf.subarray(Math.max(0, bytesRead - SIGNATURE_BYTES), bytesRead));
+    gen.splitter.push(data);
+    this.takeNulBytes(gen);
+    this.handlers.progress?.({ offset: gen.offset, size: Math.max(gen.sizeSeen, gen.offset) });
+    return { bytes: got };
+  }
+
+  /** Reads `gen` to the end of its file (a rotated file, or the old one after a rename); returns the bytes read. */
+  private async drain(gen: Generation): Promise<number> {
     let total = 0;
-    for (let i = 0; i < reads && !this.stopped; i++) {
-      // A file only grows while it is appended to: smaller than seen, or other bytes before
-      // the offset, is a truncation (check() handles it) — noticed before the read, which would
-      // otherwise take the middle of the new content for the rest of the old.
-      const size = (await gen.fh.stat()).size;
-      if (size < gen.sizeSeen || (await this.signatureChanged())) {
-        this.shrunk = true;
-        break;
-      }
-      gen.sizeSeen = size;
-      const { bytesRead } = await gen.fh.read(this.buf, 0, this.buf.length, gen.offset);
-      if (bytesRead === 0) break;
-      gen.offset += bytesRead;
-      total += bytesRead;
-      if (bytesRead >= SIGNATURE_BYTES) this.signature = Buffer.from(this.buf.subarray(bytesRead - SIGNATURE_BYTES, bytesRead));
-      else await this.rememberSignature();
-      gen.splitter.push(this.buf.subarray(0, bytesRead));
-      this.takeNulBytes(gen);
-      this.handlers.progress?.({ offset: gen.offset, size: Math.max(gen.sizeSeen, gen.offset) });
+    while (!this.stopped) {
+      const r = await this.readChunk(gen);
+      if (r === 'truncated' || r.bytes === 0) break;
+      total += r.bytes;
     }
     return total;
   }
@@ -275,177 +381,222 @@ export class Follower {
     this.handlers.lost?.(bytes, why);
   }
 
-  /** The bytes just before the offset, to tell a truncated-and-regrown file from an appended one. */
-  private async rememberSignature(): Promise<void> {
-    const gen = this.gen!;
-    const n = Math.min(SIGNATURE_BYTES, gen.offset);
-    const sig = Buffer.alloc(n);
-    if (n > 0) await gen.fh.read(sig, 0, n, gen.offset - n);
-    this.signature = sig;
-  }
-
-  private async signatureChanged(): Promise<boolean> {
-    const gen = this.gen!;
-    const n = this.signature.length;
-    if (n === 0) return false;
-    const now = Buffer.alloc(n);
-    const { bytesRead } = await gen.fh.read(now, 0, n, gen.offset - n);
-    return bytesRead !== n || !now.equals(this.signature);
-  }
-
-  /** Has the path been rotated, re-created or truncated? True when a new generation began. */
+  /** Has the path been renamed away or re-created? True when a new generation began. */
   private async check(): Promise<boolean> {
     const gen = this.gen!;
-    this.shrunk = false;
     let named: Stats | null;
     try {
       named = await stat(fsPath(this.path));
     } catch {
       named = null; // renamed away or deleted, not re-created yet: keep reading the old descriptor
     }
-    if (named === null) return false;
-    if (named.ino !== gen.ino || named.dev !== gen.dev) {
-      // A new file under the name. Finish the old one; switch once the new one has data, or
-      // once files rotated after the old one are found (then nobody writes to it any more).
-      await this.drain(Infinity);
-      if (this.stopped) return false;
-      if (named.size === 0 && !(await this.siblings()).some((m) => m.st.mtimeMs > this.startMtimeMs && m.st.ino !== named.ino)) return false;
-      let fh: FileHandle;
-      try {
-        fh = await open(fsPath(this.path), 'r');
-      } catch (err) {
-        // Gone again (rotated once more): the next look finds what is there now.
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-          this.handlers.warning?.(`${this.path}: cannot open the new file yet: ${describeSystemError(err)}`);
-        }
-        return false;
+    if (named === null || (named.ino === gen.ino && named.dev === gen.dev)) return false;
+    // A new file under the name. Finish the old one; switch once the new one has data, or
+    // once files rotated after the old one are found (then nobody writes to it any more).
+    await this.drain(gen);
+    if (this.stopped) return false;
+    if (named.size === 0 && !(await this.siblings()).some((m) => !m.seen && m.st.mtimeMs > this.startMtimeMs && m.st.ino !== named.ino)) return false;
+    let fh: FileHandle;
+    try {
+      fh = await open(fsPath(this.path), 'r');
+    } catch (err) {
+      // Gone again (rotated once more): the next look finds what is there now.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.handlers.warning?.(`${this.path}: cannot open the new file yet: ${describeSystemError(err)}`);
       }
-      const st = await fh.stat();
-      const old = await gen.fh.stat().catch(() => null);
-      const reason: FollowReason = old !== null && old.nlink === 0 ? 'recreate' : 'rename';
-      // Read the old file once more: the writer may have added lines while we looked.
-      await this.drain(Infinity);
-      this.endGeneration(reason);
-      await gen.fh.close().catch(() => undefined);
-      // Rotations faster than we looked: files that were at the path in between, read now.
-      for (const missed of await this.siblings()) {
-        if (missed.st.ino === st.ino && missed.st.dev === st.dev) continue;
-        if (missed.st.mtimeMs > this.startMtimeMs) await this.readMissed(missed.path);
-      }
-      if ((named.ino !== st.ino || named.dev !== st.dev) && !this.seen.includes(`${named.dev}:${named.ino}`)) {
-        this.lose(named.size, 'a rotated file was gone before it could be read');
-      }
-      this.rotations++;
-      this.gen = this.generation(fh, st, 0);
-      this.signature = Buffer.alloc(0);
-      this.handlers.begin({ reason, reference: new Date() });
-      return true;
+      return false;
     }
-    const size = (await gen.fh.stat()).size;
-    if (size < gen.sizeSeen || (await this.signatureChanged())) {
-      // copytruncate copies the file, then truncates it: what we had not read yet is in the copy.
-      const copied = await this.readRestFromCopy(gen);
-      // What was seen of the file and is in no copy went with the truncation.
-      this.lose(gen.sizeSeen - Math.max(gen.offset, copied), 'the file was truncated before it was read to its end');
-      this.endGeneration('truncate');
-      this.rotations++;
-      this.gen = this.generation(gen.fh, { ...named, size } as Stats, 0);
-      this.gen.sizeSeen = size;
-      this.signature = Buffer.alloc(0);
-      this.handlers.begin({ reason: 'truncate', reference: new Date() });
-      return true;
+    const st = await fh.stat();
+    const old = await gen.fh.stat().catch(() => null);
+    const reason: FollowReason = old !== null && old.nlink === 0 ? 'recreate' : 'rename';
+    // Read the old file once more: the writer may have added lines while we looked.
+    await this.drain(gen);
+    this.endGeneration(reason);
+    await gen.fh.close().catch(() => undefined);
+    const beside = await this.siblings();
+    const movedTo = old === null || old.nlink === 0 ? null : (beside.find((m) => m.st.ino === gen.ino && m.st.dev === gen.dev)?.path ?? null);
+    this.handlers.rotated?.({ reason, to: movedTo, at: new Date() });
+    // Rotations faster than we looked: files that were at the path in between, read now.
+    for (const missed of beside) {
+      if (missed.seen || (missed.st.ino === st.ino && missed.st.dev === st.dev)) continue;
+      if (missed.st.mtimeMs > this.startMtimeMs) await this.readWhole(missed, 'rename');
     }
-    return false;
+    if ((named.ino !== st.ino || named.dev !== st.dev) && !this.seen.includes(`${named.dev}:${named.ino}`)) {
+      this.lose(named.size, 'a rotated file was gone before it could be read');
+    }
+    this.rotations++;
+    this.gen = this.generation(fh, this.path, st, 0);
+    this.handlers.begin({ reason, reference: new Date(), file: this.path });
+    return true;
   }
 
   /**
-   * Files next to the followed one that its rotation makes (`mail.log.1`, `mail.log-20261122`,
-   * not compressed ones), not read yet, oldest first.
+   * The file was truncated (copytruncate copies it, then truncates it). What we had not read of
+   * it is in the copy: the file beside it that starts with the bytes this generation started
+   * with, read from our offset on. Copies of generations that came and went between two reads
+   * (no byte of them read: their start is unknown) are read whole, oldest first. If the file now
+   * holds the generation of the newest of those (copied, not truncated yet), reading goes on in
+   * the file where the copy ended. Only what is in no copy is counted as lost.
    */
-  private async siblings(): Promise<Array<{ path: string; st: Stats }>> {
-    const dir = dirname(this.path);
-    const base = basename(this.path);
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      return [];
+  private async truncated(): Promise<void> {
+    const gen = this.gen!;
+    const beside = (await this.siblings()).filter((c) => c.st.mtimeMs > this.startMtimeMs);
+    let copied = 0;
+    let copy: string | null = null;
+    const others: Sibling[] = [];
+    for (const c of beside) {
+      const which = await this.isCopyOf(c, gen);
+      if (which === 'yes') {
+        const bytes = await this.readRestFrom(c, gen);
+        if (bytes > copied) {
+          copied = bytes;
+          copy = c.path;
+        }
+      } else if (which === 'no' && !c.seen) others.push(c);
     }
-    const out: Array<{ path: string; st: Stats }> = [];
-    for (const name of names) {
-      const sep = name.charCodeAt(base.length);
-      if (!name.startsWith(base) || (sep !== 46 /* . */ && sep !== 45 /* - */ && sep !== 95 /* _ */) || COMPRESSED_RE.test(name)) continue;
-      const path = join(dir, name);
-      const st = await stat(path).catch(() => null);
-      if (st && st.isFile() && !this.seen.includes(`${st.dev}:${st.ino}`)) out.push({ path, st });
+    // What was seen of the file and is in no copy went with the truncation.
+    this.lose(gen.sizeSeen - Math.max(gen.offset, copied), 'the file was truncated before it was read to its end');
+    this.endGeneration('truncate');
+    this.rotations++;
+    this.handlers.rotated?.({ reason: 'truncate', to: copy, at: new Date() });
+    const st = await gen.fh.stat();
+    for (let i = 0; i < others.length; i++) {
+      const continued = await this.readWhole(others[i]!, 'truncate', i === others.length - 1 ? gen.fh : null);
+      if (continued) {
+        this.gen = continued;
+        return;
+      }
     }
-    return out.sort((a, b) => a.st.mtimeMs - b.st.mtimeMs);
+    this.gen = this.generation(gen.fh, this.path, st, 0);
+    this.handlers.begin({ reason: 'truncate', reference: new Date(), file: this.path });
   }
 
-  /** A rotated file never read (it came and went between two looks): read whole, as a generation of its own. */
-  private async readMissed(path: string): Promise<void> {
+  /**
+   * While the file is empty and we have read nothing of it, a copytruncate leaves no trace in
+   * it: the copy beside it (not read, changed since following began) is the only sign.
+   */
+  private async copiesWhileEmpty(): Promise<void> {
+    const gen = this.gen!;
+    if ((await gen.fh.stat()).size !== 0) return;
+    const missed = (await this.siblings()).filter((c) => !c.seen && c.st.mtimeMs > this.startMtimeMs);
+    if (missed.length === 0) return;
+    // The generation we were in is the one copied (each copy read counts as a rotation).
+    this.endGeneration('truncate');
+    this.handlers.rotated?.({ reason: 'truncate', to: missed.at(-1)!.path, at: new Date() });
+    for (const m of missed) await this.readWhole(m, 'truncate');
+    this.gen = this.generation(gen.fh, this.path, await gen.fh.stat(), 0);
+    this.handlers.begin({ reason: 'truncate', reference: new Date(), file: this.path });
+  }
+
+  /** Is `c` a copy of `gen` (it starts as the generation did, and holds what we read before our offset)? */
+  private async isCopyOf(c: Sibling, gen: Generation): Promise<'yes' | 'no' | 'unreadable'> {
+    if (gen.head.length === 0) return 'no';
     let fh: FileHandle;
     try {
-      fh = await open(path, 'r');
+      fh = await open(fsPath(c.path), 'r');
     } catch {
-      return;
+      return 'unreadable';
+    }
+    try {
+      if (!(await readAt(fh, 0, gen.head.length)).equals(gen.head)) return 'no';
+      const n = gen.signature.length;
+      if (c.st.size < gen.offset || n === 0) return 'yes';
+      return (await readAt(fh, gen.offset - n, n)).equals(gen.signature) ? 'yes' : 'no';
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+  }
+
+  /** Reads copy `c` of `gen` from gen's offset to its end, into gen (its unfinished line goes on); returns the copy's size. */
+  private async readRestFrom(c: Sibling, gen: Generation): Promise<number> {
+    let fh: FileHandle;
+    try {
+      fh = await open(fsPath(c.path), 'r');
+    } catch {
+      return 0;
     }
     try {
       const st = await fh.stat();
-      if (this.seen.includes(`${st.dev}:${st.ino}`)) return;
-      this.rotations++;
-      this.gen = this.generation(fh, st, 0);
-      this.handlers.begin({ reason: 'rename', reference: st.mtime });
-      await this.drain(Infinity);
-      this.endGeneration('rename');
+      this.markSeen(st);
+      if (st.size <= gen.offset) return st.size;
+      const at: Generation = { ...gen, fh, file: c.path, sizeSeen: gen.offset };
+      await this.drain(at);
+      gen.offset = at.offset;
+      gen.signature = at.signature;
+      gen.head = at.head;
+      return at.offset;
     } finally {
       await fh.close().catch(() => undefined);
     }
   }
 
   /**
-   * After a truncation: a copy of the file (a sibling holding, just before our offset, the bytes
-   * we read there) is read from the offset to its end into the current generation. Returns the
-   * copy's size (0: no copy found).
+   * A rotated file never read (it came and went between two reads): read whole, as a
+   * generation of its own. With `file` (the followed file's descriptor after a copytruncate):
+   * when the file still holds what the copy holds (copied, not truncated yet), the generation
+   * goes on in the file where the copy ended, and is returned.
    */
-  private async readRestFromCopy(gen: Generation): Promise<number> {
-    const sig = this.signature;
-    const recent = (await this.siblings()).filter((c) => c.st.mtimeMs > this.startMtimeMs);
-    if (sig.length === 0) return 0;
-    for (let i = recent.length - 1; i >= 0; i--) {
-      const c = recent[i]!;
-      if (c.st.size < gen.offset) continue;
-      let fh: FileHandle;
-      try {
-        fh = await open(c.path, 'r');
-      } catch {
-        continue;
-      }
-      try {
-        const at = Buffer.alloc(sig.length);
-        const { bytesRead } = await fh.read(at, 0, sig.length, gen.offset - sig.length);
-        if (bytesRead !== sig.length || !at.equals(sig)) continue;
-        const st = await fh.stat();
-        this.seen.push(`${st.dev}:${st.ino}`);
-        if (this.seen.length > SEEN_CAP) this.seen.shift();
-        const copy: Generation = { ...gen, fh, sizeSeen: st.size };
-        this.gen = copy;
-        await this.drain(Infinity);
-        this.gen = gen;
-        return st.size;
-      } finally {
-        this.gen = gen;
-        await fh.close().catch(() => undefined);
-      }
+  private async readWhole(c: Sibling, reason: FollowReason, file: FileHandle | null = null): Promise<Generation | null> {
+    let fh: FileHandle;
+    try {
+      fh = await open(fsPath(c.path), 'r');
+    } catch {
+      return null;
     }
-    return 0;
+    try {
+      const st = await fh.stat();
+      if (this.seen.includes(`${st.dev}:${st.ino}`)) return null;
+      this.rotations++;
+      const gen = this.generation(fh, c.path, st, 0);
+      this.gen = gen;
+      this.handlers.begin({ reason, reference: st.mtime, file: c.path });
+      await this.drain(gen);
+      if (file !== null) {
+        const fst = await file.stat();
+        const n = gen.signature.length;
+        const same =
+          gen.offset > 0 && fst.size >= gen.offset && (await readAt(file, 0, gen.head.length)).equals(gen.head) && (await readAt(file, gen.offset - n, n)).equals(gen.signature);
+        if (same) {
+          // The copy may still have been being written: the file has the rest.
+          gen.fh = file;
+          gen.file = this.path;
+          gen.ino = fst.ino;
+          gen.dev = fst.dev;
+          gen.sizeSeen = gen.offset;
+          return gen;
+        }
+        // The file moved on: it was truncated after the copy was complete; read what came since we looked.
+        await this.drain(gen);
+      }
+      this.endGeneration(reason);
+      return null;
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
   }
 
-  /** The first bytes of a file (up to SIGNATURE_BYTES), to tell which copy holds what the file holds now. */
-  private async headOf(fh: FileHandle): Promise<Buffer> {
-    const b = Buffer.alloc(SIGNATURE_BYTES);
-    const { bytesRead } = await fh.read(b, 0, b.length, 0);
-    return b.subarray(0, bytesRead);
+  /**
+   * Files next to the followed one that its rotation makes (`mail.log.1`, `mail.log-20261122`,
+   * not compressed ones), oldest first (by mtime; equal ones by rotation number, highest first).
+   */
+  private async siblings(): Promise<Sibling[]> {
+    const dir = dirname(this.path);
+    const base = basename(this.path);
+    let names: string[];
+    try {
+      names = await readdir(fsPath(dir) as string);
+    } catch {
+      return [];
+    }
+    const out: Sibling[] = [];
+    for (const name of names) {
+      const sep = name.charCodeAt(base.length);
+      if (!name.startsWith(base) || (sep !== 46 /* . */ && sep !== 45 /* - */ && sep !== 95 /* _ */) || COMPRESSED_RE.test(name)) continue;
+      const path = join(dir, name);
+      const st = await stat(fsPath(path)).catch(() => null);
+      if (st && st.isFile()) out.push({ path, st, seen: this.seen.includes(`${st.dev}:${st.ino}`) });
+    }
+    return out.sort((a, b) => a.st.mtimeMs - b.st.mtimeMs || rotationNumber(b.path) - rotationNumber(a.path));
   }
 
   /** A generation ends: an unfinished last line will never get its newline; it is lost, not parsed. */
@@ -455,6 +606,14 @@ export class Follower {
     this.takeNulBytes(gen);
     this.handlers.end({ reason });
   }
+}
+
+/** `n` bytes of `fh` at `pos` (fewer at its end). */
+async function readAt(fh: FileHandle, pos: number, n: number): Promise<Buffer> {
+  if (n <= 0) return Buffer.alloc(0);
+  const b = Buffer.alloc(n);
+  const { bytesRead } = await fh.read(b, 0, n, pos);
+  return b.subarray(0, bytesRead);
 }
 
 /** Offset just past the last newline before `size` (within the last 64 KiB), else `size`. */

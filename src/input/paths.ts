@@ -88,5 +88,11 @@ export function argsAsBytes(args: readonly string[], cmdline = '/proc/self/cmdli
   }
   const tail = raw.slice(raw.length - args.length);
   if (tail.length !== args.length || tail.some((b, i) => b.toString('utf8') !== args[i])) return [...args];
-  return tail.map((b, i) => (args[i]!.includes('\uFFFD') ? displayName(b) : args[i]!));
+  return tail.map((b, i) => {
+    const arg = args[i]!;
+    if (!arg.includes('\uFFFD')) return arg;
+    // `--json=NAME`: the name is the value, after the first `=` (an option's name is ASCII).
+    const eq = arg.startsWith('--') ? b.indexOf(0x3d) : -1;
+    return eq > 0 ? b.subarray(0, eq + 1).toString('utf8') + displayName(b.subarray(eq + 1)) : displayName(b);
+  });
 }

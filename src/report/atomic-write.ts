@@ -11,6 +11,9 @@
  * itself (as root, `-o /dev/full` would have put a regular file where the device was).
  * Every byte is still written or the error reported.
  *
+ * A target given as bytes (a Buffer: a file name that is not UTF-8, see src/input/paths.ts) is
+ * written under exactly those bytes, its temp file beside it likewise.
+ *
  * Temp files being written are listed in `pendingTempFiles`; the CLI calls
  * `cleanupPendingTempFiles()` from its SIGINT/SIGTERM handler so an interrupted write leaves
  * nothing behind. On any error the temp file is removed and an AtomicWriteError is thrown.
@@ -21,7 +24,7 @@ import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Temp files created and not yet renamed or removed. */
-export const pendingTempFiles = new Set<string>();
+export const pendingTempFiles = new Set<string | Buffer>();
 
 /** Remove every pending temp file, synchronously (safe inside a signal handler). */
 export function cleanupPendingTempFiles(): void {
@@ -63,12 +66,11 @@ export class AtomicWriteError extends Error {
   }
 }
 
-/** Atomically replace `target` with `data` (UTF-8 when a string). */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+/** Atomically replace `target` (a name, or its bytes) with `data` (UTF-8 when a string). */
+export async function writeFileAtomic(target: string | Buffer, data: string | Uint8Array): Promise<void> {
   const existing = await stat(target).catch(() => null);
   if (existing !== null && !existing.isFile() && !existing.isDirectory()) return writeInPlace(target, data);
-  const dir = dirname(resolve(target));
-  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const { dir, tmp } = tempBeside(target);
   let fh: FileHandle | undefined;
   let step = 'create a temporary file';
   try {
@@ -91,13 +93,26 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
       await unlink(tmp).catch(() => undefined);
       pendingTempFiles.delete(tmp);
     }
-    throw new AtomicWriteError(target, step, err);
+    throw new AtomicWriteError(String(target), step, err);
   }
   await syncFolder(dir);
 }
 
+/** The folder of `target` and a temp file name in it: `.<name>.<pid>.<random>.tmp`, in bytes when the target is. */
+function tempBeside(target: string | Buffer): { dir: string | Buffer; tmp: string | Buffer } {
+  const tail = `.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  if (typeof target === 'string') {
+    const dir = dirname(resolve(target));
+    return { dir, tmp: join(dir, `.${basename(target)}${tail}`) };
+  }
+  const slash = target.lastIndexOf(0x2f);
+  const dir = slash < 0 ? Buffer.from(process.cwd()) : slash === 0 ? Buffer.from('/') : target.subarray(0, slash);
+  const name = target.subarray(slash + 1);
+  return { dir, tmp: Buffer.concat([dir, Buffer.from(dir[dir.length - 1] === 0x2f ? '.' : '/.'), name, Buffer.from(tail)]) };
+}
+
 /** Make the rename itself durable; not every platform can open a folder, so failures are ignored. */
-async function syncFolder(dir: string): Promise<void> {
+async function syncFolder(dir: string | Buffer): Promise<void> {
   let fh: FileHandle | undefined;
   try {
     fh = await open(dir, 'r');
@@ -110,7 +125,7 @@ async function syncFolder(dir: string): Promise<void> {
 }
 
 /** A device, FIFO or socket: opened for writing and written to the end (fh.writeFile loops over short writes). */
-async function writeInPlace(target: string, data: string | Uint8Array): Promise<void> {
+async function writeInPlace(target: string | Buffer, data: string | Uint8Array): Promise<void> {
   let fh: FileHandle | undefined;
   let step = 'open';
   try {
@@ -122,6 +137,6 @@ async function writeInPlace(target: string, data: string | Uint8Array): Promise<
     fh = undefined;
   } catch (err) {
     if (fh !== undefined) await fh.close().catch(() => undefined);
-    throw new AtomicWriteError(target, step, err);
+    throw new AtomicWriteError(String(target), step, err);
   }
 }

@@ -32,6 +32,9 @@ function pickSummary(s: Summary): Summary {
     oversizedLines: s.oversizedLines,
     ...(s.nulBytes ? { nulBytes: s.nulBytes } : {}),
     ...(s.followLostBytes ? { followLostBytes: s.followLostBytes } : {}),
+    ...(s.followRotations?.length
+      ? { followRotations: s.followRotations.map((r) => ({ path: sanitize(r.path), to: r.to === null ? null : sanitize(r.to), reason: r.reason, at: r.at })) }
+      : {}),
     eventsByKind: { reject: s.eventsByKind.reject, delivery: s.eventsByKind.delivery, notification: s.eventsByKind.notification },
     eventsByStatus: {
       sent: s.eventsByStatus.sent,

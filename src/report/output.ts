@@ -83,8 +83,8 @@ export class LineFile {
   private error: unknown = null;
   private scheduled = false;
 
-  /** Opens (creates or truncates) `path`; throws the system error when it cannot. */
-  constructor(readonly path: string) {
+  /** Opens (creates or truncates) `path` (a name, or its bytes); throws the system error when it cannot. */
+  constructor(readonly path: string | Buffer) {
     this.fd = openSync(path, 'w');
   }
 

@@ -28,6 +28,16 @@ export const SummarySchema = z.strictObject({
   oversizedLines: count,
   nulBytes: count.optional(),
   followLostBytes: count.optional(),
+  followRotations: z
+    .array(
+      z.strictObject({
+        path: z.string(),
+        to: z.string().nullable(),
+        reason: z.enum(['rename', 'recreate', 'truncate']),
+        at: z.iso.datetime({ offset: true }),
+      }),
+    )
+    .optional(),
   eventsByKind: z.strictObject({ reject: count, delivery: count, notification: count }),
   eventsByStatus: z.strictObject({ sent: count, bounced: count, deferred: count, expired: count }),
   files: z.array(FileStatsSchema),

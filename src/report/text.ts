@@ -14,6 +14,7 @@
  * (src/text/shell-wrap.ts), never cut.
  */
 import type { BackscatterFinding, Finding, HarvestFinding, Report, Summary } from '../aggregate/types.js';
+import { describeRotation } from '../text/rotation.js';
 import { sanitize } from '../text/sanitize.js';
 import { plural } from '../text/plural.js';
 import { wrapShellCommand } from '../text/shell-wrap.js';
@@ -261,6 +262,11 @@ function totals(s: Summary, width: number): string[] {
   if (s.nulBytes) lines.push(`NUL bytes dropped ${s.nulBytes}`);
   if (s.followLostBytes) lines.push(`bytes lost while following ${s.followLostBytes}`);
   add('lines:', lines.join(', '));
+  const rotations = s.followRotations ?? [];
+  if (rotations.length > 0) {
+    const more = rotations.length > 1 ? ` (the last of ${rotations.length} kept)` : '';
+    add('rotated:', sanitize(describeRotation(rotations[rotations.length - 1]!)) + more);
+  }
   const events = [
     `rejects ${s.eventsByKind.reject}`,
     `bounces ${s.eventsByStatus.bounced}`,

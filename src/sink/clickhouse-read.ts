@@ -63,6 +63,7 @@ function actionOf(
     distinctClients,
     distinctRecipients: f.distinctRecipients,
     acceptedThenBounced: 0,
+    bouncesToStrangers: 0,
   });
   return { action: d.action, actionReason: d.reason };
 }

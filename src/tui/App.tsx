@@ -145,13 +145,24 @@ export default function App(props: Props) {
     );
   };
 
+  // Each key's context from the view as the keys before it left it, not as last drawn: Ink
+  // attaches this handler only after a frame is drawn, and a key typed in between (G right after
+  // ? or Enter) was reduced with the table's page and no detail lines, so it did nothing.
+  const ctxOf = (v: ViewState): ReduceContext => {
+    let lines = 0;
+    if (v.mode === 'help') lines = helpLength;
+    else if (v.mode === 'detail') {
+      lines =
+        showDetail && v.example === view.example
+          ? detail.length
+          : current
+            ? detailLines(current, { width, trends: state.trends, reference: state.reference, example: v.example }).length
+            : 0;
+    }
+    return { rowKeys, pageSize: v.mode === 'detail' || v.mode === 'help' ? bodyHeight : pageSize, detailLines: lines, reference: state.reference };
+  };
+
   useInput((input, key) => {
-    const ctx: ReduceContext = {
-      rowKeys,
-      pageSize: view.mode === 'detail' || view.mode === 'help' ? bodyHeight : pageSize,
-      detailLines: view.mode === 'help' ? helpLength : detail.length,
-      reference: state.reference,
-    };
     let v = viewRef.current;
     for (const [ch, k] of splitKeys(input, key as KeyInfo)) {
       let action: ViewAction | undefined = keyToAction(ch, k, v.mode);
@@ -160,7 +171,7 @@ export default function App(props: Props) {
       if (action.type === 'cycleExample') action = { type: 'cycleExample', examples: current ? exampleLines(current).length : 0 };
       if (action.type === 'exportReplace') {
         const target = v.exportTarget;
-        v = reduce(v, action, ctx);
+        v = reduce(v, action, ctxOf(v));
         viewRef.current = v;
         if (target !== null) writeExport(target, state.snapshot, rows);
         v = viewRef.current;
@@ -168,13 +179,13 @@ export default function App(props: Props) {
       }
       if (action.type === 'exportSubmit') {
         const path = v.exportPath;
-        v = reduce(v, action, ctx);
+        v = reduce(v, action, ctxOf(v));
         viewRef.current = v;
         startExport(path, state.snapshot, rows);
         v = viewRef.current;
         continue;
       }
-      v = reduce(v, action, ctx);
+      v = reduce(v, action, ctxOf(v));
       if (v.quit) break;
     }
     dispatch(v);

@@ -3,7 +3,7 @@
  * inputs still processed, documented exit codes, never a stack trace.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -232,5 +232,41 @@ describe('file names that are not UTF-8', () => {
       expect(report.summary.files.map((f: { path: string }) => f.path)).toEqual([shown]);
       expect(report.findings[0].count).toBe(2);
     }
+  });
+
+  test('output files (--json=, --json, --csv, -o, --unrecognised) are written under their exact bytes, shown escaped', async () => {
+    const sub = mkdtempSync(join(tmpdir(), 'mld-bytes-out-'));
+    const log = join(sub, 'in.log');
+    writeFileSync(log, GOOD + 'not a mail line at all\n');
+    const shell = (args: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn('sh', ['-c', `cd "$2" && exec "$0" "$1" ${args}`, process.execPath, BIN, sub], {
+          env: { ...process.env, TZ: 'UTC' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const byte = (name: string) => `"$(printf -- '${name}')"`;
+    const r = await shell(
+      `${byte('--json=e\\377q.json')} --csv ${byte('r\\377.csv')} -o ${byte(`${sub}/r\\377.txt`)} --unrecognised ${byte('u\\377.txt')} in.log`,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const names = readdirSync(sub, { encoding: 'buffer' }).map((b) => b.toString('latin1')).sort();
+    expect(names).toEqual(['e\xffq.json', 'in.log', 'r\xff.csv', 'r\xff.txt', 'u\xff.txt'].sort());
+    const at = (latin1: string) => readFileSync(Buffer.concat([Buffer.from(sub + '/'), Buffer.from(latin1, 'latin1')]), 'utf8');
+    expect(JSON.parse(at('e\xffq.json')).findings[0].count).toBe(2);
+    expect(at('r\xff.csv').split('\n')[0]).toContain('rank');
+    expect(at('u\xff.txt')).toBe(`in.log:${GOOD.split('\n').length}: not a mail line at all\n`);
+    // The text report names the --unrecognised file as it is shown: escaped.
+    expect(at('r\xff.txt')).toContain('u\\xff.txt');
+    // A failure names it escaped too.
+    const bad = await shell(`--json ${byte('nowhere/r\\377.json')} in.log`);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('nowhere/r\\xff.json: could not write the report');
   });
 });

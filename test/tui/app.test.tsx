@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import App from '../../src/tui/App.js';
 import type { LiveState } from '../../src/tui/live.js';
 import type { Row } from '../../src/tui/state.js';
@@ -10,8 +10,15 @@ import { fixedSource, sampleStore } from './fixtures.js';
 
 const KEY = { up: '\u001b[A', down: '\u001b[B', enter: '\r', esc: '\u001b', tab: '\t', backspace: '\u007f' };
 
-/** Ink handles input and re-renders asynchronously; a short pause after each key is enough. */
-const settle = () => new Promise((r) => setTimeout(r, 30));
+/**
+ * Ink handles input and re-renders asynchronously, and on a loaded machine one frame can take
+ * most of a second: no fixed pauses. After each key, poll (every 5 ms) until the frame changes,
+ * at most KEY_WAIT_MS (a key that changes nothing draws nothing new): that also lets a lone ESC
+ * arrive as Esc before the next key. Assertions then poll too (`settled`, vi.waitFor), since
+ * one key may draw more than one frame.
+ */
+const KEY_WAIT_MS = 3000;
+const settled = (check: () => void) => vi.waitFor(check, { timeout: 5000, interval: 10 });
 
 let sample: LiveState;
 beforeAll(async () => {
@@ -27,26 +34,25 @@ afterEach(() => {
   dir = '';
 });
 
-/** Polls (every 20 ms, at most 100 times) until the frame shows what the export reported. */
+/** Polls (every 10 ms, for at most 5 s) until the frame shows what is awaited; returns the frame. */
 async function until(frame: () => string, cond: (f: string) => boolean): Promise<string> {
-  for (let i = 0; i < 100 && !cond(frame()); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let waited = 0; waited < 5000 && !cond(frame()); waited += 10) await new Promise((r) => setTimeout(r, 10));
   return frame();
 }
 
 async function start(props: Partial<Parameters<typeof App>[0]> = {}) {
   instance = render(<App live={fixedSource(sample)} color={false} width={100} height={30} {...props} />);
-  await settle();
+  await until(() => instance!.lastFrame() ?? '', (f) => f.includes('quit'));
+  const frame = () => instance!.lastFrame() ?? '';
   const send = async (...keys: string[]) => {
     for (const k of keys) {
+      const before = frame();
       instance!.stdin.write(k);
-      await settle();
-      // A lone ESC may still be waiting for the rest of a sequence: on a loaded machine 30 ms
-      // was not always enough for it to arrive as Esc (two flaky failures in full-suite runs).
-      if (k === KEY.esc) await new Promise((r) => setTimeout(r, 150));
+      for (let waited = 0; waited < KEY_WAIT_MS && frame() === before; waited += 5) await new Promise((r) => setTimeout(r, 5));
     }
   };
-  const lines = () => (instance!.lastFrame() ?? '').split('\n');
-  return { send, lines, frame: () => instance!.lastFrame() ?? '' };
+  const lines = () => frame().split('\n');
+  return { send, lines, frame };
 }
 
 describe('App', () => {
@@ -65,55 +71,64 @@ describe('App', () => {
   test('without colour the > follows the cursor', async () => {
     const app = await start();
     await app.send('j', 'j');
-    const rows = app.lines().filter((l) => /^(> | {2})[!+ ]\s*\d+\s/.test(l));
-    expect(rows.filter((l) => l.startsWith('>'))).toHaveLength(1);
-    expect(rows[2]).toMatch(/^> [!+ ]\s*3\s/);
+    await settled(() => {
+      const rows = app.lines().filter((l) => /^(> | {2})[!+ ]\s*\d+\s/.test(l));
+      expect(rows.filter((l) => l.startsWith('>'))).toHaveLength(1);
+      expect(rows[2]).toMatch(/^> [!+ ]\s*3\s/);
+    });
   });
 
   test('a narrow terminal: the bottom line still ends in ? help  q quit', async () => {
     const app = await start({ width: 40 });
     expect(app.lines().at(-1)).toMatch(/\? help {2}q quit$/);
     await app.send(KEY.enter);
+    await settled(() => expect(app.lines()[3]).toMatch(/^#1/));
     expect(app.lines().at(-1)).toMatch(/\? help {2}q quit$/);
   });
 
   test('Enter opens the detail with the verify command, Esc goes back', async () => {
     const app = await start();
     await app.send(KEY.enter);
-    expect(app.frame()).toContain('postconf -hx virtual_alias_maps');
-    expect(app.frame()).toContain('top recipients');
+    await settled(() => {
+      expect(app.frame()).toContain('postconf -hx virtual_alias_maps');
+      expect(app.frame()).toContain('top recipients');
+    });
     await app.send(KEY.esc);
-    expect(app.lines()[4]).toMatch(/example\.com\s+user-unknown/);
+    await settled(() => expect(app.lines()[4]).toMatch(/example\.com\s+user-unknown/));
   });
 
   test('j / ↓ move the cursor: Enter opens the second finding', async () => {
     const app = await start();
     await app.send('j', KEY.down, 'k', KEY.enter);
-    expect(app.lines()[3]).toMatch(/^#2\s+postfix\s+inbound\s+example\.org\s+blocklisted/);
+    await settled(() => expect(app.lines()[3]).toMatch(/^#2\s+postfix\s+inbound\s+example\.org\s+blocklisted/));
   });
 
   test('/ filters as you type; Esc undoes', async () => {
     const app = await start();
     await app.send('/', 'g', 'm', 'a', 'i', 'l');
-    const rows = app.lines().slice(4).filter((l) => /^[!+ ]\s*\d+ /.test(l));
-    expect(rows.length).toBeGreaterThan(0);
-    for (const r of rows) expect(r).toMatch(/gmail\.co/);
-    expect(app.lines().at(-1)).toMatch(/^\/gmail▏/);
+    await settled(() => {
+      expect(app.lines().at(-1)).toMatch(/^\/gmail▏/);
+      const rows = app.lines().slice(4).filter((l) => /^[!+ ]\s*\d+ /.test(l));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect(r).toMatch(/gmail\.co/);
+    });
     await app.send(KEY.esc);
-    expect(app.lines()[2]).not.toContain('filter');
+    await settled(() => expect(app.lines()[2]).not.toContain('filter'));
   });
 
   test('keys that arrive together are taken one by one (/gmail then Enter)', async () => {
     const app = await start();
     await app.send('/gmail\r');
-    expect(app.lines()[2]).toContain('filter gmail');
-    expect(app.lines().at(-1)).toContain('q quit');
+    await settled(() => {
+      expect(app.lines()[2]).toContain('filter gmail');
+      expect(app.lines().at(-1)).toContain('q quit');
+    });
   });
 
   test('Tab cycles the direction, s the sort, t the time window', async () => {
     const app = await start();
     await app.send(KEY.tab, KEY.tab, 's', 't');
-    expect(app.lines()[2]).toMatch(/\[outbound\].*sort most recent.*window last 24 h/);
+    await settled(() => expect(app.lines()[2]).toMatch(/\[outbound\].*sort most recent.*window last 24 h/));
     const rows = app.lines().slice(4, -1);
     for (const r of rows.filter((l) => /^[!+ ]\s*\d+ /.test(l))) expect(r).toMatch(/\bout\b/);
   });
@@ -121,9 +136,9 @@ describe('App', () => {
   test('? shows the help, Esc closes it', async () => {
     const app = await start();
     await app.send('?');
-    expect(app.frame()).toContain('Keys');
+    await settled(() => expect(app.frame()).toContain('Keys'));
     await app.send(KEY.esc);
-    expect(app.frame()).not.toContain('Keys');
+    await settled(() => expect(app.frame()).not.toContain('Keys'));
   });
 
   test('e asks for a path (prefilled), Enter writes the view and says where', async () => {
@@ -136,14 +151,14 @@ describe('App', () => {
       },
     });
     await app.send('/', 'gmail', KEY.enter, 'e');
-    expect(app.frame()).toContain('file: ./maillog-doctor-20261122-0605.csv▏');
+    await settled(() => expect(app.frame()).toContain('file: ./maillog-doctor-20261122-0605.csv▏'));
     await app.send(KEY.enter);
     await until(app.frame, (f) => f.includes('wrote'));
     expect(calls).toHaveLength(1);
     // The path as planned: relative to the working folder.
     expect(calls[0]!.path).toBe(join(process.cwd(), 'maillog-doctor-20261122-0605.csv'));
     expect(calls[0]!.rows.every((r) => r.finding.recipientDomain?.startsWith('gmail.co'))).toBe(true);
-    expect(app.lines().at(-1)).toBe(`wrote ${calls[0]!.rows.length} findings to /abs${calls[0]!.path}  ? help  q quit`);
+    await settled(() => expect(app.lines().at(-1)).toBe(`wrote ${calls[0]!.rows.length} findings to /abs${calls[0]!.path}  ? help  q quit`));
   });
 
   test('a failed export keeps the prompt with the typed path and why; Esc then keeps the filter', async () => {
@@ -155,10 +170,12 @@ describe('App', () => {
     await app.send('/', 'gmail', KEY.enter, 'e', '\u0015', '/ro/mine.csv', KEY.enter);
     const frame = await until(app.frame, (f) => f.includes('permission denied'));
     expect(frame.split('\n').at(-2)).toMatch(/^could not write \/ro\/mine\.csv: permission denied {2}\(⏎ retry/);
-    expect(app.lines().at(-1)).toBe('file: /ro/mine.csv▏');
+    await settled(() => expect(app.lines().at(-1)).toBe('file: /ro/mine.csv▏'));
     await app.send(KEY.esc);
-    expect(app.lines()[2]).toContain('filter gmail');
-    expect(app.lines().at(-1)).toContain('q quit');
+    await settled(() => {
+      expect(app.lines()[2]).toContain('filter gmail');
+      expect(app.lines().at(-1)).toContain('q quit');
+    });
   });
 
   test('an existing file: asks y/n; n goes back to the path, y replaces it', async () => {
@@ -170,7 +187,7 @@ describe('App', () => {
     let frame = await until(app.frame, (f) => f.includes('Replace it?'));
     expect(frame.split('\n').at(-2)).toBe(`${target} exists. Replace it?  (y replace · n or esc back to the path)`);
     await app.send('n');
-    expect(app.lines().at(-1)).toBe(`file: ${target}▏`);
+    await settled(() => expect(app.lines().at(-1)).toBe(`file: ${target}▏`));
     expect(readFileSync(target, 'utf8')).toBe('old\n');
     await app.send(KEY.enter);
     await until(app.frame, (f) => f.includes('Replace it?'));
@@ -191,31 +208,39 @@ describe('App', () => {
 
   test('detail: G and g jump to the bottom and the top, the identity line stays; x shows an example whole', async () => {
     const app = await start({ height: 16 });
-    await app.send(KEY.enter, 'G');
-    let lines = app.lines();
-    expect(lines[3]).toMatch(/^#1\s+postfix\s+inbound\s+example\.com\s+user-unknown/);
-    expect(lines.slice(4, -1).join('\n')).toMatch(/examples/);
-    expect(lines.slice(4, -1).join('\n')).not.toContain('postconf -hx');
+    await app.send(KEY.enter);
+    await settled(() => expect(app.lines()[4]).toMatch(/31 messages, 78 attempts/));
+    await app.send('G');
+    await settled(() => {
+      const lines = app.lines();
+      expect(lines[3]).toMatch(/^#1\s+postfix\s+inbound\s+example\.com\s+user-unknown/);
+      expect(lines.slice(4, -1).join('\n')).toMatch(/examples/);
+      expect(lines.slice(4, -1).join('\n')).not.toContain('postconf -hx');
+    });
     await app.send('g');
-    lines = app.lines();
-    expect(lines[3]).toMatch(/^#1\s/);
-    expect(lines[4]).toMatch(/31 messages, 78 attempts/);
+    await settled(() => {
+      const lines = app.lines();
+      expect(lines[3]).toMatch(/^#1\s/);
+      expect(lines[4]).toMatch(/31 messages, 78 attempts/);
+    });
     await app.send('x');
-    lines = app.lines();
-    expect(lines[3]).toMatch(/^#1\s/);
-    expect(lines[4]).toMatch(/^example 1 of \d+, whole/);
-    expect(lines[5]).toMatch(/^ {2}\S.*postfix\/smtpd/);
+    await settled(() => {
+      const lines = app.lines();
+      expect(lines[3]).toMatch(/^#1\s/);
+      expect(lines[4]).toMatch(/^example 1 of \d+, whole/);
+      expect(lines[5]).toMatch(/^ {2}\S.*postfix\/smtpd/);
+    });
     await app.send(KEY.esc);
-    expect(app.lines()[4]).toMatch(/31 messages/);
+    await settled(() => expect(app.lines()[4]).toMatch(/31 messages/));
   });
 
   test('help taller than the terminal scrolls with j and G', async () => {
     const app = await start({ height: 12 });
     await app.send('?');
-    expect(app.frame()).toContain('Keys');
+    await settled(() => expect(app.frame()).toContain('Keys'));
     expect(app.frame()).not.toContain('q  Ctrl-C');
     await app.send('G');
-    expect(app.frame()).toContain('q  Ctrl-C');
+    await settled(() => expect(app.frame()).toContain('q  Ctrl-C'));
     expect(app.lines().length).toBeLessThanOrEqual(11);
   });
 
@@ -223,18 +248,23 @@ describe('App', () => {
     const app = await start({ height: 15 });
     const first = app.lines()[4];
     await app.send(...Array(12).fill('j'));
-    const lines = app.lines();
-    expect(lines.length).toBeLessThanOrEqual(14);
-    expect(lines[4]).not.toBe(first);
-    expect(lines).toContain(lines.find((l) => /^>?\s*\S?\s*13\s/.test(l)));
+    await settled(() => {
+      const lines = app.lines();
+      expect(lines.length).toBeLessThanOrEqual(14);
+      expect(lines[4]).not.toBe(first);
+      expect(lines.find((l) => /^>\s*\S?\s*13\s/.test(l))).toBeDefined();
+    });
   });
 
   test('q quits', async () => {
     const app = await start();
     await app.send('q');
-    // Unmounted: further keys draw nothing.
+    // Unmounted: further keys draw nothing. (A test that nothing happens has to wait: 300 ms.)
     const frames = instance!.frames.length;
-    await app.send('j', KEY.enter, '?');
-    expect(instance!.frames.length).toBe(frames);
+    for (const k of ['j', KEY.enter, '?']) instance!.stdin.write(k);
+    for (let waited = 0; waited < 300; waited += 10) {
+      await new Promise((r) => setTimeout(r, 10));
+      expect(instance!.frames.length).toBe(frames);
+    }
   });
 });

@@ -121,6 +121,12 @@ describe('maillog-doctor -f (no terminal)', () => {
     expect(final.findings[0]).toMatchObject({ recipientDomain: 'example.com', cause: 'user-unknown', count: 90 });
     // One entry per generation of the file: the first, after the rename, after the truncation.
     expect(final.summary.files.map((f: { lines: number }) => f.lines)).toEqual([100, 40, 40]);
+    // Which file each rotation made.
+    expect(final.summary.followRotations.map((r: { to: string; reason: string }) => [r.to, r.reason])).toEqual([
+      [log + '.1', 'rename'],
+      [log + '.2', 'truncate'],
+    ]);
+    expect(final.summary.followRotations[0].path).toBe(log);
   });
 
   test('--from-end prints only what is appended; plain lines without --format', async () => {
@@ -154,6 +160,54 @@ describe('maillog-doctor -f (no terminal)', () => {
     );
     expect(lines[1]).toContain('to=<evil@example.com>');
     expect(out).not.toContain('\u001b');
+  });
+
+  test('-f on a log that does not exist yet waits for it (said once), then reads it from its start', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
+    const log = join(dir, 'mail.log');
+    child = spawn(process.execPath, [BIN, '-f', '--format', 'json', log], {
+      cwd: ROOT,
+      env: { ...process.env, TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
+    await waitFor(() => err.includes('waiting for'), 'the waiting message');
+    expect(err).toBe(`maillog-doctor: waiting for ${log} to appear\n`);
+    // Two lines only: the format is decided when the file appears, not after 20 lines.
+    writeFileSync(log, block(1, 1));
+    await waitFor(() => out.split('\n').filter((l) => l !== '').length === 1, 'the first rejection');
+    appendFileSync(log, block(2, 2));
+    await waitFor(() => out.split('\n').filter((l) => l !== '').length === 2, 'the appended rejection');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(out.trimEnd().split('\n').map((l) => JSON.parse(l).recipient)).toEqual(['user1@example.com', 'user2@example.com']);
+    expect(err).toBe(`maillog-doctor: waiting for ${log} to appear\n`);
+  });
+
+  test('a followed syslog whose first 5,000 lines are other programs\' still yields its mail problems', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
+    const log = join(dir, 'syslog');
+    let others = '';
+    for (let n = 0; n < 5000; n++) others += `Nov 22 06:25:00 mx1 CRON[${n}]: (root) CMD (run-parts /etc/cron.hourly)\n`;
+    writeFileSync(log, others + block(1, 1));
+    child = spawn(process.execPath, [BIN, '-f', '--format', 'json', log], {
+      cwd: ROOT,
+      env: { ...process.env, TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
+    await waitFor(() => out.includes('user1@example.com'), 'the rejection after 5,000 other lines');
+    appendFileSync(log, block(2, 2));
+    await waitFor(() => out.includes('user2@example.com'), 'the appended rejection');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(out.trimEnd().split('\n').map((l) => JSON.parse(l).recipient)).toEqual(['user1@example.com', 'user2@example.com']);
   });
 
   test('--fail-on N stops following with 3 once N problems were seen', async () => {

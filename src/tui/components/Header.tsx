@@ -4,6 +4,7 @@
  */
 import { Box } from 'ink';
 import type { Summary } from '../../aggregate/types.js';
+import { describeRotation } from '../../text/rotation.js';
 import { sanitize } from '../../text/sanitize.js';
 import { formatCount, formatDuration, formatShort, formatSpan } from '../format.js';
 import type { StyledLine } from '../lines.js';
@@ -35,6 +36,8 @@ export function statusLine(p: Props): StyledLine {
     line.push({ text: `following ${sanitize(p.follow.path)}`, role: 'good' });
     const bits = [`${formatShort(p.linesPerSec)} lines/s`, `${formatShort(p.problemsPerMin)} problems/min`];
     if (p.follow.rotations > 0) bits.push(`${p.follow.rotations} rotation${p.follow.rotations === 1 ? '' : 's'}`);
+    const last = p.summary.followRotations?.at(-1);
+    if (last) bits.push(`rotated: ${sanitize(describeRotation(last))}`);
     line.push({ text: ` · ${bits.join(' · ')}`, role: 'muted' });
   } else if (p.phase === 'reading') {
     line.push({ text: `reading… ${formatDuration(p.elapsedMs)}` });
