@@ -46,6 +46,7 @@ export interface AnalysisInput {
   /** Split findings by host (`--by host`). */
   byHost?: boolean;
   localDomains?: readonly string[];
+  host?: string;
   now: Date;
   /** Passed on to analyse() (tests). */
   threads?: number;
@@ -95,6 +96,7 @@ interface ThreadData {
   year?: number;
   byHost?: boolean;
   localDomains?: readonly string[];
+  host?: string;
   now: number;
   threads?: number;
   unrecognised: boolean;
@@ -115,6 +117,7 @@ export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers
     year: input.year,
     byHost: input.byHost,
     localDomains: input.localDomains,
+    host: input.host,
     now: input.now.getTime(),
     threads: input.threads,
     unrecognised: handlers.onUnrecognised !== undefined,
@@ -185,6 +188,7 @@ function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => v
     year: input.year,
     byHost: input.byHost,
     localDomains: input.localDomains,
+    host: input.host,
     now: input.now,
     threads: input.threads,
     onUnrecognised: sink.unrecognised,

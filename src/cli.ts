@@ -51,6 +51,8 @@ interface CliOptions {
   tui: boolean;
   /** `--events FILE|-`: every problem event as NDJSON (src/report/events.ts). */
   events?: string;
+  /** `--host NAME`: the host of events whose lines name none. */
+  host?: string;
   /** `--state FILE`: the run's mergeable state (src/state/state-file.ts). */
   state?: string;
   /** ClickHouse (src/sink/clickhouse*.ts). */
@@ -64,7 +66,7 @@ interface CliOptions {
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
 function analysisOptions(opts: CliOptions) {
-  return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains };
+  return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, host: opts.host };
 }
 
 /** `a.test, B.test` → ['a.test', 'b.test']; a usage error for anything that is not a domain name. */
@@ -78,6 +80,12 @@ function domainList(v: string): string[] {
     if (d.length > 253 || !labels.every((l) => label.test(l))) throw new InvalidArgumentError(`--local-domains: not a domain name: ${d}`);
   }
   return list;
+}
+
+/** `--host`: a host name as syslog would log it (letters, digits, `.`, `_`, `-`). */
+function hostName(v: string): string {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}$/.test(v)) throw new InvalidArgumentError(`--host: not a host name: ${v}`);
+  return v;
 }
 
 /** A whole number of at least `min` (commander turns the error into a usage error, exit 2). */
@@ -152,6 +160,7 @@ function program(): Command {
         'host',
       ]),
     )
+    .option('--host <name>', "host name for events whose lines carry none (Exim's own log files, Exchange protocol logs)", hostName)
     .option('--unrecognised <file>', 'write every line that was not understood, with file and line number, to FILE')
     .option('--fail-on <n>', 'exit with 3 when rejections, bounces and deferrals reach N, at least 1 (for cron/monitoring)', wholeNumber('--fail-on', 1))
     .option('--width <columns>', `width of the text report, at least ${MIN_WIDTH} (default: terminal width or 100)`, wholeNumber('--width', MIN_WIDTH))
