@@ -51,6 +51,7 @@ export interface AnalysisInput {
   window?: TimeWindow | null;
   /** Keep every address (--addresses): the final snapshot carries them. */
   addresses?: boolean;
+  host?: string;
   now: Date;
   /** Passed on to analyse() (tests). */
   threads?: number;
@@ -102,6 +103,7 @@ interface ThreadData {
   localDomains?: readonly string[];
   window?: TimeWindow | null;
   addresses?: boolean;
+  host?: string;
   now: number;
   threads?: number;
   unrecognised: boolean;
@@ -124,6 +126,7 @@ export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers
     localDomains: input.localDomains,
     window: input.window,
     addresses: input.addresses,
+    host: input.host,
     now: input.now.getTime(),
     threads: input.threads,
     unrecognised: handlers.onUnrecognised !== undefined,
@@ -196,6 +199,7 @@ function reporting(input: AnalysisInput, sink: Sink, running: (a: Analysis) => v
     localDomains: input.localDomains,
     window: input.window,
     addresses: input.addresses,
+    host: input.host,
     now: input.now,
     threads: input.threads,
     onUnrecognised: sink.unrecognised,

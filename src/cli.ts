@@ -62,6 +62,8 @@ interface CliOptions {
   journal?: boolean;
   /** `--events FILE|-`: every problem event as NDJSON (src/report/events.ts). */
   events?: string;
+  /** `--host NAME`: the host of events whose lines name none. */
+  host?: string;
   /** `--state FILE`: the run's mergeable state (src/state/state-file.ts). */
   state?: string;
   /** ClickHouse (src/sink/clickhouse*.ts). */
@@ -78,8 +80,15 @@ interface CliOptions {
 
 /** What every kind of run (report, view, follow) hands the analysis from the options. */
 function analysisOptions(opts: CliOptions) {
-  return { mta: opts.mta, year: opts.year, byHost: opts.by === 'host', localDomains: opts.localDomains, window: runWindow,
-    addresses: opts.addresses !== undefined || opts.suppressionList !== undefined };
+  return {
+    mta: opts.mta,
+    year: opts.year,
+    byHost: opts.by === 'host',
+    localDomains: opts.localDomains,
+    window: runWindow,
+    addresses: opts.addresses !== undefined || opts.suppressionList !== undefined,
+    host: opts.host,
+  };
 }
 
 /**
@@ -129,6 +138,12 @@ function domainList(v: string): string[] {
     if (d.length > 253 || !labels.every((l) => label.test(l))) throw new InvalidArgumentError(`--local-domains: not a domain name: ${d}`);
   }
   return list;
+}
+
+/** `--host`: a host name as syslog would log it (letters, digits, `.`, `_`, `-`). */
+function hostName(v: string): string {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}$/.test(v)) throw new InvalidArgumentError(`--host: not a host name: ${v}`);
+  return v;
 }
 
 /** A whole number of at least `min` (commander turns the error into a usage error, exit 2). */
@@ -208,6 +223,7 @@ function program(): Command {
         'host',
       ]),
     )
+    .option('--host <name>', "host name for events whose lines carry none (Exim's own log files, Exchange protocol logs)", hostName)
     .option('--unrecognised <file>', 'write every line that was not understood, with file and line number, to FILE')
     .option('--fail-on <n>', 'exit with 3 when rejections, bounces and deferrals reach N, at least 1 (for cron/monitoring)', wholeNumber('--fail-on', 1))
     .option('--width <columns>', `width of the text report, at least ${MIN_WIDTH} (default: terminal width or 100)`, wholeNumber('--width', MIN_WIDTH))
@@ -284,11 +300,12 @@ async function clickhouseRun(opts: CliOptions, interactive: boolean): Promise<nu
   }
   const ch = (await clickhouseOptions(opts.fromClickhouse, opts))!;
   const { readFindings } = await import('./sink/clickhouse-read.js');
-  // --since was parsed with the run's window (src/window.ts); the engine is asked from then on.
+  // --since/--until were parsed as the run's window (src/window.ts); the engine is asked for it.
   const since = runWindow?.since ? new Date(runWindow.since) : undefined;
+  const until = runWindow?.until ? new Date(runWindow.until) : undefined;
   let report;
   try {
-    report = await readFindings(ch.target, { since, byHost: opts.by === 'host' });
+    report = await readFindings(ch.target, { since, until, byHost: opts.by === 'host' });
   } catch (err) {
     const { requestFailure } = await import('./sink/clickhouse.js');
     throw new InputError(`ClickHouse ${new URL(ch.target.url).host}`, `could not read the findings: ${requestFailure(err)}`);

@@ -83,6 +83,8 @@ export interface AnalysisOptions {
   window?: TimeWindow | null;
   /** Keep every address of every finding (--addresses, --suppression-list). */
   addresses?: boolean;
+  /** `--host NAME`: the host of events whose lines name none (Exim's own log files, Exchange protocol logs). */
+  host?: string;
   /** Every unrecognised line, for --unrecognised. */
   onUnrecognised?: (file: string, no: number, line: string) => void;
   /**
@@ -630,6 +632,7 @@ export class Analysis {
   }
 
   private add(ev: MailEvent): void {
+    if (ev.host === null && this.opts.host !== undefined) ev.host = this.opts.host;
     // classify() with the verify command filled in only when read (the aggregator reads it for
     // a finding's first event; filling it in for every event was 2-3 % of the live view's run).
     const c = classifyDeferred(ev, this.domains);

@@ -19,13 +19,18 @@ import { schemaNames } from './clickhouse-schema.js';
 export interface ReadOptions {
   /** Only events from the start of this hour on. */
   since?: Date;
+  /** Only events before the end of this hour (the view holds hours). */
+  until?: Date;
   /** A finding per host (`--by host`). */
   byHost?: boolean;
 }
 
-/** `2026-11-22`, `2026-11-22T06:00`, `2026-11-22 06:00:00Z`, or a span back from now: `90m`, `24h`, `7d`. */
+/**
+ * `2026-11-22`, `2026-11-22T06:00`, `2026-11-22 06:00:00Z`, or a span back from now: `90m`,
+ * `24h`, `7d` (also written `-90m`, as the log run's --since takes it).
+ */
 export function parseSince(v: string, now = Date.now()): Date | null {
-  const span = /^([0-9]{1,6})([mhd])$/.exec(v);
+  const span = /^-?([0-9]{1,6})([mhd])$/.exec(v);
   if (span) return new Date(now - Number(span[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[span[2] as 'm' | 'h' | 'd']);
   if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$/.test(v)) return null;
   // A date or time without a zone is UTC, as every time the reports show.
@@ -72,8 +77,14 @@ function actionOf(
 export async function readFindings(t: ClickHouseTarget, o: ReadOptions = {}): Promise<Snapshot> {
   const n = schemaNames(t.table);
   const since = o.since ? Math.floor(o.since.getTime() / 1000) : null;
-  const hourWhere = since === null ? '' : `WHERE hour >= toStartOfHour(toDateTime(${since}))`;
-  const timeWhere = since === null ? 'WHERE 1' : `WHERE time >= toStartOfHour(toDateTime(${since}))`;
+  const until = o.until ? Math.floor(o.until.getTime() / 1000) : null;
+  // Whole hours, as the view holds them: the events table is cut the same way so both agree.
+  const hourConds = [
+    ...(since === null ? [] : [`hour >= toStartOfHour(toDateTime(${since}))`]),
+    ...(until === null ? [] : [`hour < toStartOfHour(toDateTime(${until}) + 3599)`]),
+  ];
+  const hourWhere = hourConds.length === 0 ? '' : `WHERE ${hourConds.join(' AND ')}`;
+  const timeWhere = `WHERE ${['1', ...hourConds.map((c) => c.replace(/^hour/, 'toStartOfHour(time)'))].join(' AND ')}`;
   const group = o.byHost ? [...IDENTITY, 'host'] : IDENTITY;
   const groupBy = group.join(', ');
   const keyOf = (r: Row): string => group.map((k) => str(r[k])).join('\0');

@@ -9,7 +9,8 @@
  * storing it) is sent again. User and password come from CLICKHOUSE_USER / CLICKHOUSE_PASSWORD
  * (HTTP basic authentication), never from the command line.
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { appendFileSync, createReadStream, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Classification } from '../classify/types.js';
@@ -24,8 +25,11 @@ import { sanitize } from '../text/sanitize.js';
 export const BATCH_ROWS = 5_000;
 /** A batch not yet full is sent after this long (follow mode: events arrive in seconds). */
 export const BATCH_DELAY_MS = 1_000;
-/** Rows waiting to be sent, at most; past it new batches go to the spool (the analysis never waits). */
-export const MAX_QUEUED_ROWS = 200_000;
+/**
+ * Rows waiting to be sent, at most (~1 KB each); past it new batches go to the spool, so the
+ * analysis never waits for a slow server; at the end of the run they are sent from there.
+ */
+export const MAX_QUEUED_ROWS = 50_000;
 /** Waits before each retry of a failed INSERT; after the last, the batch is spooled. */
 export const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
 /** One request's time limit. */
@@ -155,6 +159,10 @@ export class ClickHouseSink {
   private idle: Array<() => void> = [];
   private closing = false;
   private taken: string[] = [];
+  /** Rows spooled because too many were waiting (not because a send failed). */
+  private overflowRows = 0;
+  /** Batches that could not be sent (after their retries). */
+  private failures = 0;
   private readonly counts: SinkReport = { sent: 0, spooled: 0, resent: 0, lastError: null, lost: 0, spoolError: null };
 
   constructor(
@@ -202,7 +210,23 @@ export class ClickHouseSink {
   async close(): Promise<SinkReport> {
     this.closing = true;
     this.cut();
-    if (this.busy) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.whenIdle();
+    // Rows spooled only because the server was slower than the reading: send them now.
+    if (this.overflowRows > 0 && this.failures === 0) {
+      const again = `${this.spool}.sending.${process.pid}.${Date.now()}`;
+      try {
+        renameSync(this.spool, again);
+        this.taken.push(again);
+        // A piece at a time, so the memory is a few batches whatever the spool holds.
+        for await (const rows of linesInPieces(again, BATCH_ROWS)) {
+          this.counts.spooled -= rows.length;
+          this.enqueue(rows, false);
+          await this.whenIdle();
+        }
+      } catch {
+        // the spool stays as it is: said in the counts
+      }
+    }
     // Every row taken from the spool was sent or spooled again: the old files can go.
     for (const p of this.taken) {
       try {
@@ -212,6 +236,10 @@ export class ClickHouseSink {
       }
     }
     return { ...this.counts };
+  }
+
+  private async whenIdle(): Promise<void> {
+    if (this.busy) await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
   private cut(): void {
@@ -226,7 +254,8 @@ export class ClickHouseSink {
   }
 
   private enqueue(rows: string[], fromSpool: boolean): void {
-    if (!fromSpool && this.queuedRows + rows.length > MAX_QUEUED_ROWS) {
+    if (!fromSpool && !this.closing && this.queuedRows + rows.length > MAX_QUEUED_ROWS) {
+      this.overflowRows += rows.length;
       this.toSpool(rows, 'too many events waiting to be sent');
       return;
     }
@@ -246,6 +275,7 @@ export class ClickHouseSink {
         if (fromSpool) this.counts.resent += b.rows.length;
         else this.counts.sent += b.rows.length;
       } else {
+        this.failures++;
         this.toSpool(b.rows, err);
         // The server is away: what waits would fail alike, and each try costs the backoff.
         while (this.queue.length > 0) {
@@ -288,6 +318,21 @@ export class ClickHouseSink {
       this.counts.spoolError = describeSystemError(err);
     }
   }
+}
+
+/** The lines of a file, `n` at a time. */
+async function* linesInPieces(path: string, n: number): AsyncGenerator<string[]> {
+  const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  let rows: string[] = [];
+  for await (const line of rl) {
+    if (line === '') continue;
+    rows.push(line);
+    if (rows.length >= n) {
+      yield rows;
+      rows = [];
+    }
+  }
+  if (rows.length > 0) yield rows;
 }
 
 /** close()'s counts as the lines to say; `failed` when some rows were not sent. */

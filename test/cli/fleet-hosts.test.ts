@@ -74,4 +74,14 @@ describe('a central syslog file of several hosts', () => {
     expect(r.stdout).toMatch(/hosts: +mx-a \(\d+\), mx-b \(\d+\), mx-c \(\d+\)/);
     expect(r.stdout).toMatch(/ host /);
   });
+
+  test("--host names the host of lines that carry none (Exim's own log), not of the others", async () => {
+    const exim = await json(['--host', 'mx-e', join(ROOT, 'samples/exim/mainlog'), join(ROOT, 'samples/exim/rejectlog')]);
+    expect(exim.findings.length).toBeGreaterThan(0);
+    for (const f of exim.findings) expect(f.hosts).toEqual([{ host: 'mx-e', count: f.count }]);
+    const fleet = await json(['--host', 'mx-e', central]);
+    expect(new Set(fleet.findings.flatMap((f) => f.hosts.map((h) => h.host)))).toEqual(new Set(HOSTS));
+    const bad = await run(['--host', 'a b', central]);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('--host: not a host name')]);
+  });
 });

@@ -5,12 +5,13 @@
  * within uniqCombined's error); a server killed mid-stream loses nothing once it is back and the
  * spool is flushed. Skipped, with the reason, when the server is not installed.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Finding, Report } from '../../src/aggregate/types.js';
-import { ROOT, run } from '../cli/run.js';
+import { BIN, ROOT, run } from '../cli/run.js';
 import { skipNote } from '../helpers/skip.js';
 import { ClickHouseLab, noClickHouse, PASSWORD, USER } from '../lab/clickhouse.js';
 
@@ -108,6 +109,39 @@ describe.skipIf(why !== null)('ClickHouse', () => {
     const url = await run(['--from-clickhouse', 'ftp://x'], { env: ENV });
     expect([url.code, url.stderr]).toEqual([2, 'maillog-doctor: not an http(s) URL: ftp://x\n']);
   });
+
+  test('follow mode: an event is in the table within seconds, while the run goes on', async () => {
+    await schema('follow_events');
+    const log = join(dir, 'live.log');
+    writeFileSync(log, 'Nov 22 06:25:01 mx7 postfix/smtpd[123]: connect from client.example.net[192.0.2.10]\n');
+    const child = spawn(process.execPath, [BIN, '-f', log, '--mta', 'postfix', '--year', '2026', '--format', 'json', '--clickhouse', lab.url, '--clickhouse-table', 'follow_events', '--clickhouse-spool', join(dir, 'follow.spool')], {
+      cwd: ROOT,
+      env: ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.resume();
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      appendFileSync(
+        log,
+        'Nov 22 06:25:02 mx7 postfix/smtpd[123]: NOQUEUE: reject: RCPT from client.example.net[192.0.2.10]: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual alias table; from=<a@example.net> to=<nobody@example.org> proto=ESMTP helo=<client.example.net>\n',
+      );
+      const end = Date.now() + 15_000;
+      let n = 0;
+      while (n === 0 && Date.now() < end) {
+        n = Number(await lab.query('SELECT count() FROM follow_events'));
+        if (n === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect([n, stderr]).toEqual([1, '']);
+      expect(child.exitCode).toBe(null);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    await closed;
+  }, 60_000);
 
   test('killed mid-stream: nothing lost once it is back and the spool is flushed', async () => {
     await schema('crash_events');

@@ -27,7 +27,8 @@ beforeAll(async () => {
     const r = await run([...files.map((f) => join(ROOT, f)), '--year', '2026', '--state', join(dir, `${name}.state`), '--format', 'json', '-o', join(dir, `${name}.json`)]);
     expect([r.code, r.stderr]).toEqual([0, '']);
   }
-});
+  // Three runs of the CLI: seconds each on a loaded machine.
+}, 120_000);
 
 const states = () => Object.keys(HOSTS).map((n) => join(dir, `${n}.state`));
 const allFiles = () => Object.values(HOSTS).flat().map((f) => join(ROOT, f));
