@@ -153,7 +153,15 @@ export class HarvestTracker {
     n.recent.push(r.time);
     if (n.recent.length > this.threshold) n.recent.shift();
     if (n.recent.length === this.threshold) {
-      const span = n.recent[this.threshold - 1]! - n.recent[0]!;
+      // Lines are not always in time order (merged files, a clock step back): the stretch is
+      // from the earliest to the latest of the last `threshold` addresses, never negative.
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const t of n.recent) {
+        if (t < lo) lo = t;
+        if (t > hi) hi = t;
+      }
+      const span = hi - lo;
       if (span <= this.windowMs) {
         n.harvest = true;
         if (span < n.peakMs) n.peakMs = span;

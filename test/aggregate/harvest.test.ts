@@ -44,6 +44,14 @@ describe('HarvestTracker', () => {
     expect(h!.ban).toBe("fail2ban-client set postfix banip '192.0.2.7'");
   });
 
+  test('lines out of time order: the peak stretch is never negative', () => {
+    const t = new HarvestTracker();
+    // Newest first, as two files given in the wrong order would have it.
+    feed(t, '192.0.2.9', HARVEST_THRESHOLD, -1000, T0 + HARVEST_THRESHOLD * 1000);
+    const [h] = t.findings();
+    expect(h!.peakSeconds).toBe(HARVEST_THRESHOLD - 1);
+  });
+
   test('one address fewer is not a harvest', () => {
     const t = new HarvestTracker();
     feed(t, '192.0.2.7', HARVEST_THRESHOLD - 1, 1000);
