@@ -119,6 +119,8 @@ export interface Finding {
   hosts: HostCount[];
   topRecipients: AddressCount[];
   examples: string[];
+  /** The queue id (Postfix) or message id (Exim, Exchange) of each example, null when none. */
+  exampleIds: Array<string | null>;
 }
 
 export interface Report {
@@ -148,6 +150,20 @@ export interface FindingDetails {
   topRecipients: AddressCount[];
   topSenders: AddressCount[];
   topClients: AddressCount[];
+  /**
+   * Where its first lines are, for the evidence view: (index in summary.files, line number,
+   * byte offset or -1 when unknown) per line, at most EVIDENCE_PER_FINDING (accumulator.ts).
+   */
+  evidence: Float64Array;
+  /** The queue id (message id) of each line of `evidence`, one a line ('' for none). */
+  evidenceIds: string;
+  /** Lines its events came from, kept in `evidence` or not. */
+  evidenceLines: number;
+  /**
+   * What search looks at besides the identity: top recipients, senders, clients, codes, queue
+   * ids; lower case, one value a line.
+   */
+  search: string;
   /** Which distinct counts are HyperLogLog estimates rather than exact. */
   approximate: { messages: boolean; recipients: boolean; senders: boolean; clients: boolean; topLists: boolean };
 }

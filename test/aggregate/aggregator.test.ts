@@ -106,6 +106,7 @@ describe('Aggregator.snapshot', () => {
         { address: 'b@example.com', count: 1 },
       ],
       examples: ['line 1', 'line 2', 'line 3'],
+      exampleIds: [null, null, null],
     });
   });
 

@@ -29,6 +29,7 @@ const ISSUE_FINDING_KEYS = [
   'hosts',
   'topRecipients',
   'examples',
+  'exampleIds',
 ];
 const ISSUE_SUMMARY_KEYS = [
   'linesRead',
