@@ -89,6 +89,12 @@ export async function readEvidence(files: readonly string[], evidence: Float64Ar
       unreadable.push({ file: path, refs: list.length, why: 'standard input cannot be read again' });
       continue;
     }
+    // Follow mode lists a file again for each generation (rotation, truncation): the name now
+    // holds other lines than those of an earlier generation.
+    if (files.indexOf(path, index + 1) > index) {
+      unreadable.push({ file: path, refs: list.length, why: 'the file was rotated away since' });
+      continue;
+    }
     try {
       const found = list.every((r) => r.offset >= 0) ? await readAtOffsets(path, list) : null;
       const got = found ?? (await scan(path, list));
