@@ -240,3 +240,54 @@ describe('App', () => {
     expect(instance!.frames.length).toBe(frames);
   });
 });
+
+describe('App: evidence and search', () => {
+  /** The first finding of the sample whose lines have queue ids, its index and ids. */
+  const withIds = () => {
+    const i = sample.snapshot.details.findIndex((d) => d.evidenceIds.split('\n').some((id) => id !== ''));
+    const ids = sample.snapshot.details[i]!.evidenceIds.split('\n');
+    return { i, ids };
+  };
+
+  test('e opens the finding’s lines read back from the log, with their queue ids; / and n find one; Esc goes back', async () => {
+    const { i, ids } = withIds();
+    expect(i).toBeGreaterThanOrEqual(0);
+    const app = await start();
+    await app.send(...Array<string>(i).fill('j'), 'e');
+    await until(app.frame, (f) => !f.includes('reading the lines'));
+    const lines = app.lines();
+    expect(lines[3]).toMatch(/^evidence\s+#\d+/);
+    expect(lines[4]).toMatch(/\d+ lines?/);
+    const first = ids.find((id) => id !== '')!;
+    expect(lines[5]).toContain(first);
+    expect(lines[5]).toContain('postfix/');
+    // Search the last queue id: the view scrolls to it and marks its line.
+    const last = ids.filter((id) => id !== '').at(-1)!;
+    await app.send('/', ...last.toLowerCase());
+    expect(app.lines().at(-1)).toMatch(new RegExp(`^/${last.toLowerCase()}▏`));
+    await app.send(KEY.enter);
+    const marked = app.lines().filter((l) => l.startsWith('> '));
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toContain(last);
+    expect(app.lines()[4]).toContain(`search: ${last.toLowerCase()}`);
+    await app.send('n');
+    expect(app.lines().filter((l) => l.startsWith('> '))[0]).toContain(last);
+    await app.send('/', 'no such text anywhere', KEY.enter);
+    expect(app.lines().at(-1)).toContain('not found: no such text anywhere');
+    await app.send(KEY.esc);
+    expect(app.lines()[3]).not.toMatch(/^evidence/);
+    expect(app.frame()).toContain('msgs');
+  });
+
+  test('the table filter finds a finding by a queue id of one of its lines', async () => {
+    const { i, ids } = withIds();
+    const id = ids.find((x) => x !== '')!;
+    const app = await start();
+    await app.send('/', id, KEY.enter);
+    const rows = app.lines().slice(4).filter((l) => /^(> | {2})[!+ ]\s*\d+\s/.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.some((r) => r.includes(sample.snapshot.findings[i]!.cause))).toBe(true);
+    await app.send('/', 'zz-no-such-queue-id', KEY.enter);
+    expect(app.frame()).toContain('No finding in this view');
+  });
+});
