@@ -9,7 +9,7 @@
  * Lines come back as read (decoded as the pipeline decodes them, CR and NUL bytes dropped), cut
  * to EVIDENCE_LINE_MAX_BYTES; the caller sanitises them before display.
  */
-import { open as openFile } from 'node:fs/promises';
+import { open as openFile, stat } from 'node:fs/promises';
 import { describeSystemError } from '../errors.js';
 import { decodeLine, LineSplitter } from './lines.js';
 import { openInput } from './open.js';
@@ -96,6 +96,11 @@ export async function readEvidence(files: readonly string[], evidence: Float64Ar
       continue;
     }
     try {
+      // A FIFO or a device would block, or give other bytes: only regular files are read again.
+      if (!(await stat(fsPath(path))).isFile()) {
+        unreadable.push({ file: path, refs: list.length, why: 'a pipe or device cannot be read again' });
+        continue;
+      }
       const found = list.every((r) => r.offset >= 0) ? await readAtOffsets(path, list) : null;
       const got = found ?? (await scan(path, list));
       for (const r of list) {

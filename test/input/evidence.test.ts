@@ -143,3 +143,13 @@ describe('a finding’s evidence, from the pipeline', () => {
     await check(2, compiled);
   });
 });
+
+describe('readEvidence on what cannot be read again', () => {
+  test('a FIFO is not opened (it would wait for a writer)', { timeout: 10_000 }, async () => {
+    const fifo = join(dir, 'fifo');
+    const { spawnSync } = await import('node:child_process');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return;
+    const r = await readEvidence([fifo], [0, 1, 0]);
+    expect(r.unreadable).toEqual([{ file: fifo, refs: 1, why: 'a pipe or device cannot be read again' }]);
+  });
+});
