@@ -153,3 +153,36 @@ describe('readEvidence on what cannot be read again', () => {
     expect(r.unreadable).toEqual([{ file: fifo, refs: 1, why: 'a pipe or device cannot be read again' }]);
   });
 });
+
+describe('offsets in follow mode', () => {
+  test('each generation’s lines have offsets in their own file, across a rename rotation', { timeout: 15_000 }, async () => {
+    const { Follower } = await import('../../src/input/follow.js');
+    const { appendFileSync, renameSync, readFileSync } = await import('node:fs');
+    const log = join(dir, 'followed.log');
+    writeFileSync(log, 'old 1\r\nold 2\n');
+    const seen: Array<{ gen: number; text: string; offset: number }> = [];
+    let gen = 0;
+    const f = new Follower(log, { begin: () => void gen++, end: () => undefined, line: (text, _no, offset) => seen.push({ gen, text, offset }) }, { pollMs: 20 });
+    await f.start();
+    const until = async (n: number) => {
+      for (let i = 0; i < 200 && seen.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    try {
+      await until(2);
+      appendFileSync(log, '\0\0old 3\n');
+      await until(3);
+      renameSync(log, log + '.1');
+      writeFileSync(log, 'new 1\nnew 2 longer\n');
+      await until(5);
+    } finally {
+      await f.stop();
+    }
+    const lineAt = (file: string, offset: number) => {
+      const b = readFileSync(file);
+      const nl = b.indexOf(10, offset);
+      return b.subarray(offset, nl).toString('latin1').replace(/\r$/, '').replaceAll('\0', '');
+    };
+    expect(seen.map((s) => s.text)).toEqual(['old 1', 'old 2', 'old 3', 'new 1', 'new 2 longer']);
+    for (const s of seen) expect(lineAt(s.gen === 1 ? log + '.1' : log, s.offset)).toBe(s.text);
+  });
+});
