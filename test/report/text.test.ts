@@ -225,3 +225,12 @@ describe('renderText', () => {
     expect(lines(renderText(report, { width: 50 })).every((l) => displayWidth(l) <= 50)).toBe(true);
   });
 });
+
+describe('examples with their queue id', () => {
+  test('the example line starts with its queue id in brackets, sanitised; none for NOQUEUE', () => {
+    const withId = renderText(reportOf([[reject({ queueId: '4Xy\u001b[31mZ' }), cls()]]), { width: 200 });
+    expect(withId).toMatch(/example: \[4XyZ\] May {2}1 /);
+    const without = renderText(reportOf([[reject({ queueId: null }), cls()]]), { width: 200 });
+    expect(without).toMatch(/example: May {2}1 /);
+  });
+});
