@@ -713,11 +713,11 @@ async function follow(
         file = analysis.begin(from, reference);
         if (reason !== 'open') live?.rotated();
       },
-      line: (text, no) => {
-        analysis.line(text, no);
+      line: (text, no, offset) => {
+        analysis.line(text, no, offset);
         live?.touch();
       },
-      oversized: (head, no) => analysis.oversizedLine(head, no),
+      oversized: (head, no, offset) => analysis.oversizedLine(head, no, offset),
       nulBytes: (n) => analysis.nulBytes(n),
       lost: (bytes, why) => {
         analysis.followLost(bytes);

@@ -9,10 +9,15 @@ import { z } from 'zod';
 export const Mta = z.enum(['postfix', 'exim', 'exchange']);
 export type Mta = z.infer<typeof Mta>;
 
-/** Where the line came from; tests strip it before comparing events. */
+/**
+ * Where the line came from; tests strip it before comparing events. `offset` is where the line
+ * starts in its input (bytes, decompressed for gzip), set by the pipeline, not by the parsers: the
+ * evidence view reads the line back from there (src/input/evidence.ts). Absent when unknown.
+ */
 export const Origin = z.strictObject({
   file: z.string(),
   line: z.number().int().positive(),
+  offset: z.number().int().nonnegative().optional(),
 });
 
 /** A network peer as MTAs log it: `name[ip]:port`; any part may be missing. */

@@ -69,6 +69,13 @@ export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 const BATCH_LINES = 8192;
 /** Batches the reader thread may be ahead of the main thread (bounds the memory in between). */
 const MAX_BATCHES_AHEAD = 3;
+/**
+ * Lines whose offsets are remembered (a power of two), for events a parser releases after a
+ * later line (an Exim rejectlog entry, an Exchange record over several lines): their origin gets
+ * the offset of their own line when it is this recent. Older ones keep none, and the evidence
+ * view finds them by line number instead.
+ */
+const OFFSET_RING = 4096;
 
 export interface AnalysisOptions {
   /** Force a format instead of detecting it. */
@@ -149,19 +156,23 @@ type Held = string | { oversized: string };
 class Detection {
   private readonly detector = new FormatDetector(builtinParsers);
   held: Held[] = [];
+  /** Where each held line starts in the input (-1: unknown). */
+  heldAt: number[] = [];
   private heldChars = 0;
 
   /** Holds `text`; true when detection is over (take best() and the held lines). */
-  add(text: string): boolean {
+  add(text: string, offset = -1): boolean {
     this.held.push(text);
+    this.heldAt.push(offset);
     this.heldChars += text.length;
     if (this.detector.add(text) !== null) return true;
     return this.heldChars > DETECT_BUFFER_CHARS || (this.detector.exhausted && this.detector.best() !== null);
   }
 
   /** Holds an oversized line (not looked at: it is never parsed); true when detection is over. */
-  addOversized(head: string): boolean {
+  addOversized(head: string, offset = -1): boolean {
     this.held.push({ oversized: head });
+    this.heldAt.push(offset);
     this.heldChars += head.length;
     return this.heldChars > DETECT_BUFFER_CHARS;
   }
@@ -170,12 +181,18 @@ class Detection {
     return this.detector.best();
   }
 
-  /** The held lines, which are then forgotten. */
+  /** The held lines, which are then forgotten (their offsets: takeOffsets() first). */
   take(): Held[] {
     const lines = this.held;
     this.held = [];
+    this.heldAt = [];
     this.heldChars = 0;
     return lines;
+  }
+
+  /** The offsets of the held lines, in order (to read before take()). */
+  takeOffsets(): number[] {
+    return this.heldAt;
   }
 }
 
@@ -215,6 +232,8 @@ interface Batch {
   cut: string[];
   /** Bytes read from disk so far. */
   bytesRead: number;
+  /** Per passed-on line (one per META entry): where it starts in the input, -1 when not needed. */
+  offsets: Float64Array;
 }
 const META = 9;
 const EMPTY = Buffer.alloc(0);
@@ -266,6 +285,11 @@ export class Analysis {
   private mark = { linesRead: 0, invalidUtf8Lines: 0, oversizedLines: 0, linesUnrecognised: 0 };
   /** Parsers of syslog programs other than the detected one seen in the current input. */
   private begun = new Set<LogParser>();
+  /** The last OFFSET_RING parsed lines of the current input: line number and offset (see add()). */
+  private readonly ringNo = new Int32Array(OFFSET_RING);
+  private readonly ringAt = new Float64Array(OFFSET_RING);
+  /** The input the ring is of: the last one begun (events flushed at the end are of it too). */
+  private ringFile: string | null = null;
 
   constructor(private opts: AnalysisOptions = {}) {
     this.domains = new LocalDomains(opts.localDomains);
@@ -293,6 +317,7 @@ export class Analysis {
   begin(path: string, reference: Date, gzip = false, rereadable = false): FileStats {
     const file: FileStats = { path, format: 'unknown', lines: 0, unrecognised: 0 };
     this.stats.files.push(file);
+    this.aggregator.beginFile(path, this.stats.files.length - 1);
     this.file = file;
     this.reference = reference;
     this.gzip = gzip;
@@ -317,6 +342,8 @@ export class Analysis {
     this.scanning = null;
     this.rereadWith = undefined;
     this.begun.clear();
+    this.ringNo.fill(0);
+    this.ringFile = file.path;
   }
 
   /**
@@ -379,35 +406,38 @@ export class Analysis {
     this.errors.push(err);
   }
 
-  /** One physical line of the current input (`no` is 1-based). Never throws. */
-  line(text: string, no: number): void {
+  /**
+   * One physical line of the current input (`no` is 1-based; `offset`: where it starts in the
+   * input, -1 when unknown). Never throws.
+   */
+  line(text: string, no: number, offset = -1): void {
     const file = this.file!;
     // `journalctl -o json` entries are read as the syslog lines they stand for (src/input/journal.ts).
     if (text.charCodeAt(0) === 123 /* { */) text = journalEntryLine(text) ?? text;
     this.stats.linesRead++;
     file.lines++;
     if (text.indexOf('\uFFFD') >= 0) this.stats.invalidUtf8Lines++;
-    if (this.machine) return this.parse(text, no);
+    if (this.machine) return this.parse(text, no, offset);
     if (this.undetected) return this.unrecognised(text, no);
     if (this.scanning) {
       const picked = this.rereadWith === undefined ? this.scanning.add(text) : null;
       if (picked) this.rereadWith = picked;
       return;
     }
-    if (this.detection.add(text)) this.decide(false);
+    if (this.detection.add(text, offset)) this.decide(false);
   }
 
   /**
    * A line over MAX_LINE_BYTES of the current input, by its first characters (the line
    * splitter skipped the rest): counted as oversized and unrecognised, never parsed.
    */
-  oversizedLine(head: string, no: number): void {
+  oversizedLine(head: string, no: number, offset = -1): void {
     this.stats.linesRead++;
     this.file!.lines++;
     if (head.indexOf('\uFFFD') >= 0) this.stats.invalidUtf8Lines++;
     if (this.machine || this.undetected) return this.oversized(head, no);
     if (this.scanning) return;
-    if (this.detection.addOversized(head)) this.decide(false);
+    if (this.detection.addOversized(head, offset)) this.decide(false);
   }
 
   /**
@@ -482,6 +512,7 @@ export class Analysis {
     let pos = 0;
     for (let at = 0; at < meta.length; at += META) {
       const no = meta[at]!;
+      const offset = b.offsets[at / META]!;
       while (k < ignored.length && ignored[k]![2] < no) this.ignoredMany(ignored[k++]!);
       const kind = meta[at + 1]!;
       if (kind === SENT) {
@@ -515,6 +546,7 @@ export class Analysis {
       const end = meta[at + 8]!;
       const text = decode(pos, end, false);
       pos = end;
+      this.remember(no, offset);
       if (kind === ROUTED) {
         this.result(OTHER_PROGRAM, text, no);
         continue;
@@ -622,17 +654,31 @@ export class Analysis {
     } else if (atEnd) {
       this.undetected = true;
     }
+    const offsets = this.detection.takeOffsets();
     const lines = this.detection.take();
     lines.forEach((l, i) => {
       if (typeof l !== 'string') this.oversized(l.oversized, first + i);
-      else if (this.machine) this.parse(l, first + i);
+      else if (this.machine) this.parse(l, first + i, offsets[i] ?? -1);
       else this.unrecognised(l, first + i);
     });
     if (!best && !atEnd) this.detection = new Detection();
   }
 
+  /** Line `no` of the current input starts at `offset` (see OFFSET_RING). */
+  private remember(no: number, offset: number): void {
+    const i = no & (OFFSET_RING - 1);
+    this.ringNo[i] = no;
+    this.ringAt[i] = offset;
+  }
+
   private add(ev: MailEvent): void {
     if (ev.host === null && this.opts.host !== undefined) ev.host = this.opts.host;
+    // Where its line starts, when that line was read lately (the parsers do not know offsets).
+    const o = ev.origin;
+    if (o.offset === undefined && o.file === this.ringFile) {
+      const i = o.line & (OFFSET_RING - 1);
+      if (this.ringNo[i] === o.line && this.ringAt[i]! >= 0) o.offset = this.ringAt[i]!;
+    }
     // classify() with the verify command filled in only when read (the aggregator reads it for
     // a finding's first event; filling it in for every event was 2-3 % of the live view's run).
     const c = classifyDeferred(ev, this.domains);
@@ -654,8 +700,9 @@ export class Analysis {
     this.unrecognised(line.slice(0, OVERSIZED_SHOWN_CHARS) + '…', no);
   }
 
-  private parse(line: string, no: number): void {
+  private parse(line: string, no: number, offset = -1): void {
     if (line.length > MAX_PARSE_CHARS) return this.oversized(line, no);
+    this.remember(no, offset);
     let r;
     try {
       r = this.machine!.line(line, no);
@@ -726,11 +773,11 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
         try {
           nulBytes = (
             await forEachLine(opened.stream, {
-              line: (line, no) => {
-                analysis.line(line, no);
+              line: (line, no, offset) => {
+                analysis.line(line, no, offset);
                 if (opts.onProgress && no % PROGRESS_EVERY_LINES === 0) progress(false);
               },
-              oversized: (head, no) => analysis.oversizedLine(head, no),
+              oversized: (head, no, offset) => analysis.oversizedLine(head, no, offset),
               stop: () => analysis.rereadWanted,
             })
           ).nulBytes;
@@ -989,6 +1036,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
     let used = 0;
     let ascii = true;
     let meta = new Int32Array(META * 1024);
+    let offsets = new Float64Array(1024);
     let lines = 0;
     let strings: string[] = [];
     let stringIndex = new Map<string, number>();
@@ -1024,12 +1072,17 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         const bigger = new Int32Array(meta.length * 2);
         bigger.set(meta);
         meta = bigger;
+        const more = new Float64Array(offsets.length * 2);
+        more.set(offsets);
+        offsets = more;
       }
+      offsets[lines] = -1;
       return lines++ * META;
     };
-    const pass = (no: number, kind: number, time: number, host: number, hostEnd: number, program: number, programEnd: number, bodyAt: number, from: Buffer, start: number, end: number, isAscii: boolean) => {
+    const pass = (no: number, kind: number, time: number, host: number, hostEnd: number, program: number, programEnd: number, bodyAt: number, from: Buffer, start: number, end: number, isAscii: boolean, offset = -1) => {
       const n = end - start;
       const at = room(n);
+      offsets[at / META] = offset;
       copyBytes(from, start, end, bytes, used);
       used += n;
       if (!isAscii) ascii = false;
@@ -1084,11 +1137,12 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       if (count === 0) return;
       const out = bytes.buffer.slice(0, used);
       const m = meta.slice(0, lines * META);
+      const o = offsets.slice(0, lines);
       const batch: Batch = {
         type: 'batch', first, lines: count, invalidUtf8, ignored: [...ignored.values()], bytes: new Uint8Array(out), ascii,
-        meta: m, strings, cut, bytesRead: opened.bytesRead(),
+        meta: m, strings, cut, bytesRead: opened.bytesRead(), offsets: o,
       };
-      post(batch, [out, m.buffer]);
+      post(batch, [out, m.buffer, o.buffer]);
       posted++;
       first += count;
       count = 0;
@@ -1139,7 +1193,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       }
       return lastOwner !== null;
     };
-    const take = (no: number, raw: Buffer, start: number, end: number, isAscii: boolean) => {
+    const take = (no: number, raw: Buffer, start: number, end: number, isAscii: boolean, offset: number) => {
       count++;
       let text: string | null = null;
       if (!isAscii) {
@@ -1170,13 +1224,13 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         }
         if (reason === 'other-program' && !threw && otherMta(raw, start, text)) {
           // Another MTA's line (Exim through the same syslog): the main thread routes it.
-          pass(no, ROUTED, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
+          pass(no, ROUTED, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii, offset);
         } else if (reason !== null) {
           const seen = ignored.get(reason);
           if (seen) seen[1]++;
           else ignored.set(reason, [reason, 1, no]);
         } else if (threw) {
-          pass(no, FRONT_THREW, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
+          pass(no, FRONT_THREW, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii, offset);
         } else {
           const bodyAt = front!.bodyAt;
           if (queued !== 0) {
@@ -1186,10 +1240,10 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
           } else if (bodyAt >= 0) {
             const time = timeIndex(front!);
             const r = front!.ranges;
-            if (r !== null) pass(no, LINE, time, r.hostAt, r.hostEnd, r.programAt, r.programEnd, bodyAt, raw, start, end, isAscii);
-            else pass(no, LINE, time, -2 - idx(front!.host), 0, -2 - idx(front!.program), 0, bodyAt, raw, start, end, isAscii);
+            if (r !== null) pass(no, LINE, time, r.hostAt, r.hostEnd, r.programAt, r.programEnd, bodyAt, raw, start, end, isAscii, offset);
+            else pass(no, LINE, time, -2 - idx(front!.host), 0, -2 - idx(front!.program), 0, bodyAt, raw, start, end, isAscii, offset);
           } else {
-            pass(no, LINE, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii);
+            pass(no, LINE, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii, offset);
           }
         }
       }
@@ -1197,6 +1251,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
     };
     const decide = () => {
       const best = detection!.best();
+      const heldAt = detection!.takeOffsets();
       const held = detection!.take();
       if (best !== postfixParser) {
         fallback = true;
@@ -1208,13 +1263,13 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       held.forEach((l, i) => {
         if (typeof l !== 'string') return takeOversized(i + 1, l.oversized);
         const b = Buffer.from(l, 'utf8');
-        take(i + 1, b, 0, b.length, b.length === l.length);
+        take(i + 1, b, 0, b.length, b.length === l.length, heldAt[i] ?? -1);
       });
     };
     const splitter = new LineSplitter({
-      line: (no, raw, start, end, isAscii) => {
-        if (front) take(no, raw, start, end, isAscii);
-        else if (!fallback && detection!.add(decodeLine(raw, start, end, isAscii))) decide();
+      line: (no, raw, start, end, isAscii, offset) => {
+        if (front) take(no, raw, start, end, isAscii, offset);
+        else if (!fallback && detection!.add(decodeLine(raw, start, end, isAscii), offset)) decide();
       },
       oversized: (no, head) => {
         if (front) takeOversized(no, head);

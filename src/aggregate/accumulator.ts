@@ -11,7 +11,13 @@
  * - top recipients / senders / clients: TOPK_CAP keys, then Space-Saving;
  * - hosts: HOSTS_CAP keys, rule ids: RULES_CAP keys, then Space-Saving;
  * - SMTP codes and enhanced status codes: the first CODE_LIST_CAP distinct values;
- * - examples: the first EXAMPLE_CAP raw lines, each cut to EXAMPLE_MAX_CHARS.
+ * - examples: the first EXAMPLE_CAP raw lines, each cut to EXAMPLE_MAX_CHARS, with their queue id;
+ * - evidence: where its first EVIDENCE_PER_FINDING lines are (file, line, offset), within a run's
+ *   EVIDENCE_TOTAL (shared by all findings through an EvidenceBudget); the lines past either are
+ *   counted (`evidenceLines` says how many there were, `summary.overflow.evidence` how many
+ *   were not kept);
+ * - queue ids (for search): the first QUEUE_IDS_PER_FINDING distinct ones, within a run's
+ *   QUEUE_IDS_TOTAL (`summary.overflow.queueIds` counts those not kept).
  */
 import type { MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
@@ -46,6 +52,31 @@ export const HOSTS_CAP = 100;
 export const RULES_CAP = 32;
 /** Hint shown on a catch-all finding whose events had different hints. */
 export const VARIOUS_HINTS = '(various)';
+/** Lines of a finding whose place is kept for the evidence view (24 bytes each). */
+export const EVIDENCE_PER_FINDING = 2_000;
+/** Places kept over all findings of a run: 4.8 MB, copied into each snapshot for the view. */
+export const EVIDENCE_TOTAL = 200_000;
+/** Distinct queue ids (message ids) kept per finding, for search. */
+export const QUEUE_IDS_PER_FINDING = 1_000;
+/** Queue ids kept over all findings of a run. */
+export const QUEUE_IDS_TOTAL = 100_000;
+/** Top recipients, senders and clients (each) that search looks at. */
+export const SEARCH_PER_LIST = 200;
+
+/**
+ * What all findings of one aggregator may still keep of evidence places and queue ids, and what
+ * did not fit (overflow counts).
+ */
+export class EvidenceBudget {
+  refsLeft: number;
+  refsDropped = 0;
+  queueIdsLeft: number;
+  queueIdsDropped = 0;
+  constructor(refs = EVIDENCE_TOTAL, queueIds = QUEUE_IDS_TOTAL) {
+    this.refsLeft = refs;
+    this.queueIdsLeft = queueIds;
+  }
+}
 
 export interface FindingIdentity {
   mta: Mta;
@@ -81,6 +112,8 @@ export interface AccumulatorState {
   firstSeen: string | null;
   lastSeen: string | null;
   examples: string[];
+  /** The queue id of each example (absent in state files written before it was kept). */
+  exampleIds?: Array<string | null>;
   examplesCut: boolean[];
   distinctMessages: DistinctState;
   distinctRecipients: DistinctState;
@@ -117,8 +150,24 @@ export class Accumulator {
   firstSeen: string | null = null;
   lastSeen: string | null = null;
   readonly examples: string[] = [];
+  /** The queue id (message id) of each example's event, null when it has none. */
+  readonly exampleIds: Array<string | null> = [];
   /** `examplesCut[i]`: examples[i] was cut to EXAMPLE_MAX_CHARS. */
   private readonly examplesCut: boolean[] = [];
+  /** Places of its first lines: (file index, line, offset or -1) per line, in the order added. */
+  private refs = new Float64Array(48);
+  private refCount = 0;
+  /** The queue id of each kept line ('' for none), parallel to `refs`. */
+  private readonly refIds: string[] = [];
+  private refIdsCache: { count: number; text: string } | null = null;
+  /** Lines its events came from (a line with several events counts once when they follow each other). */
+  evidenceLines = 0;
+  private lastFile = -2;
+  private lastLine = -1;
+  /** Distinct queue ids of its events, for search (see QUEUE_IDS_PER_FINDING). */
+  private readonly queueIds = new Set<string>();
+  private searchCache: { key: string; text: string } | null = null;
+  private readonly budget: EvidenceBudget;
 
   // Replaced only by fromState().
   distinctMessages = new DistinctCounter();
@@ -139,7 +188,8 @@ export class Accumulator {
   private codesDropped = false;
 
   /** `key` may be worked out from the accumulator, whose host and domain are copies of their own. */
-  constructor(id: FindingIdentity, key: string | ((self: Accumulator) => string) = '') {
+  constructor(id: FindingIdentity, key: string | ((self: Accumulator) => string) = '', budget = new EvidenceBudget()) {
+    this.budget = budget;
     this.mta = id.mta;
     // A map key for the rest of the run, as the domain below.
     this.host = flatCopy(id.host);
@@ -152,7 +202,10 @@ export class Accumulator {
     this.key = typeof key === 'string' ? key : key(this);
   }
 
-  add(ev: MailEvent, c: Classification): void {
+  /** `file`: the index of the event's input in the run's list of files (-1: unknown). */
+  add(ev: MailEvent, c: Classification, file = -1): void {
+    this.addRef(file, ev.origin.line, ev.origin.offset ?? -1, ev.queueId);
+    if (ev.queueId !== null) this.addQueueId(ev.queueId);
     if (this.count === 0) {
       this.advice = c.advice;
       this.verify = c.verify;
@@ -191,7 +244,10 @@ export class Accumulator {
     const enh = enhancedStatusOf(ev);
     if (enh) this.addEnhanced(enh);
     if (ev.time !== null) this.seen(ev.time, ev.time);
-    if (this.examples.length < EXAMPLE_CAP) this.addExample(ev.raw);
+    if (this.examples.length < EXAMPLE_CAP) {
+      this.addExample(ev.raw);
+      this.exampleIds.push(flatCopy(ev.queueId));
+    }
     this.addresses?.add(ev, c);
   }
 
@@ -224,10 +280,91 @@ export class Accumulator {
     if (other.firstSeen !== null) this.seen(other.firstSeen, other.lastSeen!);
     for (let i = 0; i < other.examples.length && this.examples.length < EXAMPLE_CAP; i++) {
       this.examples.push(other.examples[i]!);
+      this.exampleIds.push(other.exampleIds[i] ?? null);
       this.examplesCut.push(other.examplesCut[i]!);
     }
     if (this.addresses && other.addresses) this.addresses.merge(other.addresses);
+    // Places and queue ids: the other's come after ours, as if its events were added after.
+    const lines = this.evidenceLines + other.evidenceLines;
+    for (let i = 0; i < other.refCount; i++) {
+      this.addRef(other.refs[3 * i]!, other.refs[3 * i + 1]!, other.refs[3 * i + 2]!, other.refIds[i] || null);
+    }
+    // The other's lines it did not keep itself are not kept here either.
+    this.budget.refsDropped += other.evidenceLines - other.refCount;
+    this.evidenceLines = lines;
+    for (const q of other.queueIds) this.addQueueId(q);
   }
+
+  /**
+   * Where its kept lines are: (file index, line, offset or -1) per line, a copy (it crosses to
+   * the view's thread in a snapshot).
+   */
+  evidenceRefs(): Float64Array {
+    return this.refs.slice(0, this.refCount * 3);
+  }
+
+  /** The queue id of each kept line ('' for none), one a line: one string for the snapshot. */
+  evidenceIds(): string {
+    if (this.refIdsCache?.count !== this.refCount) this.refIdsCache = { count: this.refCount, text: this.refIds.join('\n') };
+    return this.refIdsCache.text;
+  }
+
+  /**
+   * Everything search looks at besides the identity, lower case, one value a line: top
+   * recipients, senders and clients, SMTP and enhanced codes, queue ids. One string (not a list)
+   * because it goes into every snapshot; rebuilt only when one of its sources changed.
+   */
+  searchText(): string {
+    const key = `${this.topRecipients.keysVersion}/${this.topSenders.keysVersion}/${this.topClients.keysVersion}/${this.codes.size}/${this.enhanced.size}/${this.queueIds.size}`;
+    if (this.searchCache?.key === key) return this.searchCache.text;
+    const values = [
+      ...this.topRecipients.someKeys(SEARCH_PER_LIST),
+      ...this.topSenders.someKeys(SEARCH_PER_LIST),
+      ...this.topClients.someKeys(SEARCH_PER_LIST),
+      ...this.codes,
+      ...this.enhanced,
+      ...this.queueIds,
+    ];
+    // Newlines never occur in a value (lines are cut on them): a word cannot match across two.
+    const text = values.join('\n').toLowerCase();
+    this.searchCache = { key, text };
+    return text;
+  }
+
+  private addRef(file: number, line: number, offset: number, id: string | null): void {
+    // Several events of one line (recipients of one rejection) are one line of evidence.
+    if (file === this.lastFile && line === this.lastLine) return;
+    this.lastFile = file;
+    this.lastLine = line;
+    this.evidenceLines++;
+    if (this.refCount >= EVIDENCE_PER_FINDING || this.budget.refsLeft <= 0) {
+      this.budget.refsDropped++;
+      return;
+    }
+    this.budget.refsLeft--;
+    if ((this.refCount + 1) * 3 > this.refs.length) {
+      const bigger = new Float64Array(Math.min(EVIDENCE_PER_FINDING * 3, this.refs.length * 2));
+      bigger.set(this.refs);
+      this.refs = bigger;
+    }
+    const at = this.refCount++ * 3;
+    this.refs[at] = file;
+    this.refs[at + 1] = line;
+    this.refs[at + 2] = offset;
+    // A copy: the id may be a slice of its line. Newlines cannot occur in it (lines are cut on them).
+    this.refIds.push(id === null ? '' : flatCopy(id));
+  }
+
+  private addQueueId(q: string): void {
+    if (this.queueIds.has(q)) return;
+    if (this.queueIds.size >= QUEUE_IDS_PER_FINDING || this.budget.queueIdsLeft <= 0) {
+      this.budget.queueIdsDropped++;
+      return;
+    }
+    this.budget.queueIdsLeft--;
+    this.queueIds.add(flatCopy(q));
+  }
+
 
   exportState(): AccumulatorState {
     return {
@@ -244,6 +381,7 @@ export class Accumulator {
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
       examples: [...this.examples],
+      exampleIds: [...this.exampleIds],
       examplesCut: [...this.examplesCut],
       distinctMessages: this.distinctMessages.exportState(),
       distinctRecipients: this.distinctRecipients.exportState(),
@@ -274,6 +412,7 @@ export class Accumulator {
     a.lastSeen = s.lastSeen;
     a.examples.push(...s.examples.slice(0, EXAMPLE_CAP));
     a.examplesCut.push(...s.examples.slice(0, EXAMPLE_CAP).map((_, i) => s.examplesCut[i] === true));
+    a.exampleIds.push(...s.examples.slice(0, EXAMPLE_CAP).map((_, i) => s.exampleIds?.[i] ?? null));
     a.distinctMessages = DistinctCounter.fromState(s.distinctMessages);
     a.distinctRecipients = DistinctCounter.fromState(s.distinctRecipients);
     a.distinctSenders = DistinctCounter.fromState(s.distinctSenders);

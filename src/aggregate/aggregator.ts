@@ -14,7 +14,7 @@
  */
 import type { DeliveryStatus, MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
-import { Accumulator, asAddressCounts, type AccumulatorState, type FindingIdentity } from './accumulator.js';
+import { Accumulator, asAddressCounts, EvidenceBudget, type AccumulatorState, type FindingIdentity } from './accumulator.js';
 import { Diagnosis } from './diagnosis.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
@@ -115,6 +115,10 @@ export class Aggregator {
   private readonly addressBudget: AddressBudget | null;
   /** Evidence beyond the counts: act or not, typos, harvests, backscatter (diagnosis.ts). */
   readonly diagnosis: Diagnosis;
+  /** Evidence places and queue ids all findings may keep (see accumulator.ts). */
+  private readonly budget = new EvidenceBudget();
+  /** Index in the run's list of files of each input by name (the latest of that name). */
+  private readonly fileIndex = new Map<string, number>();
 
   constructor(options: AggregatorOptions = {}) {
     this.findingsCap = options.findingsCap ?? FINDINGS_CAP;
@@ -130,6 +134,11 @@ export class Aggregator {
    * the live view's trends use the finding's own identity: always the same string object for
    * one finding, so a map lookup by it is cheap.
    */
+  /** The input `path` is the run's file number `index` (summary.files[index]): events name their file by path. */
+  beginFile(path: string, index: number): void {
+    this.fileIndex.set(path, index);
+  }
+
   add(ev: MailEvent, c: Classification | null): string | null {
     if (ev.kind === 'delivery') this.countDelivery(ev.status, ev.time);
     else {
@@ -147,7 +156,7 @@ export class Aggregator {
     if (acc === undefined) {
       acc = this.open({ mta: ev.mta, host, direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
     }
-    acc.add(ev, c);
+    acc.add(ev, c, this.fileIndex.get(ev.origin.file) ?? -1);
     this.diagnosis.problem(ev, c, acc.key);
     return acc.key;
   }
@@ -304,6 +313,7 @@ export class Aggregator {
         hosts: acc.hostCounts(REPORT_HOSTS),
         topRecipients: asAddressCounts(acc.topRecipients.top(REPORT_TOP_RECIPIENTS)),
         examples: [...acc.examples],
+        exampleIds: [...acc.exampleIds],
       });
       details.push({
         key,
@@ -315,6 +325,10 @@ export class Aggregator {
         topRecipients: asAddressCounts(acc.topRecipients.top(DETAIL_TOP)),
         topSenders,
         topClients: asAddressCounts(acc.topClients.top(DETAIL_TOP)),
+        evidence: acc.evidenceRefs(),
+        evidenceIds: acc.evidenceIds(),
+        evidenceLines: acc.evidenceLines,
+        search: acc.searchText(),
         approximate: {
           messages: acc.distinctMessages.approximate,
           recipients: acc.distinctRecipients.approximate,
@@ -353,6 +367,8 @@ export class Aggregator {
         ...overflow,
         addresses: this.addressBudget?.dropped ?? 0,
         ...this.diagnosis.overflowed(),
+        evidence: this.budget.refsDropped,
+        queueIds: this.budget.queueIdsDropped,
       }),
     };
     return {
@@ -374,13 +390,13 @@ export class Aggregator {
   private openAccumulator(id: FindingIdentity, events: number): Accumulator {
     if (id.catchAll) {
       const ck = catchAllKey(id.mta, id.direction, id.cause);
-      const acc = new Accumulator(id, ck);
+      const acc = new Accumulator(id, ck, this.budget);
       this.findings.set(ck, acc);
       return acc;
     }
     if (this.regular < this.findingsCap) {
       // Keyed by the accumulator's own copies of host and domain (not slices of a line).
-      const acc = new Accumulator(id, (a) => findingKey(a, this.byHost));
+      const acc = new Accumulator(id, (a) => findingKey(a, this.byHost), this.budget);
       this.findings.set(acc.key, acc);
       this.index.set(acc.mta, acc.host, acc.direction, acc.cause, acc.hint, acc.recipientDomain, acc);
       this.regular++;
@@ -390,7 +406,7 @@ export class Aggregator {
     const ck = catchAllKey(id.mta, id.direction, id.cause);
     let acc = this.findings.get(ck);
     if (acc === undefined) {
-      acc = new Accumulator({ ...id, host: null, recipientDomain: OTHER_DOMAINS, catchAll: true }, ck);
+      acc = new Accumulator({ ...id, host: null, recipientDomain: OTHER_DOMAINS, catchAll: true }, ck, this.budget);
       this.findings.set(ck, acc);
     }
     return acc;

@@ -291,6 +291,7 @@ export class TopK {
   /** Linear probing by hash: slot + 1 (0: empty), at most half full. */
   private table = new Int32Array(8);
   private spilled = false;
+  private keyChanges = 0;
 
   constructor(cap = TOPK_CAP) {
     if (cap < 1) throw new Error('TopK cap must be at least 1');
@@ -305,6 +306,16 @@ export class TopK {
   /** Number of keys currently tracked (at most `cap`). */
   get size(): number {
     return this.keys.length;
+  }
+
+  /** Changes whenever the set of keys does (a new key, a key evicted, a merge): for caches of keys(). */
+  get keysVersion(): number {
+    return this.keyChanges;
+  }
+
+  /** Up to `n` of the keys tracked, in no particular order (no sorting: for search, not display). */
+  someKeys(n: number): string[] {
+    return this.keys.slice(0, n);
   }
 
   add(key: string, weight = 1): void {
@@ -326,6 +337,7 @@ export class TopK {
       i = (i + 1) & mask;
     }
     const own = flatCopy(key);
+    this.keyChanges++;
     const n = this.keys.length;
     if (n < this.cap) {
       this.keys.push(own);
@@ -379,6 +391,7 @@ export class TopK {
    * `cap` largest are kept (the mergeable-summaries rule): approximate, flagged as overflowed.
    */
   merge(other: TopK): void {
+    this.keyChanges++;
     const sums = new Map<string, number>();
     for (const slot of this.heap) sums.set(this.keys[slot]!, this.counts[slot]!);
     for (const slot of other.heap) {

@@ -157,6 +157,8 @@ export interface Finding {
   hosts: HostCount[];
   topRecipients: AddressCount[];
   examples: string[];
+  /** The queue id (Postfix) or message id (Exim, Exchange) of each example, null when none. */
+  exampleIds: Array<string | null>;
 }
 
 /** A finding of `--compare` (src/report/compare.ts): its identity and deliveries lost at least, before and after. */
@@ -228,6 +230,20 @@ export interface FindingDetails {
   topRecipients: AddressCount[];
   topSenders: AddressCount[];
   topClients: AddressCount[];
+  /**
+   * Where its first lines are, for the evidence view: (index in summary.files, line number,
+   * byte offset or -1 when unknown) per line, at most EVIDENCE_PER_FINDING (accumulator.ts).
+   */
+  evidence: Float64Array;
+  /** The queue id (message id) of each line of `evidence`, one a line ('' for none). */
+  evidenceIds: string;
+  /** Lines its events came from, kept in `evidence` or not. */
+  evidenceLines: number;
+  /**
+   * What search looks at besides the identity: top recipients, senders, clients, codes, queue
+   * ids; lower case, one value a line.
+   */
+  search: string;
   /** Which distinct counts are HyperLogLog estimates rather than exact. */
   approximate: { messages: boolean; recipients: boolean; senders: boolean; clients: boolean; topLists: boolean };
   /** Every address kept for the finding (only in a final snapshot of a run that keeps them: --addresses). */

@@ -41,10 +41,13 @@ export interface FollowHandlers {
    * line can be: the file's mtime at open, else now.
    */
   begin(info: { reason: FollowReason; reference: Date; file: string }): void;
-  /** One complete line of the current generation (`no` is 1-based within it). */
-  line(text: string, no: number): void;
+  /**
+   * One complete line of the current generation (`no` is 1-based within it); `offset`: where it
+   * starts in the generation's file.
+   */
+  line(text: string, no: number, offset: number): void;
   /** A line over MAX_LINE_BYTES, by its first characters (default: handed to `line`). */
-  oversized?(head: string, no: number): void;
+  oversized?(head: string, no: number, offset: number): void;
   /** NUL bytes dropped from the lines handed on since the last call. */
   nulBytes?(n: number): void;
   /** Bytes that could not be read, and why (see the top of this file). */
@@ -259,10 +262,13 @@ export class Follower {
 
   private generation(fh: FileHandle, file: string, st: Stats, offset: number): Generation {
     this.markSeen(st);
-    const splitter = new LineSplitter({
-      line: (no, bytes, start, end, ascii) => this.handlers.line(decodeLine(bytes, start, end, ascii), no),
-      oversized: (no, head) => (this.handlers.oversized ? this.handlers.oversized(head, no) : this.handlers.line(head, no)),
-    });
+    const splitter = new LineSplitter(
+      {
+        line: (no, bytes, start, end, ascii, at) => this.handlers.line(decodeLine(bytes, start, end, ascii), no, at),
+        oversized: (no, head, at) => (this.handlers.oversized ? this.handlers.oversized(head, no, at) : this.handlers.line(head, no, at)),
+      },
+      offset,
+    );
     const empty = Buffer.alloc(0);
     // The size is taken only from reads that found the bytes they expected (readChunk): a size
     // from before a truncation would count its bytes as lost.

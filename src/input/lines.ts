@@ -99,13 +99,15 @@ export interface LineHandlers {
   /**
    * A line as bytes [start, end) of `bytes` (without its newline), valid only during the call,
    * and whether they are all ASCII (then latin1 decodes them, and each byte is one character).
+   * `offset`: where the line starts in the input as read (NUL bytes included), so that it can be
+   * read back later (src/input/evidence.ts).
    */
-  line(no: number, bytes: Buffer, start: number, end: number, ascii: boolean): void;
+  line(no: number, bytes: Buffer, start: number, end: number, ascii: boolean, offset: number): void;
   /**
    * A line over MAX_LINE_BYTES: its first OVERSIZED_SHOWN_CHARS characters (decoded), the rest
    * skipped. It counts as a line like any other.
    */
-  oversized(no: number, head: string): void;
+  oversized(no: number, head: string, offset: number): void;
 }
 
 /**
@@ -126,20 +128,30 @@ export class LineSplitter {
   private skipHead: Buffer | null = null;
   /** Bytes of that over-long line so far. */
   private skippedBytes = 0;
+  /** Offset in the input of the first byte of the current chunk. */
+  private base: number;
+  /** Offset in the input where the line being cut starts. */
+  private lineStart: number;
+  /** For a chunk that had NUL bytes: where its newlines were before they were dropped. */
+  private lfAt: number[] | null = null;
+  private lfNext = 0;
 
   /**
    * A chunk given to push() is not kept after push() returns, so the caller may read the next
    * one into the same memory. A function is the line handler alone (oversized lines then go to
-   * it as their head, encoded, with `ascii` false).
+   * it as their head, encoded, with `ascii` false). `startOffset`: where in the input the first
+   * chunk starts (follow mode reads from the middle of a file).
    */
-  constructor(handlers: LineHandlers | LineHandlers['line']) {
+  constructor(handlers: LineHandlers | LineHandlers['line'], startOffset = 0) {
+    this.base = startOffset;
+    this.lineStart = startOffset;
     this.handlers =
       typeof handlers === 'function'
         ? {
             line: handlers,
-            oversized: (no, head) => {
+            oversized: (no, head, offset) => {
               const b = Buffer.from(head);
-              handlers(no, b, 0, b.length, false);
+              handlers(no, b, 0, b.length, false, offset);
             },
           }
         : handlers;
@@ -147,18 +159,32 @@ export class LineSplitter {
 
   push(data: Buffer | string): void {
     let chunk = typeof data === 'string' ? Buffer.from(data) : data;
-    if (chunk.indexOf(0) >= 0) chunk = this.dropNul(chunk);
+    const base = this.base;
+    this.base += chunk.length;
+    this.lfAt = null;
+    if (chunk.indexOf(0) >= 0) {
+      // The newlines' places in the input, before the NUL bytes go (offsets count them).
+      const at: number[] = [];
+      for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) at.push(i);
+      this.lfAt = at;
+      this.lfNext = 0;
+      chunk = this.dropNul(chunk);
+    }
     if (chunk.length === 0) return;
     const ascii = isAscii(chunk);
+    // Where the line after the newline at `nl` (of the chunk as it is now) starts in the input.
+    const after = (nl: number): number => base + (this.lfAt === null ? nl : this.lfAt[this.lfNext++]!) + 1;
     let start = 0;
     let nl = chunk.indexOf(LF);
     if (nl >= 0 && (this.pendingBytes > 0 || this.skipHead !== null)) {
       this.endPending(chunk, nl);
+      this.lineStart = after(nl);
       start = nl + 1;
       nl = chunk.indexOf(LF, start);
     }
     while (nl >= 0) {
       this.emit(chunk, start, nl, ascii, true);
+      this.lineStart = after(nl);
       start = nl + 1;
       nl = chunk.indexOf(LF, start);
     }
@@ -195,6 +221,7 @@ export class LineSplitter {
    */
   discard(): number {
     const n = this.pendingBytes + this.skippedBytes;
+    this.lineStart = this.base;
     this.pending = [];
     this.pendingBytes = 0;
     this.skipHead = null;
@@ -260,19 +287,20 @@ export class LineSplitter {
   private emit(buf: Buffer, start: number, end: number, ascii: boolean, crlf: boolean): void {
     if (crlf && end > start && buf[end - 1] === CR) end--;
     if (end - start > MAX_LINE_BYTES) return this.oversized(buf.subarray(start, start + OVERSIZED_HEAD_BYTES));
-    this.handlers.line(++this.lines, buf, start, end, ascii);
+    this.handlers.line(++this.lines, buf, start, end, ascii, this.lineStart);
   }
 
   private oversized(head: Buffer): void {
     const text = head.toString(isAscii(head) ? 'latin1' : 'utf8');
-    this.handlers.oversized(++this.lines, text.slice(0, OVERSIZED_SHOWN_CHARS));
+    this.handlers.oversized(++this.lines, text.slice(0, OVERSIZED_SHOWN_CHARS), this.lineStart);
   }
 }
 
 /** forEachLine's callbacks: decoded lines, and oversized ones by their head (see LineHandlers). */
 export interface TextLineHandlers {
-  line(text: string, no: number): void;
-  oversized?(head: string, no: number): void;
+  /** `offset`: where the line starts in the input (see LineHandlers.line). */
+  line(text: string, no: number, offset: number): void;
+  oversized?(head: string, no: number, offset: number): void;
   /** Asked after each chunk: true stops reading (the stream is destroyed; the promise resolves). */
   stop?(): boolean;
 }
@@ -291,8 +319,8 @@ export function forEachLine(
   return new Promise((resolve, reject) => {
     let done = false;
     const splitter = new LineSplitter({
-      line: (no, bytes, start, end, ascii) => h.line(decodeLine(bytes, start, end, ascii), no),
-      oversized: (no, head) => (h.oversized ? h.oversized(head, no) : h.line(head, no)),
+      line: (no, bytes, start, end, ascii, offset) => h.line(decodeLine(bytes, start, end, ascii), no, offset),
+      oversized: (no, head, offset) => (h.oversized ? h.oversized(head, no, offset) : h.line(head, no, offset)),
     });
     const fail = (err: Error) => {
       if (done) return;

@@ -79,6 +79,7 @@ function pickFinding(f: Finding): Finding {
     hosts: f.hosts.map((h) => ({ host: sanitize(h.host), count: h.count })),
     topRecipients: f.topRecipients.map((r) => ({ address: sanitize(r.address), count: r.count })),
     examples: f.examples.map(sanitize),
+    exampleIds: (f.exampleIds ?? []).map((id) => (id === null ? null : sanitize(id))),
   };
 }
 

@@ -80,6 +80,7 @@ export const FindingSchema = z.strictObject({
   hosts: z.array(HostCountSchema),
   topRecipients: z.array(AddressCountSchema),
   examples: z.array(z.string()),
+  exampleIds: z.array(z.string().nullable()),
 });
 
 export const ComparedFindingSchema = z.strictObject({

@@ -188,7 +188,9 @@ function table(
       detail.push(...labelled(indent, 'advice:  ', sanitize(f.advice), width));
       const example = f.examples[0];
       if (example !== undefined) {
-        const head = ' '.repeat(indent) + 'example: ';
+        // Its queue id (message id) first: what to grep for the message's other lines.
+        const id = f.exampleIds?.[0];
+        const head = ' '.repeat(indent) + 'example: ' + (id ? `[${sanitize(id)}] ` : '');
         detail.push(head + truncate(sanitize(example), Math.max(1, width - displayWidth(head))));
       }
       for (const d of detail) {

@@ -219,6 +219,8 @@ GROUP BY ${groupBy}, value ORDER BY count DESC, value LIMIT ${top} BY ${groupBy}
       hosts: hostList.slice(0, REPORT_HOSTS),
       topRecipients: top(recipients, REPORT_TOP_RECIPIENTS),
       examples: (r.examples as string[]).map(String),
+      // The engine keeps the example lines, not their queue ids.
+      exampleIds: (r.examples as string[]).map(() => null),
     });
     details.push({
       key: `clickhouse\0${item.key}`,
@@ -232,6 +234,20 @@ GROUP BY ${groupBy}, value ORDER BY count DESC, value LIMIT ${top} BY ${groupBy}
       topClients: top(clients, DETAIL_TOP),
       // uniqCombined is exact for small sets and an estimate past them; say estimate throughout.
       approximate: { messages: true, recipients: true, senders: true, clients: true, topLists: false },
+      // No places in log files here: the evidence view shows the examples; search looks at the
+      // top lists and codes the engine returned.
+      evidence: new Float64Array(0),
+      evidenceIds: '',
+      evidenceLines: 0,
+      search: [
+        ...top(recipients, DETAIL_TOP),
+        ...top(senders, DETAIL_TOP),
+        ...top(clients, DETAIL_TOP),
+      ]
+        .map((e) => e.address)
+        .concat((r.codes as number[]).map(String), (r.enhanced as string[]).map(String))
+        .join('\n')
+        .toLowerCase(),
     });
   }
   const delivery = summaryStatus.bounced + summaryStatus.deferred + summaryStatus.expired;

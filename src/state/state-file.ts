@@ -50,6 +50,7 @@ const Acc = z.strictObject({
   firstSeen: time,
   lastSeen: time,
   examples: z.array(z.string()),
+  exampleIds: z.array(z.string().nullable()).optional(),
   examplesCut: z.array(z.boolean()),
   distinctMessages: Distinct,
   distinctRecipients: Distinct,

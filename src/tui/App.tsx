@@ -11,9 +11,11 @@
 import { Box, useApp, useInput } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import type { Snapshot } from '../aggregate/types.js';
+import { readEvidence } from '../input/evidence.js';
 import { runShape } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
 import DetailPane from './components/DetailPane.js';
+import EvidenceView, { EVIDENCE_HEAD_LINES } from './components/EvidenceView.js';
 import ExportPrompt from './components/ExportPrompt.js';
 import FileProgress from './components/FileProgress.js';
 import FilterBar from './components/FilterBar.js';
@@ -22,7 +24,8 @@ import Header from './components/Header.js';
 import Line from './components/Line.js';
 import RangePrompt from './components/RangePrompt.js';
 import Help, { helpLines } from './components/Help.js';
-import { detailLines, exampleLines } from './detail-lines.js';
+import { detailLines, exampleLines, identityLine } from './detail-lines.js';
+import { evidenceDoc, evidenceLines, findMatch, loadingDoc, type EvidenceDoc } from './evidence-view.js';
 import { defaultExportPath, exportRows, planExport } from './export.js';
 import { formatCount } from './format.js';
 import { keyToAction, splitKeys, type KeyInfo } from './keymap.js';
@@ -108,7 +111,9 @@ export default function App(props: Props) {
     [rows, width, scroll, shape, marker],
   );
 
-  const showDetail = view.mode === 'detail' || (view.mode !== 'table' && view.mode !== 'filter' && view.previous === 'detail');
+  const inEvidence = view.mode === 'evidence' || view.mode === 'evidenceSearch' || (view.mode === 'help' && view.previous === 'evidence');
+  const showDetail =
+    view.mode === 'detail' || (view.mode !== 'table' && view.mode !== 'filter' && !inEvidence && view.previous === 'detail');
   const current = rows[cursor];
   const detail = useMemo(
     () =>
@@ -118,6 +123,31 @@ export default function App(props: Props) {
     [showDetail, current, width, state, view.example],
   );
   const helpLength = useMemo(() => helpLines().length, []);
+
+  // The evidence view's lines, read from the files when it opens (never kept by the analysis).
+  const [evidence, setEvidence] = useState<EvidenceDoc | null>(null);
+  const evidenceRef = useRef<EvidenceDoc | null>(null);
+  const showEvidence = (doc: EvidenceDoc): void => {
+    evidenceRef.current = doc;
+    setEvidence(doc);
+  };
+  const openEvidence = (row: Row, snapshot: Snapshot): void => {
+    const { key } = row.details;
+    showEvidence(loadingDoc(key));
+    const files = snapshot.summary.files.map((f) => f.path);
+    readEvidence(files, row.details.evidence).then(
+      (read) => {
+        if (evidenceRef.current?.key === key) showEvidence(evidenceDoc(row.finding, row.details, read));
+      },
+      (err: unknown) => {
+        if (evidenceRef.current?.key === key) showEvidence({ key, items: [], notes: [`could not read the lines: ${(err as Error).message ?? String(err)}`] });
+      },
+    );
+  };
+  const evidenceStyled = useMemo(
+    () => (evidence?.items ? evidenceLines(evidence.items, view.evidenceMatch) : null),
+    [evidence, view.evidenceMatch],
+  );
 
   const dispatch = (v: ViewState): void => {
     viewRef.current = v;
@@ -145,30 +175,47 @@ export default function App(props: Props) {
     );
   };
 
-  // Each key's context from the view as the keys before it left it, not as last drawn: Ink
-  // attaches this handler only after a frame is drawn, and a key typed in between (G right after
-  // ? or Enter) was reduced with the table's page and no detail lines, so it did nothing.
-  const ctxOf = (v: ViewState): ReduceContext => {
-    let lines = 0;
-    if (v.mode === 'help') lines = helpLength;
-    else if (v.mode === 'detail') {
-      lines =
-        showDetail && v.example === view.example
-          ? detail.length
-          : current
-            ? detailLines(current, { width, trends: state.trends, reference: state.reference, example: v.example }).length
-            : 0;
-    }
-    return { rowKeys, pageSize: v.mode === 'detail' || v.mode === 'help' ? bodyHeight : pageSize, detailLines: lines, reference: state.reference };
-  };
-
   useInput((input, key) => {
+    // From the newest view, not this render's: a key may come before the render of the one before.
+    const ctxOf = (v: ViewState): ReduceContext => {
+      const evidenceMode = v.mode === 'evidence' || v.mode === 'evidenceSearch';
+      let lines = detail.length;
+      if (v.mode === 'help') lines = helpLength;
+      else if (evidenceMode) lines = evidenceRef.current?.items?.length ?? 0;
+      else if (v.mode === 'detail' && (view.mode !== 'detail' || v.example !== view.example)) {
+        const row = rows[cursorIndex(v, rowKeys)];
+        lines = row ? detailLines(row, { width, trends: state.trends, reference: state.reference, example: v.example }).length : 0;
+      }
+      return {
+        rowKeys,
+        pageSize: evidenceMode ? bodyHeight - EVIDENCE_HEAD_LINES : v.mode === 'detail' || v.mode === 'help' ? bodyHeight : pageSize,
+        detailLines: lines,
+        reference: state.reference,
+      };
+    };
     let v = viewRef.current;
     for (const [ch, k] of splitKeys(input, key as KeyInfo)) {
+      const ctx = ctxOf(v);
       let action: ViewAction | undefined = keyToAction(ch, k, v.mode);
       if (action === undefined) continue;
       if (action.type === 'exportStart') action = { type: 'exportStart', suggested: defaultExportPath(now()) };
       if (action.type === 'cycleExample') action = { type: 'cycleExample', examples: current ? exampleLines(current).length : 0 };
+      if (action.type === 'evidenceSearchAccept' || action.type === 'evidenceNext') {
+        // Plain substring search over the lines on screen, from the current match (or the top).
+        const items = evidenceRef.current?.items ?? [];
+        const accept = action.type === 'evidenceSearchAccept';
+        const query = accept ? v.evidenceInput : v.evidenceQuery;
+        const dir: 1 | -1 = action.type === 'evidenceNext' ? action.by : 1;
+        const from = accept ? (v.evidenceMatch ?? v.evidenceScroll) : (v.evidenceMatch ?? v.evidenceScroll - dir) + dir;
+        const match = findMatch(items, query, from, dir);
+        action = accept ? { type: 'evidenceSearchAccept', match } : { type: 'evidenceNext', by: dir, match };
+      }
+      if (action.type === 'evidence') {
+        const row = rows[cursorIndex(v, rowKeys)];
+        v = reduce(v, action, ctx);
+        if (row && v.mode === 'evidence') openEvidence(row, state.snapshot);
+        continue;
+      }
       if (action.type === 'exportReplace') {
         const target = v.exportTarget;
         v = reduce(v, action, ctxOf(v));
@@ -199,7 +246,20 @@ export default function App(props: Props) {
   else if (s.findings.length > 0) empty = 'No finding in this view (Esc clears the filter, t changes the time window, Tab the direction).';
 
   let body;
-  if (view.mode === 'help') {
+  if (inEvidence && view.mode !== 'help' && current) {
+    body = (
+      <EvidenceView
+        title={[{ text: 'evidence  ', role: 'title' }, ...identityLine(current.finding)]}
+        notes={evidence?.notes ?? []}
+        lines={evidenceStyled}
+        scroll={view.evidenceScroll}
+        query={view.evidenceQuery}
+        height={bodyHeight}
+        width={width}
+        theme={theme}
+      />
+    );
+  } else if (view.mode === 'help') {
     body = <Help width={width} height={bodyHeight} scroll={view.helpScroll} theme={theme} />;
   } else if (showDetail && current) {
     body = <DetailPane lines={detail} scroll={view.detailScroll} height={bodyHeight} width={width} theme={theme} />;
@@ -259,6 +319,17 @@ export default function App(props: Props) {
         />
       ) : view.mode === 'range' ? (
         <RangePrompt input={view.rangeInput} error={view.rangeError} width={width} theme={theme} />
+      ) : view.mode === 'evidenceSearch' ? (
+        <Line
+          line={[
+            { text: '/', role: 'key' },
+            { text: sanitize(view.evidenceInput) },
+            { text: '▏', role: 'key' },
+            { text: '   search the lines (queue id, address, text) · ⏎ find · esc cancel', role: 'muted' },
+          ]}
+          width={width}
+          theme={theme}
+        />
       ) : (
         <FilterBar mode={view.mode} filter={view.filter} message={view.message} width={width} theme={theme} />
       )}

@@ -5,7 +5,7 @@
  * lines (each different line once). With `example` set, the pane shows that example line whole
  * instead, wrapped to the width. Every log-derived string goes through `sanitize`.
  */
-import type { AddressCount } from '../aggregate/types.js';
+import type { AddressCount, Finding } from '../aggregate/types.js';
 import { actionText, codesCell, impactText, suggestionText } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
 import { wrapShellCommand } from '../text/shell-wrap.js';
@@ -117,13 +117,10 @@ function timeline(label: string, values: number[], unit: string, from: number, t
   return displayWidth(line.map((s) => s.text).join('')) <= width ? line : line.slice(0, 4);
 }
 
-export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
-  const { finding: f, details: d } = row;
-  const width = Math.max(20, ctx.width);
-  const out: StyledLine[] = [];
+/** The finding's identity in one line: rank, MTA, direction, domain, cause, hint, codes. */
+export function identityLine(f: Finding): StyledLine {
   const severity = severityOf(f);
-  const examples = exampleLines(row);
-  out.push([
+  return [
     { text: `#${f.rank}  `, role: 'title' },
     { text: `${f.mta}  ` },
     { text: `${f.direction}  ` },
@@ -133,7 +130,22 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
     { text: '  ' },
     { text: sanitize(f.hint), role: 'label' },
     { text: `  ${sanitize(codesCell(f))}`, role: severity },
-  ]);
+  ];
+}
+
+/** The queue id (message id) of an example line as exampleLines() shows it, '' for none. */
+function exampleIdOf(row: Row, shown: string): string {
+  const i = row.finding.examples.findIndex((ex) => sanitize(ex) === shown);
+  return sanitize(row.finding.exampleIds?.[i] ?? '');
+}
+
+export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
+  const { finding: f, details: d } = row;
+  const width = Math.max(20, ctx.width);
+  const out: StyledLine[] = [];
+  const severity = severityOf(f);
+  const examples = exampleLines(row);
+  out.push(identityLine(f));
   const shown = ctx.example ?? null;
   if (shown !== null && shown >= 0 && shown < examples.length) {
     out.push([
@@ -204,8 +216,16 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
     ),
   );
   out.push([]);
-  out.push([{ text: 'examples', role: 'label' }, ...(examples.length > 0 ? [{ text: '  (x shows one whole)', role: 'muted' as const }] : [])]);
+  out.push([
+    { text: 'examples', role: 'label' },
+    ...(examples.length > 0 ? [{ text: '  (x shows one whole · e all the lines)', role: 'muted' as const }] : []),
+  ]);
   if (examples.length === 0) out.push([{ text: '  -' }]);
-  for (const ex of examples) out.push([{ text: '  ' + truncate(ex, width - 2) }]);
+  for (const ex of examples) {
+    // Its queue id (message id) first: what to look for in the evidence view or with grep.
+    const id = exampleIdOf(row, ex);
+    const head = id === '' ? '  ' : `  [${id}] `;
+    out.push([...(id === '' ? [] : [{ text: head, role: 'label' as const }]), { text: (id === '' ? head : '') + truncate(ex, width - displayWidth(head)) }]);
+  }
   return out;
 }

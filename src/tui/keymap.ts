@@ -3,8 +3,10 @@
  *
  * | mode   | keys |
  * |--------|------|
- * | table  | ↑/↓ j/k move, PgUp/PgDn, Home/End g/G, Enter detail, / filter, Tab/Shift-Tab direction, s sort, t time window, i hide/show informational, e export, ? help, Esc clear filter, q quit |
- * | detail | ↑/↓ j/k scroll, PgUp/PgDn, Home/End g/G top/bottom, x next example whole, Esc/Backspace/← back, e export, ? help, q quit |
+ * | table  | ↑/↓ j/k move, PgUp/PgDn, Home/End g/G, Enter detail, e evidence, / filter, Tab/Shift-Tab direction, s sort, t time window, i hide/show informational, w export, ? help, Esc clear filter, q quit |
+ * | detail | ↑/↓ j/k scroll, PgUp/PgDn, Home/End g/G top/bottom, x next example whole, e evidence, Esc/Backspace/← back, w export, ? help, q quit |
+ * | evidence | ↑/↓ j/k scroll, PgUp/PgDn, Home/End g/G top/bottom, / search, n/N next/previous match, Esc/Backspace/← back, ? help, q quit |
+ * | evidenceSearch | type the search, Backspace, Enter find, Esc cancel |
  * | filter | type to filter, Backspace, Enter keep, Esc undo, ↑/↓ move |
  * | export | type the path, Backspace, Ctrl-U clear, Enter write, Esc cancel |
  * | overwrite | y replace the file, n or Esc back to the path |
@@ -60,6 +62,14 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
     if (input === 'n' || input === 'N' || key.escape) return { type: 'exportKeep' };
     return undefined;
   }
+  if (mode === 'evidenceSearch') {
+    if (key.escape) return { type: 'evidenceSearchCancel' };
+    // App.tsx fills in the match.
+    if (key.return) return { type: 'evidenceSearchAccept', match: null };
+    if (erase) return { type: 'evidenceSearchDelete' };
+    if (key.ctrl || key.meta || key.tab || input === '') return undefined;
+    return { type: 'evidenceSearchType', text: input };
+  }
   if (mode === 'range') {
     if (key.escape) return { type: 'rangeCancel' };
     if (key.return) return { type: 'rangeSubmit' };
@@ -70,7 +80,7 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
   }
   if (input === 'q' && !key.ctrl) return { type: 'quit' };
   if (input === '?') return { type: 'help' };
-  if (mode === 'help' || mode === 'detail') {
+  if (mode === 'help' || mode === 'detail' || mode === 'evidence') {
     if (key.upArrow || input === 'k') return { type: 'scroll', by: -1 };
     if (key.downArrow || input === 'j') return { type: 'scroll', by: 1 };
     if (key.pageUp) return { type: 'scroll', by: -10 };
@@ -86,7 +96,16 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
     if (key.escape || erase || key.leftArrow) return { type: 'back' };
     // App.tsx fills in how many examples the finding has.
     if (input === 'x') return { type: 'cycleExample', examples: 0 };
-    if (input === 'e') return { type: 'exportStart' };
+    if (input === 'e') return { type: 'evidence' };
+    if (input === 'w') return { type: 'exportStart' };
+    return undefined;
+  }
+  if (mode === 'evidence') {
+    if (key.escape || erase || key.leftArrow) return { type: 'back' };
+    if (input === '/') return { type: 'evidenceSearchStart' };
+    // App.tsx fills in the match.
+    if (input === 'n') return { type: 'evidenceNext', by: 1, match: null };
+    if (input === 'N') return { type: 'evidenceNext', by: -1, match: null };
     return undefined;
   }
   // table
@@ -103,7 +122,8 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
   if (input === 's') return { type: 'cycleSort' };
   if (input === 't') return { type: 'cycleWindow' };
   if (input === 'i') return { type: 'toggleInformational' };
-  if (input === 'e') return { type: 'exportStart' };
+  if (input === 'e') return { type: 'evidence' };
+  if (input === 'w') return { type: 'exportStart' };
   return undefined;
 }
 

@@ -12,8 +12,11 @@ import { HOUR_MS, HOUR_SLOTS, MINUTE_MS, windowSpan, type TimeWindow, type Trend
 
 export type { TimeWindow } from '../aggregate/trend.js';
 
-/** `overwrite`: the export's file exists; y replaces it, n or Esc goes back to the path. */
-export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'overwrite' | 'range';
+/**
+ * `overwrite`: the export's file exists; y replaces it, n or Esc goes back to the path.
+ * `evidence`: the finding's raw log lines; `evidenceSearch`: typing a search in them.
+ */
+export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'overwrite' | 'range' | 'evidence' | 'evidenceSearch';
 export type DirectionTab = 'all' | Direction;
 export type SortKey = 'impact' | 'recent' | 'domain';
 
@@ -132,7 +135,16 @@ export interface Message {
 export interface ViewState {
   mode: Mode;
   /** Where help and the export prompt return to. */
-  previous: 'table' | 'detail';
+  previous: 'table' | 'detail' | 'evidence';
+  /** Where the evidence view returns to. */
+  evidenceFrom: 'table' | 'detail';
+  /** First visible line of the evidence view (below its title). */
+  evidenceScroll: number;
+  /** The search in the evidence view being typed, and the one kept (n/N look for it). */
+  evidenceInput: string;
+  evidenceQuery: string;
+  /** The line (index) of the search's current match, highlighted; null for none. */
+  evidenceMatch: number | null;
   /** Index of the cursor in the visible rows (used when the selected finding is not among them). */
   cursor: number;
   /** Key (FindingDetails.key) of the finding under the cursor. */
@@ -172,6 +184,11 @@ export interface ViewState {
 export const initialViewState: ViewState = {
   mode: 'table',
   previous: 'table',
+  evidenceFrom: 'table',
+  evidenceScroll: 0,
+  evidenceInput: '',
+  evidenceQuery: '',
+  evidenceMatch: null,
   cursor: 0,
   selectedKey: null,
   scroll: 0,
@@ -210,6 +227,18 @@ export type ViewAction =
   | { type: 'scrollTo'; to: 'top' | 'bottom' }
   /** Show the next example line whole in the detail pane; after the last, the detail again. */
   | { type: 'cycleExample'; examples: number }
+  /** Open the evidence view of the selected finding (App.tsx reads its lines). */
+  | { type: 'evidence' }
+  | { type: 'evidenceSearchStart' }
+  | { type: 'evidenceSearchType'; text: string }
+  | { type: 'evidenceSearchDelete' }
+  | { type: 'evidenceSearchCancel' }
+  /**
+   * Keep the typed search and go to its first match (`/`), or to the next or previous one
+   * (`n`/`N`, by ±1). App.tsx fills in `match`: the matching line's index, null for none.
+   */
+  | { type: 'evidenceSearchAccept'; match: number | null }
+  | { type: 'evidenceNext'; by: 1 | -1; match: number | null }
   | { type: 'filterStart' }
   | { type: 'filterType'; text: string }
   | { type: 'filterDelete' }
@@ -317,6 +346,10 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
     }
     case 'back':
       switch (s.mode) {
+        case 'evidence':
+          return { ...s, mode: s.evidenceFrom };
+        case 'evidenceSearch':
+          return reduce(s, { type: 'evidenceSearchCancel' }, ctx);
         case 'detail':
           // An example shown whole goes back to the detail it was opened from.
           return s.example !== null ? { ...s, example: null, detailScroll: 0 } : { ...s, mode: 'table' };
@@ -337,7 +370,7 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
     case 'scroll':
     case 'scrollTo': {
       const max = Math.max(0, (ctx.detailLines ?? Infinity) - ctx.pageSize);
-      const field = s.mode === 'help' ? 'helpScroll' : 'detailScroll';
+      const field = s.mode === 'help' ? 'helpScroll' : s.mode === 'evidence' ? 'evidenceScroll' : 'detailScroll';
       let to: number;
       if (action.type === 'scrollTo') to = action.to === 'top' ? 0 : max;
       else to = clamp(s[field] + action.by, 0, max);
@@ -347,6 +380,29 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
       if (action.examples <= 0) return s;
       const next = s.example === null ? 0 : s.example + 1;
       return { ...s, example: next < action.examples ? next : null, detailScroll: 0 };
+    }
+    case 'evidence': {
+      if (ctx.rowKeys.length === 0) return s;
+      const from = s.mode === 'detail' ? 'detail' : 'table';
+      return { ...moveTo(s, here, ctx), mode: 'evidence', evidenceFrom: from, evidenceScroll: 0, evidenceMatch: null };
+    }
+    case 'evidenceSearchStart':
+      return { ...s, mode: 'evidenceSearch', evidenceInput: '' };
+    case 'evidenceSearchType':
+      return { ...s, evidenceInput: s.evidenceInput + printable(action.text) };
+    case 'evidenceSearchDelete':
+      return { ...s, evidenceInput: [...s.evidenceInput].slice(0, -1).join('') };
+    case 'evidenceSearchCancel':
+      return { ...s, mode: 'evidence' };
+    case 'evidenceSearchAccept':
+    case 'evidenceNext': {
+      const query = action.type === 'evidenceSearchAccept' ? s.evidenceInput : s.evidenceQuery;
+      const next = { ...s, mode: 'evidence' as const, evidenceQuery: query };
+      if (query === '') return { ...next, evidenceMatch: null };
+      if (action.match === null) return { ...next, evidenceMatch: null, message: { text: `not found: ${query}`, kind: 'error' } };
+      // The match a few lines below the top, so that what leads up to it shows too.
+      const max = Math.max(0, (ctx.detailLines ?? Infinity) - ctx.pageSize);
+      return { ...next, evidenceMatch: action.match, evidenceScroll: clamp(action.match - 2, 0, max) };
     }
     case 'filterStart':
       return { ...s, mode: 'filter', filterBefore: s.filter };
@@ -398,12 +454,12 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
     }
     case 'help':
       if (s.mode === 'help') return { ...s, mode: s.previous };
-      return { ...s, mode: 'help', previous: s.mode === 'detail' ? 'detail' : 'table', helpScroll: 0 };
+      return { ...s, mode: 'help', previous: s.mode === 'detail' || s.mode === 'evidence' ? s.mode : 'table', helpScroll: 0 };
     case 'exportStart':
       return {
         ...s,
         mode: 'export',
-        previous: s.mode === 'detail' ? 'detail' : 'table',
+        previous: s.mode === 'detail' || s.mode === 'evidence' ? s.mode : 'table',
         exportPath: action.suggested ?? s.exportPath,
         exportError: null,
         exportTarget: null,
@@ -467,18 +523,28 @@ export interface RowContext {
 /**
  * Does the finding match the filter? Every space-separated word of the filter must occur
  * (ignoring case) in its recipient domain, cause or hint, or its MTA, rule or one of its hosts
- * (the fields a finding's identity and detail name).
+ * (the fields a finding's identity and detail name), or in `search`: what the analysis keeps
+ * for search (FindingDetails.search: queue ids, client IPs, senders, recipients, codes; lower
+ * case, one value a line). Plain substrings: linear whatever is typed.
  */
 export function matchesFilter(
-  f: Pick<Finding, 'recipientDomain' | 'cause' | 'hint'> & Partial<Pick<Finding, 'mta' | 'rule' | 'hosts'>>,
+  f: Pick<Finding, 'recipientDomain' | 'cause' | 'hint'> & Partial<Pick<Finding, 'mta' | 'rule' | 'hosts' | 'smtpCodes' | 'enhancedStatus'>>,
   filter: string,
+  search = '',
 ): boolean {
   const words = filter.toLowerCase().split(' ').filter((w) => w !== '');
   if (words.length === 0) return true;
-  const hay = [f.recipientDomain ?? '', f.cause, f.hint, f.mta ?? '', f.rule ?? '', ...(f.hosts ?? []).map((h) => h.host)].map((t) =>
-    t.toLowerCase(),
-  );
-  return words.every((w) => hay.some((h) => h.includes(w)));
+  const hay = [
+    f.recipientDomain ?? '',
+    f.cause,
+    f.hint,
+    f.mta ?? '',
+    f.rule ?? '',
+    ...(f.hosts ?? []).map((h) => h.host),
+    ...(f.smtpCodes ?? []).map(String),
+    ...(f.enhancedStatus ?? []),
+  ].map((t) => t.toLowerCase());
+  return words.every((w) => hay.some((h) => h.includes(w)) || search.includes(w));
 }
 
 const byRank = (a: Row, b: Row): number => a.finding.rank - b.finding.rank;
@@ -514,8 +580,8 @@ export function visibleRows(
   snapshot.findings.forEach((finding, i) => {
     if (view.tab !== 'all' && finding.direction !== view.tab) return;
     if (view.hideInformational && finding.action === 'informational') return;
-    if (!matchesFilter(finding, view.filter)) return;
     const details = snapshot.details[i]!;
+    if (!matchesFilter(finding, view.filter, details.search)) return;
     const identity = details.key;
     let count = finding.count;
     if (view.window !== 'all') {

@@ -107,6 +107,7 @@ describe('Aggregator.snapshot', () => {
         { address: 'b@example.com', count: 1 },
       ],
       examples: ['line 1', 'line 2', 'line 3'],
+      exampleIds: [null, null, null],
       action: 'informational',
       actionReason: 'addresses that never received mail here: a stranger’s typo or an old address',
       suggestion: null,

@@ -32,6 +32,7 @@ const ISSUE_FINDING_KEYS = [
   'hosts',
   'topRecipients',
   'examples',
+  'exampleIds',
 ];
 const ISSUE_SUMMARY_KEYS = [
   'linesRead',

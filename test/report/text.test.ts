@@ -276,3 +276,12 @@ describe('renderText: act or not, harvest and backscatter', () => {
     expect(out).toMatch(/setting: smtpd_reject_unlisted_recipient/);
   });
 });
+
+describe('examples with their queue id', () => {
+  test('the example line starts with its queue id in brackets, sanitised; none for NOQUEUE', () => {
+    const withId = renderText(reportOf([[reject({ queueId: '4Xy\u001b[31mZ' }), cls()]]), { width: 200 });
+    expect(withId).toMatch(/example: \[4XyZ\] May {2}1 /);
+    const without = renderText(reportOf([[reject({ queueId: null }), cls()]]), { width: 200 });
+    expect(without).toMatch(/example: May {2}1 /);
+  });
+});

@@ -105,12 +105,13 @@ describe('App', () => {
 
   test('/ filters as you type; Esc undoes', async () => {
     const app = await start();
-    await app.send('/', 'g', 'm', 'a', 'i', 'l');
+    // A cause: no sender, recipient or queue id (which the filter looks at too) holds it.
+    await app.send('/', 'g', 'r', 'e', 'y', 'l');
     await settled(() => {
-      expect(app.lines().at(-1)).toMatch(/^\/gmail▏/);
-      const rows = app.lines().slice(4).filter((l) => /^[!+ ]\s*\d+ /.test(l));
+      expect(app.lines().at(-1)).toMatch(/^\/greyl▏/);
+      const rows = app.lines().slice(4).filter((l) => /^[!+* ]{1,2}\s*\d+ /.test(l));
       expect(rows.length).toBeGreaterThan(0);
-      for (const r of rows) expect(r).toMatch(/gmail\.co/);
+      for (const r of rows) expect(r).toMatch(/greylisted/);
     });
     await app.send(KEY.esc);
     await settled(() => expect(app.lines()[2]).not.toContain('filter'));
@@ -150,14 +151,15 @@ describe('App', () => {
         return `/abs${path}`;
       },
     });
-    await app.send('/', 'gmail', KEY.enter, 'e');
+    await app.send('/', 'gmail', KEY.enter, 'w');
     await settled(() => expect(app.frame()).toContain('file: ./maillog-doctor-20261122-0605.csv▏'));
     await app.send(KEY.enter);
     await until(app.frame, (f) => f.includes('wrote'));
     expect(calls).toHaveLength(1);
     // The path as planned: relative to the working folder.
     expect(calls[0]!.path).toBe(join(process.cwd(), 'maillog-doctor-20261122-0605.csv'));
-    expect(calls[0]!.rows.every((r) => r.finding.recipientDomain?.startsWith('gmail.co'))).toBe(true);
+    // Rows of gmail.co… domains, or with a gmail sender or recipient (the filter looks at those too).
+    expect(calls[0]!.rows.every((r) => r.finding.recipientDomain?.startsWith('gmail.co') || r.details.search.includes('gmail'))).toBe(true);
     await settled(() => expect(app.lines().at(-1)).toBe(`wrote ${calls[0]!.rows.length} findings to /abs${calls[0]!.path}  ? help  q quit`));
   });
 
@@ -167,7 +169,7 @@ describe('App', () => {
         throw new Error('permission denied');
       },
     });
-    await app.send('/', 'gmail', KEY.enter, 'e', '\u0015', '/ro/mine.csv', KEY.enter);
+    await app.send('/', 'gmail', KEY.enter, 'w', '\u0015', '/ro/mine.csv', KEY.enter);
     const frame = await until(app.frame, (f) => f.includes('permission denied'));
     expect(frame.split('\n').at(-2)).toMatch(/^could not write \/ro\/mine\.csv: permission denied {2}\(⏎ retry/);
     await settled(() => expect(app.lines().at(-1)).toBe('file: /ro/mine.csv▏'));
@@ -183,7 +185,7 @@ describe('App', () => {
     const target = join(dir, 'view.csv');
     writeFileSync(target, 'old\n');
     const app = await start();
-    await app.send('e', '\u0015', target, KEY.enter);
+    await app.send('w', '\u0015', target, KEY.enter);
     let frame = await until(app.frame, (f) => f.includes('Replace it?'));
     expect(frame.split('\n').at(-2)).toBe(`${target} exists. Replace it?  (y replace · n or esc back to the path)`);
     await app.send('n');
@@ -201,7 +203,7 @@ describe('App', () => {
     dir = mkdtempSync(join(tmpdir(), 'md-app-export-'));
     mkdirSync(join(dir, 'reports'));
     const app = await start({ now: () => new Date(2026, 10, 22, 6, 5) });
-    await app.send('e', '\u0015', join(dir, 'reports'), KEY.enter);
+    await app.send('w', '\u0015', join(dir, 'reports'), KEY.enter);
     await until(app.frame, (f) => f.includes('wrote'));
     expect(readdirSync(join(dir, 'reports'))).toEqual(['maillog-doctor-20261122-0605.csv']);
   });
@@ -266,5 +268,56 @@ describe('App', () => {
       await new Promise((r) => setTimeout(r, 10));
       expect(instance!.frames.length).toBe(frames);
     }
+  });
+});
+
+describe('App: evidence and search', () => {
+  /** The first finding of the sample whose lines have queue ids, its index and ids. */
+  const withIds = () => {
+    const i = sample.snapshot.details.findIndex((d) => d.evidenceIds.split('\n').some((id) => id !== ''));
+    const ids = sample.snapshot.details[i]!.evidenceIds.split('\n');
+    return { i, ids };
+  };
+
+  test('e opens the finding’s lines read back from the log, with their queue ids; / and n find one; Esc goes back', async () => {
+    const { i, ids } = withIds();
+    expect(i).toBeGreaterThanOrEqual(0);
+    const app = await start();
+    await app.send(...Array<string>(i).fill('j'), 'e');
+    await until(app.frame, (f) => !f.includes('reading the lines'));
+    const lines = app.lines();
+    expect(lines[3]).toMatch(/^evidence\s+#\d+/);
+    expect(lines[4]).toMatch(/\d+ lines?/);
+    const first = ids.find((id) => id !== '')!;
+    expect(lines[5]).toContain(first);
+    expect(lines[5]).toContain('postfix/');
+    // Search the last queue id: the view scrolls to it and marks its line.
+    const last = ids.filter((id) => id !== '').at(-1)!;
+    await app.send('/', ...last.toLowerCase());
+    expect(app.lines().at(-1)).toMatch(new RegExp(`^/${last.toLowerCase()}▏`));
+    await app.send(KEY.enter);
+    const marked = app.lines().filter((l) => l.startsWith('> '));
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toContain(last);
+    expect(app.lines()[4]).toContain(`search: ${last.toLowerCase()}`);
+    await app.send('n');
+    expect(app.lines().filter((l) => l.startsWith('> '))[0]).toContain(last);
+    await app.send('/', 'no such text anywhere', KEY.enter);
+    expect(app.lines().at(-1)).toContain('not found: no such text anywhere');
+    await app.send(KEY.esc);
+    expect(app.lines()[3]).not.toMatch(/^evidence/);
+    expect(app.frame()).toContain('msgs');
+  });
+
+  test('the table filter finds a finding by a queue id of one of its lines', async () => {
+    const { i, ids } = withIds();
+    const id = ids.find((x) => x !== '')!;
+    const app = await start();
+    await app.send('/', id, KEY.enter);
+    const rows = app.lines().slice(4).filter((l) => /^(> | {2})[!+ ]\s*\d+\s/.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.some((r) => r.includes(sample.snapshot.findings[i]!.cause))).toBe(true);
+    await app.send('/', 'zz-no-such-queue-id', KEY.enter);
+    expect(app.frame()).toContain('No finding in this view');
   });
 });

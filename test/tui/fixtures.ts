@@ -41,6 +41,7 @@ export function finding(f: Partial<Finding> = {}, d: Partial<FindingDetails> = {
     hosts: [{ host: 'mx1', count: 10 }],
     topRecipients: [{ address: 'a@example.com', count: 5 }],
     examples: ['Nov 22 01:00:00 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]: 550 5.1.1 <a@example.com>: User unknown'],
+    exampleIds: [null],
     ...f,
   };
   const details: FindingDetails = {
@@ -53,6 +54,10 @@ export function finding(f: Partial<Finding> = {}, d: Partial<FindingDetails> = {
     topRecipients: full.topRecipients,
     topSenders: [{ address: 'spam@sender.test', count: 4 }],
     topClients: [{ address: '192.0.2.1', count: 6 }],
+    evidence: new Float64Array(0),
+    evidenceIds: '',
+    evidenceLines: 0,
+    search: 'a@example.com\nspam@sender.test\n192.0.2.1\n550\n5.1.1',
     approximate: { messages: false, recipients: false, senders: false, clients: false, topLists: false },
     ...d,
   };

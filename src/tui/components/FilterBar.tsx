@@ -25,14 +25,23 @@ const HINTS: Record<Mode, Array<[string, string]>> = {
     ['⇥', 'direction'],
     ['s', 'sort'],
     ['t', 'time'],
-    ['e', 'export'],
+    ['e', 'evidence'],
+    ['w', 'export'],
   ],
   detail: [
     ['↑↓', 'scroll'],
     ['x', 'example'],
+    ['e', 'evidence'],
     ['esc', 'back'],
-    ['e', 'export'],
+    ['w', 'export'],
   ],
+  evidence: [
+    ['↑↓', 'scroll'],
+    ['/', 'search'],
+    ['n N', 'next/prev'],
+    ['esc', 'back'],
+  ],
+  evidenceSearch: [],
   range: [],
   filter: [
     ['⏎', 'keep'],
@@ -57,7 +66,7 @@ const TAIL: Array<[string, string]> = [
   ['?', 'help'],
   ['q', 'quit'],
 ];
-const TAIL_MODES: ReadonlySet<Mode> = new Set(['table', 'detail', 'help']);
+const TAIL_MODES: ReadonlySet<Mode> = new Set(['table', 'detail', 'help', 'evidence']);
 
 const hintSegments = (hints: Array<[string, string]>): StyledLine =>
   hints.flatMap(([k, what]): StyledLine => [
@@ -71,7 +80,7 @@ export function barLine(p: Omit<Props, 'width' | 'theme'>, width = Infinity): St
       { text: '/', role: 'key' },
       { text: sanitize(p.filter) },
       { text: '▏', role: 'key' },
-      { text: '   domain, cause or hint · ⏎ keep · esc undo', role: 'muted' },
+      { text: '   domain, cause, queue id, address, IP, code · ⏎ keep · esc undo', role: 'muted' },
     ];
   }
   const head: StyledLine =
