@@ -12,8 +12,8 @@
  * names the summary can carry: `distinctCounters`, `topK`, `codeLists`, `examples`, `hosts`,
  * `rules` (see accumulator.ts), next to whatever the pipeline reports in RunStats.overflow.
  */
-import type { DeliveryStatus, MailEvent, Mta } from '../event.js';
-import type { Cause, Classification, Direction } from '../classify/types.js';
+import type { DeliveryStatus, MailEvent } from '../event.js';
+import type { Classification } from '../classify/types.js';
 import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
@@ -46,18 +46,18 @@ export interface AggregatorOptions {
 }
 
 /**
- * Map key of a finding, and its identity for the live view's trends (FindingDetails.key). MTA,
- * direction and cause are enum strings without NUL; the host (only when split by host: h, or
- * n for none) and the hint are length-prefixed; the domain comes last with a one-letter tag
- * (d: a domain, n: none, o: catch-all), so no two identities share a key.
+ * Map key of a finding, and its identity for the live view's trends (FindingDetails.key): the
+ * one key function, catch-alls included. MTA, direction and cause are enum strings without NUL;
+ * the host (only when split by host: h, or n for none) and the hint are length-prefixed; the
+ * domain comes last with a one-letter tag (d: a domain, n: none, o: catch-all, which has
+ * neither host nor hint), so no two identities share a key.
  */
-function findingKey(id: FindingIdentity, byHost: boolean): string {
+function findingKey(id: Pick<FindingIdentity, 'mta' | 'host' | 'direction' | 'cause' | 'hint' | 'recipientDomain' | 'catchAll'>, byHost: boolean): string {
+  if (id.catchAll) return `${id.mta}\0\0${id.direction}\0${id.cause}\0\0o`;
   const host = !byHost ? '' : id.host === null ? 'n' : `h${id.host.length}:${id.host}`;
   const head = `${id.mta}\0${host}\0${id.direction}\0${id.cause}\0${id.hint.length}:${id.hint}\0`;
   return id.recipientDomain === null ? `${head}n` : `${head}d${id.recipientDomain}`;
 }
-
-const catchAllKey = (mta: Mta, direction: Direction, cause: Cause): string => `${mta}\0\0${direction}\0${cause}\0\0o`;
 
 /** RunStats with every counter at zero: for tests and for a snapshot before any input. */
 export function emptyRunStats(): RunStats {
@@ -258,7 +258,7 @@ export class Aggregator {
   /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */
   private open(id: FindingIdentity, events: number): Accumulator {
     if (id.catchAll) {
-      const ck = catchAllKey(id.mta, id.direction, id.cause);
+      const ck = findingKey(id, this.byHost);
       const acc = new Accumulator(id, ck);
       this.findings.set(ck, acc);
       return acc;
@@ -272,7 +272,7 @@ export class Aggregator {
       return acc;
     }
     this.foldedEvents += events;
-    const ck = catchAllKey(id.mta, id.direction, id.cause);
+    const ck = findingKey({ ...id, catchAll: true }, this.byHost);
     let acc = this.findings.get(ck);
     if (acc === undefined) {
       acc = new Accumulator({ ...id, host: null, recipientDomain: OTHER_DOMAINS, catchAll: true }, ck);
