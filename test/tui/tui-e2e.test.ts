@@ -9,8 +9,12 @@ import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT } from '../cli/run.js';
+import { assertFreshDist } from '../helpers/dist.js';
+import { ROOT } from '../helpers/cli.js';
 import { skipNote } from '../helpers/skip.js';
+
+// dist/ older than its sources fails here instead of testing yesterday's build (see helpers/dist.ts).
+beforeAll(assertFreshDist);
 
 const SOCKET = `md-e2e-${process.pid}`;
 const SESSION = 'md';
