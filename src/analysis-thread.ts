@@ -15,6 +15,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { emptySnapshot } from './aggregate/aggregator.js';
 import type { FileStats, Snapshot } from './aggregate/types.js';
 import { InputError } from './errors.js';
+import type { Mta } from './event.js';
 import { analyse, type Analysis, type PipelineOptions } from './pipeline.js';
 import { ProblemBatcher, type ProblemBatch } from './aggregate/trend.js';
 
@@ -37,7 +38,7 @@ export interface AnalysisHandlers {
 
 export interface AnalysisInput {
   files: readonly string[];
-  mta?: 'postfix' | 'exim' | 'exchange';
+  mta?: Mta;
   year?: number;
   /** Split findings by host (`--by host`). */
   byHost?: boolean;
