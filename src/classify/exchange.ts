@@ -30,6 +30,8 @@ export const exchange: MtaClassifier = {
   rules: EXCHANGE_RULES,
   deliveryDirection: exchangeDirectionOf,
   rejectIsPermanent: replyIsPermanent,
+  // Only the store driver puts mail into a mailbox of this organization.
+  deliversHere: (source) => source === 'storedriver',
   // Exchange's commands run in PowerShell, where `'` inside single quotes is doubled.
   dialect: 'powershell',
 };

@@ -62,5 +62,7 @@ export const exim: MtaClassifier = {
   rules: EXIM_RULES,
   deliveryDirection: eximDeliveryDirection,
   rejectIsPermanent: eximRejectIsPermanent,
+  // Every transport but the SMTP ones writes on this machine (appendfile, pipe, lmtp).
+  deliversHere: (transport) => !transport.includes('smtp'),
   dialect: 'sh',
 };

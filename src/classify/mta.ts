@@ -21,6 +21,8 @@ export interface MtaClassifier {
   deliveryDirection(ev: DeliveryEvent, domains?: LocalDomains): Direction;
   /** Whether a refusal by this server is permanent (deliveries: see isPermanent). */
   rejectIsPermanent(ev: RejectEvent): boolean;
+  /** Whether a delivery by this agent (transport, source) was made on this machine, so its recipient domain is ours (local-domains.ts). */
+  deliversHere(agent: string): boolean;
   /** The shell the verify commands are written for, which decides their quoting. */
   dialect: Dialect;
 }

@@ -35,9 +35,13 @@ const LOOPBACK_DOWN_RE = /^(?:delivery temporarily suspended: )?(?:connect to |l
  */
 const FILTER_OWN_RE = /[ ,]id=\d{1,12}-\d{1,6}|content filter/i;
 
+/** Delivery agents that deliver on this machine (or to our own mailbox server), for local-domains.ts. */
+const HOME_AGENTS = new Set(['local', 'virtual', 'pipe', 'lmtp']);
+
 export const postfix: MtaClassifier = {
   rules: POSTFIX_RULES,
   deliveryDirection: postfixDirectionOf,
   rejectIsPermanent: replyIsPermanent,
+  deliversHere: (agent) => HOME_AGENTS.has(agent),
   dialect: 'sh',
 };
