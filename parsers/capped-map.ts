@@ -7,9 +7,9 @@
  * counting as new, so eviction takes what `map.keys().next()` would give. That call itself is
  * not usable here: it starts at the table's first slot and steps over every entry deleted since
  * V8 last compacted the table, which in a full table that also frees entries makes each
- * eviction cost up to half the table (48% of an Exchange run). Keeping one iterator between
- * evictions is no better: V8 keeps every table a Map outgrows alive for an iterator that has not
- * moved (28 MB of them after a 410 MB Exim log). So the order is kept here, in an array of the
+ * eviction cost up to half the table (most of an Exchange run's time: bench/README.md). Keeping
+ * one iterator between evictions is no better: V8 keeps every table a Map outgrows alive for an
+ * iterator that has not moved. So the order is kept here, in an array of the
  * slots set, oldest first; a slot whose key was deleted or set again since is stale and skipped
  * when met. Stale slots are dropped when they outnumber the live ones (amortised O(1)).
  */

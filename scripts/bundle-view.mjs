@@ -1,9 +1,10 @@
 /**
  * Bundles the interactive view (dist/src/tui/run.js with Ink, React and the rest of what it
  * imports) into one file, dist/src/tui/view.bundle.mjs, which the CLI loads when it exists.
- * Loading Ink and React as ~150 separate modules cost the main thread about 1 s of CPU at the
- * start of every interactive run (resolving, reading, compiling each, lexing the CommonJS
- * ones); the one file takes about 0.2 s. Run after `tsc` (npm run build does both).
+ * Loading Ink and React as some 150 separate modules cost the main thread a noticeable pause at
+ * the start of every interactive run (resolving, reading, compiling each, lexing the CommonJS
+ * ones); one file is several times quicker (bench/README.md, "Figures behind the code"). Run
+ * after `tsc` (npm run build does both).
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';

@@ -17,7 +17,7 @@ import { emptySnapshot } from './aggregate/aggregator.js';
 import type { FileStats, Snapshot } from './aggregate/types.js';
 import type { Classification } from './classify/types.js';
 import { InputError } from './errors.js';
-import type { MailEvent } from './event.js';
+import type { MailEvent, Mta } from './event.js';
 import { analyse, type Analysis, type PipelineOptions } from './pipeline.js';
 import { ProblemBatcher, type ProblemBatch } from './aggregate/trend.js';
 
@@ -42,7 +42,7 @@ export interface AnalysisHandlers {
 
 export interface AnalysisInput {
   files: readonly string[];
-  mta?: 'postfix' | 'exim' | 'exchange';
+  mta?: Mta;
   year?: number;
   /** Split findings by host (`--by host`). */
   byHost?: boolean;

@@ -935,10 +935,9 @@ function onSignal(signal: NodeJS.Signals): void {
 // Entry point (bin/maillog-doctor imports this module).
 // Memory: V8 lets the old generation grow to up to four times what survived the last full
 // collection before it collects again, and for a run whose live data is a few tens of MB that
-// slack was the biggest part of the peak (1 GB Postfix log: 230-290 MB RSS; 191-202 MB at
-// 30 %, for 21 full collections instead of 5, ~0.2 s of pauses in all). V8 reads this flag
-// whenever it sets the next limit, so setting it here takes effect for both threads; a Node
-// whose V8 ignored it would only use more memory.
+// slack was the biggest part of the peak (figures in bench/README.md, "Memory"). V8 reads this
+// flag whenever it sets the next limit, so setting it here takes effect for both threads; a
+// Node whose V8 ignored it would only use more memory.
 setFlagsFromString('--heap-growing-percent=30');
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);

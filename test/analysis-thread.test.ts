@@ -9,11 +9,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { assertFreshDist } from './helpers/dist.js';
 import { generatePostfix } from '../bench/gen/postfix.js';
 import { analyse } from '../src/pipeline.js';
 import { renderJson } from '../src/report/json.js';
 import { TrendStore } from '../src/aggregate/trend.js';
 import * as fromSources from '../src/analysis-thread.js';
+
+// dist/ older than its sources fails here instead of testing yesterday's build (see helpers/dist.ts).
+beforeAll(assertFreshDist);
 
 type Module = typeof fromSources;
 let compiled: Module;

@@ -12,10 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { assertFreshDist } from './helpers/dist.js';
 import { generateExim } from '../bench/gen/exim.js';
 import { generatePostfix } from '../bench/gen/postfix.js';
 import { renderJson } from '../src/report/json.js';
 import { recipientDomain } from '../src/aggregate/event-fields.js';
+
+// dist/ older than its sources fails here instead of testing yesterday's build (see helpers/dist.ts).
+beforeAll(assertFreshDist);
 
 type Pipeline = typeof import('../src/pipeline.js');
 let pipeline: Pipeline;

@@ -2,14 +2,14 @@
  * One physical line of an Exchange CSV log → its cells, with RFC 4180 quoting (commas and
  * doubled quotes inside message-subject, source-context and custom-data).
  *
- * csv-parse is the authority, but it costs about 35 µs for a 500-character row, and half the
- * rows of a busy MSGTRK log quote a cell (STOREDRIVER's source-context holds commas). Rows in
+ * csv-parse is the authority, but it is slow per row (bench/README.md, "Figures behind the
+ * code"), and half the rows of a busy MSGTRK log quote a cell (STOREDRIVER's source-context holds commas). Rows in
  * plain RFC 4180 form — each cell either without any `"`, or wholly quoted with inner quotes
  * doubled — are cut here with indexOf; a row with anything else (a stray quote inside an
  * unquoted cell, text after a closing quote, an unclosed quote) goes to csv-parse, whose
  * relaxed rules decide it. test/parsers/exchange/csv-row.test.ts proves both give the same
- * cells. With the record delimiter given explicitly csv-parse spends four times less on line
- * endings, and no line here has a line break.
+ * cells. The record delimiter is given to csv-parse explicitly, which makes it spend much less
+ * on line endings, and no line here has a line break.
  */
 import { parse } from 'csv-parse/sync';
 

@@ -68,8 +68,9 @@ export class MessageTable {
 
 /**
  * The duplicate filter's memory lives outside the JS heap. As a Map of boxed 53-bit keys to
- * `{ input, count }` objects it was a third of the live heap at its cap (24 MB), each rehash of it
- * a new 15 MB table, and its upkeep ~12 % of the Exim path's CPU time. Here: a pool of entries
+ * `{ input, count }` objects it was a large part of the live heap at its cap, each rehash of it
+ * a new table, and its upkeep a visible share of the Exim path's CPU time (bench/README.md,
+ * "Figures behind the code"). Here: a pool of entries
  * (key, input, count) chained in insertion order (the order the Map evicted in), found through
  * an open-addressing index (linear probing at most half full, deletion by backward shift).
  */

@@ -33,7 +33,7 @@ import {
   smtpCodeOf,
 } from './event-fields.js';
 import type { AddressStore } from './address-store.js';
-import { isPermanent } from './rank.js';
+import { findingIsPermanent } from './rank.js';
 import type { AddressCount, FindingEventsByStatus, HostCount, RuleCount } from './types.js';
 import { flatCopy } from '../text/flat-copy.js';
 
@@ -438,9 +438,9 @@ export class Accumulator {
     return [...this.enhanced].sort();
   }
 
-  /** Some of its mail was lost for good (see isPermanent): ranks before temporary ones. */
+  /** Some of its mail was lost for good (see findingIsPermanent): ranks before temporary ones. */
   get permanent(): boolean {
-    return isPermanent(this);
+    return findingIsPermanent(this);
   }
 
   /** The rule that classified most of its events (ties: the smallest id), '' before any. */

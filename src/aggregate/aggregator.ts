@@ -52,18 +52,18 @@ export interface AggregatorOptions {
 }
 
 /**
- * Map key of a finding, and its identity for the live view's trends (FindingDetails.key). MTA,
- * direction and cause are enum strings without NUL; the host (only when split by host: h, or
- * n for none) and the hint are length-prefixed; the domain comes last with a one-letter tag
- * (d: a domain, n: none, o: catch-all), so no two identities share a key.
+ * Map key of a finding, and its identity for the live view's trends (FindingDetails.key): the
+ * one key function, catch-alls included. MTA, direction and cause are enum strings without NUL;
+ * the host (only when split by host: h, or n for none) and the hint are length-prefixed; the
+ * domain comes last with a one-letter tag (d: a domain, n: none, o: catch-all, which has
+ * neither host nor hint), so no two identities share a key.
  */
-function findingKey(id: FindingIdentity, byHost: boolean): string {
+function findingKey(id: Pick<FindingIdentity, 'mta' | 'host' | 'direction' | 'cause' | 'hint' | 'recipientDomain' | 'catchAll'>, byHost: boolean): string {
+  if (id.catchAll) return `${id.mta}\0\0${id.direction}\0${id.cause}\0\0o`;
   const host = !byHost ? '' : id.host === null ? 'n' : `h${id.host.length}:${id.host}`;
   const head = `${id.mta}\0${host}\0${id.direction}\0${id.cause}\0${id.hint.length}:${id.hint}\0`;
   return id.recipientDomain === null ? `${head}n` : `${head}d${id.recipientDomain}`;
 }
-
-const catchAllKey = (mta: Mta, direction: Direction, cause: Cause): string => `${mta}\0\0${direction}\0${cause}\0\0o`;
 
 /** RunStats with every counter at zero: for tests and for a snapshot before any input. */
 export function emptyRunStats(): RunStats {
@@ -234,7 +234,7 @@ export class Aggregator {
     agg.foldedEvents = s.foldedEvents;
     const loose = new Aggregator({ byHost: s.byHost, findingsCap: s.findingsCap });
     for (const f of s.findings) {
-      const acc = Accumulator.fromState(f, (a) => (a.catchAll ? catchAllKey(a.mta, a.direction, a.cause) : findingKey(a, s.byHost)));
+      const acc = Accumulator.fromState(f, (a) => findingKey(a, s.byHost));
       loose.findings.set(acc.key, acc);
       if (!acc.catchAll) loose.index.set(acc.mta, acc.host, acc.direction, acc.cause, acc.hint, acc.recipientDomain, acc);
     }
@@ -389,7 +389,7 @@ export class Aggregator {
 
   private openAccumulator(id: FindingIdentity, events: number): Accumulator {
     if (id.catchAll) {
-      const ck = catchAllKey(id.mta, id.direction, id.cause);
+      const ck = findingKey(id, this.byHost);
       const acc = new Accumulator(id, ck, this.budget);
       this.findings.set(ck, acc);
       return acc;
@@ -403,7 +403,7 @@ export class Aggregator {
       return acc;
     }
     this.foldedEvents += events;
-    const ck = catchAllKey(id.mta, id.direction, id.cause);
+    const ck = findingKey({ ...id, catchAll: true }, this.byHost);
     let acc = this.findings.get(ck);
     if (acc === undefined) {
       acc = new Accumulator({ ...id, host: null, recipientDomain: OTHER_DOMAINS, catchAll: true }, ck, this.budget);

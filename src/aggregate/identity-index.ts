@@ -8,9 +8,10 @@
  */
 import { CAUSES, DIRECTIONS } from '../classify/names.js';
 import type { Cause, Direction } from '../classify/types.js';
-import type { Mta } from '../event.js';
+import { Mta } from '../event.js';
 
-const MTAS: readonly Mta[] = ['postfix', 'exim', 'exchange'];
+// From the enum itself, so that a new format gets a slot instead of a silent NaN index.
+const MTAS: readonly Mta[] = Mta.options;
 const MTA_INDEX = new Map<string, number>(MTAS.map((m, i) => [m, i]));
 const DIRECTION_INDEX = new Map<string, number>(DIRECTIONS.map((d, i) => [d, i]));
 const CAUSE_INDEX = new Map<string, number>(CAUSES.map((c, i) => [c, i]));

@@ -25,10 +25,11 @@ export interface Rankable {
 }
 
 /**
- * A finding is permanent when any of its events is: a 5xx refusal, a bounce or an expiry means
- * that some of its mail was lost for good, however many other attempts were only deferred.
+ * A finding is permanent when any of its events is (classify's isPermanent, the one definition
+ * for an event): a 5xx refusal, a bounce or an expiry means that some of its mail was lost for
+ * good, however many other attempts were only deferred.
  */
-export const isPermanent = (f: { permanentCount: number }): boolean => f.permanentCount > 0;
+export const findingIsPermanent = (f: { permanentCount: number }): boolean => f.permanentCount > 0;
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

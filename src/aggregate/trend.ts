@@ -92,8 +92,8 @@ export const UNTRACKED = -2;
 /**
  * A batch of problem events as it crosses from the analysis thread to the view: each identity
  * travels as text once (`names` continue the numbering of earlier batches), then as its number
- * in `pairs` of (identity number or NO_TIME/UNTRACKED, time in ms). Structured-cloning five
- * strings per event cost the analysis thread 0.4 s per GB of log; this costs a few ms.
+ * in `pairs` of (identity number or NO_TIME/UNTRACKED, time in ms), because structured-cloning
+ * five strings per event was a measurable part of the analysis thread's time (bench/README.md).
  */
 export interface ProblemBatch {
   names: string[];

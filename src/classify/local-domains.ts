@@ -18,6 +18,7 @@
  * Kept out of the parsers: they report what a line says, this decides what it means.
  */
 import type { DeliveryEvent, MailEvent, Mta, RejectEvent } from '../event.js';
+import { MTA_CLASSIFIERS } from './per-mta.js';
 import type { Classification } from './types.js';
 
 /** Domains learnt at most; past it new domains are not learnt (counted in `dropped`). A server hosting more is rare, and --local-domains takes any number. */
@@ -35,9 +36,6 @@ const HOSTING_RULES = new Set([
   'postfix.inbound.relay-recipient-unknown',
   'postfix.inbound.recipient-unknown-unnamed',
 ]);
-
-/** Postfix delivery agents that deliver on this machine (or to our own mailbox server). */
-const POSTFIX_HOME_AGENTS = new Set(['local', 'virtual', 'pipe', 'lmtp']);
 
 export class LocalDomains {
   /** Domains not learnt because the cap was reached. */
@@ -102,16 +100,7 @@ function domainOf(address: string | null): string | null {
   return at < 0 || at === address.length - 1 ? null : address.slice(at + 1);
 }
 
-/** Did a delivery agent of this machine handle the event (so its recipient domain is ours)? */
+/** Did a delivery agent of this machine handle the event (so its recipient domain is ours)? As its MTA's module says. */
 function deliversHere(ev: DeliveryEvent): boolean {
-  const agent = ev.agent;
-  if (agent === null) return false;
-  switch (ev.mta) {
-    case 'postfix':
-      return POSTFIX_HOME_AGENTS.has(agent);
-    case 'exim':
-      return !agent.includes('smtp');
-    case 'exchange':
-      return agent === 'storedriver';
-  }
+  return ev.agent !== null && MTA_CLASSIFIERS[ev.mta].deliversHere(ev.agent);
 }

@@ -16,7 +16,7 @@
  * same reply means the same cause whichever MTA sent to it. Verify commands run in the Exchange
  * Management Shell.
  */
-import type { Rule } from './classify.js';
+import type { Rule } from './rule.js';
 import { remoteReply, type RemoteName } from './rules-remote.js';
 
 /** The FAIL rows of this recipient, with the status Exchange recorded. */

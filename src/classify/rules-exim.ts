@@ -19,7 +19,7 @@
  * are shared with Postfix (rules-remote.ts). Paths are Debian's exim4 (`/var/log/exim4/`,
  * `/etc/aliases`); `exim -bP log_file_path` names them elsewhere.
  */
-import type { Rule } from './classify.js';
+import type { Rule } from './rule.js';
 import { REMOTE_TEXT, remoteReply, type RemoteName } from './rules-remote.js';
 
 const REJECTLOG = '/var/log/exim4/rejectlog';

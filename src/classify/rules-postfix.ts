@@ -9,7 +9,7 @@
  * write. Advice says what to check; hints name the setting (inbound, local) or what to do on our
  * side (outbound).
  */
-import type { Rule } from './classify.js';
+import type { Rule } from './rule.js';
 import { REMOTE_TEXT, remoteReply } from './rules-remote.js';
 
 /** Look `key` up in every table of the parameter `param`, naming each table and its answer. */

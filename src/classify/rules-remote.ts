@@ -11,7 +11,7 @@
  * and echoed addresses removed (classify.ts normalise).
  */
 import type { Mta } from '../event.js';
-import type { Rule, RuleMatch } from './classify.js';
+import type { Rule, RuleMatch } from './rule.js';
 import type { Cause } from './types.js';
 
 export interface RemoteReply {

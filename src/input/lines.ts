@@ -60,7 +60,7 @@ export function decodeLine(buf: Buffer, start: number, end: number, ascii: boole
  * Bytes decoded this many at a time by AsciiWindows: under V8's largest regular heap object
  * (128 KiB), so a window is an ordinary young string. A whole chunk decoded at once is a large
  * object; the lines sliced from it keep it alive across a scavenge, which then moves it to the
- * old generation, where it waits for a full collection (+20 MB peak RSS and more GC at 100 MB).
+ * old generation, where it waits for a full collection (more peak RSS and more GC: bench/README.md).
  */
 const WINDOW_BYTES = 64 * 1024;
 

@@ -136,9 +136,8 @@ export interface ChunkedInput {
 
 /**
  * Bytes per read of a plain file in openChunks. Small enough for the chunk to stay in the CPU's
- * cache while the reader scans it: reading 1 GB from the page cache took 0.19 s in 128 KiB reads
- * and 0.76 s in 1 MiB ones (the kernel's copy and the scan after it both missing the cache), and
- * the reader thread alone used 0.5–1.5 s less CPU.
+ * cache while the reader scans it; with larger reads the kernel's copy and the scan after it
+ * both miss the cache (figures in bench/README.md, "Figures behind the code").
  */
 const CHUNK_BYTES = 128 * 1024;
 

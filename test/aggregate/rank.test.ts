@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { compareFindings, isPermanent, rankFindings, type Rankable } from '../../src/aggregate/rank.js';
+import { compareFindings, findingIsPermanent, rankFindings, type Rankable } from '../../src/aggregate/rank.js';
 
 const f = (over: Partial<Rankable>): Rankable => ({
   messages: 1,
@@ -59,7 +59,7 @@ describe('rankFindings', () => {
   });
 
   test('a finding is permanent as soon as one of its events is', () => {
-    expect([isPermanent({ permanentCount: 1 }), isPermanent({ permanentCount: 0 })]).toEqual([true, false]);
+    expect([findingIsPermanent({ permanentCount: 1 }), findingIsPermanent({ permanentCount: 0 })]).toEqual([true, false]);
   });
 
   test('breaks remaining ties by MTA, host (none last), domain, cause, hint, direction; no domain last', () => {

@@ -13,13 +13,12 @@ import { classify, PLACEHOLDERS } from '../../src/classify/classify.js';
 import { EXCHANGE_RULES } from '../../src/classify/rules-exchange.js';
 import { Cause, Direction, type Classification } from '../../src/classify/types.js';
 import { MailEvent } from '../../src/event.js';
-import { ruleTableInvariants } from './rule-table.js';
+import { lastEventOf, summary, wantFor, type Want } from '../helpers/rule-cases.js';
+import { ruleTableInvariants } from '../helpers/rule-table.js';
 import { parseLines } from '../helpers/parse.js';
 import { row } from '../parsers/exchange/events.cases.js';
 import { RECEIVE_HEADER, TRACKING_HEADER_2019 } from '../parsers/exchange/formats.js';
 import { NAUPLIUS_FL, SENDER_ID_FL, TRANSPORT_RULE_FL } from '../parsers/exchange/real-lines.js';
-
-type Want = Pick<Classification, 'direction' | 'cause' | 'hint' | 'rule' | 'permanent'>;
 
 interface Case {
   name: string;
@@ -30,13 +29,7 @@ interface Case {
   verify: string;
 }
 
-const want = (direction: Direction, cause: Cause, hint: string, rule: string, permanent: boolean): Want => ({
-  direction,
-  cause,
-  hint,
-  rule: `exchange.${direction}.${rule}`,
-  permanent,
-});
+const want = wantFor('exchange');
 
 // ---------------------------------------------------------------- record builders
 
@@ -537,14 +530,8 @@ const OUTBOUND: Case[] = [
 
 const CASES: Case[] = [...INBOUND, ...LOCAL, ...OUTBOUND];
 
-function eventOf(c: Case): MailEvent {
-  const events = parseLines(c.lines, exchangeParser);
-  expect(events.length, 'the parser yields an event').toBeGreaterThan(0);
-  return events[events.length - 1]!;
-}
+const eventOf = (c: Case): MailEvent => lastEventOf(c.lines, exchangeParser);
 
-const summary = (c: Classification | null) =>
-  c && { direction: c.direction, cause: c.cause, hint: c.hint, rule: c.rule, permanent: c.permanent };
 
 describe('Exchange rules, one record per rule', () => {
   test.for(CASES)('$name', (c) => {

@@ -16,10 +16,9 @@ import { POSTFIX_RULES } from '../../src/classify/rules-postfix.js';
 import { REMOTE_STATUS, REMOTE_TEXT } from '../../src/classify/rules-remote.js';
 import { Cause, Direction, type Classification } from '../../src/classify/types.js';
 import { deliveryEvent, MailEvent, rejectEvent, type DeliveryEvent, type RejectEvent } from '../../src/event.js';
-import { ruleTableInvariants } from './rule-table.js';
+import { lastEventOf, summary, wantFor, type Want } from '../helpers/rule-cases.js';
+import { ruleTableInvariants } from '../helpers/rule-table.js';
 import { parseLines } from '../helpers/parse.js';
-
-type Want = Pick<Classification, 'direction' | 'cause' | 'hint' | 'rule' | 'permanent'>;
 
 interface Case {
   name: string;
@@ -32,13 +31,7 @@ interface Case {
   hosted?: string[];
 }
 
-const want = (direction: Direction, cause: Cause, hint: string, rule: string, permanent: boolean): Want => ({
-  direction,
-  cause,
-  hint,
-  rule: `exim.${direction}.${rule}`,
-  permanent,
-});
+const want = wantFor('exim');
 
 // Prefixes for constructed lines (the corpus and sample lines are verbatim).
 const AT = '2026-11-22 10:00:00 ';
@@ -1204,14 +1197,8 @@ const LOCAL: Case[] = [
 
 const CASES: Case[] = [...INBOUND, ...OUTBOUND, ...LOCAL];
 
-function eventOf(c: Case): MailEvent {
-  const events = parseLines(c.lines, eximParser);
-  expect(events.length, 'the parser yields an event').toBeGreaterThan(0);
-  return events[events.length - 1]!;
-}
+const eventOf = (c: Case): MailEvent => lastEventOf(c.lines, eximParser);
 
-const summary = (c: Classification | null) =>
-  c && { direction: c.direction, cause: c.cause, hint: c.hint, rule: c.rule, permanent: c.permanent };
 
 describe('Exim rules, one real line per rule', () => {
   test.for(CASES)('$name', (c) => {

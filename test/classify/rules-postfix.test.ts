@@ -20,10 +20,9 @@ import { LocalDomains } from '../../src/classify/local-domains.js';
 import { POSTFIX_RULES } from '../../src/classify/rules-postfix.js';
 import { Cause, Direction, type Classification } from '../../src/classify/types.js';
 import { deliveryEvent, MailEvent, rejectEvent, type DeliveryEvent, type RejectEvent } from '../../src/event.js';
-import { ruleTableInvariants } from './rule-table.js';
+import { lastEventOf, summary, wantFor, type Want } from '../helpers/rule-cases.js';
+import { ruleTableInvariants } from '../helpers/rule-table.js';
 import { parseLines } from '../helpers/parse.js';
-
-type Want = Pick<Classification, 'direction' | 'cause' | 'hint' | 'rule' | 'permanent'>;
 
 interface Case {
   name: string;
@@ -36,13 +35,7 @@ interface Case {
   local?: string[];
 }
 
-const want = (direction: Direction, cause: Cause, hint: string, rule: string, permanent: boolean): Want => ({
-  direction,
-  cause,
-  hint,
-  rule: `postfix.${direction}.${rule}`,
-  permanent,
-});
+const want = wantFor('postfix');
 
 // Prefixes for lines written around source or provider texts (the corpus lines are verbatim).
 const SMTPD = 'Nov  3 10:00:00 mx postfix/smtpd[4242]: ';
@@ -1340,14 +1333,8 @@ const ANVIL_EVENT: RejectEvent = rejectEvent({
 
 const CASES: Case[] = [...INBOUND, ...OUTBOUND, ...LOCAL];
 
-function eventOf(c: Case): MailEvent {
-  const events = parseLines(c.lines);
-  expect(events.length, 'the parser yields an event').toBeGreaterThan(0);
-  return events[events.length - 1]!;
-}
+const eventOf = (c: Case): MailEvent => lastEventOf(c.lines);
 
-const summary = (c: Classification | null) =>
-  c && { direction: c.direction, cause: c.cause, hint: c.hint, rule: c.rule, permanent: c.permanent };
 
 describe('Postfix rules, one real line per rule', () => {
   test.for(CASES)('$name', (c) => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ReportSchema } from '../../src/report/schema.js';
-import { BIN, run } from './run.js';
+import { BIN, run } from '../helpers/cli.js';
 
 const GOOD = [
   'Nov 22 06:25:01 mx1 postfix/smtpd[123]: connect from client.example.net[192.0.2.10]',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Finding, Report } from '../../src/aggregate/types.js';
-import { ROOT, run } from './run.js';
+import { ROOT, run } from '../helpers/cli.js';
 
 const HOSTS = ['mx-a', 'mx-b', 'mx-c'];
 let dir: string;

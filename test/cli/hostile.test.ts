@@ -8,8 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { assertFreshDist } from '../helpers/dist.js';
 import { ReportSchema } from '../../src/report/schema.js';
-import { BIN, ROOT, run } from './run.js';
+import { BIN, ROOT, run } from '../helpers/cli.js';
+
+// dist/ older than its sources fails here instead of testing yesterday's build (see helpers/dist.ts).
+beforeAll(assertFreshDist);
 
 const REJECT = (n: number, extra = '') =>
   `Nov 22 06:25:${String(n % 60).padStart(2, '0')} mx1 postfix/smtpd[123]: NOQUEUE: reject: RCPT from c.example.net[192.0.2.10]: 550 5.1.1 <u${n}@example.org>: Recipient address rejected: User unknown in virtual alias table${extra}; from=<a@example.net> to=<u${n}@example.org> proto=ESMTP helo=<c.example.net>`;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { writeAllSync } from '../../src/report/output.js';
 import { ReportSchema } from '../../src/report/schema.js';
-import { BIN, ROOT, run } from './run.js';
+import { BIN, ROOT, run } from '../helpers/cli.js';
 
 const LINES = [
   'Nov 22 06:25:01 mx1 postfix/smtpd[123]: connect from client.example.net[192.0.2.10]',

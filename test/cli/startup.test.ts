@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { ROOT, run } from './run.js';
+import { ROOT, run } from '../helpers/cli.js';
 
 const WATCH = `${ROOT}test/helpers/zod-watch.mjs`;
 

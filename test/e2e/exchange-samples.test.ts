@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { ReportSchema } from '../../src/report/schema.js';
-import { run } from '../cli/run.js';
+import { run } from '../helpers/cli.js';
 
 describe('samples/exchange (a folder) through bin/maillog-doctor', () => {
   test('tracking and protocol logs are read, every line understood, the planted events counted', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lostAtLeast } from '../../src/aggregate/rank.js';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
-import { ROOT, run } from '../cli/run.js';
+import { ROOT, run } from '../helpers/cli.js';
 
 interface ExpectedRow {
   direction: string;

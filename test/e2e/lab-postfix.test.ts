@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
-import { run } from '../cli/run.js';
+import { run } from '../helpers/cli.js';
 import { baseServices, sleep, waitFor } from '../lab/postfix.js';
 import { agreement, groupsOf, Scenarios, type Outcome } from '../lab/scenario.js';
 import { atData, atRcpt, reply, startSink, type Sink } from '../lab/sink.js';

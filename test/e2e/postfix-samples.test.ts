@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
 import { lostAtLeast } from '../../src/aggregate/rank.js';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
-import { ROOT, run } from '../cli/run.js';
+import { ROOT, run } from '../helpers/cli.js';
 
 interface ExpectedRow {
   direction: string;

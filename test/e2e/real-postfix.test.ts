@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
-import { run } from '../cli/run.js';
+import { run } from '../helpers/cli.js';
 import { skipNote } from '../helpers/skip.js';
 import { baseServices, waitFor } from '../lab/postfix.js';
 

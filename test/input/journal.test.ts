@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { installedMailUnits, journalArgs, journalEntryLine } from '../../src/input/journal.js';
 import { analyse } from '../../src/pipeline.js';
-import { run } from '../cli/run.js';
+import { run } from '../helpers/cli.js';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 // 2026-11-22T06:25:01.123456Z in microseconds.

@@ -9,7 +9,7 @@ import type { Classification } from '../../src/classify/types.js';
 import type { MailEvent } from '../../src/event.js';
 import { renderAddressesCsv, renderSuppressionList } from '../../src/report/addresses.js';
 import { cls, delivery, reject } from '../aggregate/fixtures.js';
-import { run } from '../cli/run.js';
+import { run } from '../helpers/cli.js';
 
 const out = (f: Partial<Classification> = {}): Classification => cls({ direction: 'outbound', hint: 'remote says user unknown', ...f });
 

@@ -11,7 +11,7 @@ import { ReportSchema } from '../../src/report/schema.js';
 import { renderText } from '../../src/report/text.js';
 import { LiveStore } from '../../src/tui/live.js';
 import { cls, delivery, reject } from '../aggregate/fixtures.js';
-import { run } from '../cli/run.js';
+import { run } from '../helpers/cli.js';
 import { reportOf, sampleReport } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mld-compare-'));

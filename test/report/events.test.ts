@@ -12,7 +12,7 @@ import type { Report } from '../../src/aggregate/types.js';
 import { CAUSES, DIRECTIONS } from '../../src/classify/names.js';
 import { Mta } from '../../src/event.js';
 import { validate, type JsonSchema } from '../helpers/json-schema.js';
-import { BIN, ROOT, run } from '../cli/run.js';
+import { BIN, ROOT, run } from '../helpers/cli.js';
 
 const SCHEMA = JSON.parse(readFileSync(join(ROOT, 'schema/events.schema.json'), 'utf8')) as JsonSchema;
 const SAMPLES = [

@@ -3,7 +3,8 @@
  *
  * 1. Tests that run the executable or import from dist/ would silently test stale code after an
  *    edit (`npx vitest run` does not build). When any source is newer than the build, build
- *    first and say so, rather than test yesterday's code.
+ *    first and say so, rather than test yesterday's code. A watch run (`vitest` without `run`)
+ *    runs this only once, so those tests also check before each use (test/helpers/dist.ts).
  * 2. Test files that skip (no corpus beside the repo, no Postfix installed, not root) record
  *    why through test/helpers/skip.ts; the run ends with one summary line of every reason, so a
  *    green run that tested less than usual says so.
@@ -44,6 +45,11 @@ export default function setup(): () => void {
     console.log(`maillog-doctor tests: ${why}; building first (npm run build)`);
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
   }
+  return collectSkips();
+}
+
+/** Sets up the folder where skipping tests say why; the returned teardown prints one line of every reason. */
+export function collectSkips(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'mld-skips-'));
   process.env.MLD_SKIP_DIR = dir;
   return () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Finding, Report } from '../../src/aggregate/types.js';
-import { BIN, ROOT, run } from '../cli/run.js';
+import { BIN, ROOT, run } from '../helpers/cli.js';
 import { skipNote } from '../helpers/skip.js';
 import { ClickHouseLab, noClickHouse, PASSWORD, USER } from '../lab/clickhouse.js';
 

@@ -12,7 +12,7 @@ import { Aggregator, emptyRunStats } from '../../src/aggregate/aggregator.js';
 import { DISTINCT_EXACT_CAP, TOPK_CAP } from '../../src/aggregate/counters.js';
 import { decodeState, encodeState, mergeStates } from '../../src/state/state-file.js';
 import { cls, reject } from '../aggregate/fixtures.js';
-import { ROOT, run } from '../cli/run.js';
+import { ROOT, run } from '../helpers/cli.js';
 
 const HOSTS = {
   postfix: ['samples/postfix/mail.log.2.gz', 'samples/postfix/mail.log.1', 'samples/postfix/mail.log'],

@@ -7,8 +7,12 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import { BIN, ROOT } from '../cli/run.js';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { assertFreshDist } from '../helpers/dist.js';
+import { BIN, ROOT } from '../helpers/cli.js';
+
+// dist/ older than its sources fails here instead of testing yesterday's build (see helpers/dist.ts).
+beforeAll(assertFreshDist);
 
 /** A Postfix RCPT reject for recipient number `n` (user-unknown at example.com). */
 const reject = (n: number): string =>
@@ -228,7 +232,7 @@ describe('maillog-doctor -f (no terminal)', () => {
 
   test('usage: --from-end needs -f; -f takes one file; a gzip file cannot be followed', async () => {
     dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
-    const { run } = await import('../cli/run.js');
+    const { run } = await import('../helpers/cli.js');
     const a = await run(['--from-end', 'samples/postfix/mail.log']);
     expect(a.code).toBe(2);
     expect(a.stderr).toContain('--from-end goes with -f');

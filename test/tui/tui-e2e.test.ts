@@ -9,9 +9,13 @@ import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import { ROOT } from '../cli/run.js';
+import { assertFreshDist } from '../helpers/dist.js';
+import { ROOT } from '../helpers/cli.js';
 import { skipNote } from '../helpers/skip.js';
 import { analyse } from '../../src/pipeline.js';
+
+// dist/ older than its sources fails here instead of testing yesterday's build (see helpers/dist.ts).
+beforeAll(assertFreshDist);
 
 const SOCKET = `md-e2e-${process.pid}`;
 const SESSION = 'md';

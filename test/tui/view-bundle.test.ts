@@ -4,8 +4,12 @@
  * what src/tui/run.tsx offers; the tmux tests drive it through the real binary.
  */
 import { existsSync } from 'node:fs';
-import { expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
+import { assertFreshDist } from '../helpers/dist.js';
 import * as run from '../../src/tui/run.js';
+
+// dist/ older than its sources fails here instead of testing yesterday's build (see helpers/dist.ts).
+beforeAll(assertFreshDist);
 
 const BUNDLE = new URL('../../dist/src/tui/view.bundle.mjs', import.meta.url);
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Finding } from '../../src/aggregate/types.js';
 import { checkConfig, editDistance, exchangeScript, nearestKey } from '../../src/verify/check-config.js';
-import { run } from '../cli/run.js';
+import { run } from '../helpers/cli.js';
 import { skipNote } from '../helpers/skip.js';
 import { EXIM_BIN, eximMissing } from '../lab/exim.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseTimeSpec, parseWindow, WindowFilter, WINDOW_MESSAGES_CAP } from '../../src/window.js';
 import { analyse } from '../../src/pipeline.js';
-import { run } from '../cli/run.js';
+import { run } from '../helpers/cli.js';
 
 // The tests run with TZ=UTC (vitest.config / test/cli/run.ts), so local midnight is 00:00Z.
 const NOW = new Date('2026-11-22T10:15:30.000Z');

@@ -1,6 +1,7 @@
-/** Runs the built executable (npm test builds first), as a user would. */
+/** Runs the built executable (the global setup builds first; a stale dist/ fails), as a user would. */
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { assertFreshDist } from './dist.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/maillog-doctor', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,6 +14,7 @@ export interface RunResult {
 }
 
 export function run(args: string[], opts: SpawnOptions & { input?: string | Buffer } = {}): Promise<RunResult> {
+  assertFreshDist();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
