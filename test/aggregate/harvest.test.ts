@@ -44,6 +44,15 @@ describe('HarvestTracker', () => {
     expect(h!.ban).toBe("fail2ban-client set postfix banip '192.0.2.7'");
   });
 
+  test('times out of order give a span of zero or more, never a negative one', () => {
+    const t = new HarvestTracker();
+    for (let i = 0; i < HARVEST_THRESHOLD; i++) {
+      const time = T0 + ((i * 7) % 13) * 1000;
+      t.add({ mta: 'postfix', ip: '192.0.2.7', recipient: `u${i}@example.com`, time, iso: new Date(time).toISOString() });
+    }
+    expect([t.findings()[0]!.peakSeconds, t.findings()[0]!.firstSeen]).toEqual([12, new Date(T0).toISOString()]);
+  });
+
   test('one address fewer is not a harvest', () => {
     const t = new HarvestTracker();
     feed(t, '192.0.2.7', HARVEST_THRESHOLD - 1, 1000);
