@@ -73,6 +73,7 @@ class Network {
   firstIso = '';
   lastIso = '';
   lastTime = 0;
+  firstTime = Infinity;
   /** Times of the last HARVEST_THRESHOLD new distinct recipients (a ring, oldest first). */
   readonly recent: number[] = [];
   harvest = false;
@@ -130,7 +131,6 @@ export class HarvestTracker {
     if (n === undefined) {
       if (this.networks.size >= this.networksCap) this.evict();
       n = new Network(r.mta, net, this.threshold);
-      n.firstIso = r.iso;
     } else {
       // Least recently active first: re-inserting keeps the Map in that order.
       this.networks.delete(key);
@@ -138,6 +138,10 @@ export class HarvestTracker {
     this.networks.set(key, n);
     n.attempts++;
     if (n.clients.length < HARVEST_CLIENTS_CAP && !n.clients.includes(r.ip)) n.clients.push(flatCopy(r.ip));
+    if (r.time < n.firstTime) {
+      n.firstTime = r.time;
+      n.firstIso = r.iso;
+    }
     if (r.time >= n.lastTime) {
       n.lastTime = r.time;
       n.lastIso = r.iso;
@@ -153,8 +157,7 @@ export class HarvestTracker {
     n.recent.push(r.time);
     if (n.recent.length > this.threshold) n.recent.shift();
     if (n.recent.length === this.threshold) {
-      // Lines are not always in time order (merged files, a clock step back): the stretch is
-      // from the earliest to the latest of the last `threshold` addresses, never negative.
+      // Lines are not always in time order (several files, a clock step): the span is max - min.
       let lo = Infinity;
       let hi = -Infinity;
       for (const t of n.recent) {
