@@ -21,7 +21,7 @@ import { isMainThread, parentPort, Worker, workerData, type MessagePort } from '
 import type { Readable } from 'node:stream';
 import { builtinParsers, FormatDetector, ownerOfProgram, parserByName, syslogOwner } from '../parsers/index.js';
 import { postfixParser, PostfixFront, sentDelivery, UNDECIDED, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
-import { queueUpdateAscii, type QueueSpans } from '../parsers/postfix/triage-ascii.js';
+import { QUEUE_FROM, queueUpdateAscii, type QueueSpans } from '../parsers/postfix/triage-ascii.js';
 import { ignored, UNRECOGNISED, type LineMachine, type LineResult, type LogParser } from '../parsers/types.js';
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
@@ -190,8 +190,9 @@ interface Batch {
    * an empty host is null; for the rarer envelope forms, whose host and program are not always
    * substrings, the start is -2 - their index in `strings`, or -1 for null), where its message
    * starts (-1: no envelope), where its bytes end. SENT (a sent delivery, see sentDelivery()):
-   * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end.
-   * QUEUED + QUEUE_*: where the bytes of its queue id end, where those of its field end.
+   * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end,
+   * its delay in hundredths of a second (-1: none). QUEUED + QUEUE_*: where the bytes of its
+   * queue id end, where those of its field end (a time only for QUEUE_FROM lines).
    * OVERSIZED: nothing (its text is in `cut`). THREW, ROUTED: where its bytes end.
    */
   meta: Int32Array;
@@ -440,7 +441,8 @@ export class Analysis {
         const queueId = queueEnd < 0 ? null : decode(pos, queueEnd, true);
         const to = decode(queueEnd < 0 ? pos : queueEnd, toEnd, true);
         pos = toEnd;
-        this.sentDelivery(machine, queueId, to, str(meta[at + 2]!));
+        const delay = meta[at + 5]!;
+        this.sentDelivery(machine, queueId, to, str(meta[at + 2]!), delay < 0 ? null : delay / 100);
         continue;
       }
       if (kind > QUEUED) {
@@ -449,8 +451,9 @@ export class Analysis {
         const queueId = decode(pos, queueEnd, true);
         const field = decode(queueEnd, fieldEnd, true);
         pos = fieldEnd;
-        // What parsed() + result() do with the line: update the table, count the line.
-        machine.queueUpdate(kind - QUEUED, queueId, field);
+        // What parsed() + result() do with the line: update the table, count the line (and
+        // count the message's arrival, the first time: parsed() gives a received event then).
+        if (machine.queueUpdate(kind - QUEUED, queueId, field)) this.aggregator.countReceived(str(meta[at + 2]!), field);
         this.stats.linesRecognised++;
         continue;
       }
@@ -479,7 +482,7 @@ export class Analysis {
         const sent = sentDelivery(text, Math.max(0, bodyAt));
         if (sent !== null) {
           const queueId = sent.queueEnd < 0 ? null : text.slice(sent.queueAt, sent.queueEnd);
-          this.sentDelivery(machine, queueId, text.slice(sent.toAt, sent.toEnd), str(meta[at + 2]!));
+          this.sentDelivery(machine, queueId, text.slice(sent.toAt, sent.toEnd), str(meta[at + 2]!), sent.delay < 0 ? null : sent.delay);
           continue;
         }
         const hostAt = meta[at + 3]!;
@@ -498,10 +501,10 @@ export class Analysis {
   }
 
   /** What parse() + result() + add() do with a sent delivery's line (see sentDelivery()). */
-  private sentDelivery(machine: PostfixMachine, queueId: string | null, to: string, time: string | null): void {
+  private sentDelivery(machine: PostfixMachine, queueId: string | null, to: string, time: string | null, delay: number | null): void {
     machine.sent(queueId, to);
     this.stats.linesRecognised++;
-    this.aggregator.countDelivery('sent', time);
+    this.aggregator.countSent(time, to, delay);
   }
 
   private ignoredMany([reason, count]: [IgnoreReason, number, number]): void {
@@ -997,13 +1000,15 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       }
       used += copyBytes(from, start + s.toAt, start + s.toEnd, bytes, used);
       meta[at + 4] = used;
+      // The delay in hundredths of a second: Postfix logs at most two decimals.
+      meta[at + 5] = s.delay < 0 ? -1 : Math.min(Math.round(s.delay * 100), 0x7fffffff);
     };
     /** A queue-id table update of an ASCII line: the bytes of its queue id and field (offsets into `from`). */
-    const passQueued = (no: number, kind: number, q: Readonly<QueueSpans>, from: Buffer) => {
+    const passQueued = (no: number, kind: number, time: number, q: Readonly<QueueSpans>, from: Buffer) => {
       const at = room(q.queueEnd - q.queueAt + q.fieldEnd - q.fieldAt);
       meta[at] = no;
       meta[at + 1] = QUEUED + kind;
-      meta[at + 2] = -1;
+      meta[at + 2] = time;
       used += copyBytes(from, q.queueAt, q.queueEnd, bytes, used);
       meta[at + 3] = used;
       used += copyBytes(from, q.fieldAt, q.fieldEnd, bytes, used);
@@ -1114,7 +1119,8 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         } else {
           const bodyAt = front!.bodyAt;
           if (queued !== 0) {
-            passQueued(no, queued, queueSpans, raw);
+            // A sender line may be the message's arrival, which the traffic overview counts by hour.
+            passQueued(no, queued, queued === QUEUE_FROM ? timeIndex(front!) : -1, queueSpans, raw);
           } else if (sent !== null) {
             passSent(no, bodyAt >= 0 ? timeIndex(front!) : -1, sent, raw, start);
           } else if (bodyAt >= 0) {

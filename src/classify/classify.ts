@@ -88,7 +88,8 @@ const MAX_TEXT = 16 * 1024;
  * recipient domains this server hosts (see local-domains.ts), which make a failed delivery local.
  */
 export function classify(ev: MailEvent, domains?: LocalDomains): Classification | null {
-  if (ev.kind === 'notification') return null;
+  // Notifications, received mail and authentication failures are traffic, never a finding.
+  if (ev.kind !== 'reject' && ev.kind !== 'delivery') return null;
   if (ev.kind === 'delivery' && ev.status === 'sent') return null;
   const rules = RULES[ev.mta];
   return rules ? classifyWith(rules, ev, domains) : null;
@@ -118,7 +119,8 @@ export function classifyWith(rules: readonly Rule[], ev: RejectEvent | DeliveryE
  * that may copy or keep it.
  */
 export function classifyDeferred(ev: MailEvent, domains?: LocalDomains): Classification | null {
-  if (ev.kind === 'notification') return null;
+  // Notifications, received mail and authentication failures are traffic, never a finding.
+  if (ev.kind !== 'reject' && ev.kind !== 'delivery') return null;
   if (ev.kind === 'delivery' && ev.status === 'sent') return null;
   const rules = RULES[ev.mta];
   if (!rules) return null;
