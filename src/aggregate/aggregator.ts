@@ -12,12 +12,13 @@
  * names the summary can carry: `distinctCounters`, `topK`, `codeLists`, `examples`, `hosts`,
  * `rules` (see accumulator.ts), next to whatever the pipeline reports in RunStats.overflow.
  */
-import type { DeliveryStatus, MailEvent, Mta } from '../event.js';
+import type { MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
 import { rankFindings, type Rankable } from './rank.js';
+import { Traffic } from './traffic.js';
 import type {
   EventsByDeliveryStatus,
   EventsByKind,
@@ -93,6 +94,8 @@ export class Aggregator {
   private readonly eventsByStatus: EventsByDeliveryStatus = { sent: 0, bounced: 0, deferred: 0, expired: 0 };
   private firstSeen: string | null = null;
   private lastSeen: string | null = null;
+  /** The traffic overview, fed with every event (see traffic.ts). */
+  readonly traffic = new Traffic();
 
   constructor(options: AggregatorOptions = {}) {
     this.findingsCap = options.findingsCap ?? FINDINGS_CAP;
@@ -107,12 +110,15 @@ export class Aggregator {
    * one finding, so a map lookup by it is cheap.
    */
   add(ev: MailEvent, c: Classification | null): string | null {
-    if (ev.kind === 'delivery') this.countDelivery(ev.status, ev.time);
-    else {
-      if (ev.kind === 'reject') this.eventsByKind.reject++;
-      else this.eventsByKind.notification++;
-      if (ev.time !== null) this.seen(ev.time, ev.time);
-    }
+    if (ev.kind === 'delivery') {
+      this.eventsByKind.delivery++;
+      this.eventsByStatus[ev.status]++;
+    } else if (ev.kind === 'reject') this.eventsByKind.reject++;
+    else if (ev.kind === 'notification') this.eventsByKind.notification++;
+    // Received mail and authentication failures are the traffic overview's only: the summary's
+    // counts and time span stay those of deliveries, refusals and notices.
+    if (ev.time !== null && ev.kind !== 'received' && ev.kind !== 'auth-failure') this.seen(ev.time, ev.time);
+    this.traffic.add(ev);
     if (c === null) return null;
     const domain = recipientDomain(ev);
     const host = this.byHost ? ev.host : null;
@@ -125,13 +131,22 @@ export class Aggregator {
   }
 
   /**
-   * What add() does with a delivery without a classification (sent mail), for callers that
-   * know only its status and time: the pipeline's reader thread settles sent deliveries itself.
+   * What add() does with a sent delivery, for callers that know only its time, recipient and
+   * delay: the pipeline settles sent deliveries without building their events.
    */
-  countDelivery(status: DeliveryStatus, time: string | null): void {
+  countSent(time: string | null, to: string, delay: number | null): void {
     this.eventsByKind.delivery++;
-    this.eventsByStatus[status]++;
+    this.eventsByStatus.sent++;
     if (time !== null) this.seen(time, time);
+    this.traffic.sent(time, to, delay);
+  }
+
+  /**
+   * What add() does with a received event, for the pipeline's shortcut that builds none (the
+   * reader thread passes qmgr's `from=<…>, size=…` lines on as queue id and sender).
+   */
+  countReceived(time: string | null, from: string): void {
+    this.traffic.arrival(time, from);
   }
 
   /** Add everything `other` counted. Does not change `other`. Both must group alike (byHost). */
@@ -144,6 +159,7 @@ export class Aggregator {
       this.eventsByStatus[k] += other.eventsByStatus[k];
     }
     if (other.firstSeen !== null) this.seen(other.firstSeen, other.lastSeen!);
+    this.traffic.merge(other.traffic);
     this.foldedEvents += other.foldedEvents;
     for (const [key, o] of other.findings) {
       let acc = o.catchAll
@@ -250,9 +266,9 @@ export class Aggregator {
       })),
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
-      overflow: mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow }),
+      overflow: mergeOverflow(mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow }), this.traffic.overflowed()),
     };
-    return { summary, findings, details };
+    return { summary, findings, details, traffic: this.traffic.report() };
   }
 
   /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */

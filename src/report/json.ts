@@ -7,7 +7,7 @@
  * `jq -r`, cannot be driven by it. What is left that JSON.stringify would write raw and a
  * terminal might act on is written as a `\uXXXX` escape as a second line of defence.
  */
-import type { FileStats, Finding, Report, Summary } from '../aggregate/types.js';
+import type { FileStats, Finding, Report, Summary, TrafficReport } from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
 
 /** Characters JSON.stringify leaves raw but a terminal may act on; only ever inside strings. */
@@ -75,8 +75,44 @@ function pickFinding(f: Finding): Finding {
   };
 }
 
+function pickTraffic(t: TrafficReport): TrafficReport {
+  return {
+    received: t.received,
+    delivered: t.delivered,
+    deferred: { messages: t.deferred.messages, attempts: t.deferred.attempts },
+    bounced: t.bounced,
+    expired: t.expired,
+    rejected: { messages: t.rejected.messages, attempts: t.rejected.attempts },
+    approximate: t.approximate,
+    hourly: t.hourly.map((h) => ({ hour: h.hour, received: h.received, delivered: h.delivered, deferred: h.deferred, bounced: h.bounced, rejected: h.rejected })),
+    delays: t.delays,
+    domains: t.domains.map((d) => ({
+      domain: sanitize(d.domain),
+      delivered: d.delivered,
+      deferred: d.deferred,
+      bounced: d.bounced,
+      delayAverage: d.delayAverage,
+      delayMax: d.delayMax,
+    })),
+    domainsTotal: t.domainsTotal,
+    topSenders: t.topSenders.map((r) => ({ address: sanitize(r.address), count: r.count })),
+    topRecipients: t.topRecipients.map((r) => ({ address: sanitize(r.address), count: r.count })),
+    authFailures: {
+      total: t.authFailures.total,
+      clientsTotal: t.authFailures.clientsTotal,
+      clients: t.authFailures.clients.map((c) => ({
+        client: sanitize(c.client),
+        count: c.count,
+        firstSeen: c.firstSeen,
+        lastSeen: c.lastSeen,
+        usernames: c.usernames.map(sanitize),
+      })),
+    },
+  };
+}
+
 /** The report as JSON text. Extra in-memory fields (a Snapshot's `details`) are left out. */
 export function renderJson(report: Report): string {
-  const doc: Report = { summary: pickSummary(report.summary), findings: report.findings.map(pickFinding) };
+  const doc: Report = { summary: pickSummary(report.summary), findings: report.findings.map(pickFinding), traffic: pickTraffic(report.traffic) };
   return JSON.stringify(doc, null, 2).replace(RAW_CONTROL_RE, escapeChar) + '\n';
 }

@@ -78,8 +78,8 @@ describe('renderJson', () => {
     expect(ReportSchema.safeParse(JSON.parse(renderJson(sampleReport()))).success).toBe(true);
   });
 
-  test('has exactly summary and findings at the top level (no details)', () => {
-    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings']);
+  test('has exactly summary, findings and traffic at the top level (no details)', () => {
+    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings', 'traffic']);
   });
 
   test('every finding has exactly the issue keys, in order', () => {
