@@ -16,6 +16,7 @@ import { sanitize } from '../text/sanitize.js';
 import { plural } from '../text/plural.js';
 import { wrapShellCommand } from '../text/shell-wrap.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
+import { hasTraffic, trafficLines } from './traffic-text.js';
 
 export interface TextOptions {
   /** Terminal columns to fit; default 100. */
@@ -265,6 +266,10 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     const t = table(shown, width, detailCount, runShape(all));
     t.lines.forEach((l, i) => push(l, t.permanent[i], t.whole[i]));
     if (shown.length < all.length) push(`… and ${plural(all.length - shown.length, 'more finding')} not shown.`);
+  }
+  if (report.traffic !== undefined && hasTraffic(report.traffic)) {
+    push('');
+    for (const l of trafficLines(report.traffic, width)) push(l);
   }
   push('');
   for (const l of totals(report.summary, width)) push(l);
