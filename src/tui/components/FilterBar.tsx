@@ -42,6 +42,10 @@ const HINTS: Record<Mode, Array<[string, string]>> = {
     ['↑↓', 'scroll'],
     ['esc', 'back'],
   ],
+  overview: [
+    ['↑↓', 'scroll'],
+    ['esc', 'back'],
+  ],
   export: [
     ['⏎', 'write'],
     ['esc', 'cancel'],
@@ -57,7 +61,7 @@ const TAIL: Array<[string, string]> = [
   ['?', 'help'],
   ['q', 'quit'],
 ];
-const TAIL_MODES: ReadonlySet<Mode> = new Set(['table', 'detail', 'help']);
+const TAIL_MODES: ReadonlySet<Mode> = new Set(['table', 'detail', 'help', 'overview']);
 
 const hintSegments = (hints: Array<[string, string]>): StyledLine =>
   hints.flatMap(([k, what]): StyledLine => [
