@@ -14,37 +14,15 @@
  *   (qmgr `status=expired, returned to sender`), reported apart as `expired` too.
  * - delivered, deferred (messages and attempts), rejected (refusals): equal.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { ReportSchema } from '../../src/report/schema.js';
 import { ROOT, run } from '../cli/run.js';
+import { noPflogsumm, pflogsummTotals } from '../helpers/pflogsumm.js';
 import { skipNote } from '../helpers/skip.js';
 
-const PFLOGSUMM = '/usr/sbin/pflogsumm';
-const why = existsSync(PFLOGSUMM) ? null : 'pflogsumm is not installed (apt-get install pflogsumm)';
+const why = noPflogsumm;
 skipNote('pflogsumm comparison', why);
-
-/** pflogsumm's "Grand Totals": received, delivered, deferred (deferrals), bounced, rejected. */
-export async function pflogsummTotals(path: string): Promise<Record<string, number>> {
-  const { stdout } = await promisify(execFile)(PFLOGSUMM, ['--detail', '0', path], { env: { ...process.env, TZ: 'UTC' }, timeout: 60_000 });
-  const num = (re: RegExp): number => {
-    const m = re.exec(stdout);
-    if (!m) throw new Error(`pflogsumm output lacks ${re}`);
-    return Number(m[1]);
-  };
-  const deferrals = /deferred\s+\((\d+)\s+deferrals\)/.exec(stdout);
-  return {
-    received: num(/^\s*(\d+)\s+received$/m),
-    delivered: num(/^\s*(\d+)\s+delivered$/m),
-    deferred: num(/^\s*(\d+)\s+deferred/m),
-    deferrals: deferrals ? Number(deferrals[1]) : 0,
-    bounced: num(/^\s*(\d+)\s+bounced$/m),
-    rejected: num(/^\s*(\d+)\s+rejected/m),
-  };
-}
 
 async function ours(path: string) {
   const r = await run([path, '--format', 'json'], { env: { ...process.env, TZ: 'UTC' } });
