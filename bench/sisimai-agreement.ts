@@ -110,6 +110,7 @@ export function replyEvent(mta: Mta, reply: string, s: Sample): DeliveryEvent {
     remoteHost: 'mx.example.net',
     from: null,
     client: null,
+    delay: null,
   };
   if (mta === 'postfix') {
     const inReply = ` (in reply to ${cmd.postfix} command)`;

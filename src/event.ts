@@ -97,6 +97,11 @@ export const DeliveryEvent = z.strictObject({
   inReplyTo: z.string().nullable(),
   from: z.string().nullable(),
   client: Peer.nullable(),
+  /**
+   * Seconds from the message's arrival to this attempt, when the log gives it (Postfix
+   * `delay=`, Exim `QT=` with log_selector +queue_time); null otherwise.
+   */
+  delay: z.number().nonnegative().nullable(),
 });
 export type DeliveryEvent = z.infer<typeof DeliveryEvent>;
 
@@ -110,13 +115,49 @@ export const NotificationEvent = z.strictObject({
 });
 export type NotificationEvent = z.infer<typeof NotificationEvent>;
 
-export const MailEvent = z.discriminatedUnion('kind', [RejectEvent, DeliveryEvent, NotificationEvent]);
+/**
+ * A message entered this server's queue, once per message: Postfix qmgr's first
+ * `from=<s>, size=N, nrcpt=M (queue active)` of a queue id, Exim's `<=` line, Exchange's
+ * RECEIVE / SUBMIT tracking events. For the traffic overview, never a finding.
+ */
+export const ReceivedEvent = z.strictObject({
+  kind: z.literal('received'),
+  ...common,
+  /** Envelope sender; `''` is the null sender (`<>`); null when not logged. */
+  from: z.string().nullable(),
+  /** Message size in bytes, when logged. */
+  size: z.number().int().nonnegative().nullable(),
+  /** Number of recipients, when logged. */
+  nrcpt: z.number().int().nonnegative().nullable(),
+  client: Peer.nullable(),
+});
+export type ReceivedEvent = z.infer<typeof ReceivedEvent>;
+
+/**
+ * A client failed SMTP authentication (Postfix smtpd `warning: host[ip]: SASL LOGIN
+ * authentication failed: …`, Exim `… authenticator failed for … 535 Incorrect authentication
+ * data (set_id=…)`). For the fail2ban-style list in the traffic overview, never a finding.
+ */
+export const AuthFailureEvent = z.strictObject({
+  kind: z.literal('auth-failure'),
+  ...common,
+  client: Peer.nullable(),
+  /** SASL mechanism (`LOGIN`, `PLAIN`) or Exim authenticator name, when logged. */
+  mechanism: z.string().nullable(),
+  /** The user name tried, when logged (Postfix `sasl_username=`, Exim `set_id=`). */
+  username: z.string().nullable(),
+  /** The failure's reason as logged. */
+  text: z.string(),
+});
+export type AuthFailureEvent = z.infer<typeof AuthFailureEvent>;
+
+export const MailEvent = z.discriminatedUnion('kind', [RejectEvent, DeliveryEvent, NotificationEvent, ReceivedEvent, AuthFailureEvent]);
 export type MailEvent = z.infer<typeof MailEvent>;
 export type EventKind = MailEvent['kind'];
 
 // Typed construction for parsers and tests lives in event-builders.ts, which imports only the
 // types of this module: building events must not load the schema library at run time.
-export { deliveryEvent, notificationEvent, rejectEvent } from './event-builders.js';
+export { authFailureEvent, deliveryEvent, notificationEvent, receivedEvent, rejectEvent } from './event-builders.js';
 
 /** Why a known line is deliberately not an event. Counted per reason in the summary. */
 export const IgnoreReason = z.enum([

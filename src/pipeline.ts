@@ -21,7 +21,7 @@ import { isMainThread, parentPort, Worker, workerData, type MessagePort } from '
 import type { Readable } from 'node:stream';
 import { builtinParsers, FormatDetector, ownerOfProgram, parserByName, syslogOwner } from '../parsers/index.js';
 import { postfixParser, PostfixFront, sentDelivery, UNDECIDED, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
-import { queueUpdateAscii, type QueueSpans } from '../parsers/postfix/triage-ascii.js';
+import { QUEUE_FROM, queueUpdateAscii, type QueueSpans } from '../parsers/postfix/triage-ascii.js';
 import { ignored, UNRECOGNISED, type LineMachine, type LineResult, type LogParser } from '../parsers/types.js';
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, FollowRotation, RunStats } from './aggregate/types.js';
@@ -222,8 +222,9 @@ interface Batch {
    * substrings, the start is -2 - their index in `strings`, or -1 for null), where its message
    * starts (-1: no envelope), where its bytes end. SENT (a sent delivery, see sentDelivery()):
    * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end,
-   * where those of its original recipient end (-1: no orig_to, no bytes).
-   * QUEUED + QUEUE_*: where the bytes of its queue id end, where those of its field end.
+   * where those of its original recipient end (-1: no orig_to, no bytes), its delay in
+   * hundredths of a second (-1: none). QUEUED + QUEUE_*: where the bytes of its queue id end,
+   * where those of its field end (a time only for QUEUE_FROM lines).
    * OVERSIZED: nothing (its text is in `cut`). THREW, ROUTED: where its bytes end.
    */
   meta: Int32Array;
@@ -524,7 +525,8 @@ export class Analysis {
         const to = decode(queueEnd < 0 ? pos : queueEnd, toEnd, true);
         const origTo = origEnd < 0 ? null : decode(toEnd, origEnd, true);
         pos = origEnd < 0 ? toEnd : origEnd;
-        this.sentDelivery(machine, queueId, to, str(meta[at + 2]!), origTo);
+        const delay = meta[at + 6]!;
+        this.sentDelivery(machine, queueId, to, str(meta[at + 2]!), origTo, delay < 0 ? null : delay / 100);
         continue;
       }
       if (kind > QUEUED) {
@@ -533,8 +535,9 @@ export class Analysis {
         const queueId = decode(pos, queueEnd, true);
         const field = decode(queueEnd, fieldEnd, true);
         pos = fieldEnd;
-        // What parsed() + result() do with the line: update the table, count the line.
-        machine.queueUpdate(kind - QUEUED, queueId, field);
+        // What parsed() + result() do with the line: update the table, count the line (and
+        // count the message's arrival, the first time: parsed() gives a received event then).
+        if (machine.queueUpdate(kind - QUEUED, queueId, field)) this.aggregator.countReceived(str(meta[at + 2]!), field);
         this.stats.linesRecognised++;
         continue;
       }
@@ -565,7 +568,8 @@ export class Analysis {
         if (sent !== null) {
           const queueId = sent.queueEnd < 0 ? null : text.slice(sent.queueAt, sent.queueEnd);
           const origTo = sent.origAt < 0 ? null : text.slice(sent.origAt, sent.origEnd);
-          this.sentDelivery(machine, queueId, text.slice(sent.toAt, sent.toEnd), str(meta[at + 2]!), origTo);
+          const delay = sent.delay < 0 ? null : sent.delay;
+          this.sentDelivery(machine, queueId, text.slice(sent.toAt, sent.toEnd), str(meta[at + 2]!), origTo, delay);
           continue;
         }
         const hostAt = meta[at + 3]!;
@@ -584,11 +588,18 @@ export class Analysis {
   }
 
   /** What parse() + result() + add() do with a sent delivery's line (see sentDelivery()). */
-  private sentDelivery(machine: PostfixMachine, queueId: string | null, to: string, time: string | null, origTo: string | null = null): void {
+  private sentDelivery(
+    machine: PostfixMachine,
+    queueId: string | null,
+    to: string,
+    time: string | null,
+    origTo: string | null,
+    delay: number | null,
+  ): void {
     machine.sent(queueId, to);
     this.stats.linesRecognised++;
     if (this.window && !this.window.keep(time)) return;
-    this.aggregator.countDelivery('sent', time);
+    this.aggregator.countSent(time, to, delay);
     // The diagnosis's evidence that these addresses work (an alias's own address is orig_to).
     this.aggregator.sentTo(to, origTo);
   }
@@ -1116,13 +1127,15 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         used += copyBytes(from, start + s.origAt, start + s.origEnd, bytes, used);
         meta[at + 5] = used;
       }
+      // The delay in hundredths of a second: Postfix logs at most two decimals.
+      meta[at + 6] = s.delay < 0 ? -1 : Math.min(Math.round(s.delay * 100), 0x7fffffff);
     };
     /** A queue-id table update of an ASCII line: the bytes of its queue id and field (offsets into `from`). */
-    const passQueued = (no: number, kind: number, q: Readonly<QueueSpans>, from: Buffer) => {
+    const passQueued = (no: number, kind: number, time: number, q: Readonly<QueueSpans>, from: Buffer) => {
       const at = room(q.queueEnd - q.queueAt + q.fieldEnd - q.fieldAt);
       meta[at] = no;
       meta[at + 1] = QUEUED + kind;
-      meta[at + 2] = -1;
+      meta[at + 2] = time;
       used += copyBytes(from, q.queueAt, q.queueEnd, bytes, used);
       meta[at + 3] = used;
       used += copyBytes(from, q.fieldAt, q.fieldEnd, bytes, used);
@@ -1234,7 +1247,8 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         } else {
           const bodyAt = front!.bodyAt;
           if (queued !== 0) {
-            passQueued(no, queued, queueSpans, raw);
+            // A sender line may be the message's arrival, which the traffic overview counts by hour.
+            passQueued(no, queued, queued === QUEUE_FROM ? timeIndex(front!) : -1, queueSpans, raw);
           } else if (sent !== null) {
             passSent(no, bodyAt >= 0 ? timeIndex(front!) : -1, sent, raw, start);
           } else if (bodyAt >= 0) {

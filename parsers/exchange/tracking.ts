@@ -214,6 +214,8 @@ export class TrackingMapper {
         inReplyTo: null,
         from,
         client,
+        // Message tracking logs no per-recipient delay.
+        delay: null,
       };
       events.push(ev);
     }

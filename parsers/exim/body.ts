@@ -20,14 +20,14 @@
  * after the mainlog) or until its process writes its next line (syslog), then counts once with
  * no recipient.
  */
-import type { RejectEvent } from '../../src/event.js';
+import type { AuthFailureEvent, RejectEvent } from '../../src/event.js';
 import type { MailEvent } from '../../src/event.js';
 import { flatCopy } from '../../src/text/flat-copy.js';
 import { CappedMap } from '../capped-map.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, withEvents, type LineContext, type LineResult } from '../types.js';
 import { AddressNotes, MessageTable, RejectSignatures } from './correlate.js';
 import { arrival, delivery, messageIdLength, transportOutput } from './delivery.js';
-import { scanFields } from './fields.js';
+import { peerOf, readHost, scanFields } from './fields.js';
 import { isAuthFailure, matchPrefix, MESSAGE_RULES, PLAIN_RULES, protocolErrorReason } from './ignore.js';
 import { fieldReject, otherReject } from './reject.js';
 
@@ -227,8 +227,24 @@ export class EximBody {
       // Older per-host form without `H=`: `<id> mx.example [2001:db8::1] Network is unreachable`.
       return ignored('session');
     }
-    if (isAuthFailure(text)) return ignored('auth');
+    if (isAuthFailure(text)) {
+      const ev = authFailure(text, ctx);
+      return ev ? this.once(ev, line, ctx, stream) : ignored('auth');
+    }
     return UNRECOGNISED;
+  }
+
+  /**
+   * An authentication failure, which log.c writes to the main and the reject log like a
+   * rejection: its copy counts once, as reject() tells (no recipient list follows it).
+   */
+  private once(ev: AuthFailureEvent, line: string, ctx: LineContext, stream: string): LineResult {
+    const sig = `${ctx.time ?? ''}\u0000${line}`;
+    const copy = this.rejects.isDuplicate(sig, this.input);
+    if (stream !== FILE_STREAM) {
+      this.open.set(flatCopy(stream), { text: flatCopy(line), sig: flatCopy(sig), held: null, recipients: 0, sawCopy: false, stream });
+    }
+    return copy ? ignored('bookkeeping') : recognised(ev);
   }
 
   private reject(ev: RejectEvent, line: string, ctx: LineContext, stream: string): LineResult {
@@ -271,4 +287,44 @@ function isHostThenText(text: string): boolean {
   if (sp <= 0 || sp > 255 || text.charCodeAt(sp + 1) !== 91 /* [ */) return false;
   const close = text.indexOf('] ', sp + 2);
   return close > sp + 2 && close - sp < 48;
+}
+
+const AUTH_FAILED_FOR = ' authenticator failed for ';
+const SET_ID = ' (set_id=';
+
+/**
+ * smtp_in.c: `%s authenticator failed for %s: %s` — the authenticator's name, the client
+ * (host_and_ident: `name (helo) [ip]:port`, maybe `I=[…]:port` after it) and the reply sent,
+ * `535 Incorrect authentication data` with ` (set_id=%s)` when the client gave a user name.
+ * Null when the client part cannot be read (then the line stays ignored as 'auth').
+ */
+function authFailure(text: string, ctx: LineContext): AuthFailureEvent | null {
+  const sp = text.indexOf(' ');
+  if (sp <= 0 || !text.startsWith(AUTH_FAILED_FOR, sp)) return null;
+  const { host, end } = readHost(text, sp + AUTH_FAILED_FOR.length);
+  const client = peerOf(host);
+  if (client === null) return null;
+  // The reply follows the first `: ` after the client (and its I= field, when logged).
+  const colon = text.indexOf(': ', end);
+  let reply = colon < 0 ? '' : text.slice(colon + 2);
+  let username: string | null = null;
+  const setId = reply.lastIndexOf(SET_ID);
+  if (setId >= 0 && reply.endsWith(')')) {
+    username = reply.slice(setId + SET_ID.length, -1);
+    reply = reply.slice(0, setId);
+  }
+  return {
+    kind: 'auth-failure',
+    mta: 'exim',
+    time: ctx.time,
+    host: ctx.host,
+    program: ctx.program,
+    queueId: null,
+    raw: ctx.raw,
+    origin: { file: ctx.file, line: ctx.line },
+    client,
+    mechanism: text.slice(0, sp),
+    username,
+    text: reply,
+  };
 }

@@ -44,17 +44,19 @@ export class MessageTable {
 
   /**
    * Records an arrival; the oldest entry is evicted (and counted) past the cap. A repeated
-   * arrival updates the entry where it is. What is kept is copied: the strings of a line are
+   * arrival (the same line read from two copies of the log) updates the entry where it is and
+   * returns false; a new one returns true. What is kept is copied: the strings of a line are
    * slices of its whole read chunk (see flatCopy()).
    */
-  arrive(id: string, from: string | null, client: Peer | null): void {
+  arrive(id: string, from: string | null, client: Peer | null): boolean {
     const known = this.entries.get(id);
     if (known) {
       known.from = flatCopy(from);
       known.client = flatCopyPeer(client);
-    } else {
-      this.entries.set(flatCopy(id), { from: flatCopy(from), client: flatCopyPeer(client) });
+      return false;
     }
+    this.entries.set(flatCopy(id), { from: flatCopy(from), client: flatCopyPeer(client) });
+    return true;
   }
 
   complete(id: string): void {

@@ -21,7 +21,7 @@
  * (`SMTP error from remote mail server after RCPT TO:<…>: 550 5.1.1 …`) gives smtpCode, dsn and
  * inReplyTo; older Exim put the host there too (`…: host mx.y [192.0.2.1]: 554 …`).
  */
-import type { DeliveryEvent, DeliveryStatus, NotificationEvent, Peer } from '../../src/event.js';
+import type { DeliveryEvent, DeliveryStatus, NotificationEvent, Peer, ReceivedEvent } from '../../src/event.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
 import { flatCopy, flatCopyPeer } from '../../src/text/flat-copy.js';
 import type { AddressNotes, Deferral, MessageTable } from './correlate.js';
@@ -50,7 +50,23 @@ export function arrival(rest: string, id: string, ctx: LineContext, table: Messa
   const sender = rest.slice(0, te);
   const from = sender === '<>' ? '' : sender;
   const scan = scanFields(rest, te + 1, true);
-  table.arrive(id, from, peerOf(scan.host));
+  const client = peerOf(scan.host);
+  if (!table.arrive(id, from, client)) return RECOGNISED_NO_EVENT;
+  const size = scan.fields.S;
+  const received: ReceivedEvent = {
+    kind: 'received',
+    mta: 'exim',
+    time: ctx.time,
+    host: ctx.host,
+    program: ctx.program,
+    queueId: id,
+    raw: ctx.raw,
+    origin: { file: ctx.file, line: ctx.line },
+    from,
+    size: size !== undefined && /^\d{1,15}$/.test(size) ? Number(size) : null,
+    nrcpt: recipientsAfterFor(rest),
+    client,
+  };
   const parent = scan.fields.R;
   if (from === '' && parent !== undefined && messageIdLength(parent, 0) === parent.length) {
     const ev: NotificationEvent = {
@@ -66,9 +82,21 @@ export function arrival(rest: string, id: string, ctx: LineContext, table: Messa
       recipient: 'sender',
       notificationQueueId: id,
     };
-    return recognised(ev);
+    return recognised(received, ev);
   }
-  return RECOGNISED_NO_EVENT;
+  return recognised(received);
+}
+
+/**
+ * The recipients of an arrival's closing `for a@x b@y` (log_selector +received_recipients), or
+ * null. The list is the line's last item and addresses hold no space.
+ */
+function recipientsAfterFor(rest: string): number | null {
+  const f = rest.lastIndexOf(' for ');
+  if (f < 0 || f + 5 >= rest.length || rest.indexOf('"', f) >= 0) return null;
+  let n = 0;
+  for (let i = f + 5; i < rest.length; i++) if (rest.charCodeAt(i) !== 32 && rest.charCodeAt(i - 1) === 32) n++;
+  return n;
 }
 
 interface Addresses {
@@ -231,11 +259,31 @@ export function delivery(flag: string, rest: string, id: string, ctx: LineContex
       notes.deferrals.delete(noteKey);
     }
   }
-  return recognised(eventOf(ctx, id, status, a, outcome, fields.F !== undefined ? unangle(fields.F) : (entry?.from ?? null), entry?.client ?? null));
+  const from = fields.F !== undefined ? unangle(fields.F) : (entry?.from ?? null);
+  return recognised(eventOf(ctx, id, status, a, outcome, from, entry?.client ?? null, fields.QT !== undefined ? eximDuration(fields.QT) : null));
+}
+
+// `QT=` (log_selector +queue_time) in Exim's time format (readconf_printtime): `2s`, `1m23s`,
+// `1d2h3m4s`, `3w`, and with +millisec a fraction of seconds (`0.123s`). No other text matches.
+const DURATION_RE = /^(?:\d{1,6}w)?(?:\d{1,6}d)?(?:\d{1,6}h)?(?:\d{1,6}m)?(?:\d{1,9}(?:\.\d{1,6})?s)?$/;
+const UNIT: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 };
+
+/** An Exim duration in seconds, or null when `text` is not one. */
+export function eximDuration(text: string): number | null {
+  if (text.length === 0 || text.length > 48 || !DURATION_RE.test(text)) return null;
+  let total = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = UNIT[text[i]!];
+    if (unit === undefined) continue;
+    total += Number(text.slice(start, i)) * unit;
+    start = i + 1;
+  }
+  return Math.round(total * 1000) / 1000;
 }
 
 /** The event: one object literal of one shape (an object spread would give V8 a dictionary-mode object). */
-function eventOf(ctx: LineContext, id: string, status: DeliveryStatus, a: Addresses, o: Deferral, from: string | null, client: Peer | null): DeliveryEvent {
+function eventOf(ctx: LineContext, id: string, status: DeliveryStatus, a: Addresses, o: Deferral, from: string | null, client: Peer | null, delay: number | null): DeliveryEvent {
   return {
     kind: 'delivery',
     mta: 'exim',
@@ -258,6 +306,7 @@ function eventOf(ctx: LineContext, id: string, status: DeliveryStatus, a: Addres
     inReplyTo: o.inReplyTo,
     from,
     client,
+    delay,
   };
 }
 
@@ -304,5 +353,5 @@ function expiry(a: Addresses, id: string, ctx: LineContext, table: MessageTable,
   const o: Deferral = d ?? { reason: '', agent: null, router: null, relay: null, dsn: null, smtpCode: null, remoteHost: null, inReplyTo: null };
   const entry = table.get(id);
   const reason = o.reason === '' ? RETRY_TIMEOUT : `${o.reason}: ${RETRY_TIMEOUT}`;
-  return recognised(eventOf(ctx, id, 'expired', a, { ...o, reason }, entry?.from ?? null, entry?.client ?? null));
+  return recognised(eventOf(ctx, id, 'expired', a, { ...o, reason }, entry?.from ?? null, entry?.client ?? null, null));
 }

@@ -5,11 +5,11 @@
  * (smtpd_check.c log_whatsup, cleanup_message.c, global/log_adhoc.c, qmgr_active.c, bounce).
  * Non-event lines are listed with their reasons in ignore.ts.
  */
-import type { DeliveryEvent, DeliveryStatus, IgnoreReason, MailEvent, NotificationEvent, Peer, RejectEvent } from '../../src/event.js';
+import type { AuthFailureEvent, DeliveryEvent, DeliveryStatus, IgnoreReason, MailEvent, NotificationEvent, Peer, ReceivedEvent, RejectEvent } from '../../src/event.js';
 import { deliveryEvent } from '../../src/event-builders.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
 import { QueueTable, type Deferral } from './correlate.js';
-import { parseDeliveryFields, parsePeer, parseRemoteReply, parseReply, parseTrailer, sentRecipient, type Reply, type Trailer } from './fields.js';
+import { delayOf, parseDeliveryFields, parsePeer, parseRemoteReply, parseReply, parseTrailer, sentRecipient, type Reply, type Trailer } from './fields.js';
 import { AFTER_QUEUE_ID, matchPrefix, NO_QUEUE_ID } from './ignore.js';
 
 // Short ids are hex (`3F2A1B4C5D`); long ids (enable_long_queue_ids) use a vowel-free base-52
@@ -64,6 +64,16 @@ const CONN_RATE = 'Connection rate limit exceeded: ';
 const CONN_COUNT = 'Connection concurrency limit exceeded: ';
 /** Substrings that make a `warning:` line worth parsing (triage() and triageAscii() pass these on). */
 export const WARNING_REFUSALS: readonly string[] = [SIZE_EXCEEDED, HOPS_EXCEEDED, RCPT_RATE, MAIL_RATE, CONN_RATE, CONN_COUNT];
+
+/**
+ * smtpd_sasl_glue.c: `warning: %s: SASL %s authentication failed: %s` (namaddr, mechanism,
+ * the SASL library's reason), since Postfix 3.x with `, sasl_username=%s` when one was given.
+ * The smtp client's `SASL authentication failed` to a relay host is not a client of ours: it
+ * stays ignored ('auth').
+ */
+export const SASL_FAILED = ' authentication failed: ';
+const SASL_AT = ': SASL ';
+const SASL_USERNAME = ', sasl_username=';
 
 const STATUS: Record<string, DeliveryStatus> = {
   sent: 'sent',
@@ -133,6 +143,7 @@ export function triage(text: string, from = 0): IgnoreReason | null {
   if (text.startsWith('proxy-reject: ', from) || text.startsWith('proxy-accept: ', from)) return null;
   if (text.startsWith('warning: ', from)) {
     for (let i = 0; i < WARNING_REFUSALS.length; i++) if (text.indexOf(WARNING_REFUSALS[i]!, from) >= 0) return null;
+    if (text.indexOf(SASL_FAILED, from) >= 0) return null;
     return text.indexOf('SASL', from) >= 0 || text.indexOf('authentication failed', from) >= 0 ? 'auth' : 'warning';
   }
   return matchPrefix(NO_QUEUE_ID, text, from);
@@ -158,6 +169,7 @@ export function sentDelivery(text: string, from = 0): Readonly<SentSpans> | null
   id.toEnd = f.toEnd;
   id.origAt = f.origAt;
   id.origEnd = f.origEnd;
+  id.delay = delayOf(text, f) ?? -1;
   return id;
 }
 
@@ -169,8 +181,10 @@ export interface SentSpans {
   toEnd: number;
   origAt: number;
   origEnd: number;
+  /** `delay=` in seconds; -1 when the line has none. */
+  delay: number;
 }
-const sent: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1 };
+const sent: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1 };
 
 /*
  * Events on the hot paths are written out as typed object literals rather than through the
@@ -192,6 +206,8 @@ export class PostfixBody {
     if (body.startsWith('warning: ')) {
       const refusal = this.warningRefusal(body, ctx);
       if (refusal) return refusal;
+      const failure = authFailure(body, ctx);
+      if (failure) return recognised(failure);
       return ignored(body.includes('SASL') || body.includes('authentication failed') ? 'auth' : 'warning');
     }
     const reason = matchPrefix(NO_QUEUE_ID, body);
@@ -428,6 +444,7 @@ export class PostfixBody {
       inReplyTo: remote.inReplyTo,
       from: entry?.from ?? null,
       client: entry?.client ?? null,
+      delay: f.delay,
     };
     return recognised(ev);
   }
@@ -442,8 +459,25 @@ export class PostfixBody {
     const from = rest.slice(6, end);
     const tail = rest.slice(end + 3);
     if (tail.startsWith('size=')) {
-      if (queueId) this.queue.setFrom(queueId, from);
-      return RECOGNISED_NO_EVENT;
+      // qmgr logs this each time the message enters the active queue (again after each
+      // deferral): the first time for its queue id is its arrival.
+      if (!queueId || !this.queue.arrive(queueId, from)) return RECOGNISED_NO_EVENT;
+      const entry = this.queue.get(queueId);
+      const ev: ReceivedEvent = {
+        kind: 'received',
+        mta: 'postfix',
+        time: ctx.time,
+        host: ctx.host,
+        program: ctx.program,
+        queueId,
+        raw: ctx.raw,
+        origin: { file: ctx.file, line: ctx.line },
+        from,
+        size: numberAfter(tail, 'size='),
+        nrcpt: numberAfter(tail, 'nrcpt='),
+        client: entry?.client ?? null,
+      };
+      return recognised(ev);
     }
     if (!tail.startsWith('status=expired')) return UNRECOGNISED;
     const entry = queueId ? this.queue.get(queueId) : undefined;
@@ -465,6 +499,7 @@ export class PostfixBody {
           smtpCode: remote.code,
           remoteHost: remote.remoteHost,
           inReplyTo: remote.inReplyTo,
+          delay: null,
         }),
       );
     }
@@ -484,6 +519,7 @@ export class PostfixBody {
           smtpCode: null,
           remoteHost: null,
           inReplyTo: null,
+          delay: null,
         }),
       );
     }
@@ -520,5 +556,49 @@ function rejectOf(
     to: trailer.to,
     helo: trailer.helo,
     proto: trailer.proto,
+  };
+}
+
+/** The digits after `key` in `text` (`size=1234, nrcpt=2 (queue active)`), or null. */
+function numberAfter(text: string, key: string): number | null {
+  const at = text.indexOf(key);
+  if (at < 0) return null;
+  let end = at + key.length;
+  while (end < text.length && end - at < 20 && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+  return end > at + key.length ? Number(text.slice(at + key.length, end)) : null;
+}
+
+/**
+ * `warning: host[ip]: SASL LOGIN authentication failed: reason[, sasl_username=user]`
+ * (`body` starts at `warning: `), or null for any other warning.
+ */
+function authFailure(body: string, ctx: LineContext): AuthFailureEvent | null {
+  const sasl = body.indexOf(SASL_AT, 9);
+  if (sasl < 0) return null;
+  const failed = body.indexOf(SASL_FAILED, sasl + SASL_AT.length);
+  if (failed < 0) return null;
+  const mechanism = body.slice(sasl + SASL_AT.length, failed);
+  if (mechanism.length === 0 || mechanism.length > 100 || mechanism.includes(' ')) return null;
+  const client = parsePeer(body.slice(9, sasl));
+  let text = body.slice(failed + SASL_FAILED.length);
+  let username: string | null = null;
+  const u = text.lastIndexOf(SASL_USERNAME);
+  if (u >= 0) {
+    username = text.slice(u + SASL_USERNAME.length);
+    text = text.slice(0, u);
+  }
+  return {
+    kind: 'auth-failure',
+    mta: 'postfix',
+    time: ctx.time,
+    host: ctx.host,
+    program: ctx.program,
+    queueId: null,
+    raw: ctx.raw,
+    origin: { file: ctx.file, line: ctx.line },
+    client,
+    mechanism,
+    username,
+    text,
   };
 }

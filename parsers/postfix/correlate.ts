@@ -29,6 +29,8 @@ export interface QueueEntry {
   deferred: Map<string, Deferral> | null;
   /** A warning-only refusal (size, hop count) was already counted for this message: smtpd and cleanup may both log one. */
   refused?: boolean;
+  /** qmgr has logged its `from=<…>, size=…` once: later ones are retries, not arrivals. */
+  arrived?: boolean;
 }
 
 export class QueueTable {
@@ -56,6 +58,18 @@ export class QueueTable {
 
   setFrom(id: string, from: string): void {
     this.upsert(id).from = flatCopy(from);
+  }
+
+  /**
+   * qmgr's `from=<s>, size=…` for `id`: records the sender; true the first time for this id
+   * (the message's arrival), false for the same message entering the active queue again.
+   */
+  arrive(id: string, from: string): boolean {
+    const e = this.upsert(id);
+    e.from = flatCopy(from);
+    if (e.arrived) return false;
+    e.arrived = true;
+    return true;
   }
 
   setClient(id: string, client: Peer): void {

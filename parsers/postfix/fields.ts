@@ -124,6 +124,8 @@ export interface DeliveryFields {
   dsn: string | null;
   status: string;
   reason: string;
+  /** `delay=` in seconds, or null when the line has none (or it is not a number). */
+  delay: number | null;
 }
 
 /**
@@ -150,7 +152,15 @@ export function parseDeliveryFields(body: string, at = 0): DeliveryFields | null
     dsn: f.dsnAt < 0 ? null : body.slice(f.dsnAt, f.dsnEnd),
     status,
     reason,
+    delay: delayOf(body, f),
   };
+}
+
+/** The `delay=` value of the fields `f` found in `body`, in seconds; null when there is none. */
+export function delayOf(body: string, f: Readonly<FieldSpans>): number | null {
+  if (f.delayAt < 0 || f.delayEnd <= f.delayAt || f.delayEnd - f.delayAt > 16) return null;
+  const n = Number(body.slice(f.delayAt, f.delayEnd));
+  return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 /**
@@ -178,11 +188,13 @@ export interface FieldSpans {
   relayEnd: number;
   dsnAt: number;
   dsnEnd: number;
+  delayAt: number;
+  delayEnd: number;
   /** Where the status value starts (after `status=`). */
   statusAt: number;
 }
 // One object, filled on every call: the scan runs on most lines of a log.
-const spans: FieldSpans = { toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, relayAt: -1, relayEnd: -1, dsnAt: -1, dsnEnd: -1, statusAt: 0 };
+const spans: FieldSpans = { toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, relayAt: -1, relayEnd: -1, dsnAt: -1, dsnEnd: -1, delayAt: -1, delayEnd: -1, statusAt: 0 };
 
 /** The items of a delivery line from `to=` at `at` up to `status=`, or null if the shape is wrong. */
 function scanDeliveryFields(body: string, at: number): FieldSpans | null {
@@ -195,7 +207,7 @@ function scanDeliveryFields(body: string, at: number): FieldSpans | null {
     pos = readAddress(body, pos + 8, f, false);
     if (pos < 0) return null;
   }
-  f.relayAt = f.relayEnd = f.dsnAt = f.dsnEnd = -1;
+  f.relayAt = f.relayEnd = f.dsnAt = f.dsnEnd = f.delayAt = f.delayEnd = -1;
   // Simple `key=value` items up to status=, which is always last.
   while (pos < body.length && !body.startsWith('status=', pos)) {
     const comma = body.indexOf(', ', pos);
@@ -206,6 +218,9 @@ function scanDeliveryFields(body: string, at: number): FieldSpans | null {
     if (eq - pos === 5 && body.startsWith('relay', pos)) {
       f.relayAt = eq + 1;
       f.relayEnd = comma;
+    } else if (eq - pos === 5 && body.startsWith('delay', pos)) {
+      f.delayAt = eq + 1;
+      f.delayEnd = comma;
     } else if (eq - pos === 3 && body.startsWith('dsn', pos)) {
       f.dsnAt = eq + 1;
       f.dsnEnd = comma;

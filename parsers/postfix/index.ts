@@ -73,15 +73,16 @@ export interface PostfixMachine extends LineMachine {
   parsed(text: string, no: number, time: string | null, host: string | null, program: string | null, bodyAt: number): LineResult;
   /**
    * A line sentDelivery() recognised, for its correlation state: what parsed() would change
-   * (settling the recipient). The caller counts the line and its sent delivery event.
+   * (settling the recipient). The caller counts the line and its sent delivery (recipient, delay).
    */
   sent(queueId: string | null, to: string): void;
   /**
    * A line queueUpdateAscii() recognised (triage-ascii.ts), for what parsed() would change in
    * the queue-id table: `field` is the sender (QUEUE_FROM) or the client text (QUEUE_CLIENT).
-   * The caller counts the line as recognised.
+   * The caller counts the line as recognised. True when the line is a message's arrival (the
+   * first QUEUE_FROM of its queue id): parsed() would have given a received event for it.
    */
-  queueUpdate(kind: number, queueId: string, field: string): void;
+  queueUpdate(kind: number, queueId: string, field: string): boolean;
 }
 
 /**
@@ -225,9 +226,10 @@ export const postfixParser: LogParser = {
         if (queueId) body.queue.settle(queueId, to);
       },
       queueUpdate(kind, queueId, field) {
-        if (kind === QUEUE_FROM) body.queue.setFrom(queueId, field);
-        else if (kind === QUEUE_CLIENT) body.queue.setClient(queueId, parsePeer(field));
+        if (kind === QUEUE_FROM) return body.queue.arrive(queueId, field);
+        if (kind === QUEUE_CLIENT) body.queue.setClient(queueId, parsePeer(field));
         else if (kind === QUEUE_REMOVED) body.queue.remove(queueId);
+        return false;
       },
       end() {
         return [];

@@ -5,7 +5,7 @@
  * test/parsers/postfix/triage-ascii.test.ts checks both against each other on real and random lines.
  */
 import type { IgnoreReason } from '../../src/event.js';
-import { NOTICES, WARNING_REFUSALS } from './body.js';
+import { NOTICES, SASL_FAILED, WARNING_REFUSALS } from './body.js';
 import { AFTER_QUEUE_ID, NO_QUEUE_ID, type PrefixRule } from './ignore.js';
 
 /** The bytes of an ASCII string. */
@@ -56,6 +56,7 @@ const UID = ascii('uid=');
 const WARNING = ascii('warning: ');
 const WARNING_REFUSAL_BYTES = WARNING_REFUSALS.map(ascii);
 const SASL = ascii('SASL');
+const SASL_FAILED_BYTES = ascii(SASL_FAILED);
 const AUTH_FAILED = ascii('authentication failed');
 
 /** queueIdEnd(): where the message after `QUEUEID: ` starts, or 0. */
@@ -127,6 +128,7 @@ export function triageAscii(b: Uint8Array, from: number, end: number): IgnoreRea
   if (startsWith(b, from, end, PROXY_REJECT) || startsWith(b, from, end, PROXY_ACCEPT)) return null;
   if (startsWith(b, from, end, WARNING)) {
     for (let i = 0; i < WARNING_REFUSAL_BYTES.length; i++) if (contains(b, from, end, WARNING_REFUSAL_BYTES[i]!)) return null;
+    if (contains(b, from, end, SASL_FAILED_BYTES)) return null;
     return contains(b, from, end, SASL) || contains(b, from, end, AUTH_FAILED) ? 'auth' : 'warning';
   }
   return matchPrefix(NONE, b, from, end);

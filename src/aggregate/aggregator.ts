@@ -12,7 +12,7 @@
  * names the summary can carry: `distinctCounters`, `topK`, `codeLists`, `examples`, `hosts`,
  * `rules` (see accumulator.ts), next to whatever the pipeline reports in RunStats.overflow.
  */
-import type { DeliveryStatus, MailEvent, Mta } from '../event.js';
+import type { MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, EvidenceBudget, type AccumulatorState, type FindingIdentity } from './accumulator.js';
 import { Diagnosis } from './diagnosis.js';
@@ -20,6 +20,7 @@ import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
 import { AddressStore, newAddressBudget, type AddressBudget } from './address-store.js';
 import { rankFindings, type Rankable } from './rank.js';
+import { Traffic } from './traffic.js';
 import type {
   EventsByDeliveryStatus,
   EventsByKind,
@@ -119,6 +120,8 @@ export class Aggregator {
   private readonly budget = new EvidenceBudget();
   /** Index in the run's list of files of each input by name (the latest of that name). */
   private readonly fileIndex = new Map<string, number>();
+  /** The traffic overview, fed with every event (see traffic.ts). */
+  readonly traffic = new Traffic();
 
   constructor(options: AggregatorOptions = {}) {
     this.findingsCap = options.findingsCap ?? FINDINGS_CAP;
@@ -140,12 +143,15 @@ export class Aggregator {
   }
 
   add(ev: MailEvent, c: Classification | null): string | null {
-    if (ev.kind === 'delivery') this.countDelivery(ev.status, ev.time);
-    else {
-      if (ev.kind === 'reject') this.eventsByKind.reject++;
-      else this.eventsByKind.notification++;
-      if (ev.time !== null) this.seen(ev.time, ev.time);
-    }
+    if (ev.kind === 'delivery') {
+      this.eventsByKind.delivery++;
+      this.eventsByStatus[ev.status]++;
+    } else if (ev.kind === 'reject') this.eventsByKind.reject++;
+    else if (ev.kind === 'notification') this.eventsByKind.notification++;
+    // Received mail and authentication failures are the traffic overview's only: the summary's
+    // counts and time span stay those of deliveries, refusals and notices.
+    if (ev.time !== null && ev.kind !== 'received' && ev.kind !== 'auth-failure') this.seen(ev.time, ev.time);
+    this.traffic.add(ev);
     if (c === null) {
       if (ev.kind === 'delivery' && ev.status === 'sent') this.sentTo(ev.to, ev.origTo);
       return null;
@@ -161,20 +167,29 @@ export class Aggregator {
     return acc.key;
   }
 
-  /** A recipient received mail (for callers that settle sent deliveries themselves, as countDelivery). */
+  /** A recipient received mail (for callers that settle sent deliveries themselves, as countSent). */
   sentTo(to: string | null, origTo: string | null = null): void {
     this.diagnosis.sent(to);
     if (origTo !== null && origTo !== to) this.diagnosis.sent(origTo);
   }
 
   /**
-   * What add() does with a delivery without a classification (sent mail), for callers that
-   * know only its status and time: the pipeline's reader thread settles sent deliveries itself.
+   * What add() does with a sent delivery, for callers that know only its time, recipient and
+   * delay: the pipeline settles sent deliveries without building their events.
    */
-  countDelivery(status: DeliveryStatus, time: string | null): void {
+  countSent(time: string | null, to: string, delay: number | null): void {
     this.eventsByKind.delivery++;
-    this.eventsByStatus[status]++;
+    this.eventsByStatus.sent++;
     if (time !== null) this.seen(time, time);
+    this.traffic.sent(time, to, delay);
+  }
+
+  /**
+   * What add() does with a received event, for the pipeline's shortcut that builds none (the
+   * reader thread passes qmgr's `from=<…>, size=…` lines on as queue id and sender).
+   */
+  countReceived(time: string | null, from: string): void {
+    this.traffic.arrival(time, from);
   }
 
   /** Add everything `other` counted. Does not change `other`. Both must group alike (byHost). */
@@ -187,6 +202,7 @@ export class Aggregator {
       this.eventsByStatus[k] += other.eventsByStatus[k];
     }
     if (other.firstSeen !== null) this.seen(other.firstSeen, other.lastSeen!);
+    this.traffic.merge(other.traffic);
     this.foldedEvents += other.foldedEvents;
     this.diagnosis.merge(other.diagnosis);
     for (const [key, o] of other.findings) {
@@ -362,14 +378,17 @@ export class Aggregator {
       ...(run.window ? { window: { ...run.window } } : {}),
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
-      overflow: mergeOverflow(run.overflow, {
-        findings: this.foldedEvents,
-        ...overflow,
-        addresses: this.addressBudget?.dropped ?? 0,
-        ...this.diagnosis.overflowed(),
-        evidence: this.budget.refsDropped,
-        queueIds: this.budget.queueIdsDropped,
-      }),
+      overflow: mergeOverflow(
+        mergeOverflow(run.overflow, {
+          findings: this.foldedEvents,
+          ...overflow,
+          addresses: this.addressBudget?.dropped ?? 0,
+          ...this.diagnosis.overflowed(),
+          evidence: this.budget.refsDropped,
+          queueIds: this.budget.queueIdsDropped,
+        }),
+        this.traffic.overflowed(),
+      ),
     };
     return {
       summary,
@@ -377,6 +396,7 @@ export class Aggregator {
       harvest: this.diagnosis.harvestFindings(),
       backscatter: this.diagnosis.backscatterFindings(),
       details,
+      traffic: this.traffic.report(),
     };
   }
 

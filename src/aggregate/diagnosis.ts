@@ -130,6 +130,8 @@ export class Diagnosis {
       }
       return;
     }
+    // Received mail and authentication failures are the traffic overview's, not evidence here.
+    if (ev.kind !== 'delivery') return;
     // A delivery: our bounce of somebody's mail, or our own bounce failing in turn.
     const from = ev.from;
     if (from === '') {

@@ -59,7 +59,7 @@ export function normaliseAddress(address: string): string {
 
 /** Envelope sender; the null sender (bounces) is listed as `<>`. Null when unknown. */
 export function senderOf(ev: MailEvent): string | null {
-  if (ev.kind === 'notification') return null;
+  if (ev.kind === 'notification' || ev.kind === 'auth-failure') return null;
   if (ev.from === null) return null;
   return ev.from === '' ? '<>' : normaliseAddress(ev.from);
 }
@@ -102,7 +102,7 @@ export function messageKeyOf(ev: MailEvent, permanent: boolean): string {
 
 /** Basic SMTP reply code of the event, if any. */
 export function smtpCodeOf(ev: MailEvent): number | null {
-  return ev.kind === 'notification' ? null : ev.smtpCode;
+  return ev.kind === 'reject' || ev.kind === 'delivery' ? ev.smtpCode : null;
 }
 
 /** Enhanced status code: `enhancedStatus` for rejects, `dsn` for deliveries. */

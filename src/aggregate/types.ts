@@ -195,6 +195,68 @@ export interface FindingCheck {
   checks: string[];
 }
 
+/** One hour of the traffic overview (UTC), what happened in it. */
+export interface TrafficHour {
+  /** Start of the hour, ISO 8601 UTC. */
+  hour: string;
+  received: number;
+  delivered: number;
+  deferred: number;
+  bounced: number;
+  rejected: number;
+}
+
+/** Deliveries to one recipient domain. */
+export interface TrafficDomain {
+  domain: string;
+  delivered: number;
+  /** Deferral attempts and bounced recipients. */
+  deferred: number;
+  bounced: number;
+  /** Seconds from arrival to delivery over its delivered recipients; null when the log gives no delay. */
+  delayAverage: number | null;
+  delayMax: number | null;
+}
+
+/** A client that failed SMTP authentication (fail2ban-style). */
+export interface AuthFailureClient {
+  /** Its IP address, else its name. */
+  client: string;
+  count: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** The user names it tried, when the log names them (at most AUTH_USERNAMES_PER_CLIENT). */
+  usernames: string[];
+}
+
+/** The traffic overview (src/aggregate/traffic.ts), as the JSON report emits it. */
+export interface TrafficReport {
+  /** Messages that entered the queue. */
+  received: number;
+  /** Recipients delivered. */
+  delivered: number;
+  /** Distinct messages deferred, and deferral attempts (one per recipient and try). */
+  deferred: { messages: number; attempts: number };
+  /** Recipients bounced, expired ones included. */
+  bounced: number;
+  /** Of `bounced`, recipients returned after deferrals until the queue lifetime ran out. */
+  expired: number;
+  /** Distinct messages refused, and refusals (one per recipient at RCPT). */
+  rejected: { messages: number; attempts: number };
+  /** The distinct message counts are estimates (past DISTINCT_EXACT_CAP). */
+  approximate: boolean;
+  hourly: TrafficHour[];
+  /** Some delivery in the log gave its delay; false: "no delay in this log". */
+  delays: boolean;
+  /** Most deliveries first (at most TRAFFIC_REPORT_TOP). */
+  domains: TrafficDomain[];
+  domainsTotal: number;
+  /** Senders by messages received, recipients by deliveries. */
+  topSenders: AddressCount[];
+  topRecipients: AddressCount[];
+  authFailures: { total: number; clientsTotal: number; clients: AuthFailureClient[] };
+}
+
 export interface Report {
   /** Only with `--compare`: first, as it is what a second run is read for. */
   comparison?: Comparison;
@@ -206,6 +268,7 @@ export interface Report {
   backscatter: BackscatterFinding[];
   /** Only with `--check-config` (src/verify/check-config.ts). */
   configChecks?: FindingCheck[];
+  traffic: TrafficReport;
 }
 
 export interface FindingEventsByStatus {

@@ -24,7 +24,8 @@ export { dnsblQuery, lookupPage, PLACEHOLDERS, powerShellQuote, renderVerify, re
  * recipient domains this server hosts (see local-domains.ts), which make a failed delivery local.
  */
 export function classify(ev: MailEvent, domains?: LocalDomains): Classification | null {
-  if (ev.kind === 'notification') return null;
+  // Notifications, received mail and authentication failures are traffic, never a finding.
+  if (ev.kind !== 'reject' && ev.kind !== 'delivery') return null;
   if (ev.kind === 'delivery' && ev.status === 'sent') return null;
   const mta = MTA_CLASSIFIERS[ev.mta];
   return classifyWith(mta.rules, ev, domains, mta.dialect);
@@ -32,7 +33,8 @@ export function classify(ev: MailEvent, domains?: LocalDomains): Classification 
 
 /** classify(), with `verify` filled in only when first read (see classifyDeferredWith). */
 export function classifyDeferred(ev: MailEvent, domains?: LocalDomains): Classification | null {
-  if (ev.kind === 'notification') return null;
+  // Notifications, received mail and authentication failures are traffic, never a finding.
+  if (ev.kind !== 'reject' && ev.kind !== 'delivery') return null;
   if (ev.kind === 'delivery' && ev.status === 'sent') return null;
   const mta = MTA_CLASSIFIERS[ev.mta];
   return classifyDeferredWith(mta.rules, ev, domains, mta.dialect);

@@ -112,7 +112,7 @@ function goneRow(e: ComparedFinding): Record<string, string | number> {
  * column `change` (`new`, `grew (a -> b)`, `gone (was n)` or empty) and the changed rows first:
  * new, grew, then gone findings (identity only), then the rest in rank order.
  */
-export function renderCsv(report: Pick<Report, 'summary' | 'findings' | 'comparison'>): string {
+export function renderCsv(report: Pick<Report, 'summary' | 'findings' | 'comparison' | 'traffic'>): string {
   const c = report.comparison;
   let rows: Array<Record<string, string | number>> = report.findings.map(row);
   if (c) {

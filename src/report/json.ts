@@ -7,7 +7,17 @@
  * `jq -r`, cannot be driven by it. What is left that JSON.stringify would write raw and a
  * terminal might act on is written as a `\uXXXX` escape as a second line of defence.
  */
-import type { BackscatterFinding, Comparison, ComparedFinding, FileStats, Finding, HarvestFinding, Report, Summary } from '../aggregate/types.js';
+import type {
+  BackscatterFinding,
+  Comparison,
+  ComparedFinding,
+  FileStats,
+  Finding,
+  HarvestFinding,
+  Report,
+  Summary,
+  TrafficReport,
+} from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
 
 /** Characters JSON.stringify leaves raw but a terminal may act on; only ever inside strings. */
@@ -143,6 +153,42 @@ function pickBackscatter(b: BackscatterFinding): BackscatterFinding {
   };
 }
 
+function pickTraffic(t: TrafficReport): TrafficReport {
+  return {
+    received: t.received,
+    delivered: t.delivered,
+    deferred: { messages: t.deferred.messages, attempts: t.deferred.attempts },
+    bounced: t.bounced,
+    expired: t.expired,
+    rejected: { messages: t.rejected.messages, attempts: t.rejected.attempts },
+    approximate: t.approximate,
+    hourly: t.hourly.map((h) => ({ hour: h.hour, received: h.received, delivered: h.delivered, deferred: h.deferred, bounced: h.bounced, rejected: h.rejected })),
+    delays: t.delays,
+    domains: t.domains.map((d) => ({
+      domain: sanitize(d.domain),
+      delivered: d.delivered,
+      deferred: d.deferred,
+      bounced: d.bounced,
+      delayAverage: d.delayAverage,
+      delayMax: d.delayMax,
+    })),
+    domainsTotal: t.domainsTotal,
+    topSenders: t.topSenders.map((r) => ({ address: sanitize(r.address), count: r.count })),
+    topRecipients: t.topRecipients.map((r) => ({ address: sanitize(r.address), count: r.count })),
+    authFailures: {
+      total: t.authFailures.total,
+      clientsTotal: t.authFailures.clientsTotal,
+      clients: t.authFailures.clients.map((c) => ({
+        client: sanitize(c.client),
+        count: c.count,
+        firstSeen: c.firstSeen,
+        lastSeen: c.lastSeen,
+        usernames: c.usernames.map(sanitize),
+      })),
+    },
+  };
+}
+
 /** The report as JSON text. Extra in-memory fields (a Snapshot's `details`) are left out. */
 export function renderJson(report: Report): string {
   const doc: Report = {
@@ -152,6 +198,7 @@ export function renderJson(report: Report): string {
     findings: report.findings.map(pickFinding),
     harvest: (report.harvest ?? []).map(pickHarvest),
     backscatter: (report.backscatter ?? []).map(pickBackscatter),
+    traffic: pickTraffic(report.traffic),
     ...(report.configChecks ? { configChecks: report.configChecks.map((c) => ({ rank: c.rank, checks: c.checks.map(sanitize) })) } : {}),
   };
   return JSON.stringify(doc, null, 2).replace(RAW_CONTROL_RE, escapeChar) + '\n';

@@ -134,12 +134,43 @@ export const BackscatterSchema = z.strictObject({
   examples: z.array(z.string()),
 });
 
+const hourTime = z.iso.datetime({ offset: true });
+const seconds = z.number().nonnegative().nullable();
+
+export const TrafficSchema = z.strictObject({
+  received: count,
+  delivered: count,
+  deferred: z.strictObject({ messages: count, attempts: count }),
+  bounced: count,
+  expired: count,
+  rejected: z.strictObject({ messages: count, attempts: count }),
+  approximate: z.boolean(),
+  hourly: z.array(
+    z.strictObject({ hour: hourTime, received: count, delivered: count, deferred: count, bounced: count, rejected: count }),
+  ),
+  delays: z.boolean(),
+  domains: z.array(
+    z.strictObject({ domain: z.string(), delivered: count, deferred: count, bounced: count, delayAverage: seconds, delayMax: seconds }),
+  ),
+  domainsTotal: count,
+  topSenders: z.array(AddressCountSchema),
+  topRecipients: z.array(AddressCountSchema),
+  authFailures: z.strictObject({
+    total: count,
+    clientsTotal: count,
+    clients: z.array(
+      z.strictObject({ client: z.string(), count: count, firstSeen: time, lastSeen: time, usernames: z.array(z.string()) }),
+    ),
+  }),
+});
+
 export const ReportSchema = z.strictObject({
   comparison: ComparisonSchema.optional(),
   summary: SummarySchema,
   findings: z.array(FindingSchema),
   harvest: z.array(HarvestSchema),
   backscatter: z.array(BackscatterSchema),
+  traffic: TrafficSchema,
   configChecks: z.array(z.strictObject({ rank: z.number().int().positive(), checks: z.array(z.string()) })).optional(),
 });
 

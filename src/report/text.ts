@@ -20,6 +20,7 @@ import { plural } from '../text/plural.js';
 import { wrapShellCommand } from '../text/shell-wrap.js';
 import { displayWidth, fit, truncate, wrap } from '../text/width.js';
 import { comparisonText } from './compare.js';
+import { hasTraffic, trafficLines } from './traffic-text.js';
 
 export interface TextOptions {
   /** Terminal columns to fit; default 100. */
@@ -348,6 +349,10 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     push('');
     // fail2ban regexes and ban commands are pasted: like verify commands, never cut.
     for (const l of section) push(l, false, /^ {4}(?:fail2ban|ban now):/.test(l));
+  }
+  if (report.traffic !== undefined && hasTraffic(report.traffic)) {
+    push('');
+    for (const l of trafficLines(report.traffic, width)) push(l);
   }
   push('');
   for (const l of totals(report.summary, width)) push(l);

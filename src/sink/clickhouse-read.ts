@@ -11,6 +11,7 @@ import type { Cause, Direction, Finding, FindingDetails, Snapshot } from '../agg
 import { DETAIL_TOP, REPORT_HOSTS, REPORT_TOP_RECIPIENTS } from '../aggregate/aggregator.js';
 import { RULES_CAP } from '../aggregate/accumulator.js';
 import { rankFindings } from '../aggregate/rank.js';
+import { Traffic } from '../aggregate/traffic.js';
 import type { Mta } from '../event.js';
 import { decideAction, type Action } from '../classify/action.js';
 import { clickhouseQuery, type ClickHouseTarget } from './clickhouse.js';
@@ -254,6 +255,8 @@ GROUP BY ${groupBy}, value ORDER BY count DESC, value LIMIT ${top} BY ${groupBy}
   return {
     harvest: [],
     backscatter: [],
+    // The engine holds problem events only: no traffic to give an overview of.
+    traffic: new Traffic().report(),
     summary: {
       linesRead: 0,
       linesRecognised: 0,

@@ -24,6 +24,7 @@ import Header from './components/Header.js';
 import Line from './components/Line.js';
 import RangePrompt from './components/RangePrompt.js';
 import Help, { helpLines } from './components/Help.js';
+import TrafficOverview, { overviewLines } from './components/TrafficOverview.js';
 import { detailLines, exampleLines, identityLine } from './detail-lines.js';
 import { evidenceDoc, evidenceLines, findMatch, loadingDoc, type EvidenceDoc } from './evidence-view.js';
 import { defaultExportPath, exportRows, planExport } from './export.js';
@@ -123,6 +124,10 @@ export default function App(props: Props) {
     [showDetail, current, width, state, view.example],
   );
   const helpLength = useMemo(() => helpLines().length, []);
+  const overviewLength = useMemo(
+    () => (view.mode === 'overview' ? overviewLines(state.snapshot.traffic, width).length : 0),
+    [view.mode, state.snapshot, width],
+  );
 
   // The evidence view's lines, read from the files when it opens (never kept by the analysis).
   const [evidence, setEvidence] = useState<EvidenceDoc | null>(null);
@@ -181,6 +186,7 @@ export default function App(props: Props) {
       const evidenceMode = v.mode === 'evidence' || v.mode === 'evidenceSearch';
       let lines = detail.length;
       if (v.mode === 'help') lines = helpLength;
+      else if (v.mode === 'overview') lines = view.mode === 'overview' ? overviewLength : overviewLines(state.snapshot.traffic, width).length;
       else if (evidenceMode) lines = evidenceRef.current?.items?.length ?? 0;
       else if (v.mode === 'detail' && (view.mode !== 'detail' || v.example !== view.example)) {
         const row = rows[cursorIndex(v, rowKeys)];
@@ -188,7 +194,7 @@ export default function App(props: Props) {
       }
       return {
         rowKeys,
-        pageSize: evidenceMode ? bodyHeight - EVIDENCE_HEAD_LINES : v.mode === 'detail' || v.mode === 'help' ? bodyHeight : pageSize,
+        pageSize: evidenceMode ? bodyHeight - EVIDENCE_HEAD_LINES : v.mode === 'detail' || v.mode === 'help' || v.mode === 'overview' ? bodyHeight : pageSize,
         detailLines: lines,
         reference: state.reference,
       };
@@ -261,6 +267,8 @@ export default function App(props: Props) {
     );
   } else if (view.mode === 'help') {
     body = <Help width={width} height={bodyHeight} scroll={view.helpScroll} theme={theme} />;
+  } else if (view.mode === 'overview') {
+    body = <TrafficOverview traffic={s.traffic} width={width} height={bodyHeight} scroll={view.overviewScroll} theme={theme} />;
   } else if (showDetail && current) {
     body = <DetailPane lines={detail} scroll={view.detailScroll} height={bodyHeight} width={width} theme={theme} />;
   } else {

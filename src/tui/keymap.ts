@@ -3,15 +3,17 @@
  *
  * | mode   | keys |
  * |--------|------|
- * | table  | ↑/↓ j/k move, PgUp/PgDn, Home/End g/G, Enter detail, e evidence, / filter, Tab/Shift-Tab direction, s sort, t time window, i hide/show informational, w export, ? help, Esc clear filter, q quit |
+ * | table  | ↑/↓ j/k move, PgUp/PgDn, Home/End g/G, Enter detail, e evidence, / filter, Tab/Shift-Tab direction, s sort, t time window, i hide/show informational, w export, o traffic overview, ? help, Esc clear filter, q quit |
  * | detail | ↑/↓ j/k scroll, PgUp/PgDn, Home/End g/G top/bottom, x next example whole, e evidence, Esc/Backspace/← back, w export, ? help, q quit |
  * | evidence | ↑/↓ j/k scroll, PgUp/PgDn, Home/End g/G top/bottom, / search, n/N next/previous match, Esc/Backspace/← back, ? help, q quit |
  * | evidenceSearch | type the search, Backspace, Enter find, Esc cancel |
+ * | overview | ↑/↓ j/k scroll, PgUp/PgDn, Home/End g/G top/bottom, o or Esc back, ? help, q quit |
  * | filter | type to filter, Backspace, Enter keep, Esc undo, ↑/↓ move |
  * | export | type the path, Backspace, Ctrl-U clear, Enter write, Esc cancel |
  * | overwrite | y replace the file, n or Esc back to the path |
  * | range  | type FROM..TO, Backspace, Ctrl-U clear, Enter apply, Esc cancel |
  * | help   | ↑/↓ j/k PgUp/PgDn g/G scroll, Esc, ? or Enter close, q quit |
+ * | overview | ↑/↓ j/k PgUp/PgDn g/G scroll, Esc, o or Enter close, ? help, q quit |
  * Ctrl-C quits in every mode.
  */
 import type { Mode, ViewAction } from './state.js';
@@ -80,7 +82,8 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
   }
   if (input === 'q' && !key.ctrl) return { type: 'quit' };
   if (input === '?') return { type: 'help' };
-  if (mode === 'help' || mode === 'detail' || mode === 'evidence') {
+  if (input === 'o' && (mode === 'table' || mode === 'detail' || mode === 'overview')) return { type: 'overview' };
+  if (mode === 'help' || mode === 'detail' || mode === 'evidence' || mode === 'overview') {
     if (key.upArrow || input === 'k') return { type: 'scroll', by: -1 };
     if (key.downArrow || input === 'j') return { type: 'scroll', by: 1 };
     if (key.pageUp) return { type: 'scroll', by: -10 };
@@ -88,7 +91,7 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
     if (key.home || input === 'g') return { type: 'scrollTo', to: 'top' };
     if (key.end || input === 'G') return { type: 'scrollTo', to: 'bottom' };
   }
-  if (mode === 'help') {
+  if (mode === 'help' || mode === 'overview') {
     if (key.escape || key.return) return { type: 'back' };
     return undefined;
   }

@@ -15,8 +15,9 @@ export type { TimeWindow } from '../aggregate/trend.js';
 /**
  * `overwrite`: the export's file exists; y replaces it, n or Esc goes back to the path.
  * `evidence`: the finding's raw log lines; `evidenceSearch`: typing a search in them.
+ * `overview`: the traffic overview instead of the findings.
  */
-export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'overwrite' | 'range' | 'evidence' | 'evidenceSearch';
+export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'overwrite' | 'range' | 'evidence' | 'evidenceSearch' | 'overview';
 export type DirectionTab = 'all' | Direction;
 export type SortKey = 'impact' | 'recent' | 'domain';
 
@@ -157,6 +158,8 @@ export interface ViewState {
   example: number | null;
   /** First visible line of the help screen. */
   helpScroll: number;
+  /** First visible line of the traffic overview (`o`). */
+  overviewScroll: number;
   filter: string;
   /** The filter before `/` was pressed, restored by Esc. */
   filterBefore: string;
@@ -195,6 +198,7 @@ export const initialViewState: ViewState = {
   detailScroll: 0,
   example: null,
   helpScroll: 0,
+  overviewScroll: 0,
   filter: '',
   filterBefore: '',
   tab: 'all',
@@ -250,6 +254,8 @@ export type ViewAction =
   /** Hide or show the informational findings. */
   | { type: 'toggleInformational' }
   | { type: 'help' }
+  /** Show the traffic overview instead of the findings, or back (`o`). */
+  | { type: 'overview' }
   | { type: 'exportStart'; suggested?: string }
   | { type: 'exportType'; text: string }
   | { type: 'exportDelete' }
@@ -354,6 +360,7 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
           // An example shown whole goes back to the detail it was opened from.
           return s.example !== null ? { ...s, example: null, detailScroll: 0 } : { ...s, mode: 'table' };
         case 'help':
+        case 'overview':
           return { ...s, mode: s.previous };
         case 'export':
         case 'overwrite':
@@ -370,7 +377,8 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
     case 'scroll':
     case 'scrollTo': {
       const max = Math.max(0, (ctx.detailLines ?? Infinity) - ctx.pageSize);
-      const field = s.mode === 'help' ? 'helpScroll' : s.mode === 'evidence' ? 'evidenceScroll' : 'detailScroll';
+      const field =
+        s.mode === 'help' ? 'helpScroll' : s.mode === 'evidence' ? 'evidenceScroll' : s.mode === 'overview' ? 'overviewScroll' : 'detailScroll';
       let to: number;
       if (action.type === 'scrollTo') to = action.to === 'top' ? 0 : max;
       else to = clamp(s[field] + action.by, 0, max);
@@ -452,6 +460,9 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
         rangeSkipped: false,
       });
     }
+    case 'overview':
+      if (s.mode === 'overview') return { ...s, mode: s.previous };
+      return { ...s, mode: 'overview', previous: s.mode === 'detail' ? 'detail' : 'table', overviewScroll: 0 };
     case 'help':
       if (s.mode === 'help') return { ...s, mode: s.previous };
       return { ...s, mode: 'help', previous: s.mode === 'detail' || s.mode === 'evidence' ? s.mode : 'table', helpScroll: 0 };

@@ -1,10 +1,14 @@
 /** Event and classification builders for aggregate and report tests. */
 import type { Classification } from '../../src/classify/types.js';
 import {
+  authFailureEvent,
   deliveryEvent,
+  receivedEvent,
   notificationEvent,
   rejectEvent,
+  type AuthFailureEvent,
   type DeliveryEvent,
+  type ReceivedEvent,
   type NotificationEvent,
   type RejectEvent,
 } from '../../src/event.js';
@@ -58,6 +62,7 @@ export function delivery(f: Partial<Parameters<typeof deliveryEvent>[0]> = {}): 
     inReplyTo: 'RCPT TO',
     from: 'dave@example.com',
     client: { name: 'localhost', ip: '127.0.0.1', port: null },
+    delay: null,
     ...f,
   });
 }
@@ -95,3 +100,39 @@ export function cls(f: Partial<Classification> = {}): Classification {
 /** A temporary (4xx) classification. */
 export const temp = (f: Partial<Classification> = {}): Classification =>
   cls({ cause: 'greylisted', hint: 'postgrey', permanent: false, ...f });
+
+export function received(f: Partial<Parameters<typeof receivedEvent>[0]> = {}): ReceivedEvent {
+  line++;
+  return receivedEvent({
+    mta: 'postfix',
+    time: '2024-05-01T09:00:00Z',
+    host: 'mx1',
+    program: 'postfix/qmgr',
+    queueId: 'ABC123',
+    raw: `May  1 09:00:00 mx1 postfix/qmgr[3]: ABC123: from=<dave@example.com>, size=1, nrcpt=1 line ${line}`,
+    origin: { file: 'mail.log', line },
+    from: 'dave@example.com',
+    size: 1,
+    nrcpt: 1,
+    client: null,
+    ...f,
+  });
+}
+
+export function authFailure(f: Partial<Parameters<typeof authFailureEvent>[0]> = {}): AuthFailureEvent {
+  line++;
+  return authFailureEvent({
+    mta: 'postfix',
+    time: '2024-05-01T09:30:00Z',
+    host: 'mx1',
+    program: 'postfix/smtpd',
+    queueId: null,
+    raw: `May  1 09:30:00 mx1 postfix/smtpd[4]: warning: unknown[203.0.113.5]: SASL LOGIN authentication failed: x line ${line}`,
+    origin: { file: 'mail.log', line },
+    client: { name: null, ip: '203.0.113.5', port: null },
+    mechanism: 'LOGIN',
+    username: null,
+    text: 'authentication failure',
+    ...f,
+  });
+}

@@ -1321,7 +1321,7 @@ describe('direction and permanence of Exim events', () => {
     expect(isPermanent(delivery({ status: 'deferred' }))).toBe(false);
   });
 
-  test('a sent delivery and a bounce notice are not classified', () => {
+  test('a sent delivery, an arrival and a bounce notice are not classified', () => {
     const events = parseLines(
       [
         '2020-06-19 04:51:49 1jmFYj-00039V-QX => bob@test.corp R=dnslookup T=remote_smtp H=mx.test.corp [3.3.3.3]',
@@ -1329,7 +1329,7 @@ describe('direction and permanence of Exim events', () => {
       ],
       eximParser,
     );
-    expect(events.map((e) => e.kind)).toEqual(['delivery', 'notification']);
+    expect(events.map((e) => e.kind)).toEqual(['delivery', 'received', 'notification']);
     for (const ev of events) expect(classify(ev)).toBeNull();
   });
 

@@ -118,7 +118,9 @@ describe('queue-id table updates from bytes', () => {
         const viaParse = new PostfixBody();
         const viaBytes = new PostfixBody();
         for (const b of [viaParse, viaBytes]) {
-          b.queue.setFrom(id, 'earlier@example.org');
+          // As after the message's arrival: a sender line now only updates the table (the
+          // first one gives a received event, and the pipeline counts it: see below).
+          b.queue.arrive(id, 'earlier@example.org');
           b.queue.setClient(id, parsePeer('earlier.example[192.0.2.9]'));
         }
         const r = viaParse.parse(body, ctx);
@@ -130,7 +132,7 @@ describe('queue-id table updates from bytes', () => {
         const qid = buf.toString('latin1', q.queueAt, q.queueEnd);
         const field = buf.toString('latin1', q.fieldAt, q.fieldEnd);
         expect(qid).toBe(id);
-        if (kind === QUEUE_FROM) viaBytes.queue.setFrom(qid, field);
+        if (kind === QUEUE_FROM) expect(viaBytes.queue.arrive(qid, field)).toBe(false);
         else if (kind === QUEUE_CLIENT) viaBytes.queue.setClient(qid, parsePeer(field));
         else if (kind === QUEUE_REMOVED) viaBytes.queue.remove(qid);
         expect(state(viaBytes, id)).toEqual(state(viaParse, id));
@@ -145,6 +147,17 @@ describe('queue-id table updates from bytes', () => {
       return queueUpdateAscii(buf, start, end, { queueAt: 0, queueEnd: 0, fieldAt: 0, fieldEnd: 0 });
     });
     expect(kinds).toEqual([QUEUE_FROM, QUEUE_CLIENT, QUEUE_REMOVED]);
+  });
+
+  test("a message's first sender line is its arrival: parse() gives the received event the pipeline counts", () => {
+    const body = new PostfixBody();
+    const line = '3F2A1B4C5D: from=<a@b.example>, size=1, nrcpt=1 (queue active)';
+    const first = body.parse(line, ctx);
+    expect(first.status === 'recognised' && first.events.map((e) => e.kind)).toEqual(['received']);
+    expect(body.parse(line, ctx)).toEqual({ status: 'recognised', events: [] });
+    const viaBytes = new PostfixBody();
+    expect(viaBytes.queue.arrive('3F2A1B4C5D', 'a@b.example')).toBe(true);
+    expect(viaBytes.queue.arrive('3F2A1B4C5D', 'a@b.example')).toBe(false);
   });
 });
 

@@ -82,8 +82,8 @@ describe('renderJson', () => {
     expect(ReportSchema.safeParse(JSON.parse(renderJson(sampleReport()))).success).toBe(true);
   });
 
-  test('has exactly summary, findings, harvest and backscatter at the top level (no details)', () => {
-    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings', 'harvest', 'backscatter']);
+  test('has exactly summary, findings, harvest, backscatter and traffic at the top level (no details)', () => {
+    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings', 'harvest', 'backscatter', 'traffic']);
   });
 
   test('every finding has exactly the issue keys, in order', () => {

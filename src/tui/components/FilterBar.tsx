@@ -51,6 +51,10 @@ const HINTS: Record<Mode, Array<[string, string]>> = {
     ['↑↓', 'scroll'],
     ['esc', 'back'],
   ],
+  overview: [
+    ['↑↓', 'scroll'],
+    ['esc', 'back'],
+  ],
   export: [
     ['⏎', 'write'],
     ['esc', 'cancel'],
@@ -66,7 +70,7 @@ const TAIL: Array<[string, string]> = [
   ['?', 'help'],
   ['q', 'quit'],
 ];
-const TAIL_MODES: ReadonlySet<Mode> = new Set(['table', 'detail', 'help', 'evidence']);
+const TAIL_MODES: ReadonlySet<Mode> = new Set(['table', 'detail', 'help', 'evidence', 'overview']);
 
 const hintSegments = (hints: Array<[string, string]>): StyledLine =>
   hints.flatMap(([k, what]): StyledLine => [

@@ -27,6 +27,7 @@ const KEYS: Array<[string, string]> = [
   ['i', 'hide or show the informational findings (somebody else\'s doing: a stranger\'s typo, address guessing); * marks actionable ones'],
   ['t', 'time window: whole log → last 24 h → last hour (ending at the newest event, or now while following) → custom FROM..TO (UTC)'],
   ['w', 'export the current view to CSV (a folder gets the default name in it; an existing file asks y/n)'],
+  ['o', 'traffic overview: totals, per hour, per domain, senders, SASL failures'],
   ['?', 'this help'],
   ['q  Ctrl-C', 'quit'],
 ];

@@ -58,6 +58,7 @@ const delivery = {
   router: null,
   origTo: null,
   inReplyTo: null,
+  delay: null,
 };
 
 // ---------------------------------------------------------------- built rows (documented format)

@@ -108,6 +108,7 @@ describe('Get-MessageTrackingLog | Export-Csv', () => {
         inReplyTo: null,
         from: 'heidi@example.net',
         client: null,
+        delay: null,
       },
     ]);
   });

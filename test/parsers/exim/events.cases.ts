@@ -49,6 +49,25 @@ const delivery = {
   inReplyTo: null,
   from: null,
   client: null,
+  delay: null,
+};
+
+const received = {
+  kind: 'received',
+  mta: 'exim',
+  host: null,
+  program: null,
+  from: null,
+  size: null,
+  nrcpt: null,
+  client: null,
+};
+
+const authFailure = {
+  kind: 'auth-failure',
+  mta: 'exim',
+  queueId: null,
+  text: '535 Incorrect authentication data',
 };
 
 const bounceNotice = {
@@ -1135,6 +1154,7 @@ export const eventCases: EventCase[] = [
     name: '<= <> R=<parent>: locally generated bounce (gvengel_exim_exporter_mainlog)',
     line: '2020-06-19 04:54:02 1jmFas-0004f6-EB <= <> R=1jmFYj-00039V-QX U=Debian-exim P=local S=8656',
     want: [
+      { ...received, time: '2020-06-19T04:54:02.000Z', queueId: '1jmFas-0004f6-EB', from: '', size: 8656 },
       {
         ...bounceNotice,
         time: '2020-06-19T04:54:02.000Z',
@@ -1147,6 +1167,7 @@ export const eventCases: EventCase[] = [
     name: '<= <> R=<parent> with +0200 zone (gvengel_exim_exporter_mainlog)',
     line: '2020-06-20 03:32:57 +0200 1jmKsr-00040h-1G <= <> R=1jmKso-0009d4-Uf U=Debian-exim P=local S=9521',
     want: [
+      { ...received, time: '2020-06-20T01:32:57.000Z', queueId: '1jmKsr-00040h-1G', from: '', size: 9521 },
       {
         ...bounceNotice,
         time: '2020-06-20T01:32:57.000Z',
@@ -1485,11 +1506,65 @@ export const eventCases: EventCase[] = [
       },
     ],
   },
+  {
+    name: 'arrival <= is a received message (perericr_ddgrey_mainlog)',
+    line: '2020-02-22 01:31:25 1j5IhX-0006pK-Rt <= plusgirot@nordea.com H=mail1.bemta26.messagelabs.com [85.158.142.5] P=esmtp S=4502 id=xPvw9194h6.plusgirot@nordea.com',
+    want: [
+      {
+        ...received,
+        time: '2020-02-22T01:31:25.000Z',
+        queueId: '1j5IhX-0006pK-Rt',
+        from: 'plusgirot@nordea.com',
+        size: 4502,
+        client: peer('mail1.bemta26.messagelabs.com', '85.158.142.5'),
+      },
+    ],
+  },
+  {
+    name: 'fakereject arrival (= is received too, with its recipients (Exim_exim_test-log-0612)',
+    line: '1999-03-02 09:44:33 10HmbC-000000005vi-0000 (= b2@dump.ex H=localhost (myhost.test.ex) [127.0.0.1] P=esmtp S=sss for rmt_fakereject@test.ex',
+    want: [
+      {
+        ...received,
+        time: '1999-03-02T09:44:33.000Z',
+        queueId: '10HmbC-000000005vi-0000',
+        from: 'b2@dump.ex',
+        nrcpt: 1,
+        client: peer('localhost', '127.0.0.1'),
+      },
+    ],
+  },
+  {
+    name: 'authenticator failed, HELO an address literal, set_id (crowdsecurity_hub_exim-logs)',
+    line: '2022-06-29 16:04:19 dovecot_login authenticator failed for ([1.2.3.5]) [1.2.3.4]:55379: 535 Incorrect authentication data (set_id=abuse@test.com)',
+    want: [
+      { ...authFailure, time: '2022-06-29T16:04:19.000Z', host: null, program: null, client: peer(null, '1.2.3.4', 55379), mechanism: 'dovecot_login', username: 'abuse@test.com' },
+    ],
+  },
+  {
+    name: 'authenticator failed, +millisec stamp, host name (crowdsecurity_hub_exim-logs)',
+    line: '2023-05-30 06:10:13.345 login authenticator failed for millis.example.org [192.0.2.12]:5432: 535 Incorrect authentication data (set_id=user)',
+    want: [
+      { ...authFailure, time: '2023-05-30T06:10:13.345Z', host: null, program: null, client: peer('millis.example.org', '192.0.2.12', 5432), mechanism: 'login', username: 'user' },
+    ],
+  },
+  {
+    name: 'syslog: host exim[pid]: stamp, authenticator failed without set_id (fail2ban_fail2ban_exim)',
+    line: 'mail.example.com exim[3751842]: 2021-07-17 23:20:49 plain_server authenticator failed for ([192.0.2.17]) [192.0.2.27]: 535 Incorrect authentication data',
+    want: [
+      { ...authFailure, time: '2021-07-17T23:20:49.000Z', host: 'mail.example.com', program: 'exim', client: peer(null, '192.0.2.27'), mechanism: 'plain_server', username: null },
+    ],
+  },
+  {
+    name: 'syslog: ISO stamp host exim[pid]: authenticator failed (fail2ban_fail2ban_exim)',
+    line: '2019-10-22 03:39:17 mx1.fqdn.local exim[29786]: dovecot_login authenticator failed for (User) [192.0.2.37]: 535 Incorrect authentication data (set_id=test@domain.com)',
+    want: [
+      { ...authFailure, time: '2019-10-22T03:39:17.000Z', host: 'mx1.fqdn.local', program: 'exim', client: peer(null, '192.0.2.37'), mechanism: 'dovecot_login', username: 'test@domain.com' },
+    ],
+  },
 ];
 
 export const nonEventCases: Array<{ name: string; line: string; status: 'recognised' | 'ignored' | 'unrecognised'; reason?: string }> = [
-  { name: 'arrival <= feeds correlation (perericr_ddgrey_mainlog)', line: '2020-02-22 01:31:25 1j5IhX-0006pK-Rt <= plusgirot@nordea.com H=mail1.bemta26.messagelabs.com [85.158.142.5] P=esmtp S=4502 id=xPvw9194h6.plusgirot@nordea.com', status: 'recognised' },
-  { name: 'fakereject arrival (= feeds correlation (Exim_exim_test-log-0612)', line: '1999-03-02 09:44:33 10HmbC-000000005vi-0000 (= b2@dump.ex H=localhost (myhost.test.ex) [127.0.0.1] P=esmtp S=sss for rmt_fakereject@test.ex', status: 'recognised' },
   { name: 'Completed frees correlation, with [pid] (gvengel_exim_exporter_mainlog)', line: '2020-06-19 04:54:02 [456] 1jmFYj-00039V-QX Completed', status: 'recognised' },
   { name: 'Completed with QT= (Exim_exim_test-log-0551)', line: '2017-07-30 18:51:05.712 10HmaZ-000000005vi-0000 Completed QT=q.qqqs', status: 'recognised' },
   { name: '*> delivery suppressed by -N (Exim_exim_test-log-9400)', line: '1999-03-02 09:44:33 10HmbX-0005vi-00 *> userx <userx@test.ex> R=r1 T=local_delivery', status: 'ignored', reason: 'bookkeeping' },
@@ -1531,11 +1606,7 @@ export const nonEventCases: Array<{ name: string; line: string; status: 'recogni
   { name: 'per-host error before the == line (Exim_exim_test-log-0209)', line: '1999-03-02 09:44:33 10HmaZ-000000005vi-0000 H=127.0.0.1 [127.0.0.1] Connection refused', status: 'ignored', reason: 'session' },
   { name: 'per-host SMTP error before the == line (Exim_exim_test-log-0548)', line: '1999-03-02 09:44:33 10HmaX-000000005vi-0000 H=thishost.test.ex [127.0.0.1]: SMTP error from remote mail server after initial connection: 451 host deferred', status: 'ignored', reason: 'session' },
   { name: 'per-host error, older form without H= (perericr_ddgrey_mainlog)', line: '2020-02-22 01:31:25 1j5IhX-0006pK-Rt gmail-smtp-in.l.google.com [2a00:1450:400c:c0c::1b] Network is unreachable', status: 'ignored', reason: 'session' },
-  { name: 'authenticator failed (crowdsecurity_hub_exim-logs)', line: '2022-06-29 16:04:19 dovecot_login authenticator failed for ([1.2.3.5]) [1.2.3.4]:55379: 535 Incorrect authentication data (set_id=abuse@test.com)', status: 'ignored', reason: 'auth' },
-  { name: 'authenticator failed, +millisec stamp (crowdsecurity_hub_exim-logs)', line: '2023-05-30 06:10:13.345 login authenticator failed for millis.example.org [192.0.2.12]:5432: 535 Incorrect authentication data (set_id=user)', status: 'ignored', reason: 'auth' },
   { name: 'SMTP protocol error in AUTH (fail2ban_fail2ban_exim)', line: '2016-05-17 06:25:27 SMTP protocol error in "AUTH LOGIN" H=(ylmf-pc) [69.10.61.61] AUTH command used when not advertised', status: 'ignored', reason: 'auth' },
-  { name: 'syslog: host exim[pid]: stamp text (fail2ban_fail2ban_exim)', line: 'mail.example.com exim[3751842]: 2021-07-17 23:20:49 plain_server authenticator failed for ([192.0.2.17]) [192.0.2.27]: 535 Incorrect authentication data', status: 'ignored', reason: 'auth' },
-  { name: 'syslog: ISO stamp host exim[pid]: text (fail2ban_fail2ban_exim)', line: '2019-10-22 03:39:17 mx1.fqdn.local exim[29786]: dovecot_login authenticator failed for (User) [192.0.2.37]: 535 Incorrect authentication data (set_id=test@domain.com)', status: 'ignored', reason: 'auth' },
   { name: 'syslog: stamp info exim[pid]: [pid] text (fail2ban_fail2ban_exim)', line: '2016-04-01 11:08:00 info exim[8001]: [8001] no MAIL in SMTP connection from (User) [192.0.2.29]:20042 I=[192.0.2.1]:25 Ci=8001 D=0.349s C=EHLO,AUTH,QUIT', status: 'ignored', reason: 'session' },
   { name: 'TLS error on an incoming connection (samples/exim/mainlog)', line: '2026-11-22 15:24:03 TLS error on connection from (User) [192.0.2.61]:49801 (SSL_accept): error:0A000126:SSL routines::unexpected eof while reading', status: 'ignored', reason: 'tls' },
   { name: 'Connection refused: too many connections (daemon.c wording, constructed)', line: '2026-11-22 10:30:00 Connection from [192.0.2.9]:40022 refused: too many connections', status: 'ignored', reason: 'session' },
