@@ -3,7 +3,7 @@
  * in event.ts are imported here, so a run does not load the schema library: it cost each thread
  * ~15 MB of memory and its start-up time, for schemas that only tests and debug boundaries use.
  */
-import type { DeliveryEvent, EventKind, MailEvent, NotificationEvent, RejectEvent } from './event.js';
+import type { DeliveryEvent, EventKind, HealthEvent, MailEvent, MarkerEvent, NotificationEvent, RejectEvent } from './event.js';
 
 type Fields<K extends EventKind> = Omit<Extract<MailEvent, { kind: K }>, 'kind'>;
 
@@ -14,3 +14,5 @@ export const notificationEvent = (f: Fields<'notification'>): NotificationEvent 
   kind: 'notification',
   ...f,
 });
+export const healthEvent = (f: Fields<'health'>): HealthEvent => ({ kind: 'health', ...f });
+export const markerEvent = (f: Fields<'marker'>): MarkerEvent => ({ kind: 'marker', ...f });

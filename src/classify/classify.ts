@@ -71,6 +71,9 @@ export const PLACEHOLDERS = [
   'log_file', // the log file the event was read from (null for stdin)
   'reply_ip', // the IP address a remote reply names (`messages from [203.0.113.5] weren't sent`)
   'lookup_page', // the blocking provider's delisting or reputation page, from the reply and the next hop
+  'table', // a health line's lookup table, `type:name` (`hash:/etc/postfix/transport`): classify/health.ts
+  'file', // a health line's file (a table's source, a certificate, a configuration file)
+  'service', // a health line's milter or service (`unix:/run/opendkim.sock`, `private/policy`)
 ] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -88,7 +91,7 @@ const MAX_TEXT = 16 * 1024;
  * recipient domains this server hosts (see local-domains.ts), which make a failed delivery local.
  */
 export function classify(ev: MailEvent, domains?: LocalDomains): Classification | null {
-  if (ev.kind === 'notification') return null;
+  if (ev.kind !== 'reject' && ev.kind !== 'delivery') return null; // health: classify/health.ts
   if (ev.kind === 'delivery' && ev.status === 'sent') return null;
   const rules = RULES[ev.mta];
   return rules ? classifyWith(rules, ev, domains) : null;
@@ -118,7 +121,7 @@ export function classifyWith(rules: readonly Rule[], ev: RejectEvent | DeliveryE
  * that may copy or keep it.
  */
 export function classifyDeferred(ev: MailEvent, domains?: LocalDomains): Classification | null {
-  if (ev.kind === 'notification') return null;
+  if (ev.kind !== 'reject' && ev.kind !== 'delivery') return null; // health: classify/health.ts
   if (ev.kind === 'delivery' && ev.status === 'sent') return null;
   const rules = RULES[ev.mta];
   if (!rules) return null;
@@ -556,6 +559,9 @@ function placeholderValues(ev: RejectEvent | DeliveryEvent, raw: string): Record
     log_file: ev.origin.file === '-' || ev.origin.file === '' ? null : ev.origin.file,
     reply_ip: ev.kind === 'delivery' ? replyIp(raw) : null,
     lookup_page: lookupPage(raw, relay?.name ?? null),
+    table: null,
+    file: null,
+    service: null,
   };
 }
 
