@@ -26,6 +26,7 @@ import { ignored, UNRECOGNISED, type LineMachine, type LineResult, type LogParse
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, RunStats } from './aggregate/types.js';
 import { classifyDeferred } from './classify/classify.js';
+import { classifyHealth } from './classify/health.js';
 import { LocalDomains } from './classify/local-domains.js';
 import type { Classification } from './classify/types.js';
 import { describeSystemError, InputError } from './errors.js';
@@ -577,7 +578,7 @@ export class Analysis {
   private add(ev: MailEvent): void {
     // classify() with the verify command filled in only when read (the aggregator reads it for
     // a finding's first event; filling it in for every event was 2-3 % of the live view's run).
-    const c = classifyDeferred(ev, this.domains);
+    const c = ev.kind === 'health' ? classifyHealth(ev) : classifyDeferred(ev, this.domains);
     this.domains.learn(ev, c);
     const finding = this.aggregator.add(ev, c);
     if (c && this.opts.onProblem) this.opts.onProblem(ev, c, finding!);

@@ -29,6 +29,7 @@ import {
 import { isPermanent } from './rank.js';
 import type { AddressCount, FindingEventsByStatus, HostCount, RuleCount } from './types.js';
 import { flatCopy } from '../text/flat-copy.js';
+import { onsetOf, TimeSeries, type MarkerTime, type Onset } from './onset.js';
 
 /** Distinct SMTP codes / enhanced codes kept per finding. */
 export const CODE_LIST_CAP = 20;
@@ -43,6 +44,8 @@ export const EXAMPLE_MAX_CHARS = 4_096;
 export const HOSTS_CAP = 100;
 /** Rule ids counted per finding: a finding's events come from a few rules of a fixed table. */
 export const RULES_CAP = 32;
+/** Likely causes (server-health lines a refusal followed, see recent-health.ts) counted per finding. */
+export const CAUSES_CAP = 8;
 /** Hint shown on a catch-all finding whose events had different hints. */
 export const VARIOUS_HINTS = '(various)';
 
@@ -66,6 +69,8 @@ export interface AccumulatorOverflow {
   examples: number;
   hosts: number;
   rules: number;
+  /** Onset series whose buckets were widened (onset.ts). */
+  onsetSeries: number;
 }
 
 export class Accumulator {
@@ -101,6 +106,13 @@ export class Accumulator {
   readonly topClients = new TopK();
   readonly hosts = new TopK(HOSTS_CAP);
   readonly rules = new TopK(RULES_CAP);
+  /** When its events happened, for the onset (onset.ts; capped there). */
+  readonly series = new TimeSeries();
+  /** The server-health lines its events followed (recent-health.ts), most frequent first. */
+  readonly causes = new TopK(CAUSES_CAP);
+  private lastTime: string | null = null;
+  private lastMs = 0;
+  private onsetCache: { key: string; value: Onset } | null = null;
 
   private readonly codes = new Set<number>();
   private readonly enhanced = new Set<string>();
@@ -158,8 +170,36 @@ export class Accumulator {
     if (code !== null) this.addCode(code);
     const enh = enhancedStatusOf(ev);
     if (enh) this.addEnhanced(enh);
-    if (ev.time !== null) this.seen(ev.time, ev.time);
+    if (ev.time !== null) {
+      this.seen(ev.time, ev.time);
+      // Events of one second come in runs: parse each distinct time once.
+      if (ev.time !== this.lastTime) {
+        this.lastTime = ev.time;
+        this.lastMs = Date.parse(ev.time);
+      }
+      this.series.add(this.lastMs);
+    }
     if (this.examples.length < EXAMPLE_CAP) this.addExample(ev.raw);
+  }
+
+  /** One of its events followed a server-health line saying `cause` (recent-health.ts). */
+  noteCause(cause: string): void {
+    this.causes.add(cause);
+  }
+
+  /** The likely cause most of its events followed, or null. */
+  get likelyCause(): string | null {
+    return this.causes.top(1)[0]?.value ?? null;
+  }
+
+  /** Its onset (onset.ts) over the log span [logFirst, logLast]; worked out again only when something changed. */
+  onset(logFirst: string | null, logLast: string | null, markers: readonly MarkerTime[]): Onset {
+    const key = `${this.count}\0${logFirst}\0${logLast}\0${markers.length}`;
+    if (this.onsetCache !== null && this.onsetCache.key === key) return this.onsetCache.value;
+    const hosts = new Set(this.hosts.top(HOSTS_CAP).map((e) => e.value));
+    const value = onsetOf(this.series, logFirst, logLast, markers, hosts);
+    this.onsetCache = { key, value };
+    return value;
   }
 
   /** Fold `other` (a later part of the same finding) into this one. Does not change `other`. */
@@ -185,6 +225,8 @@ export class Accumulator {
     this.topClients.merge(other.topClients);
     this.hosts.merge(other.hosts);
     this.rules.merge(other.rules);
+    this.series.merge(other.series);
+    this.causes.merge(other.causes);
     for (const code of other.codes) this.addCode(code);
     for (const e of other.enhanced) this.addEnhanced(e);
     this.codesDropped ||= other.codesDropped;
@@ -238,6 +280,7 @@ export class Accumulator {
       examples: this.examplesCut.filter(Boolean).length,
       hosts: n(this.hosts.overflowed),
       rules: n(this.rules.overflowed),
+      onsetSeries: n(this.series.coarsened > 0),
     };
   }
 

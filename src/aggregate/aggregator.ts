@@ -17,8 +17,12 @@ import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, type FindingIdentity } from './accumulator.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
+import type { MarkerTime } from './onset.js';
+import { RecentHealth } from './recent-health.js';
+import { flatCopy } from '../text/flat-copy.js';
 import { rankFindings, type Rankable } from './rank.js';
 import type {
+  Marker,
   EventsByDeliveryStatus,
   EventsByKind,
   Finding,
@@ -38,6 +42,13 @@ export const REPORT_TOP_RECIPIENTS = 5;
 export const DETAIL_TOP = 10;
 /** Hosts listed per finding in the report (each with its count; HOSTS_CAP are counted). */
 export const REPORT_HOSTS = 10;
+/**
+ * Timeline markers (MTA starts and reloads) kept; past it the oldest are dropped and counted in
+ * `summary.overflow.markers`. A server reloaded every hour for a month needs 720.
+ */
+export const MARKERS_CAP = 1_000;
+/** An Exim daemon logs `daemon started` right after the SIGHUP that re-executed it: one marker, the reload. */
+const RESTART_AFTER_RELOAD_MS = 10_000;
 
 export interface AggregatorOptions {
   findingsCap?: number;
@@ -93,6 +104,11 @@ export class Aggregator {
   private readonly eventsByStatus: EventsByDeliveryStatus = { sent: 0, bounced: 0, deferred: 0, expired: 0 };
   private firstSeen: string | null = null;
   private lastSeen: string | null = null;
+  /** Starts and reloads in the order seen (at most MARKERS_CAP). */
+  private readonly markers: Marker[] = [];
+  private markersDropped = 0;
+  /** Health lines seen last per host, for the likely cause of the refusals after them. */
+  private readonly recent = new RecentHealth();
 
   constructor(options: AggregatorOptions = {}) {
     this.findingsCap = options.findingsCap ?? FINDINGS_CAP;
@@ -107,8 +123,16 @@ export class Aggregator {
    * one finding, so a map lookup by it is cheap.
    */
   add(ev: MailEvent, c: Classification | null): string | null {
+    if (ev.kind === 'marker') {
+      this.addMarker({ time: ev.time, host: ev.host, mta: ev.mta, marker: ev.marker, version: ev.version });
+      return null;
+    }
     if (ev.kind === 'delivery') this.countDelivery(ev.status, ev.time);
-    else {
+    else if (ev.kind === 'health') {
+      // Not a mail event: only the span of the log and its own finding count it.
+      if (ev.time !== null) this.seen(ev.time, ev.time);
+      this.recent.note(ev);
+    } else {
       if (ev.kind === 'reject') this.eventsByKind.reject++;
       else this.eventsByKind.notification++;
       if (ev.time !== null) this.seen(ev.time, ev.time);
@@ -121,7 +145,34 @@ export class Aggregator {
       acc = this.open({ mta: ev.mta, host, direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
     }
     acc.add(ev, c);
+    if (ev.kind !== 'health') {
+      const cause = this.recent.causeOf(ev);
+      if (cause !== null) acc.noteCause(cause);
+    }
     return acc.key;
+  }
+
+  /** A start or reload of the MTA: a marker on the timeline. */
+  addMarker(m: Marker): void {
+    if (m.time === null) return;
+    const prev = this.markers[this.markers.length - 1];
+    if (
+      prev !== undefined &&
+      m.marker === 'start' &&
+      prev.marker === 'reload' &&
+      prev.host === m.host &&
+      prev.mta === m.mta &&
+      prev.time !== null &&
+      Date.parse(m.time) - Date.parse(prev.time) <= RESTART_AFTER_RELOAD_MS
+    ) {
+      if (prev.version === null) prev.version = m.version;
+      return;
+    }
+    if (this.markers.length >= MARKERS_CAP) {
+      this.markers.shift();
+      this.markersDropped++;
+    }
+    this.markers.push({ ...m, host: flatCopy(m.host) });
   }
 
   /**
@@ -145,6 +196,9 @@ export class Aggregator {
     }
     if (other.firstSeen !== null) this.seen(other.firstSeen, other.lastSeen!);
     this.foldedEvents += other.foldedEvents;
+    for (const m of other.markers) this.addMarker(m);
+    this.markersDropped += other.markersDropped;
+    if (other.markers.length > 0) this.markers.sort((a, b) => compareTime(a.time ?? '', b.time ?? ''));
     for (const [key, o] of other.findings) {
       let acc = o.catchAll
         ? this.findings.get(key)
@@ -173,7 +227,8 @@ export class Aggregator {
   /** The report as of now, ranked, with the run's line counts from the pipeline. */
   snapshot(run: RunStats): Snapshot {
     const ranked = rankFindings([...this.findings.entries()].map(([key, acc]) => ({ key, acc, ...rankFields(acc) })));
-    const overflow = { distinctCounters: 0, topK: 0, codeLists: 0, examples: 0, hosts: 0, rules: 0 };
+    const overflow = { distinctCounters: 0, topK: 0, codeLists: 0, examples: 0, hosts: 0, rules: 0, onsetSeries: 0 };
+    const markerTimes: MarkerTime[] = this.markers.map((m) => ({ time: m.time!, marker: m.marker, host: m.host }));
     const findings: Finding[] = [];
     const details: FindingDetails[] = [];
     for (const { rank, item } of ranked) {
@@ -185,6 +240,8 @@ export class Aggregator {
       overflow.examples += o.examples;
       overflow.hosts += o.hosts;
       overflow.rules += o.rules;
+      overflow.onsetSeries += o.onsetSeries;
+      const onset = acc.onset(this.firstSeen, this.lastSeen, markerTimes);
       findings.push({
         rank,
         mta: acc.mta,
@@ -206,6 +263,9 @@ export class Aggregator {
         distinctClients: acc.distinctClients.count(),
         firstSeen: acc.firstSeen,
         lastSeen: acc.lastSeen,
+        onset: onset.onset,
+        onsetNote: onset.note,
+        after: acc.likelyCause,
         hosts: acc.hostCounts(REPORT_HOSTS),
         topRecipients: asAddressCounts(acc.topRecipients.top(REPORT_TOP_RECIPIENTS)),
         examples: [...acc.examples],
@@ -250,9 +310,9 @@ export class Aggregator {
       })),
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
-      overflow: mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow }),
+      overflow: mergeOverflow(run.overflow, { findings: this.foldedEvents, ...overflow, markers: this.markersDropped, recentHealthHosts: this.recent.evicted }),
     };
-    return { summary, findings, details };
+    return { summary, findings, markers: this.markers.map((m) => ({ ...m })), details };
   }
 
   /** Create the accumulator for an identity, or route to the catch-all when the cap is reached. */

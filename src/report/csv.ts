@@ -42,6 +42,10 @@ export const CSV_COLUMNS = [
   'verify',
   'advice',
   'example',
+  // Appended, so scripts that read the earlier columns by position keep working.
+  'onset',
+  'onset_note',
+  'after',
 ] as const;
 
 type Row = Record<(typeof CSV_COLUMNS)[number], string | number>;
@@ -84,6 +88,9 @@ function row(f: Finding): Row {
     verify: csvTextCell(f.verify),
     advice: csvTextCell(f.advice),
     example: csvTextCell(f.examples[0] ?? null),
+    onset: csvTextCell(f.onset),
+    onset_note: csvTextCell(f.onsetNote),
+    after: csvTextCell(f.after),
   };
 }
 

@@ -69,6 +69,9 @@ function pickFinding(f: Finding): Finding {
     distinctClients: f.distinctClients,
     firstSeen: f.firstSeen,
     lastSeen: f.lastSeen,
+    onset: f.onset,
+    onsetNote: f.onsetNote,
+    after: f.after === null ? null : sanitize(f.after),
     hosts: f.hosts.map((h) => ({ host: sanitize(h.host), count: h.count })),
     topRecipients: f.topRecipients.map((r) => ({ address: sanitize(r.address), count: r.count })),
     examples: f.examples.map(sanitize),
@@ -77,6 +80,16 @@ function pickFinding(f: Finding): Finding {
 
 /** The report as JSON text. Extra in-memory fields (a Snapshot's `details`) are left out. */
 export function renderJson(report: Report): string {
-  const doc: Report = { summary: pickSummary(report.summary), findings: report.findings.map(pickFinding) };
+  const doc: Report = {
+    summary: pickSummary(report.summary),
+    findings: report.findings.map(pickFinding),
+    markers: report.markers.map((m) => ({
+      time: m.time,
+      host: m.host === null ? null : sanitize(m.host),
+      mta: m.mta,
+      marker: m.marker,
+      version: m.version === null ? null : sanitize(m.version),
+    })),
+  };
   return JSON.stringify(doc, null, 2).replace(RAW_CONTROL_RE, escapeChar) + '\n';
 }

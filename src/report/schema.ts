@@ -61,14 +61,26 @@ export const FindingSchema = z.strictObject({
   distinctClients: count,
   firstSeen: time,
   lastSeen: time,
+  onset: time,
+  onsetNote: z.string(),
+  after: z.string().nullable(),
   hosts: z.array(HostCountSchema),
   topRecipients: z.array(AddressCountSchema),
   examples: z.array(z.string()),
 });
 
+export const MarkerSchema = z.strictObject({
+  time,
+  host: z.string().nullable(),
+  mta: Mta,
+  marker: z.enum(['start', 'reload']),
+  version: z.string().nullable(),
+});
+
 export const ReportSchema = z.strictObject({
   summary: SummarySchema,
   findings: z.array(FindingSchema),
+  markers: z.array(MarkerSchema),
 });
 
 /** Finding keys in report order (the issue fixes these names). */

@@ -11,7 +11,7 @@
  * too long to fit: a command is broken only where a paste still runs the same thing
  * (src/text/shell-wrap.ts), never cut.
  */
-import type { Finding, Report, Summary } from '../aggregate/types.js';
+import type { Finding, Marker, Report, Summary } from '../aggregate/types.js';
 import { sanitize } from '../text/sanitize.js';
 import { plural } from '../text/plural.js';
 import { wrapShellCommand } from '../text/shell-wrap.js';
@@ -161,6 +161,8 @@ function table(
       const indent = widths[0]! + 1 + widths[1]! + 2;
       const facts = [...labelled(indent, 'impact:  ', `${impactText(f)}, ${plural(f.distinctRecipients, 'recipient')}`, width)];
       if (f.hosts.length > 1) facts.push(...labelled(indent, 'hosts:   ', hostsText(f), width));
+      if (f.onsetNote !== '') facts.push(...labelled(indent, 'onset:   ', sanitize(f.onsetNote), width));
+      if (f.after !== null) facts.push(...labelled(indent, 'after:   ', sanitize(f.after), width));
       for (const l of facts) {
         lines.push(l);
         permanent.push(false);
@@ -187,6 +189,20 @@ function table(
     }
   });
   return { lines, permanent, whole };
+}
+
+/** Markers listed in the text report: the newest, the rest counted. */
+const MARKERS_SHOWN = 12;
+
+/** `Starts and reloads: 2026-12-05 09:00 reload (mx1, postfix 3.7.11), …`, newest last. */
+export function markersText(markers: readonly Marker[]): string {
+  const shown = markers.slice(-MARKERS_SHOWN);
+  const items = shown.map((m) => {
+    const what = [m.host, m.version === null ? m.mta : `${m.mta} ${m.version}`].filter((x) => x !== null).map((x) => sanitize(x!));
+    return `${(m.time ?? '').slice(0, 16).replace('T', ' ')} ${m.marker} (${what.join(', ')})`;
+  });
+  const more = markers.length - shown.length;
+  return `Starts and reloads: ${items.join(', ')}${more > 0 ? `, and ${more} earlier` : ''}.`;
 }
 
 function totals(s: Summary, width: number): string[] {
@@ -265,6 +281,10 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     const t = table(shown, width, detailCount, runShape(all));
     t.lines.forEach((l, i) => push(l, t.permanent[i], t.whole[i]));
     if (shown.length < all.length) push(`… and ${plural(all.length - shown.length, 'more finding')} not shown.`);
+  }
+  if (report.markers.length > 0) {
+    push('');
+    for (const l of wrap(markersText(report.markers), width)) push(l);
   }
   push('');
   for (const l of totals(report.summary, width)) push(l);

@@ -26,6 +26,10 @@ const ISSUE_FINDING_KEYS = [
   'distinctClients',
   'firstSeen',
   'lastSeen',
+  // issue 18: when it began, and the server-health line it followed
+  'onset',
+  'onsetNote',
+  'after',
   'hosts',
   'topRecipients',
   'examples',
@@ -78,8 +82,8 @@ describe('renderJson', () => {
     expect(ReportSchema.safeParse(JSON.parse(renderJson(sampleReport()))).success).toBe(true);
   });
 
-  test('has exactly summary and findings at the top level (no details)', () => {
-    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings']);
+  test('has exactly summary, findings and markers at the top level (no details)', () => {
+    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings', 'markers']);
   });
 
   test('every finding has exactly the issue keys, in order', () => {

@@ -41,6 +41,7 @@ function reportWith(verifies: string[]): Report {
   return {
     summary: base.summary,
     findings: verifies.map((verify, i) => ({ ...proto, rank: i + 1, count: 1000 - i, verify })),
+    markers: [],
   };
 }
 
