@@ -74,6 +74,9 @@ export interface ChangePoint {
   significant: boolean;
 }
 
+/** Events a segment shorter than the minimum must hold (see changePoint). */
+const BURST = 3;
+
 const ll = (n: number, t: number): number => (n > 0 && t > 0 ? n * Math.log(n / t) : 0);
 
 /**
@@ -94,11 +97,13 @@ export function changePoint(series: ReadonlyArray<readonly [number, number]>, wi
   let best: ChangePoint | null = null;
   let cum = 0;
   // The log's span begins and ends with an event: a segment of a second or two around the
-  // first or last event would always look like a burst. Each segment spans at least a minute
-  // (a tenth of a shorter log) and one bucket.
+  // first or last event would always look like a burst. A segment shorter than a minute (a
+  // tenth of a shorter log) must hold a burst of BURST events to count: then a problem that
+  // began in the log's last seconds is still found.
   const minimum = Math.max(width, Math.min(60, span / 10));
   const consider = (at: number, before: number): void => {
-    if (at - from < minimum || to - at < minimum) return;
+    if (at <= from || at >= to) return;
+    if ((at - from < minimum && before < BURST) || (to - at < minimum && total - before < BURST)) return;
     const gain = ll(before, at - from) + ll(total - before, to - at) - base;
     if (best === null || gain > best.gain + 1e-9) {
       best = { at, before, after: total - before, beforeSeconds: at - from, afterSeconds: to - at, gain, significant: false };
