@@ -151,13 +151,80 @@ export const AuthFailureEvent = z.strictObject({
 });
 export type AuthFailureEvent = z.infer<typeof AuthFailureEvent>;
 
-export const MailEvent = z.discriminatedUnion('kind', [RejectEvent, DeliveryEvent, NotificationEvent, ReceivedEvent, AuthFailureEvent]);
+
+export const HealthSeverity = z.enum(['warning', 'error', 'fatal', 'panic']);
+export type HealthSeverity = z.infer<typeof HealthSeverity>;
+
+/**
+ * What a server-health line says is wrong, by the MTA's own phrasing (see parsers/postfix/health.ts
+ * and parsers/exim/health.ts for the texts behind each).
+ */
+export const HealthProblem = z.enum([
+  'table-unavailable', // a lookup table cannot be opened (`hash:/etc/postfix/transport is unavailable`)
+  'table-stale', // `database /etc/postfix/x.db is older than source file /etc/postfix/x`
+  'lookup-error', // a lookup failed or deferred (`… lookup error for "…"`, Exim `lookup … DEFER`)
+  'milter-unavailable', // a milter does not answer (`milter …: can't read SMFIC_… reply packet header`)
+  'service-unavailable', // a policy or other service does not answer (`problem talking to server …`)
+  'tls-config', // certificate, key or CA file cannot be loaded
+  'queue-space', // the queue file system is full or cannot be written
+  'config-error', // the configuration itself is wrong (bad parameter, unknown table type, Exim configuration error)
+  'other', // any other error, fatal or panic
+]);
+export type HealthProblem = z.infer<typeof HealthProblem>;
+
+/**
+ * The MTA says something is wrong with the server itself: a Postfix `warning:` (only those
+ * that name a broken table, service, certificate or queue), `error:`, `fatal:` or `panic:`
+ * line, an Exim panic or configuration error. No mail is refused by this line itself, though
+ * the refusals that follow it often come from it.
+ */
+export const HealthEvent = z.strictObject({
+  kind: z.literal('health'),
+  ...common,
+  severity: HealthSeverity,
+  problem: HealthProblem,
+  /** What it is about, as logged: the table (`hash:/etc/postfix/transport`), service or file; null when the line names none. */
+  subject: z.string().nullable(),
+  /** The process that logged it (syslog pid), to tie it to the refusals of the same session. */
+  pid: z.number().int().nullable(),
+  /** The message after the severity (`hash:/etc/postfix/transport is unavailable. open database …`). */
+  text: z.string(),
+});
+export type HealthEvent = z.infer<typeof HealthEvent>;
+
+/** The MTA was (re)started or reloaded: a marker on the timeline. */
+export const MarkerEvent = z.strictObject({
+  kind: z.literal('marker'),
+  ...common,
+  marker: z.enum(['start', 'reload']),
+  /** The version the line names (`3.7.11`, `4.96`), if any. */
+  version: z.string().nullable(),
+});
+export type MarkerEvent = z.infer<typeof MarkerEvent>;
+
+export const MailEvent = z.discriminatedUnion('kind', [
+  RejectEvent,
+  DeliveryEvent,
+  NotificationEvent,
+  ReceivedEvent,
+  AuthFailureEvent,
+  HealthEvent,
+  MarkerEvent,
+]);
 export type MailEvent = z.infer<typeof MailEvent>;
 export type EventKind = MailEvent['kind'];
 
 // Typed construction for parsers and tests lives in event-builders.ts, which imports only the
 // types of this module: building events must not load the schema library at run time.
-export { authFailureEvent, deliveryEvent, notificationEvent, receivedEvent, rejectEvent } from './event-builders.js';
+export {
+  authFailureEvent,
+  deliveryEvent,
+  healthEvent,
+  markerEvent,
+  notificationEvent,
+  receivedEvent,
+  rejectEvent,
+} from './event-builders.js';
 
 /** Why a known line is deliberately not an event. Counted per reason in the summary. */
 export const IgnoreReason = z.enum([

@@ -26,6 +26,7 @@ import { ignored, UNRECOGNISED, type LineMachine, type LineResult, type LogParse
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, FollowRotation, RunStats } from './aggregate/types.js';
 import { classifyDeferred } from './classify/classify.js';
+import { classifyHealth } from './classify/health.js';
 import { LocalDomains } from './classify/local-domains.js';
 import type { Classification } from './classify/types.js';
 import { describeSystemError, InputError } from './errors.js';
@@ -692,7 +693,7 @@ export class Analysis {
     }
     // classify() with the verify command filled in only when read (the aggregator reads it for
     // a finding's first event; filling it in for every event was 2-3 % of the live view's run).
-    const c = classifyDeferred(ev, this.domains);
+    const c = ev.kind === 'health' ? classifyHealth(ev) : classifyDeferred(ev, this.domains);
     // Which domains are ours is learnt from every event: it is a fact about the server, not the window.
     this.domains.learn(ev, c);
     if (this.window && !this.window.keep(ev.time, ev.queueId, ev.host)) return;

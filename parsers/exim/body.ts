@@ -28,6 +28,8 @@ import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, withEvents, typ
 import { AddressNotes, MessageTable, RejectSignatures } from './correlate.js';
 import { arrival, delivery, messageIdLength, transportOutput } from './delivery.js';
 import { peerOf, readHost, scanFields } from './fields.js';
+import { eximHealth, eximMarker, eximPid } from './health.js';
+import { healthEvent, markerEvent } from '../../src/event-builders.js';
 import { isAuthFailure, matchPrefix, MESSAGE_RULES, PLAIN_RULES, protocolErrorReason } from './ignore.js';
 import { fieldReject, otherReject } from './reject.js';
 
@@ -219,6 +221,8 @@ export class EximBody {
     }
     const ev = otherReject(text, id, ctx);
     if (ev) return this.reject(ev, line, ctx, stream);
+    const health = eximHealthResult(text, id, ctx);
+    if (health) return health;
     if (id === null) {
       const reason = matchPrefix(PLAIN_RULES, text) ?? protocolErrorReason(text);
       if (reason) return ignored(reason);
@@ -327,4 +331,16 @@ function authFailure(text: string, ctx: LineContext): AuthFailureEvent | null {
     username,
     text: reply,
   };
+}
+
+/** A health event or a timeline marker (daemon start, SIGHUP re-exec) for the text, or null. */
+function eximHealthResult(text: string, id: string | null, ctx: LineContext): LineResult | null {
+  const common = { mta: 'exim' as const, time: ctx.time, host: ctx.host, program: ctx.program, queueId: id, raw: ctx.raw, origin: { file: ctx.file, line: ctx.line } };
+  const h = eximHealth(text);
+  if (h) return recognised(healthEvent({ ...common, severity: h.severity, problem: h.problem, subject: h.subject, pid: eximPid(ctx.raw), text }));
+  if (id !== null) return null;
+  const m = eximMarker(text);
+  // Counted as bookkeeping, as before markers were shown: the event rides along.
+  if (m) return { status: 'ignored', reason: 'bookkeeping', events: [markerEvent({ ...common, marker: m.marker, version: m.version })] };
+  return null;
 }

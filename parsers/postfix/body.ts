@@ -5,8 +5,19 @@
  * (smtpd_check.c log_whatsup, cleanup_message.c, global/log_adhoc.c, qmgr_active.c, bounce).
  * Non-event lines are listed with their reasons in ignore.ts.
  */
-import type { AuthFailureEvent, DeliveryEvent, DeliveryStatus, IgnoreReason, MailEvent, NotificationEvent, Peer, ReceivedEvent, RejectEvent } from '../../src/event.js';
-import { deliveryEvent } from '../../src/event-builders.js';
+import type {
+  AuthFailureEvent,
+  DeliveryEvent,
+  DeliveryStatus,
+  IgnoreReason,
+  MailEvent,
+  NotificationEvent,
+  Peer,
+  ReceivedEvent,
+  RejectEvent,
+} from '../../src/event.js';
+import { deliveryEvent, healthEvent, markerEvent } from '../../src/event-builders.js';
+import { HEALTH_WARNINGS, postfixHealth, postfixMarker } from './health.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
 import { QueueTable, type Deferral } from './correlate.js';
 import { delayOf, parseDeliveryFields, parsePeer, parseRemoteReply, parseReply, parseTrailer, sentRecipient, type Reply, type Trailer } from './fields.js';
@@ -92,6 +103,38 @@ export const NOTICES: ReadonlyArray<readonly [string, 'non-delivery' | 'delivery
   ['postmaster delay notification: ', 'delay', 'postmaster'],
 ];
 
+/**
+ * Messages (without a queue id) that triage() must pass on although no ignore rule names them:
+ * health lines (health.ts) and the master's start and reload lines (timeline markers).
+ */
+export const HEALTH_OR_MARKER: readonly string[] = ['error: ', 'fatal: ', 'panic: ', 'reload -- version ', 'daemon started -- version '];
+
+/** The syslog pid of the line: the digits in `program[pid]:` of the raw line. */
+function pidOf(ctx: LineContext): number | null {
+  if (ctx.program === null) return null;
+  const at = ctx.raw.indexOf(ctx.program + '[');
+  if (at < 0) return null;
+  let n = 0;
+  let p = at + ctx.program.length + 1;
+  for (const stop = p + 10; p < stop; p++) {
+    const c = ctx.raw.charCodeAt(p);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + c - 48;
+  }
+  return ctx.raw.charCodeAt(p) === 93 /* ] */ ? n : null;
+}
+
+/** A health event or timeline marker for a message without a queue id, or null. */
+function healthResult(body: string, ctx: LineContext): LineResult | null {
+  const h = postfixHealth(body);
+  const common = { mta: 'postfix' as const, time: ctx.time, host: ctx.host, program: ctx.program, queueId: null, raw: ctx.raw, origin: { file: ctx.file, line: ctx.line } };
+  if (h) return recognised(healthEvent({ ...common, severity: h.severity, problem: h.problem, subject: h.subject, pid: pidOf(ctx), text: h.text }));
+  const m = postfixMarker(body);
+  // Still counted as bookkeeping, as before markers were shown: the event rides along.
+  if (m) return { status: 'ignored', reason: 'bookkeeping', events: [markerEvent({ ...common, marker: m.marker, version: m.version })] };
+  return null;
+}
+
 /** Last path segment of a program name: `postfix-out/smtp` → `smtp`. */
 export function daemonOf(program: string | null): string | null {
   if (!program) return null;
@@ -144,8 +187,10 @@ export function triage(text: string, from = 0): IgnoreReason | null {
   if (text.startsWith('warning: ', from)) {
     for (let i = 0; i < WARNING_REFUSALS.length; i++) if (text.indexOf(WARNING_REFUSALS[i]!, from) >= 0) return null;
     if (text.indexOf(SASL_FAILED, from) >= 0) return null;
+    for (let i = 0; i < HEALTH_WARNINGS.length; i++) if (text.indexOf(HEALTH_WARNINGS[i]!, from) >= 0) return null;
     return text.indexOf('SASL', from) >= 0 || text.indexOf('authentication failed', from) >= 0 ? 'auth' : 'warning';
   }
+  if (HEALTH_OR_MARKER.some((p) => text.startsWith(p, from))) return null;
   return matchPrefix(NO_QUEUE_ID, text, from);
 }
 
@@ -208,8 +253,14 @@ export class PostfixBody {
       if (refusal) return refusal;
       const failure = authFailure(body, ctx);
       if (failure) return recognised(failure);
+      const health = healthResult(body, ctx);
+      if (health) return health;
       return ignored(body.includes('SASL') || body.includes('authentication failed') ? 'auth' : 'warning');
     }
+    const health = healthResult(body, ctx);
+    if (health) return health;
+    // An error, fatal or panic line that is not about the server (`fatal: usage: …`).
+    if (body.startsWith('error: ') || body.startsWith('fatal: ') || body.startsWith('panic: ')) return ignored('warning');
     const reason = matchPrefix(NO_QUEUE_ID, body);
     return reason ? ignored(reason) : UNRECOGNISED;
   }

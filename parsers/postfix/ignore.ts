@@ -92,9 +92,8 @@ export const NO_QUEUE_ID: readonly PrefixRule[] = [
   ['To disable backwards compatibility', 'warning'],
   ['Please update ', 'warning'],
   ['See http', 'warning'],
-  ['fatal: ', 'warning'],
-  ['panic: ', 'warning'],
-  ['error: ', 'warning'],
+  // `error:`, `fatal:` and `panic:` lines are health events (health.ts); so are the
+  // `warning:` lines that health.ts names, the others are ignored in body.ts.
   ['warning: ', 'warning'],
 ];
 

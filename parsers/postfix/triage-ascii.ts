@@ -5,7 +5,8 @@
  * test/parsers/postfix/triage-ascii.test.ts checks both against each other on real and random lines.
  */
 import type { IgnoreReason } from '../../src/event.js';
-import { NOTICES, SASL_FAILED, WARNING_REFUSALS } from './body.js';
+import { HEALTH_OR_MARKER, NOTICES, SASL_FAILED, WARNING_REFUSALS } from './body.js';
+import { HEALTH_WARNINGS } from './health.js';
 import { AFTER_QUEUE_ID, NO_QUEUE_ID, type PrefixRule } from './ignore.js';
 
 /** The bytes of an ASCII string. */
@@ -55,6 +56,8 @@ const PROXY_ACCEPT = ascii('proxy-accept: ');
 const UID = ascii('uid=');
 const WARNING = ascii('warning: ');
 const WARNING_REFUSAL_BYTES = WARNING_REFUSALS.map(ascii);
+const HEALTH_WARNING_BYTES = HEALTH_WARNINGS.map(ascii);
+const HEALTH_OR_MARKER_BYTES = HEALTH_OR_MARKER.map(ascii);
 const SASL = ascii('SASL');
 const SASL_FAILED_BYTES = ascii(SASL_FAILED);
 const AUTH_FAILED = ascii('authentication failed');
@@ -129,8 +132,10 @@ export function triageAscii(b: Uint8Array, from: number, end: number): IgnoreRea
   if (startsWith(b, from, end, WARNING)) {
     for (let i = 0; i < WARNING_REFUSAL_BYTES.length; i++) if (contains(b, from, end, WARNING_REFUSAL_BYTES[i]!)) return null;
     if (contains(b, from, end, SASL_FAILED_BYTES)) return null;
+    for (let i = 0; i < HEALTH_WARNING_BYTES.length; i++) if (contains(b, from, end, HEALTH_WARNING_BYTES[i]!)) return null;
     return contains(b, from, end, SASL) || contains(b, from, end, AUTH_FAILED) ? 'auth' : 'warning';
   }
+  for (let i = 0; i < HEALTH_OR_MARKER_BYTES.length; i++) if (startsWith(b, from, end, HEALTH_OR_MARKER_BYTES[i]!)) return null;
   return matchPrefix(NONE, b, from, end);
 }
 

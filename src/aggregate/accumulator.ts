@@ -36,6 +36,7 @@ import type { AddressStore } from './address-store.js';
 import { findingIsPermanent } from './rank.js';
 import type { AddressCount, FindingEventsByStatus, HostCount, RuleCount } from './types.js';
 import { flatCopy } from '../text/flat-copy.js';
+import { onsetOf, TimeSeries, type MarkerTime, type Onset } from './onset.js';
 
 /** Distinct SMTP codes / enhanced codes kept per finding. */
 export const CODE_LIST_CAP = 20;
@@ -50,6 +51,8 @@ export const EXAMPLE_MAX_CHARS = 4_096;
 export const HOSTS_CAP = 100;
 /** Rule ids counted per finding: a finding's events come from a few rules of a fixed table. */
 export const RULES_CAP = 32;
+/** Likely causes (server-health lines a refusal followed, see recent-health.ts) counted per finding. */
+export const CAUSES_CAP = 8;
 /** Hint shown on a catch-all finding whose events had different hints. */
 export const VARIOUS_HINTS = '(various)';
 /** Lines of a finding whose place is kept for the evidence view (24 bytes each). */
@@ -98,6 +101,8 @@ export interface AccumulatorOverflow {
   examples: number;
   hosts: number;
   rules: number;
+  /** Onset series whose buckets were widened (onset.ts). */
+  onsetSeries: number;
 }
 
 /** An accumulator as a state file holds it (src/state/): everything merge() reads. */
@@ -182,6 +187,13 @@ export class Accumulator {
 
   /** Every address of the finding, when the run keeps them (--addresses; see address-store.ts). */
   addresses: AddressStore | null = null;
+  /** When its events happened, for the onset (onset.ts; capped there). */
+  readonly series = new TimeSeries();
+  /** The server-health lines its events followed (recent-health.ts), most frequent first. */
+  readonly causes = new TopK(CAUSES_CAP);
+  private lastTime: string | null = null;
+  private lastMs = 0;
+  private onsetCache: { key: string; value: Onset } | null = null;
 
   private readonly codes = new Set<number>();
   private readonly enhanced = new Set<string>();
@@ -243,12 +255,40 @@ export class Accumulator {
     if (code !== null) this.addCode(code);
     const enh = enhancedStatusOf(ev);
     if (enh) this.addEnhanced(enh);
-    if (ev.time !== null) this.seen(ev.time, ev.time);
+    if (ev.time !== null) {
+      this.seen(ev.time, ev.time);
+      // Events of one second come in runs: parse each distinct time once.
+      if (ev.time !== this.lastTime) {
+        this.lastTime = ev.time;
+        this.lastMs = Date.parse(ev.time);
+      }
+      this.series.add(this.lastMs);
+    }
     if (this.examples.length < EXAMPLE_CAP) {
       this.addExample(ev.raw);
       this.exampleIds.push(flatCopy(ev.queueId));
     }
     this.addresses?.add(ev, c);
+  }
+
+  /** One of its events followed a server-health line saying `cause` (recent-health.ts). */
+  noteCause(cause: string): void {
+    this.causes.add(cause);
+  }
+
+  /** The likely cause most of its events followed, or null. */
+  get likelyCause(): string | null {
+    return this.causes.top(1)[0]?.value ?? null;
+  }
+
+  /** Its onset (onset.ts) over the log span [logFirst, logLast]; worked out again only when something changed. */
+  onset(logFirst: string | null, logLast: string | null, markers: readonly MarkerTime[]): Onset {
+    const key = `${this.count}\0${logFirst}\0${logLast}\0${markers.length}`;
+    if (this.onsetCache !== null && this.onsetCache.key === key) return this.onsetCache.value;
+    const hosts = new Set(this.hosts.top(HOSTS_CAP).map((e) => e.value));
+    const value = onsetOf(this.series, logFirst, logLast, markers, hosts);
+    this.onsetCache = { key, value };
+    return value;
   }
 
   /** Fold `other` (a later part of the same finding) into this one. Does not change `other`. */
@@ -274,6 +314,8 @@ export class Accumulator {
     this.topClients.merge(other.topClients);
     this.hosts.merge(other.hosts);
     this.rules.merge(other.rules);
+    this.series.merge(other.series);
+    this.causes.merge(other.causes);
     for (const code of other.codes) this.addCode(code);
     for (const e of other.enhanced) this.addEnhanced(e);
     this.codesDropped ||= other.codesDropped;
@@ -471,6 +513,7 @@ export class Accumulator {
       examples: this.examplesCut.filter(Boolean).length,
       hosts: n(this.hosts.overflowed),
       rules: n(this.rules.overflowed),
+      onsetSeries: n(this.series.coarsened > 0),
     };
   }
 

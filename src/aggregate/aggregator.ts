@@ -19,9 +19,13 @@ import { Diagnosis } from './diagnosis.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
 import { AddressStore, newAddressBudget, type AddressBudget } from './address-store.js';
+import type { MarkerTime } from './onset.js';
+import { RecentHealth } from './recent-health.js';
+import { flatCopy } from '../text/flat-copy.js';
 import { rankFindings, type Rankable } from './rank.js';
 import { Traffic } from './traffic.js';
 import type {
+  Marker,
   EventsByDeliveryStatus,
   EventsByKind,
   Finding,
@@ -41,6 +45,13 @@ export const REPORT_TOP_RECIPIENTS = 5;
 export const DETAIL_TOP = 10;
 /** Hosts listed per finding in the report (each with its count; HOSTS_CAP are counted). */
 export const REPORT_HOSTS = 10;
+/**
+ * Timeline markers (MTA starts and reloads) kept; past it the oldest are dropped and counted in
+ * `summary.overflow.markers`. A server reloaded every hour for a month needs 720.
+ */
+export const MARKERS_CAP = 1_000;
+/** An Exim daemon logs `daemon started` right after the SIGHUP that re-executed it: one marker, the reload. */
+const RESTART_AFTER_RELOAD_MS = 10_000;
 
 export interface AggregatorOptions {
   findingsCap?: number;
@@ -122,6 +133,11 @@ export class Aggregator {
   private readonly fileIndex = new Map<string, number>();
   /** The traffic overview, fed with every event (see traffic.ts). */
   readonly traffic = new Traffic();
+  /** Starts and reloads in the order seen (at most MARKERS_CAP). */
+  private readonly markers: Marker[] = [];
+  private markersDropped = 0;
+  /** Health lines seen last per host, for the likely cause of the refusals after them. */
+  private readonly recent = new RecentHealth();
 
   constructor(options: AggregatorOptions = {}) {
     this.findingsCap = options.findingsCap ?? FINDINGS_CAP;
@@ -143,13 +159,20 @@ export class Aggregator {
   }
 
   add(ev: MailEvent, c: Classification | null): string | null {
+    if (ev.kind === 'marker') {
+      this.addMarker({ time: ev.time, host: ev.host, mta: ev.mta, marker: ev.marker, version: ev.version });
+      return null;
+    }
     if (ev.kind === 'delivery') {
       this.eventsByKind.delivery++;
       this.eventsByStatus[ev.status]++;
     } else if (ev.kind === 'reject') this.eventsByKind.reject++;
     else if (ev.kind === 'notification') this.eventsByKind.notification++;
+    // Health lines are not mail: only the span of the log, the likely cause of the refusals
+    // after them and their own finding count them.
+    else if (ev.kind === 'health') this.recent.note(ev);
     // Received mail and authentication failures are the traffic overview's only: the summary's
-    // counts and time span stay those of deliveries, refusals and notices.
+    // counts and time span stay those of deliveries, refusals, notices and health lines.
     if (ev.time !== null && ev.kind !== 'received' && ev.kind !== 'auth-failure') this.seen(ev.time, ev.time);
     this.traffic.add(ev);
     if (c === null) {
@@ -163,7 +186,11 @@ export class Aggregator {
       acc = this.open({ mta: ev.mta, host, direction: c.direction, cause: c.cause, hint: c.hint, recipientDomain: domain }, 1);
     }
     acc.add(ev, c, this.fileIndex.get(ev.origin.file) ?? -1);
-    this.diagnosis.problem(ev, c, acc.key);
+    if (ev.kind !== 'health') {
+      const cause = this.recent.causeOf(ev);
+      if (cause !== null) acc.noteCause(cause);
+      this.diagnosis.problem(ev, c, acc.key);
+    }
     return acc.key;
   }
 
@@ -171,6 +198,28 @@ export class Aggregator {
   sentTo(to: string | null, origTo: string | null = null): void {
     this.diagnosis.sent(to);
     if (origTo !== null && origTo !== to) this.diagnosis.sent(origTo);
+  }
+  /** A start or reload of the MTA: a marker on the timeline. */
+  addMarker(m: Marker): void {
+    if (m.time === null) return;
+    const prev = this.markers[this.markers.length - 1];
+    if (
+      prev !== undefined &&
+      m.marker === 'start' &&
+      prev.marker === 'reload' &&
+      prev.host === m.host &&
+      prev.mta === m.mta &&
+      prev.time !== null &&
+      Date.parse(m.time) - Date.parse(prev.time) <= RESTART_AFTER_RELOAD_MS
+    ) {
+      if (prev.version === null) prev.version = m.version;
+      return;
+    }
+    if (this.markers.length >= MARKERS_CAP) {
+      this.markers.shift();
+      this.markersDropped++;
+    }
+    this.markers.push({ ...m, host: flatCopy(m.host) });
   }
 
   /**
@@ -205,6 +254,9 @@ export class Aggregator {
     this.traffic.merge(other.traffic);
     this.foldedEvents += other.foldedEvents;
     this.diagnosis.merge(other.diagnosis);
+    for (const m of other.markers) this.addMarker(m);
+    this.markersDropped += other.markersDropped;
+    if (other.markers.length > 0) this.markers.sort((a, b) => compareTime(a.time ?? '', b.time ?? ''));
     for (const [key, o] of other.findings) {
       let acc = o.catchAll
         ? this.findings.get(key)
@@ -277,7 +329,8 @@ export class Aggregator {
    */
   snapshot(run: RunStats, withAddresses = false): Snapshot {
     const ranked = rankFindings([...this.findings.entries()].map(([key, acc]) => ({ key, acc, ...rankFields(acc) })));
-    const overflow = { distinctCounters: 0, topK: 0, codeLists: 0, examples: 0, hosts: 0, rules: 0 };
+    const overflow = { distinctCounters: 0, topK: 0, codeLists: 0, examples: 0, hosts: 0, rules: 0, onsetSeries: 0 };
+    const markerTimes: MarkerTime[] = this.markers.map((m) => ({ time: m.time!, marker: m.marker, host: m.host }));
     const findings: Finding[] = [];
     const details: FindingDetails[] = [];
     for (const { rank, item } of ranked) {
@@ -302,6 +355,8 @@ export class Aggregator {
         bounced: acc.eventsByStatus.bounced + acc.eventsByStatus.expired > 0,
         topSenders,
       });
+      overflow.onsetSeries += o.onsetSeries;
+      const onset = acc.onset(this.firstSeen, this.lastSeen, markerTimes);
       findings.push({
         rank,
         mta: acc.mta,
@@ -326,6 +381,9 @@ export class Aggregator {
         distinctClients: acc.distinctClients.count(),
         firstSeen: acc.firstSeen,
         lastSeen: acc.lastSeen,
+        onset: onset.onset,
+        onsetNote: onset.note,
+        after: acc.likelyCause,
         hosts: acc.hostCounts(REPORT_HOSTS),
         topRecipients: asAddressCounts(acc.topRecipients.top(REPORT_TOP_RECIPIENTS)),
         examples: [...acc.examples],
@@ -386,6 +444,8 @@ export class Aggregator {
           ...this.diagnosis.overflowed(),
           evidence: this.budget.refsDropped,
           queueIds: this.budget.queueIdsDropped,
+          markers: this.markersDropped,
+          recentHealthHosts: this.recent.evicted,
         }),
         this.traffic.overflowed(),
       ),
@@ -395,6 +455,7 @@ export class Aggregator {
       findings,
       harvest: this.diagnosis.harvestFindings(),
       backscatter: this.diagnosis.backscatterFindings(),
+      markers: this.markers.map((m) => ({ ...m })),
       details,
       traffic: this.traffic.report(),
     };

@@ -59,14 +59,14 @@ export function normaliseAddress(address: string): string {
 
 /** Envelope sender; the null sender (bounces) is listed as `<>`. Null when unknown. */
 export function senderOf(ev: MailEvent): string | null {
-  if (ev.kind === 'notification' || ev.kind === 'auth-failure') return null;
+  if (ev.kind !== 'reject' && ev.kind !== 'delivery') return null;
   if (ev.from === null) return null;
   return ev.from === '' ? '<>' : normaliseAddress(ev.from);
 }
 
 /** The SMTP client that handed the mail in: its IP, else its name. */
 export function clientOf(ev: MailEvent): string | null {
-  if (ev.kind === 'notification' || ev.client === null) return null;
+  if ((ev.kind !== 'reject' && ev.kind !== 'delivery') || ev.client === null) return null;
   return ev.client.ip || ev.client.name || null;
 }
 
@@ -94,7 +94,7 @@ export function messageKeyOf(ev: MailEvent, permanent: boolean): string {
     return rcpt !== null ? `r${sender}\0${normaliseAddress(rcpt)}` : `c${client}\0${sender}`;
   }
   if (ev.time === null) return `o${ev.origin.file}\0${ev.origin.line}`;
-  const port = ev.kind === 'notification' ? null : (ev.client?.port ?? null);
+  const port = ev.kind === 'reject' || ev.kind === 'delivery' ? (ev.client?.port ?? null) : null;
   // A port is reused by its client in time: within one day the same (ip, port, sender) is one session.
   if (port !== null && client !== '') return `p${ev.host ?? ''}\0${client}\0${port}\0${sender}\0${ev.time.slice(0, 10)}`;
   return `t${ev.host ?? ''}\0${client}\0${sender}\0${ev.time.slice(0, 19)}`;

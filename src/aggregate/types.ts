@@ -153,6 +153,12 @@ export interface Finding {
   distinctClients: number;
   firstSeen: string | null;
   lastSeen: string | null;
+  /** When it began or its rate changed (src/aggregate/onset.ts), or null when neither can be told. */
+  onset: string | null;
+  /** The onset in words: `began 09:02, none in the 6 days before`, `steady since the log starts`. */
+  onsetNote: string;
+  /** The server-health line most of its events followed (its likely cause), or null. */
+  after: string | null;
   /** The hosts that logged its events, most events first (at most REPORT_HOSTS). */
   hosts: HostCount[];
   topRecipients: AddressCount[];
@@ -257,6 +263,15 @@ export interface TrafficReport {
   authFailures: { total: number; clientsTotal: number; clients: AuthFailureClient[] };
 }
 
+/** The MTA started or reloaded: a marker on the timeline. */
+export interface Marker {
+  time: string | null;
+  host: string | null;
+  mta: Mta;
+  marker: 'start' | 'reload';
+  version: string | null;
+}
+
 export interface Report {
   /** Only with `--compare`: first, as it is what a second run is read for. */
   comparison?: Comparison;
@@ -269,6 +284,8 @@ export interface Report {
   /** Only with `--check-config` (src/verify/check-config.ts). */
   configChecks?: FindingCheck[];
   traffic: TrafficReport;
+  /** Starts and reloads of the MTA, oldest first. */
+  markers: Marker[];
 }
 
 export interface FindingEventsByStatus {

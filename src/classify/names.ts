@@ -22,5 +22,7 @@ export const CAUSES = [
   'connection-failed',
   'protocol-error',
   'mail-loop',
+  // The server itself is broken (a table, milter, policy service, certificate, the queue): classify/health.ts.
+  'server-health',
   'other',
 ] as const;

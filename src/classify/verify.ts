@@ -22,6 +22,9 @@ export const PLACEHOLDERS = [
   'log_file', // the log file the event was read from (null for stdin)
   'reply_ip', // the IP address a remote reply names (`messages from [203.0.113.5] weren't sent`)
   'lookup_page', // the blocking provider's delisting or reputation page, from the reply and the next hop
+  'table', // a health line's lookup table, `type:name` (`hash:/etc/postfix/transport`): classify/health.ts
+  'file', // a health line's file (a table's source, a certificate, a configuration file)
+  'service', // a health line's milter or service (`unix:/run/opendkim.sock`, `private/policy`)
 ] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -74,6 +77,9 @@ function placeholderValues(ev: RejectEvent | DeliveryEvent, raw: string): Record
     log_file: ev.origin.file === '-' || ev.origin.file === '' ? null : ev.origin.file,
     reply_ip: ev.kind === 'delivery' ? replyIp(raw) : null,
     lookup_page: lookupPage(raw, relay?.name ?? null),
+    table: null,
+    file: null,
+    service: null,
   };
 }
 

@@ -46,6 +46,10 @@ export const CSV_COLUMNS = [
   'verify',
   'advice',
   'example',
+  // Appended, so scripts that read the earlier columns by position keep working.
+  'onset',
+  'onset_note',
+  'after',
 ] as const;
 
 type Row = Record<(typeof CSV_COLUMNS)[number], string | number>;
@@ -91,6 +95,9 @@ function row(f: Finding): Row {
     verify: csvTextCell(f.verify),
     advice: csvTextCell(f.advice),
     example: csvTextCell(f.examples[0] ?? null),
+    onset: csvTextCell(f.onset),
+    onset_note: csvTextCell(f.onsetNote),
+    after: csvTextCell(f.after),
   };
 }
 
@@ -112,7 +119,7 @@ function goneRow(e: ComparedFinding): Record<string, string | number> {
  * column `change` (`new`, `grew (a -> b)`, `gone (was n)` or empty) and the changed rows first:
  * new, grew, then gone findings (identity only), then the rest in rank order.
  */
-export function renderCsv(report: Pick<Report, 'summary' | 'findings' | 'comparison' | 'traffic'>): string {
+export function renderCsv(report: Pick<Report, 'summary' | 'findings' | 'comparison' | 'traffic' | 'markers'>): string {
   const c = report.comparison;
   let rows: Array<Record<string, string | number>> = report.findings.map(row);
   if (c) {

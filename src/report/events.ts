@@ -55,7 +55,7 @@ function actionOf(ev: MailEvent): EventAction {
 /** The flat record of a classified problem event. */
 export function flatEvent(ev: MailEvent, c: Classification): FlatEvent {
   const rcpt = recipientOf(ev);
-  const peer = ev.kind === 'notification' ? null : ev.client;
+  const peer = ev.kind === 'reject' || ev.kind === 'delivery' ? ev.client : null;
   return {
     time: ev.time,
     host: clean(ev.host),

@@ -86,6 +86,9 @@ function pickFinding(f: Finding): Finding {
     distinctClients: f.distinctClients,
     firstSeen: f.firstSeen,
     lastSeen: f.lastSeen,
+    onset: f.onset,
+    onsetNote: f.onsetNote,
+    after: f.after === null ? null : sanitize(f.after),
     hosts: f.hosts.map((h) => ({ host: sanitize(h.host), count: h.count })),
     topRecipients: f.topRecipients.map((r) => ({ address: sanitize(r.address), count: r.count })),
     examples: f.examples.map(sanitize),
@@ -199,6 +202,13 @@ export function renderJson(report: Report): string {
     harvest: (report.harvest ?? []).map(pickHarvest),
     backscatter: (report.backscatter ?? []).map(pickBackscatter),
     traffic: pickTraffic(report.traffic),
+    markers: report.markers.map((m) => ({
+      time: m.time,
+      host: m.host === null ? null : sanitize(m.host),
+      mta: m.mta,
+      marker: m.marker,
+      version: m.version === null ? null : sanitize(m.version),
+    })),
     ...(report.configChecks ? { configChecks: report.configChecks.map((c) => ({ rank: c.rank, checks: c.checks.map(sanitize) })) } : {}),
   };
   return JSON.stringify(doc, null, 2).replace(RAW_CONTROL_RE, escapeChar) + '\n';

@@ -77,6 +77,9 @@ export const FindingSchema = z.strictObject({
   distinctClients: count,
   firstSeen: time,
   lastSeen: time,
+  onset: time,
+  onsetNote: z.string(),
+  after: z.string().nullable(),
   hosts: z.array(HostCountSchema),
   topRecipients: z.array(AddressCountSchema),
   examples: z.array(z.string()),
@@ -164,6 +167,14 @@ export const TrafficSchema = z.strictObject({
   }),
 });
 
+export const MarkerSchema = z.strictObject({
+  time,
+  host: z.string().nullable(),
+  mta: Mta,
+  marker: z.enum(['start', 'reload']),
+  version: z.string().nullable(),
+});
+
 export const ReportSchema = z.strictObject({
   comparison: ComparisonSchema.optional(),
   summary: SummarySchema,
@@ -171,6 +182,7 @@ export const ReportSchema = z.strictObject({
   harvest: z.array(HarvestSchema),
   backscatter: z.array(BackscatterSchema),
   traffic: TrafficSchema,
+  markers: z.array(MarkerSchema),
   configChecks: z.array(z.strictObject({ rank: z.number().int().positive(), checks: z.array(z.string()) })).optional(),
 });
 

@@ -13,7 +13,7 @@
  * too long to fit: a command is broken only where a paste still runs the same thing
  * (src/text/shell-wrap.ts), never cut.
  */
-import type { BackscatterFinding, Finding, HarvestFinding, Report, Summary } from '../aggregate/types.js';
+import type { BackscatterFinding, Finding, HarvestFinding, Marker, Report, Summary } from '../aggregate/types.js';
 import { describeRotation } from '../text/rotation.js';
 import { sanitize } from '../text/sanitize.js';
 import { plural } from '../text/plural.js';
@@ -172,6 +172,8 @@ function table(
       if (f.suggestion !== null && f.recipientDomain !== null) {
         facts.push(...labelled(indent, 'typo?:   ', suggestionText(f), width));
       }
+      if (f.onsetNote !== '') facts.push(...labelled(indent, 'onset:   ', sanitize(f.onsetNote), width));
+      if (f.after !== null) facts.push(...labelled(indent, 'after:   ', sanitize(f.after), width));
       for (const l of facts) {
         lines.push(l);
         permanent.push(false);
@@ -247,6 +249,20 @@ export function backscatterLines(items: readonly BackscatterFinding[], width: nu
     if (example !== undefined) out.push(' '.repeat(4) + 'example: ' + truncate(sanitize(example), Math.max(1, width - 13)));
   }
   return out;
+}
+
+/** Markers listed in the text report: the newest, the rest counted. */
+const MARKERS_SHOWN = 12;
+
+/** `Starts and reloads: 2026-12-05 09:00 reload (mx1, postfix 3.7.11), …`, newest last. */
+export function markersText(markers: readonly Marker[]): string {
+  const shown = markers.slice(-MARKERS_SHOWN);
+  const items = shown.map((m) => {
+    const what = [m.host, m.version === null ? m.mta : `${m.mta} ${m.version}`].filter((x) => x !== null).map((x) => sanitize(x!));
+    return `${(m.time ?? '').slice(0, 16).replace('T', ' ')} ${m.marker} (${what.join(', ')})`;
+  });
+  const more = markers.length - shown.length;
+  return `Starts and reloads: ${items.join(', ')}${more > 0 ? `, and ${more} earlier` : ''}.`;
 }
 
 function totals(s: Summary, width: number): string[] {
@@ -353,6 +369,10 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   if (report.traffic !== undefined && hasTraffic(report.traffic)) {
     push('');
     for (const l of trafficLines(report.traffic, width)) push(l);
+  }
+  if (report.markers.length > 0) {
+    push('');
+    for (const l of wrap(markersText(report.markers), width)) push(l);
   }
   push('');
   for (const l of totals(report.summary, width)) push(l);

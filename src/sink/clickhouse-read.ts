@@ -204,6 +204,10 @@ GROUP BY ${groupBy}, value ORDER BY count DESC, value LIMIT ${top} BY ${groupBy}
       // The engine keeps no per-address history: decide from the identity and counts alone.
       ...actionOf(item, num(r.clients)),
       suggestion: null,
+      // No per-minute series or health lines in the engine: no onset or likely cause.
+      onset: null,
+      onsetNote: '',
+      after: null,
       rule: ruleList[0]?.value ?? '',
       rules: ruleList.map((e) => ({ rule: e.value, count: e.count })),
       advice: str(r.advice),
@@ -255,6 +259,7 @@ GROUP BY ${groupBy}, value ORDER BY count DESC, value LIMIT ${top} BY ${groupBy}
   return {
     harvest: [],
     backscatter: [],
+    markers: [],
     // The engine holds problem events only: no traffic to give an overview of.
     traffic: new Traffic().report(),
     summary: {

@@ -28,6 +28,8 @@ export class Taps {
 
   /** For AnalysisOptions.onProblem. */
   readonly onProblem = (ev: MailEvent, c: Classification): void => {
+    // Rejections, bounces and deferrals only: a server-health line is a finding, not a mail event.
+    if (ev.kind !== 'reject' && ev.kind !== 'delivery') return;
     const f = flatEvent(ev, c);
     for (const t of this.taps) t.add(f, ev, c);
   };

@@ -184,6 +184,9 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
   out.push(...labelled('rule', f.rules.length > 1 ? rules : sanitize(f.rule) || '-', width, undefined));
   const hosts = f.hosts.map((h) => `${sanitize(h.host)} (${formatCount(h.count)})`).join(' · ');
   out.push(...labelled(f.hosts.length > 1 ? 'hosts' : 'host', hosts || '-', width, undefined));
+  // When it began (src/aggregate/onset.ts) and the server-health line it followed, when known.
+  if (f.onsetNote) out.push(...labelled('onset', sanitize(f.onsetNote), width, undefined));
+  if (f.after) out.push(...labelled('after', sanitize(f.after), width, undefined));
   if (d.catchAll) {
     out.push([{ text: 'Collects the events past the findings cap (5,000): their domains are not told apart.', role: 'muted' }]);
   }

@@ -30,7 +30,10 @@ export function resolveExportPath(path: string, cwd = process.cwd()): string {
 /** Writes the rows as CSV; resolves with the absolute path written. */
 export async function exportRows(path: string, snapshot: Snapshot, rows: readonly Row[]): Promise<string> {
   const target = resolveExportPath(path);
-  await writeFileAtomic(target, renderCsv({ summary: snapshot.summary, findings: rows.map((r) => r.finding), traffic: snapshot.traffic }));
+  await writeFileAtomic(
+    target,
+    renderCsv({ summary: snapshot.summary, findings: rows.map((r) => r.finding), traffic: snapshot.traffic, markers: snapshot.markers }),
+  );
   return target;
 }
 

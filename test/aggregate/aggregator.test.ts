@@ -101,6 +101,9 @@ describe('Aggregator.snapshot', () => {
       distinctClients: 1,
       firstSeen: '2024-05-01T09:00:00Z',
       lastSeen: '2024-05-01T11:00:00Z',
+      onset: null,
+      onsetNote: 'steady since the log starts',
+      after: null,
       hosts: [{ host: 'mx1', count: 3 }],
       topRecipients: [
         { address: 'a@example.com', count: 2 },

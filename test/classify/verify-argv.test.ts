@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { lookupPage, PLACEHOLDERS, renderVerify, replyIp, type Rule } from '../../src/classify/classify.js';
 import { EXCHANGE_RULES } from '../../src/classify/rules-exchange.js';
 import { EXIM_RULES } from '../../src/classify/rules-exim.js';
+import { HEALTH_RULES } from '../../src/classify/health.js';
 import { POSTFIX_RULES } from '../../src/classify/rules-postfix.js';
 import { makeStubBin, TRAPS, type Call, type StubBin } from '../helpers/stub-bin.js';
 
@@ -81,7 +82,7 @@ export function hostileOptions(call: Call): string[] {
   return bad;
 }
 
-const shRules = [...POSTFIX_RULES, ...EXIM_RULES];
+const shRules = [...POSTFIX_RULES, ...EXIM_RULES, ...HEALTH_RULES];
 /** Templates with the rules that use them (many rules share one). */
 function byTemplate(rules: readonly Rule[]): Map<string, string[]> {
   const m = new Map<string, string[]>();

@@ -61,7 +61,7 @@ describe('compareReports', () => {
 
   test('JSON: comparison first, valid against the schema', () => {
     const json = JSON.parse(renderJson({ ...after, comparison: c }));
-    expect(Object.keys(json)).toEqual(['comparison', 'summary', 'findings', 'harvest', 'backscatter', 'traffic']);
+    expect(Object.keys(json)).toEqual(['comparison', 'summary', 'findings', 'harvest', 'backscatter', 'traffic', 'markers']);
     expect(ReportSchema.safeParse(json).success).toBe(true);
     expect(json.comparison.grew[0]).toMatchObject({ lostAtLeastBefore: 1, lostAtLeastAfter: 3 });
   });

@@ -34,6 +34,9 @@ const expectedRow = (f: Finding): Record<string, string> => ({
   verify: f.verify,
   advice: f.advice,
   example: f.examples[0] ?? '',
+  onset: f.onset ?? '',
+  onset_note: f.onsetNote,
+  after: f.after ?? '',
 });
 
 describe('renderCsv', () => {

@@ -29,6 +29,10 @@ const ISSUE_FINDING_KEYS = [
   'distinctClients',
   'firstSeen',
   'lastSeen',
+  // issue 18: when it began, and the server-health line it followed
+  'onset',
+  'onsetNote',
+  'after',
   'hosts',
   'topRecipients',
   'examples',
@@ -82,8 +86,8 @@ describe('renderJson', () => {
     expect(ReportSchema.safeParse(JSON.parse(renderJson(sampleReport()))).success).toBe(true);
   });
 
-  test('has exactly summary, findings, harvest, backscatter and traffic at the top level (no details)', () => {
-    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings', 'harvest', 'backscatter', 'traffic']);
+  test('has exactly summary, findings, harvest, backscatter, traffic and markers at the top level (no details)', () => {
+    expect(Object.keys(JSON.parse(renderJson(sampleReport())))).toEqual(['summary', 'findings', 'harvest', 'backscatter', 'traffic', 'markers']);
   });
 
   test('every finding has exactly the issue keys, in order', () => {

@@ -107,15 +107,16 @@ describe('renderText', () => {
     expect([out.filter((l) => l.trim().startsWith('verify:')).length, out.filter((l) => l.trim().startsWith('advice:')).length]).toEqual([10, 10]);
   });
 
-  test('the impact line, then the verify line, follow their finding row', () => {
+  test('the impact line, the onset line, then the verify line, follow their finding row', () => {
     const out = lines(renderText(sampleReport()));
     const i = out.findIndex((l) => l.includes('greylisted'));
-    expect([out[i + 1]!.trim(), out[i + 2]!.trim(), out[i + 3]!.trim()]).toEqual([
+    expect([out[i + 1]!.trim(), out[i + 2]!.trim(), out[i + 3]!.trim(), out[i + 4]!.trim()]).toEqual([
       'impact:  1 message, 1 attempt, 1 recipient',
       'action:  informational: our filters refused a stranger’s mail, as configured: act only if a',
       'wanted sender is among them',
+      'onset:   since 11:00, once',
     ]);
-    expect(out[i + 4]!.trim()).toBe('verify:  postgrey --dump');
+    expect(out[i + 5]!.trim()).toBe('verify:  postgrey --dump');
   });
 
   test('impact counts messages and attempts, in the plural when not one', () => {

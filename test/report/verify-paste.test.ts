@@ -42,6 +42,7 @@ function reportWith(verifies: string[]): Report {
     summary: base.summary,
     findings: verifies.map((verify, i) => ({ ...proto, rank: i + 1, count: 1000 - i, verify })),
     traffic: base.traffic,
+    markers: [],
   };
 }
 
