@@ -22,7 +22,6 @@ import Header from './components/Header.js';
 import Line from './components/Line.js';
 import RangePrompt from './components/RangePrompt.js';
 import Help, { helpLines } from './components/Help.js';
-import TrafficOverview, { overviewLines } from './components/TrafficOverview.js';
 import { detailLines, exampleLines } from './detail-lines.js';
 import { defaultExportPath, exportRows, planExport } from './export.js';
 import { formatCount } from './format.js';
@@ -119,10 +118,6 @@ export default function App(props: Props) {
     [showDetail, current, width, state, view.example],
   );
   const helpLength = useMemo(() => helpLines().length, []);
-  const overviewLength = useMemo(
-    () => (view.mode === 'overview' ? overviewLines(state.snapshot.traffic, width).length : 0),
-    [view.mode, state.snapshot, width],
-  );
 
   const dispatch = (v: ViewState): void => {
     viewRef.current = v;
@@ -153,8 +148,8 @@ export default function App(props: Props) {
   useInput((input, key) => {
     const ctx: ReduceContext = {
       rowKeys,
-      pageSize: view.mode === 'detail' || view.mode === 'help' || view.mode === 'overview' ? bodyHeight : pageSize,
-      detailLines: view.mode === 'help' ? helpLength : view.mode === 'overview' ? overviewLength : detail.length,
+      pageSize: view.mode === 'detail' || view.mode === 'help' ? bodyHeight : pageSize,
+      detailLines: view.mode === 'help' ? helpLength : detail.length,
       reference: state.reference,
     };
     let v = viewRef.current;
@@ -195,8 +190,6 @@ export default function App(props: Props) {
   let body;
   if (view.mode === 'help') {
     body = <Help width={width} height={bodyHeight} scroll={view.helpScroll} theme={theme} />;
-  } else if (view.mode === 'overview') {
-    body = <TrafficOverview traffic={s.traffic} width={width} height={bodyHeight} scroll={view.overviewScroll} theme={theme} />;
   } else if (showDetail && current) {
     body = <DetailPane lines={detail} scroll={view.detailScroll} height={bodyHeight} width={width} theme={theme} />;
   } else {

@@ -3,14 +3,13 @@
  *
  * | mode   | keys |
  * |--------|------|
- * | table  | ↑/↓ j/k move, PgUp/PgDn, Home/End g/G, Enter detail, / filter, Tab/Shift-Tab direction, s sort, t time window, e export, o traffic overview, ? help, Esc clear filter, q quit |
+ * | table  | ↑/↓ j/k move, PgUp/PgDn, Home/End g/G, Enter detail, / filter, Tab/Shift-Tab direction, s sort, t time window, e export, ? help, Esc clear filter, q quit |
  * | detail | ↑/↓ j/k scroll, PgUp/PgDn, Home/End g/G top/bottom, x next example whole, Esc/Backspace/← back, e export, ? help, q quit |
  * | filter | type to filter, Backspace, Enter keep, Esc undo, ↑/↓ move |
  * | export | type the path, Backspace, Ctrl-U clear, Enter write, Esc cancel |
  * | overwrite | y replace the file, n or Esc back to the path |
  * | range  | type FROM..TO, Backspace, Ctrl-U clear, Enter apply, Esc cancel |
  * | help   | ↑/↓ j/k PgUp/PgDn g/G scroll, Esc, ? or Enter close, q quit |
- * | overview | ↑/↓ j/k PgUp/PgDn g/G scroll, Esc, o or Enter close, ? help, q quit |
  * Ctrl-C quits in every mode.
  */
 import type { Mode, ViewAction } from './state.js';
@@ -71,8 +70,7 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
   }
   if (input === 'q' && !key.ctrl) return { type: 'quit' };
   if (input === '?') return { type: 'help' };
-  if (input === 'o' && (mode === 'table' || mode === 'detail' || mode === 'overview')) return { type: 'overview' };
-  if (mode === 'help' || mode === 'detail' || mode === 'overview') {
+  if (mode === 'help' || mode === 'detail') {
     if (key.upArrow || input === 'k') return { type: 'scroll', by: -1 };
     if (key.downArrow || input === 'j') return { type: 'scroll', by: 1 };
     if (key.pageUp) return { type: 'scroll', by: -10 };
@@ -80,7 +78,7 @@ export function keyToAction(input: string, key: KeyInfo, mode: Mode): ViewAction
     if (key.home || input === 'g') return { type: 'scrollTo', to: 'top' };
     if (key.end || input === 'G') return { type: 'scrollTo', to: 'bottom' };
   }
-  if (mode === 'help' || mode === 'overview') {
+  if (mode === 'help') {
     if (key.escape || key.return) return { type: 'back' };
     return undefined;
   }

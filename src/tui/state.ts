@@ -13,7 +13,7 @@ import { HOUR_MS, HOUR_SLOTS, MINUTE_MS, windowSpan, type TimeWindow, type Trend
 export type { TimeWindow } from './trend.js';
 
 /** `overwrite`: the export's file exists; y replaces it, n or Esc goes back to the path. */
-export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'overwrite' | 'range' | 'overview';
+export type Mode = 'table' | 'detail' | 'filter' | 'help' | 'export' | 'overwrite' | 'range';
 export type DirectionTab = 'all' | Direction;
 export type SortKey = 'impact' | 'recent' | 'domain';
 
@@ -145,8 +145,6 @@ export interface ViewState {
   example: number | null;
   /** First visible line of the help screen. */
   helpScroll: number;
-  /** First visible line of the traffic overview (`o`). */
-  overviewScroll: number;
   filter: string;
   /** The filter before `/` was pressed, restored by Esc. */
   filterBefore: string;
@@ -178,7 +176,6 @@ export const initialViewState: ViewState = {
   detailScroll: 0,
   example: null,
   helpScroll: 0,
-  overviewScroll: 0,
   filter: '',
   filterBefore: '',
   tab: 'all',
@@ -219,8 +216,6 @@ export type ViewAction =
   | { type: 'cycleSort' }
   | { type: 'cycleWindow' }
   | { type: 'help' }
-  /** Show the traffic overview instead of the findings, or back (`o`). */
-  | { type: 'overview' }
   | { type: 'exportStart'; suggested?: string }
   | { type: 'exportType'; text: string }
   | { type: 'exportDelete' }
@@ -321,7 +316,6 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
           // An example shown whole goes back to the detail it was opened from.
           return s.example !== null ? { ...s, example: null, detailScroll: 0 } : { ...s, mode: 'table' };
         case 'help':
-        case 'overview':
           return { ...s, mode: s.previous };
         case 'export':
         case 'overwrite':
@@ -338,7 +332,7 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
     case 'scroll':
     case 'scrollTo': {
       const max = Math.max(0, (ctx.detailLines ?? Infinity) - ctx.pageSize);
-      const field = s.mode === 'help' ? 'helpScroll' : s.mode === 'overview' ? 'overviewScroll' : 'detailScroll';
+      const field = s.mode === 'help' ? 'helpScroll' : 'detailScroll';
       let to: number;
       if (action.type === 'scrollTo') to = action.to === 'top' ? 0 : max;
       else to = clamp(s[field] + action.by, 0, max);
@@ -395,9 +389,6 @@ export function reduce(state: ViewState, action: ViewAction, ctx: ReduceContext)
         rangeSkipped: false,
       });
     }
-    case 'overview':
-      if (s.mode === 'overview') return { ...s, mode: s.previous };
-      return { ...s, mode: 'overview', previous: s.mode === 'detail' ? 'detail' : 'table', overviewScroll: 0 };
     case 'help':
       if (s.mode === 'help') return { ...s, mode: s.previous };
       return { ...s, mode: 'help', previous: s.mode === 'detail' ? 'detail' : 'table', helpScroll: 0 };

@@ -42,10 +42,6 @@ const HINTS: Record<Mode, Array<[string, string]>> = {
     ['↑↓', 'scroll'],
     ['esc', 'back'],
   ],
-  overview: [
-    ['↑↓', 'scroll'],
-    ['esc', 'back'],
-  ],
   export: [
     ['⏎', 'write'],
     ['esc', 'cancel'],
@@ -61,7 +57,7 @@ const TAIL: Array<[string, string]> = [
   ['?', 'help'],
   ['q', 'quit'],
 ];
-const TAIL_MODES: ReadonlySet<Mode> = new Set(['table', 'detail', 'help', 'overview']);
+const TAIL_MODES: ReadonlySet<Mode> = new Set(['table', 'detail', 'help']);
 
 const hintSegments = (hints: Array<[string, string]>): StyledLine =>
   hints.flatMap(([k, what]): StyledLine => [

@@ -24,7 +24,6 @@ const KEYS: Array<[string, string]> = [
   ['s', 'sort: impact → most recent → domain'],
   ['t', 'time window: whole log → last 24 h → last hour (ending at the newest event, or now while following) → custom FROM..TO (UTC)'],
   ['e', 'export the current view to CSV (a folder gets the default name in it; an existing file asks y/n)'],
-  ['o', 'traffic overview: totals, per hour, per domain, senders, SASL failures'],
   ['?', 'this help'],
   ['q  Ctrl-C', 'quit'],
 ];
