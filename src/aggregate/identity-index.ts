@@ -8,11 +8,12 @@
  */
 import { CAUSES, DIRECTIONS } from '../classify/names.js';
 import type { Cause, Direction } from '../classify/types.js';
-import { Mta } from '../event.js';
+import type { Mta } from '../event.js';
 
-// From the enum itself, so that a new format gets a slot instead of a silent NaN index.
-const MTAS: readonly Mta[] = Mta.options;
-const MTA_INDEX = new Map<string, number>(MTAS.map((m, i) => [m, i]));
+// A record over every Mta, so that a new format without its slot does not compile (importing
+// the zod enum instead would load zod into every run: see test/cli/startup.test.ts).
+const MTA_SLOTS: Readonly<Record<Mta, number>> = { postfix: 0, exim: 1, exchange: 2 };
+const MTA_INDEX = new Map<string, number>(Object.entries(MTA_SLOTS));
 const DIRECTION_INDEX = new Map<string, number>(DIRECTIONS.map((d, i) => [d, i]));
 const CAUSE_INDEX = new Map<string, number>(CAUSES.map((c, i) => [c, i]));
 
