@@ -132,6 +132,10 @@ export interface AccumulatorState {
   codes: number[];
   enhanced: string[];
   codesDropped: boolean;
+  /** Evidence places (file index, line, offset) flat, their queue ids, the lines counted (absent before version 2). */
+  evidence?: { refs: number[]; ids: string[]; lines: number };
+  /** Its distinct queue ids, for search (absent before version 2). */
+  queueIds?: string[];
 }
 
 export class Accumulator {
@@ -437,6 +441,8 @@ export class Accumulator {
       codes: [...this.codes],
       enhanced: [...this.enhanced],
       codesDropped: this.codesDropped,
+      evidence: { refs: [...this.refs.subarray(0, this.refCount * 3)], ids: [...this.refIds], lines: this.evidenceLines },
+      queueIds: [...this.queueIds],
     };
   }
 
@@ -467,6 +473,17 @@ export class Accumulator {
     for (const c of s.codes) a.addCode(c);
     for (const e of s.enhanced) a.addEnhanced(e);
     a.codesDropped = s.codesDropped;
+    if (s.evidence) {
+      const kept = Math.min(EVIDENCE_PER_FINDING, Math.floor(s.evidence.refs.length / 3));
+      // Never below the initial size: addRef() grows it by doubling.
+      a.refs = new Float64Array(Math.max(a.refs.length, kept * 3));
+      a.refs.set(s.evidence.refs.slice(0, kept * 3));
+      a.refCount = kept;
+      for (let i = 0; i < kept; i++) a.refIds.push(s.evidence.ids[i] ?? '');
+      // Lines counted but not kept stay counted: merge() reports them as dropped.
+      a.evidenceLines = Math.max(s.evidence.lines, kept);
+    }
+    for (const q of (s.queueIds ?? []).slice(0, QUEUE_IDS_PER_FINDING)) a.queueIds.add(q);
     return a;
   }
 

@@ -15,7 +15,7 @@
 import type { MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, EvidenceBudget, type AccumulatorState, type FindingIdentity } from './accumulator.js';
-import { Diagnosis } from './diagnosis.js';
+import { Diagnosis, type DiagnosisState } from './diagnosis.js';
 import { compareTime, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
 import { AddressStore, newAddressBudget, type AddressBudget } from './address-store.js';
@@ -23,7 +23,7 @@ import type { MarkerTime } from './onset.js';
 import { RecentHealth } from './recent-health.js';
 import { flatCopy } from '../text/flat-copy.js';
 import { rankFindings, type Rankable } from './rank.js';
-import { Traffic } from './traffic.js';
+import { Traffic, type TrafficState } from './traffic.js';
 import type {
   Marker,
   EventsByDeliveryStatus,
@@ -107,6 +107,10 @@ export interface AggregatorState {
   firstSeen: string | null;
   lastSeen: string | null;
   findings: AccumulatorState[];
+  /** The traffic overview; absent in files of version 1 (read as empty). */
+  traffic?: TrafficState;
+  /** The diagnosis' evidence; absent in files of version 1 (read as empty). */
+  diagnosis?: DiagnosisState;
 }
 
 export class Aggregator {
@@ -287,6 +291,8 @@ export class Aggregator {
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
       findings: [...this.findings.values()].map((a) => a.exportState()),
+      traffic: this.traffic.exportState(),
+      diagnosis: this.diagnosis.exportState(),
     };
   }
 
@@ -309,6 +315,9 @@ export class Aggregator {
     // merge() opens each finding as add() would (cap, catch-alls), then folds its counters in.
     const { eventsByKind, eventsByStatus, firstSeen, lastSeen, foldedEvents } = agg;
     agg.merge(loose);
+    // Merged into the still empty ones of `agg` (the aggregator's own are readonly): the same state.
+    if (s.traffic) agg.traffic.merge(Traffic.fromState(s.traffic));
+    if (s.diagnosis) agg.diagnosis.merge(Diagnosis.fromState(s.diagnosis));
     Object.assign(agg.eventsByKind, eventsByKind);
     Object.assign(agg.eventsByStatus, eventsByStatus);
     agg.firstSeen = firstSeen;

@@ -10,7 +10,7 @@
  * State is a handful of counters per (kind, MTA); the distinct sets are capped like a finding's.
  */
 import type { Mta } from '../event.js';
-import { DistinctCounter, hash52 } from './counters.js';
+import { DistinctCounter, hash52, type DistinctState } from './counters.js';
 import { flatCopy } from '../text/flat-copy.js';
 
 export type BackscatterKind = 'accept-then-bounce' | 'null-sender';
@@ -54,7 +54,7 @@ const FIX: Record<Mta, { setting: string; advice: string }> = {
 
 class Tally {
   count = 0;
-  readonly senders = new DistinctCounter();
+  senders = new DistinctCounter();
   firstSeen: string | null = null;
   lastSeen: string | null = null;
   readonly examples: string[] = [];
@@ -99,6 +99,30 @@ export class BackscatterTracker {
     }
   }
 
+  /** What a state file keeps (src/state/): each tally with its distinct counter's state. */
+  exportState(): BackscatterState {
+    return [...this.tallies].map(([key, t]) => {
+      const [kind, mta] = key.split('\0') as [BackscatterKind, Mta];
+      return { kind, mta, count: t.count, senders: t.senders.exportState(), firstSeen: t.firstSeen, lastSeen: t.lastSeen, examples: [...t.examples] };
+    });
+  }
+
+  static fromState(s: BackscatterState): BackscatterTracker {
+    const b = new BackscatterTracker();
+    for (const o of s) {
+      const key = `${o.kind}\0${o.mta}`;
+      if (b.tallies.has(key)) throw new Error('a backscatter tally twice');
+      const t = new Tally();
+      t.count = o.count;
+      t.senders = DistinctCounter.fromState(o.senders);
+      t.firstSeen = o.firstSeen;
+      t.lastSeen = o.lastSeen;
+      t.examples.push(...o.examples.slice(0, BACKSCATTER_EXAMPLES).map((e) => e.slice(0, EXAMPLE_MAX)));
+      b.tallies.set(key, t);
+    }
+    return b;
+  }
+
   /** Overflowed distinct counters (estimates past their cap). */
   overflowed(): number {
     let n = 0;
@@ -124,3 +148,14 @@ export class BackscatterTracker {
       .sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.mta < b.mta ? -1 : 1));
   }
 }
+
+/** A BackscatterTracker as a state file holds it: one entry per (kind, MTA), at most six. */
+export type BackscatterState = Array<{
+  kind: BackscatterKind;
+  mta: Mta;
+  count: number;
+  senders: DistinctState;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  examples: string[];
+}>;

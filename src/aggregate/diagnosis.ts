@@ -20,10 +20,10 @@ import type { MailEvent, Mta } from '../event.js';
 import { decideAction, type Action } from '../classify/action.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { suggestAmong, BIG_PROVIDERS, type TypoSuggestion } from '../classify/typo.js';
-import { BackscatterTracker, type BackscatterFinding } from './backscatter.js';
+import { BackscatterTracker, type BackscatterFinding, type BackscatterState } from './backscatter.js';
 import { hash52 } from './counters.js';
 import { domainOf, normaliseAddress, recipientOf } from './event-fields.js';
-import { HarvestTracker, type HarvestFinding } from './harvest.js';
+import { HarvestTracker, type HarvestFinding, type HarvestState } from './harvest.js';
 import { flatCopy } from '../text/flat-copy.js';
 
 export const WORKED_CAP = 500_000;
@@ -57,7 +57,7 @@ export interface Verdict {
   suggestion: string | null;
 }
 
-interface FindingEvidence {
+export interface FindingEvidence {
   workedBefore: number;
   acceptedThenBounced: number;
   /** Our own bounces (sender <>) in it, to strangers who never sent through us. */
@@ -75,9 +75,22 @@ type Dropped = { workedAddresses: number; acceptingDomains: number; ownDomains: 
 const unknownOrGone = (c: Cause): boolean => c === 'user-unknown' || c === 'mailbox-disabled';
 const loopback = (ip: string | null): boolean => ip === null || ip.startsWith('127.') || ip === '::1';
 
+/** A Diagnosis as a state file holds it (see exportState). */
+export interface DiagnosisState {
+  worked: number[];
+  accepting: string[];
+  own: string[];
+  senders: number[];
+  evidence: Array<[string, FindingEvidence]>;
+  dropped: Dropped;
+  harvest: HarvestState;
+  backscatter: BackscatterState;
+}
+
 export class Diagnosis {
-  readonly harvest = new HarvestTracker();
-  readonly backscatter = new BackscatterTracker();
+  // Replaced only by fromState().
+  harvest = new HarvestTracker();
+  backscatter = new BackscatterTracker();
   private readonly worked = new Set<number>();
   private readonly accepting = new Set<string>();
   /** `accepting` in the order learnt: typo memos compare only what came after their last look. */
@@ -228,6 +241,46 @@ export class Diagnosis {
     this.harvest.merge(other.harvest);
     this.backscatter.merge(other.backscatter);
     this.typos.clear();
+  }
+
+  /**
+   * What a state file keeps (src/state/): the hash sets as number arrays, the accepting domains
+   * in the order learnt (typo suggestions compare them in it), evidence by finding key. The typo
+   * memos are a cache and are rebuilt.
+   */
+  exportState(): DiagnosisState {
+    return {
+      worked: [...this.worked],
+      accepting: [...this.acceptingList],
+      own: [...this.own],
+      senders: [...this.senders],
+      evidence: [...this.evidence].map(([k, e]) => [k, { ...e }]),
+      dropped: { ...this.dropped },
+      harvest: this.harvest.exportState(),
+      backscatter: this.backscatter.exportState(),
+    };
+  }
+
+  /** The diagnosis a state file describes; throws on a set longer than its cap (not our file). */
+  static fromState(s: DiagnosisState, opts: DiagnosisOptions = {}): Diagnosis {
+    if (s.worked.length > WORKED_CAP) throw new Error('more worked addresses than the cap');
+    if (s.accepting.length > ACCEPTING_CAP) throw new Error('more accepting domains than the cap');
+    if (s.own.length > OWN_CAP) throw new Error('more own domains than the cap');
+    if (s.senders.length > SENDERS_CAP) throw new Error('more own senders than the cap');
+    const d = new Diagnosis(opts);
+    for (const h of s.worked) d.worked.add(h);
+    for (const a of s.accepting) {
+      if (d.accepting.has(a)) continue;
+      d.accepting.add(a);
+      d.acceptingList.push(a);
+    }
+    for (const o of s.own) d.own.add(o);
+    for (const h of s.senders) d.senders.add(h);
+    for (const [k, e] of s.evidence) d.evidence.set(k, { ...e });
+    Object.assign(d.dropped, s.dropped);
+    d.harvest = HarvestTracker.fromState(s.harvest);
+    d.backscatter = BackscatterTracker.fromState(s.backscatter);
+    return d;
   }
 
   private isOwn(domain: string | null, mta: Mta): boolean {

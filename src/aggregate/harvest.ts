@@ -195,6 +195,29 @@ export class HarvestTracker {
     this.overflow.harvestRecipients += other.overflow.harvestRecipients;
   }
 
+  /**
+   * What a state file keeps (src/state/): the networks in their order (least recently active
+   * first, which eviction follows) and the harvests moved aside, each with its recipients' hashes.
+   */
+  exportState(): HarvestState {
+    return { networks: [...this.networks.values()].map(networkState), done: this.done.map(networkState), overflow: { ...this.overflow } };
+  }
+
+  /** The tracker a state file describes (default threshold, window and cap, as Diagnosis makes it). */
+  static fromState(s: HarvestState): HarvestTracker {
+    const t = new HarvestTracker();
+    if (s.networks.length > t.networksCap) throw new Error('more harvest networks than the cap');
+    if (s.done.length > HARVEST_FINDINGS_CAP) throw new Error('more harvests than the cap');
+    for (const n of s.networks) {
+      const key = `${n.mta}\0${n.network}`;
+      if (t.networks.has(key)) throw new Error('a harvest network twice');
+      t.networks.set(key, networkFromState(n));
+    }
+    for (const n of s.done) t.done.push(networkFromState(n));
+    Object.assign(t.overflow, s.overflow);
+    return t;
+  }
+
   /** The harvests so far, most distinct addresses first. */
   findings(): HarvestFinding[] {
     const all = [...this.done, ...[...this.networks.values()].filter((n) => n.harvest)];
@@ -202,6 +225,71 @@ export class HarvestTracker {
       .map((n) => harvestFinding(n))
       .sort((a, b) => b.distinctAddresses - a.distinctAddresses || b.attempts - a.attempts || (a.network < b.network ? -1 : 1));
   }
+}
+
+/** One network as a state file holds it; times in ms, `peakMs` null before it is a harvest. */
+export interface NetworkState {
+  mta: Mta;
+  network: string;
+  threshold: number;
+  attempts: number;
+  seen: number[];
+  clients: string[];
+  samples: string[];
+  last: string;
+  firstIso: string;
+  lastIso: string;
+  firstTime: number;
+  lastTime: number;
+  recent: number[];
+  harvest: boolean;
+  peakMs: number | null;
+}
+
+/** A HarvestTracker as a state file holds it (see exportState). */
+export interface HarvestState {
+  networks: NetworkState[];
+  done: NetworkState[];
+  overflow: { harvestNetworks: number; harvestFindings: number; harvestRecipients: number };
+}
+
+function networkState(n: Network): NetworkState {
+  return {
+    mta: n.mta,
+    network: n.network,
+    threshold: n.threshold,
+    attempts: n.attempts,
+    seen: [...n.seen],
+    clients: [...n.clients],
+    samples: [...n.samples],
+    last: n.last,
+    firstIso: n.firstIso,
+    lastIso: n.lastIso,
+    // A network exists only after its first refusal, so both times are finite; JSON has no Infinity.
+    firstTime: n.firstTime,
+    lastTime: n.lastTime,
+    recent: [...n.recent],
+    harvest: n.harvest,
+    peakMs: Number.isFinite(n.peakMs) ? n.peakMs : null,
+  };
+}
+
+function networkFromState(s: NetworkState): Network {
+  if (s.seen.length > HARVEST_RECIPIENTS_CAP) throw new Error('more harvest recipients than the cap');
+  const n = new Network(s.mta, s.network, s.threshold);
+  n.attempts = s.attempts;
+  for (const h of s.seen) n.seen.add(h);
+  n.clients.push(...s.clients.slice(0, HARVEST_CLIENTS_CAP));
+  n.samples.push(...s.samples.slice(0, HARVEST_SAMPLES));
+  n.last = s.last;
+  n.firstIso = s.firstIso;
+  n.lastIso = s.lastIso;
+  n.firstTime = s.firstTime;
+  n.lastTime = s.lastTime;
+  n.recent.push(...s.recent.slice(-s.threshold));
+  n.harvest = s.harvest;
+  n.peakMs = s.peakMs ?? Infinity;
+  return n;
 }
 
 /** What throttles a harvest, per MTA (postconf(5), Exim spec ch. 42 `ratelimit`, Exchange docs). */

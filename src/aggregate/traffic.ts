@@ -16,7 +16,7 @@
  */
 import type { AuthFailureEvent, DeliveryEvent, MailEvent, RejectEvent } from '../event.js';
 import { flatCopy } from '../text/flat-copy.js';
-import { DistinctCounter, TopK } from './counters.js';
+import { DistinctCounter, TopK, type DistinctState, type TopKState } from './counters.js';
 import { compareTime, domainOf, messageKeyOf, normaliseAddress } from './event-fields.js';
 import type { AuthFailureClient, TrafficDomain, TrafficHour, TrafficReport } from './types.js';
 
@@ -33,7 +33,7 @@ export const TRAFFIC_REPORT_TOP = 100;
 /** The bucket of the domains past TRAFFIC_DOMAINS_CAP. */
 export const OTHER_DOMAINS = '(other domains)';
 
-interface Hour {
+export interface Hour {
   received: number;
   delivered: number;
   deferred: number;
@@ -41,7 +41,7 @@ interface Hour {
   rejected: number;
 }
 
-interface Domain {
+export interface Domain {
   delivered: number;
   deferred: number;
   bounced: number;
@@ -51,7 +51,7 @@ interface Domain {
   delayMax: number;
 }
 
-interface AuthClient {
+export interface AuthClient {
   count: number;
   first: string | null;
   last: string | null;
@@ -66,12 +66,13 @@ export class Traffic {
   expired = 0;
   rejected = 0;
   authFailures = 0;
-  private readonly deferredMessages = new DistinctCounter();
-  private readonly rejectedMessages = new DistinctCounter();
+  // Replaced only by fromState().
+  private deferredMessages = new DistinctCounter();
+  private rejectedMessages = new DistinctCounter();
   private readonly hours = new Map<string, Hour>();
   private readonly domains = new Map<string, Domain>();
-  private readonly senders = new TopK();
-  private readonly recipients = new TopK();
+  private senders = new TopK();
+  private recipients = new TopK();
   private readonly auth = new Map<string, AuthClient>();
   /** Some delivery of the run logged its delay. */
   private delays = false;
@@ -264,6 +265,53 @@ export class Traffic {
     }
   }
 
+  /** What a state file keeps (src/state/): every counter, map entry and sketch, within their caps. */
+  exportState(): TrafficState {
+    return {
+      received: this.received,
+      delivered: this.delivered,
+      deferrals: this.deferrals,
+      bounced: this.bounced,
+      expired: this.expired,
+      rejected: this.rejected,
+      authFailures: this.authFailures,
+      deferredMessages: this.deferredMessages.exportState(),
+      rejectedMessages: this.rejectedMessages.exportState(),
+      hours: [...this.hours].map(([k, h]) => [k, { ...h }]),
+      domains: [...this.domains].map(([k, d]) => [k, { ...d }]),
+      senders: this.senders.exportState(),
+      recipients: this.recipients.exportState(),
+      auth: [...this.auth].map(([k, c]) => [k, { ...c, usernames: [...c.usernames] }]),
+      delays: this.delays,
+      overflow: { ...this.overflow },
+    };
+  }
+
+  /** The overview a state file describes; throws on a map longer than its cap (not our file). */
+  static fromState(s: TrafficState): Traffic {
+    if (s.hours.length > TRAFFIC_HOURS_CAP) throw new Error('more traffic hours than the cap');
+    if (s.domains.length > TRAFFIC_DOMAINS_CAP + 1) throw new Error('more traffic domains than the cap');
+    if (s.auth.length > AUTH_CLIENTS_CAP) throw new Error('more authentication clients than the cap');
+    const t = new Traffic();
+    t.received = s.received;
+    t.delivered = s.delivered;
+    t.deferrals = s.deferrals;
+    t.bounced = s.bounced;
+    t.expired = s.expired;
+    t.rejected = s.rejected;
+    t.authFailures = s.authFailures;
+    t.deferredMessages = DistinctCounter.fromState(s.deferredMessages);
+    t.rejectedMessages = DistinctCounter.fromState(s.rejectedMessages);
+    for (const [k, h] of s.hours) t.hours.set(k, { ...h });
+    for (const [k, d] of s.domains) t.domains.set(k, { ...d });
+    t.senders = TopK.fromState(s.senders);
+    t.recipients = TopK.fromState(s.recipients);
+    for (const [k, c] of s.auth) t.auth.set(k, { ...c, usernames: c.usernames.slice(0, AUTH_USERNAMES_PER_CLIENT) });
+    t.delays = s.delays;
+    Object.assign(t.overflow, s.overflow);
+    return t;
+  }
+
   /** Overflow counters that are not zero, by name (for the summary's `overflow`). */
   overflowed(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -310,6 +358,26 @@ export class Traffic {
       authFailures: { total: this.authFailures, clientsTotal: this.auth.size, clients },
     };
   }
+}
+
+/** A Traffic as a state file holds it (see exportState): maps as [key, value] lists in their order. */
+export interface TrafficState {
+  received: number;
+  delivered: number;
+  deferrals: number;
+  bounced: number;
+  expired: number;
+  rejected: number;
+  authFailures: number;
+  deferredMessages: DistinctState;
+  rejectedMessages: DistinctState;
+  hours: Array<[string, Hour]>;
+  domains: Array<[string, Domain]>;
+  senders: TopKState;
+  recipients: TopKState;
+  auth: Array<[string, AuthClient]>;
+  delays: boolean;
+  overflow: { trafficHours: number; trafficDomains: number; authClients: number; authUsernames: number };
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -3,7 +3,8 @@
  * instead of raw logs and `maillog-doctor merge` gives the fleet's report. The file is gzipped
  * JSON: `{format: "maillog-doctor-state", version, …}` with the line counts (RunStats) and the
  * aggregator (counts, first/last seen, and per finding the exact value hashes or HyperLogLog
- * registers and the Space-Saving summaries; see counters.ts). Merging states gives the counts of
+ * registers and the Space-Saving summaries; see counters.ts), the traffic overview (traffic.ts)
+ * and the diagnosis' evidence (diagnosis.ts, harvest.ts, backscatter.ts). Merging states gives the counts of
  * one run over all the logs exactly, and the distinct counts exactly while every counter is
  * below its cap (registers merge exactly past it: the estimate is the one of the union).
  * A file that is not such a state, of another version, or damaged, is refused in one line.
@@ -18,22 +19,29 @@ import { describeSystemError, InputError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 
 export const STATE_FORMAT = 'maillog-doctor-state';
-/** Bumped whenever the layout changes; a reader refuses any other. */
-export const STATE_VERSION = 1;
+/**
+ * Bumped whenever the layout changes. Version 2 added the traffic overview and the diagnosis'
+ * evidence (both optional: a version 1 file reads with them empty); a reader refuses any other.
+ */
+export const STATE_VERSION = 2;
+/** The versions this reader takes. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 /** Largest state file read (uncompressed): far above any real run (5,000 findings at their caps). */
 const MAX_STATE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
 const count = z.number().int().nonnegative();
+const hash = z.number().int().nonnegative().max(2 ** 52);
+const mta = z.enum(['postfix', 'exim', 'exchange']);
 const time = z.string().nullable();
 const Distinct = z.strictObject({
   cap: z.number().int().positive(),
-  hashes: z.array(z.number().int().nonnegative().max(2 ** 52)).optional(),
+  hashes: z.array(hash).optional(),
   hll: z.strictObject({ p: z.number().int().min(4).max(18), registers: z.string() }).optional(),
 });
 const Top = z.strictObject({ cap: z.number().int().positive(), spilled: z.boolean(), entries: z.array(z.tuple([z.string(), count])) });
 const Acc = z.strictObject({
   id: z.strictObject({
-    mta: z.enum(['postfix', 'exim', 'exchange']),
+    mta,
     host: z.string().nullable(),
     direction: z.enum(DIRECTIONS),
     recipientDomain: z.string().nullable(),
@@ -64,6 +72,77 @@ const Acc = z.strictObject({
   codes: z.array(z.number().int()),
   enhanced: z.array(z.string()),
   codesDropped: z.boolean(),
+  evidence: z.strictObject({ refs: z.array(z.number()), ids: z.array(z.string()), lines: count }).optional(),
+  queueIds: z.array(z.string()).optional(),
+});
+const Hour = z.strictObject({ received: count, delivered: count, deferred: count, bounced: count, rejected: count });
+const Domain = z.strictObject({
+  delivered: count,
+  deferred: count,
+  bounced: count,
+  delays: count,
+  delaySum: z.number().nonnegative(),
+  delayMax: z.number().nonnegative(),
+});
+const AuthClient = z.strictObject({ count, first: time, last: time, usernames: z.array(z.string()) });
+const Traffic = z.strictObject({
+  received: count,
+  delivered: count,
+  deferrals: count,
+  bounced: count,
+  expired: count,
+  rejected: count,
+  authFailures: count,
+  deferredMessages: Distinct,
+  rejectedMessages: Distinct,
+  hours: z.array(z.tuple([z.string(), Hour])),
+  domains: z.array(z.tuple([z.string(), Domain])),
+  senders: Top,
+  recipients: Top,
+  auth: z.array(z.tuple([z.string(), AuthClient])),
+  delays: z.boolean(),
+  overflow: z.strictObject({ trafficHours: count, trafficDomains: count, authClients: count, authUsernames: count }),
+});
+const Network = z.strictObject({
+  mta,
+  network: z.string(),
+  threshold: z.number().int().positive().max(10_000),
+  attempts: count,
+  seen: z.array(hash),
+  clients: z.array(z.string()),
+  samples: z.array(z.string()),
+  last: z.string(),
+  firstIso: z.string(),
+  lastIso: z.string(),
+  firstTime: z.number(),
+  lastTime: z.number(),
+  recent: z.array(z.number()),
+  harvest: z.boolean(),
+  peakMs: z.number().nonnegative().nullable(),
+});
+const Diagnosis = z.strictObject({
+  worked: z.array(hash),
+  accepting: z.array(z.string()),
+  own: z.array(z.string()),
+  senders: z.array(hash),
+  evidence: z.array(z.tuple([z.string(), z.strictObject({ workedBefore: count, acceptedThenBounced: count, bouncesToStrangers: count })])),
+  dropped: z.strictObject({ workedAddresses: count, acceptingDomains: count, ownDomains: count, ownSenders: count }),
+  harvest: z.strictObject({
+    networks: z.array(Network),
+    done: z.array(Network),
+    overflow: z.strictObject({ harvestNetworks: count, harvestFindings: count, harvestRecipients: count }),
+  }),
+  backscatter: z.array(
+    z.strictObject({
+      kind: z.enum(['accept-then-bounce', 'null-sender']),
+      mta,
+      count,
+      senders: Distinct,
+      firstSeen: time,
+      lastSeen: time,
+      examples: z.array(z.string()),
+    }),
+  ),
 });
 const File = z.strictObject({ path: z.string(), format: z.string(), lines: count, unrecognised: count, error: z.string().optional() });
 const Run = z.strictObject({
@@ -81,7 +160,7 @@ const Run = z.strictObject({
 });
 const StateFile = z.strictObject({
   format: z.literal(STATE_FORMAT),
-  version: z.literal(STATE_VERSION),
+  version: z.union([z.literal(1), z.literal(STATE_VERSION)]),
   /** The maillog-doctor that wrote it (for the user; not checked). */
   writtenBy: z.string(),
   run: Run,
@@ -94,6 +173,8 @@ const StateFile = z.strictObject({
     firstSeen: time,
     lastSeen: time,
     findings: z.array(Acc),
+    traffic: Traffic.optional(),
+    diagnosis: Diagnosis.optional(),
   }),
 });
 
@@ -132,8 +213,8 @@ export function decodeState(path: string, bytes: Buffer): RunState {
   if (head === null || typeof head !== 'object' || head.format !== STATE_FORMAT) {
     throw new InputError(path, 'not a maillog-doctor state file (written with --state)');
   }
-  if (head.version !== STATE_VERSION) {
-    throw new InputError(path, `state file version ${String(head.version)}: this maillog-doctor reads version ${STATE_VERSION} (use the version that wrote it)`);
+  if (typeof head.version !== 'number' || !READABLE_VERSIONS.includes(head.version)) {
+    throw new InputError(path, `state file version ${String(head.version)}: this maillog-doctor reads version ${READABLE_VERSIONS.join(' or ')} (use the version that wrote it)`);
   }
   const parsed = StateFile.safeParse(doc);
   if (!parsed.success) {
