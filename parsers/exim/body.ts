@@ -109,7 +109,7 @@ export class EximBody {
     }
     const idLen = messageIdLength(text, 0);
     const r = idLen > 0 ? this.message(text, idLen, ctx, stream) : this.other(text, text, null, ctx, stream);
-    return this.drain(r);
+    return this.drain(withEmbeddedHealth(r, text, ctx));
   }
 
   /**
@@ -331,6 +331,38 @@ function authFailure(text: string, ctx: LineContext): AuthFailureEvent | null {
     username,
     text: reply,
   };
+}
+
+/**
+ * Exim 4.96 writes no line of its own when a lookup file cannot be opened (search.c only sets
+ * the error text): the text ends the refusal or deferral it caused (`temporarily rejected RCPT
+ * <r>: failed to open /etc/exim4/x for linear search: …`, `<id> == r R=x defer (-1): failed to
+ * expand "…": failed to open …`). Such a line also yields the health event, first, so that the
+ * refusal after it names it as its likely cause. Copies counted once (no events) yield none.
+ */
+function withEmbeddedHealth(r: LineResult, text: string, ctx: LineContext): LineResult {
+  if (r.status !== 'recognised' || r.events.length === 0) return r;
+  const at = text.indexOf('failed to open ');
+  if (at < 0) return r;
+  const first = r.events[0]!;
+  if (first.kind !== 'reject' && first.kind !== 'delivery') return r;
+  const h = eximHealth(text.slice(at));
+  if (h === null) return r;
+  const ev = healthEvent({
+    mta: 'exim',
+    time: ctx.time,
+    host: ctx.host,
+    program: ctx.program,
+    queueId: first.queueId,
+    raw: ctx.raw,
+    origin: { file: ctx.file, line: ctx.line },
+    severity: h.severity,
+    problem: h.problem,
+    subject: h.subject,
+    pid: eximPid(ctx.raw),
+    text: text.slice(at),
+  });
+  return { status: 'recognised', events: [ev, ...r.events] };
 }
 
 /** A health event or a timeline marker (daemon start, SIGHUP re-exec) for the text, or null. */

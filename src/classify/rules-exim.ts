@@ -1029,6 +1029,18 @@ const LOCAL: Rule[] = [
     verify: `${ROUTE}; exim -bP transports | grep -E 'transport:$|^quota'`,
   },
   {
+    // search.c `failed to open <file> for <type> search: <why>`, at the end of a router's
+    // deferral (`R=x defer (-1): failed to expand "…": failed to open …`): no mailbox involved.
+    id: 'exim.local.lookup-failed',
+    direction: 'local',
+    match: { any: [' search: '] },
+    cause: 'other',
+    hint: 'router lookup failed',
+    advice:
+      "A lookup of a router (its data, condition or local_parts) failed: the file is missing or unreadable, or the database is down. Exim defers the address and retries until the lookup works; the server-health finding for the file says since when.",
+    verify: `${ROUTE}; exim -bP routers | grep -E 'router:$|lookup|search'`,
+  },
+  {
     id: 'exim.local.mailbox-write-failed',
     direction: 'local',
     match: { any: ['failed to lock mailbox', 'failed to open', 'permission denied', 'failed to create', 'is not a regular file', 'mailbox is locked'] },

@@ -1144,6 +1144,14 @@ const LOCAL: Case[] = [
     verify: "exim -bt -- 'bob@example.org'",
   },
   {
+    name: 'router lookup file missing (Exim lab, test/lab/exim-health.test.ts)',
+    lines: [
+      `${ID}== bob@example.org R=virtual_routes defer (-1) DT=0.000s: failed to expand "\${lookup{$local_part}lsearch{/etc/exim4/routes}}": failed to open /etc/exim4/routes for linear search: No such file or directory`,
+    ],
+    want: want('local', 'other', 'router lookup failed', 'lookup-failed', false),
+    verify: "exim -bt -- 'bob@example.org'",
+  },
+  {
     name: 'pipe command failed (constructed: pipe.c "Child process of %s transport returned %d")',
     lines: [
       `${ID}** alice@example.org <alice@example.org> R=userforward T=address_pipe: Child process of address_pipe transport returned 1 (could mean general error) from command: /usr/bin/procmail`,

@@ -50,6 +50,8 @@ export interface EximOptions {
   logSelector: string;
   /** Commands to run before Exim's own (`nsenter -t <pid> -m --` for the private syslog's namespace). */
   prefix?: string[];
+  /** Routers put before the lab's own (the first router that accepts wins; see exim-health.test.ts). */
+  firstRouters?: string;
 }
 
 export interface Ran {
@@ -78,10 +80,13 @@ export function runAsync(cmd: string, args: string[], timeoutMs = 60_000): Promi
 export interface Exim {
   mainlog: string;
   rejectlog: string;
+  paniclog: string;
   /** `-qff`: every queued message delivered (or deferred/failed) once, then resolves. */
   runQueue(): Promise<void>;
   /** Messages still on the queue. */
   queued(): Promise<number>;
+  /** The daemon's pid (from its pid file). */
+  pid(): number;
   stop(): void;
 }
 
@@ -145,7 +150,7 @@ acl_check_data:
   accept
 
 begin routers
-
+${o.firstRouters ?? ''}
 sink:
   driver = manualroute
   domains = +sink_domains
@@ -240,6 +245,7 @@ tempalias: :defer: alias backend being migrated
   return {
     mainlog: join(D, 'log/mainlog'),
     rejectlog: join(D, 'log/rejectlog'),
+    paniclog: join(D, 'log/paniclog'),
     async runQueue() {
       // Exits non-zero when a delivery process complains on stderr (`exim user lost privilege
       // for using -C option`, expected here); only a run that did not end is an error.
@@ -249,8 +255,11 @@ tempalias: :defer: alias backend being migrated
     async queued() {
       return Number((await exim('-bpc')).stdout.trim());
     },
+    pid() {
+      return Number(readFileSync(pidFile, 'utf8').trim());
+    },
     stop() {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      const pid = this.pid();
       if (pid > 1) {
         try {
           process.kill(pid, 'SIGTERM');
