@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ReportSchema, type Report } from '../../src/report/schema.js';
-import { run } from '../cli/run.js';
+import { run } from '../helpers/cli.js';
 import { baseServices, sleep } from '../lab/postfix.js';
 import { startSyslog, syslogMissing, type PrivateSyslog } from '../lab/syslog.js';
 
