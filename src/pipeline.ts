@@ -602,7 +602,7 @@ export class Analysis {
     if (this.window && !this.window.keep(time)) return;
     this.aggregator.countSent(time, to, delay);
     // The diagnosis's evidence that these addresses work (an alias's own address is orig_to).
-    this.aggregator.sentTo(to, origTo);
+    this.aggregator.sentTo(to, origTo, time);
   }
 
   private ignoredMany([reason, count]: [IgnoreReason, number, number]): void {

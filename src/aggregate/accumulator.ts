@@ -36,7 +36,7 @@ import type { AddressStore } from './address-store.js';
 import { findingIsPermanent } from './rank.js';
 import type { AddressCount, FindingEventsByStatus, HostCount, RuleCount } from './types.js';
 import { flatCopy } from '../text/flat-copy.js';
-import { onsetOf, TimeSeries, type MarkerTime, type Onset } from './onset.js';
+import { onsetOf, TimeSeries, type MarkerTime, type Onset, type TimeSeriesState } from './onset.js';
 
 /** Distinct SMTP codes / enhanced codes kept per finding. */
 export const CODE_LIST_CAP = 20;
@@ -136,6 +136,10 @@ export interface AccumulatorState {
   evidence?: { refs: number[]; ids: string[]; lines: number };
   /** Its distinct queue ids, for search (absent before version 2). */
   queueIds?: string[];
+  /** Its event counts over time, for the onset (absent before version 3). */
+  series?: TimeSeriesState;
+  /** The server-health lines its events followed (absent before version 3). */
+  causes?: TopKState;
 }
 
 export class Accumulator {
@@ -443,6 +447,8 @@ export class Accumulator {
       codesDropped: this.codesDropped,
       evidence: { refs: [...this.refs.subarray(0, this.refCount * 3)], ids: [...this.refIds], lines: this.evidenceLines },
       queueIds: [...this.queueIds],
+      series: this.series.exportState(),
+      causes: this.causes.exportState(),
     };
   }
 
@@ -484,6 +490,8 @@ export class Accumulator {
       a.evidenceLines = Math.max(s.evidence.lines, kept);
     }
     for (const q of (s.queueIds ?? []).slice(0, QUEUE_IDS_PER_FINDING)) a.queueIds.add(q);
+    if (s.series) a.series.merge(TimeSeries.fromState(s.series));
+    if (s.causes) a.causes.merge(TopK.fromState(s.causes));
     return a;
   }
 

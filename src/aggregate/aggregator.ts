@@ -111,6 +111,9 @@ export interface AggregatorState {
   traffic?: TrafficState;
   /** The diagnosis' evidence; absent in files of version 1 (read as empty). */
   diagnosis?: DiagnosisState;
+  /** Timeline markers (starts, reloads) and those dropped past the cap; absent before version 3. */
+  markers?: Marker[];
+  markersDropped?: number;
 }
 
 export class Aggregator {
@@ -180,7 +183,7 @@ export class Aggregator {
     if (ev.time !== null && ev.kind !== 'received' && ev.kind !== 'auth-failure') this.seen(ev.time, ev.time);
     this.traffic.add(ev);
     if (c === null) {
-      if (ev.kind === 'delivery' && ev.status === 'sent') this.sentTo(ev.to, ev.origTo);
+      if (ev.kind === 'delivery' && ev.status === 'sent') this.sentTo(ev.to, ev.origTo, ev.time);
       return null;
     }
     const domain = recipientDomain(ev);
@@ -199,9 +202,9 @@ export class Aggregator {
   }
 
   /** A recipient received mail (for callers that settle sent deliveries themselves, as countSent). */
-  sentTo(to: string | null, origTo: string | null = null): void {
-    this.diagnosis.sent(to);
-    if (origTo !== null && origTo !== to) this.diagnosis.sent(origTo);
+  sentTo(to: string | null, origTo: string | null = null, time: string | null = null): void {
+    this.diagnosis.sent(to, time);
+    if (origTo !== null && origTo !== to) this.diagnosis.sent(origTo, time);
   }
   /** A start or reload of the MTA: a marker on the timeline. */
   addMarker(m: Marker): void {
@@ -293,6 +296,8 @@ export class Aggregator {
       findings: [...this.findings.values()].map((a) => a.exportState()),
       traffic: this.traffic.exportState(),
       diagnosis: this.diagnosis.exportState(),
+      markers: this.markers.map((m) => ({ ...m })),
+      markersDropped: this.markersDropped,
     };
   }
 
@@ -318,6 +323,8 @@ export class Aggregator {
     // Merged into the still empty ones of `agg` (the aggregator's own are readonly): the same state.
     if (s.traffic) agg.traffic.merge(Traffic.fromState(s.traffic));
     if (s.diagnosis) agg.diagnosis.merge(Diagnosis.fromState(s.diagnosis));
+    for (const m of s.markers ?? []) agg.addMarker(m);
+    agg.markersDropped += s.markersDropped ?? 0;
     Object.assign(agg.eventsByKind, eventsByKind);
     Object.assign(agg.eventsByStatus, eventsByStatus);
     agg.firstSeen = firstSeen;

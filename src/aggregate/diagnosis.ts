@@ -10,7 +10,12 @@
  * for every delivered recipient (the pipeline's shortcut for Postfix's sent lines too).
  *
  * Caps (each overflow counted in `summary.overflow` under the name given):
- * - WORKED_CAP delivered recipients remembered, as 52-bit hashes (`workedAddresses`);
+ * - WORKED_CAP delivered recipients remembered, as 52-bit hashes with the time of their first
+ *   delivery (`workedAddresses`);
+ * - per finding, REFUSED_PER_FINDING refused addresses with the time of their last refusal
+ *   (`refusedAddresses`): "received mail earlier" is judged from these times at snapshot time,
+ *   so it does not depend on the order the files were read in, and merged states agree with
+ *   one run over all their logs;
  * - ACCEPTING_CAP domains that accepted mail (`acceptingDomains`);
  * - OWN_CAP domains learnt as ours (`ownDomains`), SENDERS_CAP senders we send from, as
  *   hashes (`ownSenders`);
@@ -30,6 +35,7 @@ export const WORKED_CAP = 500_000;
 export const ACCEPTING_CAP = 20_000;
 export const OWN_CAP = 10_000;
 export const SENDERS_CAP = 100_000;
+export const REFUSED_PER_FINDING = 1_000;
 
 export interface DiagnosisOptions {
   /** Is `domain` one this server receives mail for (the pipeline's --local-domains and learnt ones)? */
@@ -58,6 +64,7 @@ export interface Verdict {
 }
 
 export interface FindingEvidence {
+  /** Counted as the events came by state files of version 2; 0 since (see `refused`). */
   workedBefore: number;
   acceptedThenBounced: number;
   /** Our own bounces (sender <>) in it, to strangers who never sent through us. */
@@ -70,7 +77,12 @@ interface TypoMemo {
   best: TypoSuggestion | null;
 }
 
-type Dropped = { workedAddresses: number; acceptingDomains: number; ownDomains: number; ownSenders: number };
+type Dropped = { workedAddresses: number; acceptingDomains: number; ownDomains: number; ownSenders: number; refusedAddresses: number };
+
+/** A time in ms, or NaN when unknown; state files write NaN as null. */
+const msOf = (iso: string | null): number => (iso === null ? NaN : Date.parse(iso));
+const toJson = (ms: number): number | null => (Number.isNaN(ms) ? null : ms);
+const fromJson = (ms: number | null | undefined): number => (ms === null || ms === undefined ? NaN : ms);
 
 const unknownOrGone = (c: Cause): boolean => c === 'user-unknown' || c === 'mailbox-disabled';
 const loopback = (ip: string | null): boolean => ip === null || ip.startsWith('127.') || ip === '::1';
@@ -78,6 +90,10 @@ const loopback = (ip: string | null): boolean => ip === null || ip.startsWith('1
 /** A Diagnosis as a state file holds it (see exportState). */
 export interface DiagnosisState {
   worked: number[];
+  /** First delivery time of each of `worked` (ms, null unknown); absent before version 3. */
+  workedSince?: Array<number | null>;
+  /** Per finding key, its refused addresses' hashes and last refusal times; absent before version 3. */
+  refused?: Array<[string, Array<[number, number | null]>]>;
   accepting: string[];
   own: string[];
   senders: number[];
@@ -91,7 +107,10 @@ export class Diagnosis {
   // Replaced only by fromState().
   harvest = new HarvestTracker();
   backscatter = new BackscatterTracker();
-  private readonly worked = new Set<number>();
+  /** Delivered recipients (hash) → first delivery (ms, NaN unknown). */
+  private readonly worked = new Map<number, number>();
+  /** Per finding key: refused recipients (hash) → last refusal (ms, NaN unknown). */
+  private readonly refused = new Map<string, Map<number, number>>();
   private readonly accepting = new Set<string>();
   /** `accepting` in the order learnt: typo memos compare only what came after their last look. */
   private readonly acceptingList: string[] = [];
@@ -99,18 +118,15 @@ export class Diagnosis {
   private readonly senders = new Set<number>();
   private readonly evidence = new Map<string, FindingEvidence>();
   private readonly typos = new Map<string, TypoMemo>();
-  private readonly dropped: Dropped = { workedAddresses: 0, acceptingDomains: 0, ownDomains: 0, ownSenders: 0 };
+  private readonly dropped: Dropped = { workedAddresses: 0, acceptingDomains: 0, ownDomains: 0, ownSenders: 0, refusedAddresses: 0 };
 
   constructor(private readonly opts: DiagnosisOptions = {}) {}
 
-  /** A recipient received mail: it works, and its domain accepts mail. */
-  sent(to: string | null): void {
+  /** A recipient received mail at `time`: it works, and its domain accepts mail. */
+  sent(to: string | null, time: string | null = null): void {
     if (!to) return;
     const address = normaliseAddress(to);
-    if (!this.worked.has(hash52(address.toLowerCase()))) {
-      if (this.worked.size < WORKED_CAP) this.worked.add(hash52(address.toLowerCase()));
-      else this.dropped.workedAddresses++;
-    }
+    this.noteWorked(hash52(address.toLowerCase()), msOf(time));
     const domain = domainOf(address);
     if (domain !== null && !this.accepting.has(domain)) {
       if (this.accepting.size < ACCEPTING_CAP) {
@@ -129,7 +145,7 @@ export class Diagnosis {
     let e = this.evidence.get(key);
     if (e === undefined) this.evidence.set(key, (e = { workedBefore: 0, acceptedThenBounced: 0, bouncesToStrangers: 0 }));
     if (c.direction !== 'outbound' && unknownOrGone(c.cause) && rcpt !== null) {
-      if (this.worked.has(hash52(normaliseAddress(rcpt).toLowerCase()))) e.workedBefore++;
+      this.noteRefused(key, hash52(normaliseAddress(rcpt).toLowerCase()), msOf(ev.time));
     }
     // Our own bounce (sender <>) goes to the original sender: its domain says nothing of ours.
     const ownBounce = ev.kind === 'delivery' && ev.from === '';
@@ -188,7 +204,7 @@ export class Diagnosis {
       direction: f.direction,
       cause: f.cause,
       hint: f.hint,
-      workedBefore: e?.workedBefore ?? 0,
+      workedBefore: (e?.workedBefore ?? 0) + this.workedBefore(f.key),
       domainAcceptsMail: accepts,
       suggestion: suggestion?.domain ?? null,
       ownSender,
@@ -219,7 +235,8 @@ export class Diagnosis {
 
   /** Adds what `other` learnt (evidence for findings of the same keys adds up). */
   merge(other: Diagnosis): void {
-    for (const h of other.worked) if (this.worked.size < WORKED_CAP) this.worked.add(h);
+    for (const [h, t] of other.worked) this.noteWorked(h, t, false);
+    for (const [k, m] of other.refused) for (const [h, t] of m) this.noteRefused(k, h, t, false);
     for (const d of other.acceptingList) {
       if (!this.accepting.has(d) && this.accepting.size < ACCEPTING_CAP) {
         this.accepting.add(d);
@@ -250,7 +267,9 @@ export class Diagnosis {
    */
   exportState(): DiagnosisState {
     return {
-      worked: [...this.worked],
+      worked: [...this.worked.keys()],
+      workedSince: [...this.worked.values()].map(toJson),
+      refused: [...this.refused].map(([k, m]) => [k, [...m].map(([h, t]) => [h, toJson(t)] as [number, number | null])]),
       accepting: [...this.acceptingList],
       own: [...this.own],
       senders: [...this.senders],
@@ -268,7 +287,11 @@ export class Diagnosis {
     if (s.own.length > OWN_CAP) throw new Error('more own domains than the cap');
     if (s.senders.length > SENDERS_CAP) throw new Error('more own senders than the cap');
     const d = new Diagnosis(opts);
-    for (const h of s.worked) d.worked.add(h);
+    s.worked.forEach((h, i) => d.worked.set(h, fromJson(s.workedSince?.[i])));
+    for (const [k, list] of s.refused ?? []) {
+      if (list.length > REFUSED_PER_FINDING) throw new Error('more refused addresses than the cap');
+      for (const [h, t] of list) d.noteRefused(k, h, fromJson(t), false);
+    }
     for (const a of s.accepting) {
       if (d.accepting.has(a)) continue;
       d.accepting.add(a);
@@ -281,6 +304,42 @@ export class Diagnosis {
     d.harvest = HarvestTracker.fromState(s.harvest);
     d.backscatter = BackscatterTracker.fromState(s.backscatter);
     return d;
+  }
+
+  /**
+   * Addresses of the finding `key` that received mail before their (last) refusal. When either
+   * time is unknown the order cannot be told: having received mail at all counts.
+   */
+  private workedBefore(key: string): number {
+    const m = this.refused.get(key);
+    if (m === undefined) return 0;
+    let n = 0;
+    for (const [h, r] of m) {
+      const w = this.worked.get(h);
+      if (w !== undefined && (Number.isNaN(w) || Number.isNaN(r) || w < r)) n++;
+    }
+    return n;
+  }
+
+  /** Keeps the earliest known delivery time (`count` false when merging: no overflow twice). */
+  private noteWorked(h: number, ms: number, count = true): void {
+    const had = this.worked.get(h);
+    if (had === undefined) {
+      if (this.worked.size < WORKED_CAP) this.worked.set(h, ms);
+      else if (count) this.dropped.workedAddresses++;
+    } else if (!Number.isNaN(ms) && (Number.isNaN(had) || ms < had)) this.worked.set(h, ms);
+  }
+
+  /** Keeps the latest known refusal time of the address in the finding. */
+  private noteRefused(key: string, h: number, ms: number, count = true): void {
+    let m = this.refused.get(key);
+    // Bounded by the number of findings (the aggregator's cap), each by REFUSED_PER_FINDING.
+    if (m === undefined) this.refused.set(key, (m = new Map()));
+    const had = m.get(h);
+    if (had === undefined) {
+      if (m.size < REFUSED_PER_FINDING) m.set(h, ms);
+      else if (count) this.dropped.refusedAddresses++;
+    } else if (!Number.isNaN(ms) && (Number.isNaN(had) || ms > had)) m.set(h, ms);
   }
 
   private isOwn(domain: string | null, mta: Mta): boolean {

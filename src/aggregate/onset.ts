@@ -16,6 +16,13 @@ export const SERIES_BUCKETS = 1_024;
 /** How long after a marker an onset still names it. */
 export const MARKER_WINDOW_MS = 10 * 60_000;
 
+/** A series as a state file holds it: bucket width in seconds, widenings, [bucket, count] pairs. */
+export interface TimeSeriesState {
+  width: number;
+  coarsened: number;
+  buckets: Array<[number, number]>;
+}
+
 /** Event counts per bucket of `width` seconds; keys are bucket numbers (seconds since the epoch / width). */
 export class TimeSeries {
   width = 1;
@@ -33,6 +40,19 @@ export class TimeSeries {
     }
     this.buckets.set(key, n);
     while (this.buckets.size > SERIES_BUCKETS) this.coarsen(this.width * 2);
+  }
+
+  exportState(): TimeSeriesState {
+    return { width: this.width, coarsened: this.coarsened, buckets: [...this.buckets.entries()] };
+  }
+
+  /** The series a state describes; more buckets than the cap fold as add() would. */
+  static fromState(s: TimeSeriesState): TimeSeries {
+    const t = new TimeSeries();
+    t.width = s.width;
+    t.coarsened = s.coarsened;
+    for (const [k, n] of s.buckets) t.add(k * s.width * 1000, n);
+    return t;
   }
 
   merge(other: TimeSeries): void {

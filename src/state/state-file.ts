@@ -21,11 +21,12 @@ import { writeFileAtomic } from '../report/atomic-write.js';
 export const STATE_FORMAT = 'maillog-doctor-state';
 /**
  * Bumped whenever the layout changes. Version 2 added the traffic overview and the diagnosis'
- * evidence (both optional: a version 1 file reads with them empty); a reader refuses any other.
+ * evidence, version 3 each finding's time series and likely causes and the timeline markers
+ * (all optional: an older file reads with them empty); a reader refuses any other.
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 /** The versions this reader takes. */
-const READABLE_VERSIONS: readonly number[] = [1, 2];
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 /** Largest state file read (uncompressed): far above any real run (5,000 findings at their caps). */
 const MAX_STATE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
@@ -74,6 +75,17 @@ const Acc = z.strictObject({
   codesDropped: z.boolean(),
   evidence: z.strictObject({ refs: z.array(z.number()), ids: z.array(z.string()), lines: count }).optional(),
   queueIds: z.array(z.string()).optional(),
+  series: z
+    .strictObject({ width: z.number().int().positive(), coarsened: count, buckets: z.array(z.tuple([z.number().int(), count])) })
+    .optional(),
+  causes: Top.optional(),
+});
+const Marker = z.strictObject({
+  time,
+  host: z.string().nullable(),
+  mta,
+  marker: z.enum(['start', 'reload']),
+  version: z.string().nullable(),
 });
 const Hour = z.strictObject({ received: count, delivered: count, deferred: count, bounced: count, rejected: count });
 const Domain = z.strictObject({
@@ -122,11 +134,13 @@ const Network = z.strictObject({
 });
 const Diagnosis = z.strictObject({
   worked: z.array(hash),
+  workedSince: z.array(z.number().nullable()).optional(),
+  refused: z.array(z.tuple([z.string(), z.array(z.tuple([hash, z.number().nullable()]))])).optional(),
   accepting: z.array(z.string()),
   own: z.array(z.string()),
   senders: z.array(hash),
   evidence: z.array(z.tuple([z.string(), z.strictObject({ workedBefore: count, acceptedThenBounced: count, bouncesToStrangers: count })])),
-  dropped: z.strictObject({ workedAddresses: count, acceptingDomains: count, ownDomains: count, ownSenders: count }),
+  dropped: z.strictObject({ workedAddresses: count, acceptingDomains: count, ownDomains: count, ownSenders: count, refusedAddresses: count.optional() }),
   harvest: z.strictObject({
     networks: z.array(Network),
     done: z.array(Network),
@@ -160,7 +174,7 @@ const Run = z.strictObject({
 });
 const StateFile = z.strictObject({
   format: z.literal(STATE_FORMAT),
-  version: z.union([z.literal(1), z.literal(STATE_VERSION)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(STATE_VERSION)]),
   /** The maillog-doctor that wrote it (for the user; not checked). */
   writtenBy: z.string(),
   run: Run,
@@ -175,6 +189,8 @@ const StateFile = z.strictObject({
     findings: z.array(Acc),
     traffic: Traffic.optional(),
     diagnosis: Diagnosis.optional(),
+    markers: z.array(Marker).optional(),
+    markersDropped: count.optional(),
   }),
 });
 

@@ -42,6 +42,27 @@ describe('act or not', () => {
     expect(f!.action).toBe('actionable');
   });
 
+  test('"earlier" is by time, not by the order the lines were read (files given newest first)', () => {
+    const refusal = (t: string): [MailEvent, Classification] => [reject({ to: 'bob@example.com', time: t }), cls()];
+    // The delivery is read after the refusal but happened before it.
+    expect(snap([refusal('2024-05-02T08:00:00Z'), sent('bob@example.com', '2024-05-01T09:00:00Z')]).findings[0]!.action).toBe('actionable');
+    // Read before the refusal, but happened after it: the address had not worked yet.
+    expect(snap([sent('bob@example.com', '2024-05-03T09:00:00Z'), refusal('2024-05-02T08:00:00Z')]).findings[0]!.action).toBe('informational');
+  });
+
+  test('addresses, not refusals, are counted; two diagnoses merged judge as one', () => {
+    const refusal = (to: string): [MailEvent, Classification] => [reject({ to, time: '2024-05-02T08:00:00Z' }), cls()];
+    const one = snap([sent('bob@example.com'), sent('amy@example.com'), refusal('bob@example.com'), refusal('bob@example.com'), refusal('amy@example.com')]);
+    expect(one.findings[0]!.actionReason).toMatch(/^2 addresses that received mail earlier/);
+    // The deliveries on one server, the refusals on another: merged, the same verdict.
+    const a = new Aggregator();
+    const b = new Aggregator();
+    snap([sent('bob@example.com'), sent('amy@example.com')], a);
+    snap([refusal('bob@example.com'), refusal('bob@example.com'), refusal('amy@example.com')], b);
+    a.merge(b);
+    expect(a.snapshot(emptyRunStats()).findings[0]!.actionReason).toBe(one.findings[0]!.actionReason);
+  });
+
   test('outbound blocklisted is actionable, a remote mailbox full informational', () => {
     const s = snap([
       [delivery({ to: 'a@big.example' }), outbound({ cause: 'blocklisted' })],
