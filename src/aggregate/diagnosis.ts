@@ -25,7 +25,7 @@ import type { MailEvent, Mta } from '../event.js';
 import { decideAction, type Action } from '../classify/action.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { suggestAmong, BIG_PROVIDERS, type TypoSuggestion } from '../classify/typo.js';
-import { BackscatterTracker, type BackscatterFinding, type BackscatterState } from './backscatter.js';
+import { BackscatterTracker, BounceCandidates, type BackscatterFinding, type BackscatterState, type BounceCandidate } from './backscatter.js';
 import { hash52 } from './counters.js';
 import { domainOf, normaliseAddress, recipientOf } from './event-fields.js';
 import { HarvestTracker, type HarvestFinding, type HarvestState } from './harvest.js';
@@ -94,6 +94,9 @@ export interface DiagnosisState {
   workedSince?: Array<number | null>;
   /** Per finding key, its refused addresses' hashes and last refusal times; absent before version 3. */
   refused?: Array<[string, Array<[number, number | null]>]>;
+  /** Bounces judged at snapshot time (backscatter.ts) and those past their cap; absent before version 3. */
+  bounces?: BounceCandidate[];
+  bouncesOverflowed?: number;
   accepting: string[];
   own: string[];
   senders: number[];
@@ -106,7 +109,9 @@ export interface DiagnosisState {
 export class Diagnosis {
   // Replaced only by fromState().
   harvest = new HarvestTracker();
+  /** Bounces judged when they came (state files of version 2, candidates past their cap). */
   backscatter = new BackscatterTracker();
+  bounces = new BounceCandidates();
   /** Delivered recipients (hash) → first delivery (ms, NaN unknown). */
   private readonly worked = new Map<number, number>();
   /** Per finding key: refused recipients (hash) → last refusal (ms, NaN unknown). */
@@ -161,22 +166,27 @@ export class Diagnosis {
     }
     // Received mail and authentication failures are the traffic overview's, not evidence here.
     if (ev.kind !== 'delivery') return;
-    // A delivery: our bounce of somebody's mail, or our own bounce failing in turn.
+    // A delivery: our bounce of somebody's mail, or our own bounce failing in turn. Who is a
+    // stranger is judged at snapshot time (strangerTest); what is known already to be ours is
+    // skipped now, as that knowledge only grows.
     const from = ev.from;
     if (from === '') {
       if (rcpt !== null && !this.isOwn(rcptDomain, ev.mta) && !this.senders.has(hash52(normaliseAddress(rcpt).toLowerCase()))) {
-        e.bouncesToStrangers++;
-        this.backscatter.add({ kind: 'null-sender', mta: ev.mta, address: rcpt, time: ev.time, raw: ev.raw });
+        this.bounce(e, { kind: 'null-sender', mta: ev.mta, finding: key, address: normaliseAddress(rcpt).toLowerCase(), rcptDomain, local: false }, ev);
       }
       return;
     }
     if (from === null) return;
     const sender = normaliseAddress(from).toLowerCase();
     const returned = c.permanent && (ev.status === 'bounced' || ev.status === 'expired');
-    const stranger = !this.isOwn(domainOf(sender), ev.mta) && !this.senders.has(hash52(sender));
-    if (returned && stranger && (c.direction === 'local' || (!loopback(ev.client?.ip ?? null) && this.isOwn(rcptDomain, ev.mta)))) {
-      e.acceptedThenBounced++;
-      this.backscatter.add({ kind: 'accept-then-bounce', mta: ev.mta, address: sender, time: ev.time, raw: ev.raw });
+    const local = c.direction === 'local';
+    // Outbound mail is somebody's bounce only when its domain is one of ours (a relay domain the
+    // next hop refused); otherwise it is our own user's mail, and teaches us a sender below.
+    const fromElsewhere = !loopback(ev.client?.ip ?? null) && (c.direction !== 'outbound' || this.isOwn(rcptDomain, ev.mta));
+    if (returned && (local || fromElsewhere)) {
+      if (!this.isOwn(domainOf(sender), ev.mta) && !this.senders.has(hash52(sender))) {
+        this.bounce(e, { kind: 'accept-then-bounce', mta: ev.mta, finding: key, address: sender, rcptDomain, local }, ev);
+      }
       return;
     }
     // Outbound mail that is not a stranger's bounced back: we send from this address.
@@ -185,6 +195,25 @@ export class Diagnosis {
       else this.dropped.ownSenders++;
     }
   }
+
+  /** Files a bounce for judging later; past the cap it is judged now, with what is known now. */
+  private bounce(e: FindingEvidence, c: Omit<BounceCandidate, 'count' | 'firstSeen' | 'lastSeen' | 'example' | 'exampleTime'>, ev: MailEvent): void {
+    if (this.bounces.add(c, ev.time, ev.raw)) return;
+    if (!this.strangerTest({ ...c, count: 1, firstSeen: ev.time, lastSeen: ev.time, example: '', exampleTime: ev.time })) return;
+    if (c.kind === 'null-sender') e.bouncesToStrangers++;
+    else e.acceptedThenBounced++;
+    this.backscatter.add({ kind: c.kind, mta: c.mta, address: c.address, time: ev.time, raw: ev.raw });
+  }
+
+  /**
+   * Is a bounce backscatter, with all the log taught: it went to an address outside our
+   * domains that never sent through us and, for accept-then-bounce, the mail failed here or
+   * came from another host for one of our domains.
+   */
+  private readonly strangerTest = (c: BounceCandidate): boolean => {
+    if (this.isOwn(domainOf(c.address), c.mta) || this.senders.has(hash52(c.address))) return false;
+    return c.kind === 'null-sender' || c.local || this.isOwn(c.rcptDomain, c.mta);
+  };
 
   /** Act or not, and the typo suggestion, for one finding of the snapshot. */
   judge(f: JudgeInput): Verdict {
@@ -200,6 +229,7 @@ export class Diagnosis {
       (f.cause === 'domain-not-found' || f.bounced);
     const suggestion = typoCandidate && !accepts ? this.typoOf(domain) : null;
     const ownSender = f.topSenders.some((s) => this.isOwn(domainOf(s.address), f.mta));
+    const judged = this.bounces.countFor(f.key, this.strangerTest);
     const d = decideAction({
       direction: f.direction,
       cause: f.cause,
@@ -210,8 +240,8 @@ export class Diagnosis {
       ownSender,
       distinctClients: f.distinctClients,
       distinctRecipients: f.distinctRecipients,
-      acceptedThenBounced: e?.acceptedThenBounced ?? 0,
-      bouncesToStrangers: e?.bouncesToStrangers ?? 0,
+      acceptedThenBounced: (e?.acceptedThenBounced ?? 0) + judged['accept-then-bounce'],
+      bouncesToStrangers: (e?.bouncesToStrangers ?? 0) + judged['null-sender'],
     });
     const reason = suggestion !== null && d.row === 'outbound-typo' ? `${d.reason} (${suggestion.why})` : d.reason;
     return { action: d.action, actionReason: reason, suggestion: suggestion?.domain ?? null };
@@ -222,13 +252,26 @@ export class Diagnosis {
   }
 
   backscatterFindings(): BackscatterFinding[] {
-    return this.backscatter.findings();
+    return this.judgedBackscatter().findings();
+  }
+
+  /** The bounces judged when they came and the candidates judged now, together. */
+  private judgedBackscatter(): BackscatterTracker {
+    const all = new BackscatterTracker();
+    all.merge(this.backscatter);
+    this.bounces.judge(this.strangerTest, all);
+    return all;
   }
 
   /** Non-zero overflow counts, by the names in the module comment. */
   overflowed(): Record<string, number> {
     const out: Record<string, number> = {};
-    const all: Record<string, number> = { ...this.dropped, ...this.harvest.overflow, backscatterSenders: this.backscatter.overflowed() };
+    const all: Record<string, number> = {
+      ...this.dropped,
+      ...this.harvest.overflow,
+      backscatterSenders: this.judgedBackscatter().overflowed(),
+      backscatterCandidates: this.bounces.overflowed,
+    };
     for (const [k, v] of Object.entries(all)) if (v > 0) out[k] = v;
     return out;
   }
@@ -257,6 +300,7 @@ export class Diagnosis {
     for (const [k, v] of Object.entries(other.dropped)) this.dropped[k as keyof Dropped] += v;
     this.harvest.merge(other.harvest);
     this.backscatter.merge(other.backscatter);
+    this.bounces.merge(other.bounces);
     this.typos.clear();
   }
 
@@ -277,6 +321,8 @@ export class Diagnosis {
       dropped: { ...this.dropped },
       harvest: this.harvest.exportState(),
       backscatter: this.backscatter.exportState(),
+      bounces: this.bounces.exportState(),
+      bouncesOverflowed: this.bounces.overflowed,
     };
   }
 
@@ -303,6 +349,7 @@ export class Diagnosis {
     Object.assign(d.dropped, s.dropped);
     d.harvest = HarvestTracker.fromState(s.harvest);
     d.backscatter = BackscatterTracker.fromState(s.backscatter);
+    d.bounces = BounceCandidates.fromState(s.bounces ?? [], s.bouncesOverflowed ?? 0);
     return d;
   }
 

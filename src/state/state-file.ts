@@ -157,6 +157,24 @@ const Diagnosis = z.strictObject({
       examples: z.array(z.string()),
     }),
   ),
+  bounces: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['accept-then-bounce', 'null-sender']),
+        mta,
+        finding: z.string(),
+        address: z.string(),
+        rcptDomain: z.string().nullable(),
+        local: z.boolean(),
+        count: count.min(1),
+        firstSeen: time,
+        lastSeen: time,
+        example: z.string(),
+        exampleTime: time,
+      }),
+    )
+    .optional(),
+  bouncesOverflowed: count.optional(),
 });
 const File = z.strictObject({ path: z.string(), format: z.string(), lines: count, unrecognised: count, error: z.string().optional() });
 const Run = z.strictObject({

@@ -160,6 +160,35 @@ describe('backscatter', () => {
     expect([s.findings[0]!.action, s.findings[0]!.actionReason]).toEqual(['actionable', expect.stringContaining('backscatter')]);
   });
 
+  test('judged once all is read: the same whichever order the lines come in, and merged', () => {
+    const bounce = (time: string): [MailEvent, Classification] => [
+      delivery({ to: 'nobody@example.com', agent: 'local', ...stranger, time }),
+      cls({ direction: 'local' }),
+    ];
+    // The "stranger" sends through us too (another server's outbound mail): not backscatter.
+    const ownMail: [MailEvent, Classification] = [
+      delivery({ to: 'x@remote.test', from: 'forged@victim.example', client: { name: 'laptop', ip: '198.51.100.20', port: null }, status: 'deferred', permanent: false } as Partial<MailEvent>),
+      outbound({ cause: 'connection-failed', permanent: false }),
+    ];
+    const late = bounce('2024-05-01T10:00:00Z');
+    const early = bounce('2024-05-01T09:00:00Z');
+    const other = [delivery({ to: 'nobody@example.com', agent: 'local', from: 'other@victim.example', client: stranger.client, time: '2024-05-01T11:00:00Z' }), cls({ direction: 'local' })] as [MailEvent, Classification];
+    const orders = [
+      [late, early, other, ownMail],
+      [ownMail, other, early, late],
+    ];
+    const got = orders.map((o) => snap(o).backscatter.map((b) => [b.kind, b.count, b.distinctSenders, b.firstSeen, b.examples.length]));
+    expect(got[0]).toEqual([['accept-then-bounce', 1, 1, '2024-05-01T11:00:00Z', 1]]);
+    expect(got[1]).toEqual(got[0]);
+    // The bounces on one server, the sender's own mail on another: merged, the same.
+    const a = new Aggregator();
+    const b = new Aggregator();
+    snap([late, early, other], a);
+    snap([ownMail], b);
+    a.merge(b);
+    expect(a.snapshot(emptyRunStats()).backscatter.map((x) => [x.kind, x.count])).toEqual([['accept-then-bounce', 1]]);
+  });
+
   test('an outbound bounce of our own mail is not backscatter', () => {
     const s = snap([[delivery({ to: 'gone@remote.test', from: 'me@example.com', client: { name: 'laptop', ip: '198.51.100.20', port: null } }), outbound()]]);
     expect(s.backscatter).toEqual([]);
