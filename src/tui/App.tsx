@@ -119,9 +119,9 @@ export default function App(props: Props) {
   const detail = useMemo(
     () =>
       showDetail && current
-        ? detailLines(current, { width, trends: state.trends, reference: state.reference, example: view.example })
+        ? detailLines(current, { width, trends: state.trends, reference: state.reference, example: view.example, markers: state.snapshot.markers, ascii: marker })
         : [],
-    [showDetail, current, width, state, view.example],
+    [showDetail, current, width, state, view.example, marker],
   );
   const helpLength = useMemo(() => helpLines().length, []);
   const overviewLength = useMemo(
@@ -190,7 +190,7 @@ export default function App(props: Props) {
       else if (evidenceMode) lines = evidenceRef.current?.items?.length ?? 0;
       else if (v.mode === 'detail' && (view.mode !== 'detail' || v.example !== view.example)) {
         const row = rows[cursorIndex(v, rowKeys)];
-        lines = row ? detailLines(row, { width, trends: state.trends, reference: state.reference, example: v.example }).length : 0;
+        lines = row ? detailLines(row, { width, trends: state.trends, reference: state.reference, example: v.example, markers: state.snapshot.markers, ascii: marker }).length : 0;
       }
       return {
         rowKeys,
