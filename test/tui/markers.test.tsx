@@ -8,6 +8,8 @@ import { TrendStore } from '../../src/aggregate/trend.js';
 import type { Marker } from '../../src/aggregate/types.js';
 import App from '../../src/tui/App.js';
 import DetailPane from '../../src/tui/components/DetailPane.js';
+import { headerLine } from '../../src/tui/components/FindingsTable.js';
+import { plainText as plain } from '../../src/tui/lines.js';
 import { detailLines } from '../../src/tui/detail-lines.js';
 import { markerColumn, markerRow, type TimelineMark } from '../../src/tui/sparkline.js';
 import { initialViewState, visibleRows } from '../../src/tui/state.js';
@@ -182,5 +184,37 @@ describe('the view', () => {
     const day = lines.findIndex((l) => l.includes('per hour, last 24 h'));
     expect(lines[day + 1]!.trim()).toBe(row);
     expect(frame()).toContain(legend);
+  });
+
+  test.for([
+    { name: 'colour', color: true, marks: '●▲' },
+    { name: 'NO_COLOR', color: false, marks: '*^' },
+  ])('the table: the trend heading marks the start and the reload over the bars of their hour ($name)', async ({ color, marks }) => {
+    const { snap, trends } = scene(['mx1'], MARKERS);
+    instance = render(<App live={fixedSource(stateOf(snap, { trends }))} color={color} width={100} height={20} />);
+    const frame = () => instance!.lastFrame() ?? '';
+    await vi.waitFor(() => expect(frame()).toContain('quit'), { timeout: 5000, interval: 10 });
+    const lines = frame().split('\n');
+    const head = lines.findIndex((l) => /#\s+msgs\s+count/.test(l));
+    expect(lines[head]).not.toContain('trend');
+    // The whole log, 00:00 to 09:59, in 12 columns of 10/12 h: 08:00 in column 9, 09:00 in 10,
+    // where the finding's bar (its events from 09:00 to 09:10) is.
+    const at = lines[head]!.indexOf(marks);
+    expect(at).toBeGreaterThan(0);
+    expect(lines[head + 1]!.slice(at, at + 3)).toMatch(/^ [▁▂▃▄▅▆▇█] $/);
+    // Every host's markers: the table is the whole run's (mx2's 09:30 reload shares 09:00's column).
+    expect(lines[head]!.slice(at - 9, at)).toBe(' '.repeat(9));
+  });
+});
+
+describe('the table heading', () => {
+  test('without marks the trend column keeps its name', () => {
+    const cols = [
+      { id: 'count' as const, header: 'count', width: 5, right: true },
+      { id: 'trend' as const, header: 'trend', width: 12, right: false },
+    ];
+    expect(plain(headerLine(cols))).toBe('  count  trend       ');
+    expect(plain(headerLine(cols, '  ▲'))).toBe('  count    ▲         ');
+    expect(headerLine(cols, '  ▲')[1]!.role).toBe('marker');
   });
 });
