@@ -259,7 +259,8 @@ export function markersText(markers: readonly Marker[]): string {
   const shown = markers.slice(-MARKERS_SHOWN);
   const items = shown.map((m) => {
     const what = [m.host, m.version === null ? m.mta : `${m.mta} ${m.version}`].filter((x) => x !== null).map((x) => sanitize(x!));
-    return `${(m.time ?? '').slice(0, 16).replace('T', ' ')} ${m.marker} (${what.join(', ')})`;
+    // A marker read back from a state file carries whatever time that file held: sanitised too.
+    return `${sanitize(m.time ?? '').slice(0, 16).replace('T', ' ')} ${m.marker} (${what.join(', ')})`;
   });
   const more = markers.length - shown.length;
   return `Starts and reloads: ${items.join(', ')}${more > 0 ? `, and ${more} earlier` : ''}.`;

@@ -44,7 +44,7 @@ import {
 } from './state.js';
 import { cellsOf, tableLayout, TREND_WIDTH } from './table-layout.js';
 import { themeFor } from './theme.js';
-import { sparkline } from './sparkline.js';
+import { markerRow, sparkline } from './sparkline.js';
 import useLiveState, { type LiveSource } from './use-live-state.js';
 import useTerminalSize from './use-terminal-size.js';
 
@@ -106,6 +106,13 @@ export default function App(props: Props) {
   // Without colour, inverse video may not reach the terminal either (NO_COLOR, --no-color):
   // the selected row gets a `>` in a column of its own.
   const marker = !(props.color ?? true);
+  // The run's starts and reloads over the trend column (all hosts: the column is the whole
+  // table's), in ASCII without colour.
+  const markerTimes = useMemo(
+    () => state.snapshot.markers.flatMap((m) => (m.time === null ? [] : [{ ms: Date.parse(m.time), marker: m.marker }])),
+    [state.snapshot.markers],
+  );
+  const trendMarks = span !== null && trendWidth > 0 ? markerRow(markerTimes, span[0], span[1], trendWidth, marker) : '';
   const columns = useMemo(
     () => tableLayout(width, [...rows.slice(0, LAYOUT_SAMPLE), ...page].map((r) => cellsOf(r, '')), trendWidth, { ...shape, cursor: marker }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -119,9 +126,9 @@ export default function App(props: Props) {
   const detail = useMemo(
     () =>
       showDetail && current
-        ? detailLines(current, { width, trends: state.trends, reference: state.reference, example: view.example })
+        ? detailLines(current, { width, trends: state.trends, reference: state.reference, example: view.example, markers: state.snapshot.markers, ascii: marker })
         : [],
-    [showDetail, current, width, state, view.example],
+    [showDetail, current, width, state, view.example, marker],
   );
   const helpLength = useMemo(() => helpLines().length, []);
   const overviewLength = useMemo(
@@ -190,7 +197,7 @@ export default function App(props: Props) {
       else if (evidenceMode) lines = evidenceRef.current?.items?.length ?? 0;
       else if (v.mode === 'detail' && (view.mode !== 'detail' || v.example !== view.example)) {
         const row = rows[cursorIndex(v, rowKeys)];
-        lines = row ? detailLines(row, { width, trends: state.trends, reference: state.reference, example: v.example }).length : 0;
+        lines = row ? detailLines(row, { width, trends: state.trends, reference: state.reference, example: v.example, markers: state.snapshot.markers, ascii: marker }).length : 0;
       }
       return {
         rowKeys,
@@ -281,6 +288,7 @@ export default function App(props: Props) {
         theme={theme}
         columns={columns}
         empty={empty}
+        trendMarks={trendMarks}
       />
     );
   }

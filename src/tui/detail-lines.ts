@@ -5,7 +5,7 @@
  * lines (each different line once). With `example` set, the pane shows that example line whole
  * instead, wrapped to the width. Every log-derived string goes through `sanitize`.
  */
-import type { AddressCount, Finding } from '../aggregate/types.js';
+import type { AddressCount, Finding, Marker } from '../aggregate/types.js';
 import { actionText, codesCell, impactText, suggestionText } from '../report/text.js';
 import { sanitize } from '../text/sanitize.js';
 import { wrapShellCommand } from '../text/shell-wrap.js';
@@ -15,7 +15,7 @@ import type { Segment, StyledLine } from './lines.js';
 import type { Row } from './state.js';
 import { severityOf } from './theme.js';
 import { HOUR_MS, MINUTE_MS, type TrendReader } from '../aggregate/trend.js';
-import { sparkline } from './sparkline.js';
+import { MARKER_GLYPHS, markerColumn, markerRow, sparkline, type TimelineMark } from './sparkline.js';
 
 export interface DetailContext {
   width: number;
@@ -24,6 +24,10 @@ export interface DetailContext {
   reference: number | null;
   /** Index (in exampleLines) of the example shown whole; null or absent for the usual detail. */
   example?: number | null;
+  /** The run's starts and reloads (Report.markers), drawn under the timelines. */
+  markers?: readonly Marker[];
+  /** ASCII marks instead of `▲` `●` (no colour: --no-color, NO_COLOR). */
+  ascii?: boolean;
 }
 
 /**
@@ -104,6 +108,9 @@ function lists(columns: string[][], width: number): StyledLine[] {
   return out;
 }
 
+/** Where the sparkline of timeline() starts: the label and the `HH:MM ` before it. */
+const SPARK_AT = 2 + 22 + 6;
+
 function timeline(label: string, values: number[], unit: string, from: number, to: number, width: number): StyledLine {
   const peak = Math.max(0, ...values);
   const spark = sparkline(values);
@@ -115,6 +122,52 @@ function timeline(label: string, values: number[], unit: string, from: number, t
     { text: `  peak ${formatCount(peak)}/${unit}`, role: 'muted' },
   ];
   return displayWidth(line.map((s) => s.text).join('')) <= width ? line : line.slice(0, 4);
+}
+
+/**
+ * The markers of the finding's hosts with a time (those of another host are not its story; one
+ * without a host, or a finding without hosts, keeps them all, as onset.ts does when it names one).
+ */
+function markersOf(f: Finding, markers: readonly Marker[]): Array<TimelineMark & { m: Marker }> {
+  const hosts = new Set(f.hosts.map((h) => h.host));
+  const out: Array<TimelineMark & { m: Marker }> = [];
+  for (const m of markers) {
+    if (hosts.size > 0 && m.host !== null && !hosts.has(m.host)) continue;
+    const ms = m.time === null ? Number.NaN : Date.parse(m.time);
+    if (Number.isFinite(ms)) out.push({ ms, marker: m.marker, m });
+  }
+  return out.sort((a, b) => a.ms - b.ms);
+}
+
+/** The marks under a timeline's bars, or null when none falls in its span. */
+function markLine(marks: readonly TimelineMark[], from: number, to: number, n: number, ascii: boolean): StyledLine | null {
+  const row = markerRow(marks, from, to, n, ascii);
+  return row === '' ? null : [{ text: ' '.repeat(SPARK_AT) }, { text: row, role: 'marker' }];
+}
+
+/** `markers  ▲ reload 09:00 mx1 · ● start 08:00 mx1`: the newest that fit the width, the rest counted. */
+function markerLegend(marks: ReadonlyArray<TimelineMark & { m: Marker }>, ascii: boolean, width: number): StyledLine {
+  const glyphs = ascii ? MARKER_GLYPHS.ascii : MARKER_GLYPHS.unicode;
+  const head = `  ${'markers'.padEnd(22)}`;
+  const items = marks.map((k) => `${glyphs[k.marker]} ${k.marker} ${clockOf(k.ms)} ${sanitize(k.m.host ?? k.m.mta)}`);
+  const sep = ' · ';
+  let kept = 0;
+  let used = displayWidth(head);
+  for (let i = items.length - 1; i >= 0; i--) {
+    // With item i the oldest kept, the i before it are counted.
+    const more = i > 0 ? displayWidth(`+${i} earlier${sep}`) : 0;
+    const w = displayWidth(items[i]!) + (kept > 0 ? displayWidth(sep) : 0);
+    if (used + w + more > width && kept > 0) break;
+    used += w;
+    kept++;
+  }
+  const earlier = items.length - kept;
+  const shown = items.slice(earlier).join(sep);
+  return [
+    { text: head, role: 'muted' },
+    ...(earlier > 0 ? [{ text: `+${earlier} earlier${sep}`, role: 'muted' as const }] : []),
+    { text: shown, role: 'marker' },
+  ];
 }
 
 /** The finding's identity in one line: rank, MTA, direction, domain, cause, hint, codes. */
@@ -202,12 +255,21 @@ export function detailLines(row: Row, ctx: DetailContext): StyledLine[] {
     out.push([{ text: 'timeline (UTC)', role: 'label' }]);
     const dayFrom = ref - 23 * HOUR_MS;
     out.push(timeline('per hour, last 24 h', ctx.trends.series(row.identity, dayFrom, ref, 24), 'h', dayFrom, ref, width));
+    // Starts and reloads in the span of the 24 h timeline (the hour's is inside it), placed by the
+    // columns the bars use; the onset line says which one a change followed.
+    const ascii = ctx.ascii ?? false;
+    const marks = markersOf(f, ctx.markers ?? []).filter((k) => markerColumn(k.ms, dayFrom, ref, 24) !== null);
+    const dayMarks = markLine(marks, dayFrom, ref, 24, ascii);
+    if (dayMarks) out.push(dayMarks);
     const hourFrom = ref - 59 * MINUTE_MS;
     const minutes = ctx.trends.series(row.identity, hourFrom, ref, 60);
     // 60 one-minute columns need room; narrower terminals get 5-minute buckets.
     const perMinute = width >= 100;
     const values = perMinute ? minutes : Array.from({ length: 12 }, (_, i) => minutes.slice(i * 5, i * 5 + 5).reduce((a, b) => a + b, 0));
     out.push(timeline(perMinute ? 'per minute, last hour' : 'per 5 min, last hour', values, perMinute ? 'min' : '5 min', hourFrom, ref, width));
+    const hourMarks = markLine(marks, hourFrom, ref, values.length, ascii);
+    if (hourMarks) out.push(hourMarks);
+    if (marks.length > 0) out.push(markerLegend(marks, ascii, width));
     out.push([]);
   }
 

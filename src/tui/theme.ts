@@ -37,6 +37,8 @@ export interface Theme {
   barTodo: Style;
   /** Key names in hints and help. */
   key: Style;
+  /** Starts and reloads of the MTA under a timeline. */
+  marker: Style;
 }
 
 export const colorTheme: Theme = {
@@ -54,6 +56,7 @@ export const colorTheme: Theme = {
   barDone: { color: 'cyan' },
   barTodo: { dimColor: true },
   key: { bold: true },
+  marker: { color: 'magenta', bold: true },
 };
 
 export const plainTheme: Theme = {
@@ -71,6 +74,7 @@ export const plainTheme: Theme = {
   barDone: {},
   barTodo: {},
   key: { bold: true },
+  marker: { bold: true },
 };
 
 export const themeFor = (color: boolean): Theme => (color ? colorTheme : plainTheme);

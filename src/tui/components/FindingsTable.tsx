@@ -3,7 +3,9 @@
  * holds several), messages, count (in the time window), trend sparkline, direction, codes,
  * recipient domain, cause, hint. The 550 family
  * is bold red, other permanent failures red, temporary codes yellow; the cursor row is inverse,
- * and with `marker` (no colour) also marked `>` in a column of its own.
+ * and with `marker` (no colour) also marked `>` in a column of its own. When starts or reloads
+ * of the MTA fall in the trend's span, the trend column's heading shows their marks instead of
+ * its name, over the bars of their hour or minute.
  * Shows exactly the rows it is given: App.tsx windows them to the terminal height.
  */
 import { Box, Text } from 'ink';
@@ -11,6 +13,7 @@ import { runShape } from '../../report/text.js';
 import type { Role, StyledLine } from '../lines.js';
 import type { Row } from '../state.js';
 import { cellsOf, headerCells, layoutCells, tableLayout, type Column } from '../table-layout.js';
+import { fit } from '../../text/width.js';
 import { severityOf, type Theme } from '../theme.js';
 import Line from './Line.js';
 
@@ -32,6 +35,8 @@ export interface Props {
   readonly columns?: readonly Column[];
   /** Shown instead of rows when there are none. */
   readonly empty?: string;
+  /** The marks of starts and reloads in the trend column's span (sparkline.ts markerRow); '' for none. */
+  readonly trendMarks?: string;
 }
 
 export function rowLine(columns: readonly Column[], r: TableRow, selected = false): StyledLine {
@@ -51,7 +56,16 @@ export function rowLine(columns: readonly Column[], r: TableRow, selected = fals
   return line;
 }
 
-export default function FindingsTable({ rows, selected, marker = false, width, theme, columns, empty }: Props) {
+/** The header row; the trend column's name gives way to `trendMarks` when there are any. */
+export function headerLine(columns: readonly Column[], trendMarks = ''): StyledLine {
+  return headerCells(columns).map(([gap, text, id], i) =>
+    id === 'trend' && trendMarks !== ''
+      ? { text: gap + fit(trendMarks, columns[i]!.width), role: 'marker' as const }
+      : { text: gap + text, role: 'label' as const },
+  );
+}
+
+export default function FindingsTable({ rows, selected, marker = false, width, theme, columns, empty, trendMarks = '' }: Props) {
   const cols =
     columns ??
     tableLayout(
@@ -60,7 +74,7 @@ export default function FindingsTable({ rows, selected, marker = false, width, t
       undefined,
       { ...runShape(rows.map((r) => r.row.finding)), cursor: marker },
     );
-  const header: StyledLine = headerCells(cols).flatMap(([gap, text]) => [{ text: gap + text, role: 'label' as const }]);
+  const header = headerLine(cols, trendMarks);
   return (
     <Box flexDirection="column">
       <Line line={header} width={width} theme={theme} />
