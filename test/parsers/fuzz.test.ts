@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { builtinParsers } from '../../parsers/index.js';
 import type { LogParser } from '../../parsers/types.js';
 import { MailEvent } from '../../src/event.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT } from '../helpers/root.js';
 import { REFERENCE } from '../helpers/parse.js';
 
 const SEED = 20261123;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { csvCells, csvParseCells, plainCells } from '../../../parsers/exchange/csv-row.js';
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/root.js';
 import * as real from './real-lines.js';
 
 const SEED = 20261123;

@@ -14,7 +14,7 @@ function sentRecipient(body: string, at = 0): string | null {
   const f = spansOf(body, at);
   return f === null ? null : body.slice(f.toAt, f.toEnd);
 }
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/root.js';
 import { CORPUS, haveCorpus } from '../../corpus/counts.js';
 
 const logLines = (path: string) => readFileSync(path, 'utf8').split('\n');
