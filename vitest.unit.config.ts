@@ -31,9 +31,11 @@ export default defineConfig({
       'test/input/follow-rotation.test.ts',
       'test/scripts/**',
       // Big generated inputs, where the size is the point: 1 MB of each worst shape after each
-      // prefix of a parser (seconds each), millions of sets or 100 MB of strings and a forced GC.
+      // prefix of a parser, 100,000 lines to 40 MB through the pipeline, millions of sets or
+      // 100 MB of strings and a forced GC (seconds each).
       'test/parsers/exchange/hostile.test.ts',
       'test/parsers/exim/hostile.test.ts',
+      'test/pipeline-input.test.ts',
       'test/parsers/capped-map-memory.test.ts',
       'test/text/flat-copy-memory.test.ts',
     ],
@@ -44,5 +46,7 @@ export default defineConfig({
     // cannot change its time zone, and test/parsers/exim/envelope.test.ts needs to.
     pool: 'forks',
     isolate: false,
+    // Vitest's default for a run is one worker fewer than the CPUs: one on a 2-CPU machine.
+    maxWorkers: '100%',
   },
 });
