@@ -40,6 +40,8 @@ export default defineConfig({
       'test/text/flat-copy-memory.test.ts',
     ],
     globalSetup: ['test/setup/unit.ts'],
+    // Property tests run a fifth of their cases here (test/helpers/runs.ts), all of them in `npm test`.
+    env: { ...base.test?.env, MLD_PROPERTY_SHARE: '0.2' },
     // Files share a worker and its loaded modules instead of importing src/ afresh each: most of
     // the time of a unit run was imports. Safe because no unit test mocks modules or leaves
     // globals changed (the one that sets TZ puts it back). Forks, not threads: a worker thread

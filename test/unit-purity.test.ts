@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import unit from '../vitest.unit.config.js';
+import { runs } from './helpers/runs.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -78,5 +79,21 @@ describe('the unit tests', () => {
     expect(dist!.test("await import('../../dist/src/pipeline.js' as string)")).toBe(true);
     expect(dist!.test("import { x } from '../src/dist/y.js'")).toBe(false);
     expect(excluded('test/cli/errors.test.ts') && excluded('test/lab/exim.test.ts') && !excluded('test/text/sanitize.test.ts')).toBe(true);
+  });
+});
+
+describe('property runs (test/helpers/runs.ts)', () => {
+  test('all of them without MLD_PROPERTY_SHARE (npm test); a share, at least 20, with it (test:unit)', () => {
+    const was = process.env.MLD_PROPERTY_SHARE;
+    try {
+      delete process.env.MLD_PROPERTY_SHARE;
+      expect([runs(15), runs(2000), runs(20_000)]).toEqual([15, 2000, 20_000]);
+      process.env.MLD_PROPERTY_SHARE = '0.2';
+      expect([runs(15), runs(25), runs(300), runs(2000)]).toEqual([15, 20, 60, 400]);
+    } finally {
+      if (was === undefined) delete process.env.MLD_PROPERTY_SHARE;
+      else process.env.MLD_PROPERTY_SHARE = was;
+    }
+    expect(unit.test?.env?.MLD_PROPERTY_SHARE).toBe('0.2');
   });
 });

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { CappedMap } from '../../parsers/capped-map.js';
+import { runs } from '../helpers/runs.js';
 
 /** The reference: a Map that evicts through a fresh keys().next(). */
 class Reference {
@@ -48,7 +49,7 @@ describe('CappedMap', () => {
         for (const [k, v] of ref.map) expect(m.get(k)).toBe(v);
         expect(m.size).toBe(ref.map.size);
       }),
-      { numRuns: 300, seed: 20261123 },
+      { numRuns: runs(300), seed: 20261123 },
     );
   });
 
