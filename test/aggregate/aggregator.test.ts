@@ -5,6 +5,7 @@ import type { Snapshot } from '../../src/aggregate/types.js';
 import type { Classification } from '../../src/classify/types.js';
 import type { MailEvent } from '../../src/event.js';
 import { cls, delivery, notification, reject, temp } from './fixtures.js';
+import { runs } from '../helpers/runs.js';
 
 const RUN = emptyRunStats();
 
@@ -363,7 +364,7 @@ describe('Aggregator.merge', () => {
         a.merge(aggregate(events.slice(cut), undefined, byHost));
         expect(withoutDiagnosis(a.snapshot(RUN))).toEqual(withoutDiagnosis(aggregate(events, undefined, byHost).snapshot(RUN)));
       }),
-      { numRuns: 300, seed: 42 },
+      { numRuns: runs(300), seed: 42 },
     );
   });
 

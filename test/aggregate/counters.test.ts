@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { DISTINCT_EXACT_CAP, DistinctCounter, HyperLogLog, TOPK_CAP, TopK, hash32, hash52 } from '../../src/aggregate/counters.js';
 import { ReferenceTopK } from '../helpers/reference-topk.js';
+import { runs } from '../helpers/runs.js';
 
 const addresses = (prefix: string, n: number, from = 0): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${from + i}@example.com`);
@@ -80,7 +81,7 @@ describe('DistinctCounter', () => {
         for (let i = 0; i < n; i++) d.add(`${prefix}${i}@x.test`);
         return Math.abs(d.count() - n) / n < 0.03;
       }),
-      { numRuns: 15, seed: 20240501 },
+      { numRuns: runs(15), seed: 20240501 },
     );
   });
 
@@ -203,7 +204,7 @@ describe('TopK', () => {
         }
         return true;
       }),
-      { numRuns: 200, seed: 7 },
+      { numRuns: runs(200), seed: 7 },
     );
   });
 
@@ -285,7 +286,7 @@ describe('TopK', () => {
         expect(t.top(cap)).toEqual(model.top(cap));
         expect([t.size, t.overflowed]).toEqual([model.size, model.overflowed]);
       }),
-      { numRuns: 300, seed: 11 },
+      { numRuns: runs(300), seed: 11 },
     );
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { HOUR_MS, HOUR_SLOTS, MINUTE_MS, ProblemBatcher, TrendStore } from '../../src/aggregate/trend.js';
 import { sparkline } from '../../src/tui/sparkline.js';
+import { runs } from '../helpers/runs.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 
@@ -102,7 +103,7 @@ describe('TrendStore', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

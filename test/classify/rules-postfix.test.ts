@@ -23,6 +23,7 @@ import { deliveryEvent, MailEvent, rejectEvent, type DeliveryEvent, type RejectE
 import { lastEventOf, summary, wantFor, type Want } from '../helpers/rule-cases.js';
 import { ruleTableInvariants } from '../helpers/rule-table.js';
 import { parseLines } from '../helpers/parse.js';
+import { runs } from '../helpers/runs.js';
 
 interface Case {
   name: string;
@@ -1455,7 +1456,7 @@ describe('helpers', () => {
         const want = text.replace(/\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g, (m) => m.replace(/\d/g, '0')).replace(/<[^<>]{3,}>/g, '<>');
         expect(normalise(text, 'reject')).toBe(want);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 

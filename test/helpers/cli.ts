@@ -2,9 +2,10 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { assertFreshDist } from './dist.js';
+import { ROOT } from './root.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/maillog-doctor', import.meta.url));
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { ROOT };
 
 export interface RunResult {
   code: number | null;

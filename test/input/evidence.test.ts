@@ -10,9 +10,8 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { EVIDENCE_LINE_MAX_BYTES, readEvidence } from '../../src/input/evidence.js';
 import { LineSplitter } from '../../src/input/lines.js';
-import { analyse } from '../../src/pipeline.js';
+import { checkEvidence } from './evidence-check.js';
 
-const NOW = new Date('2026-11-23T00:00:00Z');
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mld-evidence-'));
@@ -110,48 +109,7 @@ describe('readEvidence', () => {
 });
 
 describe('a finding’s evidence, from the pipeline', () => {
-  const samples = ['samples/postfix/mail.log.2.gz', 'samples/postfix/mail.log.1', 'samples/postfix/mail.log', 'samples/exim/mainlog'];
-
-  async function check(threads: number, pipeline: { analyse: typeof analyse } = { analyse }): Promise<void> {
-    const r = await pipeline.analyse(samples, { now: NOW, threads });
-    const snap = r.aggregator.snapshot(r.stats);
-    const files = snap.summary.files.map((f) => f.path);
-    expect(snap.findings.length).toBeGreaterThan(10);
-    for (const [i, f] of snap.findings.entries()) {
-      const d = snap.details[i]!;
-      const n = d.evidence.length / 3;
-      expect(n).toBe(d.evidenceLines);
-      expect(d.evidenceIds.split('\n')).toHaveLength(n);
-      // Every place is known: each line was read lately when its event came.
-      for (let k = 0; k < n; k++) expect(d.evidence[3 * k + 2]).toBeGreaterThanOrEqual(0);
-      const back = await readEvidence(files, d.evidence);
-      expect(back.unreadable).toEqual([]);
-      // The first example is the first event's line: the first line read back.
-      expect(back.lines[0]!.text).toBe(f.examples[0]);
-      // Each line read back is one of the finding's: it holds its queue id, when it has one.
-      const ids = d.evidenceIds.split('\n');
-      back.lines.forEach((l, k) => {
-        if (ids[k] !== '') expect(l.text).toContain(ids[k]);
-      });
-    }
-  }
-
-  test('every finding’s lines read back from the files, gzip too (one thread)', { timeout: 60_000 }, () => check(1));
-
-  test('the same through the reader thread (the compiled pipeline)', { timeout: 60_000 }, async () => {
-    const compiled = (await import('../../dist/src/pipeline.js' as string)) as { analyse: typeof analyse };
-    await check(2, compiled);
-  });
-});
-
-describe('readEvidence on what cannot be read again', () => {
-  test('a FIFO is not opened (it would wait for a writer)', { timeout: 10_000 }, async () => {
-    const fifo = join(dir, 'fifo');
-    const { spawnSync } = await import('node:child_process');
-    if (spawnSync('mkfifo', [fifo]).status !== 0) return;
-    const r = await readEvidence([fifo], [0, 1, 0]);
-    expect(r.unreadable).toEqual([{ file: fifo, refs: 1, why: 'a pipe or device cannot be read again' }]);
-  });
+  test('every finding’s lines read back from the files, gzip too (one thread)', { timeout: 60_000 }, () => checkEvidence(1));
 });
 
 describe('offsets in follow mode', () => {

@@ -1,10 +1,10 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { installedMailUnits, journalArgs, journalEntryLine } from '../../src/input/journal.js';
 import { analyse } from '../../src/pipeline.js';
-import { run } from '../helpers/cli.js';
+import { journalOfSample } from './journal-sample.js';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 // 2026-11-22T06:25:01.123456Z in microseconds.
@@ -52,24 +52,6 @@ describe('journal args and units', () => {
   });
 });
 
-/** The Postfix sample as `journalctl -o json` and `-o short-iso` would write it (UTC). */
-function journalOfSample(): { json: string; shortIso: string; lines: number } {
-  const lines = readFileSync('samples/postfix/mail.log', 'utf8').split('\n').filter((l) => l !== '');
-  const json: string[] = [];
-  const iso: string[] = [];
-  const re = /^Nov ([ 0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) (\S+) ([^[:\s]+)\[([0-9]+)\]: (.*)$/;
-  for (const l of lines) {
-    const m = re.exec(l);
-    if (!m) continue;
-    const t = Date.UTC(2026, 10, Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]));
-    // Every fifth MESSAGE as bytes, as journalctl writes a field it does not take for text.
-    const message = json.length % 5 === 0 ? [...Buffer.from(m[8]!)] : m[8];
-    json.push(JSON.stringify({ __REALTIME_TIMESTAMP: String(t * 1000), _HOSTNAME: m[5], SYSLOG_IDENTIFIER: m[6], _PID: m[7], _SYSTEMD_UNIT: 'postfix@-.service', MESSAGE: message }));
-    iso.push(`${new Date(t).toISOString().slice(0, 19)}+0000 ${m[5]} ${m[6]}[${m[7]}]: ${m[8]}`);
-  }
-  return { json: json.join('\n') + '\n', shortIso: iso.join('\n') + '\n', lines: json.length };
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'mld-journal-'));
 const sample = journalOfSample();
 const syslogFile = join(dir, 'mail.log');
@@ -101,44 +83,4 @@ describe('journal input from a file', () => {
     expect(shape(fromIso)).toEqual(shape(base));
     expect(shape(base).length).toBeGreaterThan(10);
   });
-});
-
-describe('--journal', () => {
-  const stubDir = mkdtempSync(join(tmpdir(), 'mld-stub-'));
-  const stub = join(stubDir, 'journalctl');
-  writeFileSync(stub, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$STUB_ARGV"\ncat "$STUB_DATA"\n');
-  chmodSync(stub, 0o755);
-  const env = (argv: string) => ({ ...process.env, TZ: 'UTC', FORCE_COLOR: '0', PATH: `${stubDir}:${process.env.PATH}`, STUB_ARGV: argv, STUB_DATA: jsonFile });
-
-  test('runs journalctl with an argument vector and reads its output', async () => {
-    const argv = join(dir, 'argv1');
-    const r = await run(['--journal', '--since', '2026-11-22T06:00Z', '--until', '2026-11-23', '--format', 'json'], { env: env(argv) });
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(readFileSync(argv, 'utf8').split('\n').filter(Boolean)).toEqual([
-      '-o', 'json', '--no-pager', '--all', ...installedMailUnits().map((u) => `--unit=${u}`), '--since=@1795327200', '--until=@1795392000',
-    ]);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.findings.length).toBeGreaterThan(10);
-    expect(doc.summary.files[0].format).toBe('postfix');
-    expect(doc.summary.window.since).toBe('2026-11-22T06:00:00.000Z');
-  }, 30_000);
-
-  test('-f is passed on; the problems are printed as they are read', async () => {
-    const argv = join(dir, 'argv2');
-    const r = await run(['--journal', '-f', '--format', 'json'], { env: env(argv) });
-    expect(r.code).toBe(0);
-    expect(readFileSync(argv, 'utf8').split('\n').filter(Boolean).slice(-2)).toEqual(['--follow', '--lines=all']);
-    const first = JSON.parse(r.stdout.split('\n')[0]!);
-    expect(first).toMatchObject({ mta: 'postfix', host: 'mx1' });
-  }, 30_000);
-
-  test('a missing journalctl is one line, exit 1; log files with it are a usage error', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'mld-nopath-'));
-    const r = await run(['--journal'], { env: { ...process.env, PATH: empty } });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe('maillog-doctor: journalctl: not found (is systemd installed? otherwise name the log file)\n');
-    const u = await run(['--journal', 'samples/postfix/mail.log']);
-    expect(u.code).toBe(2);
-  }, 30_000);
 });

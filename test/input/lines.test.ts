@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import split2 from 'split2';
 import { AsciiWindows, decodeLine, forEachLine, LineSplitter, MAX_LINE_BYTES } from '../../src/input/lines.js';
+import { runs } from '../helpers/runs.js';
 
 const WINDOW = 64 * 1024;
 
@@ -69,7 +70,7 @@ describe('LineSplitter', () => {
           expect(got.map((g) => g[1])).toEqual(got.map((_, i) => i + 1));
         },
       ),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -110,7 +111,7 @@ describe('LineSplitter', () => {
           expect(got).toEqual(want);
         },
       ),
-      { numRuns: 25 },
+      { numRuns: runs(25) },
     );
   });
 

@@ -9,8 +9,9 @@ import { describe, expect, test } from 'vitest';
 import { builtinParsers } from '../../parsers/index.js';
 import type { LogParser } from '../../parsers/types.js';
 import { MailEvent } from '../../src/event.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT } from '../helpers/root.js';
 import { REFERENCE } from '../helpers/parse.js';
+import { runs } from '../helpers/runs.js';
 
 const SEED = 20261123;
 const samples: Record<string, string[]> = {
@@ -60,7 +61,7 @@ describe.each(builtinParsers.map((p) => [p.name, p] as const))('%s parser', (nam
   test('random text never throws and yields only schema-valid events', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 300 }), { maxLength: 20 }), (lines) => feed(parser, lines)),
-      { seed: SEED, numRuns: 500 },
+      { seed: SEED, numRuns: runs(500) },
     );
   });
 
@@ -68,7 +69,7 @@ describe.each(builtinParsers.map((p) => [p.name, p] as const))('%s parser', (nam
   test.skipIf(!pool)('mutated real lines never throw and yield only schema-valid events', () => {
     fc.assert(
       fc.property(fc.array(mutated(pool!), { minLength: 1, maxLength: 30 }), (lines) => feed(parser, lines)),
-      { seed: SEED, numRuns: 1000 },
+      { seed: SEED, numRuns: runs(1000) },
     );
   });
 
@@ -77,7 +78,7 @@ describe.each(builtinParsers.map((p) => [p.name, p] as const))('%s parser', (nam
       fc.property(fc.string({ unit: 'binary', maxLength: 500 }), (s) => {
         expect(typeof parser.sniff(s)).toBe('boolean');
       }),
-      { seed: SEED, numRuns: 1000 },
+      { seed: SEED, numRuns: runs(1000) },
     );
   });
 });

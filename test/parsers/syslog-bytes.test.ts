@@ -18,6 +18,7 @@ import { queueIdEnd } from '../../parsers/postfix/body.js';
 import { scanAsciiEnvelope } from '../../parsers/syslog-bytes.js';
 import { EnvelopeReader } from '../../parsers/syslog.js';
 import { CORPUS, haveCorpus } from '../corpus/counts.js';
+import { runs } from '../helpers/runs.js';
 
 const REF = new Date('2026-11-23T12:00:00Z');
 
@@ -65,7 +66,7 @@ describe('the envelope from bytes', () => {
           }
         }
       }),
-      { numRuns: 1500, seed: 20261123 },
+      { numRuns: runs(1500), seed: 20261123 },
     );
   });
 });
@@ -89,7 +90,7 @@ describe('triage from bytes', () => {
         const q = queueIdEndAscii(buf, start, end);
         expect(q === 0 ? 0 : q - start).toBe(queueIdEnd(b));
       }),
-      { numRuns: 3000, seed: 7 },
+      { numRuns: runs(3000), seed: 7 },
     );
   });
 });
@@ -137,7 +138,7 @@ describe('queue-id table updates from bytes', () => {
         else if (kind === QUEUE_REMOVED) viaBytes.queue.remove(qid);
         expect(state(viaBytes, id)).toEqual(state(viaParse, id));
       }),
-      { numRuns: 3000, seed: 5 },
+      { numRuns: runs(3000), seed: 5 },
     );
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { EnvelopeReader, YearResolver } from '../../parsers/syslog.js';
+import { runs } from '../helpers/runs.js';
 
 // vitest.config.ts pins TZ=UTC, so local-time prefixes come out as the same wall clock in UTC.
 const REF = new Date('2026-11-23T12:00:00Z');
@@ -173,7 +174,7 @@ describe('EnvelopeReader fast paths agree with the regexes', () => {
         const slow = regexOnly(REF);
         for (const l of lines) expect(asEnvelope(l, fast.scan(l))).toEqual(slow.read(l));
       }),
-      { numRuns: 2000, seed: 20261123 },
+      { numRuns: runs(2000), seed: 20261123 },
     );
   });
 });

@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
 import { AddressStore, ADDRESSES_PER_FINDING_CAP, isHardBounce, newAddressBudget } from '../../src/aggregate/address-store.js';
@@ -9,7 +6,6 @@ import type { Classification } from '../../src/classify/types.js';
 import type { MailEvent } from '../../src/event.js';
 import { renderAddressesCsv, renderSuppressionList } from '../../src/report/addresses.js';
 import { cls, delivery, reject } from '../aggregate/fixtures.js';
-import { run } from '../helpers/cli.js';
 
 const out = (f: Partial<Classification> = {}): Classification => cls({ direction: 'outbound', hint: 'remote says user unknown', ...f });
 
@@ -121,25 +117,4 @@ describe('the files', () => {
     b.add(reject({ to: 'bob@example.com' }), cls());
     expect(renderSuppressionList(b.snapshot(emptyRunStats(), true))).toBe('Gone@remote.test\nnx@nowhere.test\n');
   });
-});
-
-describe('--addresses and --suppression-list on the command line', () => {
-  test('write the files; their rows cover more than the top five', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mld-addr-'));
-    const addr = join(dir, 'a.csv');
-    const supp = join(dir, 's.txt');
-    const json = join(dir, 'r.json');
-    const r = await run(['--year', '2026', '--addresses', addr, '--suppression-list', supp, '--json', json, 'samples/postfix/mail.log']);
-    expect(r.code).toBe(0);
-    const report = JSON.parse(readFileSync(json, 'utf8'));
-    const rows = parse(readFileSync(addr, 'utf8'), { columns: true }) as Array<Record<string, string>>;
-    const top = report.findings[0];
-    const firstRows = rows.filter((x) => x.rank === '1' && x.role === 'recipient');
-    expect(firstRows.length).toBe(top.distinctRecipients);
-    expect(firstRows.length).toBeGreaterThan(5);
-    const list = readFileSync(supp, 'utf8').trimEnd().split('\n');
-    expect(list.length).toBeGreaterThan(0);
-    const hard = new Set(rows.filter((x) => x.direction === 'outbound' && x.hard_bounce === 'true').map((x) => x.address.toLowerCase()));
-    for (const a of list) expect(hard.has(a.toLowerCase())).toBe(true);
-  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -11,7 +11,6 @@ import { ReportSchema } from '../../src/report/schema.js';
 import { renderText } from '../../src/report/text.js';
 import { LiveStore } from '../../src/tui/live.js';
 import { cls, delivery, reject } from '../aggregate/fixtures.js';
-import { run } from '../helpers/cli.js';
 import { reportOf, sampleReport } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mld-compare-'));
@@ -123,22 +122,4 @@ describe('loadPreviousReport', () => {
     expect((r as Error).message).toMatch(want);
     expect((r as Error).message).not.toMatch(/\n/);
   });
-});
-
-describe('--compare on the command line', () => {
-  test('an earlier report of part of the log: new and grown findings first; a foreign file is exit 2', async () => {
-    const prev = join(dir, 'morning.json');
-    const first = await run(['--year', '2026', '--until', '2026-11-22T12:00Z', '--json', prev, 'samples/postfix/mail.log']);
-    expect(first.code).toBe(0);
-    const second = await run(['--year', '2026', '--compare', prev, '--format', 'json', 'samples/postfix/mail.log']);
-    expect(second.code).toBe(0);
-    const doc = JSON.parse(second.stdout);
-    expect(doc.comparison.gone).toEqual([]);
-    expect(doc.comparison.new.length).toBeGreaterThan(0);
-    expect(doc.comparison.grew.length).toBeGreaterThan(0);
-    const bad = await run(['--compare', 'package.json', 'samples/postfix/mail.log']);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('maillog-doctor: --compare package.json: not a JSON report of maillog-doctor (bad or missing summary)\n');
-    void readFileSync;
-  }, 60_000);
 });

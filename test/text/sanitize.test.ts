@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { escapeControls, sanitize } from '../../src/text/sanitize.js';
+import { runs } from '../helpers/runs.js';
 
 const ESC = '\u001b';
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
@@ -86,20 +87,20 @@ describe('sanitize', () => {
   test('never leaves a control character in its output', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => !CONTROL_RE.test(sanitize(s))),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
   test('is idempotent', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => sanitize(sanitize(s)) === sanitize(s)),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
   test('leaves any text without controls unchanged', () => {
     const plain = fc.string({ unit: 'binary', maxLength: 200 }).map((s) => s.replace(new RegExp(CONTROL_RE, 'g'), ''));
-    fc.assert(fc.property(plain, (s) => sanitize(s) === s), { numRuns: 2000 });
+    fc.assert(fc.property(plain, (s) => sanitize(s) === s), { numRuns: runs(2000) });
   });
 
   test('handles 1 MB of unterminated CSI introducers in one pass', () => {
@@ -149,7 +150,7 @@ describe('escapeControls', () => {
   test('leaves nothing a terminal acts on, whatever the input', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => !CONTROL_RE.test(escapeControls(s))),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

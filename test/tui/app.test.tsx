@@ -259,8 +259,13 @@ describe('App', () => {
   });
 
   test('q quits', async () => {
-    const app = await start();
-    await app.send('q');
+    await start();
+    const stdin = instance!.stdin;
+    expect(stdin.listenerCount('readable')).toBeGreaterThan(0);
+    stdin.write('q');
+    // Quitting draws no new frame, so the key is not sent by `send` (it would wait KEY_WAIT_MS
+    // for one): the view has let go of the keyboard once Ink stops listening to stdin.
+    await vi.waitFor(() => expect(stdin.listenerCount('readable')).toBe(0), { timeout: KEY_WAIT_MS, interval: 5 });
     // Unmounted: further keys draw nothing. (A test that nothing happens has to wait: 300 ms.)
     const frames = instance!.frames.length;
     for (const k of ['j', KEY.enter, '?']) instance!.stdin.write(k);

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseTimeSpec, parseWindow, WindowFilter, WINDOW_MESSAGES_CAP } from '../../src/window.js';
 import { analyse } from '../../src/pipeline.js';
-import { run } from '../helpers/cli.js';
 import { parseAll } from '../helpers/parse.js';
 
 // The tests run with TZ=UTC (vitest.config / test/cli/run.ts), so local midnight is 00:00Z.
@@ -103,26 +102,4 @@ describe('the window in a run', () => {
     expect(r.findings.length).toBeGreaterThan(0);
     expect(r.findings.length).toBeLessThan(all.findings.length);
   });
-
-  test('CLI: bad values are usage errors (exit 2), the text report names the window', async () => {
-    const bad = await run(['--since', 'lastweek', 'samples/postfix/mail.log']);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^maillog-doctor: --since: not a time: lastweek/);
-    const order = await run(['--since', 'today', '--until', 'yesterday', 'samples/postfix/mail.log']);
-    expect(order.code).toBe(2);
-    const ok = await run(['--since', '2026-11-22 06:30', '--until', '2026-11-22T07:00Z', '--year', '2026', 'samples/postfix/mail.log']);
-    expect(ok.code).toBe(0);
-    expect(ok.stdout.split('\n')[0]).toMatch(/^Window 2026-11-22T06:30:00\.000Z \.\. 2026-11-22T07:00:00\.000Z \([0-9]+ events outside it left out\)\.$/);
-  }, 30_000);
-
-  test('CLI follow mode prints only the problems inside the window', async () => {
-    const all = await run(['-f', '-', '--year', '2026'], { input: await import('node:fs').then((fs) => fs.readFileSync('samples/postfix/mail.log')) });
-    const part = await run(['-f', '-', '--year', '2026', '--since', '2026-11-22T06:30Z', '--until', '2026-11-22T07:00Z'], {
-      input: await import('node:fs').then((fs) => fs.readFileSync('samples/postfix/mail.log')),
-    });
-    const times = part.stdout.trim().split('\n').map((l) => l.slice(0, 24));
-    expect(times.length).toBeGreaterThan(0);
-    expect(times.length).toBeLessThan(all.stdout.trim().split('\n').length);
-    for (const t of times) expect(t >= '2026-11-22T06:30:00.000Z' && t < '2026-11-22T07:00:00.000Z').toBe(true);
-  }, 30_000);
 });

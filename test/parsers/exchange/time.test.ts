@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { anyTime, utcTime } from '../../../parsers/exchange/time.js';
+import { runs } from '../../helpers/runs.js';
 
 describe('timestamps', () => {
   test.for([
@@ -51,7 +52,7 @@ describe('timestamps', () => {
       fc.property(fc.array(stamp, { maxLength: 20 }), (stamps) => {
         for (const text of stamps) expect(utcTime(text), text).toBe(reference(text));
       }),
-      { seed: 20261123, numRuns: 2_000 },
+      { seed: 20261123, numRuns: runs(2_000) },
     );
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { hash53, MessageTable, RejectSignatures } from '../../../parsers/exim/correlate.js';
+import { runs } from '../../helpers/runs.js';
 
 /** The tables' eviction as first written: a fresh `keys().next()` per eviction (slow, obvious). */
 function evictOldest<K>(map: Map<K, unknown>): void {
@@ -57,7 +58,7 @@ describe('RejectSignatures', () => {
 });
 
 describe('eviction order matches a plain insertion-order model', () => {
-  const PARAMS = { seed: 20261123, numRuns: 300 };
+  const PARAMS = { seed: 20261123, numRuns: runs(300) };
   const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
 
   test('MessageTable: arrivals, completions and lookups', () => {

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { otherProgramAfterStamp, StampReader, syslogAfterStamp, type EximStamp } from '../../../parsers/exim/envelope.js';
+import { runs } from '../../helpers/runs.js';
 
 const STAMP_RE =
   /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{3}))?(?: ([+-])(\d\d)(\d\d)(?= |$))?(?: \[(\d{1,10})\](?= |$))?(?: |$)/;
@@ -84,7 +85,7 @@ describe('StampReader', () => {
           const reader = new StampReader();
           for (const l of lines) expect(reader.read(l)).toEqual(reference(l));
         }),
-        { seed: 20261123, numRuns: 1500 },
+        { seed: 20261123, numRuns: runs(1500) },
       );
     });
   }
@@ -115,7 +116,7 @@ describe('envelope after a stamp', () => {
         expect(syslogAfterStamp(l, from)).toEqual(m ? { host: m[1], program: m[2], pid: m[3] ? Number(m[3]) : null, end: from + m[0].length } : null);
         expect(otherProgramAfterStamp(l, from)).toBe(OTHER_AFTER_STAMP_RE.test(l.slice(from, from + 340)));
       }),
-      { seed: 20261123, numRuns: 20_000 },
+      { seed: 20261123, numRuns: runs(20_000) },
     );
   });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { generatePostfix } from '../../../bench/gen/postfix.js';
 import { postfixParser, PostfixFront, UNDECIDED } from '../../../parsers/postfix/index.js';
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/root.js';
 import { CORPUS, haveCorpus } from '../../corpus/counts.js';
 
 const REF = new Date('2026-11-23T12:00:00Z');

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { MAX_DEFERRED_PER_MESSAGE, QueueTable } from '../../../parsers/postfix/correlate.js';
 import { parseAll } from '../../helpers/parse.js';
 import { postfixParser } from '../../../parsers/postfix/index.js';
+import { runs } from '../../helpers/runs.js';
 
 const deferral = (to: string) => ({ to, origTo: null, agent: 'smtp', relay: null, dsn: '4.4.1', reason: 'connect to x: Connection timed out', raw: '' });
 
@@ -43,7 +44,7 @@ describe('QueueTable (bounded queue-id state)', () => {
         expect(t.size).toBe(ref.size);
         for (const id of ref.keys()) expect(t.get(id)?.from).toBe(`s${ref.get(id)}`);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

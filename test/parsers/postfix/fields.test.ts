@@ -14,8 +14,9 @@ function sentRecipient(body: string, at = 0): string | null {
   const f = spansOf(body, at);
   return f === null ? null : body.slice(f.toAt, f.toEnd);
 }
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/root.js';
 import { CORPUS, haveCorpus } from '../../corpus/counts.js';
+import { runs } from '../../helpers/runs.js';
 
 const logLines = (path: string) => readFileSync(path, 'utf8').split('\n');
 // The shared corpus sits beside the repository (as in CI); without it, the sample alone.
@@ -73,7 +74,7 @@ describe('sentRecipient', () => {
         // parseDeliveryFields at an offset is parseDeliveryFields of the rest.
         expect(parseDeliveryFields(text, prefix.length)).toEqual(parseDeliveryFields(body));
       }),
-      { numRuns: 3000, seed: 20261123 },
+      { numRuns: runs(3000), seed: 20261123 },
     );
   });
 });
