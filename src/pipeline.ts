@@ -3,10 +3,12 @@
  * state of one run and takes lines one at a time (files, stdin, or a followed log alike);
  * `analyse()` drives it over whole inputs and reports progress through a callback.
  *
- * Two threads for big Postfix files. A second thread (this same module, started as a worker)
- * reads the file, cuts it into lines, detects the format, reads every syslog envelope (the
- * year inference needs all of them, in order), settles the lines that are ignored whatever
- * came before (sessions, TLS, postscreen triage, other programs: most of a busy log). The
+ * Two threads for big files of a format whose parser has a fast path (parsers/types.ts
+ * FastPath: Postfix). A second thread (this same module, started as a worker) reads the file,
+ * cuts it into lines, detects the format, and runs the parser's LineFront on every line: it
+ * reads every envelope (the year inference needs all of them, in order) and settles the lines
+ * that are ignored whatever came before (for Postfix: sessions, TLS, postscreen triage, other
+ * programs: most of a busy log). The
  * main thread gets the rest with their envelopes, in order, in batches, and does everything
  * that has state: correlation by queue id, events, classification, aggregation. Sent
  * deliveries (a third of the lines) go through a shortcut that only settles the recipient;
@@ -20,9 +22,24 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import { builtinParsers, FormatDetector, ownerOfProgram, parserByName, syslogOwner } from '../parsers/index.js';
-import { postfixParser, PostfixFront, sentDelivery, UNDECIDED, type PostfixMachine, type SentSpans } from '../parsers/postfix/index.js';
-import { QUEUE_FROM, queueUpdateAscii, type QueueSpans } from '../parsers/postfix/triage-ascii.js';
-import { ignored, UNRECOGNISED, type LineMachine, type LineResult, type LogParser } from '../parsers/types.js';
+import {
+  FRONT_IGNORED,
+  FRONT_PARSE,
+  FRONT_UNDECIDED,
+  FRONT_UPDATE,
+  hasFastPath,
+  ignored,
+  UNRECOGNISED,
+  type FastLogParser,
+  type FastPath,
+  type FrontMachine,
+  type LineFront,
+  type LineMachine,
+  type LineResult,
+  type LogParser,
+  type SentSpans,
+  type StateUpdate,
+} from '../parsers/types.js';
 import { Aggregator, emptyRunStats } from './aggregate/aggregator.js';
 import type { FileStats, FollowRotation, RunStats } from './aggregate/types.js';
 import { classifyDeferred } from './classify/classify.js';
@@ -111,8 +128,8 @@ export interface PipelineOptions extends AnalysisOptions {
   /** Called every PROGRESS_EVERY_LINES lines and at the end of each input. */
   onProgress?: (p: Progress) => void;
   /**
-   * Threads to use: 1 reads everything on this thread; 2 (or more) lets Postfix files be read
-   * by a second one, whatever their size. Default: the environment's MAILLOG_DOCTOR_THREADS,
+   * Threads to use: 1 reads everything on this thread; 2 (or more) lets files of a format with
+   * a fast path be read by a second one, whatever their size. Default: the environment's MAILLOG_DOCTOR_THREADS,
    * else 2 for files of PARALLEL_MIN_BYTES and more when the machine has a second core. The
    * results are the same either way.
    */
@@ -224,8 +241,8 @@ interface Batch {
    * starts (-1: no envelope), where its bytes end. SENT (a sent delivery, see sentDelivery()):
    * where the bytes of its queue id end (-1: NOQUEUE, no bytes), where those of its recipient end,
    * where those of its original recipient end (-1: no orig_to, no bytes), its delay in
-   * hundredths of a second (-1: none). QUEUED + QUEUE_*: where the bytes of its queue id end,
-   * where those of its field end (a time only for QUEUE_FROM lines).
+   * hundredths of a second (-1: none). QUEUED + a StateUpdate's kind: where the bytes of its key
+   * end, where those of its field end.
    * OVERSIZED: nothing (its text is in `cut`). THREW, ROUTED: where its bytes end.
    */
   meta: Int32Array;
@@ -239,7 +256,7 @@ interface Batch {
 }
 const META = 9;
 const EMPTY = Buffer.alloc(0);
-/** A line for PostfixMachine.parsed(). */
+/** A line for FrontMachine.parsed(). */
 const LINE = 0;
 /** A sent delivery the reader recognised: only its queue id and recipient are sent. */
 const SENT = 1;
@@ -247,7 +264,7 @@ const SENT = 1;
 const OVERSIZED = 2;
 /** The reader's triage threw on the line (counted as a parser exception, as line() would). */
 const FRONT_THREW = 3;
-/** A queue-id table update the reader recognised (see queueUpdateAscii()): QUEUED + its QUEUE_* kind. */
+/** A state update the reader's front recognised (FRONT_UPDATE): QUEUED + its kind. */
 const QUEUED = 4;
 /** A line of another MTA's syslog program (Exim in the same syslog file): routed by Analysis. */
 const ROUTED = -1;
@@ -482,12 +499,12 @@ export class Analysis {
   }
 
   /**
-   * The current input is Postfix and its lines come from the reader thread (analyse() only):
-   * begin() then this, instead of detecting the format here.
+   * The current input is of `parser`'s format and its lines come from the reader thread
+   * (analyse() only): begin() then this, instead of detecting the format here.
    */
-  startPostfix(): PostfixMachine {
-    this.start(postfixParser);
-    return this.machine as PostfixMachine;
+  startFast(parser: FastLogParser): FrontMachine {
+    this.start(parser);
+    return this.machine as FrontMachine;
   }
 
   /**
@@ -497,7 +514,7 @@ export class Analysis {
    * the first passed-on line that follows its first appearance, so that even the order of the
    * reasons is the same.
    */
-  applyBatch(b: Batch, machine: PostfixMachine): void {
+  applyBatch(b: Batch, machine: FrontMachine, fast: FastPath): void {
     const file = this.file!;
     this.stats.linesRead += b.lines;
     file.lines += b.lines;
@@ -538,7 +555,7 @@ export class Analysis {
         pos = fieldEnd;
         // What parsed() + result() do with the line: update the table, count the line (and
         // count the message's arrival, the first time: parsed() gives a received event then).
-        if (machine.queueUpdate(kind - QUEUED, queueId, field)) this.aggregator.countReceived(str(meta[at + 2]!), field);
+        if (machine.update(kind - QUEUED, queueId, field)) this.aggregator.countReceived(str(meta[at + 2]!), field);
         this.stats.linesRecognised++;
         continue;
       }
@@ -565,7 +582,7 @@ export class Analysis {
       try {
         // A sent delivery (most of these lines) is only counted and settles its recipient: what
         // parsed() + result() would do with it, without building the event (see sentDelivery()).
-        const sent = sentDelivery(text, Math.max(0, bodyAt));
+        const sent = fast.sentDelivery(text, Math.max(0, bodyAt));
         if (sent !== null) {
           const queueId = sent.queueEnd < 0 ? null : text.slice(sent.queueAt, sent.queueEnd);
           const origTo = sent.origAt < 0 ? null : text.slice(sent.origAt, sent.origEnd);
@@ -590,7 +607,7 @@ export class Analysis {
 
   /** What parse() + result() + add() do with a sent delivery's line (see sentDelivery()). */
   private sentDelivery(
-    machine: PostfixMachine,
+    machine: FrontMachine,
     queueId: string | null,
     to: string,
     time: string | null,
@@ -823,7 +840,7 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
 
 // ---------------------------------------------------------------- the reader thread
 
-const READER_ROLE = 'maillog-doctor/postfix-reader';
+const READER_ROLE = 'maillog-doctor/reader';
 /**
  * Young generation of the reader thread, MiB: its garbage is lines that die at once, but each
  * scavenge copies the live 64 KiB window; 2 MiB meant twice the scavenges (100 MB: 247 in
@@ -839,22 +856,22 @@ interface ReadJob {
   raw?: Uint8Array;
   now: number;
   year?: number;
-  /** --mta postfix: no detection. */
-  forced: boolean;
+  /** --mta naming a format with a fast path: no detection. */
+  forced?: Mta;
   sentOn: 'auto' | 'reader' | 'main';
 }
 
 /** Reader → main, per file: `fallback` (read it yourself), or `start`, batches, `end`. */
 type ReaderMessage =
   | { type: 'fallback' }
-  | { type: 'start'; reference: number; gzip: boolean; size: number | null }
+  | { type: 'start'; mta: Mta; reference: number; gzip: boolean; size: number | null }
   | Batch
   | { type: 'end'; bytesRead: number; nulBytes: number; error?: { message?: string; code?: string } };
 
 /**
  * The main thread's side of the reader thread: one per run, reused for every file it takes.
- * The thread starts with the first file for it, and stops when it gives a file back (not
- * Postfix): an idle thread holds some 20 MB while this thread reads that file itself. The next
+ * The thread starts with the first file for it, and stops when it gives a file back (no fast
+ * path for its format): an idle thread holds some 20 MB while this thread reads that file itself. The next
  * file for it starts a new one.
  */
 class ReaderThread {
@@ -871,7 +888,7 @@ class ReaderThread {
   static async forRun(inputs: readonly string[], opts: PipelineOptions): Promise<ReaderThread | null> {
     const asked = opts.threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
     const threads = asked ?? (availableParallelism() > 1 ? 2 : 1);
-    if (threads < 2 || (opts.mta && opts.mta !== 'postfix')) return null;
+    if (threads < 2 || (opts.mta && !hasFastPath(parserByName(opts.mta)))) return null;
     // Only from the compiled module: a worker cannot start from TypeScript source (tests).
     if (!import.meta.url.endsWith('.js')) return null;
     const minBytes = asked === undefined ? PARALLEL_MIN_BYTES : 0;
@@ -917,11 +934,11 @@ class ReaderThread {
 
   /**
    * Reads one file through the reader thread into `analysis`. False when the file is not for
-   * it (not Postfix, could not be opened): nothing was counted, read it the ordinary way.
+   * it (no fast path for its format, could not be opened): nothing was counted, read it the ordinary way.
    */
   async read(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<boolean> {
     const job: ReadJob = {
-      type: 'read', path, raw: rawName(path), now: opts.now.getTime(), year: opts.year, forced: opts.mta === 'postfix', sentOn: opts.sentOn ?? 'auto',
+      type: 'read', path, raw: rawName(path), now: opts.now.getTime(), year: opts.year, forced: opts.mta, sentOn: opts.sentOn ?? 'auto',
     };
     this.start().postMessage(job);
     const first = await this.next();
@@ -930,7 +947,8 @@ class ReaderThread {
       return false;
     }
     const file = analysis.begin(path, new Date(first.reference), first.gzip);
-    const machine = analysis.startPostfix();
+    const parser = parserByName(first.mta) as FastLogParser;
+    const machine = analysis.startFast(parser);
     let bytesRead = 0;
     const progress = (done: boolean) =>
       opts.onProgress?.({ file, index, bytesRead, size: first.size, done, analysis });
@@ -945,7 +963,7 @@ class ReaderThread {
         Atomics.add(this.applied, 0, 1);
         Atomics.notify(this.applied, 0);
         bytesRead = m.bytesRead;
-        analysis.applyBatch(m, machine);
+        analysis.applyBatch(m, machine, parser.fast);
         if (opts.onProgress && file.lines % PROGRESS_EVERY_LINES === 0) progress(false);
       } else if (m.type === 'end') {
         bytesRead = m.bytesRead;
@@ -1035,7 +1053,9 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       return;
     }
     const post = (m: ReaderMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
-    let front: PostfixFront | null = null;
+    let front: LineFront | null = null;
+    /** The format of the file, once known (with front). */
+    let parser: FastLogParser | null = null;
     const detection = job.forced ? null : new Detection();
     let fallback = false;
 
@@ -1066,7 +1086,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
     // Times repeat line after line: the last one is checked first.
     let lastTime: string | null = null;
     let lastTimeIdx = -1;
-    const timeIndex = (f: PostfixFront): number => {
+    const timeIndex = (f: LineFront): number => {
       const time = f.time;
       if (time !== lastTime) {
         lastTime = time;
@@ -1131,18 +1151,17 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       // The delay in hundredths of a second: Postfix logs at most two decimals.
       meta[at + 6] = s.delay < 0 ? -1 : Math.min(Math.round(s.delay * 100), 0x7fffffff);
     };
-    /** A queue-id table update of an ASCII line: the bytes of its queue id and field (offsets into `from`). */
-    const passQueued = (no: number, kind: number, time: number, q: Readonly<QueueSpans>, from: Buffer) => {
-      const at = room(q.queueEnd - q.queueAt + q.fieldEnd - q.fieldAt);
+    /** A state update of an ASCII line (bytes [start, …) of `from`): the bytes of its key and field. */
+    const passQueued = (no: number, time: number, u: Readonly<StateUpdate>, from: Buffer, start: number) => {
+      const at = room(u.keyEnd - u.keyAt + u.fieldEnd - u.fieldAt);
       meta[at] = no;
-      meta[at + 1] = QUEUED + kind;
+      meta[at + 1] = QUEUED + u.kind;
       meta[at + 2] = time;
-      used += copyBytes(from, q.queueAt, q.queueEnd, bytes, used);
+      used += copyBytes(from, start + u.keyAt, start + u.keyEnd, bytes, used);
       meta[at + 3] = used;
-      used += copyBytes(from, q.fieldAt, q.fieldEnd, bytes, used);
+      used += copyBytes(from, start + u.fieldAt, start + u.fieldEnd, bytes, used);
       meta[at + 4] = used;
     };
-    const queueSpans: QueueSpans = { queueAt: 0, queueEnd: 0, fieldAt: 0, fieldEnd: 0 };
     // Sent deliveries are a third of the lines, and either thread can reduce them to queue id
     // and recipient with the same function. The reader does it for the next batch while the main
     // thread is behind (two batches or more waiting): then the reader has time to spare.
@@ -1172,9 +1191,10 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       cut = [];
       if (job.sentOn === 'auto') sentHere = posted - Atomics.load(applied, 0) >= 2;
     };
-    const start = () => {
-      front = new PostfixFront({ reference: opened.reference, year: job.year });
-      post({ type: 'start', reference: opened.reference.getTime(), gzip: opened.gzip, size: opened.size });
+    const start = (p: FastLogParser) => {
+      parser = p;
+      front = p.fast.front({ reference: opened.reference, year: job.year });
+      post({ type: 'start', mta: p.name, reference: opened.reference.getTime(), gzip: opened.gzip, size: opened.size });
     };
     /**
      * One line once the format is known: as Analysis.line() + parse() would count it. An ASCII
@@ -1189,21 +1209,21 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       pass(no, OVERSIZED, -1, -1, -1, -1, -1, -1, EMPTY, 0, 0, true);
       if (no % BATCH_LINES === 0) flush();
     };
-    // The MTA of the last program that was not Postfix's (syslog programs repeat line after line).
+    // The MTA of the last program that was not the file's (syslog programs repeat line after line).
     let lastProgram = '';
     let lastOwner: LogParser | null = null;
-    /** Does the program of the line triage() just called `other-program` belong to another MTA? */
+    /** Does the program of the line the front just called `other-program` belong to another MTA? */
     const otherMta = (raw: Buffer, start: number, text: string | null): boolean => {
       const r = front!.ranges;
       let program: string | null;
-      // Offsets into the text when triage() read it, else into the (ASCII) bytes from `start`.
+      // Offsets into the text when the front read it, else into the (ASCII) bytes from `start`.
       if (r === null) program = front!.program;
       else if (text !== null) program = text.slice(r.programAt, r.programEnd);
       else program = decodeLine(raw, start + r.programAt, start + r.programEnd, true);
       if (program === null) return false;
       if (program !== lastProgram) {
         lastProgram = program;
-        lastOwner = ownerOfProgram(program, postfixParser);
+        lastOwner = ownerOfProgram(program, parser);
       }
       return lastOwner !== null;
     };
@@ -1215,28 +1235,25 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         if (text.indexOf('\uFFFD') >= 0) invalidUtf8++;
       }
       {
-        let reason: IgnoreReason | null = null;
+        let verdict: number = FRONT_PARSE;
         let sent: Readonly<SentSpans> | null = null;
-        let queued = 0;
         let threw = false;
         try {
-          const fromBytes = text === null ? front!.triageAscii(raw, start, end) : UNDECIDED;
-          if (fromBytes === UNDECIDED) {
+          verdict = text === null ? front!.bytes(raw, start, end) : FRONT_UNDECIDED;
+          if (verdict === FRONT_UNDECIDED) {
             text ??= decodeLine(raw, start, end, isAscii);
-            reason = front!.triage(text);
-          } else {
-            reason = fromBytes;
-            if (reason === null) queued = queueUpdateAscii(raw, start + front!.bodyAt, end, queueSpans);
+            verdict = front!.text(text);
           }
           // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
-          if (reason === null && queued === 0 && isAscii && sentHere) {
+          if (verdict === FRONT_PARSE && isAscii && sentHere) {
             text ??= decodeLine(raw, start, end, true);
-            sent = sentDelivery(text, Math.max(0, front!.bodyAt));
+            sent = parser!.fast.sentDelivery(text, Math.max(0, front!.bodyAt));
           }
         } catch {
           threw = true;
         }
-        if (reason === 'other-program' && !threw && otherMta(raw, start, text)) {
+        const reason = !threw && verdict === FRONT_IGNORED ? front!.reason : null;
+        if (reason === 'other-program' && otherMta(raw, start, text)) {
           // Another MTA's line (Exim through the same syslog): the main thread routes it.
           pass(no, ROUTED, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii, offset);
         } else if (reason !== null) {
@@ -1247,9 +1264,9 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
           pass(no, FRONT_THREW, -1, -1, -1, -1, -1, -1, raw, start, end, isAscii, offset);
         } else {
           const bodyAt = front!.bodyAt;
-          if (queued !== 0) {
+          if (verdict === FRONT_UPDATE) {
             // A sender line may be the message's arrival, which the traffic overview counts by hour.
-            passQueued(no, queued, queued === QUEUE_FROM ? timeIndex(front!) : -1, queueSpans, raw);
+            passQueued(no, timeIndex(front!), front!.update, raw, start);
           } else if (sent !== null) {
             passSent(no, bodyAt >= 0 ? timeIndex(front!) : -1, sent, raw, start);
           } else if (bodyAt >= 0) {
@@ -1268,11 +1285,11 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       const best = detection!.best();
       const heldAt = detection!.takeOffsets();
       const held = detection!.take();
-      if (best !== postfixParser) {
+      if (!hasFastPath(best)) {
         fallback = true;
         return;
       }
-      start();
+      start(best);
       // The held lines' bytes are gone: encode them again (as UTF-8, which gives back the same
       // string: what was invalid is U+FFFD by now, and that encodes and decodes as itself).
       held.forEach((l, i) => {
@@ -1291,7 +1308,7 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         else if (!fallback && detection!.addOversized(head)) decide();
       },
     });
-    if (job.forced) start();
+    if (job.forced) start(parserByName(job.forced) as FastLogParser);
 
     let error: { message?: string; code?: string } | undefined;
     try {
@@ -1308,7 +1325,8 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
     if (!front && !fallback && detection && error === undefined) decide();
     if (fallback || !front) {
       opened.close();
-      // Undecided before an error, or not Postfix: the main thread reads it (and meets the error) itself.
+      // Undecided before an error, or of a format without a fast path: the main thread reads it
+      // (and meets the error) itself.
       post({ type: 'fallback' });
       return;
     }

@@ -18,7 +18,7 @@ import type {
 } from '../../src/event.js';
 import { deliveryEvent, healthEvent, markerEvent } from '../../src/event-builders.js';
 import { HEALTH_WARNINGS, postfixHealth, postfixMarker } from './health.js';
-import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
+import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult, type SentSpans } from '../types.js';
 import { QueueTable, type Deferral } from './correlate.js';
 import { delayOf, parseDeliveryFields, parsePeer, parseRemoteReply, parseReply, parseTrailer, sentRecipient, type Reply, type Trailer } from './fields.js';
 import { AFTER_QUEUE_ID, matchPrefix, NO_QUEUE_ID } from './ignore.js';
@@ -218,17 +218,6 @@ export function sentDelivery(text: string, from = 0): Readonly<SentSpans> | null
   return id;
 }
 
-/** Offsets in a line of a sent delivery's queue id (`queueEnd` -1: none), recipient and original recipient (-1: none). */
-export interface SentSpans {
-  queueAt: number;
-  queueEnd: number;
-  toAt: number;
-  toEnd: number;
-  origAt: number;
-  origEnd: number;
-  /** `delay=` in seconds; -1 when the line has none. */
-  delay: number;
-}
 const sent: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1 };
 
 /*
