@@ -55,6 +55,115 @@ export interface LineMachine {
   overflow(): Record<string, number>;
 }
 
+/**
+ * What a LineFront made of a line. Numbers, not objects: the front decides most lines of a
+ * big file, and the details sit in the front's fields until its next call.
+ */
+export const FRONT_IGNORED = 0;
+/** The line needs the machine: FrontMachine.parsed() with the envelope the front read. */
+export const FRONT_PARSE = 1;
+/** The line only updates correlation state (see LineFront.update and FrontMachine.update()). */
+export const FRONT_UPDATE = 2;
+/** From LineFront.bytes() only: the bytes alone cannot tell; decode the line and call text(). */
+export const FRONT_UNDECIDED = 3;
+export type FrontVerdict = typeof FRONT_IGNORED | typeof FRONT_PARSE | typeof FRONT_UPDATE | typeof FRONT_UNDECIDED;
+
+/** Where a line's syslog host and program are in it (host: equal ends for none). */
+export interface LineRanges {
+  hostAt: number;
+  hostEnd: number;
+  programAt: number;
+  programEnd: number;
+}
+
+/**
+ * A line that only updates correlation state: its kind (the parser's own, 1 to 15), where its
+ * key (a queue id) and its one field are in the line (offsets from the line's start).
+ */
+export interface StateUpdate {
+  kind: number;
+  keyAt: number;
+  keyEnd: number;
+  fieldAt: number;
+  fieldEnd: number;
+}
+
+/** Offsets in a line of a sent delivery's queue id (`queueEnd` -1: none), recipient and original recipient (-1: none). */
+export interface SentSpans {
+  queueAt: number;
+  queueEnd: number;
+  toAt: number;
+  toEnd: number;
+  origAt: number;
+  origEnd: number;
+  /** `delay=` in seconds; -1 when the line has none. */
+  delay: number;
+}
+
+/**
+ * The stateless half of a parser for one input, for a thread that only reads (src/pipeline/):
+ * it reads every envelope in order (the year inference needs all of them) and settles the lines
+ * that are ignored whatever came before, so that only what carries state reaches the machine.
+ * It must decide a line only as the machine's line() would (test/parsers/<mta>/cheap-path.test.ts).
+ */
+export interface LineFront {
+  /** The ASCII line in bytes [start, end) of `b`, without making a string where it can. */
+  bytes(b: Uint8Array, start: number, end: number): FrontVerdict;
+  /** The line as text (never FRONT_UNDECIDED; never FRONT_UPDATE either: that is for bytes). */
+  text(line: string): FrontVerdict;
+  /** After FRONT_IGNORED: why. After `other-program`, `ranges` or `program` tell the program. */
+  readonly reason: IgnoreReason;
+  /** After FRONT_UPDATE: what it updates. */
+  readonly update: Readonly<StateUpdate>;
+  /** After FRONT_PARSE, the envelope: its time, */
+  readonly time: string | null;
+  /** where the message starts (-1: the line has no envelope), */
+  readonly bodyAt: number;
+  /**
+   * where host and program are (offsets into the line's text) for the everyday envelope forms,
+   * else null: then `host` and `program`, which are not always substrings of the line.
+   */
+  readonly ranges: Readonly<LineRanges> | null;
+  readonly host: string | null;
+  readonly program: string | null;
+}
+
+/** The machine of a parser with a fast path: ways in for what its LineFront passed on. */
+export interface FrontMachine extends LineMachine {
+  /**
+   * A line the front returned FRONT_PARSE for, with the envelope it read (`bodyAt` -1: none):
+   * what line() does after reading the envelope.
+   */
+  parsed(text: string, no: number, time: string | null, host: string | null, program: string | null, bodyAt: number): LineResult;
+  /**
+   * A line FastPath.sentDelivery() recognised, for its correlation state. The caller counts
+   * the line as recognised and the sent delivery (recipient, delay): line() would give a
+   * `sent` delivery event and nothing else.
+   */
+  sent(queueId: string | null, to: string): void;
+  /**
+   * A line the front returned FRONT_UPDATE for, by its kind, key and field; the caller counts
+   * it as recognised. True when line() would have given a received event for it (a message's
+   * arrival, whose sender is `field`).
+   */
+  update(kind: number, key: string, field: string): boolean;
+}
+
+/**
+ * The optional fast path of a parser: a front that runs on the reader thread, and a shortcut
+ * for the commonest line that carries state (a sent delivery), which either thread may take.
+ * Reading through it gives the same results as line() on every line (test/bench-equivalence.test.ts).
+ */
+export interface FastPath {
+  front(ctx: Pick<ParseContext, 'reference' | 'year'>): LineFront;
+  /**
+   * For a line the front returned FRONT_PARSE for (its message from `from` on): when line()
+   * would give one `sent` delivery event and nothing else, where its queue id and recipients
+   * are in `text` (valid until the next call); else null.
+   */
+  sentDelivery(text: string, from: number): Readonly<SentSpans> | null;
+}
+
 export interface LogParser {
   name: Mta;
   /** Cheap test used by format detection: does this line look like this MTA's log? */
@@ -65,6 +174,18 @@ export interface LogParser {
    */
   ownsProgram?(program: string): boolean;
   create(): LineMachine;
+  /** A fast path for big files (see FastPath); then create() gives a FrontMachine. */
+  fast?: FastPath;
+}
+
+/** A parser with a fast path. */
+export interface FastLogParser extends LogParser {
+  fast: FastPath;
+  create(): FrontMachine;
+}
+
+export function hasFastPath(p: LogParser | null | undefined): p is FastLogParser {
+  return p?.fast !== undefined;
 }
 
 export const RECOGNISED_NO_EVENT: LineResult = Object.freeze({ status: 'recognised', events: [] }) as LineResult;

@@ -18,10 +18,11 @@ import type {
 } from '../../src/event.js';
 import { deliveryEvent, healthEvent, markerEvent } from '../../src/event-builders.js';
 import { HEALTH_WARNINGS, postfixHealth, postfixMarker } from './health.js';
-import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
+import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult, type SentSpans } from '../types.js';
 import { QueueTable, type Deferral } from './correlate.js';
 import { delayOf, parseDeliveryFields, parsePeer, parseRemoteReply, parseReply, parseTrailer, sentRecipient, type Reply, type Trailer } from './fields.js';
 import { AFTER_QUEUE_ID, matchPrefix, NO_QUEUE_ID } from './ignore.js';
+import { AFTER_QUEUE_ID_EVENTS, byFirstChar, type DispatchEntry } from './dispatch.js';
 
 // Short ids are hex (`3F2A1B4C5D`); long ids (enable_long_queue_ids) use a vowel-free base-52
 // alphabet (`44JCRG5tYPzCqt2`), so English words never look like one. `<queue id>` is what
@@ -94,14 +95,10 @@ const STATUS: Record<string, DeliveryStatus> = {
   SOFTBOUNCE: 'deferred', // soft_bounce = yes turns bounces into deferrals
 };
 
-export const NOTICES: ReadonlyArray<readonly [string, 'non-delivery' | 'delivery-status' | 'delay', 'sender' | 'postmaster']> = [
-  ['sender non-delivery notification: ', 'non-delivery', 'sender'],
-  ['postmaster non-delivery notification: ', 'non-delivery', 'postmaster'],
-  ['sender delivery status notification: ', 'delivery-status', 'sender'],
-  ['postmaster delivery status notification: ', 'delivery-status', 'postmaster'],
-  ['sender delay notification: ', 'delay', 'sender'],
-  ['postmaster delay notification: ', 'delay', 'postmaster'],
-];
+/** The entries of the dispatch table (dispatch.ts) by first character, for parse(). */
+const EVENTS_BY_CHAR = byFirstChar(AFTER_QUEUE_ID_EVENTS, (e) => e);
+/** Their prefixes by first character, for triage(). */
+const EVENT_PREFIXES_BY_CHAR = byFirstChar(AFTER_QUEUE_ID_EVENTS, (e) => e.prefix);
 
 /**
  * Messages (without a queue id) that triage() must pass on although no ignore rule names them:
@@ -154,33 +151,9 @@ export function daemonOf(program: string | null): string | null {
 export function triage(text: string, from = 0): IgnoreReason | null {
   const qEnd = queueIdEnd(text, from);
   if (qEnd > 0) {
-    const c = text.charCodeAt(qEnd);
-    switch (c) {
-      case 116 /* t */:
-        if (text.startsWith('to=', qEnd)) return null;
-        break;
-      case 102 /* f */:
-        if (text.startsWith('from=<', qEnd)) return null;
-        break;
-      case 99 /* c */:
-        if (text.startsWith('client=', qEnd)) return null;
-        break;
-      case 114 /* r */:
-        if (text.startsWith('removed', qEnd) || text.startsWith('reject: ', qEnd)) return null;
-        break;
-      case 109 /* m */:
-        if (text.startsWith('milter-reject: ', qEnd)) return null;
-        break;
-      case 112 /* p */:
-        if (text.startsWith('proxy-reject: ', qEnd)) return null;
-        break;
-      case 117 /* u */:
-        if (text.startsWith('uid=', qEnd)) return null;
-        break;
-    }
-    if (c === 115 /* s */ || c === 112 /* p */) {
-      for (let i = 0; i < NOTICES.length; i++) if (text.startsWith(NOTICES[i]![0], qEnd)) return null;
-    }
+    // A message the dispatch table takes needs parse(); so does any other until an ignore rule names it.
+    const prefixes = EVENT_PREFIXES_BY_CHAR[text.charCodeAt(qEnd)];
+    if (prefixes !== undefined) for (let i = 0; i < prefixes.length; i++) if (text.startsWith(prefixes[i]!, qEnd)) return null;
     return matchPrefix(AFTER_QUEUE_ID, text, qEnd);
   }
   if (text.startsWith('proxy-reject: ', from) || text.startsWith('proxy-accept: ', from)) return null;
@@ -218,17 +191,6 @@ export function sentDelivery(text: string, from = 0): Readonly<SentSpans> | null
   return id;
 }
 
-/** Offsets in a line of a sent delivery's queue id (`queueEnd` -1: none), recipient and original recipient (-1: none). */
-export interface SentSpans {
-  queueAt: number;
-  queueEnd: number;
-  toAt: number;
-  toEnd: number;
-  origAt: number;
-  origEnd: number;
-  /** `delay=` in seconds; -1 when the line has none. */
-  delay: number;
-}
 const sent: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1 };
 
 /*
@@ -266,47 +228,49 @@ export class PostfixBody {
   }
 
   private afterQueueId(rest: string, queueId: string | null, ctx: LineContext): LineResult {
-    switch (rest.charCodeAt(0)) {
-      case 116 /* t */:
-        if (rest.startsWith('to=')) return this.delivery(rest, queueId, ctx);
-        break;
-      case 102 /* f */:
-        if (rest.startsWith('from=<')) return this.qmgrFrom(rest, queueId, ctx);
-        break;
-      case 99 /* c */:
-        if (rest.startsWith('client=') && queueId) {
-          const end = rest.indexOf(', ');
-          this.queue.setClient(queueId, parsePeer(rest.slice(7, end < 0 ? rest.length : end)));
-          return RECOGNISED_NO_EVENT;
-        }
-        break;
-      case 114 /* r */:
-        if (rest === 'removed' || rest.startsWith('removed ')) {
-          if (queueId) this.queue.remove(queueId);
-          return RECOGNISED_NO_EVENT;
-        }
-        if (rest.startsWith('reject: ')) return this.reject(rest, 8, queueId, ctx);
-        break;
-      case 109 /* m */:
-        if (rest.startsWith('milter-reject: ')) return this.reject(rest, 15, queueId, ctx);
-        break;
-      case 112 /* p */:
-        if (rest.startsWith('proxy-reject: ')) return this.reject(rest, 14, queueId, ctx);
-        break;
-      case 117 /* u */:
-        // pickup: `uid=1000 from=<user>` — mail submitted with sendmail(1)
-        if (rest.startsWith('uid=') && queueId) {
-          const f = rest.indexOf(' from=<');
-          const e = f > 0 ? rest.indexOf('>', f + 7) : -1;
-          if (e > 0) {
-            this.queue.setFrom(queueId, rest.slice(f + 7, e));
-            return RECOGNISED_NO_EVENT;
-          }
-        }
-        break;
+    const entries = EVENTS_BY_CHAR[rest.charCodeAt(0)];
+    if (entries !== undefined) {
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
+        if (!rest.startsWith(entry.prefix)) continue;
+        const r = this.dispatch(entry, rest, queueId, ctx);
+        if (r !== null) return r;
+      }
     }
-    for (const [prefix, notice, recipient] of NOTICES) {
-      if (rest.startsWith(prefix)) {
+    const reason = matchPrefix(AFTER_QUEUE_ID, rest);
+    return reason ? ignored(reason) : UNRECOGNISED;
+  }
+
+  /** The handler of a dispatch entry whose prefix `rest` starts with; null: it declines the message. */
+  private dispatch(entry: DispatchEntry, rest: string, queueId: string | null, ctx: LineContext): LineResult | null {
+    switch (entry.handler) {
+      case 'delivery':
+        return this.delivery(rest, queueId, ctx);
+      case 'qmgr-from':
+        return this.qmgrFrom(rest, queueId, ctx);
+      case 'client': {
+        if (!queueId) return null;
+        const end = rest.indexOf(', ');
+        this.queue.setClient(queueId, parsePeer(rest.slice(7, end < 0 ? rest.length : end)));
+        return RECOGNISED_NO_EVENT;
+      }
+      case 'removed':
+        if (rest !== 'removed' && !rest.startsWith('removed ')) return null;
+        if (queueId) this.queue.remove(queueId);
+        return RECOGNISED_NO_EVENT;
+      case 'reject':
+        return this.reject(rest, entry.prefix.length, queueId, ctx);
+      case 'pickup': {
+        // pickup: `uid=1000 from=<user>` — mail submitted with sendmail(1)
+        if (!queueId) return null;
+        const f = rest.indexOf(' from=<');
+        const e = f > 0 ? rest.indexOf('>', f + 7) : -1;
+        if (e <= 0) return null;
+        this.queue.setFrom(queueId, rest.slice(f + 7, e));
+        return RECOGNISED_NO_EVENT;
+      }
+      case 'notice': {
+        const [notice, recipient] = entry.notice!;
         const ev: NotificationEvent = {
           kind: 'notification',
           mta: 'postfix',
@@ -318,13 +282,11 @@ export class PostfixBody {
           origin: { file: ctx.file, line: ctx.line },
           notice,
           recipient,
-          notificationQueueId: rest.slice(prefix.length) || null,
+          notificationQueueId: rest.slice(entry.prefix.length) || null,
         };
         return recognised(ev);
       }
     }
-    const reason = matchPrefix(AFTER_QUEUE_ID, rest);
-    return reason ? ignored(reason) : UNRECOGNISED;
   }
 
 

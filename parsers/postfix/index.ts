@@ -7,10 +7,23 @@
 import type { IgnoreReason } from '../../src/event.js';
 import { EnvelopeReader, type Envelope, type EnvelopeSpan } from '../syslog.js';
 import { scanAsciiEnvelope } from '../syslog-bytes.js';
-import { ascii, QUEUE_CLIENT, QUEUE_FROM, QUEUE_REMOVED, startsWith, triageAscii } from './triage-ascii.js';
+import { ascii, QUEUE_CLIENT, QUEUE_FROM, QUEUE_REMOVED, queueUpdateAscii, startsWith, triageAscii, type QueueSpans } from './triage-ascii.js';
 import { parsePeer } from './fields.js';
-import { ignored, type LineContext, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
-import { PostfixBody, daemonOf, sentDelivery, triage, type SentSpans } from './body.js';
+import {
+  FRONT_IGNORED,
+  FRONT_PARSE,
+  FRONT_UNDECIDED,
+  FRONT_UPDATE,
+  ignored,
+  type FastLogParser,
+  type FrontMachine,
+  type FrontVerdict,
+  type LineContext,
+  type LineFront,
+  type ParseContext,
+  type StateUpdate,
+} from '../types.js';
+import { PostfixBody, daemonOf, sentDelivery, triage } from './body.js';
 
 /** Postfix daemons and commands that log; a program `something/<daemon>` is Postfix too. */
 const DAEMONS = new Set([
@@ -59,45 +72,51 @@ export const UNDECIDED = 'undecided' as const;
 const BODY_HINT_RE = /^(?:[0-9A-F]{5,16}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}|NOQUEUE): (?:to=<|from=<|client=|reject: |milter-reject: |removed$|message-id=)/;
 
 /**
- * The Postfix machine, plus a way in for lines whose envelope was read elsewhere (by
- * PostfixFront, in the pipeline's reader thread). `parsed()` does what `line()` does after
- * reading the envelope, so feeding a file through PostfixFront + parsed() gives the same results
- * as line() on every line.
+ * The stateless half of the Postfix machine for one input (the LineFront of parsers/types.ts):
+ * the envelope (with the year inference, which must see every line in order) and the triage of
+ * messages that are ignored whatever came before. What it does not settle goes to the machine's
+ * parsed() or update() (FrontMachine). Feeding a file through it gives the same results as
+ * line() on every line.
  */
-export interface PostfixMachine extends LineMachine {
-  /**
-   * A line PostfixFront.triage() returned null for. `bodyAt` is where the message starts
-   * (`text.length - envelope.body.length`), or -1 for a line without an envelope; `time`,
-   * `host` and `program` are the envelope's.
-   */
-  parsed(text: string, no: number, time: string | null, host: string | null, program: string | null, bodyAt: number): LineResult;
-  /**
-   * A line sentDelivery() recognised, for its correlation state: what parsed() would change
-   * (settling the recipient). The caller counts the line and its sent delivery (recipient, delay).
-   */
-  sent(queueId: string | null, to: string): void;
-  /**
-   * A line queueUpdateAscii() recognised (triage-ascii.ts), for what parsed() would change in
-   * the queue-id table: `field` is the sender (QUEUE_FROM) or the client text (QUEUE_CLIENT).
-   * The caller counts the line as recognised. True when the line is a message's arrival (the
-   * first QUEUE_FROM of its queue id): parsed() would have given a received event for it.
-   */
-  queueUpdate(kind: number, queueId: string, field: string): boolean;
-}
-
-/**
- * The stateless half of the Postfix machine for one input: the envelope (with the year
- * inference, which must see every line in order) and the triage of messages that are ignored
- * whatever came before. What it does not settle goes to PostfixMachine.parsed().
- */
-export class PostfixFront {
+export class PostfixFront implements LineFront {
   private readonly envelopes: EnvelopeReader;
   private span: EnvelopeSpan | null = null;
   private env: Envelope | null = null;
   private line = '';
+  reason: IgnoreReason = 'blank';
+  /** Kinds: QUEUE_FROM (field: the sender), QUEUE_CLIENT (the client text), QUEUE_REMOVED (empty). */
+  readonly update: StateUpdate = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0 };
+  private readonly queueSpans: QueueSpans = { queueAt: 0, queueEnd: 0, fieldAt: 0, fieldEnd: 0 };
 
   constructor(ctx: Pick<ParseContext, 'reference' | 'year'>) {
     this.envelopes = new EnvelopeReader(ctx.reference, ctx.year);
+  }
+
+  bytes(b: Uint8Array, start: number, end: number): FrontVerdict {
+    const r = this.triageAscii(b, start, end);
+    if (r === UNDECIDED) return FRONT_UNDECIDED;
+    if (r !== null) {
+      this.reason = r;
+      return FRONT_IGNORED;
+    }
+    // Half the lines passed on only record a sender or a client, or forget a queue id.
+    const q = this.queueSpans;
+    const kind = queueUpdateAscii(b, start + this.bodyAt, end, q);
+    if (kind === 0) return FRONT_PARSE;
+    const u = this.update;
+    u.kind = kind;
+    u.keyAt = q.queueAt - start;
+    u.keyEnd = q.queueEnd - start;
+    u.fieldAt = q.fieldAt - start;
+    u.fieldEnd = q.fieldEnd - start;
+    return FRONT_UPDATE;
+  }
+
+  text(line: string): FrontVerdict {
+    const r = this.triage(line);
+    if (r === null) return FRONT_PARSE;
+    this.reason = r;
+    return FRONT_IGNORED;
   }
 
   /**
@@ -176,9 +195,13 @@ export class PostfixFront {
   }
 }
 
-export const postfixParser: LogParser = {
+export const postfixParser: FastLogParser = {
   name: 'postfix',
   ownsProgram: isPostfixProgram,
+  fast: {
+    front: (ctx) => new PostfixFront(ctx),
+    sentDelivery,
+  },
 
   sniff(line: string): boolean {
     const env = new EnvelopeReader(new Date(0)).read(line);
@@ -186,7 +209,7 @@ export const postfixParser: LogParser = {
     return BODY_HINT_RE.test(line);
   },
 
-  create(): PostfixMachine {
+  create(): FrontMachine {
     let envelopes = new EnvelopeReader(new Date());
     const body = new PostfixBody();
     const lc: LineContext = { time: null, host: null, program: null, raw: '', file: '', line: 0 };
@@ -225,7 +248,7 @@ export const postfixParser: LogParser = {
       sent(queueId, to) {
         if (queueId) body.queue.settle(queueId, to);
       },
-      queueUpdate(kind, queueId, field) {
+      update(kind, queueId, field) {
         if (kind === QUEUE_FROM) return body.queue.arrive(queueId, field);
         if (kind === QUEUE_CLIENT) body.queue.setClient(queueId, parsePeer(field));
         else if (kind === QUEUE_REMOVED) body.queue.remove(queueId);
@@ -244,4 +267,4 @@ export const postfixParser: LogParser = {
   },
 };
 
-export { daemonOf, sentDelivery, type SentSpans };
+export { daemonOf, sentDelivery };

@@ -5,7 +5,8 @@
  * test/parsers/postfix/triage-ascii.test.ts checks both against each other on real and random lines.
  */
 import type { IgnoreReason } from '../../src/event.js';
-import { HEALTH_OR_MARKER, NOTICES, SASL_FAILED, WARNING_REFUSALS } from './body.js';
+import { HEALTH_OR_MARKER, SASL_FAILED, WARNING_REFUSALS } from './body.js';
+import { AFTER_QUEUE_ID_EVENTS, byFirstChar } from './dispatch.js';
 import { HEALTH_WARNINGS } from './health.js';
 import { AFTER_QUEUE_ID, NO_QUEUE_ID, type PrefixRule } from './ignore.js';
 
@@ -42,18 +43,15 @@ function matchPrefix(rules: ByteRules, b: Uint8Array, at: number, end: number): 
 
 const AFTER = byFirstByte(AFTER_QUEUE_ID);
 const NONE = byFirstByte(NO_QUEUE_ID);
-const NOTICE_BYTES = NOTICES.map(([text]) => ascii(text));
+/** The dispatch table's prefixes (dispatch.ts) by first byte: a message starting with one needs parse(). */
+const EVENT_PREFIXES = byFirstChar(AFTER_QUEUE_ID_EVENTS, (e) => ascii(e.prefix));
 const QUEUE_ID_PLACEHOLDER = ascii('<queue id>: ');
 const NOQUEUE = ascii('NOQUEUE');
-const TO = ascii('to=');
 const FROM = ascii('from=<');
 const CLIENT = ascii('client=');
 const REMOVED = ascii('removed');
-const REJECT = ascii('reject: ');
-const MILTER_REJECT = ascii('milter-reject: ');
 const PROXY_REJECT = ascii('proxy-reject: ');
 const PROXY_ACCEPT = ascii('proxy-accept: ');
-const UID = ascii('uid=');
 const WARNING = ascii('warning: ');
 const WARNING_REFUSAL_BYTES = WARNING_REFUSALS.map(ascii);
 const HEALTH_WARNING_BYTES = HEALTH_WARNINGS.map(ascii);
@@ -99,33 +97,8 @@ function contains(b: Uint8Array, from: number, end: number, needle: Uint8Array):
 export function triageAscii(b: Uint8Array, from: number, end: number): IgnoreReason | null {
   const qEnd = queueIdEndAscii(b, from, end);
   if (qEnd > 0) {
-    const c = qEnd < end ? b[qEnd]! : -1;
-    switch (c) {
-      case 116 /* t */:
-        if (startsWith(b, qEnd, end, TO)) return null;
-        break;
-      case 102 /* f */:
-        if (startsWith(b, qEnd, end, FROM)) return null;
-        break;
-      case 99 /* c */:
-        if (startsWith(b, qEnd, end, CLIENT)) return null;
-        break;
-      case 114 /* r */:
-        if (startsWith(b, qEnd, end, REMOVED) || startsWith(b, qEnd, end, REJECT)) return null;
-        break;
-      case 109 /* m */:
-        if (startsWith(b, qEnd, end, MILTER_REJECT)) return null;
-        break;
-      case 112 /* p */:
-        if (startsWith(b, qEnd, end, PROXY_REJECT)) return null;
-        break;
-      case 117 /* u */:
-        if (startsWith(b, qEnd, end, UID)) return null;
-        break;
-    }
-    if (c === 115 /* s */ || c === 112 /* p */) {
-      for (let i = 0; i < NOTICE_BYTES.length; i++) if (startsWith(b, qEnd, end, NOTICE_BYTES[i]!)) return null;
-    }
+    const prefixes = qEnd < end ? EVENT_PREFIXES[b[qEnd]!] : undefined;
+    if (prefixes !== undefined) for (let i = 0; i < prefixes.length; i++) if (startsWith(b, qEnd, end, prefixes[i]!)) return null;
     return matchPrefix(AFTER, b, qEnd, end);
   }
   if (startsWith(b, from, end, PROXY_REJECT) || startsWith(b, from, end, PROXY_ACCEPT)) return null;

@@ -1,0 +1,279 @@
+/**
+ * A run: the inputs in the order given, each read on this thread or, for big files of a format
+ * whose parser has a fast path (parsers/types.ts FastPath: Postfix), by a second thread
+ * (reader-thread.ts) that reads, cuts and settles most lines and sends the rest in batches
+ * (batch.ts) to this one, which does everything that has state (analysis.ts). The result is
+ * the same as reading on one thread, to the line (test/bench-equivalence.test.ts). Small
+ * files, stdin, and files forced to or detected as a format without a fast path are read on
+ * this thread alone.
+ */
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Readable } from 'node:stream';
+import { parserByName } from '../../parsers/index.js';
+import { hasFastPath, type FastLogParser } from '../../parsers/types.js';
+import type { FileStats } from '../aggregate/types.js';
+import { describeSystemError, InputError } from '../errors.js';
+import { forEachLine } from '../input/lines.js';
+import { openInput, type OpenedInput } from '../input/open.js';
+import { fsPath, rawName } from '../input/paths.js';
+import { Analysis, type AnalysisOptions, type PipelineResult } from './analysis.js';
+import { READER_ROLE, type ReadJob, type ReaderMessage } from './batch.js';
+
+/** How often (in lines) analyse() reports progress. */
+export const PROGRESS_EVERY_LINES = 16_384;
+/**
+ * Files at least this big (on disk) are read by a second thread when there is a second core:
+ * starting the thread costs CPU, which below this size it does not win back (bench/README.md).
+ */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
+export interface PipelineOptions extends AnalysisOptions {
+  /** The run's start: the reference time for stdin. */
+  now: Date;
+  stdin?: Readable;
+  /** Called every PROGRESS_EVERY_LINES lines and at the end of each input. */
+  onProgress?: (p: Progress) => void;
+  /**
+   * Threads to use: 1 reads everything on this thread; 2 (or more) lets files of a format with
+   * a fast path be read by a second one, whatever their size. Default: the environment's MAILLOG_DOCTOR_THREADS,
+   * else 2 for files of PARALLEL_MIN_BYTES and more when the machine has a second core. The
+   * results are the same either way.
+   */
+  threads?: number;
+  /**
+   * Which thread reduces sent deliveries when two are used: `auto` (the default) lets the
+   * reader take them on while the main thread is behind; `reader` and `main` fix it (tests run
+   * both: the results are the same).
+   */
+  sentOn?: 'auto' | 'reader' | 'main';
+}
+
+export interface Progress {
+  file: FileStats;
+  /** Index of the input in the list given. */
+  index: number;
+  /** Bytes read from disk so far (compressed bytes for gzip); null for stdin. */
+  bytesRead: number | null;
+  size: number | null;
+  done: boolean;
+  analysis: Analysis;
+}
+
+/** Why reading stopped, as the file's error says it. */
+function readError(err: { message?: string; code?: string } | undefined, lines: number): string {
+  return `${describeSystemError(err)} (after ${lines} ${lines === 1 ? 'line' : 'lines'})`;
+}
+
+/** Reads the inputs in the order given, one after another. */
+export async function analyse(inputs: readonly string[], opts: PipelineOptions): Promise<PipelineResult> {
+  const analysis = new Analysis(opts);
+  const reader = await ReaderThread.forRun(inputs, opts);
+  const readByThread: string[] = [];
+  try {
+    for (const [index, path] of inputs.entries()) {
+      if (reader && (await reader.eligible(path)) && (await reader.read(path, index, analysis, opts))) {
+        readByThread.push(path);
+        continue;
+      }
+      let opened: OpenedInput;
+      try {
+        opened = await openInput(path, opts.now, opts.stdin);
+      } catch (err) {
+        analysis.failed(path, err instanceof InputError ? err : new InputError(path, describeSystemError(err)));
+        continue;
+      }
+      // A regular file (gzip too) can be read again from its start; stdin and pipes cannot.
+      const file = analysis.begin(path, opened.reference, opened.gzip, opened.size !== null);
+      const progress = (done: boolean) =>
+        opts.onProgress?.({
+          file,
+          index,
+          bytesRead: opened.size === null ? null : opened.bytesRead(),
+          size: opened.size,
+          done,
+          analysis,
+        });
+      let error: string | undefined;
+      for (;;) {
+        let nulBytes = 0;
+        try {
+          nulBytes = (
+            await forEachLine(opened.stream, {
+              line: (line, no, offset) => {
+                analysis.line(line, no, offset);
+                if (opts.onProgress && no % PROGRESS_EVERY_LINES === 0) progress(false);
+              },
+              oversized: (head, no, offset) => analysis.oversizedLine(head, no, offset),
+              stop: () => analysis.rereadWanted,
+            })
+          ).nulBytes;
+        } catch (err) {
+          error = readError(err as Error, file.lines);
+          nulBytes = (err as { nulBytes?: number }).nulBytes ?? 0;
+        }
+        if (error !== undefined || !analysis.dataEnded()) {
+          analysis.nulBytes(nulBytes);
+          break;
+        }
+        // No line was claimed by any parser in the first DETECT_BUFFER_CHARS; detection has
+        // now decided: read the file again from its start (at most once).
+        opened.close();
+        try {
+          opened = await openInput(path, opts.now, opts.stdin);
+        } catch (err) {
+          error = `${describeSystemError(err)} (reading it again)`;
+          break;
+        }
+        analysis.restart();
+      }
+      analysis.end(error, opened.bytesRead());
+      progress(true);
+    }
+  } finally {
+    await reader?.close();
+  }
+  return { ...analysis.finish(), readByThread };
+}
+
+/**
+ * Young generation of the reader thread, MiB: its garbage is lines that die at once, but each
+ * scavenge copies the live 64 KiB window, so a smaller one means more scavenges for little
+ * less RSS (bench/README.md).
+ */
+const READER_YOUNG_MB = 4;
+
+/**
+ * The main thread's side of the reader thread: one per run, reused for every file it takes.
+ * The thread starts with the first file for it, and stops when it gives a file back (no fast
+ * path for its format): an idle thread holds memory while this thread reads that file
+ * itself. The next file for it starts a new one.
+ */
+class ReaderThread {
+  private worker: Worker | null = null;
+  /** Batches taken from the reader so far (shared with it: its flow control). */
+  private readonly applied = new Int32Array(new SharedArrayBuffer(4));
+  private readonly queue: ReaderMessage[] = [];
+  private wake: (() => void) | null = null;
+  private failure: Error | null = null;
+
+  private constructor(private readonly minBytes: number) {}
+
+  /** A reader thread when more than one thread may be used and some input is for it. */
+  static async forRun(inputs: readonly string[], opts: PipelineOptions): Promise<ReaderThread | null> {
+    const asked = opts.threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
+    const threads = asked ?? (availableParallelism() > 1 ? 2 : 1);
+    if (threads < 2 || (opts.mta && !hasFastPath(parserByName(opts.mta)))) return null;
+    // Only from the compiled module: a worker cannot start from TypeScript source (tests).
+    if (!import.meta.url.endsWith('.js')) return null;
+    const minBytes = asked === undefined ? PARALLEL_MIN_BYTES : 0;
+    let any = false;
+    for (const path of inputs) if (await isFileOf(path, minBytes)) any = true;
+    return any ? new ReaderThread(minBytes) : null;
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    Atomics.store(this.applied, 0, 0);
+    // A small young generation: the reader's garbage is lines that die at once, and the
+    // default (16 MiB semi-spaces) would only add to the peak RSS.
+    const worker = new Worker(new URL('./reader-thread.js', import.meta.url), {
+      workerData: { role: READER_ROLE, applied: this.applied },
+      resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_MB },
+    });
+    worker.on('message', (m: ReaderMessage) => {
+      this.queue.push(m);
+      this.wake?.();
+    });
+    const fail = (err: Error) => {
+      if (this.worker !== worker) return; // stopped on purpose
+      this.failure ??= err;
+      this.wake?.();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`reader thread exited (${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.queue.length = 0;
+    await worker?.terminate();
+  }
+
+  eligible(path: string): Promise<boolean> {
+    return this.failure ? Promise.resolve(false) : isFileOf(path, this.minBytes);
+  }
+
+  /**
+   * Reads one file through the reader thread into `analysis`. False when the file is not for
+   * it (no fast path for its format, could not be opened): nothing was counted, read it the ordinary way.
+   */
+  async read(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<boolean> {
+    const job: ReadJob = {
+      type: 'read', path, raw: rawName(path), now: opts.now.getTime(), year: opts.year, forced: opts.mta, sentOn: opts.sentOn ?? 'auto',
+    };
+    this.start().postMessage(job);
+    const first = await this.next();
+    if (first === null || first.type !== 'start') {
+      if (first?.type === 'fallback') await this.stop();
+      return false;
+    }
+    const file = analysis.begin(path, new Date(first.reference), first.gzip);
+    const parser = parserByName(first.mta) as FastLogParser;
+    const machine = analysis.startFast(parser);
+    let bytesRead = 0;
+    const progress = (done: boolean) =>
+      opts.onProgress?.({ file, index, bytesRead, size: first.size, done, analysis });
+    for (;;) {
+      const m = await this.next();
+      if (m === null) {
+        // The thread died: the lines read so far stay counted, like any read error.
+        analysis.end(`${this.failure?.message ?? 'reader thread failed'} (after ${file.lines} ${file.lines === 1 ? 'line' : 'lines'})`);
+        break;
+      }
+      if (m.type === 'batch') {
+        Atomics.add(this.applied, 0, 1);
+        Atomics.notify(this.applied, 0);
+        bytesRead = m.bytesRead;
+        analysis.applyBatch(m, machine, parser.fast);
+        if (opts.onProgress && file.lines % PROGRESS_EVERY_LINES === 0) progress(false);
+      } else if (m.type === 'end') {
+        bytesRead = m.bytesRead;
+        analysis.nulBytes(m.nulBytes);
+        analysis.end(m.error ? readError(m.error, file.lines) : undefined, bytesRead);
+        break;
+      }
+    }
+    progress(true);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+  }
+
+  /** The next message, or null once the thread has failed. */
+  private async next(): Promise<ReaderMessage | null> {
+    while (this.queue.length === 0) {
+      if (this.failure) return null;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+    return this.queue.shift()!;
+  }
+}
+
+/** Is `path` a regular file of at least `minBytes`? */
+async function isFileOf(path: string, minBytes: number): Promise<boolean> {
+  if (path === '-') return false;
+  try {
+    const s = await stat(fsPath(path));
+    return s.isFile() && s.size >= minBytes;
+  } catch {
+    return false;
+  }
+}

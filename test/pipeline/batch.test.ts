@@ -1,0 +1,154 @@
+/**
+ * The reader thread's batches (src/pipeline/batch.ts): what BatchWriter writes, BatchReader reads
+ * back, entry by entry and field by field, for every kind of entry; ASCII and UTF-8 batches,
+ * batches that outgrow their first buffers, and the writer starting afresh after take().
+ */
+import { describe, expect, test } from 'vitest';
+import { BatchReader, BatchWriter, Entry, type Batch } from '../../src/pipeline/batch.js';
+import type { SentSpans, StateUpdate } from '../../parsers/types.js';
+
+const bytes = (s: string) => Buffer.from(s, 'utf8');
+
+/** Every entry of a batch, as plain objects with the fields of its kind. */
+function readAll(b: Batch): unknown[] {
+  const r = new BatchReader(b);
+  const out: unknown[] = [];
+  for (let guard = 0; r.next(); guard++) {
+    if (guard > 1_000_000) throw new Error('BatchReader.next() never ended');
+    switch (r.kind) {
+      case Entry.SENT: {
+        const queueId = r.queueId();
+        const to = r.to();
+        out.push({ kind: 'sent', no: r.no, time: r.time, queueId, to, origTo: r.origTo(), delay: r.delay, offset: r.offset });
+        break;
+      }
+      case Entry.UPDATE: {
+        const key = r.key();
+        out.push({ kind: 'update', no: r.no, time: r.time, update: r.updateKind, key, field: r.field(), offset: r.offset });
+        break;
+      }
+      case Entry.OVERSIZED:
+        out.push({ kind: 'oversized', no: r.no, head: r.cut(), offset: r.offset });
+        break;
+      case Entry.LINE: {
+        const text = r.text();
+        out.push({ kind: 'line', no: r.no, time: r.time, text, host: r.host(text), program: r.program(text), bodyAt: r.bodyAt, offset: r.offset });
+        break;
+      }
+      case Entry.ROUTED:
+        out.push({ kind: 'routed', no: r.no, text: r.text(), offset: r.offset });
+        break;
+      case Entry.THREW:
+        out.push({ kind: 'threw', no: r.no, text: r.text(), offset: r.offset });
+        break;
+      default:
+        throw new Error(`unknown kind ${String(r.kind)}`);
+    }
+  }
+  return out;
+}
+
+const CLASSIC = 'Nov 22 06:25:03 mx1 postfix/smtpd[12]: connect from a[192.0.2.1]';
+const SENT_LINE = 'Nov 22 06:25:04 mx1 postfix/smtp[13]: 3F2A1B4C5D: to=<bob@example.com>, orig_to=<b@example.com>, relay=x, delay=1.25, status=sent';
+
+describe('batches from the reader thread', () => {
+  test('every kind of entry reads back as written, in order, with the ignored lines counted', () => {
+    const w = new BatchWriter();
+    const line = bytes(`xx${CLASSIC}`);
+    // A line with its envelope's ranges (offsets into the line's text).
+    w.line(false);
+    w.parse(1, w.time('2026-11-22T06:25:03'), { hostAt: 16, hostEnd: 19, programAt: 20, programEnd: 33 }, null, null, 39, line, 2, line.length, true, 100);
+    // Ignored lines are only counted, per reason, with the first line of each.
+    w.line(false);
+    w.ignored('session', 2);
+    w.line(false);
+    w.ignored('session', 3);
+    w.line(false);
+    w.ignored('tls', 4);
+    // A rarer envelope: host and program as strings; an empty host is null.
+    const rare = bytes('<22>1 2026-11-22T06:25:05Z - postfix/qmgr 14 - - 3F2A1B4C5D: removed');
+    w.line(false);
+    w.parse(5, w.time('2026-11-22T06:25:05'), null, null, 'postfix/qmgr', 44, rare, 0, rare.length, true, 200);
+    // A sent delivery: queue id, recipient, original recipient, delay.
+    const sentLine = bytes(SENT_LINE);
+    const t = SENT_LINE;
+    const spans: SentSpans = {
+      queueAt: t.indexOf('3F2A'), queueEnd: t.indexOf(': to='), toAt: t.indexOf('bob@'), toEnd: t.indexOf('>, orig'),
+      origAt: t.indexOf('<b@example') + 1, origEnd: t.indexOf('>, relay'), delay: 1.25,
+    };
+    w.line(false);
+    w.sent(6, w.time('2026-11-22T06:25:04'), spans, sentLine, 0);
+    // NOQUEUE (no queue id bytes), no orig_to, no delay, no time.
+    w.line(false);
+    w.sent(7, -1, { queueAt: 0, queueEnd: -1, toAt: 4, toEnd: 7, origAt: -1, origEnd: -1, delay: -1 }, bytes('to=<abc>'), 0);
+    // A state update: key and field, from an offset in a bigger buffer.
+    const upd = bytes('....3F2A1B4C5D: client=a[192.0.2.1]:25');
+    const u: StateUpdate = { kind: 2, keyAt: 0, keyEnd: 10, fieldAt: 19, fieldEnd: 34 };
+    w.line(false);
+    w.update(8, w.time('2026-11-22T06:25:04'), u, upd, 4);
+    w.line(true);
+    w.oversized(9, 'head…');
+    const other = bytes('Nov 22 06:25:06 mx1 exim[1]: x');
+    w.line(false);
+    w.routed(10, other, 0, other.length, true, 300);
+    w.line(false);
+    w.threw(11, other, 0, 5, true, 400);
+    // A line without an envelope.
+    w.line(false);
+    w.parse(12, -1, null, null, null, -1, bytes('removed'), 0, 7, true, -1);
+
+    const taken = w.take(1234)!;
+    const b = taken.batch;
+    expect(b).toMatchObject({ type: 'batch', first: 1, lines: 12, invalidUtf8: 1, bytesRead: 1234, ascii: true, cut: ['head…'] });
+    expect(b.ignored).toEqual([['session', 2, 2], ['tls', 1, 4]]);
+    expect(taken.transfer).toHaveLength(3);
+    expect(readAll(b)).toEqual([
+      { kind: 'line', no: 1, time: '2026-11-22T06:25:03', text: CLASSIC, host: 'mx1', program: 'postfix/smtpd', bodyAt: 39, offset: 100 },
+      { kind: 'line', no: 5, time: '2026-11-22T06:25:05', text: rare.toString(), host: null, program: 'postfix/qmgr', bodyAt: 44, offset: 200 },
+      { kind: 'sent', no: 6, time: '2026-11-22T06:25:04', queueId: '3F2A1B4C5D', to: 'bob@example.com', origTo: 'b@example.com', delay: 1.25, offset: -1 },
+      { kind: 'sent', no: 7, time: null, queueId: null, to: 'abc', origTo: null, delay: null, offset: -1 },
+      { kind: 'update', no: 8, time: '2026-11-22T06:25:04', update: 2, key: '3F2A1B4C5D', field: 'a[192.0.2.1]:25', offset: -1 },
+      { kind: 'oversized', no: 9, head: 'head…', offset: -1 },
+      { kind: 'routed', no: 10, text: 'Nov 22 06:25:06 mx1 exim[1]: x', offset: 300 },
+      { kind: 'threw', no: 11, text: 'Nov 2', offset: 400 },
+      { kind: 'line', no: 12, time: null, text: 'removed', host: null, program: null, bodyAt: -1, offset: -1 },
+    ]);
+  });
+
+  test('a UTF-8 line makes the batch non-ASCII and reads back whole', () => {
+    const w = new BatchWriter();
+    const text = 'Nov 22 06:25:03 mx1 postfix/smtpd[12]: NOQUEUE: reject: RCPT from x: 550 5.1.1 <jürgen@example.de>: unknown';
+    const raw = bytes(text);
+    w.line(false);
+    w.parse(1, w.time('t'), { hostAt: 16, hostEnd: 19, programAt: 20, programEnd: 33 }, null, null, 39, raw, 0, raw.length, false, 0);
+    const b = w.take(0)!.batch;
+    expect(b.ascii).toBe(false);
+    expect(readAll(b)).toEqual([{ kind: 'line', no: 1, time: 't', text, host: 'mx1', program: 'postfix/smtpd', bodyAt: 39, offset: 0 }]);
+  });
+
+  test('the writer grows past its first buffers and starts afresh after take()', () => {
+    const w = new BatchWriter();
+    expect(w.take(0)).toBeNull();
+    const n = 5000;
+    const long = bytes('x'.repeat(500));
+    for (let i = 1; i <= n; i++) {
+      w.line(false);
+      if (i % 2 === 0) w.ignored('blank', i);
+      else w.parse(i, w.time(`t${i % 7}`), null, 'h', 'p', 0, long, 0, 100 + (i % 400), true, i);
+    }
+    const first = w.take(1)!.batch;
+    expect(first.lines).toBe(n);
+    const read = readAll(first) as Array<{ no: number; text: string; time: string }>;
+    expect(read).toHaveLength(n / 2);
+    read.forEach((e, j) => {
+      const i = 2 * j + 1;
+      expect(e).toMatchObject({ no: i, time: `t${i % 7}`, host: 'h', program: 'p', offset: i });
+      expect(e.text.length).toBe(100 + (i % 400));
+    });
+    w.line(false);
+    w.threw(n + 1, long, 0, 3, true, -1);
+    const second = w.take(2)!.batch;
+    expect(second).toMatchObject({ first: n + 1, lines: 1, ignored: [], strings: [] });
+    expect(readAll(second)).toEqual([{ kind: 'threw', no: n + 1, text: 'xxx', offset: -1 }]);
+  });
+});
