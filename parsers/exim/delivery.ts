@@ -102,6 +102,8 @@ function recipientsAfterFor(rest: string): number | null {
 interface Addresses {
   to: string;
   origTo: string | null;
+  /** Where origTo starts in the text read (-1: none). */
+  origAt: number;
   /** Index after the address items. */
   end: number;
   /** Start of the reason when a `:` ended the address items (`** a@b: Unrouteable address`). */
@@ -113,29 +115,31 @@ function colonAt(s: string, i: number): boolean {
 }
 
 /** `addr[ (parent)][ <original>]`, any of them possibly followed by `:` and the reason. */
-function readAddresses(rest: string): Addresses | null {
+export function readAddresses(rest: string): Addresses | null {
   const te = tokenEnd(rest, 0);
   if (te === 0) return null;
-  if (colonAt(rest, te - 1) && te > 1) return { to: rest.slice(0, te - 1), origTo: null, end: te - 1, reasonAt: Math.min(te + 1, rest.length) };
+  if (colonAt(rest, te - 1) && te > 1) return { to: rest.slice(0, te - 1), origTo: null, origAt: -1, end: te - 1, reasonAt: Math.min(te + 1, rest.length) };
   const to = rest.slice(0, te);
   let pos = te;
   let origTo: string | null = null;
+  let origAt = -1;
   if (rest.startsWith(' (', pos)) {
     const close = boundedIndexOf(rest, ')', pos + 2, 1024);
     if (close > 0) {
       pos = close + 1;
-      if (colonAt(rest, pos)) return { to, origTo, end: pos, reasonAt: Math.min(pos + 2, rest.length) };
+      if (colonAt(rest, pos)) return { to, origTo, origAt, end: pos, reasonAt: Math.min(pos + 2, rest.length) };
     }
   }
   if (rest.startsWith(' <', pos)) {
     const close = boundedIndexOf(rest, '>', pos + 2, 1024);
     if (close > 0) {
-      origTo = rest.slice(pos + 2, close);
+      origAt = pos + 2;
+      origTo = rest.slice(origAt, close);
       pos = close + 1;
-      if (colonAt(rest, pos)) return { to, origTo, end: pos, reasonAt: Math.min(pos + 2, rest.length) };
+      if (colonAt(rest, pos)) return { to, origTo, origAt, end: pos, reasonAt: Math.min(pos + 2, rest.length) };
     }
   }
-  return { to, origTo, end: pos, reasonAt: -1 };
+  return { to, origTo, origAt, end: pos, reasonAt: -1 };
 }
 
 /** A failure reason may end with ` DT=1.2s` (log_selector +deliver_time, written after the message). */
