@@ -16,7 +16,7 @@ import { FRONT_IGNORED, FRONT_PARSE, FRONT_UNDECIDED, FRONT_UPDATE, type FrontVe
 import { ignoredEntry } from './body.js';
 import { messageIdLength, readAddresses, eximDuration } from './delivery.js';
 import { otherProgramAfterStamp, StampReader, syslogAfterStamp } from './envelope.js';
-import { scanFields } from './fields.js';
+import { scanFields, tokenEnd } from './fields.js';
 
 /** FRONT_UPDATE kind of `<id> Completed` (key: the message id; no field). */
 export const EXIM_COMPLETED = 1;
@@ -154,6 +154,10 @@ export function sentDelivery(text: string, from: number): Readonly<SentSpans> | 
   const rest = text.slice(restAt);
   const a = readAddresses(rest);
   if (a === null) return null;
+  // Most deliveries are local (`T=mail_spool`): turned down before the fields are read. A `T=`
+  // met here that is not the transport only sends the line to parse(), which is always right.
+  const ti = rest.indexOf(' T=', a.end);
+  if (ti >= 0 && !rest.slice(ti + 3, tokenEnd(rest, ti + 3)).includes('smtp')) return null;
   const s = scanFields(rest, a.end + 1, true);
   const t = s.fields.T;
   if (t !== undefined && !t.includes('smtp')) return null;
