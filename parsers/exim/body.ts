@@ -270,25 +270,25 @@ export class EximBody {
    * rejection: its copy counts once, as reject() tells (no recipient list follows it).
    */
   private once(ev: AuthFailureEvent, line: string, ctx: LineContext, stream: string): LineResult {
-    const sig = `${ctx.time ?? ''}\u0000${line}`;
-    const copy = this.rejects.isDuplicate(sig, this.input);
+    const copy = this.rejects.isDuplicateOf(ctx.time ?? '', line, this.input);
     if (stream !== FILE_STREAM) {
+      const sig = signature(ctx, line);
       this.open.set(flatCopy(stream), { text: flatCopy(line), sig: flatCopy(sig), held: null, recipients: 0, sawCopy: false, stream });
     }
     return copy ? ignored('bookkeeping') : recognised(ev);
   }
 
   private reject(ev: RejectEvent, line: string, ctx: LineContext, stream: string): LineResult {
-    const sig = `${ctx.time ?? ''}\u0000${line}`;
     // A rejection of a message (it has an id but names no recipient) may be followed by its
     // recipient list (rejectlog, syslog reject copy).
     const ofMessage = ev.to === null && ev.queueId !== null;
     // Same time and same text as a rejection counted from another input: the rejectlog copy of a
     // mainlog line (or the other way round). `bookkeeping`, since the IgnoreReason enum has no
     // "duplicate"; the event was already counted once.
-    const copy = this.rejects.isDuplicate(sig, this.input);
+    const copy = this.rejects.isDuplicateOf(ctx.time ?? '', line, this.input);
     if (stream === FILE_STREAM) {
       if (!ofMessage) return copy ? ignored('bookkeeping') : recognised(ev);
+      const sig = signature(ctx, line);
       // The mainlog copy of this rejection may be waiting for this (rejectlog) copy's recipients.
       const waiting = copy ? this.held.get(sig) : undefined;
       if (copy && waiting === undefined) return ignored('bookkeeping');
@@ -297,10 +297,16 @@ export class EximBody {
       return copy ? ignored('bookkeeping') : RECOGNISED_NO_EVENT;
     }
     // syslog: remembered so that its reject copy (the next line of this process) is known.
+    const sig = signature(ctx, line);
     this.open.set(flatCopy(stream), { text: flatCopy(line), sig: flatCopy(sig), held: !copy && ofMessage ? kept(ev) : null, recipients: 0, sawCopy: false, stream });
     if (copy) return ignored('bookkeeping');
     return ofMessage ? RECOGNISED_NO_EVENT : recognised(ev);
   }
+}
+
+/** A rejection's signature: its time and line (RejectSignatures.isDuplicateOf() hashes the same without the string). */
+function signature(ctx: LineContext, line: string): string {
+  return `${ctx.time ?? ''}\u0000${line}`;
 }
 
 /**
