@@ -148,16 +148,16 @@ export function sentDelivery(text: string, from: number): Readonly<SentSpans> | 
   const f = from + idLen + 1;
   const c0 = text.charCodeAt(f);
   if (text.charCodeAt(f + 1) !== 62 /* > */ || text.charCodeAt(f + 2) !== 32 || !(c0 === 61 || c0 === 45 || c0 === 62)) return null;
+  // Most deliveries are local (`T=mail_spool`): turned down before anything else is read. A
+  // `T=` met here that is not the transport only sends the line to parse(), which is always right.
+  const ti = text.indexOf(' T=', f);
+  if (ti >= 0 && !text.slice(ti + 3, tokenEnd(text, ti + 3)).includes('smtp')) return null;
   // A lookup failure at the end of the line adds a health event (body.ts withEmbeddedHealth()).
   if (text.includes('failed to open ', f)) return null;
   const restAt = f + 3;
   const rest = text.slice(restAt);
   const a = readAddresses(rest);
   if (a === null) return null;
-  // Most deliveries are local (`T=mail_spool`): turned down before the fields are read. A `T=`
-  // met here that is not the transport only sends the line to parse(), which is always right.
-  const ti = rest.indexOf(' T=', a.end);
-  if (ti >= 0 && !rest.slice(ti + 3, tokenEnd(rest, ti + 3)).includes('smtp')) return null;
   const s = scanFields(rest, a.end + 1, true);
   const t = s.fields.T;
   if (t !== undefined && !t.includes('smtp')) return null;
