@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { assertFreshDist } from './helpers/dist.js';
+import { generateExchange } from '../bench/gen/exchange.js';
 import { generateExim } from '../bench/gen/exim.js';
 import { generatePostfix } from '../bench/gen/postfix.js';
 import { renderJson } from '../src/report/json.js';
@@ -160,8 +161,53 @@ describe('one thread and two threads give the same results', () => {
     const forced = await same([pf], { mta: 'postfix' });
     expect(forced.readByThread).toEqual([pf]);
     expect(Object.keys(JSON.parse(forced.json).summary.ignoredByReason).slice(0, 2)).toEqual(['session', 'address-probe']);
-    const exim = join(dir, 'mainlog');
-    writeFileSync(exim, lines(generateExim({ seed: 9, messages: 1500, start: new Date('2026-11-22T00:00:00+01:00') })));
-    expect((await same([exim, pf])).readByThread).toEqual([pf]);
+    const exchange = join(dir, 'MSGTRK20261122-1.LOG');
+    writeFileSync(exchange, lines(generateExchange({ seed: 9, messages: 600, start: new Date('2026-11-22T00:00:00+01:00') })));
+    expect((await same([exchange, pf])).readByThread).toEqual([pf]);
+  });
+
+  test('Exim: rotated mainlog (gzip, then plain) and its rejectlog, with the lines the front must pass on', async () => {
+    const all = lines(generateExim({ seed: 9, messages: 3000, start: new Date('2026-11-22T00:00:00+01:00') }));
+    const cut = all.indexOf('\n', Math.floor(all.length / 2)) + 1;
+    const older = join(dir, 'mainlog.1.gz');
+    const newer = join(dir, 'mainlog');
+    writeFileSync(older, gzipSync(all.slice(0, cut)));
+    const id = '1xUu3t-000000000qH-00D8';
+    const tricky = [
+      // A rejection of a message, its copy with the recipient list, ignored lines in between.
+      `2026-11-22 23:59:50 ${id} H=(x.example) [192.0.2.1] F=<a@example.net> rejected after DATA: spam`,
+      '2026-11-22 23:59:50 no host name found for IP address 192.0.2.9',
+      'Envelope-to: <late@example.org>',
+      `2026-11-22 23:59:51 ${id} DKIM: d=example.net [verification succeeded]`,
+      '  Subject: hello',
+      `2026-11-22 23:59:52 ${id} => far@example.com R=dnslookup T=remote_smtp H=mx.example.com [192.0.2.2] QT=1.234s`,
+      `2026-11-22 23:59:52 ${id} => near <near@example.org> R=local_user T=mail_spool QT=2s`,
+      `2026-11-22 23:59:52 ${id} -> also@example.com R=dnslookup T=remote_smtp H=mx.example.com [192.0.2.2] QT=1m2s`,
+      `2026-11-22 23:59:53 ${id} == r@example.com R=dnslookup T=remote_smtp defer (-53): retry time not reached`,
+      `2026-11-22 23:59:53 ${id} Completed`,
+      `2026-11-22 23:59:54 ${id} Completed tidily`,
+      '',
+      '2026-11-22 23:59:55 mx1 exim4[77]: 2026-11-22 23:59:55 H=(y) [192.0.2.3] F=<b@example.net> rejected RCPT <c@example.org>: Unrouteable address',
+      '2026-11-22 23:59:55 mx1 dovecot[78]: imap-login: Login: user=<x@example.org>',
+      `${id} => excerpt@example.com R=dnslookup T=remote_smtp H=mx.example.com [192.0.2.2]`,
+      '2026-11-22 23:59:56 H=(z) [192.0.2.4] F=<d@exämple.net> rejected RCPT <e@example.org>: Unrouteable address',
+      '2026-11-22 23:59:57 exim 4.96 daemon started: pid=1, -q30m, listening for SMTP on port 25',
+    ].join('\n');
+    writeFileSync(newer, all.slice(cut) + tricky + '\n');
+    const rejectlog = join(dir, 'rejectlog');
+    writeFileSync(
+      rejectlog,
+      [
+        `2026-11-22 23:59:50 ${id} H=(x.example) [192.0.2.1] F=<a@example.net> rejected after DATA: spam`,
+        'Envelope-from: <a@example.net>',
+        'Envelope-to: <b@example.org>',
+        '    <c@example.org>',
+        'P Received: from x.example',
+      ].join('\n') + '\n',
+    );
+    const r = await same([older, newer, rejectlog]);
+    expect(r.readByThread).toEqual([older, newer, rejectlog]);
+    const report = JSON.parse(r.json);
+    expect(report.summary.files.map((f: { format: string }) => f.format)).toEqual(['exim (gzip)', 'exim', 'exim']);
   });
 });

@@ -20,7 +20,7 @@
  * after the mainlog) or until its process writes its next line (syslog), then counts once with
  * no recipient.
  */
-import type { AuthFailureEvent, RejectEvent } from '../../src/event.js';
+import type { AuthFailureEvent, IgnoreReason, RejectEvent } from '../../src/event.js';
 import type { MailEvent } from '../../src/event.js';
 import { flatCopy } from '../../src/text/flat-copy.js';
 import { CappedMap } from '../capped-map.js';
@@ -93,6 +93,33 @@ export class EximBody {
       this.open.delete(FILE_STREAM);
       this.close(o);
     }
+  }
+
+  /**
+   * What parse() does first for an entry line of Exim's own files: the entry before it is over
+   * (for the fast path's shortcuts, which settle such a line without parse()). Events that a cap
+   * lets go come with the next line's result.
+   */
+  closeFileEntry(): void {
+    const prior = this.open.get(FILE_STREAM);
+    if (prior !== undefined) {
+      this.open.delete(FILE_STREAM);
+      this.close(prior);
+    }
+  }
+
+  /** What parse() does with `<id> Completed`, for the fast path (after closeFileEntry()). */
+  completed(id: string): void {
+    this.messages.complete(id);
+  }
+
+  /** What a sent delivery's line does to the state, for the fast path (after closeFileEntry()). */
+  sent(id: string, to: string): void {
+    const notes = this.notes;
+    if (notes.outputs.size === 0 && notes.deferrals.size === 0) return;
+    const key = `${id} ${to}`;
+    notes.outputs.delete(key);
+    notes.deferrals.delete(key);
   }
 
   /** An entry line (not a rejectlog header line) of `stream`. */
@@ -243,25 +270,25 @@ export class EximBody {
    * rejection: its copy counts once, as reject() tells (no recipient list follows it).
    */
   private once(ev: AuthFailureEvent, line: string, ctx: LineContext, stream: string): LineResult {
-    const sig = `${ctx.time ?? ''}\u0000${line}`;
-    const copy = this.rejects.isDuplicate(sig, this.input);
+    const copy = this.rejects.isDuplicateOf(ctx.time ?? '', line, this.input);
     if (stream !== FILE_STREAM) {
+      const sig = signature(ctx, line);
       this.open.set(flatCopy(stream), { text: flatCopy(line), sig: flatCopy(sig), held: null, recipients: 0, sawCopy: false, stream });
     }
     return copy ? ignored('bookkeeping') : recognised(ev);
   }
 
   private reject(ev: RejectEvent, line: string, ctx: LineContext, stream: string): LineResult {
-    const sig = `${ctx.time ?? ''}\u0000${line}`;
     // A rejection of a message (it has an id but names no recipient) may be followed by its
     // recipient list (rejectlog, syslog reject copy).
     const ofMessage = ev.to === null && ev.queueId !== null;
     // Same time and same text as a rejection counted from another input: the rejectlog copy of a
     // mainlog line (or the other way round). `bookkeeping`, since the IgnoreReason enum has no
     // "duplicate"; the event was already counted once.
-    const copy = this.rejects.isDuplicate(sig, this.input);
+    const copy = this.rejects.isDuplicateOf(ctx.time ?? '', line, this.input);
     if (stream === FILE_STREAM) {
       if (!ofMessage) return copy ? ignored('bookkeeping') : recognised(ev);
+      const sig = signature(ctx, line);
       // The mainlog copy of this rejection may be waiting for this (rejectlog) copy's recipients.
       const waiting = copy ? this.held.get(sig) : undefined;
       if (copy && waiting === undefined) return ignored('bookkeeping');
@@ -270,10 +297,16 @@ export class EximBody {
       return copy ? ignored('bookkeeping') : RECOGNISED_NO_EVENT;
     }
     // syslog: remembered so that its reject copy (the next line of this process) is known.
+    const sig = signature(ctx, line);
     this.open.set(flatCopy(stream), { text: flatCopy(line), sig: flatCopy(sig), held: !copy && ofMessage ? kept(ev) : null, recipients: 0, sawCopy: false, stream });
     if (copy) return ignored('bookkeeping');
     return ofMessage ? RECOGNISED_NO_EVENT : recognised(ev);
   }
+}
+
+/** A rejection's signature: its time and line (RejectSignatures.isDuplicateOf() hashes the same without the string). */
+function signature(ctx: LineContext, line: string): string {
+  return `${ctx.time ?? ''}\u0000${line}`;
 }
 
 /**
@@ -374,5 +407,39 @@ function eximHealthResult(text: string, id: string | null, ctx: LineContext): Li
   const m = eximMarker(text);
   // Counted as bookkeeping, as before markers were shown: the event rides along.
   if (m) return { status: 'ignored', reason: 'bookkeeping', events: [markerEvent({ ...common, marker: m.marker, version: m.version })] };
+  return null;
+}
+
+/** A context for the pure readers called by ignoredEntry(): their events are thrown away. */
+const NO_CONTEXT: LineContext = { time: null, host: null, program: null, raw: '', file: '', line: 0 };
+
+/**
+ * The reason EximBody.parse() ignores the entry `text` (after the stamp) for whatever came
+ * before it, or null when it may do anything else (then the line needs parse()). Follows
+ * message() and other() step by step, taking only the branches that touch no state; the
+ * fast path's front uses it (test/parsers/exim/cheap-path.test.ts holds the two together).
+ */
+export function ignoredEntry(text: string): IgnoreReason | null {
+  const idLen = messageIdLength(text, 0);
+  if (idLen > 0) {
+    const f = idLen + 1;
+    if (text.charCodeAt(f + 2) === 32 && FLAGS.has(text.slice(f, f + 2))) return text.startsWith('*>', f) ? 'bookkeeping' : null;
+    const rest = text.slice(f);
+    if (rest === 'Completed' || rest.startsWith('Completed ')) return null;
+    const reason = matchPrefix(MESSAGE_RULES, rest);
+    if (reason) return reason;
+    if (rest.includes(': error ignored')) return 'bookkeeping';
+    // transportOutput() and other() with an id: left to parse().
+    return null;
+  }
+  // other() without an id, up to its first branch with state (an authentication failure's copy).
+  const c0 = text.charCodeAt(0);
+  if (text.charCodeAt(1) === 61 /* = */ && (c0 === 72 /* H */ || c0 === 85 /* U */ || c0 === 70 /* F */)) return null;
+  if (text.startsWith('rejected ') || text.startsWith('temporarily rejected ')) return null;
+  if (otherReject(text, null, NO_CONTEXT) !== null) return null;
+  if (eximHealth(text) !== null || eximMarker(text) !== null) return null;
+  const reason = matchPrefix(PLAIN_RULES, text) ?? protocolErrorReason(text);
+  if (reason) return reason;
+  if (text.startsWith('exim ') && text.includes(' daemon started')) return 'bookkeeping';
   return null;
 }

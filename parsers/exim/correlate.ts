@@ -111,7 +111,15 @@ export class RejectSignatures {
    * counted from another input (the caller then ignores it).
    */
   isDuplicate(signature: string, input: number): boolean {
-    const key = hash53(signature);
+    return this.isDuplicateKey(hash53(signature), input);
+  }
+
+  /** isDuplicate(`${time}\u0000${line}`) without making that string (a rejection's signature). */
+  isDuplicateOf(time: string, line: string, input: number): boolean {
+    return this.isDuplicateKey(hash53Of(time, line), input);
+  }
+
+  private isDuplicateKey(key: number, input: number): boolean {
     const e = this.index[this.slotOf(key)]! - 1;
     if (e >= 0) {
       if (this.inputs[e] !== input && this.counts[e]! > 0) {
@@ -191,6 +199,29 @@ export function hash53(str: string, seed = 0): number {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
+  return finish53(h1, h2);
+}
+
+/** hash53(`${a}\u0000${b}`), reading the two strings where they are. */
+export function hash53Of(a: string, b: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < a.length; i++) {
+    const ch = a.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1, 2654435761);
+  h2 = Math.imul(h2, 1597334677);
+  for (let i = 0; i < b.length; i++) {
+    const ch = b.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  return finish53(h1, h2);
+}
+
+function finish53(h1: number, h2: number): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);

@@ -25,7 +25,7 @@ import type { DeliveryEvent, DeliveryStatus, NotificationEvent, Peer, ReceivedEv
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
 import { flatCopy, flatCopyPeer } from '../../src/text/flat-copy.js';
 import type { AddressNotes, Deferral, MessageTable } from './correlate.js';
-import { boundedIndexOf, leadingReply, peerOf, remoteError, scanFields, tokenEnd, unangle, type HostField } from './fields.js';
+import { boundedIndexOf, Fields, leadingReply, peerOf, remoteError, scanFields, tokenEnd, unangle, type HostField } from './fields.js';
 
 /** Length of an Exim message id at `at` (16 classic `1rXyZa-000Abc-9Q`, 23 for 4.97+), or 0. */
 export function messageIdLength(s: string, at: number): number {
@@ -102,6 +102,8 @@ function recipientsAfterFor(rest: string): number | null {
 interface Addresses {
   to: string;
   origTo: string | null;
+  /** Where origTo starts in the text read (-1: none). */
+  origAt: number;
   /** Index after the address items. */
   end: number;
   /** Start of the reason when a `:` ended the address items (`** a@b: Unrouteable address`). */
@@ -113,29 +115,31 @@ function colonAt(s: string, i: number): boolean {
 }
 
 /** `addr[ (parent)][ <original>]`, any of them possibly followed by `:` and the reason. */
-function readAddresses(rest: string): Addresses | null {
+export function readAddresses(rest: string): Addresses | null {
   const te = tokenEnd(rest, 0);
   if (te === 0) return null;
-  if (colonAt(rest, te - 1) && te > 1) return { to: rest.slice(0, te - 1), origTo: null, end: te - 1, reasonAt: Math.min(te + 1, rest.length) };
+  if (colonAt(rest, te - 1) && te > 1) return { to: rest.slice(0, te - 1), origTo: null, origAt: -1, end: te - 1, reasonAt: Math.min(te + 1, rest.length) };
   const to = rest.slice(0, te);
   let pos = te;
   let origTo: string | null = null;
+  let origAt = -1;
   if (rest.startsWith(' (', pos)) {
     const close = boundedIndexOf(rest, ')', pos + 2, 1024);
     if (close > 0) {
       pos = close + 1;
-      if (colonAt(rest, pos)) return { to, origTo, end: pos, reasonAt: Math.min(pos + 2, rest.length) };
+      if (colonAt(rest, pos)) return { to, origTo, origAt, end: pos, reasonAt: Math.min(pos + 2, rest.length) };
     }
   }
   if (rest.startsWith(' <', pos)) {
     const close = boundedIndexOf(rest, '>', pos + 2, 1024);
     if (close > 0) {
-      origTo = rest.slice(pos + 2, close);
+      origAt = pos + 2;
+      origTo = rest.slice(origAt, close);
       pos = close + 1;
-      if (colonAt(rest, pos)) return { to, origTo, end: pos, reasonAt: Math.min(pos + 2, rest.length) };
+      if (colonAt(rest, pos)) return { to, origTo, origAt, end: pos, reasonAt: Math.min(pos + 2, rest.length) };
     }
   }
-  return { to, origTo, end: pos, reasonAt: -1 };
+  return { to, origTo, origAt, end: pos, reasonAt: -1 };
 }
 
 /** A failure reason may end with ` DT=1.2s` (log_selector +deliver_time, written after the message). */
@@ -186,7 +190,7 @@ export function delivery(flag: string, rest: string, id: string, ctx: LineContex
     return expiry(a, id, ctx, table, notes, noteKey!);
   }
   let status: DeliveryStatus;
-  let fields: Record<string, string> = {};
+  let fields = new Fields();
   let host: HostField | null = null;
   let reason: string;
   if (flag === '=>' || flag === '->' || flag === '>>') {
@@ -311,7 +315,7 @@ function eventOf(ctx: LineContext, id: string, status: DeliveryStatus, a: Addres
 }
 
 /** The part of a `==` line after the addresses. */
-function deferral(rest: string, a: Addresses): { fields: Record<string, string>; host: HostField | null; reason: string } | null {
+function deferral(rest: string, a: Addresses): { fields: Fields; host: HostField | null; reason: string } | null {
   if (a.reasonAt >= 0) return null;
   const s = scanFields(rest, a.end + 1);
   let p = s.end;
@@ -330,7 +334,7 @@ function deferral(rest: string, a: Addresses): { fields: Record<string, string>;
       if (h > 0 && !rest.slice(r, h).includes(': ')) {
         const s2 = scanFields(rest, h + 1);
         const tail = s2.reasonAt >= 0 ? `: ${rest.slice(s2.reasonAt)}` : '';
-        return { fields: { ...fields, ...s2.fields }, host: s2.host, reason: rest.slice(r, h) + tail };
+        return { fields: Fields.over(fields, s2.fields), host: s2.host, reason: rest.slice(r, h) + tail };
       }
     }
     return { fields, host: null, reason: rest.slice(r) };
@@ -338,7 +342,7 @@ function deferral(rest: string, a: Addresses): { fields: Record<string, string>;
   if (rest.charCodeAt(p) === 32) {
     const s2 = scanFields(rest, p + 1);
     return {
-      fields: { ...fields, ...s2.fields },
+      fields: Fields.over(fields, s2.fields),
       host: s2.host,
       reason: s2.reasonAt >= 0 ? rest.slice(s2.reasonAt) : rest.slice(s2.end),
     };

@@ -84,6 +84,29 @@ export class StampReader {
     return { time, pid: m[11] ? Number(m[11]) : null, end: m[0].length };
   }
 
+  /**
+   * read() of an ASCII line in bytes [start, end) of `b`, for the common stamp only: the index
+   * after it (from `start`) with its time in `time`, or -1 when the line does not start with one
+   * (then read() of its text decides).
+   */
+  readAscii(b: Uint8Array, start: number, end: number): number {
+    const n = end - start;
+    if (n < 19 || b[start + 4] !== 45 || b[start + 7] !== 45 || b[start + 10] !== 32 || b[start + 13] !== 58 || b[start + 16] !== 58) return -1;
+    for (const i of STAMP_DIGIT_PAIRS) if (digitPair(b, start + i) < 0) return -1;
+    let stampEnd = 19;
+    if (n > 19) {
+      const next = b[start + 20];
+      if (b[start + 19] !== 32 || next === 43 /* + */ || next === 45 /* - */ || next === 91 /* [ */) return -1;
+      stampEnd = 20;
+    }
+    const y = digitPair(b, start) * 100 + digitPair(b, start + 2);
+    this.time = this.iso(y, digitPair(b, start + 5), digitPair(b, start + 8), digitPair(b, start + 11), digitPair(b, start + 14), digitPair(b, start + 17), 0, LOCAL);
+    return stampEnd;
+  }
+
+  /** The time of the stamp readAscii() last read. */
+  time: string | null = null;
+
   /** ISO 8601 UTC of a local time (zone LOCAL) or one `zone` minutes east of UTC; null if impossible. */
   private iso(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, zone: number): string | null {
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
@@ -118,6 +141,13 @@ function plainStampEnd(line: string): number {
 }
 /** Where `YYYY-MM-DD HH:MM:SS` has its pairs of digits. */
 const STAMP_DIGIT_PAIRS = [0, 2, 5, 8, 11, 14, 17];
+
+/** twoDigits() on bytes: the number of two ASCII digits at `i`, or -1. */
+function digitPair(b: Uint8Array, i: number): number {
+  const h = b[i]! - 48;
+  const l = b[i + 1]! - 48;
+  return h >= 0 && h <= 9 && l >= 0 && l <= 9 ? h * 10 + l : -1;
+}
 
 export interface SyslogAfterStamp {
   host: string;

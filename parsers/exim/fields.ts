@@ -14,9 +14,65 @@ export interface HostField {
   helo: string | null;
 }
 
+/**
+ * The fields the parser reads, with `<>` and quotes removed (undefined: not in the line). The
+ * others are stepped over without being kept: one object shape for every line, and no string
+ * made for a value nobody reads.
+ */
+export class Fields {
+  C: string | undefined = undefined;
+  F: string | undefined = undefined;
+  P: string | undefined = undefined;
+  QT: string | undefined = undefined;
+  R: string | undefined = undefined;
+  S: string | undefined = undefined;
+  T: string | undefined = undefined;
+
+  /** `a` with the fields `b` has put over it (as an object spread of the two would). */
+  static over(a: Fields, b: Fields): Fields {
+    const f = new Fields();
+    f.C = b.C ?? a.C;
+    f.F = b.F ?? a.F;
+    f.P = b.P ?? a.P;
+    f.QT = b.QT ?? a.QT;
+    f.R = b.R ?? a.R;
+    f.S = b.S ?? a.S;
+    f.T = b.T ?? a.T;
+    return f;
+  }
+}
+
+/** Which of Fields a key of `len` characters at `at` is: its index in KEPT, or -1 (not kept; `H` is read apart). */
+function keptKey(text: string, at: number, len: number): number {
+  const c = text.charCodeAt(at);
+  if (len === 2) return c === 81 /* Q */ && text.charCodeAt(at + 1) === 84 /* T */ ? QT : -1;
+  if (len !== 1) return -1;
+  switch (c) {
+    case 67: return C;
+    case 70: return F;
+    case 80: return P;
+    case 82: return R;
+    case 83: return S;
+    case 84: return T;
+    default: return -1;
+  }
+}
+const C = 0, F = 1, P = 2, QT = 3, R = 4, S = 5, T = 6;
+
+function keep(fields: Fields, k: number, value: string): void {
+  switch (k) {
+    case C: fields.C = value; break;
+    case F: fields.F = value; break;
+    case P: fields.P = value; break;
+    case QT: fields.QT = value; break;
+    case R: fields.R = value; break;
+    case S: fields.S = value; break;
+    case T: fields.T = value; break;
+  }
+}
+
 export interface ScanResult {
-  /** Plain fields: `R`, `T`, `F`, `P`, `U`, `C`, … with `<>` and quotes removed. */
-  fields: Record<string, string>;
+  fields: Fields;
   host: HostField | null;
   /** Where scanning stopped: the first token that is not a field (or the text's length). */
   end: number;
@@ -57,7 +113,7 @@ export function tokenEnd(text: string, at: number): number {
  * a reason separator: a lone `:` token (Exim 4.99+ ` : `) or a value ending in `:` (older `: `).
  */
 export function scanFields(text: string, at: number, lenient = false): ScanResult {
-  const fields: Record<string, string> = {};
+  const fields = new Fields();
   let host: HostField | null = null;
   let pos = at;
   const len = text.length;
@@ -77,41 +133,38 @@ export function scanFields(text: string, at: number, lenient = false): ScanResul
     }
     if (eq < 0) {
       const te = tokenEnd(text, pos);
-      const tok = text.slice(pos, te);
-      if (FLAGS.has(tok) || lenient) {
+      if (lenient || FLAGS.has(text.slice(pos, te))) {
         pos = te + 1;
         continue;
       }
       return { fields, host, end: pos, reasonAt: -1 };
     }
-    const key = text.slice(pos, eq);
     const v = eq + 1;
     let next: number; // index just after the value
-    if (key === 'H') {
+    if (eq - pos === 1 && text.charCodeAt(pos) === 72 /* H */) {
       const h = readHost(text, v);
       host = h.host;
       next = h.end;
     } else {
+      const k = keptKey(text, pos, eq - pos);
       const c = text.charCodeAt(v);
-      let value: string;
       if (c === 34 /* " */) {
         const q = readQuoted(text, v);
-        value = q.value;
+        keep(fields, k, q.value);
         next = q.end;
-      } else if (c === 60 /* < */ && (key === 'F' || key === 'P')) {
+      } else if (c === 60 /* < */ && (k === F || k === P)) {
         const close = boundedIndexOf(text, '>', v + 1, MAX_ADDRESS);
         const e = close < 0 ? tokenEnd(text, v) : close + 1;
-        value = text.slice(v + 1, close < 0 ? e : close);
+        keep(fields, k, text.slice(v + 1, close < 0 ? e : close));
         next = e;
       } else {
         next = tokenEnd(text, v);
         if (text.charCodeAt(next - 1) === 58 /* : */ && next - 1 > v) {
-          fields[key] = text.slice(v, next - 1);
+          if (k >= 0) keep(fields, k, text.slice(v, next - 1));
           return { fields, host, end: next - 1, reasonAt: Math.min(next + 1, len) };
         }
-        value = text.slice(v, next);
+        if (k >= 0) keep(fields, k, text.slice(v, next));
       }
-      fields[key] = value;
     }
     if (next >= len) return { fields, host, end: len, reasonAt: -1 };
     const after = text.charCodeAt(next);

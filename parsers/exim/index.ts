@@ -8,7 +8,7 @@
  * smtp_in,receive}.c at Exim commit 13835a3 (2025-12-29) and tag exim-4.96.
  */
 import { EnvelopeReader } from '../syslog.js';
-import { ignored, UNRECOGNISED, type LineContext, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
+import { ignored, UNRECOGNISED, type FastLogParser, type FrontMachine, type LineContext, type LineResult, type ParseContext } from '../types.js';
 import { EximBody, FILE_STREAM, MAX_OPEN_STREAMS } from './body.js';
 import { messageIdLength } from './delivery.js';
 import { isDumpLine, isDumpStart } from './dump.js';
@@ -22,6 +22,7 @@ import {
   StampReader,
   syslogAfterStamp,
 } from './envelope.js';
+import { EXIM_COMPLETED, EximFront, sentDelivery } from './front.js';
 import { isAuthFailure, matchPrefix, PLAIN_RULES, protocolErrorReason } from './ignore.js';
 
 /** Texts (after the stamp) that only Exim writes, for format detection. */
@@ -40,9 +41,13 @@ function looksLikeEximText(text: string, from: number): boolean {
 
 const sniffStamps = new StampReader();
 
-export const eximParser: LogParser = {
+export const eximParser: FastLogParser = {
   name: 'exim',
   ownsProgram: isEximProgram,
+  fast: {
+    front: () => new EximFront(),
+    sentDelivery,
+  },
 
   sniff(line: string): boolean {
     const stamp = sniffStamps.read(line);
@@ -55,7 +60,7 @@ export const eximParser: LogParser = {
     return bareSyslog(line) !== null;
   },
 
-  create(): LineMachine {
+  create(): FrontMachine {
     let envelopes = new EnvelopeReader(new Date());
     const stamps = new StampReader();
     const body = new EximBody();
@@ -134,6 +139,13 @@ export const eximParser: LogParser = {
       return UNRECOGNISED;
     }
 
+    function whole(text: string, no: number): LineResult {
+      if (text.length === 0) return ignored('blank');
+      lc.raw = text;
+      lc.line = no;
+      return dispatch(text);
+    }
+
     return {
       begin(ctx: ParseContext) {
         // Year inference (classic syslog stamps) starts afresh per file: each has its own mtime.
@@ -142,11 +154,30 @@ export const eximParser: LogParser = {
         body.beginInput();
         dumpOpen = false;
       },
-      line(text: string, no: number): LineResult {
-        if (text.length === 0) return ignored('blank');
+      line: whole,
+      // The front passes lines of Exim's own files with their stamp read (bodyAt: the text after
+      // it), anything else whole (bodyAt -1).
+      parsed(text, no, time, _host, _program, bodyAt) {
+        if (bodyAt < 0) return whole(text, no);
         lc.raw = text;
         lc.line = no;
-        return dispatch(text);
+        dumpOpen = true;
+        lc.time = time;
+        lc.host = null;
+        lc.program = null;
+        return body.parse(text.slice(bodyAt), lc, FILE_STREAM);
+      },
+      // A stamped line of Exim's own files, as parse() would take it (see front.ts).
+      sent(queueId, to) {
+        dumpOpen = true;
+        body.closeFileEntry();
+        if (queueId !== null) body.sent(queueId, to);
+      },
+      update(kind, key) {
+        dumpOpen = true;
+        body.closeFileEntry();
+        if (kind === EXIM_COMPLETED) body.completed(key);
+        return false;
       },
       end() {
         return body.end();

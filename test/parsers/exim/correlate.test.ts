@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { hash53, MessageTable, RejectSignatures } from '../../../parsers/exim/correlate.js';
+import { hash53, hash53Of, MessageTable, RejectSignatures } from '../../../parsers/exim/correlate.js';
 import { runs } from '../../helpers/runs.js';
 
 /** The tables' eviction as first written: a fresh `keys().next()` per eviction (slow, obvious). */
@@ -124,5 +124,19 @@ describe('eviction order matches a plain insertion-order model', () => {
       }),
       PARAMS,
     );
+  });
+});
+
+describe('hash53Of', () => {
+  test('is hash53 of the two strings joined by NUL, and isDuplicateOf() meets isDuplicate()', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 200 }), (a, b) => {
+        expect(hash53Of(a, b)).toBe(hash53(`${a}\u0000${b}`));
+      }),
+      { numRuns: 300 },
+    );
+    const s = new RejectSignatures(8);
+    expect(s.isDuplicateOf('2026-11-22T10:00:00.000Z', 'H=x rejected RCPT <a@b>', 1)).toBe(false);
+    expect(s.isDuplicate('2026-11-22T10:00:00.000Z\u0000H=x rejected RCPT <a@b>', 2)).toBe(true);
   });
 });

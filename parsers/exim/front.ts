@@ -1,0 +1,182 @@
+/**
+ * The fast path of the Exim parser (parsers/types.ts FastPath): the front that runs on the reader
+ * thread, and the sent-delivery shortcut. The front settles lines of Exim's own log files (the
+ * stamp, then the text) that parse() ignores whatever came before (ignoredEntry() in body.ts),
+ * and sends `<id> Completed` on as a state update; every other line goes to the machine, lines
+ * in a syslog form or without a stamp whole (parsed() reads them as line() does: the year
+ * inference and the per-process streams of syslog lines stay the machine's).
+ *
+ * What an ignored line would still have done to the machine: end the rejectlog entry before it
+ * (its header lines then no longer add recipients) and mark that a header dump may follow. So
+ * the front passes on the first stamped line after a line that may have opened an entry (a
+ * message line that is not a delivery or arrival) and after any line without a stamp.
+ */
+import type { IgnoreReason } from '../../src/event.js';
+import { FRONT_IGNORED, FRONT_PARSE, FRONT_UNDECIDED, FRONT_UPDATE, type FrontVerdict, type LineFront, type SentSpans, type StateUpdate } from '../types.js';
+import { ignoredEntry } from './body.js';
+import { messageIdLength, readAddresses, eximDuration } from './delivery.js';
+import { otherProgramAfterStamp, StampReader, syslogAfterStamp } from './envelope.js';
+import { scanFields, tokenEnd } from './fields.js';
+
+/** FRONT_UPDATE kind of `<id> Completed` (key: the message id; no field). */
+export const EXIM_COMPLETED = 1;
+
+const COMPLETED = [67, 111, 109, 112, 108, 101, 116, 101, 100]; // `Completed`
+const DKIM = [68, 75, 73, 77, 58, 32]; // `DKIM: `
+
+/** Length of an Exim message id at byte `at` followed by a space (messageIdLength() on bytes), or 0. */
+function messageIdLengthAscii(b: Uint8Array, at: number, end: number): number {
+  const alnum = (from: number, n: number): boolean => {
+    for (let i = from; i < from + n; i++) {
+      const c = b[i]!;
+      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+    }
+    return true;
+  };
+  if (at + 17 > end || !alnum(at, 6) || b[at + 6] !== 45) return 0;
+  if (b[at + 13] === 45 && alnum(at + 7, 6) && alnum(at + 14, 2) && b[at + 16] === 32) return 16;
+  if (at + 24 <= end && b[at + 18] === 45 && alnum(at + 7, 11) && alnum(at + 19, 4) && b[at + 23] === 32) return 23;
+  return 0;
+}
+
+function bytesAre(b: Uint8Array, at: number, end: number, want: readonly number[]): boolean {
+  if (at + want.length > end) return false;
+  for (let i = 0; i < want.length; i++) if (b[at + i] !== want[i]) return false;
+  return true;
+}
+
+/**
+ * Could parse() of this entry text (after the stamp) open a rejectlog entry? Only a rejection of
+ * a message does (it has an id, names no recipient, and its recipients may follow); flagged
+ * lines and `Completed` never do.
+ */
+function mayOpenEntry(text: string): boolean {
+  const idLen = messageIdLength(text, 0);
+  if (idLen === 0) return false;
+  const f = idLen + 1;
+  if (text.charCodeAt(f + 2) === 32) {
+    const c0 = text.charCodeAt(f);
+    const c1 = text.charCodeAt(f + 1);
+    // <= (= => -> >> *> ** ==
+    if ((c1 === 61 && (c0 === 60 || c0 === 40 || c0 === 61)) || (c1 === 62 && (c0 === 61 || c0 === 45 || c0 === 62 || c0 === 42)) || (c0 === 42 && c1 === 42)) return false;
+  }
+  return !text.startsWith('Completed', f);
+}
+
+export class EximFront implements LineFront {
+  private readonly stamps = new StampReader();
+  /** The next stamped line goes to the machine whatever it is (see the module's comment). */
+  private passNext = true;
+  reason: IgnoreReason = 'blank';
+  readonly update: StateUpdate = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0 };
+  time: string | null = null;
+  bodyAt = -1;
+  readonly ranges = null;
+  readonly host = null;
+  readonly program = null;
+
+  bytes(b: Uint8Array, start: number, end: number): FrontVerdict {
+    if (end === start) {
+      this.reason = 'blank';
+      return FRONT_IGNORED;
+    }
+    const stampEnd = this.stamps.readAscii(b, start, end);
+    if (stampEnd !== 20) return FRONT_UNDECIDED;
+    const at = start + 20;
+    const idLen = messageIdLengthAscii(b, at, end);
+    if (idLen === 0) return FRONT_UNDECIDED;
+    const restAt = at + idLen + 1;
+    // `<id> Completed`: the message is done (the id and the text hold no space, so this is no syslog form).
+    if (end - restAt === COMPLETED.length && bytesAre(b, restAt, end, COMPLETED)) {
+      this.passNext = false;
+      this.time = this.stamps.time;
+      this.bodyAt = 20;
+      const u = this.update;
+      u.kind = EXIM_COMPLETED;
+      u.keyAt = 20;
+      u.keyEnd = 20 + idLen;
+      u.fieldAt = u.fieldEnd = 20 + idLen;
+      return FRONT_UPDATE;
+    }
+    // `<id> DKIM: …`: `DKIM:` is not a syslog program, and no `]:` ends it.
+    if (!this.passNext && bytesAre(b, restAt, end, DKIM)) {
+      this.reason = 'bookkeeping';
+      return FRONT_IGNORED;
+    }
+    return FRONT_UNDECIDED;
+  }
+
+  text(line: string): FrontVerdict {
+    this.bodyAt = -1;
+    this.time = null;
+    if (line.length === 0) {
+      this.reason = 'blank';
+      return FRONT_IGNORED;
+    }
+    const c = line.charCodeAt(0);
+    const stamp = c >= 48 && c <= 57 ? this.stamps.read(line) : null;
+    if (stamp === null || syslogAfterStamp(line, stamp.end) !== null || otherProgramAfterStamp(line, stamp.end)) {
+      // Not a line of Exim's own files: the machine reads it whole.
+      this.passNext = true;
+      return FRONT_PARSE;
+    }
+    const text = line.slice(stamp.end);
+    const reason = ignoredEntry(text);
+    if (reason !== null && !this.passNext) {
+      this.reason = reason;
+      return FRONT_IGNORED;
+    }
+    this.passNext = reason === null && mayOpenEntry(text);
+    this.time = stamp.time;
+    this.bodyAt = stamp.end;
+    return FRONT_PARSE;
+  }
+}
+
+const SENT: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1 };
+
+/**
+ * FastPath.sentDelivery: `<id> => addr …` (and `->`, `>>`) of Exim's own files, delivered by an
+ * SMTP transport or none named. Local deliveries stay events: which domains the server hosts is
+ * learnt from them (src/classify/local-domains.ts). `from` is where the front found the text
+ * after the stamp; lines it passed whole (syslog forms) are not taken.
+ */
+export function sentDelivery(text: string, from: number): Readonly<SentSpans> | null {
+  if (from < 19) return null;
+  const idLen = messageIdLength(text, from);
+  if (idLen === 0) return null;
+  const f = from + idLen + 1;
+  const c0 = text.charCodeAt(f);
+  if (text.charCodeAt(f + 1) !== 62 /* > */ || text.charCodeAt(f + 2) !== 32 || !(c0 === 61 || c0 === 45 || c0 === 62)) return null;
+  // Most deliveries are local (`T=mail_spool`): turned down before anything else is read. A
+  // `T=` met here that is not the transport only sends the line to parse(), which is always right.
+  const ti = text.indexOf(' T=', f);
+  if (ti >= 0 && !text.slice(ti + 3, tokenEnd(text, ti + 3)).includes('smtp')) return null;
+  // A lookup failure at the end of the line adds a health event (body.ts withEmbeddedHealth()).
+  if (text.includes('failed to open ', f)) return null;
+  const restAt = f + 3;
+  const rest = text.slice(restAt);
+  const a = readAddresses(rest);
+  if (a === null) return null;
+  const s = scanFields(rest, a.end + 1, true);
+  const t = s.fields.T;
+  if (t !== undefined && !t.includes('smtp')) return null;
+  let delay = -1;
+  const qt = s.fields.QT;
+  if (qt !== undefined) {
+    const d = eximDuration(qt);
+    if (d !== null) {
+      // The batch carries hundredths of a second: anything finer is read by parse().
+      if (Math.round(d * 100) / 100 !== d || d * 100 >= 0x7fffffff) return null;
+      delay = d;
+    }
+  }
+  SENT.queueAt = from;
+  SENT.queueEnd = from + idLen;
+  SENT.toAt = restAt;
+  SENT.toEnd = restAt + a.to.length;
+  SENT.origAt = a.origAt < 0 ? -1 : restAt + a.origAt;
+  SENT.origEnd = a.origAt < 0 ? -1 : restAt + a.origAt + a.origTo!.length;
+  SENT.delay = delay;
+  return SENT;
+}
