@@ -11,7 +11,16 @@
  * delivery outcome (tracking.ts NO_EVENT), and protocol log rows other than refused commands.
  */
 import type { MailEvent } from '../../src/event.js';
-import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
+import {
+  ignored,
+  recognised,
+  RECOGNISED_NO_EVENT,
+  UNRECOGNISED,
+  type FastLogParser,
+  type FrontMachine,
+  type LineResult,
+  type ParseContext,
+} from '../types.js';
 import {
   fieldOfProperty,
   layoutByCount,
@@ -21,6 +30,7 @@ import {
 } from './columns.js';
 import { MessageTable } from './correlate.js';
 import { csvCells } from './csv-row.js';
+import { exchangeFast } from './fast.js';
 import { FormatListReader, type Block } from './format-list.js';
 import { ReceiveSessions, type ProtocolRow } from './protocol.js';
 import { rowFromCells, rowFromProperties } from './record.js';
@@ -45,7 +55,7 @@ interface InputState {
   logType: LogType;
 }
 
-class ExchangeMachine implements LineMachine {
+class ExchangeMachine implements FrontMachine {
   private readonly table = new MessageTable();
   private readonly tracking = new TrackingMapper(this.table);
   private readonly sessions = new ReceiveSessions();
@@ -66,6 +76,19 @@ class ExchangeMachine implements LineMachine {
       // Never throws (types.ts): a bug on a strange line costs that line, not the run.
       return UNRECOGNISED;
     }
+  }
+
+  /** The front reads no envelope: what it passes on is read as line() reads it. */
+  parsed(text: string, no: number): LineResult {
+    return this.line(text, no);
+  }
+
+  /** A one-recipient sent row (fast.ts sentDelivery()): line() would change no state for it. */
+  sent(): void {}
+
+  /** The front passes on no state updates. */
+  update(): boolean {
+    return false;
   }
 
   end(): MailEvent[] {
@@ -203,10 +226,11 @@ function protocolRow(cells: readonly string[], layout: Layout): ProtocolRow {
   };
 }
 
-export const exchangeParser: LogParser = {
+export const exchangeParser: FastLogParser = {
   name: 'exchange',
   sniff: sniffExchange,
-  create(): LineMachine {
+  fast: exchangeFast,
+  create(): FrontMachine {
     return new ExchangeMachine();
   },
 };
