@@ -30,10 +30,10 @@ import {
 } from './columns.js';
 import { MessageTable } from './correlate.js';
 import { csvCells } from './csv-row.js';
-import { exchangeFast } from './fast.js';
+import { CellCuts, exchangeFast } from './fast.js';
 import { FormatListReader, type Block } from './format-list.js';
 import { ReceiveSessions, type ProtocolRow } from './protocol.js';
-import { rowFromCells, rowFromProperties } from './record.js';
+import { rowFromCells, rowFromCuts, rowFromProperties } from './record.js';
 import { isExportHeader, sniffExchange } from './sniff.js';
 import { TrackingMapper } from './tracking.js';
 
@@ -60,6 +60,7 @@ class ExchangeMachine implements FrontMachine {
   private readonly tracking = new TrackingMapper(this.table);
   private readonly sessions = new ReceiveSessions();
   private readonly list = new FormatListReader();
+  private readonly cuts = new CellCuts();
   /** Events of Format-List blocks closed by the end of an input, handed out by end(). */
   private readonly held: MailEvent[] = [];
   private input: InputState = { file: '', layout: null, exported: false, logType: null };
@@ -164,6 +165,17 @@ class ExchangeMachine implements FrontMachine {
 
   /** A native row (message tracking or protocol log), or an unquoted Export-Csv record. */
   private csvRow(text: string, raw: string, no: number): LineResult {
+    // Most native message tracking rows: the row from where its cells are, without cutting all of them.
+    if (!this.input.exported && this.cuts.cut(text)) {
+      const n = this.cuts.n;
+      const own = this.input.layout;
+      const layout = own && own.width === n ? own : (layoutByCount(n) ?? own);
+      if (layout && layout.kind === 'tracking') {
+        const row = rowFromCuts(text, this.cuts, layout);
+        if (row.eventId === '' || row.time === null) return UNRECOGNISED;
+        return this.tracking.map(row, { raw, file: this.input.file, line: no });
+      }
+    }
     const cells = csvCells(text);
     if (!cells) return UNRECOGNISED;
     const { layout, exported } = this.input;

@@ -117,6 +117,11 @@ export function ignoreReasonOf(eventId: string): IgnoreReason | null {
   return NO_EVENT[eventId.toUpperCase()] ?? null;
 }
 
+/** Does map() make delivery events of a row of this event id (any case)? */
+export function isDeliveryEventId(eventId: string): boolean {
+  return DELIVERY_STATUS[eventId.toUpperCase()] !== undefined;
+}
+
 /** Does map() make a `sent` delivery of a row of this event id (any case)? */
 export function isSentEventId(eventId: string): boolean {
   return DELIVERY_STATUS[eventId.toUpperCase()] === 'sent';
