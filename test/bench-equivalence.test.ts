@@ -42,7 +42,7 @@ interface Run {
   readByThread: string[];
 }
 
-type Extra = { mta?: 'postfix'; year?: number; sentOn?: 'reader' | 'main' };
+type Extra = { mta?: 'postfix' | 'exchange'; year?: number; sentOn?: 'reader' | 'main' };
 
 async function run(inputs: string[], threads: number, extra: Extra = {}): Promise<Run> {
   const out: Run = { json: '', unrecognised: [], progress: [], problems: [], readByThread: [] };
@@ -148,6 +148,35 @@ describe('one thread and two threads give the same results', () => {
     expect(r.readByThread).toEqual([iso, newYear]);
     expect(JSON.parse(r.json).summary.lastSeen.startsWith('2027-01-01')).toBe(true);
     await same([newYear], { year: 2015 });
+  });
+
+  test('Exchange message tracking logs: generated, with a BOM, odd rows, another column order and an Export-Csv tail', async () => {
+    const generated = [...generateExchange({ seed: 12, messages: 2500, start: new Date('2026-11-22T00:00:00Z') })];
+    const fieldsAt = generated.findIndex((l) => l.startsWith('#Fields: '));
+    const fields = generated[fieldsAt]!;
+    const row = (event: string, rcpt: string) =>
+      `2026-11-22T23:59:59.000Z,,,,EX01,ctx,,STOREDRIVER,${event},1,<m@x>,n,${rcpt},,1,1,,,Subj,s@example.net,s@example.net,,Incoming,,,,,Email,l,15.02`;
+    const odd = [
+      row('DELIVER', 'a@example.org;b@example.org'),
+      row('AGENTINFO', 'x@example.org;'.repeat(1001)),
+      row('AGENTINFO', 'y@example.org').replace(',ctx,', ',c"tx,'),
+      row('FAIL', 'z@example.org').replace('2026-11-22T23', '2026-11-31T23'),
+      // The same width in another order: sentDelivery() must not read these by the documented one.
+      fields.replace('event-id', 'TMP').replace('recipient-address', 'event-id').replace('TMP', 'recipient-address'),
+      row('w@example.org', 'DELIVER'),
+      fields,
+      row('SEND', 'v@example.org'),
+      '"Timestamp","EventId","Recipients","Source"',
+      '"11/22/2026 11:59:59 PM","DELIVER","u@example.org","STOREDRIVER"',
+      row('DELIVER', 't@example.org'),
+    ];
+    const ex = join(dir, 'MSGTRK20261122-1.LOG');
+    writeFileSync(ex, '\uFEFF' + [...generated, ...odd].join('\r\n') + '\r\n');
+    const r = await same([ex]);
+    expect(r.readByThread).toEqual([ex]);
+    expect(JSON.parse(r.json).summary.files[0].format).toBe('exchange');
+    const forced = await same([ex], { mta: 'exchange' });
+    expect(forced.readByThread).toEqual([ex]);
   });
 
   test('--mta postfix (no detection), and a file that is not Postfix (read on the main thread)', async () => {

@@ -11,7 +11,16 @@
  * delivery outcome (tracking.ts NO_EVENT), and protocol log rows other than refused commands.
  */
 import type { MailEvent } from '../../src/event.js';
-import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineMachine, type LineResult, type LogParser, type ParseContext } from '../types.js';
+import {
+  ignored,
+  recognised,
+  RECOGNISED_NO_EVENT,
+  UNRECOGNISED,
+  type FastLogParser,
+  type FrontMachine,
+  type LineResult,
+  type ParseContext,
+} from '../types.js';
 import {
   fieldOfProperty,
   layoutByCount,
@@ -21,9 +30,10 @@ import {
 } from './columns.js';
 import { MessageTable } from './correlate.js';
 import { csvCells } from './csv-row.js';
+import { CellCuts, exchangeFast } from './fast.js';
 import { FormatListReader, type Block } from './format-list.js';
 import { ReceiveSessions, type ProtocolRow } from './protocol.js';
-import { rowFromCells, rowFromProperties } from './record.js';
+import { rowFromCells, rowFromCuts, rowFromProperties } from './record.js';
 import { isExportHeader, sniffExchange } from './sniff.js';
 import { TrackingMapper } from './tracking.js';
 
@@ -45,11 +55,12 @@ interface InputState {
   logType: LogType;
 }
 
-class ExchangeMachine implements LineMachine {
+class ExchangeMachine implements FrontMachine {
   private readonly table = new MessageTable();
   private readonly tracking = new TrackingMapper(this.table);
   private readonly sessions = new ReceiveSessions();
   private readonly list = new FormatListReader();
+  private readonly cuts = new CellCuts();
   /** Events of Format-List blocks closed by the end of an input, handed out by end(). */
   private readonly held: MailEvent[] = [];
   private input: InputState = { file: '', layout: null, exported: false, logType: null };
@@ -66,6 +77,19 @@ class ExchangeMachine implements LineMachine {
       // Never throws (types.ts): a bug on a strange line costs that line, not the run.
       return UNRECOGNISED;
     }
+  }
+
+  /** The front reads no envelope: what it passes on is read as line() reads it. */
+  parsed(text: string, no: number): LineResult {
+    return this.line(text, no);
+  }
+
+  /** A one-recipient sent row (fast.ts sentDelivery()): line() would change no state for it. */
+  sent(): void {}
+
+  /** The front passes on no state updates. */
+  update(): boolean {
+    return false;
   }
 
   end(): MailEvent[] {
@@ -141,6 +165,17 @@ class ExchangeMachine implements LineMachine {
 
   /** A native row (message tracking or protocol log), or an unquoted Export-Csv record. */
   private csvRow(text: string, raw: string, no: number): LineResult {
+    // Most native message tracking rows: the row from where its cells are, without cutting all of them.
+    if (!this.input.exported && this.cuts.cut(text)) {
+      const n = this.cuts.n;
+      const own = this.input.layout;
+      const layout = own && own.width === n ? own : (layoutByCount(n) ?? own);
+      if (layout && layout.kind === 'tracking') {
+        const row = rowFromCuts(text, this.cuts, layout);
+        if (row.eventId === '' || row.time === null) return UNRECOGNISED;
+        return this.tracking.map(row, { raw, file: this.input.file, line: no });
+      }
+    }
     const cells = csvCells(text);
     if (!cells) return UNRECOGNISED;
     const { layout, exported } = this.input;
@@ -203,10 +238,11 @@ function protocolRow(cells: readonly string[], layout: Layout): ProtocolRow {
   };
 }
 
-export const exchangeParser: LogParser = {
+export const exchangeParser: FastLogParser = {
   name: 'exchange',
   sniff: sniffExchange,
-  create(): LineMachine {
+  fast: exchangeFast,
+  create(): FrontMachine {
     return new ExchangeMachine();
   },
 };

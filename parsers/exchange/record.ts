@@ -11,7 +11,8 @@
 import type { Layout } from './columns.js';
 import { splitStatuses } from './status.js';
 import { anyTime } from './time.js';
-import type { TrackingRow } from './tracking.js';
+import type { CellCuts } from './fast.js';
+import { isDeliveryEventId, MAX_RECIPIENTS_PER_ROW, type TrackingRow } from './tracking.js';
 
 /** The native field behind each value a TrackingRow is read from. */
 const FIELD_OF = {
@@ -59,26 +60,38 @@ function columnsOfLayout(layout: Layout): Columns {
 /** Cell `i` of a record, '' when it has none. */
 const cellAt = (cells: readonly string[], i: number): string => (i < 0 ? '' : (cells[i] ?? ''));
 
-function rowOf(cells: readonly string[], c: Columns, recipients: string[], statuses: string[], unexpanded: boolean, reference: string): TrackingRow {
+/** A record's cell by column (-1: none), '' when it has none. */
+type CellOf = (i: number) => string;
+
+/**
+ * Does map() read this row's recipient and status lists? Only deliveries do (tracking.ts); any
+ * other row needs its recipient list only to count what is over MAX_RECIPIENTS_PER_ROW, which a
+ * cell this short cannot hold (each recipient takes a character and a separator).
+ */
+function needsLists(eventId: string, recipientCell: string): boolean {
+  return isDeliveryEventId(eventId) || recipientCell.length > 2 * MAX_RECIPIENTS_PER_ROW;
+}
+
+function rowOf(cell: CellOf, c: Columns, recipients: string[], statuses: string[], unexpanded: boolean, reference: string, eventId: string): TrackingRow {
   return {
-    time: anyTime(cellAt(cells, c.dateTime)),
-    clientIp: cellAt(cells, c.clientIp),
-    clientHostname: cellAt(cells, c.clientHostname),
-    serverIp: cellAt(cells, c.serverIp),
-    serverHostname: cellAt(cells, c.serverHostname),
-    sourceContext: cellAt(cells, c.sourceContext),
-    connectorId: cellAt(cells, c.connectorId),
-    source: cellAt(cells, c.source).trim(),
-    eventId: cellAt(cells, c.eventId).trim(),
-    internalId: cellAt(cells, c.internalId).trim(),
-    messageId: cellAt(cells, c.messageId).trim(),
+    time: anyTime(cell(c.dateTime)),
+    clientIp: cell(c.clientIp),
+    clientHostname: cell(c.clientHostname),
+    serverIp: cell(c.serverIp),
+    serverHostname: cell(c.serverHostname),
+    sourceContext: cell(c.sourceContext),
+    connectorId: cell(c.connectorId),
+    source: cell(c.source).trim(),
+    eventId,
+    internalId: cell(c.internalId).trim(),
+    messageId: cell(c.messageId).trim(),
     recipients,
     statuses,
     reference,
-    subject: cellAt(cells, c.subject),
-    sender: cellAt(cells, c.sender).trim(),
-    returnPath: cellAt(cells, c.returnPath),
-    messageInfo: cellAt(cells, c.messageInfo),
+    subject: cell(c.subject),
+    sender: cell(c.sender).trim(),
+    returnPath: cell(c.returnPath),
+    messageInfo: cell(c.messageInfo),
     unexpanded,
   };
 }
@@ -101,15 +114,35 @@ function splitAddresses(cell: string, spaces: boolean): string[] {
 
 /** A native row or an Export-Csv row, by its layout. */
 export function rowFromCells(cells: readonly string[], layout: Layout, exported: boolean): TrackingRow {
+  return rowFromCellOf((i) => cellAt(cells, i), layout, exported);
+}
+
+/** A native row in plain RFC 4180 form, from where its cells are (fast.ts CellCuts): the same row as rowFromCells(csvCells(line)). */
+export function rowFromCuts(line: string, cuts: CellCuts, layout: Layout): TrackingRow {
+  return rowFromCellOf((i) => cuts.text(line, i), layout, false);
+}
+
+function rowFromCellOf(cell: CellOf, layout: Layout, exported: boolean): TrackingRow {
   const c = columnsOfLayout(layout);
-  const rcpt = cellAt(cells, c.recipients);
-  const status = cellAt(cells, c.statuses);
-  const unexpanded = exported && (isUnexpandedArray(rcpt) || isUnexpandedArray(status));
-  const recipients = exported && isUnexpandedArray(rcpt) ? [] : splitAddresses(rcpt, exported);
-  const statuses = exported && isUnexpandedArray(status) ? [] : splitStatuses(status, ';');
-  let reference = cellAt(cells, c.reference);
+  const eventId = cell(c.eventId).trim();
+  const rcpt = cell(c.recipients);
+  let recipients: string[] = [];
+  let statuses: string[] = [];
+  let unexpanded = false;
+  if (exported) {
+    const status = cell(c.statuses);
+    unexpanded = isUnexpandedArray(rcpt) || isUnexpandedArray(status);
+    if (needsLists(eventId, rcpt)) {
+      if (!isUnexpandedArray(rcpt)) recipients = splitAddresses(rcpt, true);
+      if (!isUnexpandedArray(status)) statuses = splitStatuses(status, ';');
+    }
+  } else if (needsLists(eventId, rcpt)) {
+    recipients = splitAddresses(rcpt, false);
+    statuses = splitStatuses(cell(c.statuses), ';');
+  }
+  let reference = cell(c.reference);
   if (exported && isUnexpandedArray(reference)) reference = '';
-  return rowOf(cells, c, recipients, statuses, unexpanded, firstOf(reference));
+  return rowOf(cell, c, recipients, statuses, unexpanded, firstOf(reference), eventId);
 }
 
 /** Reference can list several ids; the first is the one DSN and TRANSFER rows point to. */
@@ -151,5 +184,5 @@ export function rowFromProperties(props: ReadonlyMap<string, string>, fieldOf: (
   const recipients = collectionItems(cellAt(cells, c.recipients), false);
   const statuses = collectionItems(cellAt(cells, c.statuses), true);
   const references = collectionItems(cellAt(cells, c.reference), false);
-  return rowOf(cells, c, recipients, statuses, false, references[0] ?? '');
+  return rowOf((i) => cellAt(cells, i), c, recipients, statuses, false, references[0] ?? '', cellAt(cells, c.eventId).trim());
 }

@@ -112,6 +112,21 @@ const NO_EVENT: Record<string, IgnoreReason> = {
   DROP: 'content-action',
 };
 
+/** Why map() ignores a row of this event id (any case), or null when it does not ignore it. */
+export function ignoreReasonOf(eventId: string): IgnoreReason | null {
+  return NO_EVENT[eventId.toUpperCase()] ?? null;
+}
+
+/** Does map() make delivery events of a row of this event id (any case)? */
+export function isDeliveryEventId(eventId: string): boolean {
+  return DELIVERY_STATUS[eventId.toUpperCase()] !== undefined;
+}
+
+/** Does map() make a `sent` delivery of a row of this event id (any case)? */
+export function isSentEventId(eventId: string): boolean {
+  return DELIVERY_STATUS[eventId.toUpperCase()] === 'sent';
+}
+
 /** Every event id this module knows (sniffing uses it to recognise a headerless row). */
 export const KNOWN_EVENT_IDS: ReadonlySet<string> = new Set([
   ...Object.keys(DELIVERY_STATUS),

@@ -1,0 +1,206 @@
+/**
+ * The fast path of the Exchange parser (FastPath in parsers/types.ts) for native message
+ * tracking logs: a front that settles the rows line() ignores (AGENTINFO and the other event ids
+ * of tracking.ts NO_EVENT) on the reader thread, and the sent-delivery shortcut for rows that
+ * deliver to one recipient. It reads only rows it can cut as csv-row.ts plainCells() does; any
+ * other line (headers, blank lines, protocol logs, Export-Csv, Format-List, rows csv-parse
+ * would have to decide) goes to the machine, which decides it as ever.
+ */
+import type { IgnoreReason } from '../../src/event.js';
+import { FRONT_IGNORED, FRONT_PARSE, FRONT_UNDECIDED, type FastPath, type FrontVerdict, type LineFront, type SentSpans } from '../types.js';
+import { layoutByCount, layoutFromFieldsLine, type Layout } from './columns.js';
+import { anyTime } from './time.js';
+import { ignoreReasonOf, isSentEventId, MAX_RECIPIENTS_PER_ROW } from './tracking.js';
+
+/** Cells cut at most; a row with more goes to the machine (no documented layout has over 30). */
+const MAX_CELLS = 64;
+const QUOTE = 34;
+const COMMA = 44;
+
+/**
+ * Where a row's cells are, cut exactly as plainCells() cuts them, without making strings:
+ * a cell is [at, end) of the line, its text with doubled quotes when `quoted`.
+ */
+export class CellCuts {
+  readonly at = new Int32Array(MAX_CELLS);
+  readonly end = new Int32Array(MAX_CELLS);
+  readonly quoted = new Uint8Array(MAX_CELLS);
+  n = 0;
+
+  /** False when plainCells() would not cut the row (csv-parse decides it) or it has over MAX_CELLS cells. */
+  cut(line: string): boolean {
+    let n = 0;
+    let pos = 0;
+    let quote = line.indexOf('"');
+    for (;;) {
+      if (n === MAX_CELLS) return false;
+      if (pos === quote) {
+        const close = closingQuote(line, pos + 1);
+        if (close < 0) return false;
+        this.at[n] = pos + 1;
+        this.end[n] = close;
+        this.quoted[n++] = 1;
+        pos = close + 1;
+        if (pos === line.length) break;
+        if (line.charCodeAt(pos) !== COMMA) return false;
+        quote = line.indexOf('"', pos);
+      } else {
+        const comma = line.indexOf(',', pos);
+        const end = comma < 0 ? line.length : comma;
+        if (quote >= 0 && quote < end) return false;
+        this.at[n] = pos;
+        this.end[n] = end;
+        this.quoted[n++] = 0;
+        if (comma < 0) break;
+        pos = comma;
+      }
+      pos++;
+    }
+    this.n = n;
+    return true;
+  }
+
+  /** Cell `i` of the row as csvCells() gives it ('' past the last cell or for i < 0). */
+  text(line: string, i: number): string {
+    if (i < 0 || i >= this.n) return '';
+    const s = line.slice(this.at[i], this.end[i]);
+    return this.quoted[i] === 1 && s.indexOf('"') >= 0 ? s.replaceAll('""', '"') : s;
+  }
+}
+
+function closingQuote(line: string, from: number): number {
+  for (;;) {
+    const q = line.indexOf('"', from);
+    if (q < 0 || line.charCodeAt(q + 1) !== QUOTE) return q;
+    from = q + 2;
+  }
+}
+
+/** Is a header layout the documented one for its width (same fields at the same columns)? */
+function isDocumented(layout: Layout): boolean {
+  const doc = layoutByCount(layout.width);
+  if (doc === null || doc.index.size !== layout.index.size) return false;
+  for (const [field, i] of doc.index) if (layout.index.get(field) !== i) return false;
+  return true;
+}
+
+const isDigitAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+/**
+ * The front for one input. It follows the input's `#Fields:` header as the machine does, and
+ * gives up on the input (passes every later line on) at its first line that is neither a native
+ * row, a `#` header nor blank: Export-Csv and Format-List change how the machine reads rows.
+ *
+ * `bodyAt` is 0 for a row in the documented column order for its width with a valid time (the
+ * only rows sentDelivery() reads, since it cannot see the header), else the line's length.
+ */
+export class ExchangeFront implements LineFront {
+  reason: IgnoreReason = 'bookkeeping';
+  readonly update = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0 };
+  time: string | null = null;
+  bodyAt = 0;
+  readonly ranges = null;
+  readonly host = null;
+  readonly program = null;
+  private layout: Layout | null = null;
+  private layoutDocumented = false;
+  private gaveUp = false;
+  private readonly cuts = new CellCuts();
+
+  bytes(): FrontVerdict {
+    return FRONT_UNDECIDED;
+  }
+
+  text(line: string): FrontVerdict {
+    this.time = null;
+    this.bodyAt = line.length;
+    if (this.gaveUp) return FRONT_PARSE;
+    // The machine reads the line without its BOM; so does this, but leaves it to the machine.
+    const bom = line.charCodeAt(0) === 0xfeff;
+    const text = bom ? line.slice(1) : line;
+    const c = text.charCodeAt(0);
+    if (c === 35 /* # */) {
+      // As the machine's header(): only `#Fields:` changes how rows are read.
+      if (text.startsWith('#Fields:')) {
+        const layout = layoutFromFieldsLine(text);
+        if (layout) {
+          this.layout = layout;
+          this.layoutDocumented = isDocumented(layout);
+        }
+      }
+      return FRONT_PARSE;
+    }
+    if (!(c >= 48 && c <= 57)) {
+      if (text.trim() !== '') this.gaveUp = true;
+      return FRONT_PARSE;
+    }
+    const cuts = this.cuts;
+    if (!cuts.cut(text)) return FRONT_PARSE;
+    // The machine's csvRow(): the header's layout when the row fits it, else the documented one.
+    const n = cuts.n;
+    const own = this.layout;
+    const byCount = layoutByCount(n);
+    const layout = own && own.width === n ? own : (byCount ?? own);
+    if (layout === null || layout.kind !== 'tracking') return FRONT_PARSE;
+    const time = anyTime(cuts.text(text, layout.index.get('date-time') ?? -1));
+    const eventId = cuts.text(text, layout.index.get('event-id') ?? -1).trim();
+    // rowResult(): such a row is unrecognised.
+    if (time === null || eventId === '') return FRONT_PARSE;
+    this.time = time;
+    if (!bom && (layout === byCount || (layout === own && this.layoutDocumented))) this.bodyAt = 0;
+    const reason = ignoreReasonOf(eventId);
+    if (reason === null) return FRONT_PARSE;
+    // A list this long may hold more than MAX_RECIPIENTS_PER_ROW recipients, which map() counts.
+    const r = layout.index.get('recipient-address') ?? -1;
+    if (r >= 0 && r < n && cuts.end[r]! - cuts.at[r]! > 2 * MAX_RECIPIENTS_PER_ROW) return FRONT_PARSE;
+    this.reason = reason;
+    return FRONT_IGNORED;
+  }
+}
+
+const sentCuts = new CellCuts();
+const spans: SentSpans = { queueAt: 0, queueEnd: -1, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1 };
+
+/**
+ * A native row the front passed on with bodyAt 0 (`from`) that line() turns into one `sent`
+ * delivery event and nothing else: DELIVER, SEND or SENDEXTERNAL to one recipient. Such a row
+ * changes no correlation state (tracking.ts remembers only RECEIVE, FAIL and DEFER rows), and
+ * the event has no queue-id-keyed sequel, no original recipient and no delay.
+ */
+export function sentDelivery(text: string, from: number): Readonly<SentSpans> | null {
+  if (from !== 0 || !isDigitAt(text, 0)) return null;
+  const cuts = sentCuts;
+  if (!cuts.cut(text)) return null;
+  const layout = layoutByCount(cuts.n);
+  if (layout === null || layout.kind !== 'tracking') return null;
+  const e = layout.index.get('event-id')!;
+  if (!isSentEventId(cuts.text(text, e).trim())) return null;
+  if (anyTime(cuts.text(text, layout.index.get('date-time')!)) === null) return null;
+  const r = layout.index.get('recipient-address')!;
+  if (r >= cuts.n || cuts.quoted[r] === 1) return null;
+  // record.ts splitAddresses(): the `;`-separated parts, trimmed, empty ones dropped.
+  let found = 0;
+  let pos = cuts.at[r]!;
+  const end = cuts.end[r]!;
+  while (pos <= end) {
+    let semi = text.indexOf(';', pos);
+    if (semi < 0 || semi > end) semi = end;
+    const part = text.slice(pos, semi);
+    const t = part.trim();
+    if (t !== '') {
+      if (++found > 1) return null;
+      spans.toAt = pos + (part.length - part.trimStart().length);
+      spans.toEnd = spans.toAt + t.length;
+    }
+    pos = semi + 1;
+  }
+  return found === 1 ? spans : null;
+}
+
+export const exchangeFast: FastPath = {
+  front: () => new ExchangeFront(),
+  sentDelivery,
+};
