@@ -68,8 +68,8 @@ export class LocalDomains {
   /** Learns from an event (and its classification, null for delivered mail). */
   learn(ev: MailEvent, c: Classification | null): void {
     if (ev.kind === 'delivery') {
-      // Exim's log is read on one thread, so its successful local deliveries (the commonest
-      // evidence) are events here whatever the run; Postfix's are not (see above).
+      // Exim's fast path hands on its successful local deliveries (the commonest evidence) as
+      // events whatever the run; Postfix's are not (see above).
       if ((ev.status !== 'sent' || ev.mta === 'exim') && deliversHere(ev)) {
         this.add(domainOf(ev.to), ev.mta);
         this.add(domainOf(ev.origTo), ev.mta);

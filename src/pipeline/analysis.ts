@@ -344,7 +344,9 @@ export class Analysis {
         const field = e.field();
         // What parsed() + result() do with the line: update the state, count the line (and
         // count the message's arrival, the first time: parsed() gives a received event then).
-        if (machine.update(e.updateKind, key, field)) this.aggregator.countReceived(e.time, field);
+        if (machine.update(e.updateKind, key, field) && (!this.window || this.window.keep(e.time))) {
+          this.aggregator.countReceived(e.time, field);
+        }
         this.stats.linesRecognised++;
         continue;
       }

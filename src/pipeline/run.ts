@@ -1,6 +1,6 @@
 /**
  * A run: the inputs in the order given, each read on this thread or, for big files of a format
- * whose parser has a fast path (parsers/types.ts FastPath: Postfix), by a second thread
+ * whose parser has a fast path (parsers/types.ts FastPath: Postfix, Exim, Exchange), by a second thread
  * (reader-thread.ts) that reads, cuts and settles most lines and sends the rest in batches
  * (batch.ts) to this one, which does everything that has state (analysis.ts). The result is
  * the same as reading on one thread, to the line (test/bench-equivalence.test.ts). Small
