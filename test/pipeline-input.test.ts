@@ -4,26 +4,12 @@
  * 8 MB of random bytes, 60,000 lines of no mail log, a 40 MB line. Not a unit test: the small
  * cases are in test/pipeline.test.ts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { NOW, REJECT, tempFiles } from './helpers/pipeline-files.js';
 import { analyse } from '../src/pipeline.js';
 
-const NOW = new Date('2026-11-23T12:00:00Z');
-const REJECT =
-  'Nov 22 06:25:02 mx1 postfix/smtpd[123]: NOQUEUE: reject: RCPT from c.example.net[192.0.2.10]: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual alias table; from=<a@example.net> to=<nobody@example.org> proto=ESMTP helo=<c.example.net>';
-
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mld-pipe-'));
-});
-const file = (name: string, content: string | Buffer) => {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-};
+const file = tempFiles();
 
 describe('nothing lost on the input side', () => {
   const other = (i: number) => `Nov 22 06:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} mx1 CRON[${1000 + (i % 50)}]: (root) CMD (run-parts /etc/cron.hourly) ${i}`;

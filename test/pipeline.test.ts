@@ -3,26 +3,13 @@
  * empty files, year inference from the file date, correlation across rotated files. The big
  * inputs (past the detection buffer, a 40 MB line) are in test/pipeline-input.test.ts.
  */
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { utimesSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { NOW, REJECT, tempFiles } from './helpers/pipeline-files.js';
 import { analyse, MAX_PARSE_CHARS } from '../src/pipeline.js';
 
-const NOW = new Date('2026-11-23T12:00:00Z');
-const REJECT =
-  'Nov 22 06:25:02 mx1 postfix/smtpd[123]: NOQUEUE: reject: RCPT from c.example.net[192.0.2.10]: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual alias table; from=<a@example.net> to=<nobody@example.org> proto=ESMTP helo=<c.example.net>';
-
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mld-pipe-'));
-});
-const file = (name: string, content: string | Buffer) => {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-};
+const file = tempFiles();
 
 describe('analyse()', () => {
   test('CRLF line endings are read like LF (louisitvn corpus uses CRLF)', async () => {
@@ -64,9 +51,10 @@ describe('analyse()', () => {
   });
 
   test('an empty file is format "empty", not an error', async () => {
-    const r = await analyse([file('empty.log', '')], { now: NOW });
+    const empty = file('empty.log', '');
+    const r = await analyse([empty], { now: NOW });
     expect(r.errors).toEqual([]);
-    expect(r.stats.files[0]).toEqual({ path: join(dir, 'empty.log'), format: 'empty', lines: 0, unrecognised: 0 });
+    expect(r.stats.files[0]).toEqual({ path: empty, format: 'empty', lines: 0, unrecognised: 0 });
   });
 
   test('the year of classic timestamps comes from the file date; Dec → Jan rolls over inside the file', async () => {

@@ -27,7 +27,7 @@ import {
   type LineResult,
 } from '../../parsers/types.js';
 import { CORPUS, haveCorpus } from '../corpus/counts.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT } from '../helpers/root.js';
 
 const REF = new Date('2026-11-23T12:00:00Z');
 const ASCII_RE = /^[\x00-\x7f]*$/;
@@ -92,7 +92,15 @@ function compare(parser: FastLogParser, lines: readonly string[]): { wrong: unkn
       fast.sent(queueId, to);
       const ev = want.status === 'recognised' && want.events.length === 1 ? want.events[0]! : null;
       const ok =
-        ev !== null && ev.kind === 'delivery' && ev.status === 'sent' && ev.queueId === queueId && ev.to === to && ev.origTo === origTo && ev.delay === delay;
+        ev !== null &&
+        ev.kind === 'delivery' &&
+        ev.status === 'sent' &&
+        // A shortcut may leave out the queue id when its machine keys nothing on it (Exchange's
+        // sent rows change no state); one it gives must be the event's.
+        (ev.queueId === queueId || (queueId === null && parser.name === 'exchange')) &&
+        ev.to === to &&
+        ev.origTo === origTo &&
+        ev.delay === delay;
       if (!ok) bad(no, line, `sent ${queueId} ${to} ${origTo} ${delay}`, want);
       return;
     }
@@ -127,6 +135,15 @@ function logsIn(dir: string): string[] {
 
 const FAST = builtinParsers.filter(hasFastPath);
 
+/** Lines each way must take at least, over the samples (-1: the parser has no such way). */
+const SAMPLE_MIN: Record<string, Tally> = {
+  postfix: { ignored: 100, updates: 100, sent: 10, parsed: 100 },
+  exim: { ignored: 10, updates: 50, sent: 10, parsed: 100 },
+  exchange: { ignored: 1, updates: -1, sent: 10, parsed: 10 },
+};
+/** Lines the fast path decides at least, over each parser's corpus. */
+const CORPUS_MIN: Record<string, number> = { postfix: 1000, exim: 500, exchange: 1 };
+
 describe('fast paths decide every line as the full parser does', () => {
   test('Postfix has one (the test covers something)', () => {
     expect(FAST.map((p) => p.name)).toContain('postfix');
@@ -140,11 +157,10 @@ describe('fast paths decide every line as the full parser does', () => {
       expect(wrong, name).toEqual([]);
       for (const k of Object.keys(total) as Array<keyof Tally>) total[k] += tally[k];
     }
-    // Every way through the fast path is taken.
-    expect(total.ignored).toBeGreaterThan(100);
-    expect(total.updates).toBeGreaterThan(100);
-    expect(total.sent).toBeGreaterThan(10);
-    expect(total.parsed).toBeGreaterThan(100);
+    // Every way through the fast path that the parser has is taken (Exchange has no state
+    // updates: a RECEIVE row carries more than one field).
+    const min = SAMPLE_MIN[parser.name];
+    for (const k of Object.keys(total) as Array<keyof Tally>) expect(total[k], k).toBeGreaterThan(min[k]);
   });
 
   test.skipIf(!haveCorpus).for(FAST.map((p) => [p.name, p] as const))('%s: the corpus, file by file', ([, parser]) => {
@@ -155,7 +171,7 @@ describe('fast paths decide every line as the full parser does', () => {
       expect(wrong, name).toEqual([]);
       decided += tally.ignored + tally.updates + tally.sent;
     }
-    expect(decided).toBeGreaterThan(1000);
+    expect(decided).toBeGreaterThan(CORPUS_MIN[parser.name]);
   });
 
   test.for(['classic', 'rfc3339'] as const)('postfix: generated lines (%s, showcase mix)', (format) => {

@@ -13,7 +13,7 @@ import { generateExchange } from '../../../bench/gen/exchange.js';
 import { exchangeParser } from '../../../parsers/exchange/index.js';
 import { FRONT_IGNORED, FRONT_PARSE, type LineResult } from '../../../parsers/types.js';
 import { forEachLine } from '../../../src/input/lines.js';
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/root.js';
 import { CORPUS, haveCorpus } from '../../corpus/counts.js';
 
 const REF = new Date('2026-11-23T12:00:00Z');

@@ -13,7 +13,7 @@ import { generateExim } from '../../../bench/gen/exim.js';
 import { eximParser } from '../../../parsers/exim/index.js';
 import { EximFront, sentDelivery } from '../../../parsers/exim/front.js';
 import { FRONT_IGNORED, FRONT_PARSE, FRONT_UNDECIDED, FRONT_UPDATE, type LineResult } from '../../../parsers/types.js';
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/root.js';
 import { CORPUS, haveCorpus } from '../../corpus/counts.js';
 
 const REF = new Date('2026-11-23T12:00:00Z');
