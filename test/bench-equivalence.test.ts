@@ -179,7 +179,7 @@ describe('one thread and two threads give the same results', () => {
     expect(forced.readByThread).toEqual([ex]);
   });
 
-  test('--mta postfix (no detection), and a file that is not Postfix (read on the main thread)', async () => {
+  test('--mta postfix (no detection), and an Exchange file before it (each by its own fast path)', async () => {
     const pf = join(dir, 'forced.log');
     // An ignore reason found by the reader (session) just before one found on the main thread
     // (address-probe): ignoredByReason must list them in that order either way.
@@ -192,7 +192,8 @@ describe('one thread and two threads give the same results', () => {
     expect(Object.keys(JSON.parse(forced.json).summary.ignoredByReason).slice(0, 2)).toEqual(['session', 'address-probe']);
     const exchange = join(dir, 'MSGTRK20261122-1.LOG');
     writeFileSync(exchange, lines(generateExchange({ seed: 9, messages: 600, start: new Date('2026-11-22T00:00:00+01:00') })));
-    expect((await same([exchange, pf])).readByThread).toEqual([pf]);
+    // Every format has a fast path now: both files are read by the thread, each by its own.
+    expect((await same([exchange, pf])).readByThread).toEqual([exchange, pf]);
   });
 
   test('Exim: rotated mainlog (gzip, then plain) and its rejectlog, with the lines the front must pass on', async () => {
