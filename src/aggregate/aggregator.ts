@@ -347,6 +347,8 @@ export class Aggregator {
     const ranked = rankFindings([...this.findings.entries()].map(([key, acc]) => ({ key, acc, ...rankFields(acc) })));
     const overflow = { distinctCounters: 0, topK: 0, codeLists: 0, examples: 0, hosts: 0, rules: 0, onsetSeries: 0 };
     const markerTimes: MarkerTime[] = this.markers.map((m) => ({ time: m.time!, marker: m.marker, host: m.host }));
+    // Judged once for the whole snapshot (a sort of up to CANDIDATES_CAP bounces).
+    const backscatter = this.diagnosis.judgedBackscatter();
     const findings: Finding[] = [];
     const details: FindingDetails[] = [];
     for (const { rank, item } of ranked) {
@@ -457,7 +459,7 @@ export class Aggregator {
           findings: this.foldedEvents,
           ...overflow,
           addresses: this.addressBudget?.dropped ?? 0,
-          ...this.diagnosis.overflowed(),
+          ...this.diagnosis.overflowed(backscatter),
           evidence: this.budget.refsDropped,
           queueIds: this.budget.queueIdsDropped,
           markers: this.markersDropped,
@@ -470,7 +472,7 @@ export class Aggregator {
       summary,
       findings,
       harvest: this.diagnosis.harvestFindings(),
-      backscatter: this.diagnosis.backscatterFindings(),
+      backscatter: this.diagnosis.backscatterFindings(backscatter),
       markers: this.markers.map((m) => ({ ...m })),
       details,
       traffic: this.traffic.report(),

@@ -194,6 +194,8 @@ export type StrangerTest = (c: BounceCandidate) => boolean;
 /** Bounces to addresses that may be strangers, judged at snapshot time (module comment). */
 export class BounceCandidates {
   private readonly byKey = new Map<string, BounceCandidate>();
+  /** The same candidates by finding, so a finding's verdict reads only its own. */
+  private readonly byFinding = new Map<string, BounceCandidate[]>();
   /** Bounces past the cap (judged when they came instead). */
   overflowed = 0;
 
@@ -211,7 +213,11 @@ export class BounceCandidates {
         return false;
       }
       const example = flatCopy(raw.slice(0, EXAMPLE_MAX));
-      this.byKey.set(key, { ...c, address: flatCopy(c.address), count, firstSeen: time, lastSeen: time, example, exampleTime: time });
+      const made: BounceCandidate = { ...c, address: flatCopy(c.address), count, firstSeen: time, lastSeen: time, example, exampleTime: time };
+      this.byKey.set(key, made);
+      const list = this.byFinding.get(c.finding);
+      if (list === undefined) this.byFinding.set(c.finding, [made]);
+      else list.push(made);
       return true;
     }
     had.count += count;
@@ -243,7 +249,7 @@ export class BounceCandidates {
   /** Bounces of the finding `key` that the test calls backscatter, by kind. */
   countFor(key: string, stranger: StrangerTest): Record<BackscatterKind, number> {
     const out: Record<BackscatterKind, number> = { 'accept-then-bounce': 0, 'null-sender': 0 };
-    for (const c of this.byKey.values()) if (c.finding === key && stranger(c)) out[c.kind] += c.count;
+    for (const c of this.byFinding.get(key) ?? []) if (stranger(c)) out[c.kind] += c.count;
     return out;
   }
 

@@ -251,12 +251,15 @@ export class Diagnosis {
     return this.harvest.findings();
   }
 
-  backscatterFindings(): BackscatterFinding[] {
-    return this.judgedBackscatter().findings();
+  backscatterFindings(judged = this.judgedBackscatter()): BackscatterFinding[] {
+    return judged.findings();
   }
 
-  /** The bounces judged when they came and the candidates judged now, together. */
-  private judgedBackscatter(): BackscatterTracker {
+  /**
+   * The bounces judged when they came and the candidates judged now, together: a snapshot
+   * makes it once and hands it to backscatterFindings() and overflowed().
+   */
+  judgedBackscatter(): BackscatterTracker {
     const all = new BackscatterTracker();
     all.merge(this.backscatter);
     this.bounces.judge(this.strangerTest, all);
@@ -264,12 +267,12 @@ export class Diagnosis {
   }
 
   /** Non-zero overflow counts, by the names in the module comment. */
-  overflowed(): Record<string, number> {
+  overflowed(judged = this.judgedBackscatter()): Record<string, number> {
     const out: Record<string, number> = {};
     const all: Record<string, number> = {
       ...this.dropped,
       ...this.harvest.overflow,
-      backscatterSenders: this.judgedBackscatter().overflowed(),
+      backscatterSenders: judged.overflowed(),
       backscatterCandidates: this.bounces.overflowed,
     };
     for (const [k, v] of Object.entries(all)) if (v > 0) out[k] = v;
