@@ -2,77 +2,24 @@
  * The fast path of the Exchange parser (FastPath in parsers/types.ts) for native message
  * tracking logs: a front that settles the rows line() ignores (AGENTINFO and the other event ids
  * of tracking.ts NO_EVENT) on the reader thread, and the sent-delivery shortcut for rows that
- * deliver to one recipient. It reads only rows it can cut as csv-row.ts plainCells() does; any
+ * deliver to one recipient. It reads only rows it can cut as csv-row.ts CellCuts does; any
  * other line (headers, blank lines, protocol logs, Export-Csv, Format-List, rows csv-parse
  * would have to decide) goes to the machine, which decides it as ever.
  */
 import type { IgnoreReason } from '../../src/event.js';
 import { FRONT_IGNORED, FRONT_PARSE, FRONT_UNDECIDED, type FastPath, type FrontVerdict, type LineFront, type SentSpans } from '../types.js';
+import { CellCuts } from './csv-row.js';
 import { layoutByCount, layoutFromFieldsLine, type Layout } from './columns.js';
 import { anyTime } from './time.js';
 import { ignoreReasonOf, isSentEventId, MAX_RECIPIENTS_PER_ROW } from './tracking.js';
 
 /** Cells cut at most; a row with more goes to the machine (no documented layout has over 30). */
 const MAX_CELLS = 64;
-const QUOTE = 34;
-const COMMA = 44;
 
-/**
- * Where a row's cells are, cut exactly as plainCells() cuts them, without making strings:
- * a cell is [at, end) of the line, its text with doubled quotes when `quoted`.
- */
-export class CellCuts {
-  readonly at = new Int32Array(MAX_CELLS);
-  readonly end = new Int32Array(MAX_CELLS);
-  readonly quoted = new Uint8Array(MAX_CELLS);
-  n = 0;
-
-  /** False when plainCells() would not cut the row (csv-parse decides it) or it has over MAX_CELLS cells. */
-  cut(line: string): boolean {
-    let n = 0;
-    let pos = 0;
-    let quote = line.indexOf('"');
-    for (;;) {
-      if (n === MAX_CELLS) return false;
-      if (pos === quote) {
-        const close = closingQuote(line, pos + 1);
-        if (close < 0) return false;
-        this.at[n] = pos + 1;
-        this.end[n] = close;
-        this.quoted[n++] = 1;
-        pos = close + 1;
-        if (pos === line.length) break;
-        if (line.charCodeAt(pos) !== COMMA) return false;
-        quote = line.indexOf('"', pos);
-      } else {
-        const comma = line.indexOf(',', pos);
-        const end = comma < 0 ? line.length : comma;
-        if (quote >= 0 && quote < end) return false;
-        this.at[n] = pos;
-        this.end[n] = end;
-        this.quoted[n++] = 0;
-        if (comma < 0) break;
-        pos = comma;
-      }
-      pos++;
-    }
-    this.n = n;
-    return true;
-  }
-
-  /** Cell `i` of the row as csvCells() gives it ('' past the last cell or for i < 0). */
-  text(line: string, i: number): string {
-    if (i < 0 || i >= this.n) return '';
-    const s = line.slice(this.at[i], this.end[i]);
-    return this.quoted[i] === 1 && s.indexOf('"') >= 0 ? s.replaceAll('""', '"') : s;
-  }
-}
-
-function closingQuote(line: string, from: number): number {
-  for (;;) {
-    const q = line.indexOf('"', from);
-    if (q < 0 || line.charCodeAt(q + 1) !== QUOTE) return q;
-    from = q + 2;
+/** The cutter of plain rows (csv-row.ts), stopping at MAX_CELLS cells. */
+export class FrontCuts extends CellCuts {
+  override cut(line: string): boolean {
+    return super.cut(line, MAX_CELLS);
   }
 }
 
@@ -108,7 +55,7 @@ export class ExchangeFront implements LineFront {
   private layout: Layout | null = null;
   private layoutDocumented = false;
   private gaveUp = false;
-  private readonly cuts = new CellCuts();
+  private readonly cuts = new FrontCuts();
 
   bytes(): FrontVerdict {
     return FRONT_UNDECIDED;
@@ -161,7 +108,7 @@ export class ExchangeFront implements LineFront {
   }
 }
 
-const sentCuts = new CellCuts();
+const sentCuts = new FrontCuts();
 const spans: SentSpans = { queueAt: 0, queueEnd: -1, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1 };
 
 /**

@@ -30,7 +30,7 @@ import {
 } from './columns.js';
 import { MessageTable } from './correlate.js';
 import { csvCells } from './csv-row.js';
-import { CellCuts, exchangeFast } from './fast.js';
+import { exchangeFast, FrontCuts } from './fast.js';
 import { FormatListReader, type Block } from './format-list.js';
 import { ReceiveSessions, type ProtocolRow } from './protocol.js';
 import { rowFromCells, rowFromCuts, rowFromProperties } from './record.js';
@@ -60,7 +60,7 @@ class ExchangeMachine implements FrontMachine {
   private readonly tracking = new TrackingMapper(this.table);
   private readonly sessions = new ReceiveSessions();
   private readonly list = new FormatListReader();
-  private readonly cuts = new CellCuts();
+  private readonly cuts = new FrontCuts();
   /** Events of Format-List blocks closed by the end of an input, handed out by end(). */
   private readonly held: MailEvent[] = [];
   private input: InputState = { file: '', layout: null, exported: false, logType: null };

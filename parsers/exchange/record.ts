@@ -11,7 +11,7 @@
 import type { Layout } from './columns.js';
 import { splitStatuses } from './status.js';
 import { anyTime } from './time.js';
-import type { CellCuts } from './fast.js';
+import type { CellCuts } from './csv-row.js';
 import { isDeliveryEventId, MAX_RECIPIENTS_PER_ROW, type TrackingRow } from './tracking.js';
 
 /** The native field behind each value a TrackingRow is read from. */
@@ -117,7 +117,7 @@ export function rowFromCells(cells: readonly string[], layout: Layout, exported:
   return rowFromCellOf((i) => cellAt(cells, i), layout, exported);
 }
 
-/** A native row in plain RFC 4180 form, from where its cells are (fast.ts CellCuts): the same row as rowFromCells(csvCells(line)). */
+/** A native row in plain RFC 4180 form, from where its cells are (csv-row.ts CellCuts): the same row as rowFromCells(csvCells(line)). */
 export function rowFromCuts(line: string, cuts: CellCuts, layout: Layout): TrackingRow {
   return rowFromCellOf((i) => cuts.text(line, i), layout, false);
 }
