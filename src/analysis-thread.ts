@@ -17,7 +17,7 @@ import { emptySnapshot } from './aggregate/aggregator.js';
 import type { FileStats, Snapshot } from './aggregate/types.js';
 import type { Classification } from './classify/types.js';
 import { InputError } from './errors.js';
-import type { MailEvent, Mta } from './event.js';
+import type { MailEvent } from './event.js';
 import { analyse, type Analysis, type PipelineOptions } from './pipeline.js';
 import { ProblemBatcher, type ProblemBatch } from './aggregate/trend.js';
 
@@ -40,21 +40,10 @@ export interface AnalysisHandlers {
   onProblem?: (ev: MailEvent, c: Classification) => void;
 }
 
-export interface AnalysisInput {
+/** What the analysis thread is given: the data options of analyse() (no callbacks: it crosses to a worker). */
+export interface AnalysisInput
+  extends Pick<PipelineOptions, 'mta' | 'year' | 'byHost' | 'localDomains' | 'window' | 'addresses' | 'host' | 'now' | 'threads'> {
   files: readonly string[];
-  mta?: Mta;
-  year?: number;
-  /** Split findings by host (`--by host`). */
-  byHost?: boolean;
-  localDomains?: readonly string[];
-  /** `--since`/`--until` (src/window.ts). */
-  window?: TimeWindow | null;
-  /** Keep every address (--addresses): the final snapshot carries them. */
-  addresses?: boolean;
-  host?: string;
-  now: Date;
-  /** Passed on to analyse() (tests). */
-  threads?: number;
 }
 
 export interface AnalysisResult {
