@@ -27,6 +27,7 @@ import type { Cause, Classification, Direction } from '../classify/types.js';
 import { suggestAmong, BIG_PROVIDERS, type TypoSuggestion } from '../classify/typo.js';
 import { BackscatterTracker, BounceCandidates, type BackscatterFinding, type BackscatterState, type BounceCandidate } from './backscatter.js';
 import { hash52 } from './counters.js';
+import { HashTimes } from './hash-times.js';
 import { domainOf, normaliseAddress, recipientOf } from './event-fields.js';
 import { HarvestTracker, type HarvestFinding, type HarvestState } from './harvest.js';
 import { flatCopy } from '../text/flat-copy.js';
@@ -79,8 +80,20 @@ interface TypoMemo {
 
 type Dropped = { workedAddresses: number; acceptingDomains: number; ownDomains: number; ownSenders: number; refusedAddresses: number };
 
-/** A time in ms, or NaN when unknown; state files write NaN as null. */
-const msOf = (iso: string | null): number => (iso === null ? NaN : Date.parse(iso));
+let lastIso: string | null = null;
+let lastMs = NaN;
+/**
+ * A time in ms, or NaN when unknown; state files write NaN as null. Events come in bursts of
+ * one time, so the last one parsed is remembered.
+ */
+function msOf(iso: string | null): number {
+  if (iso === null) return NaN;
+  if (iso !== lastIso) {
+    lastMs = Date.parse(iso);
+    lastIso = iso;
+  }
+  return lastMs;
+}
 const toJson = (ms: number): number | null => (Number.isNaN(ms) ? null : ms);
 const fromJson = (ms: number | null | undefined): number => (ms === null || ms === undefined ? NaN : ms);
 
@@ -113,7 +126,7 @@ export class Diagnosis {
   backscatter = new BackscatterTracker();
   bounces = new BounceCandidates();
   /** Delivered recipients (hash) → first delivery (ms, NaN unknown). */
-  private readonly worked = new Map<number, number>();
+  private readonly worked = new HashTimes();
   /** Per finding key: refused recipients (hash) → last refusal (ms, NaN unknown). */
   private readonly refused = new Map<string, Map<number, number>>();
   private readonly accepting = new Set<string>();
@@ -281,7 +294,7 @@ export class Diagnosis {
 
   /** Adds what `other` learnt (evidence for findings of the same keys adds up). */
   merge(other: Diagnosis): void {
-    for (const [h, t] of other.worked) this.noteWorked(h, t, false);
+    for (const [h, t] of other.worked.entries()) this.noteWorked(h, t, false);
     for (const [k, m] of other.refused) for (const [h, t] of m) this.noteRefused(k, h, t, false);
     for (const d of other.acceptingList) {
       if (!this.accepting.has(d) && this.accepting.size < ACCEPTING_CAP) {
@@ -314,8 +327,8 @@ export class Diagnosis {
    */
   exportState(): DiagnosisState {
     return {
-      worked: [...this.worked.keys()],
-      workedSince: [...this.worked.values()].map(toJson),
+      worked: this.worked.hashes(),
+      workedSince: this.worked.timeList().map(toJson),
       refused: [...this.refused].map(([k, m]) => [k, [...m].map(([h, t]) => [h, toJson(t)] as [number, number | null])]),
       accepting: [...this.acceptingList],
       own: [...this.own],
