@@ -98,6 +98,12 @@ export interface SentSpans {
   origEnd: number;
   /** `delay=` in seconds; -1 when the line has none. */
   delay: number;
+  /**
+   * The line says an agent of this machine delivered it (Exim: a transport other than SMTP).
+   * False when the parser does not tell (Postfix, Exchange): what it means for the recipient's
+   * domain is src/classify/local-domains.ts's to decide.
+   */
+  here: boolean;
 }
 
 /**

@@ -16,7 +16,7 @@ import { FRONT_IGNORED, FRONT_PARSE, FRONT_UNDECIDED, FRONT_UPDATE, type FrontVe
 import { ignoredEntry } from './body.js';
 import { messageIdLength, readAddresses, eximDuration } from './delivery.js';
 import { otherProgramAfterStamp, StampReader, syslogAfterStamp } from './envelope.js';
-import { scanFields, tokenEnd } from './fields.js';
+import { scanFields } from './fields.js';
 
 /** FRONT_UPDATE kind of `<id> Completed` (key: the message id; no field). */
 export const EXIM_COMPLETED = 1;
@@ -133,13 +133,13 @@ export class EximFront implements LineFront {
   }
 }
 
-const SENT: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1 };
+const SENT: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1, here: false };
 
 /**
- * FastPath.sentDelivery: `<id> => addr …` (and `->`, `>>`) of Exim's own files, delivered by an
- * SMTP transport or none named. Local deliveries stay events: which domains the server hosts is
- * learnt from them (src/classify/local-domains.ts). `from` is where the front found the text
- * after the stamp; lines it passed whole (syslog forms) are not taken.
+ * FastPath.sentDelivery: `<id> => addr …` (and `->`, `>>`) of Exim's own files. A transport
+ * other than SMTP delivered on this machine (`here`): the pipeline learns the server's domains
+ * from that as it would from the event (src/classify/local-domains.ts). `from` is where the
+ * front found the text after the stamp; lines it passed whole (syslog forms) are not taken.
  */
 export function sentDelivery(text: string, from: number): Readonly<SentSpans> | null {
   if (from < 19) return null;
@@ -148,10 +148,6 @@ export function sentDelivery(text: string, from: number): Readonly<SentSpans> | 
   const f = from + idLen + 1;
   const c0 = text.charCodeAt(f);
   if (text.charCodeAt(f + 1) !== 62 /* > */ || text.charCodeAt(f + 2) !== 32 || !(c0 === 61 || c0 === 45 || c0 === 62)) return null;
-  // Most deliveries are local (`T=mail_spool`): turned down before anything else is read. A
-  // `T=` met here that is not the transport only sends the line to parse(), which is always right.
-  const ti = text.indexOf(' T=', f);
-  if (ti >= 0 && !text.slice(ti + 3, tokenEnd(text, ti + 3)).includes('smtp')) return null;
   // A lookup failure at the end of the line adds a health event (body.ts withEmbeddedHealth()).
   if (text.includes('failed to open ', f)) return null;
   const restAt = f + 3;
@@ -160,7 +156,6 @@ export function sentDelivery(text: string, from: number): Readonly<SentSpans> | 
   if (a === null) return null;
   const s = scanFields(rest, a.end + 1, true);
   const t = s.fields.T;
-  if (t !== undefined && !t.includes('smtp')) return null;
   let delay = -1;
   const qt = s.fields.QT;
   if (qt !== undefined) {
@@ -178,5 +173,7 @@ export function sentDelivery(text: string, from: number): Readonly<SentSpans> | 
   SENT.origAt = a.origAt < 0 ? -1 : restAt + a.origAt;
   SENT.origEnd = a.origAt < 0 ? -1 : restAt + a.origAt + a.origTo!.length;
   SENT.delay = delay;
+  // The event's agent is `T=`; src/classify/exim.ts deliversHere() reads it the same way.
+  SENT.here = t !== undefined && !t.includes('smtp');
   return SENT;
 }

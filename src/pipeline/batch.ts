@@ -47,11 +47,13 @@ const BODY_AT = 7;
 /** LINE, ROUTED, THREW: where the line's bytes end. */
 const LINE_END = 8;
 // SENT: where the bytes of its queue id end (-1: none, no bytes), of its recipient, of its
-// original recipient (-1: none, no bytes); its delay in hundredths of a second (-1: none).
+// original recipient (-1: none, no bytes); its delay in hundredths of a second (-1: none);
+// 1 if delivered on this machine (SentSpans.here), else 0.
 const QUEUE_END = 3;
 const TO_END = 4;
 const ORIG_END = 5;
 const DELAY = 6;
+const HERE = 7;
 // UPDATE: where the bytes of its key end, of its field; the parser's kind of update.
 const KEY_END = 3;
 const FIELD_END = 4;
@@ -220,6 +222,7 @@ export class BatchWriter {
     }
     // The delay in hundredths of a second: Postfix logs at most two decimals.
     meta[at + DELAY] = s.delay < 0 ? -1 : Math.min(Math.round(s.delay * 100), 0x7fffffff);
+    meta[at + HERE] = s.here ? 1 : 0;
   }
 
   /** A state update of an ASCII line (bytes [start, …) of `from`): the bytes of its key and field. */
@@ -401,6 +404,11 @@ export class BatchReader {
   get delay(): number | null {
     const d = this.b.meta[this.at + DELAY]!;
     return d < 0 ? null : d / 100;
+  }
+
+  /** SENT: delivered on this machine (SentSpans.here). */
+  get here(): boolean {
+    return this.b.meta[this.at + HERE] === 1;
   }
 
   /** UPDATE: the parser's kind of update. */
