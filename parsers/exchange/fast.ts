@@ -46,7 +46,7 @@ const isDigitAt = (s: string, i: number): boolean => {
  */
 export class ExchangeFront implements LineFront {
   reason: IgnoreReason = 'bookkeeping';
-  readonly update = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0 };
+  readonly update = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0, extraAt: -1, extraEnd: -1 };
   time: string | null = null;
   bodyAt = 0;
   readonly ranges = null;

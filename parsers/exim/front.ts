@@ -2,7 +2,8 @@
  * The fast path of the Exim parser (parsers/types.ts FastPath): the front that runs on the reader
  * thread, and the sent-delivery shortcut. The front settles lines of Exim's own log files (the
  * stamp, then the text) that parse() ignores whatever came before (ignoredEntry() in body.ts),
- * and sends `<id> Completed` on as a state update; every other line goes to the machine, lines
+ * and sends `<id> Completed` and plain arrivals on as state updates (update() does what parse()
+ * does to the state before them, see below); every other line goes to the machine, lines
  * in a syslog form or without a stamp whole (parsed() reads them as line() does: the year
  * inference and the per-process streams of syslog lines stay the machine's).
  *
@@ -20,6 +21,11 @@ import { scanFields } from './fields.js';
 
 /** FRONT_UPDATE kind of `<id> Completed` (key: the message id; no field). */
 export const EXIM_COMPLETED = 1;
+/**
+ * FRONT_UPDATE kind of a plain arrival `<id> <= sender …` (key: the message id; field: the
+ * sender; extra: the text after it, whose `H=` is the client later lines of the message read).
+ */
+export const EXIM_ARRIVAL = 2;
 
 const COMPLETED = [67, 111, 109, 112, 108, 101, 116, 101, 100]; // `Completed`
 const DKIM = [68, 75, 73, 77, 58, 32]; // `DKIM: `
@@ -68,7 +74,7 @@ export class EximFront implements LineFront {
   /** The next stamped line goes to the machine whatever it is (see the module's comment). */
   private passNext = true;
   reason: IgnoreReason = 'blank';
-  readonly update: StateUpdate = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0 };
+  readonly update: StateUpdate = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0, extraAt: -1, extraEnd: -1 };
   time: string | null = null;
   bodyAt = -1;
   readonly ranges = null;
@@ -96,7 +102,30 @@ export class EximFront implements LineFront {
       u.keyAt = 20;
       u.keyEnd = 20 + idLen;
       u.fieldAt = u.fieldEnd = 20 + idLen;
+      u.extraAt = u.extraEnd = -1;
       return FRONT_UPDATE;
+    }
+    // `<id> <= sender …`: arrival() gives one received event for it (or none for a repeat) and
+    // records the message. Not the null sender's: its arrival may be a bounce (`R=<parent>`),
+    // which is also a notification. (`<=` is no syslog program: no syslog form either.)
+    if (b[restAt] === 60 && b[restAt + 1] === 61 && b[restAt + 2] === 32) {
+      const senderAt = restAt + 3;
+      let sp = senderAt;
+      while (sp < end && b[sp] !== 32) sp++;
+      if (sp > senderAt && !(sp - senderAt === 2 && b[senderAt] === 60 && b[senderAt + 1] === 62)) {
+        this.passNext = false;
+        this.time = this.stamps.time;
+        this.bodyAt = 20;
+        const u = this.update;
+        u.kind = EXIM_ARRIVAL;
+        u.keyAt = 20;
+        u.keyEnd = 20 + idLen;
+        u.fieldAt = senderAt - start;
+        u.fieldEnd = sp - start;
+        u.extraAt = Math.min(sp + 1, end) - start;
+        u.extraEnd = end - start;
+        return FRONT_UPDATE;
+      }
     }
     // `<id> DKIM: …`: `DKIM:` is not a syslog program, and no `]:` ends it.
     if (!this.passNext && bytesAre(b, restAt, end, DKIM)) {

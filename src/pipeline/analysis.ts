@@ -342,9 +342,10 @@ export class Analysis {
       if (kind === Entry.UPDATE) {
         const key = e.key();
         const field = e.field();
+        const extra = e.extra();
         // What parsed() + result() do with the line: update the state, count the line (and
         // count the message's arrival, the first time: parsed() gives a received event then).
-        if (machine.update(e.updateKind, key, field) && (!this.window || this.window.keep(e.time))) {
+        if (machine.update(e.updateKind, key, field, extra) && (!this.window || this.window.keep(e.time))) {
           this.aggregator.countReceived(e.time, field);
         }
         this.stats.linesRecognised++;

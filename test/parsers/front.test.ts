@@ -71,7 +71,8 @@ function compare(parser: FastLogParser, lines: readonly string[]): { wrong: unkn
       const u = front.update;
       const key = line.slice(u.keyAt, u.keyEnd);
       const field = line.slice(u.fieldAt, u.fieldEnd);
-      const arrival = fast.update(u.kind, key, field);
+      const extra = u.extraAt < 0 ? null : line.slice(u.extraAt, u.extraEnd);
+      const arrival = fast.update(u.kind, key, field, extra);
       const ok =
         want.status === 'recognised' &&
         (arrival
