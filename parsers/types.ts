@@ -78,7 +78,8 @@ export interface LineRanges {
 
 /**
  * A line that only updates correlation state: its kind (the parser's own, 1 to 15), where its
- * key (a queue id) and its one field are in the line (offsets from the line's start).
+ * key (a queue id), its field and its optional second field are in the line (offsets from the
+ * line's start).
  */
 export interface StateUpdate {
   kind: number;
@@ -86,6 +87,9 @@ export interface StateUpdate {
   keyEnd: number;
   fieldAt: number;
   fieldEnd: number;
+  /** A second span the machine needs (Exim: the arrival's fields after the sender); -1: none. */
+  extraAt: number;
+  extraEnd: number;
 }
 
 /** Offsets in a line of a sent delivery's queue id (`queueEnd` -1: none), recipient and original recipient (-1: none). */
@@ -98,6 +102,12 @@ export interface SentSpans {
   origEnd: number;
   /** `delay=` in seconds; -1 when the line has none. */
   delay: number;
+  /**
+   * The line says an agent of this machine delivered it (Exim: a transport other than SMTP).
+   * False when the parser does not tell (Postfix, Exchange): what it means for the recipient's
+   * domain is src/classify/local-domains.ts's to decide.
+   */
+  here: boolean;
 }
 
 /**
@@ -142,11 +152,11 @@ export interface FrontMachine extends LineMachine {
    */
   sent(queueId: string | null, to: string): void;
   /**
-   * A line the front returned FRONT_UPDATE for, by its kind, key and field; the caller counts
-   * it as recognised. True when line() would have given a received event for it (a message's
-   * arrival, whose sender is `field`).
+   * A line the front returned FRONT_UPDATE for, by its kind, key, field and second field (null:
+   * none); the caller counts it as recognised. True when line() would have given a received
+   * event and nothing else for it (a message's arrival, whose sender is `field`).
    */
-  update(kind: number, key: string, field: string): boolean;
+  update(kind: number, key: string, field: string, extra: string | null): boolean;
 }
 
 /**

@@ -46,7 +46,7 @@ const isDigitAt = (s: string, i: number): boolean => {
  */
 export class ExchangeFront implements LineFront {
   reason: IgnoreReason = 'bookkeeping';
-  readonly update = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0 };
+  readonly update = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0, extraAt: -1, extraEnd: -1 };
   time: string | null = null;
   bodyAt = 0;
   readonly ranges = null;
@@ -109,7 +109,7 @@ export class ExchangeFront implements LineFront {
 }
 
 const sentCuts = new FrontCuts();
-const spans: SentSpans = { queueAt: 0, queueEnd: -1, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1 };
+const spans: SentSpans = { queueAt: 0, queueEnd: -1, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1, here: false };
 
 /**
  * A native row the front passed on with bodyAt 0 (`from`) that line() turns into one `sent`

@@ -113,6 +113,14 @@ export class EximBody {
     this.messages.complete(id);
   }
 
+  /**
+   * What parse() does with a plain arrival (EXIM_ARRIVAL: sender `from`, `fields` the text after
+   * it), for the fast path (after closeFileEntry()); true when it would give a received event.
+   */
+  arrived(id: string, from: string, fields: string): boolean {
+    return this.messages.arrive(id, from, peerOf(scanFields(fields, 0, true).host));
+  }
+
   /** What a sent delivery's line does to the state, for the fast path (after closeFileEntry()). */
   sent(id: string, to: string): void {
     const notes = this.notes;

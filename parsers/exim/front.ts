@@ -2,7 +2,8 @@
  * The fast path of the Exim parser (parsers/types.ts FastPath): the front that runs on the reader
  * thread, and the sent-delivery shortcut. The front settles lines of Exim's own log files (the
  * stamp, then the text) that parse() ignores whatever came before (ignoredEntry() in body.ts),
- * and sends `<id> Completed` on as a state update; every other line goes to the machine, lines
+ * and sends `<id> Completed` and plain arrivals on as state updates (update() does what parse()
+ * does to the state before them, see below); every other line goes to the machine, lines
  * in a syslog form or without a stamp whole (parsed() reads them as line() does: the year
  * inference and the per-process streams of syslog lines stay the machine's).
  *
@@ -16,10 +17,15 @@ import { FRONT_IGNORED, FRONT_PARSE, FRONT_UNDECIDED, FRONT_UPDATE, type FrontVe
 import { ignoredEntry } from './body.js';
 import { messageIdLength, readAddresses, eximDuration } from './delivery.js';
 import { otherProgramAfterStamp, StampReader, syslogAfterStamp } from './envelope.js';
-import { scanFields, tokenEnd } from './fields.js';
+import { scanFields } from './fields.js';
 
 /** FRONT_UPDATE kind of `<id> Completed` (key: the message id; no field). */
 export const EXIM_COMPLETED = 1;
+/**
+ * FRONT_UPDATE kind of a plain arrival `<id> <= sender …` (key: the message id; field: the
+ * sender; extra: the text after it, whose `H=` is the client later lines of the message read).
+ */
+export const EXIM_ARRIVAL = 2;
 
 const COMPLETED = [67, 111, 109, 112, 108, 101, 116, 101, 100]; // `Completed`
 const DKIM = [68, 75, 73, 77, 58, 32]; // `DKIM: `
@@ -68,7 +74,7 @@ export class EximFront implements LineFront {
   /** The next stamped line goes to the machine whatever it is (see the module's comment). */
   private passNext = true;
   reason: IgnoreReason = 'blank';
-  readonly update: StateUpdate = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0 };
+  readonly update: StateUpdate = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0, extraAt: -1, extraEnd: -1 };
   time: string | null = null;
   bodyAt = -1;
   readonly ranges = null;
@@ -96,7 +102,30 @@ export class EximFront implements LineFront {
       u.keyAt = 20;
       u.keyEnd = 20 + idLen;
       u.fieldAt = u.fieldEnd = 20 + idLen;
+      u.extraAt = u.extraEnd = -1;
       return FRONT_UPDATE;
+    }
+    // `<id> <= sender …`: arrival() gives one received event for it (or none for a repeat) and
+    // records the message. Not the null sender's: its arrival may be a bounce (`R=<parent>`),
+    // which is also a notification. (`<=` is no syslog program: no syslog form either.)
+    if (b[restAt] === 60 && b[restAt + 1] === 61 && b[restAt + 2] === 32) {
+      const senderAt = restAt + 3;
+      let sp = senderAt;
+      while (sp < end && b[sp] !== 32) sp++;
+      if (sp > senderAt && !(sp - senderAt === 2 && b[senderAt] === 60 && b[senderAt + 1] === 62)) {
+        this.passNext = false;
+        this.time = this.stamps.time;
+        this.bodyAt = 20;
+        const u = this.update;
+        u.kind = EXIM_ARRIVAL;
+        u.keyAt = 20;
+        u.keyEnd = 20 + idLen;
+        u.fieldAt = senderAt - start;
+        u.fieldEnd = sp - start;
+        u.extraAt = Math.min(sp + 1, end) - start;
+        u.extraEnd = end - start;
+        return FRONT_UPDATE;
+      }
     }
     // `<id> DKIM: …`: `DKIM:` is not a syslog program, and no `]:` ends it.
     if (!this.passNext && bytesAre(b, restAt, end, DKIM)) {
@@ -133,13 +162,13 @@ export class EximFront implements LineFront {
   }
 }
 
-const SENT: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1 };
+const SENT: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1, here: false };
 
 /**
- * FastPath.sentDelivery: `<id> => addr …` (and `->`, `>>`) of Exim's own files, delivered by an
- * SMTP transport or none named. Local deliveries stay events: which domains the server hosts is
- * learnt from them (src/classify/local-domains.ts). `from` is where the front found the text
- * after the stamp; lines it passed whole (syslog forms) are not taken.
+ * FastPath.sentDelivery: `<id> => addr …` (and `->`, `>>`) of Exim's own files. A transport
+ * other than SMTP delivered on this machine (`here`): the pipeline learns the server's domains
+ * from that as it would from the event (src/classify/local-domains.ts). `from` is where the
+ * front found the text after the stamp; lines it passed whole (syslog forms) are not taken.
  */
 export function sentDelivery(text: string, from: number): Readonly<SentSpans> | null {
   if (from < 19) return null;
@@ -148,10 +177,6 @@ export function sentDelivery(text: string, from: number): Readonly<SentSpans> | 
   const f = from + idLen + 1;
   const c0 = text.charCodeAt(f);
   if (text.charCodeAt(f + 1) !== 62 /* > */ || text.charCodeAt(f + 2) !== 32 || !(c0 === 61 || c0 === 45 || c0 === 62)) return null;
-  // Most deliveries are local (`T=mail_spool`): turned down before anything else is read. A
-  // `T=` met here that is not the transport only sends the line to parse(), which is always right.
-  const ti = text.indexOf(' T=', f);
-  if (ti >= 0 && !text.slice(ti + 3, tokenEnd(text, ti + 3)).includes('smtp')) return null;
   // A lookup failure at the end of the line adds a health event (body.ts withEmbeddedHealth()).
   if (text.includes('failed to open ', f)) return null;
   const restAt = f + 3;
@@ -160,7 +185,6 @@ export function sentDelivery(text: string, from: number): Readonly<SentSpans> | 
   if (a === null) return null;
   const s = scanFields(rest, a.end + 1, true);
   const t = s.fields.T;
-  if (t !== undefined && !t.includes('smtp')) return null;
   let delay = -1;
   const qt = s.fields.QT;
   if (qt !== undefined) {
@@ -178,5 +202,7 @@ export function sentDelivery(text: string, from: number): Readonly<SentSpans> | 
   SENT.origAt = a.origAt < 0 ? -1 : restAt + a.origAt;
   SENT.origEnd = a.origAt < 0 ? -1 : restAt + a.origAt + a.origTo!.length;
   SENT.delay = delay;
+  // The event's agent is `T=`; src/classify/exim.ts deliversHere() reads it the same way.
+  SENT.here = t !== undefined && !t.includes('smtp');
   return SENT;
 }

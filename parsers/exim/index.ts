@@ -22,7 +22,7 @@ import {
   StampReader,
   syslogAfterStamp,
 } from './envelope.js';
-import { EXIM_COMPLETED, EximFront, sentDelivery } from './front.js';
+import { EXIM_ARRIVAL, EXIM_COMPLETED, EximFront, sentDelivery } from './front.js';
 import { isAuthFailure, matchPrefix, PLAIN_RULES, protocolErrorReason } from './ignore.js';
 
 /** Texts (after the stamp) that only Exim writes, for format detection. */
@@ -173,9 +173,10 @@ export const eximParser: FastLogParser = {
         body.closeFileEntry();
         if (queueId !== null) body.sent(queueId, to);
       },
-      update(kind, key) {
+      update(kind, key, field, extra) {
         dumpOpen = true;
         body.closeFileEntry();
+        if (kind === EXIM_ARRIVAL) return body.arrived(key, field, extra ?? '');
         if (kind === EXIM_COMPLETED) body.completed(key);
         return false;
       },

@@ -191,7 +191,7 @@ export function sentDelivery(text: string, from = 0): Readonly<SentSpans> | null
   return id;
 }
 
-const sent: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1 };
+const sent: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1, here: false };
 
 /*
  * Events on the hot paths are written out as typed object literals rather than through the

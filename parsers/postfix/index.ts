@@ -85,7 +85,7 @@ export class PostfixFront implements LineFront {
   private line = '';
   reason: IgnoreReason = 'blank';
   /** Kinds: QUEUE_FROM (field: the sender), QUEUE_CLIENT (the client text), QUEUE_REMOVED (empty). */
-  readonly update: StateUpdate = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0 };
+  readonly update: StateUpdate = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0, extraAt: -1, extraEnd: -1 };
   private readonly queueSpans: QueueSpans = { queueAt: 0, queueEnd: 0, fieldAt: 0, fieldEnd: 0 };
 
   constructor(ctx: Pick<ParseContext, 'reference' | 'year'>) {

@@ -8,8 +8,9 @@
  * domain are judged without it), and given with `--local-domains a,b`:
  * - a failed or deferred delivery by an agent that delivers on this machine (Postfix local,
  *   virtual, pipe, lmtp; Exim transports other than SMTP; Exchange's store driver); a
- *   successful one only for Exim: the pipeline's reader thread reduces Postfix's to a count
- *   without building the event, so learning from them would make the result depend on the
+ *   successful one only for Exim, whose fast path says whether the agent was local
+ *   (learnSent()): the pipeline's reader thread reduces Postfix's to a count without building
+ *   the event or knowing the agent, so learning from them would make the result depend on the
  *   number of threads; and
  * - an inbound refusal by a rule that speaks for the domain's own recipient table (`User unknown
  *   in virtual mailbox table`: the server knows the domain's users, so it hosts the domain).
@@ -68,8 +69,8 @@ export class LocalDomains {
   /** Learns from an event (and its classification, null for delivered mail). */
   learn(ev: MailEvent, c: Classification | null): void {
     if (ev.kind === 'delivery') {
-      // Exim's fast path hands on its successful local deliveries (the commonest evidence) as
-      // events whatever the run; Postfix's are not (see above).
+      // Exim's successful local deliveries (the commonest evidence) are learnt from whatever the
+      // run (the fast path's shortcut calls learnSent()); Postfix's are not (see above).
       if ((ev.status !== 'sent' || ev.mta === 'exim') && deliversHere(ev)) {
         this.add(domainOf(ev.to), ev.mta);
         this.add(domainOf(ev.origTo), ev.mta);
@@ -77,6 +78,16 @@ export class LocalDomains {
     } else if (ev.kind === 'reject' && c !== null && HOSTING_RULES.has(c.rule)) {
       this.add(domainOf((ev as RejectEvent).to), ev.mta);
     }
+  }
+
+  /**
+   * What learn() does with a sent delivery event of `mta` by an agent of this machine (`to`,
+   * `origTo` its recipients), for the pipeline's shortcut that builds none.
+   */
+  learnSent(mta: Mta, to: string | null, origTo: string | null): void {
+    if (mta !== 'exim') return;
+    this.add(domainOf(to), mta);
+    this.add(domainOf(origTo), mta);
   }
 
   private add(domain: string | null, mta: Mta): void {

@@ -336,15 +336,16 @@ export class Analysis {
         // What the shortcut below does, with the fields the reader cut out.
         const queueId = e.queueId();
         const to = e.to();
-        this.sentDelivery(machine, queueId, to, e.time, e.origTo(), e.delay);
+        this.sentDelivery(machine, queueId, to, e.time, e.origTo(), e.delay, e.here);
         continue;
       }
       if (kind === Entry.UPDATE) {
         const key = e.key();
         const field = e.field();
+        const extra = e.extra();
         // What parsed() + result() do with the line: update the state, count the line (and
         // count the message's arrival, the first time: parsed() gives a received event then).
-        if (machine.update(e.updateKind, key, field) && (!this.window || this.window.keep(e.time))) {
+        if (machine.update(e.updateKind, key, field, extra) && (!this.window || this.window.keep(e.time))) {
           this.aggregator.countReceived(e.time, field);
         }
         this.stats.linesRecognised++;
@@ -376,7 +377,7 @@ export class Analysis {
           const queueId = sent.queueEnd < 0 ? null : text.slice(sent.queueAt, sent.queueEnd);
           const origTo = sent.origAt < 0 ? null : text.slice(sent.origAt, sent.origEnd);
           const delay = sent.delay < 0 ? null : sent.delay;
-          this.sentDelivery(machine, queueId, text.slice(sent.toAt, sent.toEnd), e.time, origTo, delay);
+          this.sentDelivery(machine, queueId, text.slice(sent.toAt, sent.toEnd), e.time, origTo, delay, sent.here);
           continue;
         }
         r = machine.parsed(text, no, e.time, e.host(text), e.program(text), bodyAt);
@@ -398,9 +399,12 @@ export class Analysis {
     time: string | null,
     origTo: string | null,
     delay: number | null,
+    here: boolean,
   ): void {
     machine.sent(queueId, to);
     this.stats.linesRecognised++;
+    // Which domains are ours, as add() learns it from the event, before the window.
+    if (here) this.domains.learnSent(this.parser!.name, to, origTo);
     if (this.window && !this.window.keep(time)) return;
     this.aggregator.countSent(time, to, delay);
     // The diagnosis's evidence that these addresses work (an alias's own address is orig_to).

@@ -47,15 +47,19 @@ const BODY_AT = 7;
 /** LINE, ROUTED, THREW: where the line's bytes end. */
 const LINE_END = 8;
 // SENT: where the bytes of its queue id end (-1: none, no bytes), of its recipient, of its
-// original recipient (-1: none, no bytes); its delay in hundredths of a second (-1: none).
+// original recipient (-1: none, no bytes); its delay in hundredths of a second (-1: none);
+// 1 if delivered on this machine (SentSpans.here), else 0.
 const QUEUE_END = 3;
 const TO_END = 4;
 const ORIG_END = 5;
 const DELAY = 6;
-// UPDATE: where the bytes of its key end, of its field; the parser's kind of update.
+const HERE = 7;
+// UPDATE: where the bytes of its key end, of its field, of its second field (-1: none, no
+// bytes); the parser's kind of update.
 const KEY_END = 3;
 const FIELD_END = 4;
 const UPDATE_KIND = 5;
+const EXTRA_END = 6;
 
 /** Lines the reader thread settled or passes on: lines `first`…`first + lines - 1` of the current input. */
 export interface Batch {
@@ -220,11 +224,13 @@ export class BatchWriter {
     }
     // The delay in hundredths of a second: Postfix logs at most two decimals.
     meta[at + DELAY] = s.delay < 0 ? -1 : Math.min(Math.round(s.delay * 100), 0x7fffffff);
+    meta[at + HERE] = s.here ? 1 : 0;
   }
 
   /** A state update of an ASCII line (bytes [start, …) of `from`): the bytes of its key and field. */
   update(no: number, time: number, u: Readonly<StateUpdate>, from: Buffer, start: number): void {
-    const at = this.entry(no, Entry.UPDATE, u.keyEnd - u.keyAt + u.fieldEnd - u.fieldAt);
+    const extra = u.extraAt < 0 ? 0 : u.extraEnd - u.extraAt;
+    const at = this.entry(no, Entry.UPDATE, u.keyEnd - u.keyAt + u.fieldEnd - u.fieldAt + extra);
     const meta = this.meta;
     meta[at + TIME] = time;
     this.used += copyBytes(from, start + u.keyAt, start + u.keyEnd, this.bytes, this.used);
@@ -232,6 +238,12 @@ export class BatchWriter {
     this.used += copyBytes(from, start + u.fieldAt, start + u.fieldEnd, this.bytes, this.used);
     meta[at + FIELD_END] = this.used;
     meta[at + UPDATE_KIND] = u.kind;
+    if (u.extraAt < 0) {
+      meta[at + EXTRA_END] = -1;
+    } else {
+      this.used += copyBytes(from, start + u.extraAt, start + u.extraEnd, this.bytes, this.used);
+      meta[at + EXTRA_END] = this.used;
+    }
   }
 
   /**
@@ -332,7 +344,7 @@ export class BatchReader {
         this.end = meta[at + ORIG_END]! < 0 ? meta[at + TO_END]! : meta[at + ORIG_END]!;
         break;
       case Entry.UPDATE:
-        this.end = meta[at + FIELD_END]!;
+        this.end = meta[at + EXTRA_END]! < 0 ? meta[at + FIELD_END]! : meta[at + EXTRA_END]!;
         break;
       case Entry.OVERSIZED:
         break;
@@ -403,6 +415,18 @@ export class BatchReader {
     return d < 0 ? null : d / 100;
   }
 
+  /** SENT: delivered on this machine (SentSpans.here). */
+  get here(): boolean {
+    return this.b.meta[this.at + HERE] === 1;
+  }
+
+  /** UPDATE: the second field (null: none). Read after key() and field(). */
+  extra(): string | null {
+    const meta = this.b.meta;
+    const extraEnd = meta[this.at + EXTRA_END]!;
+    return extraEnd < 0 ? null : this.decode(meta[this.at + FIELD_END]!, extraEnd, true);
+  }
+
   /** UPDATE: the parser's kind of update. */
   get updateKind(): number {
     return this.b.meta[this.at + UPDATE_KIND]!;
@@ -415,7 +439,7 @@ export class BatchReader {
 
   /** UPDATE: its field. */
   field(): string {
-    return this.decode(this.b.meta[this.at + KEY_END]!, this.end, true);
+    return this.decode(this.b.meta[this.at + KEY_END]!, this.b.meta[this.at + FIELD_END]!, true);
   }
 
   /** OVERSIZED: the line's head. */

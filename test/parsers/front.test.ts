@@ -27,6 +27,7 @@ import {
   type LineResult,
 } from '../../parsers/types.js';
 import { CORPUS, haveCorpus } from '../corpus/counts.js';
+import { MTA_CLASSIFIERS } from '../../src/classify/classify.js';
 import { ROOT } from '../helpers/root.js';
 
 const REF = new Date('2026-11-23T12:00:00Z');
@@ -70,7 +71,8 @@ function compare(parser: FastLogParser, lines: readonly string[]): { wrong: unkn
       const u = front.update;
       const key = line.slice(u.keyAt, u.keyEnd);
       const field = line.slice(u.fieldAt, u.fieldEnd);
-      const arrival = fast.update(u.kind, key, field);
+      const extra = u.extraAt < 0 ? null : line.slice(u.extraAt, u.extraEnd);
+      const arrival = fast.update(u.kind, key, field, extra);
       const ok =
         want.status === 'recognised' &&
         (arrival
@@ -100,8 +102,10 @@ function compare(parser: FastLogParser, lines: readonly string[]): { wrong: unkn
         (ev.queueId === queueId || (queueId === null && parser.name === 'exchange')) &&
         ev.to === to &&
         ev.origTo === origTo &&
-        ev.delay === delay;
-      if (!ok) bad(no, line, `sent ${queueId} ${to} ${origTo} ${delay}`, want);
+        ev.delay === delay &&
+        // `here` where the parser tells it: the classifier's reading of the event's agent.
+        (!sent.here || (ev.agent !== null && MTA_CLASSIFIERS[ev.mta].deliversHere(ev.agent)));
+      if (!ok) bad(no, line, `sent ${queueId} ${to} ${origTo} ${delay} here=${sent.here}`, want);
       return;
     }
     tally.parsed++;

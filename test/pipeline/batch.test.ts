@@ -19,12 +19,12 @@ function readAll(b: Batch): unknown[] {
       case Entry.SENT: {
         const queueId = r.queueId();
         const to = r.to();
-        out.push({ kind: 'sent', no: r.no, time: r.time, queueId, to, origTo: r.origTo(), delay: r.delay, offset: r.offset });
+        out.push({ kind: 'sent', no: r.no, time: r.time, queueId, to, origTo: r.origTo(), delay: r.delay, here: r.here, offset: r.offset });
         break;
       }
       case Entry.UPDATE: {
         const key = r.key();
-        out.push({ kind: 'update', no: r.no, time: r.time, update: r.updateKind, key, field: r.field(), offset: r.offset });
+        out.push({ kind: 'update', no: r.no, time: r.time, update: r.updateKind, key, field: r.field(), extra: r.extra(), offset: r.offset });
         break;
       }
       case Entry.OVERSIZED:
@@ -69,21 +69,21 @@ describe('batches from the reader thread', () => {
     const rare = bytes('<22>1 2026-11-22T06:25:05Z - postfix/qmgr 14 - - 3F2A1B4C5D: removed');
     w.line(false);
     w.parse(5, w.time('2026-11-22T06:25:05'), null, null, 'postfix/qmgr', 44, rare, 0, rare.length, true, 200);
-    // A sent delivery: queue id, recipient, original recipient, delay.
+    // A sent delivery: queue id, recipient, original recipient, delay, delivered on this machine.
     const sentLine = bytes(SENT_LINE);
     const t = SENT_LINE;
     const spans: SentSpans = {
       queueAt: t.indexOf('3F2A'), queueEnd: t.indexOf(': to='), toAt: t.indexOf('bob@'), toEnd: t.indexOf('>, orig'),
-      origAt: t.indexOf('<b@example') + 1, origEnd: t.indexOf('>, relay'), delay: 1.25,
+      origAt: t.indexOf('<b@example') + 1, origEnd: t.indexOf('>, relay'), delay: 1.25, here: true,
     };
     w.line(false);
     w.sent(6, w.time('2026-11-22T06:25:04'), spans, sentLine, 0);
     // NOQUEUE (no queue id bytes), no orig_to, no delay, no time.
     w.line(false);
-    w.sent(7, -1, { queueAt: 0, queueEnd: -1, toAt: 4, toEnd: 7, origAt: -1, origEnd: -1, delay: -1 }, bytes('to=<abc>'), 0);
+    w.sent(7, -1, { queueAt: 0, queueEnd: -1, toAt: 4, toEnd: 7, origAt: -1, origEnd: -1, delay: -1, here: false }, bytes('to=<abc>'), 0);
     // A state update: key and field, from an offset in a bigger buffer.
     const upd = bytes('....3F2A1B4C5D: client=a[192.0.2.1]:25');
-    const u: StateUpdate = { kind: 2, keyAt: 0, keyEnd: 10, fieldAt: 19, fieldEnd: 34 };
+    const u: StateUpdate = { kind: 2, keyAt: 0, keyEnd: 10, fieldAt: 19, fieldEnd: 34, extraAt: -1, extraEnd: -1 };
     w.line(false);
     w.update(8, w.time('2026-11-22T06:25:04'), u, upd, 4);
     w.line(true);
@@ -96,22 +96,27 @@ describe('batches from the reader thread', () => {
     // A line without an envelope.
     w.line(false);
     w.parse(12, -1, null, null, null, -1, bytes('removed'), 0, 7, true, -1);
+    // A state update with a second field (an Exim arrival's text after the sender).
+    const arr = bytes('1xVDrw-000000004ov-00Cf <= a@x.test H=(h) [192.0.2.9] S=12');
+    w.line(false);
+    w.update(13, w.time('2026-11-22T06:25:07'), { kind: 2, keyAt: 0, keyEnd: 23, fieldAt: 27, fieldEnd: 35, extraAt: 36, extraEnd: 58 }, arr, 0);
 
     const taken = w.take(1234)!;
     const b = taken.batch;
-    expect(b).toMatchObject({ type: 'batch', first: 1, lines: 12, invalidUtf8: 1, bytesRead: 1234, ascii: true, cut: ['head…'] });
+    expect(b).toMatchObject({ type: 'batch', first: 1, lines: 13, invalidUtf8: 1, bytesRead: 1234, ascii: true, cut: ['head…'] });
     expect(b.ignored).toEqual([['session', 2, 2], ['tls', 1, 4]]);
     expect(taken.transfer).toHaveLength(3);
     expect(readAll(b)).toEqual([
       { kind: 'line', no: 1, time: '2026-11-22T06:25:03', text: CLASSIC, host: 'mx1', program: 'postfix/smtpd', bodyAt: 39, offset: 100 },
       { kind: 'line', no: 5, time: '2026-11-22T06:25:05', text: rare.toString(), host: null, program: 'postfix/qmgr', bodyAt: 44, offset: 200 },
-      { kind: 'sent', no: 6, time: '2026-11-22T06:25:04', queueId: '3F2A1B4C5D', to: 'bob@example.com', origTo: 'b@example.com', delay: 1.25, offset: -1 },
-      { kind: 'sent', no: 7, time: null, queueId: null, to: 'abc', origTo: null, delay: null, offset: -1 },
-      { kind: 'update', no: 8, time: '2026-11-22T06:25:04', update: 2, key: '3F2A1B4C5D', field: 'a[192.0.2.1]:25', offset: -1 },
+      { kind: 'sent', no: 6, time: '2026-11-22T06:25:04', queueId: '3F2A1B4C5D', to: 'bob@example.com', origTo: 'b@example.com', delay: 1.25, here: true, offset: -1 },
+      { kind: 'sent', no: 7, time: null, queueId: null, to: 'abc', origTo: null, delay: null, here: false, offset: -1 },
+      { kind: 'update', no: 8, time: '2026-11-22T06:25:04', update: 2, key: '3F2A1B4C5D', field: 'a[192.0.2.1]:25', extra: null, offset: -1 },
       { kind: 'oversized', no: 9, head: 'head…', offset: -1 },
       { kind: 'routed', no: 10, text: 'Nov 22 06:25:06 mx1 exim[1]: x', offset: 300 },
       { kind: 'threw', no: 11, text: 'Nov 2', offset: 400 },
       { kind: 'line', no: 12, time: null, text: 'removed', host: null, program: null, bodyAt: -1, offset: -1 },
+      { kind: 'update', no: 13, time: '2026-11-22T06:25:07', update: 2, key: '1xVDrw-000000004ov-00Cf', field: 'a@x.test', extra: 'H=(h) [192.0.2.9] S=12', offset: -1 },
     ]);
   });
 
