@@ -17,6 +17,8 @@ export default defineConfig({
       'test/analysis-thread.test.ts',
       'test/bench-equivalence.test.ts',
       'test/diagnosis-pipeline.test.ts',
+      'test/exim-arrivals-pipeline.test.ts',
+      'test/exim-local-domains-pipeline.test.ts',
       'test/input/evidence-thread.test.ts',
       'test/state/state-file.test.ts',
       'test/tui/follow-cli.test.ts',
