@@ -38,6 +38,9 @@ const HOSTING_RULES = new Set([
   'postfix.inbound.recipient-unknown-unnamed',
 ]);
 
+/** Successful deliveries teach only where every thread sees them alike (see above). */
+const learnsFromSent = (mta: Mta): boolean => mta === 'exim';
+
 export class LocalDomains {
   /** Domains not learnt because the cap was reached. */
   dropped = 0;
@@ -71,10 +74,7 @@ export class LocalDomains {
     if (ev.kind === 'delivery') {
       // Exim's successful local deliveries (the commonest evidence) are learnt from whatever the
       // run (the fast path's shortcut calls learnSent()); Postfix's are not (see above).
-      if ((ev.status !== 'sent' || ev.mta === 'exim') && deliversHere(ev)) {
-        this.add(domainOf(ev.to), ev.mta);
-        this.add(domainOf(ev.origTo), ev.mta);
-      }
+      if ((ev.status !== 'sent' || learnsFromSent(ev.mta)) && deliversHere(ev)) this.addRecipients(ev.mta, ev.to, ev.origTo);
     } else if (ev.kind === 'reject' && c !== null && HOSTING_RULES.has(c.rule)) {
       this.add(domainOf((ev as RejectEvent).to), ev.mta);
     }
@@ -85,7 +85,10 @@ export class LocalDomains {
    * `origTo` its recipients), for the pipeline's shortcut that builds none.
    */
   learnSent(mta: Mta, to: string | null, origTo: string | null): void {
-    if (mta !== 'exim') return;
+    if (learnsFromSent(mta)) this.addRecipients(mta, to, origTo);
+  }
+
+  private addRecipients(mta: Mta, to: string | null, origTo: string | null): void {
     this.add(domainOf(to), mta);
     this.add(domainOf(origTo), mta);
   }
