@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { THREAD_MODES } from './helpers/pipeline-files.js';
 
 // The reader thread starts from the compiled module only (as in bench-equivalence.test.ts).
 type Pipeline = typeof import('../src/pipeline.js');
@@ -31,11 +32,7 @@ beforeAll(async () => {
   writeFileSync(path, lines.join('\n') + '\n');
 });
 
-describe.for([
-  { name: 'one thread', threads: 1, sentOn: 'main' as const },
-  { name: 'reader thread reduces sent lines', threads: 2, sentOn: 'reader' as const },
-  { name: 'reader thread, main reduces sent lines', threads: 2, sentOn: 'main' as const },
-])('$name', ({ threads, sentOn }) => {
+describe.for(THREAD_MODES)('$name', ({ threads, sentOn }) => {
   test('an alias that received mail (orig_to) and is then refused is actionable', async () => {
     const r = await analyse([path], { now: NOW, threads, sentOn });
     const report = r.aggregator.snapshot(r.stats);

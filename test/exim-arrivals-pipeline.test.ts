@@ -4,17 +4,14 @@
  * arrival counts once, and a bounce's arrival (`<= <> R=<parent>`) still gives its notification,
  * whatever the number of threads.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { MailEvent } from '../src/event.js';
+import { NOW, tempFiles, THREAD_MODES } from './helpers/pipeline-files.js';
 
 // The reader thread starts from the compiled module only (as in bench-equivalence.test.ts).
 type Pipeline = typeof import('../src/pipeline.js');
 let analyse: Pipeline['analyse'];
 
-const NOW = new Date('2026-11-23T12:00:00Z');
 const ID = '1xVDrw-000000004ov-00Cf';
 const LINES = [
   `2026-11-22 10:00:00 ${ID} <= alice@sender.test H=mail.sender.test (helo.sender.test) [192.0.2.44] P=esmtp S=1234 for bob@remote.test`,
@@ -27,22 +24,17 @@ let path = '';
 let copy = '';
 beforeAll(async () => {
   analyse = ((await import('../dist/src/pipeline.js' as string)) as Pipeline).analyse;
-  const dir = mkdtempSync(join(tmpdir(), 'mld-exim-arrivals-'));
-  path = join(dir, 'mainlog');
-  copy = join(dir, 'mainlog.copy');
-  writeFileSync(path, LINES.join('\n') + '\n');
+  const file = tempFiles();
+  path = file('mainlog', LINES.join('\n') + '\n');
   // The same log again (a copy, or a rotation read twice), without its Completed: the message
   // is still known when its arrival is read again.
-  writeFileSync(copy, LINES.slice(0, 3).join('\n') + '\n');
+  copy = file('mainlog.copy', LINES.slice(0, 3).join('\n') + '\n');
 });
 
-describe.for([
-  { name: 'one thread', threads: 1 },
-  { name: 'reader thread', threads: 2 },
-])('$name', ({ threads }) => {
+describe.for(THREAD_MODES)('$name', ({ threads, sentOn }) => {
   test('a failure of the message reads the arrival’s sender and client', async () => {
     const problems: MailEvent[] = [];
-    const r = await analyse([path], { now: NOW, threads, onProblem: (ev) => problems.push(ev) });
+    const r = await analyse([path], { now: NOW, threads, sentOn, onProblem: (ev) => problems.push(ev) });
     if (threads === 2) expect(r.readByThread).toEqual([path]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ kind: 'delivery', status: 'bounced', from: 'alice@sender.test', client: { name: 'mail.sender.test', ip: '192.0.2.44' } });
@@ -52,7 +44,7 @@ describe.for([
   });
 
   test('an arrival read twice counts once', async () => {
-    const r = await analyse([copy, path], { now: NOW, threads });
+    const r = await analyse([copy, path], { now: NOW, threads, sentOn });
     const report = r.aggregator.snapshot(r.stats);
     expect([report.traffic.received, report.summary.eventsByKind.notification, report.summary.linesRecognised]).toEqual([2, 1, 7]);
   });

@@ -4,16 +4,13 @@
  * (src/classify/local-domains.ts), the original recipient's included, so that a later failed
  * delivery to such a domain is `local`, whatever the number of threads.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { NOW, tempFiles, THREAD_MODES } from './helpers/pipeline-files.js';
 
 // The reader thread starts from the compiled module only (as in bench-equivalence.test.ts).
 type Pipeline = typeof import('../src/pipeline.js');
 let analyse: Pipeline['analyse'];
 
-const NOW = new Date('2026-11-23T12:00:00Z');
 const failed = (id: string, to: string, at: string) =>
   `2026-11-22 ${at} ${id} ** ${to} R=dnslookup T=remote_smtp H=store.example [10.0.0.5]: SMTP error from remote mail server after RCPT TO:<${to}>: 550 5.1.1 User unknown`;
 const LINES = [
@@ -30,16 +27,10 @@ const LINES = [
 let path = '';
 beforeAll(async () => {
   analyse = ((await import('../dist/src/pipeline.js' as string)) as Pipeline).analyse;
-  const dir = mkdtempSync(join(tmpdir(), 'mld-exim-local-'));
-  path = join(dir, 'mainlog');
-  writeFileSync(path, LINES.join('\n') + '\n');
+  path = tempFiles()('mainlog', LINES.join('\n') + '\n');
 });
 
-describe.for([
-  { name: 'one thread', threads: 1, sentOn: 'main' as const },
-  { name: 'reader thread reduces sent lines', threads: 2, sentOn: 'reader' as const },
-  { name: 'reader thread, main reduces sent lines', threads: 2, sentOn: 'main' as const },
-])('$name', ({ threads, sentOn }) => {
+describe.for(THREAD_MODES)('$name', ({ threads, sentOn }) => {
   test('a local delivery makes later failures to its domains local', async () => {
     const r = await analyse([path], { now: NOW, threads, sentOn });
     if (threads === 2) expect(r.readByThread).toEqual([path]);

@@ -17,3 +17,13 @@ export function tempFiles(): (name: string, content: string | Buffer) => string 
     return p;
   };
 }
+
+/**
+ * The ways analyse() can read a big file, for tests that must give the same results in each:
+ * on this thread, or by the reader thread with either thread reducing sent deliveries.
+ */
+export const THREAD_MODES = [
+  { name: 'one thread', threads: 1, sentOn: 'main' as const },
+  { name: 'reader thread reduces sent lines', threads: 2, sentOn: 'reader' as const },
+  { name: 'reader thread, main reduces sent lines', threads: 2, sentOn: 'main' as const },
+];
