@@ -94,16 +94,7 @@ export class EximFront implements LineFront {
     const restAt = at + idLen + 1;
     // `<id> Completed`: the message is done (the id and the text hold no space, so this is no syslog form).
     if (end - restAt === COMPLETED.length && bytesAre(b, restAt, end, COMPLETED)) {
-      this.passNext = false;
-      this.time = this.stamps.time;
-      this.bodyAt = 20;
-      const u = this.update;
-      u.kind = EXIM_COMPLETED;
-      u.keyAt = 20;
-      u.keyEnd = 20 + idLen;
-      u.fieldAt = u.fieldEnd = 20 + idLen;
-      u.extraAt = u.extraEnd = -1;
-      return FRONT_UPDATE;
+      return this.updated(EXIM_COMPLETED, idLen, 20 + idLen, 20 + idLen, -1, -1);
     }
     // `<id> <= sender …`: arrival() gives one received event for it (or none for a repeat) and
     // records the message. Not the null sender's: its arrival may be a bounce (`R=<parent>`),
@@ -113,18 +104,7 @@ export class EximFront implements LineFront {
       let sp = senderAt;
       while (sp < end && b[sp] !== 32) sp++;
       if (sp > senderAt && !(sp - senderAt === 2 && b[senderAt] === 60 && b[senderAt + 1] === 62)) {
-        this.passNext = false;
-        this.time = this.stamps.time;
-        this.bodyAt = 20;
-        const u = this.update;
-        u.kind = EXIM_ARRIVAL;
-        u.keyAt = 20;
-        u.keyEnd = 20 + idLen;
-        u.fieldAt = senderAt - start;
-        u.fieldEnd = sp - start;
-        u.extraAt = Math.min(sp + 1, end) - start;
-        u.extraEnd = end - start;
-        return FRONT_UPDATE;
+        return this.updated(EXIM_ARRIVAL, idLen, senderAt - start, sp - start, Math.min(sp + 1, end) - start, end - start);
       }
     }
     // `<id> DKIM: …`: `DKIM:` is not a syslog program, and no `]:` ends it.
@@ -133,6 +113,25 @@ export class EximFront implements LineFront {
       return FRONT_IGNORED;
     }
     return FRONT_UNDECIDED;
+  }
+
+  /**
+   * A stamped line of Exim's own files that only updates the state of the message whose id
+   * (`idLen` long) follows the stamp; field and second field as offsets in the line (-1: none).
+   */
+  private updated(kind: number, idLen: number, fieldAt: number, fieldEnd: number, extraAt: number, extraEnd: number): FrontVerdict {
+    this.passNext = false;
+    this.time = this.stamps.time;
+    this.bodyAt = 20;
+    const u = this.update;
+    u.kind = kind;
+    u.keyAt = 20;
+    u.keyEnd = 20 + idLen;
+    u.fieldAt = fieldAt;
+    u.fieldEnd = fieldEnd;
+    u.extraAt = extraAt;
+    u.extraEnd = extraEnd;
+    return FRONT_UPDATE;
   }
 
   text(line: string): FrontVerdict {
