@@ -105,6 +105,17 @@ export interface AccumulatorOverflow {
   onsetSeries: number;
 }
 
+/**
+ * One value into a distinct count and the top list fed the same values. A repeat of the top
+ * list's last key (one client's RCPTs in a row) was counted distinct already: no hash is made.
+ */
+function countValue(value: string, distinct: DistinctCounter, top: TopK): void {
+  if (top.isLast(value)) return top.add(value);
+  const h = hash52(value);
+  distinct.addHash(h);
+  top.addHashed(value, h);
+}
+
 /** An accumulator as a state file holds it (src/state/): everything merge() reads. */
 export interface AccumulatorState {
   id: Required<FindingIdentity>;
@@ -241,24 +252,11 @@ export class Accumulator {
     this.distinctMessages.addHash(hash52(messageKeyOf(ev, c.permanent)));
 
     const rcpt = recipientOf(ev);
-    if (rcpt !== null) {
-      const a = normaliseAddress(rcpt);
-      const h = hash52(a);
-      this.distinctRecipients.addHash(h);
-      this.topRecipients.addHashed(a, h);
-    }
+    if (rcpt !== null) countValue(normaliseAddress(rcpt), this.distinctRecipients, this.topRecipients);
     const sender = senderOf(ev);
-    if (sender !== null) {
-      const h = hash52(sender);
-      this.distinctSenders.addHash(h);
-      this.topSenders.addHashed(sender, h);
-    }
+    if (sender !== null) countValue(sender, this.distinctSenders, this.topSenders);
     const client = clientOf(ev);
-    if (client !== null) {
-      const h = hash52(client);
-      this.distinctClients.addHash(h);
-      this.topClients.addHashed(client, h);
-    }
+    if (client !== null) countValue(client, this.distinctClients, this.topClients);
     const code = smtpCodeOf(ev);
     if (code !== null) this.addCode(code);
     const enh = enhancedStatusOf(ev);

@@ -292,6 +292,13 @@ export class TopK {
   private table = new Int32Array(8);
   private spilled = false;
   private keyChanges = 0;
+  /**
+   * The key of the last add and its slot: events come in runs (one client's RCPTs, one rule per
+   * finding), and a repeat then costs a comparison instead of a hash and a probe. The slot still
+   * holds that key until the next add, the only thing that evicts; load() forgets it.
+   */
+  private lastKey: string | null = null;
+  private lastSlot = -1;
 
   constructor(cap = TOPK_CAP) {
     if (cap < 1) throw new Error('TopK cap must be at least 1');
@@ -318,28 +325,36 @@ export class TopK {
     return this.keys.slice(0, n);
   }
 
+  /**
+   * Is `key` the key of the last add? Then a distinct count fed the same values has counted it
+   * already, and add() costs no hash.
+   */
+  isLast(key: string): boolean {
+    return key === this.lastKey;
+  }
+
   add(key: string, weight = 1): void {
-    this.addHashed(key, hash52(key), weight);
+    if (key === this.lastKey) this.bump(this.lastSlot, weight);
+    else this.addHashed(key, hash52(key), weight);
   }
 
   /** add() for a caller that has `hash52(key)` already. */
   addHashed(key: string, h: number, weight = 1): void {
+    if (key === this.lastKey) return this.bump(this.lastSlot, weight);
     const table = this.table;
     const mask = table.length - 1;
     let i = h & mask;
     for (let t = table[i]!; t !== 0; t = table[i]!) {
       const slot = t - 1;
-      if (this.hashes[slot] === h && this.keys[slot] === key) {
-        this.counts[slot] = this.counts[slot]! + weight;
-        this.siftDown(this.pos[slot]!);
-        return;
-      }
+      if (this.hashes[slot] === h && this.keys[slot] === key) return this.bump(slot, weight);
       i = (i + 1) & mask;
     }
     const own = flatCopy(key);
     this.keyChanges++;
     const n = this.keys.length;
+    this.lastKey = own;
     if (n < this.cap) {
+      this.lastSlot = n;
       this.keys.push(own);
       this.hashes.push(h);
       this.counts.push(weight);
@@ -353,12 +368,20 @@ export class TopK {
     // Space-Saving: the least counted key (the heap's root) gives its slot to the new one.
     this.spilled = true;
     const slot = this.heap[0]!;
+    this.lastSlot = slot;
     this.unindex(slot);
     this.keys[slot] = own;
     this.hashes[slot] = h;
     this.counts[slot] = this.counts[slot]! + weight;
     this.index(slot);
     this.siftDown(0);
+  }
+
+  private bump(slot: number, weight: number): void {
+    this.lastKey = this.keys[slot]!;
+    this.lastSlot = slot;
+    this.counts[slot] = this.counts[slot]! + weight;
+    this.siftDown(this.pos[slot]!);
   }
 
   /** Count recorded for `key`, 0 when it is not tracked. */
@@ -428,6 +451,8 @@ export class TopK {
 
   /** Replaces the content with `entries` (distinct keys, at most `cap`). */
   private load(entries: TopEntry[]): void {
+    this.lastKey = null;
+    this.lastSlot = -1;
     this.keys.length = 0;
     this.hashes.length = 0;
     this.counts.length = 0;

@@ -208,6 +208,68 @@ describe('TopK', () => {
     );
   });
 
+  test('runs of one key keep the Space-Saving guarantees: exact while exact, totals, no under-count', () => {
+    // A repeated key is what TopK answers from its last-key memo; each add is a fresh string, so
+    // the memo must compare by value. Adds only: Space-Saving's counts then sum to the total.
+    const run = fc.record({ key: fc.integer({ min: 0, max: 12 }), times: fc.integer({ min: 1, max: 4 }) });
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 80 }), fc.integer({ min: 3, max: 20 }), (runs_, cap) => {
+        const t = new TopK(cap);
+        const truth = new Map<string, number>();
+        let total = 0;
+        for (const r of runs_) {
+          const key = `key-number-${r.key}@example.test`;
+          for (let i = 0; i < r.times; i++) t.add(key.slice(0));
+          truth.set(key, (truth.get(key) ?? 0) + r.times);
+          total += r.times;
+        }
+        if (t.top(cap).reduce((a, e) => a + e.count, 0) !== total) return false;
+        for (const [k, n] of truth) {
+          const got = t.get(k);
+          if (t.overflowed ? got !== 0 && got < n : got !== n) return false;
+        }
+        return true;
+      }),
+      { numRuns: runs(300), seed: 11 },
+    );
+  });
+
+  test('a merge forgets the last key: later repeats count where the key now is', () => {
+    const op = fc.record({ merge: fc.boolean(), key: fc.integer({ min: 0, max: 5 }), times: fc.integer({ min: 1, max: 3 }) });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        // Cap 6 holds every key: the counts stay exact through merges.
+        const t = new TopK(6);
+        const truth = new Map<string, number>();
+        for (const o of ops) {
+          const key = `key-number-${o.key}@example.test`;
+          if (o.merge) {
+            const other = new TopK(6);
+            other.add(key, o.times);
+            t.merge(other);
+          } else for (let i = 0; i < o.times; i++) t.add(key.slice(0));
+          truth.set(key, (truth.get(key) ?? 0) + o.times);
+        }
+        return !t.overflowed && [...truth].every(([k, n]) => t.get(k) === n);
+      }),
+      { numRuns: runs(300), seed: 12 },
+    );
+  });
+
+  test('a repeat after an eviction of that slot counts the new key, not the old one', () => {
+    const t = new TopK(2);
+    t.add('a', 5);
+    t.add('b');
+    t.add('c'); // evicts b (count 1): c takes its slot with 2
+    t.add('c');
+    t.add('b'); // b is new again: evicts c? No: c has 3, a 5, so b takes c's slot with 4
+    expect(t.top(2)).toEqual([
+      { value: 'a', count: 5 },
+      { value: 'b', count: 4 },
+    ]);
+    expect(t.get('c')).toBe(0);
+  });
+
   test('merge below the cap equals one TopK fed everything', () => {
     const a = new TopK();
     const b = new TopK();
