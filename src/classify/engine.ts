@@ -105,6 +105,9 @@ const CACHE_TEXT_MAX = 1024;
 interface RuleCache {
   byFacts: Map<string, Map<string, Hit | null>>;
   entries: number;
+  /** The facts of the last event and its answer: a run of like events skips the key and maps. */
+  last: Facts | null;
+  lastHit: Hit | null;
 }
 const caches = new WeakMap<readonly Rule[], RuleCache | null>();
 
@@ -112,7 +115,7 @@ function cacheFor(rules: readonly Rule[]): RuleCache | null {
   let cache = caches.get(rules);
   if (cache === undefined) {
     const pure = rules.every((r) => !r.match.re || (!r.match.re.global && !r.match.re.sticky));
-    cache = pure ? { byFacts: new Map(), entries: 0 } : null;
+    cache = pure ? { byFacts: new Map(), entries: 0, last: null, lastHit: null } : null;
     caches.set(rules, cache);
   }
   return cache;
@@ -136,6 +139,12 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
   const cache = facts.text.length <= CACHE_TEXT_MAX ? cacheFor(rules) : null;
   let byText: Map<string, Hit | null> | undefined;
   if (cache !== null) {
+    if (cache.last !== null && sameFacts(cache.last, facts)) return cache.lastHit;
+    // Kept past this event: copies, not slices of a chunk (see flatCopy).
+    facts.text = flatCopy(facts.text);
+    facts.agent = flatCopy(facts.agent);
+    facts.enhanced = flatCopy(facts.enhanced);
+    cache.last = facts;
     // Two levels, so that the long text is hashed as it is, not glued into one long key.
     const key = `${facts.direction}${facts.permanent ? 1 : 0}${facts.loopback ? 1 : 0}${facts.code}|${part(facts.enhanced)}${part(facts.via)}${part(facts.stage)}${part(facts.agent)}`;
     byText = cache.byFacts.get(key);
@@ -144,7 +153,7 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
       cache.byFacts.set(key, byText);
     }
     const known = byText.get(facts.text);
-    if (known !== undefined) return known;
+    if (known !== undefined) return (cache.lastHit = known);
   }
   let hit: Hit | null = null;
   for (const rule of rules) {
@@ -162,9 +171,10 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
       for (const m of cache.byFacts.values()) m.clear();
       cache.entries = 0;
     }
-    // Stored as a copy: the text may be a slice of a much longer chunk string (see input/lines.ts).
-    byText!.set(flatCopy(facts.text), hit);
+    // Stored as a copy (made above): the text may be a slice of a much longer chunk string (see input/lines.ts).
+    byText!.set(facts.text, hit);
     cache.entries++;
+    cache.lastHit = hit;
   }
   return hit;
 }
@@ -179,6 +189,20 @@ interface Facts {
   stage: string | null;
   agent: string | null;
   loopback: boolean;
+}
+
+function sameFacts(a: Facts, b: Facts): boolean {
+  return (
+    a.code === b.code &&
+    a.direction === b.direction &&
+    a.permanent === b.permanent &&
+    a.loopback === b.loopback &&
+    a.enhanced === b.enhanced &&
+    a.via === b.via &&
+    a.stage === b.stage &&
+    a.agent === b.agent &&
+    a.text === b.text
+  );
 }
 
 function matches(m: RuleMatch, f: Facts): boolean {

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   classify,
+  classifyWith,
   dnsblQuery,
   enhancedMatches,
   normalise,
@@ -1344,6 +1345,34 @@ describe('Postfix rules, one real line per rule', () => {
     const got = classify(ev, c.local ? new LocalDomains(c.local) : undefined);
     expect(summary(got)).toEqual(c.want);
     expect(got!.verify).toContain(c.verify);
+  });
+});
+
+describe('the answer cache', () => {
+  // classify() remembers answers per facts, and the last facts and answer. A copy of the table
+  // has no cache yet, so classifyWith() on a fresh copy is the answer worked out from scratch.
+  // Variants of each case differ from it in one fact only (code, enhanced status, stage), the
+  // look-alikes a cache must tell apart.
+  const variants: MailEvent[] = CASES.map(eventOf).flatMap((ev) => {
+    if (ev.kind !== 'reject' && ev.kind !== 'delivery') return [ev];
+    const code = ev.smtpCode === null ? 550 : ev.smtpCode >= 500 ? ev.smtpCode - 100 : ev.smtpCode + 100;
+    const sameClass = ev.smtpCode === 550 ? 554 : ev.smtpCode === 554 ? 550 : ev.smtpCode === 450 ? 421 : 450;
+    const out: MailEvent[] = [ev, { ...ev, smtpCode: code }, { ...ev, smtpCode: sameClass }];
+    if (ev.kind === 'reject') out.push({ ...ev, enhancedStatus: ev.enhancedStatus === '5.1.1' ? '5.7.1' : '5.1.1' }, { ...ev, stage: ev.stage === 'RCPT' ? 'DATA' : 'RCPT' });
+    else out.push({ ...ev, dsn: ev.dsn === '5.1.1' ? '4.4.1' : '5.1.1' });
+    return out;
+  });
+  test('any order of look-alike events, with repeats, gives what an empty cache gives', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: variants.length - 1 }), { minLength: 1, maxLength: 80 }), (picks) =>
+        picks.every((i) => {
+          const ev = variants[i]!;
+          const fresh = ev.kind === 'reject' || ev.kind === 'delivery' ? classifyWith([...POSTFIX_RULES], ev) : null;
+          return JSON.stringify(summary(classify(ev))) === JSON.stringify(summary(fresh));
+        }),
+      ),
+      { numRuns: runs(300), seed: 5 },
+    );
   });
 });
 
