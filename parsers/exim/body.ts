@@ -118,7 +118,7 @@ export class EximBody {
    * it), for the fast path (after closeFileEntry()); true when it would give a received event.
    */
   arrived(id: string, from: string, fields: string): boolean {
-    return this.messages.arrive(id, from, peerOf(scanFields(fields, 0, true).host));
+    return this.messages.arriveWithFields(id, from, fields);
   }
 
   /** What a sent delivery's line does to the state, for the fast path (after closeFileEntry()). */

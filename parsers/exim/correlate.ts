@@ -14,6 +14,7 @@
 import type { Peer } from '../../src/event.js';
 import { CappedMap } from '../capped-map.js';
 import { flatCopy, flatCopyPeer } from '../../src/text/flat-copy.js';
+import { peerOf, scanFields } from './fields.js';
 
 /** Message ids tracked at once. A busy Exim has a few thousand messages in flight; 50k is ample. */
 export const MAX_MESSAGE_IDS = 50_000;
@@ -28,6 +29,35 @@ export const MAX_REJECT_SIGNATURES = 200_000;
 export interface MessageEntry {
   from: string | null;
   client: Peer | null;
+}
+
+/** Arrival fields longer than this are read at once rather than kept whole (a hostile line). */
+const LAZY_FIELDS_MAX = 2048;
+
+/**
+ * An entry whose client is read from the arrival's fields (`H=… [ip]…`) only when asked: most
+ * messages are delivered and never ask. `fields` is a copy of its own (see flatCopy).
+ */
+class LazyEntry implements MessageEntry {
+  private peer: Peer | null | undefined = undefined;
+
+  constructor(
+    public from: string | null,
+    private fields: string | null,
+  ) {}
+
+  get client(): Peer | null {
+    if (this.peer === undefined) {
+      this.peer = flatCopyPeer(peerOf(scanFields(this.fields!, 0, true).host));
+      this.fields = null;
+    }
+    return this.peer;
+  }
+
+  set client(p: Peer | null) {
+    this.peer = p;
+    this.fields = null;
+  }
 }
 
 export class MessageTable {
@@ -56,6 +86,22 @@ export class MessageTable {
       return false;
     }
     this.entries.set(flatCopy(id), { from: flatCopy(from), client: flatCopyPeer(client) });
+    return true;
+  }
+
+  /**
+   * arrive() for an arrival whose client is still in `fields`, the text after its sender: it is
+   * read only if a later line of the message asks for it, and then as arrive() would.
+   */
+  arriveWithFields(id: string, from: string | null, fields: string): boolean {
+    if (fields.length > LAZY_FIELDS_MAX) return this.arrive(id, from, peerOf(scanFields(fields, 0, true).host));
+    const known = this.entries.get(id);
+    if (known) {
+      known.from = flatCopy(from);
+      known.client = flatCopyPeer(peerOf(scanFields(fields, 0, true).host));
+      return false;
+    }
+    this.entries.set(flatCopy(id), new LazyEntry(flatCopy(from), flatCopy(fields)));
     return true;
   }
 

@@ -17,6 +17,23 @@ describe('MessageTable', () => {
     expect(t.get('1rXyZa-000Abc-9Q')).toBeUndefined();
   });
 
+  test('an arrival kept with its fields gives the client its H= field names, when asked', () => {
+    const t = new MessageTable();
+    const fields = ' H=mail.example.net (helo.example) [192.0.2.7]:41234 P=esmtps S=2231 id=x@y';
+    expect(t.arriveWithFields('1rXyZa-000Abc-9Q', 'a@example.net', fields)).toBe(true);
+    const eager = new MessageTable();
+    eager.arrive('1rXyZa-000Abc-9Q', 'a@example.net', { name: 'mail.example.net', ip: '192.0.2.7', port: 41234 });
+    expect(t.get('1rXyZa-000Abc-9Q')!.client).toEqual(eager.get('1rXyZa-000Abc-9Q')!.client);
+    expect(t.get('1rXyZa-000Abc-9Q')!.from).toBe('a@example.net');
+    // A repeated arrival (a second copy of the log) replaces both, and is not new.
+    expect(t.arriveWithFields('1rXyZa-000Abc-9Q', 'b@example.net', ' H=[198.51.100.9]:25 P=smtp')).toBe(false);
+    const again = t.get('1rXyZa-000Abc-9Q')!;
+    expect({ from: again.from, client: again.client }).toEqual({ from: 'b@example.net', client: { name: null, ip: '198.51.100.9', port: 25 } });
+    // No H= field: no client, as arrive() with a null peer.
+    t.arriveWithFields('1rXyZa-000Abc-9R', '', ' U=mail P=local S=300');
+    expect(t.get('1rXyZa-000Abc-9R')!.client).toBeNull();
+  });
+
   test('evicts the oldest past its cap and counts it', () => {
     const t = new MessageTable(2);
     t.arrive('a', 'x', null);
