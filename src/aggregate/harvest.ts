@@ -116,6 +116,14 @@ export class HarvestTracker {
   /** Harvests moved out of `networks` when it was full. */
   private readonly done: Network[] = [];
   readonly overflow = { harvestNetworks: 0, harvestFindings: 0, harvestRecipients: 0 };
+  /**
+   * The network of the last refusal, by its client and MTA: an attack comes in runs from one
+   * client, and that network is the most recently active already, so a repeat needs no lookup
+   * and no reordering. merge() forgets it (it appends networks after it).
+   */
+  private lastIp = '';
+  private lastMta: Mta | null = null;
+  private lastNetwork: Network | null = null;
 
   constructor(
     private readonly threshold = HARVEST_THRESHOLD,
@@ -124,18 +132,26 @@ export class HarvestTracker {
   ) {}
 
   add(r: HarvestInput): void {
-    const net = networkOf(r.ip);
-    if (net === null) return;
-    const key = `${r.mta}\0${net}`;
-    let n = this.networks.get(key);
-    if (n === undefined) {
-      if (this.networks.size >= this.networksCap) this.evict();
-      n = new Network(r.mta, net, this.threshold);
-    } else {
-      // Least recently active first: re-inserting keeps the Map in that order.
-      this.networks.delete(key);
+    let n = this.lastNetwork;
+    if (n === null || r.ip !== this.lastIp || r.mta !== this.lastMta) {
+      this.lastNetwork = null;
+      const net = networkOf(r.ip);
+      if (net === null) return;
+      const key = `${r.mta}\0${net}`;
+      const known = this.networks.get(key);
+      if (known === undefined) {
+        if (this.networks.size >= this.networksCap) this.evict();
+        n = new Network(r.mta, net, this.threshold);
+      } else {
+        // Least recently active first: re-inserting keeps the Map in that order.
+        this.networks.delete(key);
+        n = known;
+      }
+      this.networks.set(key, n);
+      this.lastIp = flatCopy(r.ip);
+      this.lastMta = r.mta;
+      this.lastNetwork = n;
     }
-    this.networks.set(key, n);
     n.attempts++;
     if (n.clients.length < HARVEST_CLIENTS_CAP && !n.clients.includes(r.ip)) n.clients.push(flatCopy(r.ip));
     if (r.time < n.firstTime) {
@@ -185,6 +201,7 @@ export class HarvestTracker {
 
   /** Fold `other` in: its networks' harvests are listed beside ours (not recomputed). */
   merge(other: HarvestTracker): void {
+    this.lastNetwork = null;
     for (const n of other.done) this.done.push(n);
     for (const [k, n] of other.networks) {
       if (!this.networks.has(k)) this.networks.set(k, n);

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { HARVEST_THRESHOLD, HARVEST_WINDOW_MS, HarvestTracker, networkOf } from '../../src/aggregate/harvest.js';
+import { runs } from '../helpers/runs.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 
@@ -115,5 +117,35 @@ describe('HarvestTracker', () => {
     const line =
       'Nov 22 09:00:01 mx1 postfix/smtpd[123]: NOQUEUE: reject: RCPT from unknown[192.0.2.7]: 550 5.1.1 <u1@example.com>: Recipient address rejected: User unknown in virtual alias table; from=<a@b.test> to=<u1@example.com> proto=ESMTP helo=<x>';
     expect(re.exec(line)?.groups?.host).toBe('192.0.2.7');
+  });
+});
+
+describe('HarvestTracker: runs from one client', () => {
+  // A tracker rebuilt from its state file after every refusal remembers no last network: what
+  // the tracker fed straight through must equal it, networks in the same order.
+  test('give the state a tracker without the last-network shortcut gives', () => {
+    const ips = ['192.0.2.7', '192.0.2.8', '198.51.100.1', '2001:db8::1', 'not-an-ip'];
+    const add = fc.record({
+      ip: fc.constantFrom(...ips),
+      mta: fc.constantFrom('postfix' as const, 'exim' as const),
+      user: fc.integer({ min: 0, max: 40 }),
+      dt: fc.integer({ min: 0, max: 90_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(add, { maxLength: 120 }), (adds) => {
+        const straight = new HarvestTracker();
+        let rebuilt = new HarvestTracker();
+        let time = Date.UTC(2026, 0, 1);
+        for (const a of adds) {
+          time += a.dt;
+          const r = { mta: a.mta, ip: a.ip, recipient: `user${a.user}@example.org`, time, iso: new Date(time).toISOString() };
+          straight.add(r);
+          rebuilt.add(r);
+          rebuilt = HarvestTracker.fromState(JSON.parse(JSON.stringify(rebuilt.exportState())));
+        }
+        return JSON.stringify(straight.exportState()) === JSON.stringify(rebuilt.exportState());
+      }),
+      { numRuns: runs(200), seed: 9 },
+    );
   });
 });
