@@ -63,5 +63,24 @@ export function normalise(raw: string, kind: 'reject' | 'delivery'): string {
   // is …`): drop the inner ones so phrases match across the folds.
   if (t.indexOf('-', 3) > 0) t = t.replace(FOLDED_CODE_RE, ' ');
   if (t.indexOf('.') >= 0) t = t.replace(IPV4_IN_TEXT_RE, zeroDigits);
-  return t.replace(ANGLE_ADDRESS_RE, '<>');
+  return withoutSessionId(t).replace(ANGLE_ADDRESS_RE, '<>');
+}
+
+const GSMTP_TAIL = ' - gsmtp';
+/** Longest token taken for Gmail's session id; a longer last word is kept as it is. */
+const SESSION_ID_MAX = 80;
+/** Its shape: letters, digits and hyphens, then `.` and digits (a word of a reply has no such end). */
+const SESSION_ID_RE = /^[a-z0-9-]+\.[0-9]+$/;
+
+/**
+ * Gmail ends every reply with its session id (`… ?p=NoSuchUser d9443c01a7336-21f8c1c1b4bsi12345678ad.123
+ * - gsmtp`): unique per message, it made every Gmail bounce a text of its own, so pick()'s
+ * cache never answered one. The id says nothing of the cause; ` - gsmtp` stays as a marker.
+ */
+function withoutSessionId(t: string): string {
+  if (!t.endsWith(GSMTP_TAIL)) return t;
+  const end = t.length - GSMTP_TAIL.length;
+  const sp = t.lastIndexOf(' ', end - 1);
+  if (sp < 0 || end - sp - 1 > SESSION_ID_MAX || !SESSION_ID_RE.test(t.slice(sp + 1, end))) return t;
+  return t.slice(0, sp) + GSMTP_TAIL;
 }

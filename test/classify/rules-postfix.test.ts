@@ -1489,6 +1489,17 @@ describe('helpers', () => {
     );
   });
 
+  test("Gmail's session id before ` - gsmtp` is dropped for matching, so its replies classify once", () => {
+    const gmail = (id: string) =>
+      `host gmail-smtp-in.l.google.com[142.250.27.26] said: 550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. Learn more at https://support.google.com/mail/?p=NoSuchUser ${id} - gsmtp (in reply to RCPT TO command)`;
+    const a = normalise(gmail('d9443c01a7336-21f8c1c1b4bsi12345678ad.123'), 'delivery');
+    expect(normalise(gmail('a640c23a62f3a-abf4ebcd96fsi9876543.456'), 'delivery')).toBe(a);
+    expect(a.endsWith('?p=nosuchuser - gsmtp')).toBe(true);
+    // A last word that is no session id stays.
+    expect(normalise('550 5.7.1 message blocked - gsmtp', 'reject')).toBe('550 5.7.1 message blocked - gsmtp');
+    expect(normalise('550 see https://x.example/a.1 - gsmtp', 'reject')).toBe('550 see https://x.example/a.1 - gsmtp');
+  });
+
   test('the DNSBL query comes from the reply text', () => {
     expect(dnsblQuery('Service unavailable; Client host [2001:db8::1] blocked using zen.spamhaus.org; see …')).toBe(
       '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.zen.spamhaus.org',
