@@ -70,6 +70,9 @@ export class Traffic {
   private deferredMessages = new DistinctCounter();
   private rejectedMessages = new DistinctCounter();
   private readonly hours = new Map<string, Hour>();
+  /** The bucket hour() gave last and its key (`2026-11-22T07`), for the next line of that hour. */
+  private lastHour: Hour | null = null;
+  private lastHourKey = '';
   private readonly domains = new Map<string, Domain>();
   private senders = new TopK();
   private recipients = new TopK();
@@ -177,6 +180,8 @@ export class Traffic {
   /** The bucket of `time`'s hour (UTC), or null without a time or past the cap. */
   private hour(time: string | null): Hour | null {
     if (time === null) return null;
+    // Lines come in time order mostly: the hour of the last line is the likeliest.
+    if (this.lastHour !== null && time.startsWith(this.lastHourKey)) return this.lastHour;
     const key = time.slice(0, 13);
     let h = this.hours.get(key);
     if (h === undefined) {
@@ -185,7 +190,12 @@ export class Traffic {
         return null;
       }
       h = { received: 0, delivered: 0, deferred: 0, bounced: 0, rejected: 0 };
-      this.hours.set(key, h);
+      // A copy: a slice would keep its line's whole chunk alive (see flatCopy).
+      this.hours.set(flatCopy(key), h);
+    }
+    if (key.length === 13) {
+      this.lastHourKey = flatCopy(key);
+      this.lastHour = h;
     }
     return h;
   }
