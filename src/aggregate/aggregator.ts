@@ -16,7 +16,8 @@ import type { MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
 import { Accumulator, asAddressCounts, EvidenceBudget, type AccumulatorState, type FindingIdentity } from './accumulator.js';
 import { Diagnosis, type DiagnosisState } from './diagnosis.js';
-import { compareTime, recipientDomain } from './event-fields.js';
+import { hash52 } from './counters.js';
+import { compareTime, domainOf, normaliseAddress, recipientDomain } from './event-fields.js';
 import { IdentityIndex } from './identity-index.js';
 import { AddressStore, newAddressBudget, type AddressBudget } from './address-store.js';
 import type { MarkerTime } from './onset.js';
@@ -181,10 +182,12 @@ export class Aggregator {
     // Received mail and authentication failures are the traffic overview's only: the summary's
     // counts and time span stay those of deliveries, refusals, notices and health lines.
     if (ev.time !== null && ev.kind !== 'received' && ev.kind !== 'auth-failure') this.seen(ev.time, ev.time);
-    this.traffic.add(ev);
-    if (c === null) {
-      if (ev.kind === 'delivery' && ev.status === 'sent') this.sentTo(ev.to, ev.origTo, ev.time);
-      return null;
+    if (ev.kind === 'delivery' && ev.status === 'sent') {
+      this.delivered(ev.time, ev.to, ev.origTo, ev.delay);
+      if (c === null) return null;
+    } else {
+      this.traffic.add(ev);
+      if (c === null) return null;
     }
     const domain = recipientDomain(ev);
     const host = this.byHost ? ev.host : null;
@@ -201,11 +204,32 @@ export class Aggregator {
     return acc.key;
   }
 
-  /** A recipient received mail (for callers that settle sent deliveries themselves, as countSent). */
+  /** A recipient received mail: the diagnosis's evidence that the address works. */
   sentTo(to: string | null, origTo: string | null = null, time: string | null = null): void {
     this.diagnosis.sent(to, time);
     if (origTo !== null && origTo !== to) this.diagnosis.sent(origTo, time);
   }
+
+  /**
+   * A sent delivery to `to` in the traffic overview and the diagnosis (sentTo). Both count the
+   * address and its domain; they are read here once, and hashed once when the address has no
+   * capitals (the diagnosis hashes it lower-cased, the top list as counted).
+   */
+  private delivered(time: string | null, to: string | null, origTo: string | null, delay: number | null): void {
+    if (!to) {
+      this.traffic.sent(time, to, delay);
+      this.sentTo(to, origTo, time);
+      return;
+    }
+    const address = normaliseAddress(to);
+    const lower = address.toLowerCase();
+    const lowerHash = hash52(lower);
+    const domain = domainOf(address);
+    this.traffic.sentKeyed(time, address, lower === address ? lowerHash : hash52(address), domain, delay);
+    this.diagnosis.sentKeyed(lowerHash, domain, time);
+    if (origTo !== null && origTo !== to) this.diagnosis.sent(origTo, time);
+  }
+
   /** A start or reload of the MTA: a marker on the timeline. */
   addMarker(m: Marker): void {
     if (m.time === null) return;
@@ -233,11 +257,11 @@ export class Aggregator {
    * What add() does with a sent delivery, for callers that know only its time, recipient and
    * delay: the pipeline settles sent deliveries without building their events.
    */
-  countSent(time: string | null, to: string, delay: number | null): void {
+  countSent(time: string | null, to: string, origTo: string | null, delay: number | null): void {
     this.eventsByKind.delivery++;
     this.eventsByStatus.sent++;
     if (time !== null) this.seen(time, time);
-    this.traffic.sent(time, to, delay);
+    this.delivered(time, to, origTo, delay);
   }
 
   /**

@@ -144,8 +144,12 @@ export class Diagnosis {
   sent(to: string | null, time: string | null = null): void {
     if (!to) return;
     const address = normaliseAddress(to);
-    this.noteWorked(hash52(address.toLowerCase()), msOf(time));
-    const domain = domainOf(address);
+    this.sentKeyed(hash52(address.toLowerCase()), domainOf(address), time);
+  }
+
+  /** sent() for a caller that has the address's lower-case hash52 and its domain already. */
+  sentKeyed(lowerHash: number, domain: string | null, time: string | null): void {
+    this.noteWorked(lowerHash, msOf(time));
     if (domain !== null && !this.accepting.has(domain)) {
       if (this.accepting.size < ACCEPTING_CAP) {
         const d = flatCopy(domain);

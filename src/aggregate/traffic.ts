@@ -16,7 +16,7 @@
  */
 import type { AuthFailureEvent, DeliveryEvent, MailEvent, RejectEvent } from '../event.js';
 import { flatCopy } from '../text/flat-copy.js';
-import { DistinctCounter, TopK, type DistinctState, type TopKState } from './counters.js';
+import { DistinctCounter, hash52, TopK, type DistinctState, type TopKState } from './counters.js';
 import { compareTime, domainOf, messageKeyOf, normaliseAddress } from './event-fields.js';
 import type { AuthFailureClient, TrafficDomain, TrafficHour, TrafficReport } from './types.js';
 
@@ -113,11 +113,21 @@ export class Traffic {
    * event adds, for the pipeline's shortcut that builds none.
    */
   sent(time: string | null, to: string | null, delay: number | null): void {
+    if (!to) return this.sentKeyed(time, null, 0, null, delay);
+    const address = normaliseAddress(to);
+    this.sentKeyed(time, address, hash52(address), domainOf(address), delay);
+  }
+
+  /**
+   * sent() for a caller that has the recipient as counted (normaliseAddress; null: none), its
+   * hash52 and its domain already (domainOf gives the same for the address as logged).
+   */
+  sentKeyed(time: string | null, address: string | null, hash: number, domain: string | null, delay: number | null): void {
     this.delivered++;
     const h = this.hour(time);
     if (h) h.delivered++;
-    if (to) this.recipients.add(normaliseAddress(to));
-    const d = this.domain(to);
+    if (address !== null) this.recipients.addHashed(address, hash);
+    const d = this.domainNamed(domain);
     if (d === null) return;
     d.delivered++;
     if (delay !== null) {
@@ -201,7 +211,10 @@ export class Traffic {
   }
 
   private domain(to: string | null): Domain | null {
-    const name = domainOf(to);
+    return this.domainNamed(domainOf(to));
+  }
+
+  private domainNamed(name: string | null): Domain | null {
     if (name === null) return null;
     let d = this.domains.get(name);
     if (d === undefined) {

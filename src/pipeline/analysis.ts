@@ -406,9 +406,8 @@ export class Analysis {
     // Which domains are ours, as add() learns it from the event, before the window.
     if (here) this.domains.learnSent(this.parser!.name, to, origTo);
     if (this.window && !this.window.keep(time)) return;
-    this.aggregator.countSent(time, to, delay);
-    // The diagnosis's evidence that these addresses work (an alias's own address is orig_to).
-    this.aggregator.sentTo(to, origTo, time);
+    // Counted, and the diagnosis's evidence that these addresses work (an alias's own address is orig_to).
+    this.aggregator.countSent(time, to, origTo, delay);
   }
 
   private ignoredMany([reason, count]: [IgnoreReason, number, number]): void {
