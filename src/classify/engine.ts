@@ -105,17 +105,22 @@ const CACHE_TEXT_MAX = 1024;
 interface RuleCache {
   byFacts: Map<string, Map<string, Hit | null>>;
   entries: number;
-  /** The facts of the last event and its answer: a run of like events skips the key and maps. */
-  last: Facts | null;
-  lastHit: Hit | null;
+  /**
+   * The facts of the last RECENT_FACTS distinct events and their answers (a ring): runs of like
+   * events, and a few kinds taking turns, skip the key and the maps.
+   */
+  recent: Facts[];
+  recentHits: Array<Hit | null>;
+  next: number;
 }
+const RECENT_FACTS = 8;
 const caches = new WeakMap<readonly Rule[], RuleCache | null>();
 
 function cacheFor(rules: readonly Rule[]): RuleCache | null {
   let cache = caches.get(rules);
   if (cache === undefined) {
     const pure = rules.every((r) => !r.match.re || (!r.match.re.global && !r.match.re.sticky));
-    cache = pure ? { byFacts: new Map(), entries: 0, last: null, lastHit: null } : null;
+    cache = pure ? { byFacts: new Map(), entries: 0, recent: [], recentHits: [], next: 0 } : null;
     caches.set(rules, cache);
   }
   return cache;
@@ -139,12 +144,12 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
   const cache = facts.text.length <= CACHE_TEXT_MAX ? cacheFor(rules) : null;
   let byText: Map<string, Hit | null> | undefined;
   if (cache !== null) {
-    if (cache.last !== null && sameFacts(cache.last, facts)) return cache.lastHit;
+    const recent = cache.recent;
+    for (let i = 0; i < recent.length; i++) if (sameFacts(recent[i]!, facts)) return cache.recentHits[i]!;
     // Kept past this event: copies, not slices of a chunk (see flatCopy).
     facts.text = flatCopy(facts.text);
     facts.agent = flatCopy(facts.agent);
     facts.enhanced = flatCopy(facts.enhanced);
-    cache.last = facts;
     // Two levels, so that the long text is hashed as it is, not glued into one long key.
     const key = `${facts.direction}${facts.permanent ? 1 : 0}${facts.loopback ? 1 : 0}${facts.code}|${part(facts.enhanced)}${part(facts.via)}${part(facts.stage)}${part(facts.agent)}`;
     byText = cache.byFacts.get(key);
@@ -153,7 +158,7 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
       cache.byFacts.set(key, byText);
     }
     const known = byText.get(facts.text);
-    if (known !== undefined) return (cache.lastHit = known);
+    if (known !== undefined) return remember(cache, facts, known);
   }
   let hit: Hit | null = null;
   for (const rule of rules) {
@@ -174,7 +179,7 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
     // Stored as a copy (made above): the text may be a slice of a much longer chunk string (see input/lines.ts).
     byText!.set(facts.text, hit);
     cache.entries++;
-    cache.lastHit = hit;
+    remember(cache, facts, hit);
   }
   return hit;
 }
@@ -189,6 +194,14 @@ interface Facts {
   stage: string | null;
   agent: string | null;
   loopback: boolean;
+}
+
+/** Puts `facts` (flat copies) and their answer in the ring of recent facts; returns the answer. */
+function remember(cache: RuleCache, facts: Facts, hit: Hit | null): Hit | null {
+  cache.recent[cache.next] = facts;
+  cache.recentHits[cache.next] = hit;
+  cache.next = (cache.next + 1) % RECENT_FACTS;
+  return hit;
 }
 
 function sameFacts(a: Facts, b: Facts): boolean {
