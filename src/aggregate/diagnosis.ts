@@ -176,7 +176,7 @@ export class Diagnosis {
     }
     if (ev.kind === 'reject') {
       if (c.direction === 'inbound' && c.cause === 'user-unknown' && ev.to && ev.client?.ip && ev.time !== null) {
-        const time = Date.parse(ev.time);
+        const time = msOf(ev.time);
         if (!Number.isNaN(time)) this.harvest.add({ mta: ev.mta, ip: ev.client.ip, recipient: ev.to, time, iso: ev.time });
       }
       return;
