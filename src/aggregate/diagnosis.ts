@@ -390,11 +390,7 @@ export class Diagnosis {
 
   /** Keeps the earliest known delivery time (`count` false when merging: no overflow twice). */
   private noteWorked(h: number, ms: number, count = true): void {
-    const had = this.worked.get(h);
-    if (had === undefined) {
-      if (this.worked.size < WORKED_CAP) this.worked.set(h, ms);
-      else if (count) this.dropped.workedAddresses++;
-    } else if (!Number.isNaN(ms) && (Number.isNaN(had) || ms < had)) this.worked.set(h, ms);
+    if (!this.worked.keepEarliest(h, ms, this.worked.size < WORKED_CAP) && count) this.dropped.workedAddresses++;
   }
 
   /** Keeps the latest known refusal time of the address in the finding. */

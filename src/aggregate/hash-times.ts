@@ -36,6 +36,34 @@ export class HashTimes {
     this.place(h, n);
   }
 
+  /**
+   * Keeps the earliest known time of `h` in one probe: adds it with `ms` when absent and `add`
+   * allows (false: absent and not added), else lowers its time to `ms` when that is earlier or
+   * its time was unknown (NaN). True when `h` is in it afterwards.
+   */
+  keepEarliest(h: number, ms: number, add: boolean): boolean {
+    const index = this.index;
+    const mask = index.length - 1;
+    let i = (h >>> 0) & mask;
+    for (let t = index[i]!; t !== 0; i = (i + 1) & mask, t = index[i]!) {
+      if (this.keys[t - 1] !== h) continue;
+      const had = this.times[t - 1]!;
+      if (!Number.isNaN(ms) && (Number.isNaN(had) || ms < had)) this.times[t - 1] = ms;
+      return true;
+    }
+    if (!add) return false;
+    if (this.count === this.keys.length) {
+      this.grow();
+      this.set(h, ms);
+      return true;
+    }
+    const n = this.count++;
+    this.keys[n] = h;
+    this.times[n] = ms;
+    index[i] = n + 1;
+    return true;
+  }
+
   /** [hash, ms] in the order first added. */
   *entries(): IterableIterator<[number, number]> {
     for (let i = 0; i < this.count; i++) yield [this.keys[i]!, this.times[i]!];

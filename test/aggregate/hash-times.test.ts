@@ -30,6 +30,31 @@ describe('HashTimes', () => {
     );
   });
 
+  test('keepEarliest() does what get() then set() did, through growth and a cap', () => {
+    const key = fc.oneof(
+      fc.integer({ min: 0, max: 300 }).map((n) => hash52(`a${n}@example.org`)),
+      fc.integer({ min: 0, max: 40 }).map((n) => n * 2 ** 32 + 7),
+    );
+    const time = fc.oneof(fc.constant(NaN), fc.integer({ min: 0, max: 1e6 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, time), { maxLength: 800 }), fc.integer({ min: 1, max: 400 }), (ops, cap) => {
+        const t = new HashTimes();
+        const m = new Map<number, number>();
+        for (const [h, ms] of ops) {
+          const had = m.get(h);
+          let kept = true;
+          if (had === undefined) {
+            if (m.size < cap) m.set(h, ms);
+            else kept = false;
+          } else if (!Number.isNaN(ms) && (Number.isNaN(had) || ms < had)) m.set(h, ms);
+          expect(t.keepEarliest(h, ms, t.size < cap)).toBe(kept);
+        }
+        expect([...t.entries()]).toEqual([...m]);
+      }),
+      { numRuns: runs(300), seed: 53 },
+    );
+  });
+
   test('holds many entries', () => {
     const t = new HashTimes();
     for (let i = 0; i < 20_000; i++) t.set(hash52(`u${i}`), i);
