@@ -12,10 +12,10 @@
  * iterator that has not moved. So the order is kept here: keys and values go into a ring of
  * places in the order they are set (no object per entry), and the map holds each key's place.
  * A place whose key was deleted or set again since is stale, and skipped when eviction meets it.
- * Which places are stale is known without a lookup in the big map: a key's stale places are
- * always its oldest ones, so a small map counts them per key (`staleOf`), and a set costs one
- * operation on the big map, plus one to evict. Stale places are dropped when they outnumber the
- * live ones (amortised O(1)).
+ * Which places are stale is known without a lookup in the big map: delete() clears the place
+ * it finds; a key set again has its stale places always its oldest ones, so a small map counts
+ * them per key (`staleOf`). A set costs one operation on the big map, plus one to evict. Stale
+ * places are dropped when they outnumber the live ones (amortised O(1)).
  */
 export class CappedMap<V> {
   /** Each key's place: places count up from 0 (`next`); place p is at `p & mask` in the ring. */
@@ -28,11 +28,12 @@ export class CappedMap<V> {
   /** The place the next set takes. */
   private next = 0;
   /**
-   * How many of a key's places in the ring are stale: always its oldest ones (its newest is
-   * live while the key is in the map). Holds only keys with stale places.
+   * How many of a key's places in the ring are stale because it was set again: always its
+   * oldest ones (its newest is live while the key is in the map). Holds only keys with such
+   * places. A deleted key's place is cleared instead (no key).
    */
   private readonly staleOf = new Map<string, number>();
-  /** Stale places in the ring (the sum of `staleOf`). */
+  /** Stale places in the ring: the sum of `staleOf`, and the cleared places. */
   private stale = 0;
 
   /**
@@ -73,8 +74,14 @@ export class CappedMap<V> {
   }
 
   delete(key: string): boolean {
-    if (!this.map.delete(key)) return false;
-    this.staled(key);
+    const at = this.map.get(key);
+    if (at === undefined) return false;
+    this.map.delete(key);
+    // Its place is cleared (not counted in staleOf: a big table that frees what it sets
+    // would make staleOf as big).
+    this.keyAt[at & this.mask] = undefined;
+    this.valueAt[at & this.mask] = undefined;
+    this.stale++;
     return true;
   }
 
@@ -100,8 +107,13 @@ export class CappedMap<V> {
     const staleOf = this.staleOf;
     for (;;) {
       const i = this.head++ & this.mask;
-      const key = keyAt[i]!;
+      const key = keyAt[i];
       const value = valueAt[i] as V;
+      if (key === undefined) {
+        // Deleted.
+        this.stale--;
+        continue;
+      }
       keyAt[i] = undefined;
       valueAt[i] = undefined;
       const n = staleOf.size === 0 ? undefined : staleOf.get(key);
