@@ -19,6 +19,7 @@ export default defineConfig({
       'test/diagnosis-pipeline.test.ts',
       'test/exim-arrivals-pipeline.test.ts',
       'test/exim-local-domains-pipeline.test.ts',
+      'test/exchange-receive-pipeline.test.ts',
       'test/input/evidence-thread.test.ts',
       'test/state/state-file.test.ts',
       'test/tui/follow-cli.test.ts',

@@ -90,6 +90,22 @@ export interface StateUpdate {
   /** A second span the machine needs (Exim: the arrival's fields after the sender); -1: none. */
   extraAt: number;
   extraEnd: number;
+  /**
+   * Further spans after the second one (absent or 0: none), [moreAt[i], moreEnd[i]) for
+   * i < more: for cells scattered over a row (Exchange: a RECEIVE row's client and sender).
+   * update() gets them in `extra`, each after a '\n' (a character no line holds): extraOf().
+   */
+  more?: number;
+  moreAt?: Int32Array;
+  moreEnd?: Int32Array;
+}
+
+/** The `extra` that FrontMachine.update() gets for update `u` of `line` (null: none). */
+export function extraOf(line: string, u: Readonly<StateUpdate>): string | null {
+  if (u.extraAt < 0) return null;
+  let extra = line.slice(u.extraAt, u.extraEnd);
+  for (let i = 0; i < (u.more ?? 0); i++) extra += '\n' + line.slice(u.moreAt![i], u.moreEnd![i]);
+  return extra;
 }
 
 /** Offsets in a line of a sent delivery's queue id (`queueEnd` -1: none), recipient and original recipient (-1: none). */
@@ -119,7 +135,11 @@ export interface SentSpans {
 export interface LineFront {
   /** The ASCII line in bytes [start, end) of `b`, without making a string where it can. */
   bytes(b: Uint8Array, start: number, end: number): FrontVerdict;
-  /** The line as text (never FRONT_UNDECIDED; never FRONT_UPDATE either: that is for bytes). */
+  /**
+   * The line as text (never FRONT_UNDECIDED). FRONT_UPDATE only with `time` and `bodyAt` set as
+   * for FRONT_PARSE: the update's offsets are into `line`, and a caller that passes updates on
+   * as bytes takes a line that is not ASCII for FRONT_PARSE instead.
+   */
   text(line: string): FrontVerdict;
   /** After FRONT_IGNORED: why. After `other-program`, `ranges` or `program` tell the program. */
   readonly reason: IgnoreReason;
@@ -153,8 +173,9 @@ export interface FrontMachine extends LineMachine {
   sent(queueId: string | null, to: string): void;
   /**
    * A line the front returned FRONT_UPDATE for, by its kind, key, field and second field (null:
-   * none); the caller counts it as recognised. True when line() would have given a received
-   * event and nothing else for it (a message's arrival, whose sender is `field`).
+   * none; with StateUpdate.more, see extraOf()); the caller counts it as recognised. True when
+   * line() would have given a received event and nothing else for it (a message's arrival,
+   * whose sender is `field`); else line() would have given no event.
    */
   update(kind: number, key: string, field: string, extra: string | null): boolean;
 }

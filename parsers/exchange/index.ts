@@ -30,7 +30,7 @@ import {
 } from './columns.js';
 import { MessageTable } from './correlate.js';
 import { csvCells } from './csv-row.js';
-import { exchangeFast, FrontCuts } from './fast.js';
+import { EXCHANGE_RECEIVE, exchangeFast, FrontCuts } from './fast.js';
 import { FormatListReader, type Block } from './format-list.js';
 import { ReceiveSessions, type ProtocolRow } from './protocol.js';
 import { rowFromCells, rowFromCuts, rowFromProperties } from './record.js';
@@ -87,8 +87,18 @@ class ExchangeMachine implements FrontMachine {
   /** A one-recipient sent row (fast.ts sentDelivery()): line() would change no state for it. */
   sent(): void {}
 
-  /** The front passes on no state updates. */
-  update(): boolean {
+  /**
+   * A RECEIVE row the front cut (fast.ts EXCHANGE_RECEIVE): its internal id, message id, and
+   * client-ip, client-hostname, sender-address and return-path joined by newlines. What map()
+   * does with the row; it gives no event.
+   */
+  update(kind: number, key: string, field: string, extra: string | null): boolean {
+    if (kind !== EXCHANGE_RECEIVE || extra === null) return false;
+    const a = extra.indexOf('\n');
+    const b = extra.indexOf('\n', a + 1);
+    const c = extra.indexOf('\n', b + 1);
+    if (c < 0) return false;
+    this.tracking.received(key, field, extra.slice(0, a), extra.slice(a + 1, b), extra.slice(b + 1, c), extra.slice(c + 1));
     return false;
   }
 

@@ -153,12 +153,12 @@ export class TrackingMapper {
     }
     const status = DELIVERY_STATUS[eventId];
     if (status) {
-      if (status !== 'sent') this.remember(row, false);
+      if (status !== 'sent') this.remember(row);
       return recognised(...this.deliveries(row, status, p));
     }
     switch (eventId) {
       case 'RECEIVE':
-        this.remember(row, true);
+        this.received(row.internalId, row.messageId, row.clientIp, row.clientHostname, row.sender, row.returnPath);
         return RECOGNISED_NO_EVENT;
       case 'TRANSFER':
         if (row.reference !== '' && row.internalId !== '') this.table.forked(row.reference, row.internalId);
@@ -170,11 +170,22 @@ export class TrackingMapper {
     return reason ? ignored(reason) : UNRECOGNISED;
   }
 
-  /** RECEIVE rows say who sent the message; FAIL/DEFER rows name it for a later DSN row. */
-  private remember(row: TrackingRow, receive: boolean): void {
-    if (row.internalId === '') return;
-    if (row.messageId !== '') this.table.named(row.messageId, row.internalId);
-    if (receive) this.table.received(row.internalId, { client: clientOf(row), from: senderOf(row) });
+  /** FAIL/DEFER rows name the message for a later DSN row. */
+  private remember(row: TrackingRow): void {
+    if (row.internalId !== '' && row.messageId !== '') this.table.named(row.messageId, row.internalId);
+  }
+
+  /**
+   * A RECEIVE row, by its cells as a native row has them (TrackingRow trims the ids and the
+   * sender; trimming again changes nothing): it says who sent the message and names it. All
+   * map() does with such a row, which gives no event; FrontMachine.update() calls it directly.
+   */
+  received(internalId: string, messageId: string, clientIp: string, clientHostname: string, sender: string, returnPath: string): void {
+    const id = internalId.trim();
+    if (id === '') return;
+    const name = messageId.trim();
+    if (name !== '') this.table.named(name, id);
+    this.table.received(id, { client: peerOf(clientIp, clientHostname), from: senderFrom(sender.trim(), returnPath) });
   }
 
   private deliveries(row: TrackingRow, status: DeliveryStatus, p: Provenance): MailEvent[] {
@@ -268,14 +279,22 @@ function isAgentName(context: string): boolean {
 }
 
 function clientOf(row: TrackingRow): Peer | null {
-  if (row.clientIp === '' && row.clientHostname === '') return null;
-  return { name: row.clientHostname || null, ip: row.clientIp || null, port: null };
+  return peerOf(row.clientIp, row.clientHostname);
+}
+
+function peerOf(ip: string, hostname: string): Peer | null {
+  if (ip === '' && hostname === '') return null;
+  return { name: hostname || null, ip: ip || null, port: null };
+}
+
+function senderOf(row: TrackingRow): string | null {
+  return senderFrom(row.sender, row.returnPath);
 }
 
 /** sender-address (the Sender:/From: header), else the envelope return-path (`<>` → ''). */
-function senderOf(row: TrackingRow): string | null {
-  if (row.sender !== '') return row.sender;
-  const rp = row.returnPath.trim();
+function senderFrom(sender: string, returnPath: string): string | null {
+  if (sender !== '') return sender;
+  const rp = returnPath.trim();
   if (rp === '') return null;
   return rp.startsWith('<') && rp.endsWith('>') ? rp.slice(1, -1) : rp;
 }

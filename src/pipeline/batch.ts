@@ -19,7 +19,7 @@ export const Entry = {
   OVERSIZED: 2,
   /** The reader's front threw on the line (counted as a parser exception, as line() would). */
   THREW: 3,
-  /** A state update (FRONT_UPDATE): its key and field only. */
+  /** A state update (FRONT_UPDATE): its key, field and extra spans only. */
   UPDATE: 4,
   /** A line of another MTA's syslog program (Exim in the same syslog file): routed by Analysis. */
   ROUTED: 5,
@@ -227,9 +227,14 @@ export class BatchWriter {
     meta[at + HERE] = s.here ? 1 : 0;
   }
 
-  /** A state update of an ASCII line (bytes [start, …) of `from`): the bytes of its key and field. */
+  /**
+   * A state update of an ASCII line (bytes [start, …) of `from`): the bytes of its key, its field
+   * and its extra spans, the further ones each after a newline (StateUpdate.more: extraOf()).
+   */
   update(no: number, time: number, u: Readonly<StateUpdate>, from: Buffer, start: number): void {
-    const extra = u.extraAt < 0 ? 0 : u.extraEnd - u.extraAt;
+    const more = u.extraAt < 0 ? 0 : (u.more ?? 0);
+    let extra = u.extraAt < 0 ? 0 : u.extraEnd - u.extraAt;
+    for (let i = 0; i < more; i++) extra += 1 + u.moreEnd![i]! - u.moreAt![i]!;
     const at = this.entry(no, Entry.UPDATE, u.keyEnd - u.keyAt + u.fieldEnd - u.fieldAt + extra);
     const meta = this.meta;
     meta[at + TIME] = time;
@@ -242,6 +247,10 @@ export class BatchWriter {
       meta[at + EXTRA_END] = -1;
     } else {
       this.used += copyBytes(from, start + u.extraAt, start + u.extraEnd, this.bytes, this.used);
+      for (let i = 0; i < more; i++) {
+        this.bytes[this.used++] = 10; // \n
+        this.used += copyBytes(from, start + u.moreAt![i]!, start + u.moreEnd![i]!, this.bytes, this.used);
+      }
       meta[at + EXTRA_END] = this.used;
     }
   }

@@ -134,6 +134,8 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
         if (verdict === FRONT_UNDECIDED) {
           text ??= decodeLine(raw, start, end, isAscii);
           verdict = front!.text(text);
+          // The update's offsets are into the text: bytes of it only when the line is ASCII.
+          if (verdict === FRONT_UPDATE && !isAscii) verdict = FRONT_PARSE;
         }
         // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
         if (verdict === FRONT_PARSE && isAscii && sentHere) {

@@ -12,29 +12,32 @@ import { runs } from '../helpers/runs.js';
 /** The reference: a Map that evicts through a fresh keys().next(). */
 class Reference {
   readonly map = new Map<string, number>();
-  readonly evicted: string[] = [];
+  readonly evicted: Array<[string, number]> = [];
   constructor(private readonly cap: number) {}
   set(key: string, value: number): void {
     if (!this.map.delete(key) && this.map.size >= this.cap) {
       const oldest = this.map.keys().next().value as string;
+      this.evicted.push([oldest, this.map.get(oldest)!]);
       this.map.delete(oldest);
-      this.evicted.push(oldest);
     }
     this.map.set(key, value);
   }
 }
 
 describe('CappedMap', () => {
-  test('evicts exactly the keys a plain Map would, in the same order, through any mix of sets and deletes', () => {
+  // Caps under the 61 keys evict all along; caps over them never do, and the places that sets
+  // again and deletes leave stale pile up until compacted.
+  test.for([
+    [1, 20],
+    [40, 61],
+    [62, 80],
+  ])('evicts exactly the keys a plain Map would, in the same order, through any mix of sets and deletes (cap %i to %i)', ([lo, hi]) => {
     const op = fc.tuple(fc.constantFrom('set', 'set', 'set', 'delete'), fc.integer({ min: 0, max: 60 }));
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20 }), fc.array(op, { maxLength: 3000 }), (cap, ops) => {
+      fc.property(fc.integer({ min: lo!, max: hi! }), fc.array(op, { maxLength: 3000 }), (cap, ops) => {
         const ref = new Reference(cap);
-        const evicted: string[] = [];
-        const m = new CappedMap<number>(cap, (k, v) => {
-          expect(v).toBe(ref.map.get(k) ?? v);
-          evicted.push(k);
-        });
+        const evicted: Array<[string, number]> = [];
+        const m = new CappedMap<number>(cap, (k, v) => evicted.push([k, v]));
         ops.forEach(([kind, k], i) => {
           const key = `k${k}`;
           if (kind === 'set') {
@@ -51,6 +54,27 @@ describe('CappedMap', () => {
       }),
       { numRuns: runs(300), seed: 20261123 },
     );
+  });
+
+  test('keeps order, values and evictions through compactions of stale places', () => {
+    // Sets again and deletes of a few keys leave thousands of stale places, then the cap bites.
+    for (const cap of [20, 30]) {
+      const ref = new Reference(cap);
+      const evicted: Array<[string, number]> = [];
+      const m = new CappedMap<number>(cap, (k, v) => evicted.push([k, v]));
+      for (let i = 0; i < 20_000; i++) {
+        const key = `k${(i * 7919) % (i < 10_000 ? 35 : 50)}`;
+        if (i % 5 === 4) expect(m.delete(key)).toBe(ref.map.delete(key));
+        else {
+          ref.set(key, i);
+          m.set(key, i);
+        }
+      }
+      expect(evicted).toEqual(ref.evicted);
+      expect(evicted.length).toBeGreaterThan(100);
+      expect([...m.keys()]).toEqual([...ref.map.keys()]);
+      for (const [k, v] of ref.map) expect(m.get(k)).toBe(v);
+    }
   });
 
   test('refuses a cap below 1', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { BatchReader, BatchWriter, Entry, type Batch } from '../../src/pipeline/batch.js';
-import type { SentSpans, StateUpdate } from '../../parsers/types.js';
+import { extraOf, type SentSpans, type StateUpdate } from '../../parsers/types.js';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 
@@ -100,10 +100,24 @@ describe('batches from the reader thread', () => {
     const arr = bytes('1xVDrw-000000004ov-00Cf <= a@x.test H=(h) [192.0.2.9] S=12');
     w.line(false);
     w.update(13, w.time('2026-11-22T06:25:07'), { kind: 2, keyAt: 0, keyEnd: 23, fieldAt: 27, fieldEnd: 35, extraAt: 36, extraEnd: 58 }, arr, 0);
+    // Further spans, one of them empty, come after the second field, each after a newline
+    // (an Exchange RECEIVE row's cells), as extraOf() gives them from the text.
+    const row = '2026-11-22T10:00:00.000Z,192.0.2.44,mail.x.test,,RECEIVE,101,<m@x>,,a@x.test,<a@x.test>';
+    const cells = (i: number) => {
+      const at = row.split(',').slice(0, i).join(',').length + (i > 0 ? 1 : 0);
+      return [at, at + row.split(',')[i]!.length];
+    };
+    const receive: StateUpdate = {
+      kind: 1, keyAt: cells(5)[0]!, keyEnd: cells(5)[1]!, fieldAt: cells(6)[0]!, fieldEnd: cells(6)[1]!, extraAt: cells(1)[0]!, extraEnd: cells(1)[1]!,
+      more: 4, moreAt: Int32Array.from([2, 3, 8, 9].map((i) => cells(i)[0]!)), moreEnd: Int32Array.from([2, 3, 8, 9].map((i) => cells(i)[1]!)),
+    };
+    expect(extraOf(row, receive)).toBe('192.0.2.44\nmail.x.test\n\na@x.test\n<a@x.test>');
+    w.line(false);
+    w.update(14, w.time('2026-11-22T10:00:00.000Z'), receive, bytes(row), 0);
 
     const taken = w.take(1234)!;
     const b = taken.batch;
-    expect(b).toMatchObject({ type: 'batch', first: 1, lines: 13, invalidUtf8: 1, bytesRead: 1234, ascii: true, cut: ['head…'] });
+    expect(b).toMatchObject({ type: 'batch', first: 1, lines: 14, invalidUtf8: 1, bytesRead: 1234, ascii: true, cut: ['head…'] });
     expect(b.ignored).toEqual([['session', 2, 2], ['tls', 1, 4]]);
     expect(taken.transfer).toHaveLength(3);
     expect(readAll(b)).toEqual([
@@ -117,6 +131,7 @@ describe('batches from the reader thread', () => {
       { kind: 'threw', no: 11, text: 'Nov 2', offset: 400 },
       { kind: 'line', no: 12, time: null, text: 'removed', host: null, program: null, bodyAt: -1, offset: -1 },
       { kind: 'update', no: 13, time: '2026-11-22T06:25:07', update: 2, key: '1xVDrw-000000004ov-00Cf', field: 'a@x.test', extra: 'H=(h) [192.0.2.9] S=12', offset: -1 },
+      { kind: 'update', no: 14, time: '2026-11-22T10:00:00.000Z', update: 1, key: '101', field: '<m@x>', extra: extraOf(row, receive), offset: -1 },
     ]);
   });
 

@@ -11,7 +11,8 @@ import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { generateExchange } from '../../../bench/gen/exchange.js';
 import { exchangeParser } from '../../../parsers/exchange/index.js';
-import { FRONT_IGNORED, FRONT_PARSE, type LineResult } from '../../../parsers/types.js';
+import { EXCHANGE_RECEIVE } from '../../../parsers/exchange/fast.js';
+import { extraOf, FRONT_IGNORED, FRONT_PARSE, FRONT_UPDATE, type LineResult } from '../../../parsers/types.js';
 import { forEachLine } from '../../../src/input/lines.js';
 import { ROOT } from '../../helpers/root.js';
 import { CORPUS, haveCorpus } from '../../corpus/counts.js';
@@ -21,6 +22,8 @@ const REF = new Date('2026-11-23T12:00:00Z');
 interface Agreement {
   ignored: number;
   sent: number;
+  /** RECEIVE rows passed on as state updates (receive-update.test.ts: what later rows read of them). */
+  updates: number;
 }
 
 /** Feeds `lines` to a front and a machine; returns what the fast path decided. */
@@ -33,13 +36,25 @@ function agree(lines: readonly string[]): Agreement {
   const machine = exchangeParser.create();
   machine.begin({ file: 'x', reference: REF });
   const front = exchangeParser.fast.front({ reference: REF });
-  const out: Agreement = { ignored: 0, sent: 0 };
+  const out: Agreement = { ignored: 0, sent: 0, updates: 0 };
   lines.forEach((line, i) => {
     const full = machine.line(line, i + 1);
     const v = front.text(line);
     if (v === FRONT_IGNORED) {
       out.ignored++;
       if (full.status !== 'ignored' || full.reason !== front.reason || full.events) fail(line, 'front', full, front.reason);
+      return;
+    }
+    if (v === FRONT_UPDATE) {
+      out.updates++;
+      const u = front.update;
+      const ok =
+        full.status === 'recognised' &&
+        full.events.length === 0 &&
+        u.kind === EXCHANGE_RECEIVE &&
+        line.slice(u.keyAt, u.keyEnd).trim() !== '' &&
+        (extraOf(line, u) ?? '').split('\n').length === 4;
+      if (!ok) fail(line, 'update', full, { ...u });
       return;
     }
     expect(v).toBe(FRONT_PARSE);
@@ -78,8 +93,9 @@ describe('Exchange fast path decides as the full parser does', () => {
     const a = agree(tracking);
     expect(a.ignored).toBeGreaterThan(10);
     expect(a.sent).toBeGreaterThan(10);
+    expect(a.updates).toBeGreaterThan(10);
     // Protocol logs go to the machine whole.
-    expect(agree(await linesOf(join(dir, 'RECV20261122-1.LOG')))).toEqual({ ignored: 0, sent: 0 });
+    expect(agree(await linesOf(join(dir, 'RECV20261122-1.LOG')))).toEqual({ ignored: 0, sent: 0, updates: 0 });
   });
 
   test.skipIf(!haveCorpus)('the corpus, file by file', async () => {
@@ -97,6 +113,7 @@ describe('Exchange fast path decides as the full parser does', () => {
     expect(lines.length).toBeGreaterThan(3000);
     expect(a.ignored).toBeGreaterThan(300);
     expect(a.sent).toBeGreaterThan(1000);
+    expect(a.updates).toBeGreaterThan(1000);
   });
 
   test('rows the fast path must leave alone: another column order, Export-Csv, odd quoting, long lists', () => {
@@ -124,6 +141,6 @@ describe('Exchange fast path decides as the full parser does', () => {
       row('AGENTINFO'),
       row('DELIVER'),
     ]);
-    expect(a).toEqual({ ignored: 2, sent: 2 });
+    expect(a).toEqual({ ignored: 2, sent: 2, updates: 0 });
   });
 });
