@@ -7,19 +7,14 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { MailEvent } from '../src/event.js';
 import { NOW, tempFiles, THREAD_MODES } from './helpers/pipeline-files.js';
+import { TRACKING_FIELDS, trackingRow } from './helpers/exchange-rows.js';
 
 // The reader thread starts from the compiled module only (as in bench-equivalence.test.ts).
 type Pipeline = typeof import('../src/pipeline.js');
 let analyse: Pipeline['analyse'];
 
-const FIELDS = [
-  'date-time', 'client-ip', 'client-hostname', 'server-ip', 'server-hostname', 'source-context', 'connector-id', 'source',
-  'event-id', 'internal-message-id', 'message-id', 'network-message-id', 'recipient-address', 'recipient-status', 'total-bytes',
-  'recipient-count', 'related-recipient-address', 'reference', 'message-subject', 'sender-address', 'return-path', 'message-info',
-  'directionality', 'tenant-id', 'original-client-ip', 'original-server-ip', 'custom-data', 'transport-traffic-type', 'log-id',
-  'schema-version',
-];
-const row = (cells: Record<string, string>) => FIELDS.map((f) => cells[f] ?? '').join(',');
+const FIELDS: readonly string[] = TRACKING_FIELDS;
+const row = (cells: Record<string, string>) => trackingRow(cells);
 const receive = (id: string, msg: string, more: Record<string, string> = {}) =>
   row({
     'date-time': '2026-11-22T10:00:00.000Z', 'client-ip': '192.0.2.44', 'client-hostname': 'mail.sender.test', 'server-hostname': 'EX01',

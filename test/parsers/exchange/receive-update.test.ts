@@ -9,24 +9,16 @@ import { describe, expect, test } from 'vitest';
 import { exchangeParser } from '../../../parsers/exchange/index.js';
 import { extraOf, FRONT_IGNORED, FRONT_PARSE, FRONT_UPDATE } from '../../../parsers/types.js';
 import type { MailEvent } from '../../../src/event.js';
+import { TRACKING_FIELDS, trackingRow } from '../../helpers/exchange-rows.js';
 
 const REF = new Date('2026-11-23T12:00:00Z');
 const ASCII_RE = /^[\x00-\x7f]*$/;
 
 /** Exchange 2016+ (the documented 30-column layout). */
-const FIELDS = [
-  'date-time', 'client-ip', 'client-hostname', 'server-ip', 'server-hostname', 'source-context', 'connector-id', 'source',
-  'event-id', 'internal-message-id', 'message-id', 'network-message-id', 'recipient-address', 'recipient-status', 'total-bytes',
-  'recipient-count', 'related-recipient-address', 'reference', 'message-subject', 'sender-address', 'return-path', 'message-info',
-  'directionality', 'tenant-id', 'original-client-ip', 'original-server-ip', 'custom-data', 'transport-traffic-type', 'log-id',
-  'schema-version',
-];
+const FIELDS: readonly string[] = TRACKING_FIELDS;
 const HEADER = `#Fields: ${FIELDS.join(',')}`;
 
-/** A row of the 30 columns: the given cells as written (quotes and all), the others empty. */
-export function row(cells: Record<string, string>, fields: readonly string[] = FIELDS): string {
-  return fields.map((f) => cells[f] ?? '').join(',');
-}
+export const row = trackingRow;
 
 const receive = (id: string, msg: string, more: Record<string, string> = {}) =>
   row({
