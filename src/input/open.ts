@@ -2,8 +2,9 @@
  * Opens one input: a path or `-` (stdin), decompressing gzip on the fly when the data starts
  * with the gzip magic bytes (whatever the name), so `mail.log.2.gz` and a renamed file both work.
  */
-import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { close as closeFd, closeSync, constants, createReadStream, fstatSync, open, openSync, read, readSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { Socket } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { isatty, ReadStream as TtyReadStream } from 'node:tty';
@@ -40,6 +41,12 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
     if (info.isSocket()) throw new InputError(path, 'is a socket, not a log file (pipe its output into maillog-doctor - instead)');
     if (info.isFIFO() || info.isCharacterDevice()) {
       raw = openSpecial(path);
+    } else if (info.isFile()) {
+      try {
+        raw = new ReadAhead(await promisify(open)(fsPath(path), 'r'));
+      } catch (err) {
+        throw new InputError(path, describeSystemError(err));
+      }
     } else {
       raw = createReadStream(fsPath(path), { highWaterMark: 256 * 1024 });
       // Open errors (EACCES) surface asynchronously: wait for open or error before going on.
@@ -62,6 +69,64 @@ export async function openInput(path: string, now: Date, stdin: Readable = proce
       if (raw !== stdin) raw.destroy();
     },
   };
+}
+
+/** Bytes per read of a regular file by ReadAhead. */
+const READ_AHEAD_BYTES = 256 * 1024;
+
+/**
+ * A regular file as a stream that keeps one read in flight while its consumer handles the chunk
+ * before. fs.ReadStream asks for the next chunk only after its 'data' handlers return, so a
+ * consumer that parses as it goes (the one-thread pipeline) waited for every read in turn
+ * (bench/README.md). Each read ends in a callback of its own, so timers (the live view) still
+ * get their turn between chunks. At most one read is in flight and it is only started while
+ * less than a high-water mark is buffered, so a paused consumer still stops the reading.
+ */
+class ReadAhead extends Readable {
+  /** Raw bytes read so far (as fs.ReadStream's bytesRead). */
+  bytesRead = 0;
+  private reading = false;
+  private ended = false;
+  private fdClosed = false;
+
+  constructor(private readonly fd: number) {
+    super({ highWaterMark: READ_AHEAD_BYTES });
+  }
+
+  override _read(): void {
+    if (!this.reading && !this.ended) this.next();
+  }
+
+  private next(): void {
+    this.reading = true;
+    const buf = Buffer.allocUnsafeSlow(READ_AHEAD_BYTES);
+    read(this.fd, buf, 0, buf.length, null, (err, n) => {
+      this.reading = false;
+      if (this.destroyed) return this.release();
+      if (err) return void this.destroy(err);
+      if (n === 0) {
+        this.ended = true;
+        this.release();
+        return void this.push(null);
+      }
+      this.bytesRead += n;
+      // The next read goes on while this chunk is handled, if the consumer keeps up.
+      if (this.readableFlowing && this.readableLength === 0) this.next();
+      this.push(n === buf.length ? buf : buf.subarray(0, n));
+    });
+  }
+
+  /** Closes the file once no read is in flight (a read must not outlive its descriptor). */
+  private release(): void {
+    if (this.fdClosed || this.reading) return;
+    this.fdClosed = true;
+    closeFd(this.fd, () => {});
+  }
+
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    this.release();
+    cb(err);
+  }
 }
 
 /**
