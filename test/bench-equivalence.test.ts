@@ -42,7 +42,7 @@ interface Run {
   readByThread: string[];
 }
 
-type Extra = { mta?: 'postfix' | 'exchange'; year?: number; sentOn?: 'reader' | 'main' };
+type Extra = { mta?: 'postfix' | 'exchange'; year?: number; sentOn?: 'reader' | 'main'; front?: boolean };
 
 async function run(inputs: string[], threads: number, extra: Extra = {}): Promise<Run> {
   const out: Run = { json: '', unrecognised: [], progress: [], problems: [], readByThread: [] };
@@ -64,10 +64,19 @@ async function run(inputs: string[], threads: number, extra: Extra = {}): Promis
   return out;
 }
 
-/** One thread, and two with sent deliveries reduced by either thread, give the same. */
+/**
+ * Every line read as text on one thread, the front on one thread, and two threads with sent
+ * deliveries reduced by either thread, give the same.
+ */
 async function same(inputs: string[], extra: Extra = {}): Promise<Run> {
-  const one = await run(inputs, 1, extra);
+  const one = await run(inputs, 1, { ...extra, front: false });
   expect(one.readByThread).toEqual([]);
+  const here = await run(inputs, 1, extra);
+  expect(here.readByThread).toEqual([]);
+  expect(here.json).toBe(one.json);
+  expect(here.unrecognised).toEqual(one.unrecognised);
+  expect(here.progress).toEqual(one.progress);
+  expect(here.problems).toEqual(one.problems);
   let two: Run | null = null;
   for (const sentOn of ['reader', 'main'] as const) {
     two = await run(inputs, 2, { ...extra, sentOn });

@@ -32,9 +32,9 @@ beforeAll(async () => {
   writeFileSync(path, lines.join('\n') + '\n');
 });
 
-describe.for(THREAD_MODES)('$name', ({ threads, sentOn }) => {
+describe.for(THREAD_MODES)('$name', ({ threads, sentOn, front }) => {
   test('an alias that received mail (orig_to) and is then refused is actionable', async () => {
-    const r = await analyse([path], { now: NOW, threads, sentOn });
+    const r = await analyse([path], { now: NOW, threads, sentOn, front });
     const report = r.aggregator.snapshot(r.stats);
     const alias = report.findings.find((f) => f.recipientDomain === 'valias.example')!;
     expect([alias.action, alias.actionReason]).toEqual(['actionable', expect.stringMatching(/^an address that received mail earlier/)]);
@@ -42,7 +42,7 @@ describe.for(THREAD_MODES)('$name', ({ threads, sentOn }) => {
   });
 
   test('a bounce to a near miss of a domain that accepted mail suggests it', async () => {
-    const r = await analyse([path], { now: NOW, threads, sentOn });
+    const r = await analyse([path], { now: NOW, threads, sentOn, front });
     const typo = r.aggregator.snapshot(r.stats).findings.find((f) => f.recipientDomain === 'partner.exmaple')!;
     expect([typo.direction, typo.cause, typo.suggestion]).toEqual(['outbound', 'domain-not-found', 'partner.example']);
   });

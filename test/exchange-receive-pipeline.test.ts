@@ -48,10 +48,10 @@ beforeAll(async () => {
   path = tempFiles()('MSGTRK20261122-1.LOG', LINES.join('\r\n') + '\r\n');
 });
 
-describe.for(THREAD_MODES)('$name', ({ threads, sentOn }) => {
+describe.for(THREAD_MODES)('$name', ({ threads, sentOn, front }) => {
   test('FAIL rows read the RECEIVE rows’ client and sender; the DSN counts', async () => {
     const problems: MailEvent[] = [];
-    const r = await analyse([path], { now: NOW, threads, sentOn, onProblem: (ev) => problems.push(ev) });
+    const r = await analyse([path], { now: NOW, threads, sentOn, front, onProblem: (ev) => problems.push(ev) });
     if (threads === 2) expect(r.readByThread).toEqual([path]);
     expect(problems.map((e) => (e.kind === 'delivery' ? [e.queueId, e.to, e.from, e.client?.name ?? null, e.client?.ip ?? null] : e.kind))).toEqual([
       ['101', 'bob@example.com', 'alice@sender.test', 'mail.sender.test', '192.0.2.44'],

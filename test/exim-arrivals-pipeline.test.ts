@@ -31,10 +31,10 @@ beforeAll(async () => {
   copy = file('mainlog.copy', LINES.slice(0, 3).join('\n') + '\n');
 });
 
-describe.for(THREAD_MODES)('$name', ({ threads, sentOn }) => {
+describe.for(THREAD_MODES)('$name', ({ threads, sentOn, front }) => {
   test('a failure of the message reads the arrival’s sender and client', async () => {
     const problems: MailEvent[] = [];
-    const r = await analyse([path], { now: NOW, threads, sentOn, onProblem: (ev) => problems.push(ev) });
+    const r = await analyse([path], { now: NOW, threads, sentOn, front, onProblem: (ev) => problems.push(ev) });
     if (threads === 2) expect(r.readByThread).toEqual([path]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ kind: 'delivery', status: 'bounced', from: 'alice@sender.test', client: { name: 'mail.sender.test', ip: '192.0.2.44' } });
@@ -44,7 +44,7 @@ describe.for(THREAD_MODES)('$name', ({ threads, sentOn }) => {
   });
 
   test('an arrival read twice counts once', async () => {
-    const r = await analyse([copy, path], { now: NOW, threads, sentOn });
+    const r = await analyse([copy, path], { now: NOW, threads, sentOn, front });
     const report = r.aggregator.snapshot(r.stats);
     expect([report.traffic.received, report.summary.eventsByKind.notification, report.summary.linesRecognised]).toEqual([2, 1, 7]);
   });

@@ -30,9 +30,9 @@ beforeAll(async () => {
   path = tempFiles()('mainlog', LINES.join('\n') + '\n');
 });
 
-describe.for(THREAD_MODES)('$name', ({ threads, sentOn }) => {
+describe.for(THREAD_MODES)('$name', ({ threads, sentOn, front }) => {
   test('a local delivery makes later failures to its domains local', async () => {
-    const r = await analyse([path], { now: NOW, threads, sentOn });
+    const r = await analyse([path], { now: NOW, threads, sentOn, front });
     if (threads === 2) expect(r.readByThread).toEqual([path]);
     const report = r.aggregator.snapshot(r.stats);
     const direction = (domain: string) =>

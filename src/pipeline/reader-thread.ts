@@ -1,35 +1,14 @@
 /**
- * The reader thread (started by run.ts as a worker of this module): reads a file, cuts it into
- * lines, detects the format, and runs the parser's LineFront on every line. What the front
- * settles is only counted; the rest goes to the main thread in batches (batch.ts), in order.
- * Sent deliveries (a third of a busy Postfix log) can be cut down to queue id and recipients
- * by either thread; this one does it while the main thread is behind (load balancing).
+ * The reader thread (started by run.ts as a worker of this module): reads a file through its
+ * format's front (front-reader.ts) and posts the batches to the main thread, in order. Sent
+ * deliveries (a third of a busy Postfix log) can be cut down to queue id and recipients by
+ * either thread; this one does it while the main thread is behind (load balancing).
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { ownerOfProgram, parserByName } from '../../parsers/index.js';
-import {
-  FRONT_IGNORED,
-  FRONT_PARSE,
-  FRONT_UNDECIDED,
-  FRONT_UPDATE,
-  hasFastPath,
-  type FastLogParser,
-  type LineFront,
-  type LogParser,
-  type SentSpans,
-} from '../../parsers/types.js';
-import { decodeLine, LineSplitter } from '../input/lines.js';
 import { openChunks } from '../input/open.js';
 import { rememberName } from '../input/paths.js';
-import { BatchWriter, MAX_BATCHES_AHEAD, READER_ROLE, type ReaderMessage, type ReadJob } from './batch.js';
-import { Detection } from './detection.js';
-
-/**
- * Lines per batch from the reader thread; divides PROGRESS_EVERY_LINES (run.ts). Each batch
- * wakes the main thread once (smaller batches cost a few per cent of both threads' time), and
- * the batches in flight are memory (bench/README.md).
- */
-const BATCH_LINES = 8192;
+import { MAX_BATCHES_AHEAD, READER_ROLE, type ReaderMessage, type ReadJob } from './batch.js';
+import { readWithFront } from './front-reader.js';
 
 /**
  * The reader thread's loop: one file at a time, as the main thread asks. `applied` counts the
@@ -69,158 +48,13 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
       port.postMessage({ type: 'fallback' });
       return;
     }
-    const post = (m: ReaderMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
-    let front: LineFront | null = null;
-    /** The format of the file, once known (with front). */
-    let parser: FastLogParser | null = null;
-    const detection = job.forced ? null : new Detection();
-    let fallback = false;
-    const w = new BatchWriter();
-
-    // Sent deliveries are a third of the lines, and either thread can reduce them to queue id
-    // and recipient with the same function. The reader does it for the next batch while the main
-    // thread is behind (two batches or more waiting): then the reader has time to spare.
-    let sentHere = job.sentOn === 'reader';
-    const flush = () => {
-      const taken = w.take(opened.bytesRead());
-      if (taken === null) return;
-      post(taken.batch, taken.transfer);
-      posted++;
-      if (job.sentOn === 'auto') sentHere = posted - Atomics.load(applied, 0) >= 2;
+    const post = (m: ReaderMessage, transfer?: ArrayBuffer[]) => {
+      port.postMessage(m, transfer);
+      if (m.type === 'batch') posted++;
     };
-    const start = (p: FastLogParser) => {
-      parser = p;
-      front = p.fast.front({ reference: opened.reference, year: job.year });
-      post({ type: 'start', mta: p.name, reference: opened.reference.getTime(), gzip: opened.gzip, size: opened.size });
-    };
-    /** An oversized line (the splitter kept only its head): as Analysis.oversizedLine() counts it. */
-    const takeOversized = (no: number, head: string) => {
-      w.line(head.indexOf('\uFFFD') >= 0);
-      w.oversized(no, head + '…');
-      if (no % BATCH_LINES === 0) flush();
-    };
-    // The MTA of the last program that was not the file's (syslog programs repeat line after line).
-    let lastProgram = '';
-    let lastOwner: LogParser | null = null;
-    /** Does the program of the line the front just called `other-program` belong to another MTA? */
-    const otherMta = (raw: Buffer, start: number, text: string | null): boolean => {
-      const r = front!.ranges;
-      let program: string | null;
-      // Offsets into the text when the front read it, else into the (ASCII) bytes from `start`.
-      if (r === null) program = front!.program;
-      else if (text !== null) program = text.slice(r.programAt, r.programEnd);
-      else program = decodeLine(raw, start + r.programAt, start + r.programEnd, true);
-      if (program === null) return false;
-      if (program !== lastProgram) {
-        lastProgram = program;
-        lastOwner = ownerOfProgram(program, parser);
-      }
-      return lastOwner !== null;
-    };
-    /**
-     * One line once the format is known: as Analysis.line() + parse() would count it. An ASCII
-     * line is decided from its bytes where it can be (most are only counted as ignored) and
-     * decoded only when its text is needed.
-     */
-    const take = (no: number, raw: Buffer, start: number, end: number, isAscii: boolean, offset: number) => {
-      let text: string | null = null;
-      if (!isAscii) text = decodeLine(raw, start, end, false);
-      w.line(text !== null && text.indexOf('\uFFFD') >= 0);
-      let verdict: number = FRONT_PARSE;
-      let sent: Readonly<SentSpans> | null = null;
-      let threw = false;
-      try {
-        verdict = text === null ? front!.bytes(raw, start, end) : FRONT_UNDECIDED;
-        if (verdict === FRONT_UNDECIDED) {
-          text ??= decodeLine(raw, start, end, isAscii);
-          verdict = front!.text(text);
-          // The update's offsets are into the text: bytes of it only when the line is ASCII.
-          if (verdict === FRONT_UPDATE && !isAscii) verdict = FRONT_PARSE;
-        }
-        // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
-        if (verdict === FRONT_PARSE && isAscii && sentHere) {
-          text ??= decodeLine(raw, start, end, true);
-          sent = parser!.fast.sentDelivery(text, Math.max(0, front!.bodyAt));
-        }
-      } catch {
-        threw = true;
-      }
-      const reason = !threw && verdict === FRONT_IGNORED ? front!.reason : null;
-      if (reason === 'other-program' && otherMta(raw, start, text)) {
-        // Another MTA's line (Exim through the same syslog): the main thread routes it.
-        w.routed(no, raw, start, end, isAscii, offset);
-      } else if (reason !== null) {
-        w.ignored(reason, no);
-      } else if (threw) {
-        w.threw(no, raw, start, end, isAscii, offset);
-      } else {
-        const bodyAt = front!.bodyAt;
-        if (verdict === FRONT_UPDATE) {
-          // A sender line may be the message's arrival, which the traffic overview counts by hour.
-          w.update(no, w.time(front!.time), front!.update, raw, start);
-        } else if (sent !== null) {
-          w.sent(no, bodyAt >= 0 ? w.time(front!.time) : -1, sent, raw, start);
-        } else if (bodyAt >= 0) {
-          const time = w.time(front!.time);
-          const r = front!.ranges;
-          w.parse(no, time, r, r === null ? front!.host : null, r === null ? front!.program : null, bodyAt, raw, start, end, isAscii, offset);
-        } else {
-          w.parse(no, -1, null, null, null, -1, raw, start, end, isAscii, offset);
-        }
-      }
-      if (no % BATCH_LINES === 0) flush();
-    };
-    const decide = () => {
-      const best = detection!.best();
-      const heldAt = detection!.takeOffsets();
-      const held = detection!.take();
-      if (!hasFastPath(best)) {
-        fallback = true;
-        return;
-      }
-      start(best);
-      // The held lines' bytes are gone: encode them again (as UTF-8, which gives back the same
-      // string: what was invalid is U+FFFD by now, and that encodes and decodes as itself).
-      held.forEach((l, i) => {
-        if (typeof l !== 'string') return takeOversized(i + 1, l.oversized);
-        const b = Buffer.from(l, 'utf8');
-        take(i + 1, b, 0, b.length, b.length === l.length, heldAt[i] ?? -1);
-      });
-    };
-    const splitter = new LineSplitter({
-      line: (no, raw, start, end, isAscii, offset) => {
-        if (front) take(no, raw, start, end, isAscii, offset);
-        else if (!fallback && detection!.add(decodeLine(raw, start, end, isAscii), offset)) decide();
-      },
-      oversized: (no, head) => {
-        if (front) takeOversized(no, head);
-        else if (!fallback && detection!.addOversized(head)) decide();
-      },
-    });
-    if (job.forced) start(parserByName(job.forced) as FastLogParser);
-
-    let error: { message?: string; code?: string } | undefined;
-    try {
-      for await (const chunk of opened.chunks) {
-        splitter.push(chunk);
-        if (fallback) break;
-        waitForMain();
-      }
-      if (!fallback) splitter.end();
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      error = { message: e?.message, code: e?.code };
-    }
-    if (!front && !fallback && detection && error === undefined) decide();
-    if (fallback || !front) {
-      opened.close();
-      // Undecided before an error, or of a format without a fast path: the main thread reads it
-      // (and meets the error) itself.
-      post({ type: 'fallback' });
-      return;
-    }
-    flush();
-    post({ type: 'end', bytesRead: opened.bytesRead(), nulBytes: splitter.nulBytes, ...(error ? { error } : {}) });
+    // Sent deliveries are reduced here for the next batch while the main thread is behind (two
+    // batches or more waiting): then this thread has time to spare.
+    await readWithFront(job, opened, post, { behind: () => posted - Atomics.load(applied, 0) >= 2, between: waitForMain });
   }
 }
 

@@ -1,25 +1,26 @@
 /**
- * A run: the inputs in the order given, each read on this thread or, for big files of a format
- * whose parser has a fast path (parsers/types.ts FastPath: Postfix, Exim, Exchange), by a second thread
- * (reader-thread.ts) that reads, cuts and settles most lines and sends the rest in batches
- * (batch.ts) to this one, which does everything that has state (analysis.ts). The result is
- * the same as reading on one thread, to the line (test/bench-equivalence.test.ts). Small
- * files, stdin, and files forced to or detected as a format without a fast path are read on
- * this thread alone.
+ * A run: the inputs in the order given. A regular file of a format whose parser has a fast path
+ * (parsers/types.ts FastPath: Postfix, Exim, Exchange) goes through its front (front-reader.ts),
+ * which reads, cuts and settles most lines and passes the rest in batches (batch.ts) to the
+ * analysis (analysis.ts), which does everything that has state: on a second thread
+ * (reader-thread.ts) for big files on a multi-core machine, else on this one. Stdin and files
+ * of no format with a front are read as text lines on this thread. The result is the same
+ * every way, to the line (test/bench-equivalence.test.ts).
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import { parserByName } from '../../parsers/index.js';
-import { hasFastPath, type FastLogParser } from '../../parsers/types.js';
+import { hasFastPath, type FastLogParser, type FrontMachine } from '../../parsers/types.js';
 import type { FileStats } from '../aggregate/types.js';
 import { describeSystemError, InputError } from '../errors.js';
 import { forEachLine } from '../input/lines.js';
-import { openInput, type OpenedInput } from '../input/open.js';
+import { openChunks, openInput, type ChunkedInput, type OpenedInput } from '../input/open.js';
 import { fsPath, rawName } from '../input/paths.js';
 import { Analysis, type AnalysisOptions, type PipelineResult } from './analysis.js';
 import { READER_ROLE, type ReadJob, type ReaderMessage } from './batch.js';
+import { readWithFront } from './front-reader.js';
 
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
@@ -48,6 +49,17 @@ export interface PipelineOptions extends AnalysisOptions {
    * both: the results are the same).
    */
   sentOn?: 'auto' | 'reader' | 'main';
+  /**
+   * false reads every line as text through Parser.parse, on this thread: the reference the
+   * fronts (front-reader.ts) are tested against. Default: the environment's
+   * MAILLOG_DOCTOR_FRONT (`0` for false), else true: regular files of a format with a fast path
+   * go through its front, on the reader thread or on this one.
+   */
+  front?: boolean;
+}
+
+function useFront(opts: PipelineOptions): boolean {
+  return opts.front ?? process.env.MAILLOG_DOCTOR_FRONT !== '0';
 }
 
 export interface Progress {
@@ -73,10 +85,13 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
   const readByThread: string[] = [];
   try {
     for (const [index, path] of inputs.entries()) {
-      if (reader && (await reader.eligible(path)) && (await reader.read(path, index, analysis, opts))) {
+      const viaThread = reader !== null && (await reader.eligible(path));
+      if (viaThread && (await reader.read(path, index, analysis, opts))) {
         readByThread.push(path);
         continue;
       }
+      // Given back by the reader thread: its format has no front, or none was detected.
+      if (!viaThread && useFront(opts) && (await isFileOf(path, 0)) && (await readHere(path, index, analysis, opts))) continue;
       let opened: OpenedInput;
       try {
         opened = await openInput(path, opts.now, opts.stdin);
@@ -164,7 +179,7 @@ class ReaderThread {
   static async forRun(inputs: readonly string[], opts: PipelineOptions): Promise<ReaderThread | null> {
     const asked = opts.threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
     const threads = asked ?? (availableParallelism() > 1 ? 2 : 1);
-    if (threads < 2 || (opts.mta && !hasFastPath(parserByName(opts.mta)))) return null;
+    if (threads < 2 || !useFront(opts) || (opts.mta && !hasFastPath(parserByName(opts.mta)))) return null;
     // Only from the compiled module: a worker cannot start from TypeScript source (tests).
     if (!import.meta.url.endsWith('.js')) return null;
     const minBytes = asked === undefined ? PARALLEL_MIN_BYTES : 0;
@@ -213,43 +228,27 @@ class ReaderThread {
    * it (no fast path for its format, could not be opened): nothing was counted, read it the ordinary way.
    */
   async read(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<boolean> {
-    const job: ReadJob = {
-      type: 'read', path, raw: rawName(path), now: opts.now.getTime(), year: opts.year, forced: opts.mta, sentOn: opts.sentOn ?? 'auto',
-    };
-    this.start().postMessage(job);
-    const first = await this.next();
-    if (first === null || first.type !== 'start') {
-      if (first?.type === 'fallback') await this.stop();
-      return false;
-    }
-    const file = analysis.begin(path, new Date(first.reference), first.gzip);
-    const parser = parserByName(first.mta) as FastLogParser;
-    const machine = analysis.startFast(parser);
-    let bytesRead = 0;
-    const progress = (done: boolean) =>
-      opts.onProgress?.({ file, index, bytesRead, size: first.size, done, analysis });
+    this.start().postMessage(readJob(path, opts));
+    const file = new FileFromFront(index, analysis, opts);
     for (;;) {
       const m = await this.next();
       if (m === null) {
+        if (!file.started) return false;
         // The thread died: the lines read so far stay counted, like any read error.
-        analysis.end(`${this.failure?.message ?? 'reader thread failed'} (after ${file.lines} ${file.lines === 1 ? 'line' : 'lines'})`);
-        break;
+        file.failed(this.failure?.message ?? 'reader thread failed');
+        return true;
       }
       if (m.type === 'batch') {
         Atomics.add(this.applied, 0, 1);
         Atomics.notify(this.applied, 0);
-        bytesRead = m.bytesRead;
-        analysis.applyBatch(m, machine, parser.fast);
-        if (opts.onProgress && file.lines % PROGRESS_EVERY_LINES === 0) progress(false);
-      } else if (m.type === 'end') {
-        bytesRead = m.bytesRead;
-        analysis.nulBytes(m.nulBytes);
-        analysis.end(m.error ? readError(m.error, file.lines) : undefined, bytesRead);
-        break;
       }
+      const next = file.take(path, m);
+      if (next === 'fallback') {
+        await this.stop();
+        return false;
+      }
+      if (next === 'done') return true;
     }
-    progress(true);
-    return true;
   }
 
   async close(): Promise<void> {
@@ -266,6 +265,109 @@ class ReaderThread {
     return this.queue.shift()!;
   }
 }
+
+function readJob(path: string, opts: PipelineOptions): ReadJob {
+  return { type: 'read', path, raw: rawName(path), now: opts.now.getTime(), year: opts.year, forced: opts.mta, sentOn: opts.sentOn ?? 'auto' };
+}
+
+/**
+ * One file's messages from a front (front-reader.ts), on this thread, whichever thread read
+ * it: `start` begins the file, batches are applied, `end` ends it.
+ */
+class FileFromFront {
+  private file: FileStats | null = null;
+  private parser: FastLogParser | null = null;
+  private machine: FrontMachine | null = null;
+  private size: number | null = null;
+  private bytesRead = 0;
+
+  constructor(
+    private readonly index: number,
+    private readonly analysis: Analysis,
+    private readonly opts: PipelineOptions,
+  ) {}
+
+  get started(): boolean {
+    return this.file !== null;
+  }
+
+  /** `fallback`: nothing was counted, read the file the ordinary way; `done`: the file has ended. */
+  take(path: string, m: ReaderMessage): 'fallback' | 'more' | 'done' {
+    if (m.type === 'fallback') return 'fallback';
+    if (m.type === 'start') {
+      this.file = this.analysis.begin(path, new Date(m.reference), m.gzip);
+      this.parser = parserByName(m.mta) as FastLogParser;
+      this.machine = this.analysis.startFast(this.parser);
+      this.size = m.size;
+      return 'more';
+    }
+    if (m.type === 'batch') {
+      this.bytesRead = m.bytesRead;
+      this.analysis.applyBatch(m, this.machine!, this.parser!.fast);
+      if (this.opts.onProgress && this.file!.lines % PROGRESS_EVERY_LINES === 0) this.progress(false);
+      return 'more';
+    }
+    this.bytesRead = m.bytesRead;
+    this.analysis.nulBytes(m.nulBytes);
+    this.analysis.end(m.error ? readError(m.error, this.file!.lines) : undefined, this.bytesRead);
+    this.progress(true);
+    return 'done';
+  }
+
+  /** Reading stopped for `why` (the reader thread died): the lines read so far stay counted. */
+  failed(why: string): void {
+    const lines = this.file!.lines;
+    this.analysis.end(`${why} (after ${lines} ${lines === 1 ? 'line' : 'lines'})`);
+    this.progress(true);
+  }
+
+  private progress(done: boolean): void {
+    this.opts.onProgress?.({ file: this.file!, index: this.index, bytesRead: this.bytesRead, size: this.size, done, analysis: this.analysis });
+  }
+}
+
+/**
+ * A file read through its format's front on this thread (one thread: MAILLOG_DOCTOR_THREADS=1,
+ * one core, a small file): the same batches as from the reader thread, each applied as it is
+ * made, without decoding the lines the front settles. False as ReaderThread.read().
+ */
+async function readHere(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<boolean> {
+  if (opts.mta && !hasFastPath(parserByName(opts.mta))) return false;
+  let opened: ChunkedInput;
+  try {
+    opened = await openChunks(path, opts.now);
+  } catch {
+    return false;
+  }
+  const file = new FileFromFront(index, analysis, opts);
+  let fallback = false;
+  let turn = Date.now();
+  await readWithFront(
+    // Sent deliveries reduced by the front are never copied into the batch as text.
+    readJob(path, { ...opts, sentOn: opts.sentOn === 'main' ? 'main' : 'reader' }),
+    opened,
+    (m) => void (file.take(path, m) === 'fallback' && (fallback = true)),
+    {
+      behind: () => false,
+      // Timers (the live view) get a turn every TURN_MS: the chunks come from blocking reads.
+      between: async () => {
+        if (Date.now() - turn < TURN_MS) return;
+        await new Promise((resolve) => setImmediate(resolve));
+        turn = Date.now();
+      },
+      batchLines: HERE_BATCH_LINES,
+    },
+  );
+  return !fallback;
+}
+
+/** Longest a one-thread read goes without letting the event loop run. */
+const TURN_MS = 25;
+/**
+ * Lines per batch on one thread: applied as soon as made, so small batches cost nothing in
+ * wake-ups and keep less in memory than the reader thread's (a batch holds its lines' text).
+ */
+const HERE_BATCH_LINES = 2048;
 
 /** Is `path` a regular file of at least `minBytes`? */
 async function isFileOf(path: string, minBytes: number): Promise<boolean> {

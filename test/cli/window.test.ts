@@ -15,13 +15,18 @@ describe('the window in a run', () => {
     expect(ok.stdout.split('\n')[0]).toMatch(/^Window 2026-11-22T06:30:00\.000Z \.\. 2026-11-22T07:00:00\.000Z \([0-9]+ events outside it left out\)\.$/);
   }, 30_000);
 
-  test('two threads window every kind as one thread does (the reader thread’s shortcuts too)', async () => {
+  test('the fronts on one and two threads window every kind as lines read as text do', async () => {
     const args = ['samples/postfix/mail.log', '--year', '2026', '--since', '2026-11-22T12:00Z', '--format', 'json'];
-    const [one, two] = await Promise.all(
-      ['1', '2'].map(async (t) => JSON.parse((await run(args, { env: { ...process.env, MAILLOG_DOCTOR_THREADS: t } })).stdout)),
-    );
-    expect(two.traffic).toEqual(one.traffic);
-    expect(two.summary.window).toEqual(one.summary.window);
+    const ways = [
+      { MAILLOG_DOCTOR_THREADS: '1', MAILLOG_DOCTOR_FRONT: '0' },
+      { MAILLOG_DOCTOR_THREADS: '1' },
+      { MAILLOG_DOCTOR_THREADS: '2' },
+    ];
+    const [one, ...others] = await Promise.all(ways.map(async (env) => JSON.parse((await run(args, { env: { ...process.env, ...env } })).stdout)));
+    for (const other of others) {
+      expect(other.traffic).toEqual(one.traffic);
+      expect(other.summary.window).toEqual(one.summary.window);
+    }
     expect(one.traffic.received).toBeGreaterThan(0);
   }, 30_000);
 

@@ -20,10 +20,12 @@ export function tempFiles(): (name: string, content: string | Buffer) => string 
 
 /**
  * The ways analyse() can read a big file, for tests that must give the same results in each:
- * on this thread, or by the reader thread with either thread reducing sent deliveries.
+ * every line as text, through the front on this thread, or by the reader thread with either
+ * thread reducing sent deliveries.
  */
 export const THREAD_MODES = [
-  { name: 'one thread', threads: 1, sentOn: 'main' as const },
+  { name: 'one thread, every line as text', threads: 1, sentOn: 'main' as const, front: false },
+  { name: 'one thread through the front', threads: 1, sentOn: 'reader' as const },
   { name: 'reader thread reduces sent lines', threads: 2, sentOn: 'reader' as const },
   { name: 'reader thread, main reduces sent lines', threads: 2, sentOn: 'main' as const },
 ];

@@ -1,0 +1,203 @@
+/**
+ * The byte-level front over one file, on whichever thread reads it: cuts the input into lines,
+ * detects the format, and runs the parser's LineFront on every line. What the front settles is
+ * only counted; the rest is posted in batches (batch.ts), in order, for Analysis.applyBatch().
+ * The reader thread (reader-thread.ts) posts them to the main thread; one thread alone
+ * (run.ts) applies each as it is posted. Sent deliveries (a third of a busy Postfix log) can be
+ * cut down to queue id and recipients here or by the analysis.
+ */
+import { ownerOfProgram, parserByName } from '../../parsers/index.js';
+import {
+  FRONT_IGNORED,
+  FRONT_PARSE,
+  FRONT_UNDECIDED,
+  FRONT_UPDATE,
+  hasFastPath,
+  type FastLogParser,
+  type LineFront,
+  type LogParser,
+  type SentSpans,
+} from '../../parsers/types.js';
+import { decodeLine, LineSplitter } from '../input/lines.js';
+import type { ChunkedInput } from '../input/open.js';
+import { BatchWriter, type ReaderMessage, type ReadJob } from './batch.js';
+import { Detection } from './detection.js';
+
+/**
+ * Lines per batch; divides PROGRESS_EVERY_LINES (run.ts). Across threads each batch wakes the
+ * main thread once (smaller batches cost a few per cent of both threads' time), and the batches
+ * in flight are memory (bench/README.md).
+ */
+export const BATCH_LINES = 8192;
+
+/** How readWithFront() hands on its batches. */
+export interface FrontFlow {
+  /** Asked after each batch when job.sentOn is `auto`: should the next batch carry sent deliveries reduced here? */
+  behind: () => boolean;
+  /** Runs after each chunk (flow control, a turn of the event loop). */
+  between: () => void | Promise<void>;
+  /** Lines per batch (default BATCH_LINES); divides PROGRESS_EVERY_LINES. */
+  batchLines?: number;
+}
+
+/**
+ * Reads `opened` to its end through the front of its format and posts `start`, the batches and
+ * `end`; or only `fallback` when its format has no front or none was detected (then nothing
+ * was counted: read it the ordinary way). Never throws: a read error ends the file with `end`.
+ */
+export async function readWithFront(
+  job: ReadJob,
+  opened: ChunkedInput,
+  post: (m: ReaderMessage, transfer?: ArrayBuffer[]) => void,
+  flow: FrontFlow,
+): Promise<void> {
+  const { behind, between } = flow;
+  const batchLines = flow.batchLines ?? BATCH_LINES;
+  let front: LineFront | null = null;
+  /** The format of the file, once known (with front). */
+  let parser: FastLogParser | null = null;
+  const detection = job.forced ? null : new Detection();
+  let fallback = false;
+  const w = new BatchWriter();
+
+  let sentHere = job.sentOn === 'reader';
+  const flush = () => {
+    const taken = w.take(opened.bytesRead());
+    if (taken === null) return;
+    post(taken.batch, taken.transfer);
+    if (job.sentOn === 'auto') sentHere = behind();
+  };
+  const start = (p: FastLogParser) => {
+    parser = p;
+    front = p.fast.front({ reference: opened.reference, year: job.year });
+    post({ type: 'start', mta: p.name, reference: opened.reference.getTime(), gzip: opened.gzip, size: opened.size });
+  };
+  /** An oversized line (the splitter kept only its head): as Analysis.oversizedLine() counts it. */
+  const takeOversized = (no: number, head: string) => {
+    w.line(head.indexOf('\uFFFD') >= 0);
+    w.oversized(no, head + '…');
+    if (no % batchLines === 0) flush();
+  };
+  // The MTA of the last program that was not the file's (syslog programs repeat line after line).
+  let lastProgram = '';
+  let lastOwner: LogParser | null = null;
+  /** Does the program of the line the front just called `other-program` belong to another MTA? */
+  const otherMta = (raw: Buffer, start: number, text: string | null): boolean => {
+    const r = front!.ranges;
+    let program: string | null;
+    // Offsets into the text when the front read it, else into the (ASCII) bytes from `start`.
+    if (r === null) program = front!.program;
+    else if (text !== null) program = text.slice(r.programAt, r.programEnd);
+    else program = decodeLine(raw, start + r.programAt, start + r.programEnd, true);
+    if (program === null) return false;
+    if (program !== lastProgram) {
+      lastProgram = program;
+      lastOwner = ownerOfProgram(program, parser);
+    }
+    return lastOwner !== null;
+  };
+  /**
+   * One line once the format is known: as Analysis.line() + parse() would count it. An ASCII
+   * line is decided from its bytes where it can be (most are only counted as ignored) and
+   * decoded only when its text is needed.
+   */
+  const take = (no: number, raw: Buffer, start: number, end: number, isAscii: boolean, offset: number) => {
+    let text: string | null = null;
+    if (!isAscii) text = decodeLine(raw, start, end, false);
+    w.line(text !== null && text.indexOf('\uFFFD') >= 0);
+    let verdict: number = FRONT_PARSE;
+    let sent: Readonly<SentSpans> | null = null;
+    let threw = false;
+    try {
+      verdict = text === null ? front!.bytes(raw, start, end) : FRONT_UNDECIDED;
+      if (verdict === FRONT_UNDECIDED) {
+        text ??= decodeLine(raw, start, end, isAscii);
+        verdict = front!.text(text);
+        // The update's offsets are into the text: bytes of it only when the line is ASCII.
+        if (verdict === FRONT_UPDATE && !isAscii) verdict = FRONT_PARSE;
+      }
+      // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
+      if (verdict === FRONT_PARSE && isAscii && sentHere) {
+        text ??= decodeLine(raw, start, end, true);
+        sent = parser!.fast.sentDelivery(text, Math.max(0, front!.bodyAt));
+      }
+    } catch {
+      threw = true;
+    }
+    const reason = !threw && verdict === FRONT_IGNORED ? front!.reason : null;
+    if (reason === 'other-program' && otherMta(raw, start, text)) {
+      // Another MTA's line (Exim through the same syslog): the main thread routes it.
+      w.routed(no, raw, start, end, isAscii, offset);
+    } else if (reason !== null) {
+      w.ignored(reason, no);
+    } else if (threw) {
+      w.threw(no, raw, start, end, isAscii, offset);
+    } else {
+      const bodyAt = front!.bodyAt;
+      if (verdict === FRONT_UPDATE) {
+        // A sender line may be the message's arrival, which the traffic overview counts by hour.
+        w.update(no, w.time(front!.time), front!.update, raw, start);
+      } else if (sent !== null) {
+        w.sent(no, bodyAt >= 0 ? w.time(front!.time) : -1, sent, raw, start);
+      } else if (bodyAt >= 0) {
+        const time = w.time(front!.time);
+        const r = front!.ranges;
+        w.parse(no, time, r, r === null ? front!.host : null, r === null ? front!.program : null, bodyAt, raw, start, end, isAscii, offset);
+      } else {
+        w.parse(no, -1, null, null, null, -1, raw, start, end, isAscii, offset);
+      }
+    }
+    if (no % batchLines === 0) flush();
+  };
+  const decide = () => {
+    const best = detection!.best();
+    const heldAt = detection!.takeOffsets();
+    const held = detection!.take();
+    if (!hasFastPath(best)) {
+      fallback = true;
+      return;
+    }
+    start(best);
+    // The held lines' bytes are gone: encode them again (as UTF-8, which gives back the same
+    // string: what was invalid is U+FFFD by now, and that encodes and decodes as itself).
+    held.forEach((l, i) => {
+      if (typeof l !== 'string') return takeOversized(i + 1, l.oversized);
+      const b = Buffer.from(l, 'utf8');
+      take(i + 1, b, 0, b.length, b.length === l.length, heldAt[i] ?? -1);
+    });
+  };
+  const splitter = new LineSplitter({
+    line: (no, raw, start, end, isAscii, offset) => {
+      if (front) take(no, raw, start, end, isAscii, offset);
+      else if (!fallback && detection!.add(decodeLine(raw, start, end, isAscii), offset)) decide();
+    },
+    oversized: (no, head) => {
+      if (front) takeOversized(no, head);
+      else if (!fallback && detection!.addOversized(head)) decide();
+    },
+  });
+  if (job.forced) start(parserByName(job.forced) as FastLogParser);
+
+  let error: { message?: string; code?: string } | undefined;
+  try {
+    for await (const chunk of opened.chunks) {
+      splitter.push(chunk);
+      if (fallback) break;
+      await between();
+    }
+    if (!fallback) splitter.end();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    error = { message: e?.message, code: e?.code };
+  }
+  if (!front && !fallback && detection && error === undefined) decide();
+  if (fallback || !front) {
+    opened.close();
+    // Undecided before an error, or of a format without a fast path: the main thread reads it
+    // (and meets the error) itself.
+    post({ type: 'fallback' });
+    return;
+  }
+  flush();
+  post({ type: 'end', bytesRead: opened.bytesRead(), nulBytes: splitter.nulBytes, ...(error ? { error } : {}) });
+}
