@@ -10,6 +10,7 @@
 import { appendFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { assertFreshDist } from './helpers/dist.js';
@@ -40,12 +41,13 @@ interface Run {
   progress: string[];
   problems: string[];
   readByThread: string[];
+  readByFront: string[];
 }
 
-type Extra = { mta?: 'postfix' | 'exchange'; year?: number; sentOn?: 'reader' | 'main'; front?: boolean };
+type Extra = { mta?: 'postfix' | 'exchange'; year?: number; sentOn?: 'reader' | 'main'; front?: boolean; stdin?: Readable };
 
 async function run(inputs: string[], threads: number, extra: Extra = {}): Promise<Run> {
-  const out: Run = { json: '', unrecognised: [], progress: [], problems: [], readByThread: [] };
+  const out: Run = { json: '', unrecognised: [], progress: [], problems: [], readByThread: [], readByFront: [] };
   const r = await pipeline.analyse(inputs, {
     now: NOW,
     threads,
@@ -61,6 +63,7 @@ async function run(inputs: string[], threads: number, extra: Extra = {}): Promis
   });
   out.json = renderJson(r.aggregator.snapshot(r.stats));
   out.readByThread = r.readByThread ?? [];
+  out.readByFront = r.readByFront ?? [];
   return out;
 }
 
@@ -71,8 +74,10 @@ async function run(inputs: string[], threads: number, extra: Extra = {}): Promis
 async function same(inputs: string[], extra: Extra = {}): Promise<Run> {
   const one = await run(inputs, 1, { ...extra, front: false });
   expect(one.readByThread).toEqual([]);
+  expect(one.readByFront).toEqual([]);
   const here = await run(inputs, 1, extra);
   expect(here.readByThread).toEqual([]);
+  expect(here.readByFront).toEqual(inputs);
   expect(here.json).toBe(one.json);
   expect(here.unrecognised).toEqual(one.unrecognised);
   expect(here.progress).toEqual(one.progress);
@@ -248,5 +253,60 @@ describe('one thread and two threads give the same results', () => {
     expect(r.readByThread).toEqual([older, newer, rejectlog]);
     const report = JSON.parse(r.json);
     expect(report.summary.files.map((f: { format: string }) => f.format)).toEqual(['exim (gzip)', 'exim', 'exim']);
+  });
+});
+
+describe('stdin through the front gives what it gives read as text', () => {
+  /** `data` as a pipe gives it: in pieces of odd sizes. */
+  const piped = (data: Buffer) => {
+    const parts: Buffer[] = [];
+    for (let at = 0, i = 0; at < data.length; i++) {
+      const n = [7919, 65536, 1, 30011][i % 4]!;
+      parts.push(data.subarray(at, at + n));
+      at += n;
+    }
+    return Readable.from(parts);
+  };
+  /** The text path and the front on the same bytes (`viaFront`: did the front read it?). */
+  async function sameOnStdin(data: Buffer, viaFront: boolean): Promise<Run> {
+    const text = await run(['-'], 1, { front: false, stdin: piped(data) });
+    expect(text.readByFront).toEqual([]);
+    const front = await run(['-'], 1, { stdin: piped(data) });
+    expect(front.readByFront).toEqual(viaFront ? ['-'] : []);
+    expect(front.json).toBe(text.json);
+    expect(front.unrecognised).toEqual(text.unrecognised);
+    expect(front.problems).toEqual(text.problems);
+    // Batches end at multiples of 2,048 lines as well as with the pipe's chunks.
+    expect(front.progress).toEqual(text.progress);
+    return front;
+  }
+
+  test('Postfix with Exim lines, NUL runs, bad UTF-8 and an oversized line; gzip too', async () => {
+    const out: Buffer[] = [];
+    [...generatePostfix({ seed: 12, messages: 2500, start: new Date('2026-11-22T00:00:00+01:00'), format: 'classic' })].forEach((l, i) => {
+      out.push(Buffer.from(l + '\n'));
+      if (i % 101 === 3) {
+        out.push(Buffer.from(`Nov 22 06:25:03 mx1 exim4[2345]: 2026-11-22 06:25:03 H=(h.example.net) [192.0.2.77] F=<x@example.net> rejected RCPT <u${i}@exim.example>: Unrouteable address\n`));
+      }
+      if (i === 900) out.push(Buffer.alloc(70_000), Buffer.from('Nov 22 06:25:03 mx1 postfix/smtpd[1]: ' + 'y'.repeat(pipeline.MAX_PARSE_CHARS) + '\n'));
+      if (i === 901) out.push(Buffer.from('Nov 22 06:25:04 mx1 postfix/smtpd[1]: connect from h\xff\xfe.example[192.0.2.1]\n', 'latin1'));
+    });
+    const data = Buffer.concat(out);
+    const r = await sameOnStdin(data, true);
+    const report = JSON.parse(r.json);
+    expect(report.summary.files[0].format).toBe('postfix + exim');
+    expect(report.summary.nulBytes).toBe(70_000);
+    expect(report.summary.invalidUtf8Lines).toBe(1);
+    expect(r.progress.length).toBeGreaterThan(1);
+    await sameOnStdin(gzipSync(data), true);
+  });
+
+  test('Exim and Exchange; a log of no known format and an empty stdin go on as text', async () => {
+    await sameOnStdin(Buffer.from(lines(generateExim({ seed: 8, messages: 800, start: new Date('2026-11-22T00:00:00Z') }))), true);
+    await sameOnStdin(Buffer.from(lines(generateExchange({ seed: 8, messages: 400, start: new Date('2026-11-22T00:00:00Z') }))), true);
+    const other = Array.from({ length: 3000 }, (_, i) => `2026-11-22T00:00:${String(i % 60).padStart(2, '0')} web1 nginx: GET /${i} 200`).join('\n');
+    const r = await sameOnStdin(Buffer.from(other + '\n'), false);
+    expect(r.unrecognised.length).toBe(3000);
+    await sameOnStdin(Buffer.alloc(0), false);
   });
 });

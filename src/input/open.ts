@@ -213,7 +213,8 @@ const CHUNK_BYTES = 128 * 1024;
  * that thread's time, half of it in being woken again. Gzip and anything that is not a regular
  * file go through openInput's stream.
  */
-export async function openChunks(path: string, now: Date): Promise<ChunkedInput> {
+export async function openChunks(path: string, now: Date, stdin: Readable = process.stdin): Promise<ChunkedInput> {
+  if (path === '-') return streamed(await openInput(path, now, stdin));
   let fd: number;
   let info: Stats;
   try {

@@ -73,6 +73,8 @@ export interface PipelineResult {
   errors: InputError[];
   /** The inputs the second thread read (see `threads`); the results do not depend on it. */
   readByThread?: string[];
+  /** The inputs read through their format's front on this thread (stdin that had one too). */
+  readByFront?: string[];
 }
 
 /** The result parsers give a line of another syslog program (shared and frozen: see ignored()). */

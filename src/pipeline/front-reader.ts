@@ -38,6 +38,23 @@ export interface FrontFlow {
   between: () => void | Promise<void>;
   /** Lines per batch (default BATCH_LINES); divides PROGRESS_EVERY_LINES. */
   batchLines?: number;
+  /**
+   * Post what there is after each chunk too: a pipe's lines are then seen as soon as they
+   * come, not after batchLines more (stdin written to slowly).
+   */
+  flushEachChunk?: boolean;
+  /**
+   * For an input that cannot be read again (stdin): asked instead of posting `fallback`, when
+   * its format has no front or none was detected. Its lines, from the first, then go to the
+   * sink it gives, as text, and the input ends with `end` as usual.
+   */
+  asText?: () => TextSink;
+}
+
+/** Where an input's lines go as text (Analysis.line and oversizedLine take them). */
+export interface TextSink {
+  line(text: string, no: number, offset: number): void;
+  oversized(head: string, no: number, offset: number): void;
 }
 
 /**
@@ -58,6 +75,8 @@ export async function readWithFront(
   let parser: FastLogParser | null = null;
   const detection = job.forced ? null : new Detection();
   let fallback = false;
+  /** The lines' way once it is text (flow.asText). */
+  let sink: TextSink | null = null;
   const w = new BatchWriter();
 
   let sentHere = job.sentOn === 'reader';
@@ -149,14 +168,25 @@ export async function readWithFront(
     }
     if (no % batchLines === 0) flush();
   };
+  /** From here on the lines go as text (flow.asText): the held ones first, as read. */
+  const toText = () => {
+    fallback = true;
+    sink = flow.asText!();
+    const heldAt = detection!.takeOffsets();
+    detection!.take().forEach((l, i) => {
+      if (typeof l === 'string') sink!.line(l, i + 1, heldAt[i] ?? -1);
+      else sink!.oversized(l.oversized, i + 1, heldAt[i] ?? -1);
+    });
+  };
   const decide = () => {
     const best = detection!.best();
-    const heldAt = detection!.takeOffsets();
-    const held = detection!.take();
     if (!hasFastPath(best)) {
       fallback = true;
+      if (flow.asText) toText();
       return;
     }
+    const heldAt = detection!.takeOffsets();
+    const held = detection!.take();
     start(best);
     // The held lines' bytes are gone: encode them again (as UTF-8, which gives back the same
     // string: what was invalid is U+FFFD by now, and that encodes and decodes as itself).
@@ -169,11 +199,13 @@ export async function readWithFront(
   const splitter = new LineSplitter({
     line: (no, raw, start, end, isAscii, offset) => {
       if (front) take(no, raw, start, end, isAscii, offset);
+      else if (sink) sink.line(decodeLine(raw, start, end, isAscii), no, offset);
       else if (!fallback && detection!.add(decodeLine(raw, start, end, isAscii), offset)) decide();
     },
-    oversized: (no, head) => {
+    oversized: (no, head, offset) => {
       if (front) takeOversized(no, head);
-      else if (!fallback && detection!.addOversized(head)) decide();
+      else if (sink) sink.oversized(head, no, offset);
+      else if (!fallback && detection!.addOversized(head, offset)) decide();
     },
   });
   if (job.forced) start(parserByName(job.forced) as FastLogParser);
@@ -182,22 +214,25 @@ export async function readWithFront(
   try {
     for await (const chunk of opened.chunks) {
       splitter.push(chunk);
-      if (fallback) break;
+      if (fallback && !sink) break;
+      if (flow.flushEachChunk && front) flush();
       await between();
     }
-    if (!fallback) splitter.end();
+    if (!fallback || sink) splitter.end();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     error = { message: e?.message, code: e?.code };
   }
   if (!front && !fallback && detection && error === undefined) decide();
-  if (fallback || !front) {
+  // Undecided when reading failed: what was read goes on as text, where it cannot be read again.
+  if (!front && !fallback && detection && flow.asText) toText();
+  if (!front && !sink) {
     opened.close();
     // Undecided before an error, or of a format without a fast path: the main thread reads it
     // (and meets the error) itself.
     post({ type: 'fallback' });
     return;
   }
-  flush();
+  if (front) flush();
   post({ type: 'end', bytesRead: opened.bytesRead(), nulBytes: splitter.nulBytes, ...(error ? { error } : {}) });
 }

@@ -20,7 +20,7 @@ import { openChunks, openInput, type ChunkedInput, type OpenedInput } from '../i
 import { fsPath, rawName } from '../input/paths.js';
 import { Analysis, type AnalysisOptions, type PipelineResult } from './analysis.js';
 import { READER_ROLE, type ReadJob, type ReaderMessage } from './batch.js';
-import { readWithFront } from './front-reader.js';
+import { readWithFront, type TextSink } from './front-reader.js';
 
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
@@ -83,6 +83,7 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
   const analysis = new Analysis(opts);
   const reader = await ReaderThread.forRun(inputs, opts);
   const readByThread: string[] = [];
+  const readByFront: string[] = [];
   try {
     for (const [index, path] of inputs.entries()) {
       const viaThread = reader !== null && (await reader.eligible(path));
@@ -91,7 +92,11 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
         continue;
       }
       // Given back by the reader thread: its format has no front, or none was detected.
-      if (!viaThread && useFront(opts) && (await isFileOf(path, 0)) && (await readHere(path, index, analysis, opts))) continue;
+      if (!viaThread && useFront(opts) && (path === '-' || (await isFileOf(path, 0)))) {
+        const how = await readHere(path, index, analysis, opts);
+        if (how === 'front') readByFront.push(path);
+        if (how !== 'fallback') continue;
+      }
       let opened: OpenedInput;
       try {
         opened = await openInput(path, opts.now, opts.stdin);
@@ -149,7 +154,7 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
   } finally {
     await reader?.close();
   }
-  return { ...analysis.finish(), readByThread };
+  return { ...analysis.finish(), readByThread, readByFront };
 }
 
 /**
@@ -303,8 +308,12 @@ class FileFromFront {
     }
     if (m.type === 'batch') {
       this.bytesRead = m.bytesRead;
+      const before = this.file!.lines;
       this.analysis.applyBatch(m, this.machine!, this.parser!.fast);
-      if (this.opts.onProgress && this.file!.lines % PROGRESS_EVERY_LINES === 0) this.progress(false);
+      // Once per PROGRESS_EVERY_LINES lines: where batches divide it, exactly at its multiples.
+      if (this.opts.onProgress && Math.floor(before / PROGRESS_EVERY_LINES) !== Math.floor(this.file!.lines / PROGRESS_EVERY_LINES)) {
+        this.progress(false);
+      }
       return 'more';
     }
     this.bytesRead = m.bytesRead;
@@ -312,6 +321,26 @@ class FileFromFront {
     this.analysis.end(m.error ? readError(m.error, this.file!.lines) : undefined, this.bytesRead);
     this.progress(true);
     return 'done';
+  }
+
+  /**
+   * The input's lines as text from the first (front-reader.ts TextSink): what the text path of
+   * analyse() does with them, for an input read once (stdin) whose format has no front.
+   */
+  text(path: string, opened: ChunkedInput): TextSink {
+    this.file = this.analysis.begin(path, opened.reference, opened.gzip, false);
+    this.size = opened.size;
+    const analysis = this.analysis;
+    return {
+      line: (text, no, offset) => {
+        analysis.line(text, no, offset);
+        if (this.opts.onProgress && no % PROGRESS_EVERY_LINES === 0) {
+          this.bytesRead = opened.bytesRead();
+          this.progress(false);
+        }
+      },
+      oversized: (head, no, offset) => analysis.oversizedLine(head, no, offset),
+    };
   }
 
   /** Reading stopped for `why` (the reader thread died): the lines read so far stay counted. */
@@ -327,20 +356,23 @@ class FileFromFront {
 }
 
 /**
- * A file read through its format's front on this thread (one thread: MAILLOG_DOCTOR_THREADS=1,
- * one core, a small file): the same batches as from the reader thread, each applied as it is
- * made, without decoding the lines the front settles. False as ReaderThread.read().
+ * A file or stdin read through its format's front on this thread (one thread:
+ * MAILLOG_DOCTOR_THREADS=1, one core, a small file, stdin): the same batches as from the reader
+ * thread, each applied as it is made, without decoding the lines the front settles. `fallback`
+ * as ReaderThread.read() gives false: nothing was counted. `text`: stdin of no format with a
+ * front, read as text lines all the same (it cannot be read again).
  */
-async function readHere(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<boolean> {
-  if (opts.mta && !hasFastPath(parserByName(opts.mta))) return false;
+async function readHere(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<'front' | 'text' | 'fallback'> {
+  if (opts.mta && !hasFastPath(parserByName(opts.mta))) return 'fallback';
   let opened: ChunkedInput;
   try {
-    opened = await openChunks(path, opts.now);
+    opened = await openChunks(path, opts.now, opts.stdin);
   } catch {
-    return false;
+    return 'fallback';
   }
   const file = new FileFromFront(index, analysis, opts);
   let fallback = false;
+  let text = false;
   let turn = Date.now();
   await readWithFront(
     // Sent deliveries reduced by the front are never copied into the batch as text.
@@ -356,9 +388,12 @@ async function readHere(path: string, index: number, analysis: Analysis, opts: P
         turn = Date.now();
       },
       batchLines: HERE_BATCH_LINES,
+      // Stdin cannot be read again: without a front its lines go on here as text. Its lines
+      // may come slowly: each is seen when its chunk is read.
+      ...(path === '-' ? { asText: () => ((text = true), file.text(path, opened)), flushEachChunk: true } : {}),
     },
   );
-  return !fallback;
+  return fallback ? 'fallback' : text ? 'text' : 'front';
 }
 
 /** Longest a one-thread read goes without letting the event loop run. */
