@@ -272,7 +272,7 @@ class ReaderThread {
 }
 
 function readJob(path: string, opts: PipelineOptions): ReadJob {
-  return { type: 'read', path, raw: rawName(path), now: opts.now.getTime(), year: opts.year, forced: opts.mta, sentOn: opts.sentOn ?? 'auto' };
+  return { type: 'read', path, raw: rawName(path), now: (opts.now ?? new Date()).getTime(), year: opts.year, forced: opts.mta, sentOn: opts.sentOn ?? 'auto' };
 }
 
 /**
@@ -366,7 +366,7 @@ async function readHere(path: string, index: number, analysis: Analysis, opts: P
   if (opts.mta && !hasFastPath(parserByName(opts.mta))) return 'fallback';
   let opened: ChunkedInput;
   try {
-    opened = await openChunks(path, opts.now, opts.stdin);
+    opened = await openChunks(path, opts.now ?? new Date(), opts.stdin);
   } catch {
     return 'fallback';
   }
