@@ -3,7 +3,7 @@
  * empty files, year inference from the file date, correlation across rotated files. The big
  * inputs (past the detection buffer, a 40 MB line) are in test/pipeline-input.test.ts.
  */
-import { utimesSync } from 'node:fs';
+import { readFileSync, utimesSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { NOW, REJECT, tempFiles } from './helpers/pipeline-files.js';
@@ -12,6 +12,33 @@ import { analyse, MAX_PARSE_CHARS } from '../src/pipeline.js';
 const file = tempFiles();
 
 describe('analyse()', () => {
+  test('one thread reading a file through its front lets timers run while it reads (the live view draws)', async () => {
+    // 8 MB: hundreds of milliseconds of reading on any machine, many turns of TURN_MS (25 ms).
+    const sample = readFileSync('samples/postfix/mail.log');
+    const path = file('turns.log', Buffer.concat(Array.from({ length: 10 }, () => sample)));
+    // Ticks counted between the first progress call and the last: while the file is read.
+    let ticks = 0;
+    let reading = false;
+    const during: number[] = [];
+    const timer = setInterval(() => void (reading && ticks++), 1);
+    try {
+      const r = await analyse([path], {
+        now: NOW,
+        threads: 1,
+        onProgress: (p) => {
+          reading = !p.done;
+          during.push(ticks);
+        },
+      });
+      expect(r.readByFront).toEqual([path]);
+      expect(r.stats.linesRead).toBe(10 * (sample.toString('latin1').split('\n').length - 1));
+    } finally {
+      clearInterval(timer);
+    }
+    expect(during.length).toBeGreaterThan(2);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
   test('CRLF line endings are read like LF (louisitvn corpus uses CRLF)', async () => {
     const lf = await analyse([file('lf.log', `${REJECT}\n${REJECT}\n`)], { now: NOW });
     const crlf = await analyse([file('crlf.log', `${REJECT}\r\n${REJECT}\r\n`)], { now: NOW });
