@@ -192,6 +192,7 @@ async function main(): Promise<void> {
         },
       }
     : null;
+  const formats = issueTargets(rows);
   const result = {
     date: new Date().toISOString(),
     command: `npm run bench${quick ? ' -- --quick' : ''}`,
@@ -204,6 +205,7 @@ async function main(): Promise<void> {
       : 'not available (needs util-linux script)',
     rows,
     targets,
+    formats,
   };
   mkdirSync(dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(result, null, 2) + '\n');
@@ -215,7 +217,39 @@ async function main(): Promise<void> {
         `live view ${targets.liveViewOverhead.got === null ? '—' : percent(targets.liveViewOverhead.got)} time over json (want ≤ +10 %)`,
     );
   }
+  for (const t of formats) {
+    say(`target ${t.what}: ${t.got ?? '—'}${t.unit} (want ${t.want})${t.met === null ? '' : t.met ? ' met' : ' NOT met'}${t.note ? ` (${t.note})` : ''}`);
+  }
   say(`written: ${RESULTS.slice(ROOT.length + 1)}`);
+}
+
+/**
+ * Issue 17's targets, per format: default threads and (Postfix) one thread against the split2
+ * count of the same file, and peak RSS, wanted at 1 GB (the Exim and Exchange inputs are a
+ * fifth of the size unless BENCH_SIZE_MB makes them bigger: the note says so).
+ */
+function issueTargets(rows: Row[]): Array<{ what: string; want: string; got: number | null; unit: string; met: boolean | null; note?: string }> {
+  const isDefault = (r: Row) => r.tool.startsWith('maillog-doctor (default') || r.tool === 'maillog-doctor (1 core)';
+  const find = (mta: Mta, pick: (r: Row) => boolean) => rows.find((r) => r.mta === mta && pick(r) && r.seconds !== undefined);
+  const out = [];
+  const speed: Array<[Mta, string, (r: Row) => boolean, number]> = [
+    ['postfix', 'Postfix, default threads', isDefault, 0.45],
+    ['postfix', 'Postfix, one thread', (r) => r.tool === 'maillog-doctor (1 thread)', 0.25],
+    ['exim', 'Exim, default threads', isDefault, 0.3],
+    ['exchange', 'Exchange, default threads', isDefault, 0.3],
+  ];
+  for (const [mta, what, pick, want] of speed) {
+    const r = find(mta, pick);
+    const got = r?.vsSplit2 ?? null;
+    out.push({ what: `${what} vs split2`, want: `>= ${want}×`, got, unit: '×', met: got === null ? null : got >= want });
+  }
+  for (const mta of ['postfix', 'exim', 'exchange'] as const) {
+    const r = find(mta, isDefault);
+    const got = r?.peakRssMB ?? null;
+    const note = r && r.bytes < 1000 * MB ? `input is ${(r.bytes / MB).toFixed(0)} MB, not 1 GB` : undefined;
+    out.push({ what: `${mta} peak RSS`, want: '<= 200 MB at 1 GB', got, unit: ' MB', met: got === null ? null : got <= 200, note });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- inputs
