@@ -298,7 +298,13 @@ describe('stdin through the front gives what it gives read as text', () => {
     expect(report.summary.nulBytes).toBe(70_000);
     expect(report.summary.invalidUtf8Lines).toBe(1);
     expect(r.progress.length).toBeGreaterThan(1);
-    await sameOnStdin(gzipSync(data), true);
+    const packed = gzipSync(data);
+    await sameOnStdin(packed, true);
+    // Cut short: what came before the error counts, and the error names how far it got.
+    const cut = await sameOnStdin(packed.subarray(0, packed.length >> 1), true);
+    const file = JSON.parse(cut.json).summary.files[0];
+    expect(file.error).toMatch(/unexpected end of file\) \(after \d+ lines\)$/);
+    expect(file.lines).toBeGreaterThan(1000);
   });
 
   test('Exim and Exchange; a log of no known format and an empty stdin go on as text', async () => {
