@@ -256,6 +256,11 @@ export interface TopKState {
   cap: number;
   spilled: boolean;
   entries: Array<[string, number]>;
+  /**
+   * The admission sketch once overflowed: its 2 × SKETCH_WIDTH cells as little-endian 32-bit
+   * numbers in base64 (absent in state files before version 4: then it starts empty).
+   */
+  sketch?: string;
 }
 
 export interface TopEntry {
@@ -263,15 +268,27 @@ export interface TopEntry {
   count: number;
 }
 
-/** Keys tracked per TopK; past it, Space-Saving replaces the least frequent key. */
+/**
+ * Cells per row of a TopK's admission sketch (two rows of 32-bit cells: 32 KiB, made when the
+ * TopK first overflows; a power of two).
+ */
+export const SKETCH_WIDTH = 4096;
+
+/** Keys tracked per TopK; past it, a new key must out-count the least tracked one to enter. */
 export const TOPK_CAP = 1_000;
 
 /**
- * Counts per key: exact while at most `cap` distinct keys were seen, then the Space-Saving
- * algorithm (Metwally et al., 2005): a new key takes the place of the least counted one and
- * inherits its count + 1. Counts then over-estimate by at most the evicted minimum, and every
- * key counted more than total/cap times is guaranteed to be present. Keys sit in a min-heap,
- * so each update is O(log cap).
+ * Counts per key: exact while at most `cap` distinct keys were seen, then Space-Saving
+ * (Metwally et al., 2005) behind an admission sketch. A key not tracked is counted in a
+ * count-min sketch (two rows, conservative update); it takes the place of the least counted
+ * key only once its estimate there exceeds that key's count, and enters with the estimate. A
+ * key leaving writes its count into its cells, so it comes back with no less. The estimate is
+ * never below the key's true count, so a tracked count never under-counts, and a key seen more
+ * often than the least tracked one is tracked after its next occurrence. Plain Space-Saving
+ * let every new key evict (each a copy, an unindex and a sift): on a busy MX, where most
+ * recipients and clients are seen once, that was most of the top lists' time, and it ranked
+ * singletons with the inherited count of the key they evicted (bench/README.md, item 26).
+ * Keys sit in a min-heap, so each update is O(log cap).
  *
  * Kept as parallel arrays per slot (key, its hash52, count, heap position) with an
  * open-addressing index by hash, not a Map of slot objects: a finding's recipients, senders and
@@ -292,6 +309,8 @@ export class TopK {
   private table = new Int32Array(8);
   private spilled = false;
   private keyChanges = 0;
+  /** The admission sketch (see the class comment): 2 × SKETCH_WIDTH cells, null until the first overflow. */
+  private sketch: Uint32Array | null = null;
   /**
    * The key of the last add and its slot: events come in runs (one client's RCPTs, one rule per
    * finding), and a repeat then costs a comparison instead of a hash and a probe. The slot still
@@ -305,7 +324,7 @@ export class TopK {
     this.cap = cap;
   }
 
-  /** True once a key was evicted: counts are then Space-Saving estimates. */
+  /** True once past the cap: counts are then estimates (never below the true count). */
   get overflowed(): boolean {
     return this.spilled;
   }
@@ -349,9 +368,22 @@ export class TopK {
       if (this.hashes[slot] === h && this.keys[slot] === key) return this.bump(slot, weight);
       i = (i + 1) & mask;
     }
+    const n = this.keys.length;
+    let entering = 0;
+    if (n >= this.cap) {
+      this.spilled = true;
+      const sketch = (this.sketch ??= new Uint32Array(2 * SKETCH_WIDTH));
+      const a = h & (SKETCH_WIDTH - 1);
+      const b = SKETCH_WIDTH + (cellBits(h) & (SKETCH_WIDTH - 1));
+      // Conservative update: only the cells at the estimate rise, to the estimate + weight.
+      const estimate = Math.min(sketch[a]! + weight, sketch[b]! + weight, MAX_CELL);
+      if (sketch[a]! < estimate) sketch[a] = estimate;
+      if (sketch[b]! < estimate) sketch[b] = estimate;
+      if (estimate <= this.counts[this.heap[0]!]!) return;
+      entering = estimate;
+    }
     const own = flatCopy(key);
     this.keyChanges++;
-    const n = this.keys.length;
     this.lastKey = own;
     if (n < this.cap) {
       this.lastSlot = n;
@@ -366,13 +398,13 @@ export class TopK {
       return;
     }
     // Space-Saving: the least counted key (the heap's root) gives its slot to the new one.
-    this.spilled = true;
     const slot = this.heap[0]!;
     this.lastSlot = slot;
     this.unindex(slot);
+    this.fold(this.hashes[slot]!, this.counts[slot]!);
     this.keys[slot] = own;
     this.hashes[slot] = h;
-    this.counts[slot] = this.counts[slot]! + weight;
+    this.counts[slot] = entering;
     this.index(slot);
     this.siftDown(0);
   }
@@ -415,25 +447,46 @@ export class TopK {
    */
   merge(other: TopK): void {
     this.keyChanges++;
+    const mine = this.sketch;
+    const theirs = other.sketch;
     const sums = new Map<string, number>();
     for (const slot of this.heap) sums.set(this.keys[slot]!, this.counts[slot]!);
     for (const slot of other.heap) {
       const k = other.keys[slot]!;
-      sums.set(k, (sums.get(k) ?? 0) + other.counts[slot]!);
+      const own = sums.get(k);
+      // A key tracked on one side only: the other side saw it at most its estimate there.
+      sums.set(k, Math.min(MAX_CELL, (own ?? (mine ? estimateIn(mine, other.hashes[slot]!) : 0)) + other.counts[slot]!));
+    }
+    if (theirs) {
+      for (const slot of this.heap) {
+        const k = this.keys[slot]!;
+        if (other.find(k, this.hashes[slot]!) < 0) sums.set(k, Math.min(MAX_CELL, sums.get(k)! + estimateIn(theirs, this.hashes[slot]!)));
+      }
     }
     let entries = [...sums].map(([value, count]) => ({ value, count }));
+    let dropped: TopEntry[] = [];
     if (entries.length > this.cap) {
       entries.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+      dropped = entries.slice(this.cap);
       entries = entries.slice(0, this.cap);
       this.spilled = true;
     }
     this.spilled ||= other.spilled;
+    // The sketches add up cell by cell (each cell bounds what its keys were seen on its side).
+    if (mine || theirs || dropped.length > 0) {
+      const sum = new Uint32Array(2 * SKETCH_WIDTH);
+      for (let i = 0; i < sum.length; i++) sum[i] = Math.min(MAX_CELL, (mine?.[i] ?? 0) + (theirs?.[i] ?? 0));
+      this.sketch = sum;
+    }
     this.load(entries);
+    for (const e of dropped) this.fold(hash52(e.value), e.count);
   }
 
   /** What a state file keeps (src/state/): every tracked key and count. */
   exportState(): TopKState {
-    return { cap: this.cap, spilled: this.spilled, entries: this.heap.map((slot) => [this.keys[slot]!, this.counts[slot]!]) };
+    const entries = this.heap.map((slot): [string, number] => [this.keys[slot]!, this.counts[slot]!]);
+    const sketch = this.sketch ? Buffer.from(toLittleEndian(this.sketch)).toString('base64') : undefined;
+    return { cap: this.cap, spilled: this.spilled, entries, ...(sketch ? { sketch } : {}) };
   }
 
   static fromState(s: TopKState): TopK {
@@ -444,8 +497,16 @@ export class TopK {
       if (seen.has(k)) throw new Error('a key twice');
       seen.add(k);
     }
+    let sketch: Uint32Array | null = null;
+    if (s.sketch !== undefined) {
+      const bytes = Buffer.from(s.sketch, 'base64');
+      if (bytes.length !== 8 * SKETCH_WIDTH) throw new Error(`a sketch of ${bytes.length} bytes, not ${8 * SKETCH_WIDTH}`);
+      sketch = new Uint32Array(2 * SKETCH_WIDTH);
+      for (let i = 0; i < sketch.length; i++) sketch[i] = bytes.readUInt32LE(4 * i);
+    }
     t.load(s.entries.map(([value, count]) => ({ value, count })));
     t.spilled = s.spilled;
+    t.sketch = sketch;
     return t;
   }
 
@@ -470,6 +531,16 @@ export class TopK {
     while (size < 2 * entries.length) size *= 2;
     this.rehash(size);
     for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  /** A key's count `count` into its cells of the sketch (a key leaving, or dropped by a merge). */
+  private fold(h: number, count: number): void {
+    const sketch = this.sketch!;
+    const c = Math.min(count, MAX_CELL);
+    const a = h & (SKETCH_WIDTH - 1);
+    const b = SKETCH_WIDTH + (cellBits(h) & (SKETCH_WIDTH - 1));
+    if (sketch[a]! < c) sketch[a] = c;
+    if (sketch[b]! < c) sketch[b] = c;
   }
 
   /** The slot of `key` (whose hash52 is `h`), or -1. */
@@ -550,6 +621,26 @@ export class TopK {
       i = child;
     }
   }
+}
+
+/** Largest value of a sketch cell; counts past it stay there. */
+const MAX_CELL = 0xffffffff;
+
+/** The high 20 bits of a hash52: the second row's cell, independent of the first's. */
+function cellBits(h: number): number {
+  return (h / 0x100000000) | 0;
+}
+
+/** The cells' bytes, little-endian whatever the machine. */
+function toLittleEndian(cells: Uint32Array): Uint8Array {
+  const out = Buffer.alloc(4 * cells.length);
+  for (let i = 0; i < cells.length; i++) out.writeUInt32LE(cells[i]!, 4 * i);
+  return out;
+}
+
+/** The sketch's estimate for the key whose hash52 is `h`. */
+function estimateIn(sketch: Uint32Array, h: number): number {
+  return Math.min(sketch[h & (SKETCH_WIDTH - 1)]!, sketch[SKETCH_WIDTH + (cellBits(h) & (SKETCH_WIDTH - 1))]!);
 }
 
 /** Ranking order of top entries: larger count first, then smaller value. */

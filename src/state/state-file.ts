@@ -21,12 +21,13 @@ import { writeFileAtomic } from '../report/atomic-write.js';
 export const STATE_FORMAT = 'maillog-doctor-state';
 /**
  * Bumped whenever the layout changes. Version 2 added the traffic overview and the diagnosis'
- * evidence, version 3 each finding's time series and likely causes and the timeline markers
- * (all optional: an older file reads with them empty); a reader refuses any other.
+ * evidence, version 3 each finding's time series and likely causes and the timeline markers,
+ * version 4 the top lists' admission sketches (all optional: an older file reads with them
+ * empty); a reader refuses any other.
  */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 /** The versions this reader takes. */
-const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4];
 /** Largest state file read (uncompressed): far above any real run (5,000 findings at their caps). */
 const MAX_STATE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
@@ -39,7 +40,12 @@ const Distinct = z.strictObject({
   hashes: z.array(hash).optional(),
   hll: z.strictObject({ p: z.number().int().min(4).max(18), registers: z.string() }).optional(),
 });
-const Top = z.strictObject({ cap: z.number().int().positive(), spilled: z.boolean(), entries: z.array(z.tuple([z.string(), count])) });
+const Top = z.strictObject({
+  cap: z.number().int().positive(),
+  spilled: z.boolean(),
+  entries: z.array(z.tuple([z.string(), count])),
+  sketch: z.base64().optional(),
+});
 const Acc = z.strictObject({
   id: z.strictObject({
     mta,
@@ -192,7 +198,7 @@ const Run = z.strictObject({
 });
 const StateFile = z.strictObject({
   format: z.literal(STATE_FORMAT),
-  version: z.union([z.literal(1), z.literal(2), z.literal(STATE_VERSION)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(STATE_VERSION)]),
   /** The maillog-doctor that wrote it (for the user; not checked). */
   writtenBy: z.string(),
   run: Run,

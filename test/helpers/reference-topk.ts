@@ -1,17 +1,16 @@
 /**
- * The Map-based Space-Saving TopK that src/aggregate/counters.ts had before its keys moved to a
- * hash table: a model for the property test that the two give the same counts, the same
- * evictions and the same top lists on any stream.
+ * A Map-based model of src/aggregate/counters.ts's TopK, written for plainness: for the property
+ * test that the two give the same counts, the same evictions and the same top lists on any
+ * stream.
  */
-import type { TopEntry } from '../../src/aggregate/counters.js';
+import { hash52, SKETCH_WIDTH, type TopEntry } from '../../src/aggregate/counters.js';
 
 
 /**
- * Counts per key: exact while at most `cap` distinct keys were seen, then the Space-Saving
- * algorithm (Metwally et al., 2005): a new key takes the place of the least counted one and
- * inherits its count + 1. Counts then over-estimate by at most the evicted minimum, and every
- * key counted more than total/cap times is guaranteed to be present. Keys sit in a min-heap
- * with an index, so each update is O(log cap).
+ * Counts per key: exact while at most `cap` distinct keys were seen, then Space-Saving behind a
+ * count-min sketch of two rows: a key not tracked counts in its two cells (only those at the
+ * lower value rise), and replaces the least counted key when that estimate exceeds its count,
+ * entering with the estimate; the key leaving raises its own cells to its count.
  */
 export class ReferenceTopK {
   readonly cap: number;
@@ -22,13 +21,14 @@ export class ReferenceTopK {
   private readonly heap: Slot[] = [];
   private readonly index = new Map<string, Slot>();
   private spilled = false;
+  private readonly sketch: number[] = new Array<number>(2 * SKETCH_WIDTH).fill(0);
 
   constructor(cap: number) {
     if (cap < 1) throw new Error('TopK cap must be at least 1');
     this.cap = cap;
   }
 
-  /** True once a key was evicted: counts are then Space-Saving estimates. */
+  /** True once past the cap: counts are then estimates. */
   get overflowed(): boolean {
     return this.spilled;
   }
@@ -38,27 +38,35 @@ export class ReferenceTopK {
     return this.heap.length;
   }
 
-  add(key: string, weight = 1): void {
+  add(key: string, weight = 1, hash = hash52(key)): void {
     const slot = this.index.get(key);
     if (slot !== undefined) {
       slot.count += weight;
       this.siftDown(slot.pos);
       return;
     }
-    const own = key;
     if (this.heap.length < this.cap) {
-      const fresh: Slot = { key: own, count: weight, pos: this.heap.length };
+      const fresh: Slot = { key, hash, count: weight, pos: this.heap.length };
       this.heap.push(fresh);
-      this.index.set(own, fresh);
+      this.index.set(key, fresh);
       this.siftUp(fresh.pos);
       return;
     }
     this.spilled = true;
+    const [a, b] = cells(hash);
+    const estimate = Math.min(this.sketch[a]!, this.sketch[b]!) + weight;
+    this.sketch[a] = Math.max(this.sketch[a]!, estimate);
+    this.sketch[b] = Math.max(this.sketch[b]!, estimate);
     const root = this.heap[0]!;
+    if (estimate <= root.count) return;
+    const [c, d] = cells(root.hash);
+    this.sketch[c] = Math.max(this.sketch[c]!, root.count);
+    this.sketch[d] = Math.max(this.sketch[d]!, root.count);
     this.index.delete(root.key);
-    root.key = own;
-    root.count += weight;
-    this.index.set(own, root);
+    root.key = key;
+    root.hash = hash;
+    root.count = estimate;
+    this.index.set(key, root);
     this.siftDown(0);
   }
 
@@ -82,32 +90,6 @@ export class ReferenceTopK {
       best[j] = e;
     }
     return best;
-  }
-
-  /**
-   * Add `other`'s counts. Exact when neither side overflowed and the union fits the cap (then
-   * identical to adding every key into one TopK). Otherwise counts are summed per key and the
-   * `cap` largest are kept (the mergeable-summaries rule): approximate, flagged as overflowed.
-   */
-  merge(other: ReferenceTopK): void {
-    const sums = new Map<string, number>();
-    for (const slot of this.heap) sums.set(slot.key, slot.count);
-    for (const slot of other.heap) sums.set(slot.key, (sums.get(slot.key) ?? 0) + slot.count);
-    let entries = [...sums].map(([value, count]) => ({ value, count }));
-    if (entries.length > this.cap) {
-      entries.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-      entries = entries.slice(0, this.cap);
-      this.spilled = true;
-    }
-    this.spilled ||= other.spilled;
-    this.heap.length = 0;
-    this.index.clear();
-    for (const e of entries) {
-      const slot: Slot = { key: e.value, count: e.count, pos: this.heap.length };
-      this.heap.push(slot);
-      this.index.set(e.value, slot);
-    }
-    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
   private swap(a: number, b: number): void {
@@ -145,8 +127,14 @@ export class ReferenceTopK {
   }
 }
 
+/** A key's two cells: the low bits of its hash, and bits 32 and up. */
+function cells(hash: number): [number, number] {
+  return [hash % SKETCH_WIDTH, SKETCH_WIDTH + (Math.floor(hash / 2 ** 32) % SKETCH_WIDTH)];
+}
+
 interface Slot {
   key: string;
+  hash: number;
   count: number;
   pos: number;
 }
