@@ -9,7 +9,7 @@
  * - distinct messages / recipients / senders / clients: exact to DISTINCT_EXACT_CAP, then
  *   HyperLogLog;
  * - top recipients / senders / clients: TOPK_CAP keys, then Space-Saving behind an admission
- *   sketch (counters.ts TopK, 32 KiB once overflowed);
+ *   sketch (counters.ts TopK: 32 B per key of its cap, once overflowed);
  * - hosts: HOSTS_CAP keys, rule ids: RULES_CAP keys, then Space-Saving;
  * - SMTP codes and enhanced status codes: the first CODE_LIST_CAP distinct values;
  * - examples: the first EXAMPLE_CAP raw lines, each cut to EXAMPLE_MAX_CHARS, with their queue id;

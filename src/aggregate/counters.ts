@@ -257,7 +257,7 @@ export interface TopKState {
   spilled: boolean;
   entries: Array<[string, number]>;
   /**
-   * The admission sketch once overflowed: its 2 × SKETCH_WIDTH cells as little-endian 32-bit
+   * The admission sketch once overflowed: its 2 × sketchWidth(cap) cells as little-endian 32-bit
    * numbers in base64 (absent in state files before version 4: then it starts empty).
    */
   sketch?: string;
@@ -269,10 +269,15 @@ export interface TopEntry {
 }
 
 /**
- * Cells per row of a TopK's admission sketch (two rows of 32-bit cells: 32 KiB, made when the
- * TopK first overflows; a power of two).
+ * Cells per row of the admission sketch of a TopK of `cap` keys: four per key, a power of two
+ * (two rows of 32-bit cells, made when the TopK first overflows: 32 KiB for TOPK_CAP, 4 KiB
+ * for a finding's HOSTS_CAP, so a sketch costs less than the keys it guards).
  */
-export const SKETCH_WIDTH = 4096;
+export function sketchWidth(cap: number): number {
+  let w = 16;
+  while (w < 4 * cap) w *= 2;
+  return w;
+}
 
 /** Keys tracked per TopK; past it, a new key must out-count the least tracked one to enter. */
 export const TOPK_CAP = 1_000;
@@ -309,7 +314,7 @@ export class TopK {
   private table = new Int32Array(8);
   private spilled = false;
   private keyChanges = 0;
-  /** The admission sketch (see the class comment): 2 × SKETCH_WIDTH cells, null until the first overflow. */
+  /** The admission sketch (see the class comment): 2 × sketchWidth(cap) cells, null until the first overflow. */
   private sketch: Uint32Array | null = null;
   /**
    * The key of the last add and its slot: events come in runs (one client's RCPTs, one rule per
@@ -372,9 +377,10 @@ export class TopK {
     let entering = 0;
     if (n >= this.cap) {
       this.spilled = true;
-      const sketch = (this.sketch ??= new Uint32Array(2 * SKETCH_WIDTH));
-      const a = h & (SKETCH_WIDTH - 1);
-      const b = SKETCH_WIDTH + (cellBits(h) & (SKETCH_WIDTH - 1));
+      const sketch = (this.sketch ??= new Uint32Array(2 * sketchWidth(this.cap)));
+      const w = sketch.length >> 1;
+      const a = h & (w - 1);
+      const b = w + (cellBits(h) & (w - 1));
       // Conservative update: only the cells at the estimate rise, to the estimate + weight.
       const estimate = Math.min(sketch[a]! + weight, sketch[b]! + weight, MAX_CELL);
       if (sketch[a]! < estimate) sketch[a] = estimate;
@@ -448,7 +454,8 @@ export class TopK {
   merge(other: TopK): void {
     this.keyChanges++;
     const mine = this.sketch;
-    const theirs = other.sketch;
+    // Sketches of another width (a TopK of another cap) cannot be added: the other's is left out.
+    const theirs = other.sketch && other.sketch.length === 2 * sketchWidth(this.cap) ? other.sketch : null;
     const sums = new Map<string, number>();
     for (const slot of this.heap) sums.set(this.keys[slot]!, this.counts[slot]!);
     for (const slot of other.heap) {
@@ -474,7 +481,7 @@ export class TopK {
     this.spilled ||= other.spilled;
     // The sketches add up cell by cell (each cell bounds what its keys were seen on its side).
     if (mine || theirs || dropped.length > 0) {
-      const sum = new Uint32Array(2 * SKETCH_WIDTH);
+      const sum = new Uint32Array(2 * sketchWidth(this.cap));
       for (let i = 0; i < sum.length; i++) sum[i] = Math.min(MAX_CELL, (mine?.[i] ?? 0) + (theirs?.[i] ?? 0));
       this.sketch = sum;
     }
@@ -500,8 +507,9 @@ export class TopK {
     let sketch: Uint32Array | null = null;
     if (s.sketch !== undefined) {
       const bytes = Buffer.from(s.sketch, 'base64');
-      if (bytes.length !== 8 * SKETCH_WIDTH) throw new Error(`a sketch of ${bytes.length} bytes, not ${8 * SKETCH_WIDTH}`);
-      sketch = new Uint32Array(2 * SKETCH_WIDTH);
+      const cells = 2 * sketchWidth(s.cap);
+      if (bytes.length !== 4 * cells) throw new Error(`a sketch of ${bytes.length} bytes, not ${4 * cells}`);
+      sketch = new Uint32Array(cells);
       for (let i = 0; i < sketch.length; i++) sketch[i] = bytes.readUInt32LE(4 * i);
     }
     t.load(s.entries.map(([value, count]) => ({ value, count })));
@@ -537,8 +545,9 @@ export class TopK {
   private fold(h: number, count: number): void {
     const sketch = this.sketch!;
     const c = Math.min(count, MAX_CELL);
-    const a = h & (SKETCH_WIDTH - 1);
-    const b = SKETCH_WIDTH + (cellBits(h) & (SKETCH_WIDTH - 1));
+    const w = sketch.length >> 1;
+    const a = h & (w - 1);
+    const b = w + (cellBits(h) & (w - 1));
     if (sketch[a]! < c) sketch[a] = c;
     if (sketch[b]! < c) sketch[b] = c;
   }
@@ -640,7 +649,8 @@ function toLittleEndian(cells: Uint32Array): Uint8Array {
 
 /** The sketch's estimate for the key whose hash52 is `h`. */
 function estimateIn(sketch: Uint32Array, h: number): number {
-  return Math.min(sketch[h & (SKETCH_WIDTH - 1)]!, sketch[SKETCH_WIDTH + (cellBits(h) & (SKETCH_WIDTH - 1))]!);
+  const w = sketch.length >> 1;
+  return Math.min(sketch[h & (w - 1)]!, sketch[w + (cellBits(h) & (w - 1))]!);
 }
 
 /** Ranking order of top entries: larger count first, then smaller value. */

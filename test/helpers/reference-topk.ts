@@ -3,7 +3,7 @@
  * test that the two give the same counts, the same evictions and the same top lists on any
  * stream.
  */
-import { hash52, SKETCH_WIDTH, type TopEntry } from '../../src/aggregate/counters.js';
+import { hash52, sketchWidth, type TopEntry } from '../../src/aggregate/counters.js';
 
 
 /**
@@ -21,11 +21,14 @@ export class ReferenceTopK {
   private readonly heap: Slot[] = [];
   private readonly index = new Map<string, Slot>();
   private spilled = false;
-  private readonly sketch: number[] = new Array<number>(2 * SKETCH_WIDTH).fill(0);
+  private readonly sketch: number[];
+  private readonly width: number;
 
   constructor(cap: number) {
     if (cap < 1) throw new Error('TopK cap must be at least 1');
     this.cap = cap;
+    this.width = sketchWidth(cap);
+    this.sketch = new Array<number>(2 * this.width).fill(0);
   }
 
   /** True once past the cap: counts are then estimates. */
@@ -53,13 +56,13 @@ export class ReferenceTopK {
       return;
     }
     this.spilled = true;
-    const [a, b] = cells(hash);
+    const [a, b] = cells(hash, this.width);
     const estimate = Math.min(this.sketch[a]!, this.sketch[b]!) + weight;
     this.sketch[a] = Math.max(this.sketch[a]!, estimate);
     this.sketch[b] = Math.max(this.sketch[b]!, estimate);
     const root = this.heap[0]!;
     if (estimate <= root.count) return;
-    const [c, d] = cells(root.hash);
+    const [c, d] = cells(root.hash, this.width);
     this.sketch[c] = Math.max(this.sketch[c]!, root.count);
     this.sketch[d] = Math.max(this.sketch[d]!, root.count);
     this.index.delete(root.key);
@@ -128,8 +131,8 @@ export class ReferenceTopK {
 }
 
 /** A key's two cells: the low bits of its hash, and bits 32 and up. */
-function cells(hash: number): [number, number] {
-  return [hash % SKETCH_WIDTH, SKETCH_WIDTH + (Math.floor(hash / 2 ** 32) % SKETCH_WIDTH)];
+function cells(hash: number, width: number): [number, number] {
+  return [hash % width, width + (Math.floor(hash / 2 ** 32) % width)];
 }
 
 interface Slot {
