@@ -1,9 +1,9 @@
 /**
- * The byte-level front over one file, on whichever thread reads it: cuts the input into lines,
- * detects the format, and runs the parser's LineFront on every line. What the front settles is
- * only counted; the rest is posted in batches (batch.ts), in order, for Analysis.applyBatch().
- * The reader thread (reader-thread.ts) posts them to the main thread; one thread alone
- * (run.ts) applies each as it is posted. Sent deliveries (a third of a busy Postfix log) can be
+ * The byte-level front over one input (a file, or stdin), on whichever thread reads it: cuts it
+ * into lines, detects the format, and runs the parser's LineFront on every line. What the front
+ * settles is only counted; the rest is posted in batches (batch.ts), in order, for
+ * Analysis.applyBatch(). The reader thread (reader-thread.ts) posts them to the main thread; one
+ * thread alone (run.ts) applies each as it is posted. Sent deliveries (a third of a busy Postfix log) can be
  * cut down to queue id and recipients here or by the analysis.
  */
 import { ownerOfProgram, parserByName } from '../../parsers/index.js';
