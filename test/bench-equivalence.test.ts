@@ -254,6 +254,24 @@ describe('one thread and two threads give the same results', () => {
     const report = JSON.parse(r.json);
     expect(report.summary.files.map((f: { format: string }) => f.format)).toEqual(['exim (gzip)', 'exim', 'exim']);
   });
+  test('files of no known format, of NUL bytes only, or empty: read once, as the text path reads them', async () => {
+    const other = join(dir, 'access.log');
+    writeFileSync(other, Array.from({ length: 3000 }, (_, i) => `2026-11-22T00:00:${String(i % 60).padStart(2, '0')} web1 nginx: GET /${i} 200\n`).join(''));
+    const nuls = join(dir, 'nuls.log.gz');
+    writeFileSync(nuls, gzipSync(Buffer.alloc(3_000_000)));
+    const empty = join(dir, 'empty.log');
+    writeFileSync(empty, '');
+    const inputs = [other, nuls, empty];
+    const text = await run(inputs, 1, { front: false });
+    for (const r of [await run(inputs, 1), await run(inputs, 2, { sentOn: 'main' })]) {
+      expect(r.readByFront).toEqual([]);
+      expect(r.json).toBe(text.json);
+      expect(r.unrecognised).toEqual(text.unrecognised);
+      expect(r.progress).toEqual(text.progress);
+    }
+    expect(text.unrecognised.length).toBe(3000);
+    expect(JSON.parse(text.json).summary.nulBytes).toBe(3_000_000);
+  });
 });
 
 describe('stdin through the front gives what it gives read as text', () => {

@@ -49,6 +49,12 @@ export interface FrontFlow {
    * sink it gives, as text, and the input ends with `end` as usual.
    */
   asText?: () => TextSink;
+  /**
+   * For an input read to its end with no format decided (a file of no mail log, or of NUL
+   * bytes only): all its lines are held then, so they go to this sink as text, as asText,
+   * instead of `fallback` and a second reading that would decide the same.
+   */
+  endedAsText?: () => TextSink;
 }
 
 /** Where an input's lines go as text (Analysis.line and oversizedLine take them). */
@@ -168,21 +174,23 @@ export async function readWithFront(
     }
     if (no % batchLines === 0) flush();
   };
-  /** From here on the lines go as text (flow.asText): the held ones first, as read. */
-  const toText = () => {
+  /** From here on the lines go as text (to `sinkOf`'s sink): the held ones first, as read. */
+  const toText = (sinkOf: () => TextSink) => {
     fallback = true;
-    sink = flow.asText!();
+    sink = sinkOf();
     const heldAt = detection!.takeOffsets();
     detection!.take().forEach((l, i) => {
       if (typeof l === 'string') sink!.line(l, i + 1, heldAt[i] ?? -1);
       else sink!.oversized(l.oversized, i + 1, heldAt[i] ?? -1);
     });
   };
-  const decide = () => {
+  /** Detection is over (`atEnd`: the input has ended). */
+  const decide = (atEnd = false) => {
     const best = detection!.best();
     if (!hasFastPath(best)) {
       fallback = true;
-      if (flow.asText) toText();
+      const sinkOf = flow.asText ?? (atEnd ? flow.endedAsText : undefined);
+      if (sinkOf) toText(sinkOf);
       return;
     }
     const heldAt = detection!.takeOffsets();
@@ -223,9 +231,9 @@ export async function readWithFront(
     const e = err as NodeJS.ErrnoException;
     error = { message: e?.message, code: e?.code };
   }
-  if (!front && !fallback && detection && error === undefined) decide();
+  if (!front && !fallback && detection && error === undefined) decide(true);
   // Undecided when reading failed: what was read goes on as text, where it cannot be read again.
-  if (!front && !fallback && detection && flow.asText) toText();
+  if (!front && !fallback && detection && flow.asText) toText(flow.asText);
   if (!front && !sink) {
     opened.close();
     // Undecided before an error, or of a format without a fast path: the main thread reads it

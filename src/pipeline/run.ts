@@ -325,7 +325,8 @@ class FileFromFront {
 
   /**
    * The input's lines as text from the first (front-reader.ts TextSink): what the text path of
-   * analyse() does with them, for an input read once (stdin) whose format has no front.
+   * analyse() does with them, for stdin whose format has no front, or a file read to its end
+   * with no format found (its lines were all held: the text path would decide the same).
    */
   text(path: string, opened: ChunkedInput): TextSink {
     this.file = this.analysis.begin(path, opened.reference, opened.gzip, false);
@@ -360,7 +361,7 @@ class FileFromFront {
  * MAILLOG_DOCTOR_THREADS=1, one core, a small file, stdin): the same batches as from the reader
  * thread, each applied as it is made, without decoding the lines the front settles. `fallback`
  * as ReaderThread.read() gives false: nothing was counted. `text`: stdin of no format with a
- * front, read as text lines all the same (it cannot be read again).
+ * front, or a file read to its end with no format found, read as text lines in the same pass.
  */
 async function readHere(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<'front' | 'text' | 'fallback'> {
   if (opts.mta && !hasFastPath(parserByName(opts.mta))) return 'fallback';
@@ -391,6 +392,8 @@ async function readHere(path: string, index: number, analysis: Analysis, opts: P
       // Stdin cannot be read again: without a front its lines go on here as text. Its lines
       // may come slowly: each is seen when its chunk is read.
       ...(path === '-' ? { asText: () => ((text = true), file.text(path, opened)), flushEachChunk: true } : {}),
+      // A file read to its end with no format found needs no second reading either.
+      endedAsText: () => ((text = true), file.text(path, opened)),
     },
   );
   return fallback ? 'fallback' : text ? 'text' : 'front';
