@@ -378,9 +378,8 @@ export class TopK {
     if (n >= this.cap) {
       this.spilled = true;
       const sketch = (this.sketch ??= new Uint32Array(2 * sketchWidth(this.cap)));
-      const w = sketch.length >> 1;
-      const a = h & (w - 1);
-      const b = w + (cellBits(h) & (w - 1));
+      const a = firstCell(sketch, h);
+      const b = secondCell(sketch, h);
       // Conservative update: only the cells at the estimate rise, to the estimate + weight.
       const estimate = Math.min(sketch[a]! + weight, sketch[b]! + weight, MAX_CELL);
       if (sketch[a]! < estimate) sketch[a] = estimate;
@@ -492,7 +491,7 @@ export class TopK {
   /** What a state file keeps (src/state/): every tracked key and count. */
   exportState(): TopKState {
     const entries = this.heap.map((slot): [string, number] => [this.keys[slot]!, this.counts[slot]!]);
-    const sketch = this.sketch ? Buffer.from(toLittleEndian(this.sketch)).toString('base64') : undefined;
+    const sketch = this.sketch ? toLittleEndian(this.sketch).toString('base64') : undefined;
     return { cap: this.cap, spilled: this.spilled, entries, ...(sketch ? { sketch } : {}) };
   }
 
@@ -545,9 +544,8 @@ export class TopK {
   private fold(h: number, count: number): void {
     const sketch = this.sketch!;
     const c = Math.min(count, MAX_CELL);
-    const w = sketch.length >> 1;
-    const a = h & (w - 1);
-    const b = w + (cellBits(h) & (w - 1));
+    const a = firstCell(sketch, h);
+    const b = secondCell(sketch, h);
     if (sketch[a]! < c) sketch[a] = c;
     if (sketch[b]! < c) sketch[b] = c;
   }
@@ -635,13 +633,19 @@ export class TopK {
 /** Largest value of a sketch cell; counts past it stay there. */
 const MAX_CELL = 0xffffffff;
 
-/** The high 20 bits of a hash52: the second row's cell, independent of the first's. */
-function cellBits(h: number): number {
-  return (h / 0x100000000) | 0;
+/** The first row's cell of the key whose hash52 is `h`: by its low bits. */
+function firstCell(sketch: Uint32Array, h: number): number {
+  return h & ((sketch.length >> 1) - 1);
+}
+
+/** The second row's cell: by the high 20 bits of the hash52, independent of the first's. */
+function secondCell(sketch: Uint32Array, h: number): number {
+  const w = sketch.length >> 1;
+  return w + (((h / 0x100000000) | 0) & (w - 1));
 }
 
 /** The cells' bytes, little-endian whatever the machine. */
-function toLittleEndian(cells: Uint32Array): Uint8Array {
+function toLittleEndian(cells: Uint32Array): Buffer {
   const out = Buffer.alloc(4 * cells.length);
   for (let i = 0; i < cells.length; i++) out.writeUInt32LE(cells[i]!, 4 * i);
   return out;
@@ -649,8 +653,7 @@ function toLittleEndian(cells: Uint32Array): Uint8Array {
 
 /** The sketch's estimate for the key whose hash52 is `h`. */
 function estimateIn(sketch: Uint32Array, h: number): number {
-  const w = sketch.length >> 1;
-  return Math.min(sketch[h & (w - 1)]!, sketch[w + (cellBits(h) & (w - 1))]!);
+  return Math.min(sketch[firstCell(sketch, h)]!, sketch[secondCell(sketch, h)]!);
 }
 
 /** Ranking order of top entries: larger count first, then smaller value. */
