@@ -94,13 +94,8 @@ export class MessageTable {
    * read only if a later line of the message asks for it, and then as arrive() would.
    */
   arriveWithFields(id: string, from: string | null, fields: string): boolean {
-    if (fields.length > LAZY_FIELDS_MAX) return this.arrive(id, from, peerOf(scanFields(fields, 0, true).host));
-    const known = this.entries.get(id);
-    if (known) {
-      known.from = flatCopy(from);
-      known.client = flatCopyPeer(peerOf(scanFields(fields, 0, true).host));
-      return false;
-    }
+    // Long (hostile) fields, or a message already known (its entry is updated): read at once.
+    if (fields.length > LAZY_FIELDS_MAX || this.entries.get(id) !== undefined) return this.arrive(id, from, peerOf(scanFields(fields, 0, true).host));
     this.entries.set(flatCopy(id), new LazyEntry(flatCopy(from), flatCopy(fields)));
     return true;
   }
