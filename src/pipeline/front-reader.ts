@@ -80,8 +80,9 @@ export async function readWithFront(
   /** The format of the file, once known (with front). */
   let parser: FastLogParser | null = null;
   const detection = job.forced ? null : new Detection();
+  /** The input is given back (nothing was counted): read no further. */
   let fallback = false;
-  /** The lines' way once it is text (flow.asText). */
+  /** The lines' way once they go on as text (flow.asText, flow.endedAsText). */
   let sink: TextSink | null = null;
   const w = new BatchWriter();
 
@@ -176,7 +177,6 @@ export async function readWithFront(
   };
   /** From here on the lines go as text (to `sinkOf`'s sink): the held ones first, as read. */
   const toText = (sinkOf: () => TextSink) => {
-    fallback = true;
     sink = sinkOf();
     const heldAt = detection!.takeOffsets();
     detection!.take().forEach((l, i) => {
@@ -188,9 +188,9 @@ export async function readWithFront(
   const decide = (atEnd = false) => {
     const best = detection!.best();
     if (!hasFastPath(best)) {
-      fallback = true;
       const sinkOf = flow.asText ?? (atEnd ? flow.endedAsText : undefined);
       if (sinkOf) toText(sinkOf);
+      else fallback = true;
       return;
     }
     const heldAt = detection!.takeOffsets();
@@ -222,18 +222,19 @@ export async function readWithFront(
   try {
     for await (const chunk of opened.chunks) {
       splitter.push(chunk);
-      if (fallback && !sink) break;
+      if (fallback) break;
       if (flow.flushEachChunk && front) flush();
       await between();
     }
-    if (!fallback || sink) splitter.end();
+    if (!fallback) splitter.end();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     error = { message: e?.message, code: e?.code };
   }
-  if (!front && !fallback && detection && error === undefined) decide(true);
+  const undecided = !front && !fallback && !sink && detection !== null;
+  if (undecided && error === undefined) decide(true);
   // Undecided when reading failed: what was read goes on as text, where it cannot be read again.
-  if (!front && !fallback && detection && flow.asText) toText(flow.asText);
+  else if (undecided && flow.asText) toText(flow.asText);
   if (!front && !sink) {
     opened.close();
     // Undecided before an error, or of a format without a fast path: the main thread reads it
