@@ -58,8 +58,10 @@ export interface PipelineOptions extends AnalysisOptions {
   front?: boolean;
 }
 
+/** May inputs go through a front: not with `front` false, nor when --mta forces a format that has none. */
 function useFront(opts: PipelineOptions): boolean {
-  return opts.front ?? process.env.MAILLOG_DOCTOR_FRONT !== '0';
+  if (!(opts.front ?? process.env.MAILLOG_DOCTOR_FRONT !== '0')) return false;
+  return !opts.mta || hasFastPath(parserByName(opts.mta));
 }
 
 export interface Progress {
@@ -184,7 +186,7 @@ class ReaderThread {
   static async forRun(inputs: readonly string[], opts: PipelineOptions): Promise<ReaderThread | null> {
     const asked = opts.threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
     const threads = asked ?? (availableParallelism() > 1 ? 2 : 1);
-    if (threads < 2 || !useFront(opts) || (opts.mta && !hasFastPath(parserByName(opts.mta)))) return null;
+    if (threads < 2 || !useFront(opts)) return null;
     // Only from the compiled module: a worker cannot start from TypeScript source (tests).
     if (!import.meta.url.endsWith('.js')) return null;
     const minBytes = asked === undefined ? PARALLEL_MIN_BYTES : 0;
@@ -364,7 +366,6 @@ class FileFromFront {
  * front, or a file read to its end with no format found, read as text lines in the same pass.
  */
 async function readHere(path: string, index: number, analysis: Analysis, opts: PipelineOptions): Promise<'front' | 'text' | 'fallback'> {
-  if (opts.mta && !hasFastPath(parserByName(opts.mta))) return 'fallback';
   let opened: ChunkedInput;
   try {
     opened = await openChunks(path, opts.now ?? new Date(), opts.stdin);
