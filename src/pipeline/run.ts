@@ -93,7 +93,8 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
         readByThread.push(path);
         continue;
       }
-      // Given back by the reader thread: its format has no front, or none was detected.
+      // Not one for the reader thread: through the front on this one. (One the reader thread
+      // gave back, of a format without a front or none detected, is read as text below.)
       if (!viaThread && useFront(opts) && (path === '-' || (await isFileOf(path, 0)))) {
         const how = await readHere(path, index, analysis, opts);
         if (how === 'front') readByFront.push(path);
@@ -298,6 +299,11 @@ class FileFromFront {
     return this.file !== null;
   }
 
+  /** How the input went, once read: through the front, as text (text()), or given back (nothing counted). */
+  get way(): 'front' | 'text' | 'fallback' {
+    return this.file === null ? 'fallback' : this.parser === null ? 'text' : 'front';
+  }
+
   /** `fallback`: nothing was counted, read the file the ordinary way; `done`: the file has ended. */
   take(path: string, m: ReaderMessage): 'fallback' | 'more' | 'done' {
     if (m.type === 'fallback') return 'fallback';
@@ -373,14 +379,13 @@ async function readHere(path: string, index: number, analysis: Analysis, opts: P
     return 'fallback';
   }
   const file = new FileFromFront(index, analysis, opts);
-  let fallback = false;
-  let text = false;
+  const asText = () => file.text(path, opened);
   let turn = Date.now();
   await readWithFront(
     // Sent deliveries reduced by the front are never copied into the batch as text.
     readJob(path, { ...opts, sentOn: opts.sentOn === 'main' ? 'main' : 'reader' }),
     opened,
-    (m) => void (file.take(path, m) === 'fallback' && (fallback = true)),
+    (m) => void file.take(path, m),
     {
       behind: () => false,
       // Timers (the live view) get a turn every TURN_MS: the chunks come from blocking reads.
@@ -392,12 +397,12 @@ async function readHere(path: string, index: number, analysis: Analysis, opts: P
       batchLines: HERE_BATCH_LINES,
       // Stdin cannot be read again: without a front its lines go on here as text. Its lines
       // may come slowly: each is seen when its chunk is read.
-      ...(path === '-' ? { asText: () => ((text = true), file.text(path, opened)), flushEachChunk: true } : {}),
+      ...(path === '-' ? { asText, flushEachChunk: true } : {}),
       // A file read to its end with no format found needs no second reading either.
-      endedAsText: () => ((text = true), file.text(path, opened)),
+      endedAsText: asText,
     },
   );
-  return fallback ? 'fallback' : text ? 'text' : 'front';
+  return file.way;
 }
 
 /** Longest a one-thread read goes without letting the event loop run. */
