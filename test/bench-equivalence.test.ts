@@ -67,6 +67,14 @@ async function run(inputs: string[], threads: number, extra: Extra = {}): Promis
   return out;
 }
 
+/** `got` gave what `want` gave: the report, --unrecognised lines, progress calls, problem events. */
+function expectSameRun(got: Run, want: Run): void {
+  expect(got.json).toBe(want.json);
+  expect(got.unrecognised).toEqual(want.unrecognised);
+  expect(got.progress).toEqual(want.progress);
+  expect(got.problems).toEqual(want.problems);
+}
+
 /**
  * Every line read as text on one thread, the front on one thread, and two threads with sent
  * deliveries reduced by either thread, give the same.
@@ -78,17 +86,11 @@ async function same(inputs: string[], extra: Extra = {}): Promise<Run> {
   const here = await run(inputs, 1, extra);
   expect(here.readByThread).toEqual([]);
   expect(here.readByFront).toEqual(inputs);
-  expect(here.json).toBe(one.json);
-  expect(here.unrecognised).toEqual(one.unrecognised);
-  expect(here.progress).toEqual(one.progress);
-  expect(here.problems).toEqual(one.problems);
+  expectSameRun(here, one);
   let two: Run | null = null;
   for (const sentOn of ['reader', 'main'] as const) {
     two = await run(inputs, 2, { ...extra, sentOn });
-    expect(two.json).toBe(one.json);
-    expect(two.unrecognised).toEqual(one.unrecognised);
-    expect(two.progress).toEqual(one.progress);
-    expect(two.problems).toEqual(one.problems);
+    expectSameRun(two, one);
   }
   expect(one.problems.filter((p) => p.endsWith('!'))).toEqual([]);
   return two!;
@@ -265,9 +267,7 @@ describe('one thread and two threads give the same results', () => {
     const text = await run(inputs, 1, { front: false });
     for (const r of [await run(inputs, 1), await run(inputs, 2, { sentOn: 'main' })]) {
       expect(r.readByFront).toEqual([]);
-      expect(r.json).toBe(text.json);
-      expect(r.unrecognised).toEqual(text.unrecognised);
-      expect(r.progress).toEqual(text.progress);
+      expectSameRun(r, text);
     }
     expect(text.unrecognised.length).toBe(3000);
     expect(JSON.parse(text.json).summary.nulBytes).toBe(3_000_000);
@@ -291,11 +291,8 @@ describe('stdin through the front gives what it gives read as text', () => {
     expect(text.readByFront).toEqual([]);
     const front = await run(['-'], 1, { stdin: piped(data) });
     expect(front.readByFront).toEqual(viaFront ? ['-'] : []);
-    expect(front.json).toBe(text.json);
-    expect(front.unrecognised).toEqual(text.unrecognised);
-    expect(front.problems).toEqual(text.problems);
-    // Batches end at multiples of 2,048 lines as well as with the pipe's chunks.
-    expect(front.progress).toEqual(text.progress);
+    // Progress too: batches end at multiples of 2,048 lines as well as with the pipe's chunks.
+    expectSameRun(front, text);
     return front;
   }
 
