@@ -18,7 +18,7 @@ import { Follower } from './input/follow.js';
 import { startJournal, type Journal } from './input/journal.js';
 import { CHECKED_FINDINGS, checkConfig, exchangeScript } from './verify/check-config.js';
 import { analyseOnThread } from './analysis-thread.js';
-import { Analysis, analyse } from './pipeline.js';
+import { Analysis, analyse, FollowFeed } from './pipeline.js';
 import { parseWindow, type TimeWindow } from './window.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
 import { compareReports } from './report/compare.js';
@@ -689,7 +689,9 @@ async function follow(
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
   // that starts empty, after --from-end or after a rotation. Decide the format once, up front.
   let mta = opts.mta ?? (await sniffFormat(path));
-  const analysis = new Analysis({ ...analysisOptions(opts), mta, onUnrecognised, onProblem });
+  const analysisOpts = { ...analysisOptions(opts), mta, onUnrecognised, onProblem };
+  const analysis = new Analysis(analysisOpts);
+  const feed = new FollowFeed(analysis, mta, { year: analysisOpts.year });
   const warnings: string[] = [];
   const say = (m: string): void => {
     warnings.push(m);
@@ -708,16 +710,13 @@ async function follow(
         // A log that did not exist when we began (-f waits for it): its format, now that it does.
         if (mta === undefined && reason === 'open') {
           mta = sniffFormatNow(from);
-          if (mta !== undefined) analysis.useFormat(mta);
+          if (mta !== undefined) feed.useFormat(mta);
         }
-        file = analysis.begin(from, reference);
+        file = feed.begin(from, reference);
         if (reason !== 'open') live?.rotated();
       },
-      line: (text, no, offset) => {
-        analysis.line(text, no, offset);
-        live?.touch();
-      },
-      oversized: (head, no, offset) => analysis.oversizedLine(head, no, offset),
+      rawLine: (no, bytes, start, end, ascii, offset) => feed.line(no, bytes, start, end, ascii, offset),
+      oversized: (head, no, offset) => feed.oversized(head, no, offset),
       nulBytes: (n) => analysis.nulBytes(n),
       lost: (bytes, why) => {
         analysis.followLost(bytes);
@@ -725,11 +724,14 @@ async function follow(
         lostSaid = bytes;
         say(`${path}: ${bytes} bytes could not be read (${why}); every such loss is counted in the report as followLostBytes`);
       },
-      end: () => analysis.end(),
+      end: () => feed.end(),
       rotated: ({ reason, to, at }) => {
         if (reason === 'rename' || reason === 'recreate' || reason === 'truncate') analysis.followRotated({ path, to, reason, at: at.toISOString() });
       },
       progress: (p) => {
+        // The chunk just read is analysed before anything else happens (a snapshot, a signal).
+        feed.flush();
+        live?.touch();
         position = p;
         if (live && !caughtUp && file) live.progress({ index: 0, file, bytesRead: p.offset, size: p.size, done: false });
       },

@@ -43,9 +43,14 @@ export interface FollowHandlers {
   begin(info: { reason: FollowReason; reference: Date; file: string }): void;
   /**
    * One complete line of the current generation (`no` is 1-based within it); `offset`: where it
-   * starts in the generation's file.
+   * starts in the generation's file. Give this or `rawLine`.
    */
-  line(text: string, no: number, offset: number): void;
+  line?(text: string, no: number, offset: number): void;
+  /**
+   * Instead of `line`: the line's bytes, `[start, end)` of `bytes` (valid only during the call;
+   * `ascii`: every byte is below 0x80), for a reader that decodes only what it needs.
+   */
+  rawLine?(no: number, bytes: Buffer, start: number, end: number, ascii: boolean, offset: number): void;
   /** A line over MAX_LINE_BYTES, by its first characters (default: handed to `line`). */
   oversized?(head: string, no: number, offset: number): void;
   /** NUL bytes dropped from the lines handed on since the last call. */
@@ -262,10 +267,11 @@ export class Follower {
 
   private generation(fh: FileHandle, file: string, st: Stats, offset: number): Generation {
     this.markSeen(st);
+    const h = this.handlers;
     const splitter = new LineSplitter(
       {
-        line: (no, bytes, start, end, ascii, at) => this.handlers.line(decodeLine(bytes, start, end, ascii), no, at),
-        oversized: (no, head, at) => (this.handlers.oversized ? this.handlers.oversized(head, no, at) : this.handlers.line(head, no, at)),
+        line: h.rawLine ?? ((no, bytes, start, end, ascii, at) => h.line?.(decodeLine(bytes, start, end, ascii), no, at)),
+        oversized: (no, head, at) => (h.oversized ? h.oversized(head, no, at) : h.line?.(head, no, at)),
       },
       offset,
     );

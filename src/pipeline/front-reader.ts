@@ -20,7 +20,7 @@ import {
 } from '../../parsers/types.js';
 import { decodeLine, LineSplitter } from '../input/lines.js';
 import type { ChunkedInput } from '../input/open.js';
-import { BatchWriter, type ReaderMessage, type ReadJob } from './batch.js';
+import { BatchWriter, type Batch, type ReaderMessage, type ReadJob } from './batch.js';
 import { Detection } from './detection.js';
 
 /**
@@ -64,6 +64,116 @@ export interface TextSink {
 }
 
 /**
+ * The lines of one input whose format is known, through that format's front: what the front
+ * settles is only counted, the rest is written for a batch (as Analysis.line() + parse() would
+ * count each line). Used by readWithFront() and by follow mode (follow-feed.ts), which take
+ * the batches when they like; `full` is called when a batch has `batchLines` lines.
+ */
+export class FrontLines {
+  readonly front: LineFront;
+  /** Should sent deliveries be reduced to queue id and recipients here (for the next lines)? */
+  sentHere: boolean;
+  private readonly w = new BatchWriter();
+  // The MTA of the last program that was not the file's (syslog programs repeat line after line).
+  private lastProgram = '';
+  private lastOwner: LogParser | null = null;
+
+  constructor(
+    readonly parser: FastLogParser,
+    context: { reference: Date; year?: number },
+    sentHere: boolean,
+    private readonly batchLines: number,
+    private readonly full: () => void,
+  ) {
+    this.front = parser.fast.front(context);
+    this.sentHere = sentHere;
+  }
+
+  /** The batch of the lines since the last one (null: none), with `bytesRead` of the input so far. */
+  take(bytesRead: number): { batch: Batch; transfer: ArrayBuffer[] } | null {
+    return this.w.take(bytesRead);
+  }
+
+  /** An oversized line (the splitter kept only its head): as Analysis.oversizedLine() counts it. */
+  oversized(no: number, head: string): void {
+    this.w.line(head.indexOf('\uFFFD') >= 0);
+    this.w.oversized(no, head + '…');
+    if (no % this.batchLines === 0) this.full();
+  }
+
+  /**
+   * One line: decided from its bytes where it can be when it is ASCII (most are only counted
+   * as ignored), and decoded only when its text is needed.
+   */
+  line(no: number, raw: Buffer, start: number, end: number, isAscii: boolean, offset: number): void {
+    const front = this.front;
+    const w = this.w;
+    let text: string | null = null;
+    if (!isAscii) text = decodeLine(raw, start, end, false);
+    w.line(text !== null && text.indexOf('\uFFFD') >= 0);
+    let verdict: number = FRONT_PARSE;
+    let sent: Readonly<SentSpans> | null = null;
+    let threw = false;
+    try {
+      verdict = text === null ? front.bytes(raw, start, end) : FRONT_UNDECIDED;
+      if (verdict === FRONT_UNDECIDED) {
+        text ??= decodeLine(raw, start, end, isAscii);
+        verdict = front.text(text);
+        // The update's offsets are into the text: bytes of it only when the line is ASCII.
+        if (verdict === FRONT_UPDATE && !isAscii) verdict = FRONT_PARSE;
+      }
+      // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
+      if (verdict === FRONT_PARSE && isAscii && this.sentHere) {
+        text ??= decodeLine(raw, start, end, true);
+        sent = this.parser.fast.sentDelivery(text, Math.max(0, front.bodyAt));
+      }
+    } catch {
+      threw = true;
+    }
+    const reason = !threw && verdict === FRONT_IGNORED ? front.reason : null;
+    if (reason === 'other-program' && this.otherMta(raw, start, text)) {
+      // Another MTA's line (Exim through the same syslog): the analysis routes it.
+      w.routed(no, raw, start, end, isAscii, offset);
+    } else if (reason !== null) {
+      w.ignored(reason, no);
+    } else if (threw) {
+      w.threw(no, raw, start, end, isAscii, offset);
+    } else {
+      const bodyAt = front.bodyAt;
+      if (verdict === FRONT_UPDATE) {
+        // A sender line may be the message's arrival, which the traffic overview counts by hour.
+        w.update(no, w.time(front.time), front.update, raw, start);
+      } else if (sent !== null) {
+        w.sent(no, bodyAt >= 0 ? w.time(front.time) : -1, sent, raw, start);
+      } else if (bodyAt >= 0) {
+        const time = w.time(front.time);
+        const r = front.ranges;
+        w.parse(no, time, r, r === null ? front.host : null, r === null ? front.program : null, bodyAt, raw, start, end, isAscii, offset);
+      } else {
+        w.parse(no, -1, null, null, null, -1, raw, start, end, isAscii, offset);
+      }
+    }
+    if (no % this.batchLines === 0) this.full();
+  }
+
+  /** Does the program of the line the front just called `other-program` belong to another MTA? */
+  private otherMta(raw: Buffer, start: number, text: string | null): boolean {
+    const r = this.front.ranges;
+    let program: string | null;
+    // Offsets into the text when the front read it, else into the (ASCII) bytes from `start`.
+    if (r === null) program = this.front.program;
+    else if (text !== null) program = text.slice(r.programAt, r.programEnd);
+    else program = decodeLine(raw, start + r.programAt, start + r.programEnd, true);
+    if (program === null) return false;
+    if (program !== this.lastProgram) {
+      this.lastProgram = program;
+      this.lastOwner = ownerOfProgram(program, this.parser);
+    }
+    return this.lastOwner !== null;
+  }
+}
+
+/**
  * Reads `opened` to its end through the front of its format and posts `start`, the batches and
  * `end`; or only `fallback` when its format has no front or none was detected (then nothing
  * was counted: read it the ordinary way). Never throws: a read error ends the file with `end`.
@@ -76,104 +186,23 @@ export async function readWithFront(
 ): Promise<void> {
   const { behind, between } = flow;
   const batchLines = flow.batchLines ?? BATCH_LINES;
-  let front: LineFront | null = null;
-  /** The format of the file, once known (with front). */
-  let parser: FastLogParser | null = null;
+  /** The lines' way once the format is known (with front). */
+  let front: FrontLines | null = null;
   const detection = job.forced ? null : new Detection();
   /** The input is given back (nothing was counted): read no further. */
   let fallback = false;
   /** The lines' way once they go on as text (flow.asText, flow.endedAsText). */
   let sink: TextSink | null = null;
-  const w = new BatchWriter();
 
-  let sentHere = job.sentOn === 'reader';
   const flush = () => {
-    const taken = w.take(opened.bytesRead());
+    const taken = front!.take(opened.bytesRead());
     if (taken === null) return;
     post(taken.batch, taken.transfer);
-    if (job.sentOn === 'auto') sentHere = behind();
+    if (job.sentOn === 'auto') front!.sentHere = behind();
   };
   const start = (p: FastLogParser) => {
-    parser = p;
-    front = p.fast.front({ reference: opened.reference, year: job.year });
+    front = new FrontLines(p, { reference: opened.reference, year: job.year }, job.sentOn === 'reader', batchLines, flush);
     post({ type: 'start', mta: p.name, reference: opened.reference.getTime(), gzip: opened.gzip, size: opened.size });
-  };
-  /** An oversized line (the splitter kept only its head): as Analysis.oversizedLine() counts it. */
-  const takeOversized = (no: number, head: string) => {
-    w.line(head.indexOf('\uFFFD') >= 0);
-    w.oversized(no, head + '…');
-    if (no % batchLines === 0) flush();
-  };
-  // The MTA of the last program that was not the file's (syslog programs repeat line after line).
-  let lastProgram = '';
-  let lastOwner: LogParser | null = null;
-  /** Does the program of the line the front just called `other-program` belong to another MTA? */
-  const otherMta = (raw: Buffer, start: number, text: string | null): boolean => {
-    const r = front!.ranges;
-    let program: string | null;
-    // Offsets into the text when the front read it, else into the (ASCII) bytes from `start`.
-    if (r === null) program = front!.program;
-    else if (text !== null) program = text.slice(r.programAt, r.programEnd);
-    else program = decodeLine(raw, start + r.programAt, start + r.programEnd, true);
-    if (program === null) return false;
-    if (program !== lastProgram) {
-      lastProgram = program;
-      lastOwner = ownerOfProgram(program, parser);
-    }
-    return lastOwner !== null;
-  };
-  /**
-   * One line once the format is known: as Analysis.line() + parse() would count it. An ASCII
-   * line is decided from its bytes where it can be (most are only counted as ignored) and
-   * decoded only when its text is needed.
-   */
-  const take = (no: number, raw: Buffer, start: number, end: number, isAscii: boolean, offset: number) => {
-    let text: string | null = null;
-    if (!isAscii) text = decodeLine(raw, start, end, false);
-    w.line(text !== null && text.indexOf('\uFFFD') >= 0);
-    let verdict: number = FRONT_PARSE;
-    let sent: Readonly<SentSpans> | null = null;
-    let threw = false;
-    try {
-      verdict = text === null ? front!.bytes(raw, start, end) : FRONT_UNDECIDED;
-      if (verdict === FRONT_UNDECIDED) {
-        text ??= decodeLine(raw, start, end, isAscii);
-        verdict = front!.text(text);
-        // The update's offsets are into the text: bytes of it only when the line is ASCII.
-        if (verdict === FRONT_UPDATE && !isAscii) verdict = FRONT_PARSE;
-      }
-      // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
-      if (verdict === FRONT_PARSE && isAscii && sentHere) {
-        text ??= decodeLine(raw, start, end, true);
-        sent = parser!.fast.sentDelivery(text, Math.max(0, front!.bodyAt));
-      }
-    } catch {
-      threw = true;
-    }
-    const reason = !threw && verdict === FRONT_IGNORED ? front!.reason : null;
-    if (reason === 'other-program' && otherMta(raw, start, text)) {
-      // Another MTA's line (Exim through the same syslog): the main thread routes it.
-      w.routed(no, raw, start, end, isAscii, offset);
-    } else if (reason !== null) {
-      w.ignored(reason, no);
-    } else if (threw) {
-      w.threw(no, raw, start, end, isAscii, offset);
-    } else {
-      const bodyAt = front!.bodyAt;
-      if (verdict === FRONT_UPDATE) {
-        // A sender line may be the message's arrival, which the traffic overview counts by hour.
-        w.update(no, w.time(front!.time), front!.update, raw, start);
-      } else if (sent !== null) {
-        w.sent(no, bodyAt >= 0 ? w.time(front!.time) : -1, sent, raw, start);
-      } else if (bodyAt >= 0) {
-        const time = w.time(front!.time);
-        const r = front!.ranges;
-        w.parse(no, time, r, r === null ? front!.host : null, r === null ? front!.program : null, bodyAt, raw, start, end, isAscii, offset);
-      } else {
-        w.parse(no, -1, null, null, null, -1, raw, start, end, isAscii, offset);
-      }
-    }
-    if (no % batchLines === 0) flush();
   };
   /** From here on the lines go as text (to `sinkOf`'s sink): the held ones first, as read. */
   const toText = (sinkOf: () => TextSink) => {
@@ -199,19 +228,19 @@ export async function readWithFront(
     // The held lines' bytes are gone: encode them again (as UTF-8, which gives back the same
     // string: what was invalid is U+FFFD by now, and that encodes and decodes as itself).
     held.forEach((l, i) => {
-      if (typeof l !== 'string') return takeOversized(i + 1, l.oversized);
+      if (typeof l !== 'string') return front!.oversized(i + 1, l.oversized);
       const b = Buffer.from(l, 'utf8');
-      take(i + 1, b, 0, b.length, b.length === l.length, heldAt[i] ?? -1);
+      front!.line(i + 1, b, 0, b.length, b.length === l.length, heldAt[i] ?? -1);
     });
   };
   const splitter = new LineSplitter({
     line: (no, raw, start, end, isAscii, offset) => {
-      if (front) take(no, raw, start, end, isAscii, offset);
+      if (front) front.line(no, raw, start, end, isAscii, offset);
       else if (sink) sink.line(decodeLine(raw, start, end, isAscii), no, offset);
       else if (!fallback && detection!.add(decodeLine(raw, start, end, isAscii), offset)) decide();
     },
     oversized: (no, head, offset) => {
-      if (front) takeOversized(no, head);
+      if (front) front.oversized(no, head);
       else if (sink) sink.oversized(head, no, offset);
       else if (!fallback && detection!.addOversized(head, offset)) decide();
     },

@@ -8,15 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { Follower } from '../../src/input/follow.js';
-
-/** Polls `cond` every 10 ms for at most `ms`; fails with `what` if it never holds. */
-async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  for (let waited = 0; waited < ms; waited += 10) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { waitFor } from '../helpers/wait-for.js';
 
 let dir = '';
 let follower: Follower | null = null;

@@ -5,17 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { Follower, type FollowReason } from '../../src/input/follow.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const POLL_MS = 20;
-
-/** Polls `cond` every 10 ms for at most `ms`; fails with `what` if it never holds. */
-async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  for (let waited = 0; waited < ms; waited += 10) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const numbered = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
 const text = (lines: string[]): string => lines.map((l) => l + '\n').join('');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { assertFreshDist } from '../helpers/dist.js';
 import { BIN, ROOT } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // dist/ older than its sources fails here instead of testing yesterday's build (see helpers/dist.ts).
 beforeAll(assertFreshDist);
@@ -30,14 +31,6 @@ const block = (from: number, to: number): string => {
   for (let n = from; n <= to; n++) s += reject(n) + '\n' + noise(n) + '\n';
   return s;
 };
-
-async function waitFor(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  for (let waited = 0; waited < ms; waited += 25) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 let dir = '';
 let child: ReturnType<typeof spawn> | null = null;
@@ -65,23 +58,23 @@ describe('maillog-doctor -f (no terminal)', () => {
     const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
     const printed = () => out.split('\n').filter((l) => l !== '').length;
 
-    await waitFor(() => printed() === 20, 'the 20 rejections already in the file');
+    await waitFor(() => printed() === 20, 'the 20 rejections already in the file', 10_000, 25);
     appendFileSync(log, block(21, 40));
-    await waitFor(() => printed() === 40, 'rejections 21-40');
+    await waitFor(() => printed() === 40, 'rejections 21-40', 10_000, 25);
 
     // logrotate's default: rename, new file; a few lines still go to the old one first.
     appendFileSync(log, block(41, 45));
     renameSync(log, log + '.1');
     appendFileSync(log + '.1', block(46, 50));
     writeFileSync(log, block(51, 70));
-    await waitFor(() => printed() === 70, 'rejections up to 70 after the rename');
+    await waitFor(() => printed() === 70, 'rejections up to 70 after the rename', 10_000, 25);
 
     // copytruncate.
     copyFileSync(log, log + '.2');
     truncateSync(log, 0);
     await new Promise((r) => setTimeout(r, 600));
     appendFileSync(log, block(71, 90));
-    await waitFor(() => printed() === 90, 'rejections up to 90 after the copytruncate');
+    await waitFor(() => printed() === 90, 'rejections up to 90 after the copytruncate', 10_000, 25);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
@@ -151,9 +144,9 @@ describe('maillog-doctor -f (no terminal)', () => {
       appendFileSync(log, block(100 + k, 100 + k));
       await new Promise((r) => setTimeout(r, 250));
     }
-    await waitFor(() => PROBE_RE.test(out), 'the follower to print appended lines');
+    await waitFor(() => PROBE_RE.test(out), 'the follower to print appended lines', 10_000, 25);
     appendFileSync(log, block(6, 6) + 'Nov 22 06:25:59 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.9]: 550 5.1.1 <e\u001b[31mvil@example.com>: Recipient address rejected: User unknown in virtual alias table; from=<a@b.test> to=<e\u001b[31mvil@example.com> proto=ESMTP helo=<x>\n');
-    await waitFor(() => out.includes('evil@example.com'), 'the appended lines');
+    await waitFor(() => out.includes('evil@example.com'), 'the appended lines', 10_000, 25);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     const lines = out.trimEnd().split('\n').filter((l) => !PROBE_RE.test(l));
@@ -179,13 +172,13 @@ describe('maillog-doctor -f (no terminal)', () => {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
     const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
-    await waitFor(() => err.includes('waiting for'), 'the waiting message');
+    await waitFor(() => err.includes('waiting for'), 'the waiting message', 10_000, 25);
     expect(err).toBe(`maillog-doctor: waiting for ${log} to appear\n`);
     // Two lines only: the format is decided when the file appears, not after 20 lines.
     writeFileSync(log, block(1, 1));
-    await waitFor(() => out.split('\n').filter((l) => l !== '').length === 1, 'the first rejection');
+    await waitFor(() => out.split('\n').filter((l) => l !== '').length === 1, 'the first rejection', 10_000, 25);
     appendFileSync(log, block(2, 2));
-    await waitFor(() => out.split('\n').filter((l) => l !== '').length === 2, 'the appended rejection');
+    await waitFor(() => out.split('\n').filter((l) => l !== '').length === 2, 'the appended rejection', 10_000, 25);
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
     expect(out.trimEnd().split('\n').map((l) => JSON.parse(l).recipient)).toEqual(['user1@example.com', 'user2@example.com']);
@@ -206,9 +199,9 @@ describe('maillog-doctor -f (no terminal)', () => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
-    await waitFor(() => out.includes('user1@example.com'), 'the rejection after 5,000 other lines');
+    await waitFor(() => out.includes('user1@example.com'), 'the rejection after 5,000 other lines', 10_000, 25);
     appendFileSync(log, block(2, 2));
-    await waitFor(() => out.includes('user2@example.com'), 'the appended rejection');
+    await waitFor(() => out.includes('user2@example.com'), 'the appended rejection', 10_000, 25);
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
     expect(out.trimEnd().split('\n').map((l) => JSON.parse(l).recipient)).toEqual(['user1@example.com', 'user2@example.com']);

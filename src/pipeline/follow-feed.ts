@@ -1,0 +1,80 @@
+/**
+ * Follow mode's way into the analysis (src/input/follow.ts hands on raw lines, cli.ts follow()
+ * wires them here). A log whose format is known and has a front is read as whole files are on
+ * one thread: each line through the front (front-reader.ts FrontLines), the lines it passes on
+ * applied as a batch after every chunk read, so a line is analysed as soon as it is read, as
+ * before. Otherwise (format not known yet, no front, or MAILLOG_DOCTOR_FRONT=0) every line goes
+ * to Analysis.line() as text.
+ */
+import { parserByName } from '../../parsers/index.js';
+import { hasFastPath, type FastLogParser, type FrontMachine } from '../../parsers/types.js';
+import type { FileStats } from '../aggregate/types.js';
+import type { Mta } from '../event.js';
+import { decodeLine } from '../input/lines.js';
+import type { Analysis } from './analysis.js';
+import { FrontLines } from './front-reader.js';
+
+/**
+ * Lines per batch within one chunk read (follow.ts reads 256 KiB at a time: a few thousand
+ * lines); the rest of a chunk is applied when it ends.
+ */
+const FOLLOW_BATCH_LINES = 2048;
+
+export class FollowFeed {
+  private lines: FrontLines | null = null;
+  private machine: FrontMachine | null = null;
+  /** Generations read through the front so far (for tests: the front really read them). */
+  frontGenerations = 0;
+
+  constructor(
+    private readonly analysis: Analysis,
+    private mta: Mta | undefined,
+    private readonly opts: { year?: number; front?: boolean } = {},
+  ) {}
+
+  /** The format, once known (the followed log did not exist at first): generations begun from now on. */
+  useFormat(mta: Mta): void {
+    this.mta = mta;
+    this.analysis.useFormat(mta);
+  }
+
+  /** A generation of the log begins (Analysis.begin()). */
+  begin(path: string, reference: Date): FileStats {
+    const file = this.analysis.begin(path, reference);
+    this.lines = null;
+    this.machine = null;
+    const parser = this.mta && (this.opts.front ?? process.env.MAILLOG_DOCTOR_FRONT !== '0') ? parserByName(this.mta) : undefined;
+    if (hasFastPath(parser)) {
+      this.machine = this.analysis.startFast(parser);
+      this.lines = new FrontLines(parser, { reference, year: this.opts.year }, true, FOLLOW_BATCH_LINES, () => this.flush());
+      this.frontGenerations++;
+    }
+    return file;
+  }
+
+  line(no: number, raw: Buffer, start: number, end: number, isAscii: boolean, offset: number): void {
+    if (this.lines) this.lines.line(no, raw, start, end, isAscii, offset);
+    else this.analysis.line(decodeLine(raw, start, end, isAscii), no, offset);
+  }
+
+  oversized(head: string, no: number, offset: number): void {
+    if (this.lines) this.lines.oversized(no, head);
+    else this.analysis.oversizedLine(head, no, offset);
+  }
+
+  /** Applies the lines the front passed on since the last time (after every chunk read). */
+  flush(): void {
+    const taken = this.lines?.take(0);
+    if (!taken) return;
+    const parser = this.lines!.parser as FastLogParser;
+    this.analysis.applyBatch(taken.batch, this.machine!, parser.fast);
+  }
+
+  /** The generation ends (Analysis.end()). */
+  end(): void {
+    this.flush();
+    this.lines = null;
+    this.machine = null;
+    this.analysis.end();
+  }
+}
