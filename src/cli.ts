@@ -643,8 +643,19 @@ async function follow(
   onUnrecognised: OnUnrecognised,
   closeUnrecognised: () => Promise<string | null>,
 ): Promise<number> {
+  // Following a file, the lines of one chunk read are written at once after it (one write
+  // instead of one per line: most of the time of catching up with a long log went to those).
+  let held: string[] | null = null;
   const print = (ev: MailEvent, c: Classification): void => {
-    writeStdoutNow(problemLine(problemRecord(ev, c), opts.format));
+    const line = problemLine(problemRecord(ev, c), opts.format);
+    if (held) held.push(line);
+    else writeStdoutNow(line);
+  };
+  const printHeld = (): void => {
+    if (held === null || held.length === 0) return;
+    const text = held.join('');
+    held.length = 0;
+    writeStdoutNow(text);
   };
   if (!interactive && opts.format === 'csv' && opts.events !== '-') writeStdoutNow(PROBLEM_CSV_HEADER);
   let problems = 0;
@@ -689,6 +700,7 @@ async function follow(
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
   // that starts empty, after --from-end or after a rotation. Decide the format once, up front.
   let mta = opts.mta ?? (await sniffFormat(path));
+  held = [];
   const analysisOpts = { ...analysisOptions(opts), mta, onUnrecognised, onProblem };
   const analysis = new Analysis(analysisOpts);
   const feed = new FollowFeed(analysis, mta, { year: analysisOpts.year });
@@ -724,13 +736,17 @@ async function follow(
         lostSaid = bytes;
         say(`${path}: ${bytes} bytes could not be read (${why}); every such loss is counted in the report as followLostBytes`);
       },
-      end: () => feed.end(),
+      end: () => {
+        feed.end();
+        printHeld();
+      },
       rotated: ({ reason, to, at }) => {
         if (reason === 'rename' || reason === 'recreate' || reason === 'truncate') analysis.followRotated({ path, to, reason, at: at.toISOString() });
       },
       progress: (p) => {
-        // The chunk just read is analysed before anything else happens (a snapshot, a signal).
+        // The chunk just read is analysed (and its problems printed) before anything else happens.
         feed.flush();
+        printHeld();
         live?.touch();
         position = p;
         if (live && !caughtUp && file) live.progress({ index: 0, file, bytesRead: p.offset, size: p.size, done: false });
@@ -758,6 +774,7 @@ async function follow(
   await follower.stop();
   if (follower.lostBytes > lostSaid) say(`${path}: ${follower.lostBytes} bytes in all could not be read while following`);
   const { aggregator, stats, errors } = analysis.finish();
+  printHeld();
   if (activeSession) {
     activeSession.quit();
     await activeSession.done;
