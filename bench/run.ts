@@ -14,7 +14,7 @@
  * (Postfix) and `lnav` answering one SQL count of the rejects. On the Postfix file also the
  * live view, `node bin/maillog-doctor FILE` in a 160x45 pseudo-terminal (util-linux `script`),
  * timed until its status line says the file was read, against the issue's ≤ 10 % over
- * `--format json`. Peak RSS is the child's (GNU time's %M, else VmHWM polled from /proc). Prints
+ * `--format json`, and follow mode catching up with it from its start (followRow()). Peak RSS is the child's (GNU time's %M, else VmHWM polled from /proc). Prints
  * a table and writes bench/results/latest.json. The references are never installed from here.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -143,9 +143,12 @@ async function main(): Promise<void> {
       const r2 = row(file, mta, bytes, lines, `maillog-doctor (${availableParallelism() > 1 ? 'default: 2 threads' : '1 core'})`, two);
       r2.runs = two.all;
       base.push(r2);
-      const one = await measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime, { MAILLOG_DOCTOR_THREADS: '1' });
+      const one = await measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime, { MAILLOG_DOCTOR_THREADS: '1' }, Infinity);
       base.push(row(file, mta, bytes, lines, 'maillog-doctor (1 thread)', one));
-      if (mta === 'postfix') base.push(liveRow(script === null ? null : measured[2]!, file, mta, bytes, lines, r2));
+      if (mta === 'postfix') {
+        base.push(liveRow(script === null ? null : measured[2]!, file, mta, bytes, lines, r2));
+        base.push(await followRow(file, mta, bytes, lines, one, gnuTime));
+      }
     }
     if (mta === 'postfix') {
       if (pflogsumm) base.push(row(file, mta, bytes, lines, `pflogsumm ${version(pflogsumm, ['--version'])}`, await measure(pflogsumm, [file], gnuTime)));
@@ -232,6 +235,7 @@ function issueTargets(rows: Row[]): Array<{ what: string; want: string; got: num
   const speed: Array<[Mta, string, (r: Row) => boolean, number]> = [
     ['postfix', 'Postfix, default threads', isDefault, 0.45],
     ['postfix', 'Postfix, one thread', (r) => r.tool === 'maillog-doctor (1 thread)', 0.25],
+    ['postfix', 'Postfix, follow mode catching up', (r) => r.tool === 'maillog-doctor (follow, catching up)', 0.25],
     ['exim', 'Exim, default threads', isDefault, 0.3],
     ['exchange', 'Exchange, default threads', isDefault, 0.3],
   ];
@@ -318,19 +322,27 @@ function parserAvailable(file: string): true | string {
 
 // ---------------------------------------------------------------- measuring
 
-/** Runs a command with stdout discarded; wall time and the child's peak RSS. */
-function measure(cmd: string, args: string[], gnuTime: boolean, env: Record<string, string> = {}): Promise<Measured> {
+/**
+ * Runs a command with stdout discarded; wall time and the child's peak RSS. `keep`: how much of
+ * stdout is kept (for counts and errors); `timeoutMs`: the child is killed after that long
+ * (exitCode null).
+ */
+function measure(cmd: string, args: string[], gnuTime: boolean, env: Record<string, string> = {}, keep = 4096, timeoutMs = 0): Promise<Measured> {
   const rssFile = join(tmpdir(), `mld-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const [bin, argv] = gnuTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
     const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
     let stderr = '';
     // Output goes nowhere, as with `> /dev/null`; a little is kept for counts and errors.
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
     child.stdout.on('data', (d: Buffer) => {
-      if (stdout.length < 4096) stdout += d.toString();
+      if (keptBytes >= keep) return;
+      kept.push(d);
+      keptBytes += d.length;
     });
+    const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : null;
     child.stderr.on('data', (d: Buffer) => {
       if (stderr.length < 4096) stderr += d.toString();
     });
@@ -340,6 +352,8 @@ function measure(cmd: string, args: string[], gnuTime: boolean, env: Record<stri
     child.on('close', (code) => {
       const seconds = (performance.now() - t0) / 1000;
       if (poll) clearInterval(poll);
+      if (timer) clearTimeout(timer);
+      const stdout = Buffer.concat(kept).toString();
       let kb: number | null = hwm || null;
       if (gnuTime) {
         try {
@@ -397,6 +411,29 @@ function row(file: string, mta: Mta, bytes: number, lines: number | null, tool: 
     linesPerSec: lines === null ? undefined : Math.round(lines / m.seconds),
     peakRssMB: m.peakRssMB,
   };
+}
+
+// ---------------------------------------------------------------- follow mode
+
+/**
+ * Follow mode catching up with the whole file from its start: `-f --fail-on N --format json`,
+ * N the problems the report of the same file counts (its findings' counts), so that it stops
+ * once it has read them all (exit 3, the threshold); the problem lines go nowhere. What comes
+ * after the last problem line is not read, a few lines at most. Killed if it never gets there.
+ */
+async function followRow(file: string, mta: Mta, bytes: number, lines: number | null, report: Measured, gnuTime: boolean): Promise<Row> {
+  const tool = 'maillog-doctor (follow, catching up)';
+  let problems = 0;
+  try {
+    for (const f of (JSON.parse(report.stdout) as { findings: Array<{ count: number }> }).findings) problems += f.count;
+  } catch {
+    return { file: file.slice(DATA.length + 1), mta, bytes, lines, tool, skipped: 'no report to count the problems in' };
+  }
+  const timeoutMs = Math.max(60, 10 * report.seconds) * 1000;
+  const m = await measure(process.execPath, [CLI, '-f', '--fail-on', String(problems), '--format', 'json', file], gnuTime, {}, 0, timeoutMs);
+  const r = row(file, mta, bytes, lines, tool, { ...m, exitCode: m.exitCode === 3 ? 0 : m.exitCode === 0 ? 1 : m.exitCode });
+  r.note = `stopped by --fail-on ${problems}`;
+  return r;
 }
 
 // ---------------------------------------------------------------- the live view
