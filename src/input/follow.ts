@@ -114,7 +114,12 @@ interface Generation {
   /** Bytes [0, min(offset, SIGNATURE_BYTES)): how a copy of this generation is recognised. */
   head: Buffer;
   splitter: LineSplitter;
+  /** The next read, started while the last chunk was handled (see readChunk()), and where it reads. */
+  ahead: { offset: number; n: number; read: Promise<Fetched> } | null;
 }
+
+/** What fetch() read: the file's size and `bytesRead` bytes of `buf`, or why it failed. */
+type Fetched = { size: number; buf: Buffer; bytesRead: number } | { error: unknown };
 
 /** A file beside the followed one that a rotation made. */
 interface Sibling {
@@ -146,6 +151,10 @@ export class Follower {
   private readonly buf: Buffer;
   private readonly pollMs: number;
   private idlePolls = 0;
+  /** The last read filled the buffer: the file has more to read at once. */
+  private full = false;
+  /** Read-ahead buffers whose read is over and whose bytes were handed on (see readChunk()). */
+  private readonly spare: Buffer[] = [];
 
   constructor(
     readonly path: string,
@@ -278,7 +287,7 @@ export class Follower {
     const empty = Buffer.alloc(0);
     // The size is taken only from reads that found the bytes they expected (readChunk): a size
     // from before a truncation would count its bytes as lost.
-    return { fh, file, ino: st.ino, dev: st.dev, offset, sizeSeen: offset, signature: empty, head: empty, splitter };
+    return { fh, file, ino: st.ino, dev: st.dev, offset, sizeSeen: offset, signature: empty, head: empty, splitter, ahead: null };
   }
 
   /** A generation that starts past 0 (--from-end): its head and signature from the file. */
@@ -293,8 +302,10 @@ export class Follower {
     let reads = 0;
     try {
       while (!this.stopped) {
-        // The path's identity on every read: a rename is seen before the next chunk.
-        const rotated = reads++ === 0 ? false : await this.check();
+        // The path's identity on every read: a rename is seen before the next chunk. Not while
+        // the last read was full: check() would read the old file to its end before switching
+        // anyway, so the bytes read are the same.
+        const rotated = reads++ === 0 || this.full ? false : await this.check();
         if (this.stopped) break;
         const r = await this.readChunk(this.gen!);
         if (r === 'truncated') {
@@ -346,27 +357,56 @@ export class Follower {
    * so that no truncation can fall between the check and the read.
    */
   private async readChunk(gen: Generation): Promise<ReadResult> {
-    const size = (await gen.fh.stat()).size;
-    if (size < gen.sizeSeen) return 'truncated';
     const n = gen.signature.length;
-    const { bytesRead } = await gen.fh.read(this.buf, 0, this.buf.length, gen.offset - n);
-    if (bytesRead < n || !this.buf.subarray(0, n).equals(gen.signature)) return 'truncated';
+    const ahead = gen.ahead;
+    gen.ahead = null;
+    this.full = false;
+    const r = ahead !== null && ahead.offset === gen.offset && ahead.n === n ? await ahead.read : await this.fetch(gen, this.buf);
+    if ('error' in r) throw r.error;
+    const { size, buf, bytesRead } = r;
+    if (size < gen.sizeSeen) return 'truncated';
+    if (bytesRead < n || !buf.subarray(0, n).equals(gen.signature)) return 'truncated';
     // Only when the bytes before the offset were found again is `size` known to be this
     // generation's, not a regrown file's (at offset 0 there are none: a truncation may have come
     // between the stat and the read); what a truncation took is counted from it.
     gen.sizeSeen = Math.max(gen.sizeSeen, n > 0 ? size : 0, gen.offset + bytesRead - n);
     const got = bytesRead - n;
     if (got === 0) return { bytes: 0 };
-    const data = this.buf.subarray(n, bytesRead);
+    const data = buf.subarray(n, bytesRead);
     if (gen.head.length < SIGNATURE_BYTES && gen.head.length === gen.offset) {
       gen.head = Buffer.concat([gen.head, data.subarray(0, SIGNATURE_BYTES - gen.head.length)]);
     }
     gen.offset += got;
-    gen.signature = Buffer.from(this.buf.subarray(Math.max(0, bytesRead - SIGNATURE_BYTES), bytesRead));
+    gen.signature = Buffer.from(buf.subarray(Math.max(0, bytesRead - SIGNATURE_BYTES), bytesRead));
+    // A full read: there is more (catching up with a long log). The next read goes on while this
+    // chunk is handled, into a buffer of its own; it is used only if nothing moved the offset.
+    if (bytesRead === buf.length && !this.stopped) {
+      this.full = true;
+      gen.ahead = { offset: gen.offset, n: gen.signature.length, read: this.fetch(gen, this.spare.pop() ?? Buffer.allocUnsafeSlow(buf.length)) };
+    }
     gen.splitter.push(data);
+    // Its lines are handed on (and copied where kept): a read-ahead buffer can take the next read.
+    // One whose read was left (the offset moved) is never taken back: it may still be written.
+    if (buf !== this.buf && this.spare.length < 2) this.spare.push(buf);
     this.takeNulBytes(gen);
     this.handlers.progress?.({ offset: gen.offset, size: Math.max(gen.sizeSeen, gen.offset) });
     return { bytes: got };
+  }
+
+  /**
+   * The file's size, then its bytes from SIGNATURE_BYTES before `gen`'s offset into `buf` (in
+   * that order: see readChunk()). Never rejects: a failure is returned, for the caller to throw.
+   */
+  private async fetch(gen: Generation, buf: Buffer): Promise<Fetched> {
+    const { fh } = gen;
+    const at = gen.offset - gen.signature.length;
+    try {
+      const size = (await fh.stat()).size;
+      const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+      return { size, buf, bytesRead };
+    } catch (error) {
+      return { error };
+    }
   }
 
   /** Reads `gen` to the end of its file (a rotated file, or the old one after a rename); returns the bytes read. */
@@ -531,7 +571,7 @@ export class Follower {
       const st = await fh.stat();
       this.markSeen(st);
       if (st.size <= gen.offset) return st.size;
-      const at: Generation = { ...gen, fh, file: c.path, sizeSeen: gen.offset };
+      const at: Generation = { ...gen, fh, file: c.path, sizeSeen: gen.offset, ahead: null };
       await this.drain(at);
       gen.offset = at.offset;
       gen.signature = at.signature;

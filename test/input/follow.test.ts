@@ -148,6 +148,28 @@ describe('Follower', () => {
     expect(rotated).toEqual([['truncate', path + '.1']]);
   });
 
+  test('a rename and a truncation while catching up with reads ahead: every line once, in order', async () => {
+    // 100-byte reads of a 2,000-line file: the rename comes while reads are full (one is always
+    // ahead, and the path is not looked at), the copytruncate of the new file after that.
+    const path = setup(text(numbered(1, 2000)));
+    const c = collector();
+    const lost: number[] = [];
+    follower = new Follower(path, { ...c.handlers, lost: (n) => lost.push(n) }, { pollMs: POLL_MS, chunkBytes: 100 });
+    await follower.start();
+    renameSync(path, path + '.1');
+    appendFileSync(path + '.1', text(numbered(2001, 2010)));
+    writeFileSync(path, text(numbered(2011, 3000)));
+    await waitFor(() => c.lines.length === 3000, 'all 3,000 lines', 20_000);
+    copyFileSync(path, path + '.2');
+    truncateSync(path, 0);
+    appendFileSync(path, text(numbered(3001, 3010)));
+    await waitFor(() => c.lines.length >= 3010, 'lines after the copytruncate', 20_000);
+    await new Promise((r) => setTimeout(r, 5 * POLL_MS));
+    expect(c.lines).toEqual(numbered(1, 3010));
+    expect(c.begins).toEqual(['open', 'rename', 'truncate']);
+    expect(lost).toEqual([]);
+  });
+
   test('no truncation is reported when the file only grows, or is rewritten with the same bytes', async () => {
     const path = setup(text(numbered(1, 20)));
     const c = collector();
