@@ -124,6 +124,11 @@ export class BatchWriter {
     return this.count;
   }
 
+  /** Bytes of the lines and fields written since the last take(). */
+  get byteCount(): number {
+    return this.used;
+  }
+
   /** One more line of the input (each line, passed on or not); `invalid`: it held bad UTF-8. */
   line(invalid: boolean): void {
     this.count++;

@@ -29,6 +29,14 @@ import { Detection } from './detection.js';
  * in flight are memory (bench/README.md).
  */
 export const BATCH_LINES = 8192;
+/**
+ * A batch also ends, at the next multiple of BATCH_STEP lines, once its bytes pass this: long
+ * lines passed on whole (Exchange rows) made batches of several MB, four of them in flight.
+ * Batches still end at every multiple of their line count, where progress is reported.
+ */
+export const BATCH_BYTES = 1024 * 1024;
+/** Divides every batch line count (and so PROGRESS_EVERY_LINES). */
+const BATCH_STEP = 512;
 
 /** How readWithFront() hands on its batches. */
 export interface FrontFlow {
@@ -98,7 +106,7 @@ export class FrontLines {
   oversized(no: number, head: string): void {
     this.w.line(head.indexOf('\uFFFD') >= 0);
     this.w.oversized(no, head + '…');
-    if (no % this.batchLines === 0) this.full();
+    if (no % BATCH_STEP === 0 && (no % this.batchLines === 0 || this.w.byteCount >= BATCH_BYTES)) this.full();
   }
 
   /**
@@ -153,7 +161,7 @@ export class FrontLines {
         w.parse(no, -1, null, null, null, -1, raw, start, end, isAscii, offset);
       }
     }
-    if (no % this.batchLines === 0) this.full();
+    if (no % BATCH_STEP === 0 && (no % this.batchLines === 0 || this.w.byteCount >= BATCH_BYTES)) this.full();
   }
 
   /** Does the program of the line the front just called `other-program` belong to another MTA? */

@@ -1,11 +1,14 @@
 /**
  * The reader thread's batches (src/pipeline/batch.ts): what BatchWriter writes, BatchReader reads
  * back, entry by entry and field by field, for every kind of entry; ASCII and UTF-8 batches,
- * batches that outgrow their first buffers, and the writer starting afresh after take().
+ * batches that outgrow their first buffers, and the writer starting afresh after take(); and
+ * where FrontLines ends a batch.
  */
 import { describe, expect, test } from 'vitest';
 import { BatchReader, BatchWriter, Entry, type Batch } from '../../src/pipeline/batch.js';
-import { extraOf, type SentSpans, type StateUpdate } from '../../parsers/types.js';
+import { extraOf, type FastLogParser, type SentSpans, type StateUpdate } from '../../parsers/types.js';
+import { parserByName } from '../../parsers/index.js';
+import { BATCH_BYTES, BATCH_LINES, FrontLines } from '../../src/pipeline/front-reader.js';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 
@@ -170,5 +173,37 @@ describe('batches from the reader thread', () => {
     const second = w.take(2)!.batch;
     expect(second).toMatchObject({ first: n + 1, lines: 1, ignored: [], strings: [] });
     expect(readAll(second)).toEqual([{ kind: 'threw', no: n + 1, text: 'xxx', offset: -1 }]);
+  });
+});
+
+describe('FrontLines ends a batch by lines, and by bytes for long lines passed on whole', () => {
+  const postfix = parserByName('postfix') as FastLogParser;
+  /** The lines after which FrontLines asked for its batch to be taken, `text` given `lines` times. */
+  const ends = (text: string, lines: number): number[] => {
+    const at: number[] = [];
+    let no = 0;
+    const f = new FrontLines(postfix, { reference: new Date('2026-11-22T12:00:00Z') }, true, BATCH_LINES, () => {
+      at.push(no);
+      f.take(0);
+    });
+    const line = bytes(text);
+    for (no = 1; no <= lines; no++) f.line(no, line, 0, line.length, true, -1);
+    return at;
+  };
+  // Both are passed on whole (parse), never settled by the front.
+  const short = 'Nov 22 06:25:00 mx1 postfix/smtpd[4242]: odd';
+  const long = `Nov 22 06:25:00 mx1 postfix/smtpd[4242]: NOQUEUE: reject: RCPT from unknown[192.0.2.1]: 550 5.7.1 <a@example.com>: ${'x'.repeat(3000)}; from=<s@r.test> to=<a@example.com> proto=ESMTP helo=<r.test>`;
+
+  test('short lines: every BATCH_LINES lines', () => {
+    expect(ends(short, 3 * BATCH_LINES)).toEqual([BATCH_LINES, 2 * BATCH_LINES, 3 * BATCH_LINES]);
+  });
+
+  test('3 KB lines: at the first multiple of 512 lines past BATCH_BYTES, and still at every BATCH_LINES', () => {
+    const got = ends(long, BATCH_LINES + 512);
+    expect(got.length).toBeGreaterThan(10);
+    for (const n of got) expect(n % 512).toBe(0);
+    expect(got).toContain(BATCH_LINES);
+    // Each batch: past BATCH_BYTES by less than 512 lines' bytes.
+    for (let i = 1; i < got.length; i++) expect((got[i]! - got[i - 1]!) * long.length).toBeLessThan(BATCH_BYTES + 512 * long.length);
   });
 });
