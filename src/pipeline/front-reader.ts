@@ -44,7 +44,7 @@ export interface FrontFlow {
   behind: () => boolean;
   /** Runs after each chunk (flow control, a turn of the event loop). */
   between: () => void | Promise<void>;
-  /** Lines per batch (default BATCH_LINES); divides PROGRESS_EVERY_LINES. */
+  /** Lines per batch (default BATCH_LINES): a multiple of BATCH_STEP that divides PROGRESS_EVERY_LINES. */
   batchLines?: number;
   /**
    * Post what there is after each chunk too: a pipe's lines are then seen as soon as they
@@ -75,7 +75,7 @@ export interface TextSink {
  * The lines of one input whose format is known, through that format's front: what the front
  * settles is only counted, the rest is written for a batch (as Analysis.line() + parse() would
  * count each line). Used by readWithFront() and by follow mode (follow-feed.ts), which take
- * the batches when they like; `full` is called when a batch has `batchLines` lines.
+ * the batches when they like; `full` is called when a batch is complete (see after()).
  */
 export class FrontLines {
   readonly front: LineFront;
@@ -93,6 +93,7 @@ export class FrontLines {
     private readonly batchLines: number,
     private readonly full: () => void,
   ) {
+    if (batchLines % BATCH_STEP !== 0) throw new Error(`batches of ${batchLines} lines: not a multiple of ${BATCH_STEP}`);
     this.front = parser.fast.front(context);
     this.sentHere = sentHere;
   }
@@ -106,7 +107,7 @@ export class FrontLines {
   oversized(no: number, head: string): void {
     this.w.line(head.indexOf('\uFFFD') >= 0);
     this.w.oversized(no, head + '…');
-    if (no % BATCH_STEP === 0 && (no % this.batchLines === 0 || this.w.byteCount >= BATCH_BYTES)) this.full();
+    this.after(no);
   }
 
   /**
@@ -161,6 +162,11 @@ export class FrontLines {
         w.parse(no, -1, null, null, null, -1, raw, start, end, isAscii, offset);
       }
     }
+    this.after(no);
+  }
+
+  /** After line `no`: a batch ends at every `batchLines` lines, and sooner past BATCH_BYTES. */
+  private after(no: number): void {
     if (no % BATCH_STEP === 0 && (no % this.batchLines === 0 || this.w.byteCount >= BATCH_BYTES)) this.full();
   }
 
