@@ -12,7 +12,7 @@ import type { FileStats } from '../aggregate/types.js';
 import type { Mta } from '../event.js';
 import { decodeLine } from '../input/lines.js';
 import type { Analysis } from './analysis.js';
-import { FrontLines } from './front-reader.js';
+import { frontWanted, FrontLines } from './front-reader.js';
 
 /**
  * Lines per batch within one chunk read (follow.ts reads 256 KiB at a time: a few thousand
@@ -43,7 +43,7 @@ export class FollowFeed {
     const file = this.analysis.begin(path, reference);
     this.lines = null;
     this.machine = null;
-    const parser = this.mta && (this.opts.front ?? process.env.MAILLOG_DOCTOR_FRONT !== '0') ? parserByName(this.mta) : undefined;
+    const parser = this.mta && frontWanted(this.opts.front) ? parserByName(this.mta) : undefined;
     if (hasFastPath(parser)) {
       this.machine = this.analysis.startFast(parser);
       this.lines = new FrontLines(parser, { reference, year: this.opts.year }, true, FOLLOW_BATCH_LINES, () => this.flush());

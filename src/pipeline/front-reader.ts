@@ -38,6 +38,14 @@ export const BATCH_BYTES = 1024 * 1024;
 /** Divides every batch line count (and so PROGRESS_EVERY_LINES). */
 const BATCH_STEP = 512;
 
+/**
+ * Are inputs read through their format's front? `asked`: PipelineOptions.front (tests); else
+ * yes unless MAILLOG_DOCTOR_FRONT=0, which keeps every line on the text path (the reference).
+ */
+export function frontWanted(asked?: boolean): boolean {
+  return asked ?? process.env.MAILLOG_DOCTOR_FRONT !== '0';
+}
+
 /** How readWithFront() hands on its batches. */
 export interface FrontFlow {
   /** Asked after each batch when job.sentOn is `auto`: should the next batch carry sent deliveries reduced here? */

@@ -20,7 +20,7 @@ import { openChunks, openInput, type ChunkedInput, type OpenedInput } from '../i
 import { fsPath, rawName } from '../input/paths.js';
 import { Analysis, type AnalysisOptions, type PipelineResult } from './analysis.js';
 import { READER_ROLE, type ReadJob, type ReaderMessage } from './batch.js';
-import { readWithFront, type TextSink } from './front-reader.js';
+import { frontWanted, readWithFront, type TextSink } from './front-reader.js';
 
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
@@ -60,7 +60,7 @@ export interface PipelineOptions extends AnalysisOptions {
 
 /** May inputs go through a front: not with `front` false, nor when --mta forces a format that has none. */
 function useFront(opts: PipelineOptions): boolean {
-  if (!(opts.front ?? process.env.MAILLOG_DOCTOR_FRONT !== '0')) return false;
+  if (!frontWanted(opts.front)) return false;
   return !opts.mta || hasFastPath(parserByName(opts.mta));
 }
 
