@@ -213,22 +213,35 @@ export class Aggregator {
   /**
    * A sent delivery to `to` in the traffic overview and the diagnosis (sentTo). Both count the
    * address and its domain; they are read here once, and hashed once when the address has no
-   * capitals (the diagnosis hashes it lower-cased, the top list as counted).
+   * capitals (the diagnosis hashes it lower-cased, the top list as counted). `plain`, `known`:
+   * see countSent().
    */
-  private delivered(time: string | null, to: string | null, origTo: string | null, delay: number | null): void {
+  private delivered(time: string | null, to: string | null, origTo: string | null, delay: number | null, plain = -1, known = 0): void {
     if (!to) {
       this.traffic.sent(time, to, delay);
       this.sentTo(to, origTo, time);
       return;
     }
-    const address = normaliseAddress(to);
-    const lower = address.toLowerCase();
-    const lowerHash = hash52(lower);
-    const domain = domainOf(address);
-    this.traffic.sentKeyed(time, address, lower === address ? lowerHash : hash52(address), domain, delay);
+    let address = to;
+    let lowerHash = known;
+    let hash = known;
+    let domain: string | null;
+    if (plain >= 0) {
+      // No capitals (the reader thread looked, and hashed it): the address as logged is the one
+      // counted and its own lower-cased form; its domain follows the `@` at plain - 1.
+      domain = plain > 0 && plain < to.length ? to.slice(plain) : null;
+    } else {
+      address = normaliseAddress(to);
+      const lower = address.toLowerCase();
+      lowerHash = hash52(lower);
+      hash = lower === address ? lowerHash : hash52(address);
+      domain = domainOf(address);
+    }
+    this.traffic.sentKeyed(time, address, hash, domain, delay);
     this.diagnosis.sentKeyed(lowerHash, domain, time);
     if (origTo !== null && origTo !== to) this.diagnosis.sent(origTo, time);
   }
+
 
   /** A start or reload of the MTA: a marker on the timeline. */
   addMarker(m: Marker): void {
@@ -255,13 +268,15 @@ export class Aggregator {
 
   /**
    * What add() does with a sent delivery, for callers that know only its time, recipient and
-   * delay: the pipeline settles sent deliveries without building their events.
+   * delay: the pipeline settles sent deliveries without building their events. `plain` and
+   * `hash`: a recipient without capitals, as the batch says (batch.ts: 1 + where its last `@`
+   * is, and its hash52); -1 when not known.
    */
-  countSent(time: string | null, to: string, origTo: string | null, delay: number | null): void {
+  countSent(time: string | null, to: string, origTo: string | null, delay: number | null, plain = -1, hash = 0): void {
     this.eventsByKind.delivery++;
     this.eventsByStatus.sent++;
     if (time !== null) this.seen(time, time);
-    this.delivered(time, to, origTo, delay);
+    this.delivered(time, to, origTo, delay, plain, hash);
   }
 
   /**

@@ -33,6 +33,21 @@ export function hash52(s: string): number {
   return (fmix32(g) & 0xfffff) * 0x100000000 + fmix32(h);
 }
 
+/**
+ * hash52() of the latin1 text in bytes [start, end) of `b` (of an ASCII string: its bytes), as
+ * hash52() of that string gives it: for the reader thread, which has the bytes, not the string.
+ */
+export function hash52Bytes(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  let g = 0x050c5d1f;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    h = Math.imul(h ^ c, 0x01000193);
+    g = Math.imul(g ^ c, 0x0100019d);
+  }
+  return (fmix32(g) & 0xfffff) * 0x100000000 + fmix32(h);
+}
+
 /** The murmur3 finaliser: every input bit affects every output bit. */
 function fmix32(h: number): number {
   h ^= h >>> 16;

@@ -338,7 +338,7 @@ export class Analysis {
         // What the shortcut below does, with the fields the reader cut out.
         const queueId = e.queueId();
         const to = e.to();
-        this.sentDelivery(machine, queueId, to, e.time, e.origTo(), e.delay, e.here);
+        this.sentDelivery(machine, queueId, to, e.time, e.origTo(), e.delay, e.here, e.toPlain, e.toHash);
         continue;
       }
       if (kind === Entry.UPDATE) {
@@ -393,7 +393,10 @@ export class Analysis {
     while (k < ignored.length) this.ignoredMany(ignored[k++]!);
   }
 
-  /** What parse() + result() + add() do with a sent delivery's line (see sentDelivery()). */
+  /**
+   * What parse() + result() + add() do with a sent delivery's line (see sentDelivery()).
+   * `plain`, `hash`: what the batch says of the recipient (Aggregator.countSent()).
+   */
   private sentDelivery(
     machine: FrontMachine,
     queueId: string | null,
@@ -402,6 +405,8 @@ export class Analysis {
     origTo: string | null,
     delay: number | null,
     here: boolean,
+    plain = -1,
+    hash = 0,
   ): void {
     machine.sent(queueId, to);
     this.stats.linesRecognised++;
@@ -409,7 +414,7 @@ export class Analysis {
     if (here) this.domains.learnSent(this.parser!.name, to, origTo);
     if (this.window && !this.window.keep(time)) return;
     // Counted, and the diagnosis's evidence that these addresses work (an alias's own address is orig_to).
-    this.aggregator.countSent(time, to, origTo, delay);
+    this.aggregator.countSent(time, to, origTo, delay, plain, hash);
   }
 
   private ignoredMany([reason, count]: [IgnoreReason, number, number]): void {

@@ -7,6 +7,7 @@
  */
 import type { IgnoreReason, Mta } from '../event.js';
 import type { LineRanges, SentSpans, StateUpdate } from '../../parsers/types.js';
+import { hash52Bytes } from '../aggregate/counters.js';
 import { AsciiWindows, decodeLine } from '../input/lines.js';
 
 /** Kinds of entry (one per line passed on; ignored lines are only counted). */
@@ -30,7 +31,7 @@ export type EntryKind = (typeof Entry)[keyof typeof Entry];
  * The numbers of an entry in `meta`, META_SIZE of them. Ends are offsets in `bytes`, where each
  * entry's bytes follow the previous one's.
  */
-const META_SIZE = 9;
+const META_SIZE = 11;
 const NO = 0;
 const KIND = 1;
 /** Index into `strings` of the line's time (-1: null). */
@@ -54,6 +55,12 @@ const TO_END = 4;
 const ORIG_END = 5;
 const DELAY = 6;
 const HERE = 7;
+// SENT: whether its recipient is "plain", without capitals (what the analysis counts it as is
+// then the address as logged, lower-cased or not): -1 if not (the analysis reads it itself),
+// else 1 + where its last `@` is (0: none); and its hash52 (counters.ts) in two halves.
+const TO_PLAIN = 8;
+const TO_HASH_LO = 9;
+const TO_HASH_HI = 10;
 // UPDATE: where the bytes of its key end, of its field, of its second field (-1: none, no
 // bytes); the parser's kind of update.
 const KEY_END = 3;
@@ -97,6 +104,21 @@ function copyBytes(from: Uint8Array, start: number, end: number, to: Buffer, at:
   if (n > 96) return (from as Buffer).copy(to, at, start, end);
   for (let i = 0; i < n; i++) to[at + i] = from[start + i]!;
   return n;
+}
+
+/**
+ * For the ASCII address in bytes [start, end): -1 if it has an ASCII capital, else 1 + where
+ * its last `@` is in it (0: none). Without capitals, what the analysis counts it as
+ * (normaliseAddress) and its lower-cased form are the address as logged.
+ */
+function plainAddress(b: Uint8Array, start: number, end: number): number {
+  let at = -1;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c >= 0x41 && c <= 0x5a) return -1;
+    if (c === 0x40) at = i - start;
+  }
+  return at + 1;
 }
 
 /** Fills batches on the reader thread: count() every line, then one call per line passed on. */
@@ -221,6 +243,14 @@ export class BatchWriter {
     }
     this.used += copyBytes(from, start + s.toAt, start + s.toEnd, this.bytes, this.used);
     meta[at + TO_END] = this.used;
+    const plain = plainAddress(from, start + s.toAt, start + s.toEnd);
+    meta[at + TO_PLAIN] = plain;
+    if (plain >= 0) {
+      // The hash the analysis would make of the recipient: one less pass over it on its thread.
+      const h = hash52Bytes(from, start + s.toAt, start + s.toEnd);
+      meta[at + TO_HASH_LO] = h % 0x100000000;
+      meta[at + TO_HASH_HI] = Math.floor(h / 0x100000000);
+    }
     if (s.origAt < 0) {
       meta[at + ORIG_END] = -1;
     } else {
@@ -432,6 +462,17 @@ export class BatchReader {
   /** SENT: delivered on this machine (SentSpans.here). */
   get here(): boolean {
     return this.b.meta[this.at + HERE] === 1;
+  }
+
+  /** SENT: -1 if the recipient has capitals, else 1 + where its last `@` is (0: none). */
+  get toPlain(): number {
+    return this.b.meta[this.at + TO_PLAIN]!;
+  }
+
+  /** SENT: hash52() of the recipient, when toPlain >= 0. */
+  get toHash(): number {
+    const meta = this.b.meta;
+    return meta[this.at + TO_HASH_HI]! * 0x100000000 + (meta[this.at + TO_HASH_LO]! >>> 0);
   }
 
   /** UPDATE: the second field (null: none). Read after key() and field(). */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { DISTINCT_EXACT_CAP, DistinctCounter, HyperLogLog, TOPK_CAP, TopK, hash32, hash52, sketchWidth } from '../../src/aggregate/counters.js';
+import { DISTINCT_EXACT_CAP, DistinctCounter, HyperLogLog, TOPK_CAP, TopK, hash32, hash52, hash52Bytes, sketchWidth } from '../../src/aggregate/counters.js';
 import { ReferenceTopK } from '../helpers/reference-topk.js';
 import { runs } from '../helpers/runs.js';
 
@@ -24,6 +24,15 @@ describe('hash52', () => {
         const h = hash52(s);
         expect(Number.isSafeInteger(h) && h >= 0 && h < 2 ** 52).toBe(true);
         expect(h % 2 ** 32).toBe(hash32(s));
+      }),
+    );
+  });
+  test('hash52Bytes() of a latin1 string\'s bytes, anywhere in a buffer, is hash52() of the string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), fc.nat(8), fc.nat(8), (s, before, after) => {
+        const latin1 = [...s].map((c) => String.fromCharCode(c.charCodeAt(0) & 0xff)).join('');
+        const b = Buffer.concat([Buffer.alloc(before, 0x78), Buffer.from(latin1, 'latin1'), Buffer.alloc(after, 0x79)]);
+        expect(hash52Bytes(b, before, before + latin1.length)).toBe(hash52(latin1));
       }),
     );
   });

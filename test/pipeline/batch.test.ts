@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { BatchReader, BatchWriter, Entry, type Batch } from '../../src/pipeline/batch.js';
+import { hash52 } from '../../src/aggregate/counters.js';
 import { extraOf, type FastLogParser, type SentSpans, type StateUpdate } from '../../parsers/types.js';
 import { parserByName } from '../../parsers/index.js';
 import { BATCH_BYTES, BATCH_LINES, FrontLines } from '../../src/pipeline/front-reader.js';
@@ -22,7 +23,8 @@ function readAll(b: Batch): unknown[] {
       case Entry.SENT: {
         const queueId = r.queueId();
         const to = r.to();
-        out.push({ kind: 'sent', no: r.no, time: r.time, queueId, to, origTo: r.origTo(), delay: r.delay, here: r.here, offset: r.offset });
+        const plain = r.toPlain;
+        out.push({ kind: 'sent', no: r.no, time: r.time, queueId, to, origTo: r.origTo(), delay: r.delay, here: r.here, offset: r.offset, plain, ...(plain >= 0 ? { hash: r.toHash } : {}) });
         break;
       }
       case Entry.UPDATE: {
@@ -126,8 +128,8 @@ describe('batches from the reader thread', () => {
     expect(readAll(b)).toEqual([
       { kind: 'line', no: 1, time: '2026-11-22T06:25:03', text: CLASSIC, host: 'mx1', program: 'postfix/smtpd', bodyAt: 39, offset: 100 },
       { kind: 'line', no: 5, time: '2026-11-22T06:25:05', text: rare.toString(), host: null, program: 'postfix/qmgr', bodyAt: 44, offset: 200 },
-      { kind: 'sent', no: 6, time: '2026-11-22T06:25:04', queueId: '3F2A1B4C5D', to: 'bob@example.com', origTo: 'b@example.com', delay: 1.25, here: true, offset: -1 },
-      { kind: 'sent', no: 7, time: null, queueId: null, to: 'abc', origTo: null, delay: null, here: false, offset: -1 },
+      { kind: 'sent', no: 6, time: '2026-11-22T06:25:04', queueId: '3F2A1B4C5D', to: 'bob@example.com', origTo: 'b@example.com', delay: 1.25, here: true, offset: -1, plain: 4, hash: hash52('bob@example.com') },
+      { kind: 'sent', no: 7, time: null, queueId: null, to: 'abc', origTo: null, delay: null, here: false, offset: -1, plain: 0, hash: hash52('abc') },
       { kind: 'update', no: 8, time: '2026-11-22T06:25:04', update: 2, key: '3F2A1B4C5D', field: 'a[192.0.2.1]:25', extra: null, offset: -1 },
       { kind: 'oversized', no: 9, head: 'head…', offset: -1 },
       { kind: 'routed', no: 10, text: 'Nov 22 06:25:06 mx1 exim[1]: x', offset: 300 },
@@ -173,6 +175,29 @@ describe('batches from the reader thread', () => {
     const second = w.take(2)!.batch;
     expect(second).toMatchObject({ first: n + 1, lines: 1, ignored: [], strings: [] });
     expect(readAll(second)).toEqual([{ kind: 'threw', no: n + 1, text: 'xxx', offset: -1 }]);
+  });
+});
+
+describe('a sent delivery\'s recipient: plain (no capitals) with its hash, or left to the analysis', () => {
+  const sentOf = (to: string) => {
+    const w = new BatchWriter();
+    const line = bytes(`to=<${to}>`);
+    w.line(false);
+    w.sent(1, -1, { queueAt: 0, queueEnd: -1, toAt: 4, toEnd: 4 + to.length, origAt: -1, origEnd: -1, delay: -1, here: false }, line, 0);
+    return readAll(w.take(0)!.batch)[0];
+  };
+  test.each([
+    ['a.b@c.example.org', 4],
+    ['postmaster', 0],
+    ['odd@', 4],
+    ['x@y@z.test', 4],
+  ])('%s: 1 + where its last @ is', (to, plain) => {
+    expect(sentOf(to)).toMatchObject({ to, plain, hash: hash52(to) });
+  });
+  test.each(['Bob@example.com', 'bob@Example.COM', 'A'])('%s: has capitals, the analysis reads it itself', (to) => {
+    const e = sentOf(to) as { plain: number; hash?: number };
+    expect(e.plain).toBe(-1);
+    expect(e.hash).toBeUndefined();
   });
 });
 
