@@ -7,7 +7,7 @@
  * to Analysis.line() as text.
  */
 import { parserByName } from '../../parsers/index.js';
-import { hasFastPath, type FastLogParser, type FrontMachine } from '../../parsers/types.js';
+import { hasFastPath, type FrontMachine } from '../../parsers/types.js';
 import type { FileStats } from '../aggregate/types.js';
 import type { Mta } from '../event.js';
 import { decodeLine } from '../input/lines.js';
@@ -52,11 +52,13 @@ export class FollowFeed {
     return file;
   }
 
+  /** A line of the current generation, as the Follower hands it on (rawLine). */
   line(no: number, raw: Buffer, start: number, end: number, isAscii: boolean, offset: number): void {
     if (this.lines) this.lines.line(no, raw, start, end, isAscii, offset);
     else this.analysis.line(decodeLine(raw, start, end, isAscii), no, offset);
   }
 
+  /** An over-long line of it, by its head. */
   oversized(head: string, no: number, offset: number): void {
     if (this.lines) this.lines.oversized(no, head);
     else this.analysis.oversizedLine(head, no, offset);
@@ -64,10 +66,10 @@ export class FollowFeed {
 
   /** Applies the lines the front passed on since the last time (after every chunk read). */
   flush(): void {
-    const taken = this.lines?.take(0);
-    if (!taken) return;
-    const parser = this.lines!.parser as FastLogParser;
-    this.analysis.applyBatch(taken.batch, this.machine!, parser.fast);
+    const lines = this.lines;
+    const taken = lines?.take(0);
+    if (!lines || !taken) return;
+    this.analysis.applyBatch(taken.batch, this.machine!, lines.parser.fast);
   }
 
   /** The generation ends (Analysis.end()). */
