@@ -151,8 +151,6 @@ export class Follower {
   private readonly buf: Buffer;
   private readonly pollMs: number;
   private idlePolls = 0;
-  /** The last read filled the buffer: the file has more to read at once. */
-  private full = false;
   /** Read-ahead buffers whose read is over and whose bytes were handed on (see readChunk()). */
   private readonly spare: Buffer[] = [];
 
@@ -303,9 +301,9 @@ export class Follower {
     try {
       while (!this.stopped) {
         // The path's identity on every read: a rename is seen before the next chunk. Not while
-        // the last read was full: check() would read the old file to its end before switching
-        // anyway, so the bytes read are the same.
-        const rotated = reads++ === 0 || this.full ? false : await this.check();
+        // a read is ahead (the last one was full): check() would read the old file to its end
+        // before switching anyway, so the bytes read are the same.
+        const rotated = reads++ === 0 || this.gen!.ahead !== null ? false : await this.check();
         if (this.stopped) break;
         const r = await this.readChunk(this.gen!);
         if (r === 'truncated') {
@@ -360,7 +358,6 @@ export class Follower {
     const n = gen.signature.length;
     const ahead = gen.ahead;
     gen.ahead = null;
-    this.full = false;
     const r = ahead !== null && ahead.offset === gen.offset && ahead.n === n ? await ahead.read : await this.fetch(gen, this.buf);
     if ('error' in r) throw r.error;
     const { size, buf, bytesRead } = r;
@@ -381,7 +378,6 @@ export class Follower {
     // A full read: there is more (catching up with a long log). The next read goes on while this
     // chunk is handled, into a buffer of its own; it is used only if nothing moved the offset.
     if (bytesRead === buf.length && !this.stopped) {
-      this.full = true;
       gen.ahead = { offset: gen.offset, n: gen.signature.length, read: this.fetch(gen, this.spare.pop() ?? Buffer.allocUnsafeSlow(buf.length)) };
     }
     gen.splitter.push(data);
