@@ -14,8 +14,9 @@
  * (Postfix) and `lnav` answering one SQL count of the rejects. On the Postfix file also the
  * live view, `node bin/maillog-doctor FILE` in a 160x45 pseudo-terminal (util-linux `script`),
  * timed until its status line says the file was read, against the issue's ≤ 10 % over
- * `--format json`, and follow mode catching up with it from its start (followRow()). Peak RSS is the child's (GNU time's %M, else VmHWM polled from /proc). Prints
- * a table and writes bench/results/latest.json. The references are never installed from here.
+ * `--format json`, and follow mode catching up with it from its start (followRow()). Peak RSS
+ * is the child's (GNU time's %M, else VmHWM polled from /proc). Prints a table and writes
+ * bench/results/latest.json. The references are never installed from here.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -431,6 +432,8 @@ async function followRow(file: string, mta: Mta, bytes: number, lines: number | 
   }
   const timeoutMs = Math.max(60, 10 * report.seconds) * 1000;
   const m = await measure(process.execPath, [CLI, '-f', '--fail-on', String(problems), '--format', 'json', file], gnuTime, {}, 0, timeoutMs);
+  // Exit 3 (the --fail-on threshold) is the run that read everything; exit 0 would mean it
+  // stopped for another reason, which row() must count as failed.
   const r = row(file, mta, bytes, lines, tool, { ...m, exitCode: m.exitCode === 3 ? 0 : m.exitCode === 0 ? 1 : m.exitCode });
   r.note = `stopped by --fail-on ${problems}`;
   return r;
