@@ -21,6 +21,7 @@ export default defineConfig({
       'test/exim-local-domains-pipeline.test.ts',
       'test/exchange-receive-pipeline.test.ts',
       'test/input/evidence-thread.test.ts',
+      'test/pipeline/follow-catch-up.test.ts',
       'test/state/state-file.test.ts',
       'test/tui/follow-cli.test.ts',
       'test/tui/view-bundle.test.ts',

@@ -125,6 +125,12 @@ function offsetMinutes(zone: string): number {
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
 }
 
+/** Where a YearResolver stands: the year and the month of the last stamp it resolved. */
+export interface YearPlace {
+  year: number;
+  month: number;
+}
+
 /**
  * Year for year-less classic timestamps. The first line's year is the reference's, or the one
  * before when its month lies after the reference month (a file written before New Year and
@@ -135,10 +141,22 @@ function offsetMinutes(zone: string): number {
 export class YearResolver {
   private year: number | null = null;
   private lastMonth = -1;
+  /** `resume`: go on from where another resolver of the same input stopped (see place()). */
   constructor(
     private readonly reference: Date,
     private readonly forced?: number,
-  ) {}
+    resume?: YearPlace,
+  ) {
+    if (resume !== undefined) {
+      this.year = resume.year;
+      this.lastMonth = resume.month;
+    }
+  }
+
+  /** The year and month of the last stamp resolved (null: none yet), for a resolver to resume from. */
+  place(): YearPlace | null {
+    return this.year === null ? null : { year: this.year, month: this.lastMonth };
+  }
 
   resolve(month: number): number {
     if (this.forced !== undefined) return this.forced;
@@ -170,8 +188,13 @@ export class EnvelopeReader {
   private lastK2 = 0;
   private lastK3 = 0;
 
-  constructor(reference: Date, forcedYear?: number) {
-    this.years = new YearResolver(reference, forcedYear);
+  constructor(reference: Date, forcedYear?: number, resume?: YearPlace) {
+    this.years = new YearResolver(reference, forcedYear, resume);
+  }
+
+  /** Where the year inference stands (YearResolver.place()). */
+  yearPlace(): YearPlace | null {
+    return this.years.place();
   }
 
   /** Where the parts of the last envelope scan() found in the everyday shapes are. */

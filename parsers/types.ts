@@ -156,7 +156,18 @@ export interface LineFront {
   readonly ranges: Readonly<LineRanges> | null;
   readonly host: string | null;
   readonly program: string | null;
+  /** What a front reading on after this one's last line needs to know (none: nothing). */
+  resume?(): FrontResume;
 }
+
+/**
+ * What a front that read the start of an input leaves for a new front that reads on from there
+ * (follow mode: the reader thread caught up with the log, this thread follows it): what the
+ * front's state holds that is not the same for every input, such as where the year inference
+ * of year-less stamps stands. Only a front of the same parser reads it; a plain object, since
+ * it is posted between threads.
+ */
+export type FrontResume = Readonly<Record<string, string | number | boolean | null>>;
 
 /** The machine of a parser with a fast path: ways in for what its LineFront passed on. */
 export interface FrontMachine extends LineMachine {
@@ -180,13 +191,19 @@ export interface FrontMachine extends LineMachine {
   update(kind: number, key: string, field: string, extra: string | null): boolean;
 }
 
+/** What a front is made with: the input's reference time and --year, and where to resume from. */
+export interface FrontContext extends Pick<ParseContext, 'reference' | 'year'> {
+  /** LineFront.resume() of the front that read the input up to where this one starts. */
+  resume?: FrontResume;
+}
+
 /**
  * The optional fast path of a parser: a front that runs on the reader thread, and a shortcut
  * for the commonest line that carries state (a sent delivery), which either thread may take.
  * Reading through it gives the same results as line() on every line (test/bench-equivalence.test.ts).
  */
 export interface FastPath {
-  front(ctx: Pick<ParseContext, 'reference' | 'year'>): LineFront;
+  front(ctx: FrontContext): LineFront;
   /**
    * For a line the front returned FRONT_PARSE for (its message from `from` on): when line()
    * would give one `sent` delivery event and nothing else, where its queue id and recipients

@@ -662,6 +662,8 @@ async function follow(
   let thresholdReached = false;
   let requestStop: () => void = () => undefined;
   const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  let stopping = false;
+  void stopRequested.then(() => (stopping = true));
   let live: LiveStore | null = null;
   const tui = interactive ? await loadTui() : null;
   if (tui) live = new tui.live.LiveStore({ files: [path] });
@@ -758,6 +760,15 @@ async function follow(
           live.following(path);
         }
       },
+      // A big log is first read up to its last complete line by the reader thread (run.ts
+      // catchUpOnThread), its problems printed batch by batch; following reads on from there.
+      catchUp: ({ fd, end }) =>
+        feed.catchUp(path, fd, end, (bytesRead) => {
+          printHeld();
+          live?.touch();
+          if (live && file) live.progress({ index: 0, file, bytesRead, size: end, done: false });
+          return !thresholdReached && !stopping;
+        }),
       warning: say,
     },
     { fromEnd: opts.fromEnd },

@@ -8,7 +8,7 @@
  * would have to decide) goes to the machine, which decides it as ever.
  */
 import type { IgnoreReason } from '../../src/event.js';
-import { FRONT_IGNORED, FRONT_PARSE, FRONT_UNDECIDED, FRONT_UPDATE, type FastPath, type FrontVerdict, type LineFront, type SentSpans } from '../types.js';
+import { FRONT_IGNORED, FRONT_PARSE, FRONT_UNDECIDED, FRONT_UPDATE, type FastPath, type FrontContext, type FrontResume, type FrontVerdict, type LineFront, type SentSpans } from '../types.js';
 import { CellCuts } from './csv-row.js';
 import { layoutByCount, layoutFromFieldsLine, type Layout } from './columns.js';
 import { anyTime } from './time.js';
@@ -58,8 +58,22 @@ export class ExchangeFront implements LineFront {
   readonly program = null;
   private layout: Layout | null = null;
   private layoutDocumented = false;
+  /** The `#Fields:` line `layout` was read from. */
+  private fieldsLine: string | null = null;
   private gaveUp = false;
   private readonly cuts = new FrontCuts();
+
+  /** `ctx.resume`: the header and the giving up of the front that read the input before this one. */
+  constructor(ctx: FrontContext = { reference: new Date(0) }) {
+    const r = ctx.resume;
+    if (typeof r?.fields === 'string') this.text(r.fields);
+    this.gaveUp = r?.gaveUp === true;
+  }
+
+  /** The input's header and whether the front gave up on it: how the lines after are read. */
+  resume(): FrontResume {
+    return { fields: this.fieldsLine, gaveUp: this.gaveUp };
+  }
 
   bytes(): FrontVerdict {
     return FRONT_UNDECIDED;
@@ -80,6 +94,7 @@ export class ExchangeFront implements LineFront {
         if (layout) {
           this.layout = layout;
           this.layoutDocumented = isDocumented(layout);
+          this.fieldsLine = text;
         }
       }
       return FRONT_PARSE;
@@ -213,6 +228,6 @@ export function sentDelivery(text: string, from: number): Readonly<SentSpans> | 
 }
 
 export const exchangeFast: FastPath = {
-  front: () => new ExchangeFront(),
+  front: (ctx) => new ExchangeFront(ctx),
   sentDelivery,
 };

@@ -22,6 +22,8 @@ import {
   type LineFront,
   type ParseContext,
   type StateUpdate,
+  type FrontContext,
+  type FrontResume,
 } from '../types.js';
 import { PostfixBody, daemonOf, sentDelivery, triage } from './body.js';
 
@@ -88,8 +90,16 @@ export class PostfixFront implements LineFront {
   readonly update: StateUpdate = { kind: 0, keyAt: 0, keyEnd: 0, fieldAt: 0, fieldEnd: 0, extraAt: -1, extraEnd: -1 };
   private readonly queueSpans: QueueSpans = { queueAt: 0, queueEnd: 0, fieldAt: 0, fieldEnd: 0 };
 
-  constructor(ctx: Pick<ParseContext, 'reference' | 'year'>) {
-    this.envelopes = new EnvelopeReader(ctx.reference, ctx.year);
+  constructor(ctx: FrontContext) {
+    const r = ctx.resume;
+    const place = typeof r?.year === 'number' && typeof r.month === 'number' ? { year: r.year, month: r.month } : undefined;
+    this.envelopes = new EnvelopeReader(ctx.reference, ctx.year, place);
+  }
+
+  /** Where the year inference stands: the front reading on resolves the next stamps as this one would. */
+  resume(): FrontResume {
+    const place = this.envelopes.yearPlace();
+    return place === null ? {} : { year: place.year, month: place.month };
   }
 
   bytes(b: Uint8Array, start: number, end: number): FrontVerdict {

@@ -68,6 +68,14 @@ export interface FollowHandlers {
   progress?(p: { offset: number; size: number }): void;
   /** The first time everything that was in the file has been read. */
   caughtUp?(): void;
+  /**
+   * Before the first read of the file opened at its start (not `fromEnd`): a reader of its own
+   * (follow mode's reader thread) may read its complete lines, bytes [0, end), from `fd`, which
+   * stays open and is not moved. It says how many lines and bytes it read, and the lines from
+   * there on are handed on here, numbered on; null: it read nothing, every line comes here;
+   * `stopped`: following is being stopped, read nothing more. Lines it read are not handed on.
+   */
+  catchUp?(from: { fd: number; end: number }): Promise<{ lines: number; bytes: number } | 'stopped' | null>;
   /** Something worth telling that does not stop following (waiting for the file, a reopen failed, …). */
   warning?(message: string): void;
 }
@@ -151,6 +159,8 @@ export class Follower {
   private readonly buf: Buffer;
   private readonly pollMs: number;
   private idlePolls = 0;
+  /** Where the complete lines of the file first opened end, for handlers.catchUp (0: none to read). */
+  private catchUpEnd = 0;
   /** Read-ahead buffers whose read is over and whose bytes were handed on (see readChunk()). */
   private readonly spare: Buffer[] = [];
 
@@ -211,6 +221,7 @@ export class Follower {
       throw new InputError(this.path, 'is gzip-compressed; only plain log files can be followed (read it without -f)');
     }
     const offset = fromEnd ? await lineStartBefore(fh, st.size) : 0;
+    this.catchUpEnd = !fromEnd && this.handlers.catchUp ? await linesEndBefore(fh, st.size) : 0;
     this.gen = this.generation(fh, this.path, st, offset);
     await this.prime(this.gen);
     this.startMtimeMs = st.mtimeMs;
@@ -274,18 +285,42 @@ export class Follower {
 
   private generation(fh: FileHandle, file: string, st: Stats, offset: number): Generation {
     this.markSeen(st);
+    const empty = Buffer.alloc(0);
+    // The size is taken only from reads that found the bytes they expected (readChunk): a size
+    // from before a truncation would count its bytes as lost.
+    return { fh, file, ino: st.ino, dev: st.dev, offset, sizeSeen: offset, signature: empty, head: empty, splitter: this.splitter(offset), ahead: null };
+  }
+
+  /** The line splitter of a generation read from `offset` on. */
+  private splitter(offset: number): LineSplitter {
     const h = this.handlers;
-    const splitter = new LineSplitter(
+    return new LineSplitter(
       {
         line: h.rawLine ?? ((no, bytes, start, end, ascii, at) => h.line?.(decodeLine(bytes, start, end, ascii), no, at)),
         oversized: (no, head, at) => (h.oversized ? h.oversized(head, no, at) : h.line?.(head, no, at)),
       },
       offset,
     );
-    const empty = Buffer.alloc(0);
-    // The size is taken only from reads that found the bytes they expected (readChunk): a size
-    // from before a truncation would count its bytes as lost.
-    return { fh, file, ino: st.ino, dev: st.dev, offset, sizeSeen: offset, signature: empty, head: empty, splitter, ahead: null };
+  }
+
+  /**
+   * handlers.catchUp on the generation first opened; true when following is being stopped.
+   * Reading goes on after the lines it read, or from the start when it read none.
+   */
+  private async catchUp(gen: Generation): Promise<boolean> {
+    const end = this.catchUpEnd;
+    this.catchUpEnd = 0;
+    if (end === 0 || gen.offset !== 0) return false;
+    const r = await this.handlers.catchUp!({ fd: gen.fh.fd, end });
+    if (r === 'stopped') return true;
+    if (r === null || r.bytes === 0) return false;
+    gen.offset = r.bytes;
+    gen.sizeSeen = r.bytes;
+    gen.splitter = this.splitter(r.bytes);
+    gen.splitter.lines = r.lines;
+    await this.prime(gen);
+    this.handlers.progress?.({ offset: gen.offset, size: gen.sizeSeen });
+    return false;
   }
 
   /** A generation that starts past 0 (--from-end): its head and signature from the file. */
@@ -299,6 +334,7 @@ export class Follower {
     let first = true;
     let reads = 0;
     try {
+      if (this.catchUpEnd > 0 && (await this.catchUp(this.gen!))) return;
       while (!this.stopped) {
         // The path's identity on every read: a rename is seen before the next chunk. Not while
         // a read is ahead (the last one was full): check() would read the old file to its end
@@ -662,6 +698,12 @@ async function readAt(fh: FileHandle, pos: number, n: number): Promise<Buffer> {
   const b = Buffer.alloc(n);
   const { bytesRead } = await fh.read(b, 0, n, pos);
   return b.subarray(0, bytesRead);
+}
+
+/** Offset just past the last newline before `size` (within the last 64 KiB), else 0. */
+async function linesEndBefore(fh: FileHandle, size: number): Promise<number> {
+  const at = await lineStartBefore(fh, size);
+  return at === size && size > 0 && (await readAt(fh, size - 1, 1))[0] !== 0x0a ? 0 : at;
 }
 
 /** Offset just past the last newline before `size` (within the last 64 KiB), else `size`. */

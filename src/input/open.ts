@@ -250,6 +250,27 @@ export async function openChunks(path: string, now: Date, stdin: Readable = proc
   return { chunks: chunks(), bytesRead: () => bytesRead, size: info.size, reference: info.mtime, gzip: false, close };
 }
 
+/**
+ * Bytes [0, end) of a file another part of the run holds open (`fd`, which is neither moved nor
+ * closed: reads give their position), as openChunks reads a plain file: follow mode's reader
+ * thread catching up with the log the follower then reads on from `end`. Fewer bytes when the
+ * file was cut shorter meanwhile (bytesRead() says how many).
+ */
+export function openRange(fd: number, end: number, reference: Date): ChunkedInput {
+  const buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  let bytesRead = 0;
+  let open = true;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    while (open && bytesRead < end) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, end - bytesRead), bytesRead);
+      if (n === 0) return;
+      bytesRead += n;
+      yield buf.subarray(0, n);
+    }
+  }
+  return { chunks: chunks(), bytesRead: () => bytesRead, size: end, reference, gzip: false, close: () => (open = false) };
+}
+
 function streamed(opened: OpenedInput): ChunkedInput {
   return {
     chunks: opened.stream as AsyncIterable<Buffer>,

@@ -6,7 +6,7 @@
  * (test/pipeline/batch.test.ts writes every kind and reads it back).
  */
 import type { IgnoreReason, Mta } from '../event.js';
-import type { LineRanges, SentSpans, StateUpdate } from '../../parsers/types.js';
+import type { FrontResume, LineRanges, SentSpans, StateUpdate } from '../../parsers/types.js';
 import { hash52Bytes } from '../aggregate/counters.js';
 import { AsciiWindows, decodeLine } from '../input/lines.js';
 
@@ -522,6 +522,12 @@ export interface ReadJob {
   /** --mta naming a format with a fast path: no detection. */
   forced?: Mta;
   sentOn: 'auto' | 'reader' | 'main';
+  /**
+   * Follow mode catching up (with `forced`): read bytes [0, end) of the file open as `fd`
+   * instead of opening `path`, with the follower's `reference`; `end` ends a line. Its `end`
+   * message carries the front's resume().
+   */
+  range?: { fd: number; end: number; reference: number };
 }
 
 /** Reader → main, per file: `fallback` (read it yourself), or `start`, batches, `end`. */
@@ -529,7 +535,17 @@ export type ReaderMessage =
   | { type: 'fallback' }
   | { type: 'start'; mta: Mta; reference: number; gzip: boolean; size: number | null }
   | Batch
-  | { type: 'end'; bytesRead: number; nulBytes: number; error?: { message?: string; code?: string } };
+  | EndMessage;
+
+/** Reader → main: the file has ended (`error`: why reading stopped early). */
+export interface EndMessage {
+  type: 'end';
+  bytesRead: number;
+  nulBytes: number;
+  error?: { message?: string; code?: string };
+  /** With a job's `range`: the front's resume() for the front that reads on. */
+  resume?: FrontResume;
+}
 
 /** workerData.role of the reader thread. */
 export const READER_ROLE = 'maillog-doctor/reader';

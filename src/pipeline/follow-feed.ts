@@ -13,6 +13,7 @@ import type { Mta } from '../event.js';
 import { decodeLine } from '../input/lines.js';
 import type { Analysis } from './analysis.js';
 import { frontWanted, FrontLines } from './front-reader.js';
+import { catchUpOnThread } from './run.js';
 
 /**
  * Lines per batch within one chunk read (follow.ts reads 256 KiB at a time: a few thousand
@@ -23,6 +24,8 @@ const FOLLOW_BATCH_LINES = 2048;
 export class FollowFeed {
   private lines: FrontLines | null = null;
   private machine: FrontMachine | null = null;
+  private file: FileStats | null = null;
+  private reference = new Date(0);
   /** Generations read through the front so far (for tests: the front really read them). */
   frontGenerations = 0;
 
@@ -41,6 +44,8 @@ export class FollowFeed {
   /** A generation of the log begins (Analysis.begin()). */
   begin(path: string, reference: Date): FileStats {
     const file = this.analysis.begin(path, reference);
+    this.file = file;
+    this.reference = reference;
     this.lines = null;
     this.machine = null;
     const parser = this.mta && frontWanted(this.opts.front) ? parserByName(this.mta) : undefined;
@@ -50,6 +55,31 @@ export class FollowFeed {
       this.frontGenerations++;
     }
     return file;
+  }
+
+  /**
+   * Catching up with a big log on the reader thread (run.ts catchUpOnThread()): bytes [0, end)
+   * of the generation just begun, open as `fd` (`end` ends a line), its batches applied here as
+   * they come; then this thread's front reads on from `end` as the reader's would have. `next`
+   * runs after each batch with the bytes read so far (false: stop). What was read (lines,
+   * bytes); null when the thread was not used (nothing was read); `stopped` when `next` said
+   * to stop. Throws when reading failed.
+   */
+  async catchUp(path: string, fd: number, end: number, next: (bytesRead: number) => boolean, threads?: number): Promise<{ lines: number; bytes: number } | 'stopped' | null> {
+    const lines = this.lines;
+    const machine = this.machine;
+    const file = this.file;
+    if (lines === null || machine === null || file === null || this.mta === undefined || file.lines > 0) return null;
+    const fast = lines.parser.fast;
+    const ended = await catchUpOnThread(path, { fd, end, reference: this.reference }, { mta: this.mta, year: this.opts.year, threads, front: this.opts.front }, (b) => {
+      this.analysis.applyBatch(b, machine, fast);
+      return next(b.bytesRead);
+    });
+    if (ended === null || ended === 'stopped') return ended;
+    if (ended.error) throw Object.assign(new Error(ended.error.message ?? 'read error'), { code: ended.error.code });
+    this.analysis.nulBytes(ended.nulBytes);
+    this.lines = new FrontLines(lines.parser, { reference: this.reference, year: this.opts.year, resume: ended.resume }, true, FOLLOW_BATCH_LINES, () => this.flush());
+    return { lines: file.lines, bytes: ended.bytesRead };
   }
 
   /** A line of the current generation, as the Follower hands it on (rawLine). */

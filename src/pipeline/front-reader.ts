@@ -14,6 +14,7 @@ import {
   FRONT_UPDATE,
   hasFastPath,
   type FastLogParser,
+  type FrontContext,
   type LineFront,
   type LogParser,
   type SentSpans,
@@ -96,7 +97,7 @@ export class FrontLines {
 
   constructor(
     readonly parser: FastLogParser,
-    context: { reference: Date; year?: number },
+    context: FrontContext,
     sentHere: boolean,
     private readonly batchLines: number,
     private readonly full: () => void,
@@ -294,5 +295,6 @@ export async function readWithFront(
     return;
   }
   if (front) flush();
-  post({ type: 'end', bytesRead: opened.bytesRead(), nulBytes: splitter.nulBytes, ...(error ? { error } : {}) });
+  const resume = job.range && front ? { resume: (front as FrontLines).front.resume?.() ?? {} } : {};
+  post({ type: 'end', bytesRead: opened.bytesRead(), nulBytes: splitter.nulBytes, ...(error ? { error } : {}), ...resume });
 }

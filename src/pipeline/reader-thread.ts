@@ -5,7 +5,7 @@
  * either thread; this one does it while the main thread is behind (load balancing).
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openChunks } from '../input/open.js';
+import { openChunks, openRange } from '../input/open.js';
 import { rememberName } from '../input/paths.js';
 import { MAX_BATCHES_AHEAD, READER_ROLE, type ReaderMessage, type ReadJob } from './batch.js';
 import { readWithFront } from './front-reader.js';
@@ -43,7 +43,8 @@ function readerThread(port: MessagePort, applied: Int32Array): void {
     if (job.raw) rememberName(job.path, job.raw);
     let opened;
     try {
-      opened = await openChunks(job.path, new Date(job.now));
+      const r = job.range;
+      opened = r ? openRange(r.fd, r.end, new Date(r.reference)) : await openChunks(job.path, new Date(job.now));
     } catch {
       port.postMessage({ type: 'fallback' });
       return;

@@ -14,12 +14,13 @@ import type { Readable } from 'node:stream';
 import { parserByName } from '../../parsers/index.js';
 import { hasFastPath, type FastLogParser, type FrontMachine } from '../../parsers/types.js';
 import type { FileStats } from '../aggregate/types.js';
+import type { Mta } from '../event.js';
 import { describeSystemError, InputError } from '../errors.js';
 import { forEachLine } from '../input/lines.js';
 import { openChunks, openInput, type ChunkedInput, type OpenedInput } from '../input/open.js';
 import { fsPath, rawName } from '../input/paths.js';
 import { Analysis, type AnalysisOptions, type PipelineResult } from './analysis.js';
-import { READER_ROLE, type ReadJob, type ReaderMessage } from './batch.js';
+import { READER_ROLE, type Batch, type EndMessage, type ReadJob, type ReaderMessage } from './batch.js';
 import { frontWanted, readWithFront, type TextSink } from './front-reader.js';
 
 /** How often (in lines) analyse() reports progress. */
@@ -183,6 +184,11 @@ class ReaderThread {
 
   private constructor(private readonly minBytes: number) {}
 
+  /** A reader thread for follow mode's range (catchUpOnThread() has decided to use one). */
+  static forRange(): ReaderThread {
+    return new ReaderThread(0);
+  }
+
   /** A reader thread when more than one thread may be used and some input is for it. */
   static async forRun(inputs: readonly string[], opts: PipelineOptions): Promise<ReaderThread | null> {
     const asked = opts.threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
@@ -259,6 +265,35 @@ class ReaderThread {
     }
   }
 
+  /**
+   * Reads the range of `job` (follow mode catching up) through the thread, each batch to
+   * `batch` in order; its `start` is not handed on (the caller has begun the file). The `end`
+   * message; null when nothing was read (the thread could not start it); `stopped` when
+   * `batch` said to stop (the thread is then stopped). Throws when the thread failed after
+   * handing some on.
+   */
+  async readRange(job: ReadJob, batch: (b: Batch) => boolean): Promise<EndMessage | 'stopped' | null> {
+    this.start().postMessage(job);
+    let handed = false;
+    for (;;) {
+      const m = await this.next();
+      if (m === null) {
+        if (!handed) return null;
+        throw new Error(this.failure?.message ?? 'reader thread failed');
+      }
+      if (m.type === 'fallback') return null;
+      if (m.type === 'end') return m;
+      if (m.type !== 'batch') continue;
+      Atomics.add(this.applied, 0, 1);
+      Atomics.notify(this.applied, 0);
+      handed = true;
+      if (!batch(m)) {
+        await this.stop();
+        return 'stopped';
+      }
+    }
+  }
+
   async close(): Promise<void> {
     await this.stop();
   }
@@ -271,6 +306,37 @@ class ReaderThread {
       this.wake = null;
     }
     return this.queue.shift()!;
+  }
+}
+
+/**
+ * Follow mode's first reading of a big log (follow-feed.ts): bytes [0, end) of the file the
+ * follower holds open as `fd` (`end` ends a line), read through the front of `mta` on the
+ * reader thread, each batch handed to `batch` (false: stop) on this thread, in order. Resolves
+ * with the reader's `end` message; null when no thread is used or it read nothing; `stopped`
+ * after `batch` said to stop. A thread is used where a whole file that big would be read by
+ * one (size, cores, `threads`).
+ */
+export async function catchUpOnThread(
+  path: string,
+  range: { fd: number; end: number; reference: Date },
+  opts: { mta: Mta; year?: number; threads?: number; front?: boolean },
+  batch: (b: Batch) => boolean,
+): Promise<EndMessage | 'stopped' | null> {
+  const asked = opts.threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
+  const threads = asked ?? (availableParallelism() > 1 ? 2 : 1);
+  if (threads < 2 || !frontWanted(opts.front) || !import.meta.url.endsWith('.js')) return null;
+  if (asked === undefined && range.end < PARALLEL_MIN_BYTES) return null;
+  const reader = ReaderThread.forRange();
+  try {
+    const job: ReadJob = {
+      ...readJob(path, { now: range.reference, year: opts.year, mta: opts.mta, sentOn: 'auto' }),
+      forced: opts.mta,
+      range: { fd: range.fd, end: range.end, reference: range.reference.getTime() },
+    };
+    return await reader.readRange(job, batch);
+  } finally {
+    await reader.close();
   }
 }
 

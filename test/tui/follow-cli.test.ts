@@ -223,6 +223,34 @@ describe('maillog-doctor -f (no terminal)', () => {
     expect(code).toBe(3);
   });
 
+  test('a log caught up with on the reader thread prints what one thread prints, then follows on', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
+    const log = join(dir, 'mail.log');
+    // 3,000 rejections: more than one batch of the thread; the last line is still being written.
+    const whole = block(1, 3000);
+    const cut = whole.length - 40;
+    const runOnce = async (threads: string): Promise<string> => {
+      writeFileSync(log, whole.slice(0, cut));
+      child = spawn(process.execPath, [BIN, '-f', '--fail-on', '3010', '--format', 'json', log], {
+        cwd: ROOT,
+        env: { ...process.env, TZ: 'UTC', MAILLOG_DOCTOR_THREADS: threads },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+      const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
+      await waitFor(() => out.split('\n').length > 2999, 'the log read so far', 20_000, 25);
+      appendFileSync(log, whole.slice(cut) + block(3001, 3010));
+      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 20_000))]);
+      expect(code).toBe(3);
+      return out;
+    };
+    const one = await runOnce('1');
+    const two = await runOnce('2');
+    expect(two.trimEnd().split('\n')).toHaveLength(3010);
+    expect(two).toBe(one);
+  });
+
   test('usage: --from-end needs -f; -f takes one file; a gzip file cannot be followed', async () => {
     dir = mkdtempSync(join(tmpdir(), 'md-follow-cli-'));
     const { run } = await import('../helpers/cli.js');
