@@ -762,11 +762,15 @@ async function follow(
       },
       // A big log is first read up to its last complete line by the reader thread (run.ts
       // catchUpOnThread), its problems printed batch by batch; following reads on from there.
+      // The batches come back to back: after each, stdout is let drain (a pipe read slower than
+      // problems are found would otherwise buffer them all) and the event loop gets a turn
+      // (signals, the view) at least every TURN_MS.
       catchUp: ({ fd, end }) =>
-        feed.catchUp(path, fd, end, (bytesRead) => {
+        feed.catchUp(path, fd, end, async (bytesRead) => {
           printHeld();
           live?.touch();
           if (live && file) live.progress({ index: 0, file, bytesRead, size: end, done: false });
+          await eventLoopTurn();
           return !thresholdReached && !stopping;
         }),
       warning: say,
@@ -801,6 +805,33 @@ async function follow(
   const failed = (await writeReportFiles(report, opts, warn)) || errors.length > 0 || unrecognisedFailed !== null || tapsFailed || stateFailed;
   if (thresholdReached) return EXIT.threshold;
   return interactive ? viewExitCode(report, opts, failed) : failed ? EXIT.inputError : EXIT.ok;
+}
+
+/** Longest follow mode's catching up goes without letting the event loop run. */
+const TURN_MS = 25;
+let lastTurn = 0;
+
+/** Waits for stdout to drain when its buffer is full, and lets the event loop run every TURN_MS. */
+async function eventLoopTurn(): Promise<void> {
+  const out = process.stdout;
+  if (!stdoutIsFileCached && out.writableNeedDrain) {
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        out.off('drain', done);
+        out.off('close', done);
+        out.off('error', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+      out.on('error', done);
+    });
+    lastTurn = Date.now();
+    return;
+  }
+  if (Date.now() - lastTurn < TURN_MS) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  lastTurn = Date.now();
 }
 
 function warn(message: string): void {

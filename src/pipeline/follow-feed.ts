@@ -61,11 +61,12 @@ export class FollowFeed {
    * Catching up with a big log on the reader thread (run.ts catchUpOnThread()): bytes [0, end)
    * of the generation just begun, open as `fd` (`end` ends a line), its batches applied here as
    * they come; then this thread's front reads on from `end` as the reader's would have. `next`
-   * runs after each batch with the bytes read so far (false: stop). What was read (lines,
+   * runs after each batch with the bytes read so far (false: stop); while it is pending no
+   * batch is applied, so it can let the event loop turn (output drained, signals). What was read (lines,
    * bytes); null when the thread was not used (nothing was read); `stopped` when `next` said
    * to stop. Throws when reading failed.
    */
-  async catchUp(path: string, fd: number, end: number, next: (bytesRead: number) => boolean, threads?: number): Promise<{ lines: number; bytes: number } | 'stopped' | null> {
+  async catchUp(path: string, fd: number, end: number, next: (bytesRead: number) => boolean | Promise<boolean>, threads?: number): Promise<{ lines: number; bytes: number } | 'stopped' | null> {
     const lines = this.lines;
     const machine = this.machine;
     const file = this.file;

@@ -272,7 +272,7 @@ class ReaderThread {
    * `batch` said to stop (the thread is then stopped). Throws when the thread failed after
    * handing some on.
    */
-  async readRange(job: ReadJob, batch: (b: Batch) => boolean): Promise<EndMessage | 'stopped' | null> {
+  async readRange(job: ReadJob, batch: (b: Batch) => boolean | Promise<boolean>): Promise<EndMessage | 'stopped' | null> {
     this.start().postMessage(job);
     let handed = false;
     for (;;) {
@@ -287,7 +287,7 @@ class ReaderThread {
       Atomics.add(this.applied, 0, 1);
       Atomics.notify(this.applied, 0);
       handed = true;
-      if (!batch(m)) {
+      if (!(await batch(m))) {
         await this.stop();
         return 'stopped';
       }
@@ -321,7 +321,7 @@ export async function catchUpOnThread(
   path: string,
   range: { fd: number; end: number; reference: Date },
   opts: { mta: Mta; year?: number; threads?: number; front?: boolean },
-  batch: (b: Batch) => boolean,
+  batch: (b: Batch) => boolean | Promise<boolean>,
 ): Promise<EndMessage | 'stopped' | null> {
   const asked = opts.threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
   const threads = asked ?? (availableParallelism() > 1 ? 2 : 1);
