@@ -205,6 +205,11 @@ export class LineSplitter {
     this.pendingBytes += rest;
   }
 
+  /** Where in the input the line not ended yet starts: just after the last newline pushed. */
+  get unfinishedAt(): number {
+    return this.lineStart;
+  }
+
   /** The last line, if the input did not end with a newline. Returns the number of lines. */
   end(): number {
     // A last line without a newline keeps a trailing `\r` (as split2 does).

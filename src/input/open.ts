@@ -254,7 +254,7 @@ export async function openChunks(path: string, now: Date, stdin: Readable = proc
  * Bytes [0, end) of a file another part of the run holds open (`fd`, which is neither moved nor
  * closed: reads give their position), as openChunks reads a plain file: follow mode's reader
  * thread catching up with the log the follower then reads on from `end`. Fewer bytes when the
- * file was cut shorter meanwhile (bytesRead() says how many).
+ * file was cut shorter meanwhile.
  */
 export function openRange(fd: number, end: number, reference: Date): ChunkedInput {
   const buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);

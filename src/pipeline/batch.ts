@@ -525,7 +525,7 @@ export interface ReadJob {
   /**
    * Follow mode catching up (with `forced`): read bytes [0, end) of the file open as `fd`
    * instead of opening `path`, with the follower's `reference`; `end` ends a line. Its `end`
-   * message carries the front's resume().
+   * message carries the front's resume(), and as bytesRead where its last complete line ends.
    */
   range?: { fd: number; end: number; reference: number };
 }

@@ -72,7 +72,7 @@ export class FollowFeed {
     const file = this.file;
     if (lines === null || machine === null || file === null || this.mta === undefined || file.lines > 0) return null;
     const fast = lines.parser.fast;
-    const ended = await catchUpOnThread(path, { fd, end, reference: this.reference }, { mta: this.mta, year: this.opts.year, threads, front: this.opts.front }, (b) => {
+    const ended = await catchUpOnThread(path, { fd, end, reference: this.reference }, { mta: this.mta, year: this.opts.year, threads }, (b) => {
       this.analysis.applyBatch(b, machine, fast);
       return next(b.bytesRead);
     });

@@ -278,7 +278,9 @@ export async function readWithFront(
       if (flow.flushEachChunk && front) flush();
       await between();
     }
-    if (!fallback) splitter.end();
+    // A range (follow mode) ends at a line's end; read short (the file was cut meanwhile), its
+    // unfinished last line is left for the follower, which reads on from where it starts.
+    if (!fallback && !job.range) splitter.end();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     error = { message: e?.message, code: e?.code };
@@ -296,5 +298,6 @@ export async function readWithFront(
   }
   if (front) flush();
   const resume = job.range && front ? { resume: (front as FrontLines).front.resume?.() ?? {} } : {};
-  post({ type: 'end', bytesRead: opened.bytesRead(), nulBytes: splitter.nulBytes, ...(error ? { error } : {}), ...resume });
+  const bytesRead = job.range ? splitter.unfinishedAt : opened.bytesRead();
+  post({ type: 'end', bytesRead, nulBytes: splitter.nulBytes, ...(error ? { error } : {}), ...resume });
 }

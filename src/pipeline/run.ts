@@ -191,8 +191,7 @@ class ReaderThread {
 
   /** A reader thread when more than one thread may be used and some input is for it. */
   static async forRun(inputs: readonly string[], opts: PipelineOptions): Promise<ReaderThread | null> {
-    const asked = opts.threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
-    const threads = asked ?? (availableParallelism() > 1 ? 2 : 1);
+    const { asked, threads } = threadsFor(opts.threads);
     if (threads < 2 || !useFront(opts)) return null;
     // Only from the compiled module: a worker cannot start from TypeScript source (tests).
     if (!import.meta.url.endsWith('.js')) return null;
@@ -320,12 +319,11 @@ class ReaderThread {
 export async function catchUpOnThread(
   path: string,
   range: { fd: number; end: number; reference: Date },
-  opts: { mta: Mta; year?: number; threads?: number; front?: boolean },
+  opts: { mta: Mta; year?: number; threads?: number },
   batch: (b: Batch) => boolean | Promise<boolean>,
 ): Promise<EndMessage | 'stopped' | null> {
-  const asked = opts.threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
-  const threads = asked ?? (availableParallelism() > 1 ? 2 : 1);
-  if (threads < 2 || !frontWanted(opts.front) || !import.meta.url.endsWith('.js')) return null;
+  const { asked, threads } = threadsFor(opts.threads);
+  if (threads < 2 || !import.meta.url.endsWith('.js')) return null;
   if (asked === undefined && range.end < PARALLEL_MIN_BYTES) return null;
   const reader = ReaderThread.forRange();
   try {
@@ -478,6 +476,15 @@ const TURN_MS = 25;
  * wake-ups and keep less in memory than the reader thread's (a batch holds its lines' text).
  */
 const HERE_BATCH_LINES = 2048;
+
+/**
+ * Threads a run may use: as asked (PipelineOptions.threads, else MAILLOG_DOCTOR_THREADS;
+ * `asked` undefined when neither says), else 2 on a machine with a second core.
+ */
+function threadsFor(threads?: number): { asked: number | undefined; threads: number } {
+  const asked = threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
+  return { asked, threads: asked ?? (availableParallelism() > 1 ? 2 : 1) };
+}
 
 /** Is `path` a regular file of at least `minBytes`? */
 async function isFileOf(path: string, minBytes: number): Promise<boolean> {
