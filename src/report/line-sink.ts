@@ -1,10 +1,11 @@
 /**
  * A file descriptor written in buffered, checked writes (writeAllSync), for outputs that grow
- * while the run goes on (`--events FILE`, the ClickHouse spool). As LineFile does for
- * `--unrecognised`: what is buffered is written once the current batch of input is done, so a
- * follow run's output keeps up; the first error stops the writing and is kept for close().
+ * while the run goes on (`--events FILE`, the ClickHouse spool, `--unrecognised`): what is
+ * buffered is written once the current batch of input is done, so a follow run's output keeps
+ * up; the first error stops the writing and is kept for close().
  */
-import { closeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { escapeControls } from '../text/sanitize.js';
 import { writeAllSync, writeFailure } from './output.js';
 
 export interface LineSink {
@@ -13,7 +14,7 @@ export interface LineSink {
   close(): string | null;
 }
 
-/** Characters buffered before a write. */
+/** Characters buffered before a write: big enough to cost little, small enough not to matter. */
 const FLUSH_AT = 64 * 1024;
 
 export class BufferedFd implements LineSink {
@@ -62,5 +63,27 @@ export class BufferedFd implements LineSink {
     }
     this.fd = null;
     return this.error === null ? null : writeFailure(this.error);
+  }
+}
+
+/**
+ * The `--unrecognised` file: `file:line: text` lines, with control and invisible characters
+ * escaped (escapeControls); close() says why it is incomplete (or null when every line reached
+ * the file).
+ */
+export class LineFile {
+  private readonly out: BufferedFd;
+
+  /** Opens (creates or truncates) `path` (a name, or its bytes); throws the system error when it cannot. */
+  constructor(readonly path: string | Buffer) {
+    this.out = new BufferedFd(openSync(path, 'w'));
+  }
+
+  line(file: string, no: number, text: string): void {
+    this.out.write(`${escapeControls(file)}:${no}: ${escapeControls(text)}\n`);
+  }
+
+  close(): string | null {
+    return this.out.close();
   }
 }

@@ -1,12 +1,11 @@
 /**
  * Checked writes for everything the CLI writes that is not an atomic report file: standard
- * output and the `--unrecognised` file. A failed or short write must never pass for a complete
+ * output, and the files written line by line (line-sink.ts). A failed or short write must never pass for a complete
  * one (a full disk, `/dev/full`, a closed descriptor), so every write loops until every byte
  * is written or an error is known, and the error is kept for the caller to report.
  */
-import { closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, writeSync } from 'node:fs';
 import { describeSystemError } from '../errors.js';
-import { escapeControls } from '../text/sanitize.js';
 
 type WriteFn = (fd: number, buffer: Uint8Array, offset: number, length: number) => number;
 
@@ -71,65 +70,3 @@ export function stdoutIsFile(): boolean {
   }
 }
 
-/**
- * The `--unrecognised` file: `file:line: text` lines, with control and invisible characters
- * escaped (escapeControls), buffered and written with writeAllSync. The first error stops the
- * writing and is kept; `close()` says it (or null when every line reached the file).
- */
-export class LineFile {
-  private fd: number | null;
-  private pending: string[] = [];
-  private pendingLength = 0;
-  private error: unknown = null;
-  private scheduled = false;
-
-  /** Opens (creates or truncates) `path` (a name, or its bytes); throws the system error when it cannot. */
-  constructor(readonly path: string | Buffer) {
-    this.fd = openSync(path, 'w');
-  }
-
-  line(file: string, no: number, text: string): void {
-    if (this.error !== null || this.fd === null) return;
-    const s = `${escapeControls(file)}:${no}: ${escapeControls(text)}\n`;
-    this.pending.push(s);
-    this.pendingLength += s.length;
-    if (this.pendingLength >= FLUSH_AT) this.flush();
-    else if (!this.scheduled) {
-      // Also written as soon as the current batch of lines is done, so the file fills while a
-      // long or endless run (stdin, -f) goes on.
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        if (this.error === null) this.flush();
-      });
-    }
-  }
-
-  private flush(): void {
-    if (this.pending.length === 0 || this.fd === null) return;
-    const data = this.pending.join('');
-    this.pending = [];
-    this.pendingLength = 0;
-    try {
-      writeAllSync(this.fd, data);
-    } catch (err) {
-      this.error = err;
-    }
-  }
-
-  /** Writes what is buffered and closes; the reason the file is incomplete, or null. */
-  close(): string | null {
-    if (this.fd === null) return this.error === null ? null : writeFailure(this.error);
-    if (this.error === null) this.flush();
-    try {
-      closeSync(this.fd);
-    } catch (err) {
-      this.error ??= err;
-    }
-    this.fd = null;
-    return this.error === null ? null : writeFailure(this.error);
-  }
-}
-
-/** Characters buffered before a write: big enough to cost little, small enough not to matter. */
-const FLUSH_AT = 64 * 1024;
