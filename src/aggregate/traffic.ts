@@ -74,6 +74,9 @@ export class Traffic {
   private lastHour: Hour | null = null;
   private lastHourKey = '';
   private readonly domains = new Map<string, Domain>();
+  /** The domain domainNamed() found last by its own name, and its entry. */
+  private lastName: string | null = null;
+  private lastNamed: Domain | null = null;
   private senders = new TopK();
   private recipients = new TopK();
   private readonly auth = new Map<string, AuthClient>();
@@ -216,8 +219,16 @@ export class Traffic {
 
   private domainNamed(name: string | null): Domain | null {
     if (name === null) return null;
+    // Nine sent deliveries in ten go to the domain of the one before (measured on the bench's
+    // Postfix log): a comparison instead of hashing a new string for the map.
+    if (name === this.lastName) return this.lastNamed;
     let d = this.domains.get(name);
-    if (d === undefined) {
+    if (d !== undefined) {
+      // A domain's entry never changes once made: safe to remember (a short string, which may
+      // keep its line's chunk alive until the next domain).
+      this.lastName = name;
+      this.lastNamed = d;
+    } else {
       let key = name;
       if (this.domains.size >= TRAFFIC_DOMAINS_CAP) {
         this.overflow.trafficDomains++;
