@@ -20,6 +20,7 @@ import { generateExim } from '../../bench/gen/exim.js';
 import { generatePostfix } from '../../bench/gen/postfix.js';
 import type { Mta } from '../../src/event.js';
 import { assertFreshDist } from '../helpers/dist.js';
+import { feedHandlers } from '../helpers/feed-handlers.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 beforeAll(assertFreshDist);
@@ -95,12 +96,7 @@ async function follow(plan: Plan, catchUp: boolean): Promise<Run> {
   const follower = new m.follow.Follower(
     log,
     {
-      begin: ({ reference, file }) => void feed.begin(file, reference),
-      rawLine: (no, bytes, start, end, ascii, offset) => feed.line(no, bytes, start, end, ascii, offset),
-      oversized: (head, no, offset) => feed.oversized(head, no, offset),
-      nulBytes: (n) => analysis.nulBytes(n),
-      end: () => feed.end(),
-      progress: () => feed.flush(),
+      ...feedHandlers(feed, analysis),
       caughtUp: () => (caughtUp = true),
       ...(catchUp
         ? {

@@ -18,6 +18,7 @@ import { MAX_LINE_BYTES } from '../../src/input/lines.js';
 import { Analysis } from '../../src/pipeline/analysis.js';
 import { FollowFeed } from '../../src/pipeline/follow-feed.js';
 import { renderJson } from '../../src/report/json.js';
+import { feedHandlers } from '../helpers/feed-handlers.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const POLL_MS = 10;
@@ -58,12 +59,7 @@ async function follow(mta: Mta, parts: string[], front: boolean): Promise<Run> {
   const follower = new Follower(
     log,
     {
-      begin: ({ reference, file }) => void feed.begin(file, reference),
-      rawLine: (no, bytes, start, end, ascii, offset) => feed.line(no, bytes, start, end, ascii, offset),
-      oversized: (head, no, offset) => feed.oversized(head, no, offset),
-      nulBytes: (n) => analysis.nulBytes(n),
-      end: () => feed.end(),
-      progress: () => feed.flush(),
+      ...feedHandlers(feed, analysis),
       caughtUp: () => (caughtUp = true),
     },
     { pollMs: POLL_MS, chunkBytes: 7919 },
