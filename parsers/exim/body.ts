@@ -126,8 +126,9 @@ export class EximBody {
     const notes = this.notes;
     if (notes.outputs.size === 0 && notes.deferrals.size === 0) return;
     const key = `${id} ${to}`;
-    notes.outputs.delete(key);
-    notes.deferrals.delete(key);
+    // Each delete hashes the key: none where a table is empty (transport outputs mostly are).
+    if (notes.outputs.size > 0) notes.outputs.delete(key);
+    if (notes.deferrals.size > 0) notes.deferrals.delete(key);
   }
 
   /** An entry line (not a rejectlog header line) of `stream`. */
