@@ -7,7 +7,7 @@
  * to Analysis.line() as text.
  */
 import { parserByName } from '../../parsers/index.js';
-import { hasFastPath, type FrontMachine } from '../../parsers/types.js';
+import { hasFastPath, type FastLogParser, type FrontMachine, type FrontResume } from '../../parsers/types.js';
 import type { FileStats } from '../aggregate/types.js';
 import type { Mta } from '../event.js';
 import { decodeLine } from '../input/lines.js';
@@ -51,7 +51,7 @@ export class FollowFeed {
     const parser = this.mta && frontWanted(this.opts.front) ? parserByName(this.mta) : undefined;
     if (hasFastPath(parser)) {
       this.machine = this.analysis.startFast(parser);
-      this.lines = new FrontLines(parser, { reference, year: this.opts.year }, true, FOLLOW_BATCH_LINES, () => this.flush());
+      this.lines = this.frontLines(parser);
       this.frontGenerations++;
     }
     return file;
@@ -79,8 +79,13 @@ export class FollowFeed {
     if (ended === null || ended === 'stopped') return ended;
     if (ended.error) throw Object.assign(new Error(ended.error.message ?? 'read error'), { code: ended.error.code });
     this.analysis.nulBytes(ended.nulBytes);
-    this.lines = new FrontLines(lines.parser, { reference: this.reference, year: this.opts.year, resume: ended.resume }, true, FOLLOW_BATCH_LINES, () => this.flush());
+    this.lines = this.frontLines(lines.parser, ended.resume);
     return { lines: file.lines, bytes: ended.bytesRead };
+  }
+
+  /** The front of the current generation (from where `resume` says another front stopped). */
+  private frontLines(parser: FastLogParser, resume?: FrontResume): FrontLines {
+    return new FrontLines(parser, { reference: this.reference, year: this.opts.year, resume }, true, FOLLOW_BATCH_LINES, () => this.flush());
   }
 
   /** A line of the current generation, as the Follower hands it on (rawLine). */

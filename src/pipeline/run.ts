@@ -251,10 +251,6 @@ class ReaderThread {
         file.failed(this.failure?.message ?? 'reader thread failed');
         return true;
       }
-      if (m.type === 'batch') {
-        Atomics.add(this.applied, 0, 1);
-        Atomics.notify(this.applied, 0);
-      }
       const next = file.take(path, m);
       if (next === 'fallback') {
         await this.stop();
@@ -283,8 +279,6 @@ class ReaderThread {
       if (m.type === 'fallback') return null;
       if (m.type === 'end') return m;
       if (m.type !== 'batch') continue;
-      Atomics.add(this.applied, 0, 1);
-      Atomics.notify(this.applied, 0);
       handed = true;
       if (!(await batch(m))) {
         await this.stop();
@@ -297,14 +291,22 @@ class ReaderThread {
     await this.stop();
   }
 
-  /** The next message, or null once the thread has failed. */
+  /**
+   * The next message, or null once the thread has failed. A batch counts as taken here: the
+   * reader may run one further ahead (its flow control).
+   */
   private async next(): Promise<ReaderMessage | null> {
     while (this.queue.length === 0) {
       if (this.failure) return null;
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
     }
-    return this.queue.shift()!;
+    const m = this.queue.shift()!;
+    if (m.type === 'batch') {
+      Atomics.add(this.applied, 0, 1);
+      Atomics.notify(this.applied, 0);
+    }
+    return m;
   }
 }
 
@@ -329,7 +331,6 @@ export async function catchUpOnThread(
   try {
     const job: ReadJob = {
       ...readJob(path, { now: range.reference, year: opts.year, mta: opts.mta, sentOn: 'auto' }),
-      forced: opts.mta,
       range: { fd: range.fd, end: range.end, reference: range.reference.getTime() },
     };
     return await reader.readRange(job, batch);
