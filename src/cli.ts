@@ -18,7 +18,7 @@ import { Follower } from './input/follow.js';
 import { startJournal, type Journal } from './input/journal.js';
 import { CHECKED_FINDINGS, checkConfig, exchangeScript } from './verify/check-config.js';
 import { analyseOnThread } from './analysis-thread.js';
-import { Analysis, analyse, FollowFeed } from './pipeline.js';
+import { Analysis, analyse, eventLoopTurns, FollowFeed } from './pipeline.js';
 import { parseWindow, type TimeWindow } from './window.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
 import { compareReports } from './report/compare.js';
@@ -765,15 +765,17 @@ async function follow(
       // catchUpOnThread), its problems printed batch by batch; following reads on from there.
       // The batches come back to back: after each, stdout is let drain (a pipe read slower than
       // problems are found would otherwise buffer them all) and the event loop gets a turn
-      // (signals, the view) at least every TURN_MS.
-      catchUp: ({ fd, end }) =>
-        feed.catchUp(path, fd, end, async (bytesRead) => {
+      // (signals, the view) every so often.
+      catchUp: ({ fd, end }) => {
+        const turn = eventLoopTurns();
+        return feed.catchUp(path, fd, end, async (bytesRead) => {
           printHeld();
           live?.touch();
           if (live && file) live.progress({ index: 0, file, bytesRead, size: end, done: false });
-          await eventLoopTurn();
+          await drainedOrTurn(turn);
           return !thresholdReached && !stopping;
-        }),
+        });
+      },
       warning: say,
     },
     { fromEnd: opts.fromEnd },
@@ -808,31 +810,24 @@ async function follow(
   return interactive ? viewExitCode(report, opts, failed) : failed ? EXIT.inputError : EXIT.ok;
 }
 
-/** Longest follow mode's catching up goes without letting the event loop run. */
-const TURN_MS = 25;
-let lastTurn = 0;
-
-/** Waits for stdout to drain when its buffer is full, and lets the event loop run every TURN_MS. */
-async function eventLoopTurn(): Promise<void> {
+/**
+ * Waits for stdout to drain when its buffer is full; else `turn` lets the event loop run now
+ * and then (run.ts eventLoopTurns).
+ */
+async function drainedOrTurn(turn: () => Promise<void> | undefined): Promise<void> {
   const out = process.stdout;
-  if (!stdoutIsFileCached && out.writableNeedDrain) {
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        out.off('drain', done);
-        out.off('close', done);
-        out.off('error', done);
-        resolve();
-      };
-      out.on('drain', done);
-      out.on('close', done);
-      out.on('error', done);
-    });
-    lastTurn = Date.now();
-    return;
-  }
-  if (Date.now() - lastTurn < TURN_MS) return;
-  await new Promise((resolve) => setImmediate(resolve));
-  lastTurn = Date.now();
+  if (stdoutIsFileCached || !out.writableNeedDrain) return turn();
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      out.off('error', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+    out.on('error', done);
+  });
 }
 
 function warn(message: string): void {

@@ -4,7 +4,7 @@
  * through its format's front, on either thread), reader-thread.ts and batch.ts (the second
  * thread and what it sends), follow-feed.ts (follow mode's lines), detection.ts.
  */
-export { analyse, PARALLEL_MIN_BYTES, PROGRESS_EVERY_LINES, type PipelineOptions, type Progress } from './pipeline/run.js';
+export { analyse, eventLoopTurns, PARALLEL_MIN_BYTES, PROGRESS_EVERY_LINES, type PipelineOptions, type Progress } from './pipeline/run.js';
 export { Analysis, FOLLOW_ROTATIONS_KEPT, MAX_PARSE_CHARS, type AnalysisOptions, type PipelineResult } from './pipeline/analysis.js';
 export { DETECT_BUFFER_CHARS } from './pipeline/detection.js';
 export { FollowFeed } from './pipeline/follow-feed.js';

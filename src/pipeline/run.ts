@@ -445,7 +445,7 @@ async function readHere(path: string, index: number, analysis: Analysis, opts: P
   }
   const file = new FileFromFront(index, analysis, opts);
   const asText = () => file.text(path, opened);
-  let turn = Date.now();
+  const turn = eventLoopTurns();
   await readWithFront(
     // Sent deliveries reduced by the front are never copied into the batch as text.
     readJob(path, { ...opts, sentOn: opts.sentOn === 'main' ? 'main' : 'reader' }),
@@ -454,11 +454,7 @@ async function readHere(path: string, index: number, analysis: Analysis, opts: P
     {
       behind: () => false,
       // Timers (the live view) get a turn every TURN_MS: the chunks come from blocking reads.
-      between: async () => {
-        if (Date.now() - turn < TURN_MS) return;
-        await new Promise((resolve) => setImmediate(resolve));
-        turn = Date.now();
-      },
+      between: turn,
       batchLines: HERE_BATCH_LINES,
       // Stdin cannot be read again: without a front its lines go on here as text. Its lines
       // may come slowly: each is seen when its chunk is read.
@@ -472,6 +468,24 @@ async function readHere(path: string, index: number, analysis: Analysis, opts: P
 
 /** Longest a one-thread read goes without letting the event loop run. */
 const TURN_MS = 25;
+
+/**
+ * For work that runs without waiting on anything (blocking reads, batches already queued): a
+ * function to call between its steps, which lets the event loop run (timers, signals, output)
+ * once TURN_MS have passed since it last did.
+ */
+export function eventLoopTurns(): () => Promise<void> | undefined {
+  let last = Date.now();
+  return () => {
+    if (Date.now() - last < TURN_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        last = Date.now();
+        resolve();
+      }),
+    );
+  };
+}
 /**
  * Lines per batch on one thread: applied as soon as made, so small batches cost nothing in
  * wake-ups and keep less in memory than the reader thread's (a batch holds its lines' text).
