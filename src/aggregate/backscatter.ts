@@ -213,8 +213,9 @@ export class BounceCandidates {
         return false;
       }
       const example = flatCopy(raw.slice(0, EXAMPLE_MAX));
-      const made: BounceCandidate = { ...c, address: flatCopy(c.address), count, firstSeen: time, lastSeen: time, example, exampleTime: time };
-      this.byKey.set(key, made);
+      const made: BounceCandidate = { ...c, address: flatCopy(c.address), rcptDomain: flatCopy(c.rcptDomain), count, firstSeen: time, lastSeen: time, example, exampleTime: time };
+      // The key joins slices of the line; kept as it is, it would keep the line's chunk alive.
+      this.byKey.set(flatCopy(key), made);
       const list = this.byFinding.get(c.finding);
       if (list === undefined) this.byFinding.set(c.finding, [made]);
       else list.push(made);

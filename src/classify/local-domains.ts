@@ -21,6 +21,7 @@
 import type { DeliveryEvent, MailEvent, Mta, RejectEvent } from '../event.js';
 import { MTA_CLASSIFIERS } from './per-mta.js';
 import type { Classification } from './types.js';
+import { flatCopy } from '../text/flat-copy.js';
 
 /** Domains learnt at most; past it new domains are not learnt (counted in `dropped`). A server hosting more is rare, and --local-domains takes any number. */
 export const MAX_LEARNT_DOMAINS = 10_000;
@@ -103,7 +104,7 @@ export class LocalDomains {
       this.dropped++;
       return;
     }
-    set.add(d);
+    set.add(flatCopy(d));
     this.size++;
   }
 }

@@ -1,0 +1,61 @@
+/**
+ * Tables that outlive a line keep copies, not slices of it: 64 chunks of 1 MB, each with a value
+ * cut out of it and kept, then a forced GC. A slice, or a key joined from slices, would keep the
+ * chunk alive (on the 205 MB Exchange bench input the bounce candidates' keys kept 28 MB).
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { BounceCandidates } from '../../src/aggregate/backscatter.js';
+import { LocalDomains } from '../../src/classify/local-domains.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const CHUNKS = 64;
+const MB = 1 << 20;
+
+/** Heap in use after handing `keep` a value cut from each of CHUNKS strings of 1 MB. */
+function heapAfterKeeping(keep: (cut: (at: string) => string, i: number) => void): number {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < CHUNKS; i++) {
+    const chunk = `${i}:`.padEnd(MB, 'x') + ` <bounce.${i}@sub${i}.example.org> tail`;
+    // Any text after `at` up to the next `>`: a slice of the chunk (13 characters or more).
+    const cut = (at: string): string => chunk.slice(chunk.indexOf(at), chunk.indexOf('>'));
+    keep(cut, i);
+  }
+  gc();
+  return process.memoryUsage().heapUsed - before;
+}
+
+describe('tables keep no slices of the line', () => {
+  it('the control: kept slices keep their chunks alive', () => {
+    const kept: string[] = [];
+    expect(heapAfterKeeping((cut) => kept.push(cut('bounce')))).toBeGreaterThan(CHUNKS * MB * 0.75);
+    expect(kept).toHaveLength(CHUNKS);
+  });
+
+  it('bounce candidates: their keys and fields', () => {
+    const candidates = new BounceCandidates();
+    const bytes = heapAfterKeeping((cut, i) => {
+      const address = cut('bounce');
+      const rcptDomain = cut('sub');
+      const kept = candidates.add(
+        { kind: 'accept-then-bounce', mta: 'exchange', finding: `finding ${i}`, address, rcptDomain, local: false },
+        '2026-11-22T10:50:27.690Z',
+        cut(`${i}:`).slice(-40),
+      );
+      expect(kept).toBe(true);
+    });
+    expect(candidates.size).toBe(CHUNKS);
+    expect(bytes).toBeLessThan(8 * MB);
+  });
+
+  it('learnt local domains', () => {
+    const domains = new LocalDomains();
+    const bytes = heapAfterKeeping((cut) => domains.learnSent('exim', cut('bounce'), null));
+    expect(domains.has('sub7.example.org', 'exim')).toBe(true);
+    expect(bytes).toBeLessThan(8 * MB);
+  });
+});
