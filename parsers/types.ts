@@ -15,6 +15,12 @@ export interface ParseContext {
   reference: Date;
   /** Year forced by the user (--year); wins over inference. */
   year?: number;
+  /**
+   * True when the run reads this input and no other: no line of another input can be a copy
+   * of one of its lines (as Exim's rejectlog repeats mainlog rejections), so a parser need not
+   * remember lines to recognise such copies.
+   */
+  alone?: boolean;
 }
 
 /**

@@ -63,7 +63,10 @@ interface Open {
 
 export class EximBody {
   readonly messages = new MessageTable();
-  readonly rejects = new RejectSignatures();
+  /** Signatures of the rejections read, for their copies in another input; null until needed. */
+  private signatures: RejectSignatures | null = null;
+  /** The run reads one input: no rejection can be a copy from another (ParseContext.alone). */
+  private alone = false;
   readonly notes = new AddressNotes();
   /** Number of the input being read (LineMachine.begin counts them), for duplicate detection. */
   input = 0;
@@ -86,8 +89,9 @@ export class EximBody {
   }
 
   /** A new input begins: its lines are no header dump of the last input's entry. */
-  beginInput(): void {
+  beginInput(alone = false): void {
     this.input++;
+    this.alone = alone;
     const o = this.open.get(FILE_STREAM);
     if (o !== undefined) {
       this.open.delete(FILE_STREAM);
@@ -274,12 +278,26 @@ export class EximBody {
     return UNRECOGNISED;
   }
 
+  /** Rejection signatures dropped at their cap before a copy could match them. */
+  get signaturesEvicted(): number {
+    return this.signatures?.evicted ?? 0;
+  }
+
+  /**
+   * Is this rejection the copy of one counted from another input (same time and line)? A run
+   * of one input has none, and then keeps no signatures.
+   */
+  private isCopy(ctx: LineContext, line: string): boolean {
+    if (this.alone) return false;
+    return (this.signatures ??= new RejectSignatures()).isDuplicateOf(ctx.time ?? '', line, this.input);
+  }
+
   /**
    * An authentication failure, which log.c writes to the main and the reject log like a
    * rejection: its copy counts once, as reject() tells (no recipient list follows it).
    */
   private once(ev: AuthFailureEvent, line: string, ctx: LineContext, stream: string): LineResult {
-    const copy = this.rejects.isDuplicateOf(ctx.time ?? '', line, this.input);
+    const copy = this.isCopy(ctx, line);
     if (stream !== FILE_STREAM) {
       const sig = signature(ctx, line);
       this.open.set(flatCopy(stream), { text: flatCopy(line), sig: flatCopy(sig), held: null, recipients: 0, sawCopy: false, stream });
@@ -294,7 +312,7 @@ export class EximBody {
     // Same time and same text as a rejection counted from another input: the rejectlog copy of a
     // mainlog line (or the other way round). `bookkeeping`, since the IgnoreReason enum has no
     // "duplicate"; the event was already counted once.
-    const copy = this.rejects.isDuplicateOf(ctx.time ?? '', line, this.input);
+    const copy = this.isCopy(ctx, line);
     if (stream === FILE_STREAM) {
       if (!ofMessage) return copy ? ignored('bookkeeping') : recognised(ev);
       const sig = signature(ctx, line);

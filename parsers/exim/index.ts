@@ -151,7 +151,7 @@ export const eximParser: FastLogParser = {
         // Year inference (classic syslog stamps) starts afresh per file: each has its own mtime.
         envelopes = new EnvelopeReader(ctx.reference, ctx.year);
         lc.file = ctx.file;
-        body.beginInput();
+        body.beginInput(ctx.alone);
         dumpOpen = false;
       },
       line: whole,
@@ -186,7 +186,7 @@ export const eximParser: FastLogParser = {
       overflow() {
         const counters: Record<string, number> = {
           eximMessageIdsEvicted: body.messages.evicted,
-          eximRejectSignaturesEvicted: body.rejects.evicted,
+          eximRejectSignaturesEvicted: body.signaturesEvicted,
         };
         // Caps added with the syslog and rejectlog handling: reported only when hit.
         const more: Record<string, number> = {

@@ -55,6 +55,11 @@ export interface AnalysisOptions {
   addresses?: boolean;
   /** `--host NAME`: the host of events whose lines name none (Exim's own log files, Exchange protocol logs). */
   host?: string;
+  /**
+   * The run reads one input and no other (analyse() of a single path; never follow mode, where a
+   * rotation begins another): parsers are told (ParseContext.alone).
+   */
+  oneInput?: boolean;
   /** Every unrecognised line, for --unrecognised. */
   onUnrecognised?: (file: string, no: number, line: string) => void;
   /**
@@ -429,7 +434,7 @@ export class Analysis {
       m = parser.create();
       this.machines.set(parser, m);
     }
-    m.begin({ file: this.file!.path, reference: this.reference, year: this.opts.year });
+    m.begin({ file: this.file!.path, reference: this.reference, year: this.opts.year, alone: this.opts.oneInput === true });
     return m;
   }
 

@@ -83,7 +83,7 @@ function readError(err: { message?: string; code?: string } | undefined, lines: 
 
 /** Reads the inputs in the order given, one after another. */
 export async function analyse(inputs: readonly string[], opts: PipelineOptions): Promise<PipelineResult> {
-  const analysis = new Analysis(opts);
+  const analysis = new Analysis({ ...opts, oneInput: inputs.length === 1 });
   const reader = await ReaderThread.forRun(inputs, opts);
   const readByThread: string[] = [];
   const readByFront: string[] = [];

@@ -12,13 +12,16 @@ import type { DeliveryEvent, MailEvent, RejectEvent } from '../../../src/event.j
 import { MailEvent as MailEventSchema } from '../../../src/event.js';
 import { REFERENCE } from '../../helpers/parse.js';
 
-/** Every input in order through one machine, as the pipeline does; events of every line and of end(). */
-function run(inputs: string[][]): { results: LineResult[]; events: MailEvent[] } {
+/**
+ * Every input in order through one machine, as the pipeline does; events of every line and of
+ * end(). `alone`: begun as the run's only input (ParseContext.alone), as analyse() of one path does.
+ */
+function run(inputs: string[][], alone = false): { results: LineResult[]; events: MailEvent[]; overflow: Record<string, number> } {
   const m = eximParser.create();
   const results: LineResult[] = [];
   const events: MailEvent[] = [];
   inputs.forEach((lines, n) => {
-    m.begin({ file: `input${n}`, reference: REFERENCE });
+    m.begin({ file: `input${n}`, reference: REFERENCE, alone });
     lines.forEach((l, i) => {
       const r = m.line(l, i + 1);
       results.push(r);
@@ -27,7 +30,7 @@ function run(inputs: string[][]): { results: LineResult[]; events: MailEvent[] }
   });
   events.push(...m.end());
   for (const ev of events) MailEventSchema.parse(ev);
-  return { results, events };
+  return { results, events, overflow: m.overflow() };
 }
 
 const rejects = (events: MailEvent[]) => events.filter((e): e is RejectEvent => e.kind === 'reject');
@@ -176,5 +179,28 @@ describe('what a delivery process said before the outcome', () => {
     });
     // Without the deferral in the log, Exim's own words alone.
     expect(run([[expired]]).events[0]).toMatchObject({ status: 'expired', agent: null, reason: 'retry timeout exceeded' });
+  });
+});
+
+describe('a run of one input: no copies from another input to look for', () => {
+  const SYS = 'Dec  4 17:35:00 mx exim4[21493]: ';
+  const RCPT_AGAIN = RCPT.replace('nobody1', 'nobody2');
+  test.each([
+    ['rejectlog alone', [AFTER_DATA, ...DUMP]],
+    ['mainlog alone', [AFTER_DATA, CLOSED]],
+    ['one RCPT rejection twice in one file (two rejections)', [RCPT, RCPT, RCPT_AGAIN]],
+    ['syslog: main and reject copy of one process', [SYS + RCPT.slice(24), SYS + RCPT.slice(24), SYS + RCPT.slice(24)]],
+  ])('%s: the same lines and events as when other inputs may follow', (_name, lines) => {
+    const alone = run([lines], true);
+    const shared = run([lines], false);
+    expect(alone.results).toEqual(shared.results);
+    expect(alone.events).toEqual(shared.events);
+  });
+
+  test('no signature is kept, so none is evicted past the cap (a run of several inputs counts them)', () => {
+    // MAX_REJECT_SIGNATURES distinct rejections and one more.
+    const lines = Array.from({ length: 200_001 }, (_, i) => RCPT.replace('nobody1', `nobody${i}`));
+    expect(run([lines], true).overflow.eximRejectSignaturesEvicted).toBe(0);
+    expect(run([lines], false).overflow.eximRejectSignaturesEvicted).toBe(1);
   });
 });
