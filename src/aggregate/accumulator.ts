@@ -27,7 +27,7 @@ import {
   clientOf,
   compareTime,
   enhancedStatusOf,
-  messageKeyOf,
+  messageHashOf,
   normaliseAddress,
   recipientOf,
   senderOf,
@@ -250,7 +250,7 @@ export class Accumulator {
     else if (ev.kind === 'delivery') this.eventsByStatus[ev.status]++;
     this.rules.add(c.rule);
     if (ev.host !== null) this.hosts.add(ev.host);
-    this.distinctMessages.addHash(hash52(messageKeyOf(ev, c.permanent)));
+    this.distinctMessages.addHash(messageHashOf(ev, c.permanent));
 
     const rcpt = recipientOf(ev);
     if (rcpt !== null) countValue(normaliseAddress(rcpt), this.distinctRecipients, this.topRecipients);

@@ -3,6 +3,7 @@
  * address and its domain, the sender, the client. Pure functions, no state.
  */
 import type { MailEvent } from '../event.js';
+import { hashParts } from './counters.js';
 
 /**
  * The recipient the finding is about: for deliveries the original address the sender used
@@ -71,34 +72,47 @@ export function clientOf(ev: MailEvent): string | null {
 }
 
 /**
- * What tells one affected message from another within a finding (hashed, never shown):
+ * What tells one affected message from another within a finding, as the hash52() of a key
+ * (never shown, so never made as a string; the keys below are what is hashed, \0 between parts):
  * - with a queue id (Postfix) or message id (Exim, Exchange): that id, on its host (ids are
- *   per server, and a Postfix queue id is reused in time);
+ *   per server, and a Postfix queue id is reused in time): `q<host>\0<id>`;
  * - a temporary refusal without one (`NOQUEUE: reject: … 450`, Exim's RCPT-time defer): the
  *   client will try the same message again, from any address of its pool, so every retry
- *   counts once per (sender, recipient), or per (client, sender) when no recipient was given;
+ *   counts once per (sender, recipient), `r<sender>\0<recipient>`, or per (client, sender) when
+ *   no recipient was given, `c<client>\0<sender>`;
  * - a permanent refusal without one: the client does not send it again (RFC 5321 §4.2.1), so
  *   each SMTP transaction is one message. Where the client's port is logged (Exim's
- *   `[ip]:port`), (host, client, port, sender, day) tells the transaction: a dictionary attack
- *   of 12 RCPTs in one connection is one message. Otherwise (Postfix logs no port) it is
- *   (host, client, sender, time to the second): the recipients refused in one transaction are
- *   logged together;
- * - without a time either: every event is a message of its own (its file and line).
+ *   `[ip]:port`), (host, client, port, sender, day) tells the transaction, `p<host>\0<client>\0
+ *   <port>\0<sender>\0<YYYY-MM-DD>`: a dictionary attack of 12 RCPTs in one connection is one
+ *   message. Otherwise (Postfix logs no port) it is (host, client, sender, time to the second),
+ *   `t<host>\0<client>\0<sender>\0<time to 19 characters>`: the recipients refused in one
+ *   transaction are logged together;
+ * - without a time either: every event is a message of its own, `o<file>\0<line>`.
  */
-export function messageKeyOf(ev: MailEvent, permanent: boolean): string {
-  if (ev.queueId !== null) return `q${ev.host ?? ''}\0${ev.queueId}`;
+export function messageHashOf(ev: MailEvent, permanent: boolean): number {
+  const host = ev.host ?? '';
+  if (ev.queueId !== null) return hashParts.begin().code(Q).text(host).code(0).text(ev.queueId).end();
   const sender = senderOf(ev) ?? '';
   const client = clientOf(ev) ?? '';
   if (!permanent) {
     const rcpt = recipientOf(ev);
-    return rcpt !== null ? `r${sender}\0${normaliseAddress(rcpt)}` : `c${client}\0${sender}`;
+    if (rcpt !== null) {
+      const to = normaliseAddress(rcpt);
+      return hashParts.begin().code(R).text(sender).code(0).text(to).end();
+    }
+    return hashParts.begin().code(C).text(client).code(0).text(sender).end();
   }
-  if (ev.time === null) return `o${ev.origin.file}\0${ev.origin.line}`;
+  if (ev.time === null) return hashParts.begin().code(O).text(ev.origin.file).code(0).text(String(ev.origin.line)).end();
   const port = ev.kind === 'reject' || ev.kind === 'delivery' ? (ev.client?.port ?? null) : null;
   // A port is reused by its client in time: within one day the same (ip, port, sender) is one session.
-  if (port !== null && client !== '') return `p${ev.host ?? ''}\0${client}\0${port}\0${sender}\0${ev.time.slice(0, 10)}`;
-  return `t${ev.host ?? ''}\0${client}\0${sender}\0${ev.time.slice(0, 19)}`;
+  if (port !== null && client !== '') {
+    const p = String(port);
+    return hashParts.begin().code(P).text(host).code(0).text(client).code(0).text(p).code(0).text(sender).code(0).text(ev.time, 10).end();
+  }
+  return hashParts.begin().code(T).text(host).code(0).text(client).code(0).text(sender).code(0).text(ev.time, 19).end();
 }
+/** The tag each kind of key starts with: `q`, `r`, `c`, `o`, `p`, `t`. */
+const [Q, R, C, O, P, T] = [0x71, 0x72, 0x63, 0x6f, 0x70, 0x74] as const;
 
 /** Basic SMTP reply code of the event, if any. */
 export function smtpCodeOf(ev: MailEvent): number | null {

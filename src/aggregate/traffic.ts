@@ -17,7 +17,7 @@
 import type { AuthFailureEvent, DeliveryEvent, MailEvent, RejectEvent } from '../event.js';
 import { flatCopy } from '../text/flat-copy.js';
 import { DistinctCounter, hash52, TopK, type DistinctState, type TopKState } from './counters.js';
-import { compareTime, domainOf, messageKeyOf, normaliseAddress } from './event-fields.js';
+import { compareTime, domainOf, messageHashOf, normaliseAddress } from './event-fields.js';
 import type { AuthFailureClient, TrafficDomain, TrafficHour, TrafficReport } from './types.js';
 
 /** Hours kept in the per-hour table: more than a year of a log. */
@@ -147,7 +147,7 @@ export class Traffic {
     const d = this.domain(ev.to);
     if (ev.status === 'deferred') {
       this.deferrals++;
-      this.deferredMessages.add(messageKeyOf(ev, false));
+      this.deferredMessages.addHash(messageHashOf(ev, false));
       if (h) h.deferred++;
       if (d) d.deferred++;
     } else {
@@ -161,7 +161,7 @@ export class Traffic {
 
   private reject(ev: RejectEvent): void {
     this.rejected++;
-    this.rejectedMessages.add(messageKeyOf(ev, ev.smtpCode === null || ev.smtpCode >= 500));
+    this.rejectedMessages.addHash(messageHashOf(ev, ev.smtpCode === null || ev.smtpCode >= 500));
     const h = this.hour(ev.time);
     if (h) h.rejected++;
   }

@@ -15,8 +15,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Classification } from '../classify/types.js';
 import type { MailEvent } from '../event.js';
-import { hash52 } from '../aggregate/counters.js';
-import { messageKeyOf } from '../aggregate/event-fields.js';
+import { messageHashOf } from '../aggregate/event-fields.js';
 import { describeSystemError } from '../errors.js';
 import type { FlatEvent } from '../report/events.js';
 import { sanitize } from '../text/sanitize.js';
@@ -103,8 +102,8 @@ export function clickhouseRow(f: FlatEvent, ev: MailEvent, c: Classification): s
     hint: f.hint,
     rule: f.rule,
     queue_id: f.queueId ?? '',
-    // As the findings tell messages apart (messageKeyOf), hashed: the key holds addresses.
-    message_key: hash52(messageKeyOf(ev, c.permanent)).toString(36),
+    // As the findings tell messages apart (messageHashOf): the key holds addresses.
+    message_key: messageHashOf(ev, c.permanent).toString(36),
     sender: f.sender ?? '',
     recipient: f.recipient ?? '',
     domain: f.domain ?? '',

@@ -2,10 +2,12 @@ import { describe, expect, test } from 'vitest';
 import {
   clientOf,
   compareTime,
+  messageHashOf,
   normaliseAddress,
   recipientDomain,
   senderOf,
 } from '../../src/aggregate/event-fields.js';
+import { hash52 } from '../../src/aggregate/counters.js';
 import { delivery, notification, reject } from './fixtures.js';
 
 describe('recipientDomain', () => {
@@ -60,5 +62,24 @@ describe('compareTime', () => {
   });
   test('orders times of different precision by instant', () => {
     expect(compareTime('2024-05-01T10:00:00.500Z', '2024-05-01T10:00:00Z')).toBe(1);
+  });
+});
+
+describe('messageHashOf: the hash52 of the key its comment gives, made without the key', () => {
+  const client = { name: 'mail.sender.test', ip: '192.0.2.10', port: null };
+  test.for([
+    ['a queue id, on its host', reject({ queueId: 'ABC123' }), true, 'qmx1\u0000ABC123'],
+    ['a queue id, no host', reject({ queueId: 'ABC123', host: null }), false, 'q\u0000ABC123'],
+    ['temporary, with a recipient (its domain lower-cased)', reject({ to: 'Bob@Example.COM' }), false, 'ralice@sender.test\u0000Bob@example.com'],
+    ['temporary, no recipient', reject({ to: null }), false, 'c192.0.2.10\u0000alice@sender.test'],
+    ['temporary, the null sender', reject({ to: null, from: '' }), false, 'c192.0.2.10\u0000<>'],
+    ['permanent, no port: to the second', reject({ time: '2024-05-01T10:00:07.123456+02:00' }), true, 'tmx1\u0000192.0.2.10\u0000alice@sender.test\u00002024-05-01T10:00:07'],
+    ['permanent, a port: the day', reject({ client: { ...client, port: 51535 }, time: '2024-05-01T10:00:07Z' }), true, 'pmx1\u0000192.0.2.10\u000051535\u0000alice@sender.test\u00002024-05-01'],
+    ['permanent, a time shorter than its cut', reject({ time: '2024-05-01' }), true, 'tmx1\u0000192.0.2.10\u0000alice@sender.test\u00002024-05-01'],
+    ['permanent, no time: the line', reject({ time: null, origin: { file: 'mail.log', line: 77 } }), true, 'omail.log\u000077'],
+    ['a delivery by queue id', delivery(), true, 'qmx1\u0000ABC123'],
+    ['a non-ASCII sender', reject({ to: null, from: 'jörg@exämple.de' }), false, 'c192.0.2.10\u0000jörg@exämple.de'],
+  ] as const)('%s', ([, ev, permanent, key]) => {
+    expect(messageHashOf(ev, permanent)).toBe(hash52(key));
   });
 });
