@@ -90,6 +90,18 @@ export function clientOf(ev: MailEvent): string | null {
  * - without a time either: every event is a message of its own, `o<file>\0<line>`.
  */
 export function messageHashOf(ev: MailEvent, permanent: boolean): number {
+  // The finding and the traffic overview ask for the same event in turn: hashed once.
+  if (ev === lastEvent && permanent === lastPermanent) return lastHash;
+  lastHash = hashMessage(ev, permanent);
+  lastEvent = ev;
+  lastPermanent = permanent;
+  return lastHash;
+}
+let lastEvent: MailEvent | null = null;
+let lastPermanent = false;
+let lastHash = 0;
+
+function hashMessage(ev: MailEvent, permanent: boolean): number {
   const host = ev.host ?? '';
   if (ev.queueId !== null) return hashParts.begin().code(Q).text(host).code(0).text(ev.queueId).end();
   const sender = senderOf(ev) ?? '';

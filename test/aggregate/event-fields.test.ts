@@ -82,4 +82,12 @@ describe('messageHashOf: the hash52 of the key its comment gives, made without t
   ] as const)('%s', ([, ev, permanent, key]) => {
     expect(messageHashOf(ev, permanent)).toBe(hash52(key));
   });
+
+  test('one event asked for twice, as permanent and as temporary: each its own key', () => {
+    const ev = reject({ time: '2024-05-01T10:00:07Z' });
+    for (let i = 0; i < 2; i++) {
+      expect(messageHashOf(ev, true)).toBe(hash52('tmx1\u0000192.0.2.10\u0000alice@sender.test\u00002024-05-01T10:00:07'));
+      expect(messageHashOf(ev, false)).toBe(hash52('ralice@sender.test\u0000bob@example.com'));
+    }
+  });
 });
