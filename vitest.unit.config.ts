@@ -22,6 +22,7 @@ export default defineConfig({
       'test/exchange-receive-pipeline.test.ts',
       'test/input/evidence-thread.test.ts',
       'test/pipeline/follow-catch-up.test.ts',
+      'test/pipeline/young-generation.test.ts',
       'test/state/state-file.test.ts',
       'test/tui/follow-cli.test.ts',
       'test/tui/view-bundle.test.ts',
@@ -42,6 +43,7 @@ export default defineConfig({
       'test/pipeline-input.test.ts',
       'test/parsers/capped-map-memory.test.ts',
       'test/text/flat-copy-memory.test.ts',
+      'test/aggregate/retention-memory.test.ts',
     ],
     globalSetup: ['test/setup/unit.ts'],
     // Property tests run a fifth of their cases here (test/helpers/runs.ts), all of them in `npm test`.

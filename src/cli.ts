@@ -18,7 +18,7 @@ import { Follower } from './input/follow.js';
 import { startJournal, type Journal } from './input/journal.js';
 import { CHECKED_FINDINGS, checkConfig, exchangeScript } from './verify/check-config.js';
 import { analyseOnThread } from './analysis-thread.js';
-import { Analysis, analyse, eventLoopTurns, FollowFeed } from './pipeline.js';
+import { Analysis, analyse, capYoungGeneration, eventLoopTurns, FollowFeed } from './pipeline.js';
 import { parseWindow, type TimeWindow } from './window.js';
 import { cleanupPendingTempFiles, writeFileAtomic } from './report/atomic-write.js';
 import { compareReports } from './report/compare.js';
@@ -996,6 +996,8 @@ function onSignal(signal: NodeJS.Signals): void {
 // flag whenever it sets the next limit, so setting it here takes effect for both threads; a
 // Node whose V8 ignored it would only use more memory.
 setFlagsFromString('--heap-growing-percent=30');
+// The young generation likewise (src/pipeline/young-generation.ts).
+capYoungGeneration();
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 // `maillog-doctor … | head`: the reader went away, stop quietly (exit 0); any other failure of

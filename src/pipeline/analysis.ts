@@ -19,6 +19,7 @@ import { journalEntryLine } from '../input/journal.js';
 import { WindowFilter, type TimeWindow } from '../window.js';
 import { BatchReader, Entry, type Batch } from './batch.js';
 import { Detection } from './detection.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 
 /**
@@ -328,6 +329,7 @@ export class Analysis {
    * reasons is the same.
    */
   applyBatch(b: Batch, machine: FrontMachine, fast: FastPath): void {
+    holdYoungGeneration();
     const file = this.file!;
     this.stats.linesRead += b.lines;
     file.lines += b.lines;
