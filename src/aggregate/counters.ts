@@ -52,7 +52,7 @@ export function hash52Bytes(b: Uint8Array, start: number, end: number): number {
  * hash52() of a text given in pieces, without joining them, for keys made only to be hashed:
  * `hashParts.begin()`, then `text()` and `code()` for each piece in order, then `end()`. One
  * shared instance (nothing else runs between begin() and end()): a key per event made a string
- * to flatten and drop for each (bench/README.md, item 32).
+ * to flatten and drop for each (bench/README.md, item 34).
  */
 class Hash52Parts {
   private h = 0;
