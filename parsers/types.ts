@@ -192,7 +192,9 @@ export interface FrontMachine extends LineMachine {
    * A line the front returned FRONT_UPDATE for, by its kind, key, field and second field (null:
    * none; with StateUpdate.more, see extraOf()); the caller counts it as recognised. True when
    * line() would have given a received event and nothing else for it (a message's arrival,
-   * whose sender is `field`); else line() would have given no event.
+   * whose sender is `field`); else line() would have given no event. The strings are the
+   * caller's own, made for this call (not slices of a longer text): the machine may keep them,
+   * and what it cuts from them, without copying.
    */
   update(kind: number, key: string, field: string, extra: string | null): boolean;
 }

@@ -120,9 +120,10 @@ export class EximBody {
   /**
    * What parse() does with a plain arrival (EXIM_ARRIVAL: sender `from`, `fields` the text after
    * it), for the fast path (after closeFileEntry()); true when it would give a received event.
+   * The strings are FrontMachine.update()'s, of their own: kept without copies.
    */
   arrived(id: string, from: string, fields: string): boolean {
-    return this.messages.arriveWithFields(id, from, fields);
+    return this.messages.arriveWithFields(id, from, fields, true);
   }
 
   /** What a sent delivery's line does to the state, for the fast path (after closeFileEntry()). */

@@ -93,10 +93,11 @@ export class MessageTable {
    * arrive() for an arrival whose client is still in `fields`, the text after its sender: it is
    * read only if a later line of the message asks for it, and then as arrive() would.
    */
-  arriveWithFields(id: string, from: string | null, fields: string): boolean {
+  arriveWithFields(id: string, from: string | null, fields: string, own = false): boolean {
     // Long (hostile) fields, or a message already known (its entry is updated): read at once.
     if (fields.length > LAZY_FIELDS_MAX || this.entries.get(id) !== undefined) return this.arrive(id, from, peerOf(scanFields(fields, 0, true).host));
-    this.entries.set(flatCopy(id), new LazyEntry(flatCopy(from), flatCopy(fields)));
+    // `own`: the strings are not slices of a line (FrontMachine.update()'s), kept as they are.
+    this.entries.set(own ? id : flatCopy(id), own ? new LazyEntry(from, fields) : new LazyEntry(flatCopy(from), flatCopy(fields)));
     return true;
   }
 

@@ -46,12 +46,15 @@ export class QueueTable {
     return this.entries.get(id);
   }
 
-  /** The entry for `id`, created (and the oldest evicted past the cap) if new. */
-  upsert(id: string): QueueEntry {
+  /**
+   * The entry for `id`, created (and the oldest evicted past the cap) if new. `own`, here and
+   * below: the strings are not slices of a line (FrontMachine.update()'s), kept as they are.
+   */
+  upsert(id: string, own = false): QueueEntry {
     let e = this.entries.get(id);
     if (!e) {
       e = { from: null, client: null, deferred: null };
-      this.entries.set(flatCopy(id), e);
+      this.entries.set(own ? id : flatCopy(id), e);
     }
     return e;
   }
@@ -64,16 +67,16 @@ export class QueueTable {
    * qmgr's `from=<s>, size=…` for `id`: records the sender; true the first time for this id
    * (the message's arrival), false for the same message entering the active queue again.
    */
-  arrive(id: string, from: string): boolean {
-    const e = this.upsert(id);
-    e.from = flatCopy(from);
+  arrive(id: string, from: string, own = false): boolean {
+    const e = this.upsert(id, own);
+    e.from = own ? from : flatCopy(from);
     if (e.arrived) return false;
     e.arrived = true;
     return true;
   }
 
-  setClient(id: string, client: Peer): void {
-    this.upsert(id).client = flatCopyPeer(client);
+  setClient(id: string, client: Peer, own = false): void {
+    this.upsert(id, own).client = own ? client : flatCopyPeer(client);
   }
 
   remember(id: string, d: Deferral): void {

@@ -259,8 +259,8 @@ export const postfixParser: FastLogParser = {
         if (queueId) body.queue.settle(queueId, to);
       },
       update(kind, queueId, field) {
-        if (kind === QUEUE_FROM) return body.queue.arrive(queueId, field);
-        if (kind === QUEUE_CLIENT) body.queue.setClient(queueId, parsePeer(field));
+        if (kind === QUEUE_FROM) return body.queue.arrive(queueId, field, true);
+        if (kind === QUEUE_CLIENT) body.queue.setClient(queueId, parsePeer(field), true);
         else if (kind === QUEUE_REMOVED) body.queue.remove(queueId);
         return false;
       },
