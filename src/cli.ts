@@ -995,7 +995,7 @@ function onSignal(signal: NodeJS.Signals): void {
 // slack was the biggest part of the peak (figures in bench/README.md, "Memory"). V8 reads this
 // flag whenever it sets the next limit, so setting it here takes effect for both threads; a
 // Node whose V8 ignored it would only use more memory.
-setFlagsFromString('--heap-growing-percent=30');
+setFlagsFromString('--heap-growing-percent=20');
 // The young generation likewise (src/pipeline/young-generation.ts).
 capYoungGeneration();
 process.on('SIGINT', onSignal);

@@ -1,7 +1,7 @@
 /**
  * The aggregating thread's young generation, held at YOUNG_SEMI_SPACE_MB per semi-space instead
- * of V8's 16 MiB: two semi-spaces of 16 MiB were 32 MB of the peak RSS, and half of that costs no
- * measurable time (bench/README.md, "Memory"). V8 reads --max-semi-space-size only when an isolate
+ * of V8's 16 MiB: two semi-spaces of 16 MiB were 32 MB of the peak RSS, and half of that costs
+ * about 2 % of the thread's time in more scavenges (bench/README.md, "Memory"). V8 reads --max-semi-space-size only when an isolate
  * is made, before any of our code runs; what it reads whenever the young generation grows is
  * --semi-space-growth-factor, so growth is stopped (factor 1) once the space has reached the
  * size wanted. V8 sets the factor back to 2 whenever it makes a heap, a worker thread's too: the
