@@ -218,6 +218,12 @@ export interface FastPath {
    * are in `text` (valid until the next call); else null.
    */
   sentDelivery(text: string, from: number): Readonly<SentSpans> | null;
+  /**
+   * sentDelivery() of the ASCII line in bytes [start, end) of `b` (its message from `start +
+   * from` on), read from the bytes: the same answer, offsets from `start`. Optional: without it
+   * the caller decodes the line and calls sentDelivery().
+   */
+  sentDeliveryAscii?(b: Uint8Array, start: number, end: number, from: number): Readonly<SentSpans> | null;
 }
 
 export interface LogParser {

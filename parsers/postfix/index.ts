@@ -7,7 +7,7 @@
 import type { IgnoreReason } from '../../src/event.js';
 import { EnvelopeReader, type Envelope, type EnvelopeSpan } from '../syslog.js';
 import { scanAsciiEnvelope } from '../syslog-bytes.js';
-import { ascii, QUEUE_CLIENT, QUEUE_FROM, QUEUE_REMOVED, queueUpdateAscii, startsWith, triageAscii, type QueueSpans } from './triage-ascii.js';
+import { ascii, QUEUE_CLIENT, QUEUE_FROM, QUEUE_REMOVED, queueUpdateAscii, sentDeliveryAscii, startsWith, triageAscii, type QueueSpans } from './triage-ascii.js';
 import { parsePeer } from './fields.js';
 import {
   FRONT_IGNORED,
@@ -211,6 +211,7 @@ export const postfixParser: FastLogParser = {
   fast: {
     front: (ctx) => new PostfixFront(ctx),
     sentDelivery,
+    sentDeliveryAscii,
   },
 
   sniff(line: string): boolean {

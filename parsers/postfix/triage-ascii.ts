@@ -2,9 +2,10 @@
  * triage() and queueIdEnd() of body.ts on the bytes of an ASCII line, for the reader thread
  * (see parsers/syslog-bytes.ts for why): the same answer for every message, read from bytes
  * [from, end) of `b` instead of a string. Positions are offsets into `b`.
- * test/parsers/postfix/triage-ascii.test.ts checks both against each other on real and random lines.
+ * test/parsers/syslog-bytes.test.ts checks both against each other on real and random lines.
  */
 import type { IgnoreReason } from '../../src/event.js';
+import type { SentSpans } from '../types.js';
 import { HEALTH_OR_MARKER, SASL_FAILED, WARNING_REFUSALS } from './body.js';
 import { AFTER_QUEUE_ID_EVENTS, byFirstChar } from './dispatch.js';
 import { HEALTH_WARNINGS } from './health.js';
@@ -172,4 +173,116 @@ export function queueUpdateAscii(b: Uint8Array, from: number, end: number, out: 
     return QUEUE_FROM;
   }
   return 0;
+}
+
+const TO = ascii('to=');
+const ORIG_TO = ascii('orig_to=');
+const STATUS = ascii('status=');
+const SENT = ascii('sent');
+const NOQUEUE_ID = ascii('NOQUEUE: ');
+
+/** Where the recipient fields sentDeliveryAscii() found are (absolute offsets into `b`). */
+const fields = { toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delayAt: -1, delayEnd: -1, statusAt: 0 };
+/** sentDeliveryAscii()'s answer: one object, filled on every call. */
+const spans: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1, here: false };
+
+/**
+ * sentDelivery() of body.ts on the ASCII line in bytes [start, end) of `b`, its message from
+ * `start + from` on, without decoding it: the same spans (offsets from `start`), or null. The
+ * reader thread reduces sent deliveries with it. Mirrors scanDeliveryFields() and readAddress()
+ * of fields.ts; test/parsers/syslog-bytes.test.ts (random messages) and front.test.ts (every line
+ * it reads) check that the two agree.
+ */
+export function sentDeliveryAscii(b: Uint8Array, start: number, end: number, from: number): Readonly<SentSpans> | null {
+  const at = start + from;
+  const qEnd = queueIdEndAscii(b, at, end);
+  if (qEnd === 0 || !startsWith(b, qEnd, end, TO)) return null;
+  const f = fields;
+  let pos = readAddressAscii(b, qEnd + 3, end, true);
+  if (pos < 0) return null;
+  f.origAt = f.origEnd = -1;
+  if (startsWith(b, pos, end, ORIG_TO)) {
+    pos = readAddressAscii(b, pos + 8, end, false);
+    if (pos < 0) return null;
+  }
+  f.delayAt = f.delayEnd = -1;
+  // `key=value, ` items up to status=, which is always last; only delay= is kept. One pass per
+  // item finds its `, ` and its first `=` (the line's bytes are read once, not twice).
+  while (pos < end && !(b[pos] === 115 /* s */ && startsWith(b, pos, end, STATUS))) {
+    let eq = -1;
+    let comma = pos;
+    for (; comma + 1 < end; comma++) {
+      const c = b[comma]!;
+      if (c === 44 /* , */ && b[comma + 1] === 32) break;
+      if (c === 61 /* = */ && eq < 0) eq = comma;
+    }
+    if (comma + 1 >= end || eq < 0) return null;
+    if (eq - pos === 5 && b[pos] === 100 && b[pos + 1] === 101 && b[pos + 2] === 108 && b[pos + 3] === 97 && b[pos + 4] === 121 /* delay */) {
+      f.delayAt = eq + 1;
+      f.delayEnd = comma;
+    }
+    pos = comma + 2;
+  }
+  if (!startsWith(b, pos, end, STATUS)) return null;
+  const s = pos + 7;
+  // parseDeliveryFields' status runs to the first ` (` after `status=`, or to the end.
+  if (!startsWith(b, s, end, SENT) || (s + 4 !== end && !(b[s + 4] === 32 && b[s + 5] === 40 && s + 5 < end))) return null;
+  const out = spans;
+  out.queueAt = at - start;
+  out.queueEnd = startsWith(b, at, end, NOQUEUE_ID) || startsWith(b, at, end, QUEUE_ID_PLACEHOLDER) ? -1 : qEnd - 2 - start;
+  out.toAt = f.toAt - start;
+  out.toEnd = f.toEnd - start;
+  out.origAt = f.origAt < 0 ? -1 : f.origAt - start;
+  out.origEnd = f.origAt < 0 ? -1 : f.origEnd - start;
+  out.delay = delayAscii(b, f.delayAt, f.delayEnd);
+  return out;
+}
+
+/** readAddress() of fields.ts: `<addr>, ` or `addr, ` at `at`; where the next item starts, or -1. */
+function readAddressAscii(b: Uint8Array, at: number, end: number, to: boolean): number {
+  let first = at;
+  let last: number;
+  let next: number;
+  if (at < end && b[at] === 60 /* < */) {
+    first = at + 1;
+    last = first;
+    while (last + 2 < end && !(b[last] === 62 /* > */ && b[last + 1] === 44 && b[last + 2] === 32)) last++;
+    if (last + 2 >= end) last = -1;
+    next = last + 3;
+  } else {
+    last = at;
+    while (last + 1 < end && !(b[last] === 44 /* , */ && b[last + 1] === 32)) last++;
+    if (last + 1 >= end) last = -1;
+    next = last + 2;
+  }
+  if (last < 0) return -1;
+  if (to) {
+    fields.toAt = first;
+    fields.toEnd = last;
+  } else {
+    fields.origAt = first;
+    fields.origEnd = last;
+  }
+  return next;
+}
+
+/** delayOf() of fields.ts on bytes [at, end): seconds, or -1 for none. */
+function delayAscii(b: Uint8Array, at: number, end: number): number {
+  if (at < 0 || end <= at || end - at > 16) return -1;
+  // `12` or `0.25`, as Postfix writes it: at most 15 digits are an exact integer, and dividing
+  // it by an exact power of ten rounds once, as Number() does. Anything else goes to Number().
+  let n = 0;
+  let point = -1;
+  let i = at;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c >= 48 && c <= 57) n = n * 10 + (c - 48);
+    else if (c === 46 /* . */ && point < 0 && i > at) point = i;
+    else break;
+  }
+  if (i === end && point !== end - 1 && end - at - (point < 0 ? 0 : 1) <= 15) return point < 0 ? n : n / 10 ** (end - point - 1);
+  let text = '';
+  for (let i = at; i < end; i++) text += String.fromCharCode(b[i]!);
+  const value = Number(text);
+  return Number.isFinite(value) && value >= 0 ? value : -1;
 }

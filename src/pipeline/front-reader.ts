@@ -142,8 +142,9 @@ export class FrontLines {
       }
       // An ASCII line: its characters are its bytes, so queue id and recipient are bytes of it.
       if (verdict === FRONT_PARSE && isAscii && this.sentHere) {
-        text ??= decodeLine(raw, start, end, true);
-        sent = this.parser.fast.sentDelivery(text, Math.max(0, front.bodyAt));
+        const fast = this.parser.fast;
+        if (text === null && fast.sentDeliveryAscii !== undefined) sent = fast.sentDeliveryAscii(raw, start, end, Math.max(0, front.bodyAt));
+        else sent = fast.sentDelivery((text ??= decodeLine(raw, start, end, true)), Math.max(0, front.bodyAt));
       }
     } catch {
       threw = true;

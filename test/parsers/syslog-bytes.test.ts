@@ -11,10 +11,10 @@ import { describe, expect, test } from 'vitest';
 import { PostfixFront, UNDECIDED } from '../../parsers/postfix/index.js';
 import { triage } from '../../parsers/postfix/body.js';
 import { AFTER_QUEUE_ID, NO_QUEUE_ID } from '../../parsers/postfix/ignore.js';
-import { queueIdEndAscii, queueUpdateAscii, triageAscii, QUEUE_CLIENT, QUEUE_FROM, QUEUE_REMOVED } from '../../parsers/postfix/triage-ascii.js';
+import { queueIdEndAscii, queueUpdateAscii, sentDeliveryAscii, triageAscii, QUEUE_CLIENT, QUEUE_FROM, QUEUE_REMOVED } from '../../parsers/postfix/triage-ascii.js';
 import { PostfixBody } from '../../parsers/postfix/body.js';
 import { parsePeer } from '../../parsers/postfix/fields.js';
-import { queueIdEnd } from '../../parsers/postfix/body.js';
+import { queueIdEnd, sentDelivery } from '../../parsers/postfix/body.js';
 import { scanAsciiEnvelope } from '../../parsers/syslog-bytes.js';
 import { EnvelopeReader } from '../../parsers/syslog.js';
 import { CORPUS, haveCorpus } from '../corpus/counts.js';
@@ -159,6 +159,47 @@ describe('queue-id table updates from bytes', () => {
     const viaBytes = new PostfixBody();
     expect(viaBytes.queue.arrive('3F2A1B4C5D', 'a@b.example')).toBe(true);
     expect(viaBytes.queue.arrive('3F2A1B4C5D', 'a@b.example')).toBe(false);
+  });
+});
+
+describe('sent deliveries from bytes', () => {
+  const ids = ['3F2A1B4C5D: ', '44JCRG5tYPzCqt2: ', 'NOQUEUE: ', '<queue id>: ', 'ABCDEF0123: ', 'xyz: '];
+  const tos = ['to=<bob@example.com>, ', 'to=bob@example.com, ', 'to=<>, ', 'to=<a, b>@example.com>, ', 'to=<bob@example.com> ', 'from=<a@b>, '];
+  const origs = ['', 'orig_to=<b@example.com>, ', 'orig_to=b, ', 'orig_to=<b'];
+  const items = ['relay=mx[192.0.2.1]:25, ', 'delay=1.25, ', 'delays=0.1/0/0.5/0.6, ', 'dsn=2.0.0, ', 'conn_use=2, ', 'x, ', 'delay= 5, ', 'delay=1e2, ', 'delay=-1, ', 'delay=abc, ', 'delay=12345678901234567, ', 'relay=x ',
+    'delay=.5, ', 'delay=1., ', 'delay=0.1, ', 'delay=00012, ', 'delay=3.14159265358979, ', 'delay=123456789012345, ', 'delay=0.30000000000000004, ', 'delay=1.2.3, ', 'delay=, '];
+  const statuses = ['status=sent (250 2.0.0 Ok: queued as X)', 'status=sent', 'status=sentx', 'status=sent(', 'status=sent ', 'status=sent (', 'status=bounced (x)', 'status=deferred', ''];
+  const message = fc
+    .tuple(fc.constantFrom(...ids), fc.constantFrom(...tos), fc.constantFrom(...origs), fc.array(fc.constantFrom(...items), { maxLength: 5 }), fc.constantFrom(...statuses), fc.nat(), fc.nat(3), fc.string({ maxLength: 3 }))
+    .map(([id, to, orig, rest, status, at, cut, junk]) => {
+      const m = id + to + orig + rest.join('') + status;
+      if (cut === 0) return m;
+      // Mutated: something inserted, replaced or cut off anywhere.
+      const i = at % (m.length + 1);
+      return cut === 1 ? m.slice(0, i) : m.slice(0, i) + junk + m.slice(i + (at % 3));
+    })
+    .filter(ascii);
+
+  test("gives sentDelivery()'s spans (offsets from the line's start) or null, for any message", () => {
+    fc.assert(
+      fc.property(fc.constantFrom('', 'Nov 22 10:00:00 mx1 postfix/smtp[13]: '), message, fc.nat(8), after, (envelope, body, offset, tail) => {
+        const line = envelope + body;
+        const [buf, start, end] = embed(line, offset, tail);
+        const want = sentDelivery(line, envelope.length);
+        const got = sentDeliveryAscii(buf, start, end, envelope.length);
+        expect([line, got && { ...got }]).toEqual([line, want && { ...want }]);
+      }),
+      { numRuns: runs(5000), seed: 13 },
+    );
+  });
+
+  test('takes the common line, and leaves other statuses', () => {
+    const line = '3F2A1B4C5D: to=<bob@example.com>, orig_to=<b@example.com>, relay=x, delay=1.25, status=sent (250 ok)';
+    const [buf, start, end] = embed(line, 3, '\n');
+    expect(sentDeliveryAscii(buf, start, end, 0)).toEqual({ queueAt: 0, queueEnd: 10, toAt: 16, toEnd: 31, origAt: 43, origEnd: 56, delay: 1.25, here: false });
+    const bounced = line.replace('status=sent', 'status=bounced');
+    const [b2, s2, e2] = embed(bounced, 0, '');
+    expect(sentDeliveryAscii(b2, s2, e2, 0)).toBeNull();
   });
 });
 
