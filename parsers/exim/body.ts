@@ -22,7 +22,7 @@
  */
 import type { AuthFailureEvent, IgnoreReason, RejectEvent } from '../../src/event.js';
 import type { MailEvent } from '../../src/event.js';
-import { flatCopy } from '../../src/text/flat-copy.js';
+import { flatCopy, ownCopy } from '../../src/text/flat-copy.js';
 import { CappedMap } from '../capped-map.js';
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, withEvents, type LineContext, type LineResult } from '../types.js';
 import { AddressNotes, MessageTable, RejectSignatures } from './correlate.js';
@@ -339,11 +339,10 @@ function signature(ctx: LineContext, line: string): string {
 
 /**
  * A rejection to keep beyond its line, with strings of its own: a line's strings are slices of
- * its whole read chunk (see src/text/flat-copy.ts), which a kept slice would keep alive. Rare
- * (rejections of a whole message), so a JSON round trip is cheap enough.
+ * its whole read chunk (see src/text/flat-copy.ts), which a kept slice would keep alive.
  */
 function kept(ev: RejectEvent): RejectEvent {
-  return JSON.parse(JSON.stringify(ev)) as RejectEvent;
+  return ownCopy(ev);
 }
 
 /** `name [addr] text` (a host then its bracketed address), as older Exim logged per-host errors. */

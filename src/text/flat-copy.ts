@@ -25,6 +25,25 @@ export function flatCopy<T extends string | null>(s: T): T {
   return Buffer.from(s, 'utf16le').toString('utf16le') as T;
 }
 
+/**
+ * A copy of plain data (an event) whose strings are flat copies: what JSON.parse(JSON.stringify(v))
+ * gives (properties that are undefined left out, numbers that are not finite as null, -0 as 0), at a
+ * fraction of its cost. Only for JSON-shaped values: objects, arrays, strings, numbers,
+ * booleans, null.
+ */
+export function ownCopy<T>(v: T): T {
+  if (typeof v === 'string') return flatCopy(v);
+  if (typeof v === 'number') return (Number.isFinite(v) ? (v === 0 ? 0 : v) : null) as T;
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : ownCopy(x))) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== undefined) out[k] = ownCopy(x);
+  }
+  return out as T;
+}
+
 /** A peer whose name and address are flat copies (see flatCopy). */
 export function flatCopyPeer(p: Peer | null): Peer | null {
   return p && { name: flatCopy(p.name), ip: flatCopy(p.ip), port: p.port };

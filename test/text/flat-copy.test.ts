@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flatCopy } from '../../src/text/flat-copy.js';
+import { flatCopy, ownCopy } from '../../src/text/flat-copy.js';
 
 describe('flatCopy', () => {
   it.each([
@@ -16,5 +16,26 @@ describe('flatCopy', () => {
 
   it('keeps null as null', () => {
     expect(flatCopy(null)).toBeNull();
+  });
+});
+
+describe('ownCopy', () => {
+  const events = [
+    { kind: 'reject', mta: 'exim', time: '2026-12-04T17:33:56.809', queueId: 'someone@example.org'.repeat(2), client: { name: 'client.lab.test', ip: '127.0.0.1', port: 51535 }, origin: { file: 'mainlog', line: 7, offset: undefined }, to: null, smtpCode: 550, stage: undefined },
+    { list: ['a', undefined, 3, { deep: [NaN, Infinity, -0, 'größe@exämple.de'] }], flag: true, nothing: null },
+    'a lone string cut from a longer one'.slice(2),
+    42,
+    null,
+  ];
+  it.each(events.map((e) => [e]))('gives what a JSON round trip gives: %j', (e) => {
+    expect(ownCopy(e)).toStrictEqual(JSON.parse(JSON.stringify(e)));
+  });
+
+  it('copies: changing the copy leaves the original', () => {
+    const ev = { client: { name: 'n', ip: '192.0.2.1' }, list: [1] };
+    const copy = ownCopy(ev);
+    copy.client.name = 'changed';
+    copy.list.push(2);
+    expect(ev).toEqual({ client: { name: 'n', ip: '192.0.2.1' }, list: [1] });
   });
 });
