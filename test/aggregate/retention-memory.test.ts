@@ -68,11 +68,12 @@ describe('tables keep no slices of the line', () => {
     const before = process.memoryUsage().heapUsed;
     const update = Buffer.from('1xUu3s-000000000qH-00B4 <= carla.lopez92@example.org H=(MacBook-Pro.local) [80.88.174.194]:23123');
     const padding = Buffer.from(`2026-11-22 00:00:00 ${'x'.repeat(60_000)}`);
+    const at = update.indexOf('carla');
+    const end = update.indexOf(' H=');
+    // One writer, as the reader thread has: it starts afresh after each take().
+    const w = new BatchWriter();
     for (let i = 0; i < 256; i++) {
-      const w = new BatchWriter();
       w.line(false);
-      const at = update.indexOf('carla');
-      const end = update.indexOf(' H=');
       w.update(1, w.time('2026-11-22 00:00:00'), { kind: 1, keyAt: 0, keyEnd: 23, fieldAt: at, fieldEnd: end, extraAt: end + 1, extraEnd: update.length }, update, 0);
       // What follows fills the 64 KiB window the fields would be cut from.
       w.line(false);
