@@ -53,6 +53,16 @@ async function waitForScreen(cond: (s: string) => boolean, what: string, tries =
   throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
 }
 
+/**
+ * Clears the terminal and waits for the shell's prompt alone on it. Typed before `clear` has run,
+ * a command is echoed by the terminal and then cleared away, and the shell prints its prompt
+ * with the cursor after it: the program's first line then starts on the prompt's line.
+ */
+async function clearScreen(): Promise<void> {
+  keys('clear', 'Enter');
+  await waitForScreen((t) => /^[$#]$/.test(t.trim()), 'the cleared screen');
+}
+
 /** Table rows: the `!`/`+` mark, the `*` of actionable findings, the rank, the messages. */
 const dataRows = (s: string): string[] => s.split('\n').filter((l) => /^[!+ ][* ]?\s*\d+\s+\d[\d,]*\s/.test(l));
 
@@ -70,6 +80,7 @@ describe.skipIf(!hasTmux)(
     });
 
     test('ranked findings, detail with the verify command, filter, resize, and q gives the terminal back', async () => {
+      await clearScreen();
       type('node bin/maillog-doctor samples/postfix/mail.log; echo "EXIT=$?"');
       keys('Enter');
 
@@ -117,7 +128,7 @@ describe.skipIf(!hasTmux)(
     });
 
     test('--no-color marks the selected row with >; q with --fail-on reached says why it exits 3', async () => {
-      keys('clear', 'Enter');
+      await clearScreen();
       type('node bin/maillog-doctor --no-color --fail-on 1 samples/postfix/mail.log; echo "EXIT=$?"');
       keys('Enter');
       const marked = (t: string): string[] => t.split('\n').filter((l) => /^(> | {2})[!+ ][* ]?\s*\d+\s+\d[\d,]*\s/.test(l));
@@ -153,7 +164,7 @@ describe.skipIf(!hasTmux)(
       const [first, last] = [idsOf(pick)[0]!, idsOf(pick).at(-1)!];
       const f = snap.findings[pick]!;
 
-      keys('clear', 'Enter');
+      await clearScreen();
       type(`node bin/maillog-doctor --no-color ${files.join(' ')}; echo "EXIT=$?"`);
       keys('Enter');
       const marked = (t: string): string[] => t.split('\n').filter((l) => /^(> | {2})[!+ ]\s*\d+\s+\d[\d,]*\s/.test(l));
@@ -200,7 +211,7 @@ describe.skipIf(!hasTmux)(
         `Nov 22 23:59:${String(n % 60).padStart(2, '0')} mx1 postfix/smtpd[4242]: NOQUEUE: reject: RCPT from unknown[192.0.2.${n}]: ` +
         `550 5.1.1 <u${n}@${domain}>: Recipient address rejected: User unknown in virtual alias table; ` +
         `from=<s@remote.test> to=<u${n}@${domain}> proto=ESMTP helo=<remote.test>\n`;
-      keys('clear', 'Enter');
+      await clearScreen();
       type(`node bin/maillog-doctor -f ${log}; echo "EXIT=$?"`);
       keys('Enter');
       await waitForScreen((t) => t.includes('following ') && dataRows(t).length > 10, 'the followed log');
