@@ -249,6 +249,12 @@ function readAddress(body: string, at: number, f: FieldSpans, to: boolean): numb
     next = end + 2;
   }
   if (end < 0) return -1;
+  placeAddress(f, to, start, end);
+  return next;
+}
+
+/** Records where readAddress() (or its byte twin) found the recipient (`to`) or the original one. */
+export function placeAddress(f: Pick<FieldSpans, 'toAt' | 'toEnd' | 'origAt' | 'origEnd'>, to: boolean, start: number, end: number): void {
   if (to) {
     f.toAt = start;
     f.toEnd = end;
@@ -256,7 +262,6 @@ function readAddress(body: string, at: number, f: FieldSpans, to: boolean): numb
     f.origAt = start;
     f.origEnd = end;
   }
-  return next;
 }
 
 export interface RemoteReply {

@@ -8,6 +8,7 @@ import type { IgnoreReason } from '../../src/event.js';
 import type { SentSpans } from '../types.js';
 import { HEALTH_OR_MARKER, SASL_FAILED, WARNING_REFUSALS } from './body.js';
 import { AFTER_QUEUE_ID_EVENTS, byFirstChar } from './dispatch.js';
+import { placeAddress } from './fields.js';
 import { HEALTH_WARNINGS } from './health.js';
 import { AFTER_QUEUE_ID, NO_QUEUE_ID, type PrefixRule } from './ignore.js';
 
@@ -89,6 +90,11 @@ export function queueIdEndAscii(b: Uint8Array, from: number, end: number): numbe
   return 0;
 }
 
+/** After queueIdEndAscii() found `qEnd`: is the id NOQUEUE or the test drivers' `<queue id>`, no real one? */
+function noQueueId(b: Uint8Array, from: number, end: number, qEnd: number): boolean {
+  return (qEnd - from === 9 && startsWith(b, from, end, NOQUEUE)) || startsWith(b, from, end, QUEUE_ID_PLACEHOLDER);
+}
+
 /** Does `needle` occur in bytes [from, end) of `b`? */
 function contains(b: Uint8Array, from: number, end: number, needle: Uint8Array): boolean {
   return Buffer.from(b.buffer, b.byteOffset + from, end - from).indexOf(needle) >= 0;
@@ -149,9 +155,7 @@ const COMMA = ascii(', ');
  */
 export function queueUpdateAscii(b: Uint8Array, from: number, end: number, out: QueueSpans): number {
   const qEnd = queueIdEndAscii(b, from, end);
-  if (qEnd === 0 || (qEnd - from === 9 && startsWith(b, from, end, NOQUEUE)) || startsWith(b, from, end, QUEUE_ID_PLACEHOLDER)) {
-    return 0;
-  }
+  if (qEnd === 0 || noQueueId(b, from, end, qEnd)) return 0;
   out.queueAt = from;
   out.queueEnd = qEnd - 2;
   const c = qEnd < end ? b[qEnd]! : -1;
@@ -179,10 +183,9 @@ const TO = ascii('to=');
 const ORIG_TO = ascii('orig_to=');
 const STATUS = ascii('status=');
 const SENT = ascii('sent');
-const NOQUEUE_ID = ascii('NOQUEUE: ');
 
 /** Where the recipient fields sentDeliveryAscii() found are (absolute offsets into `b`). */
-const fields = { toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delayAt: -1, delayEnd: -1, statusAt: 0 };
+const fields = { toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delayAt: -1, delayEnd: -1 };
 /** sentDeliveryAscii()'s answer: one object, filled on every call. */
 const spans: SentSpans = { queueAt: 0, queueEnd: 0, toAt: 0, toEnd: 0, origAt: -1, origEnd: -1, delay: -1, here: false };
 
@@ -229,7 +232,7 @@ export function sentDeliveryAscii(b: Uint8Array, start: number, end: number, fro
   if (!startsWith(b, s, end, SENT) || (s + 4 !== end && !(b[s + 4] === 32 && b[s + 5] === 40 && s + 5 < end))) return null;
   const out = spans;
   out.queueAt = at - start;
-  out.queueEnd = startsWith(b, at, end, NOQUEUE_ID) || startsWith(b, at, end, QUEUE_ID_PLACEHOLDER) ? -1 : qEnd - 2 - start;
+  out.queueEnd = noQueueId(b, at, end, qEnd) ? -1 : qEnd - 2 - start;
   out.toAt = f.toAt - start;
   out.toEnd = f.toEnd - start;
   out.origAt = f.origAt < 0 ? -1 : f.origAt - start;
@@ -256,13 +259,7 @@ function readAddressAscii(b: Uint8Array, at: number, end: number, to: boolean): 
     next = last + 2;
   }
   if (last < 0) return -1;
-  if (to) {
-    fields.toAt = first;
-    fields.toEnd = last;
-  } else {
-    fields.origAt = first;
-    fields.origEnd = last;
-  }
+  placeAddress(fields, to, first, last);
   return next;
 }
 
@@ -282,7 +279,7 @@ function delayAscii(b: Uint8Array, at: number, end: number): number {
   }
   if (i === end && point !== end - 1 && end - at - (point < 0 ? 0 : 1) <= 15) return point < 0 ? n : n / 10 ** (end - point - 1);
   let text = '';
-  for (let i = at; i < end; i++) text += String.fromCharCode(b[i]!);
+  for (let j = at; j < end; j++) text += String.fromCharCode(b[j]!);
   const value = Number(text);
   return Number.isFinite(value) && value >= 0 ? value : -1;
 }
