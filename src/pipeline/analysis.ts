@@ -125,12 +125,14 @@ export class Analysis {
   private ringFile: string | null = null;
 
   constructor(private opts: AnalysisOptions = {}) {
-    this.domains = new LocalDomains(opts.localDomains);
-    // Our domains decide whose bounce is backscatter (src/aggregate/diagnosis.ts).
+    const domains = (this.domains = new LocalDomains(opts.localDomains));
+    // Our domains decide whose bounce is backscatter (src/aggregate/diagnosis.ts). The callback
+    // holds them alone: the aggregator outlives the run, and holding `this` kept the parsers'
+    // correlation tables alive while the report was built.
     this.aggregator = new Aggregator({
       byHost: opts.byHost,
       addresses: opts.addresses,
-      ours: (d, mta) => this.domains.has(d, mta),
+      ours: (d, mta) => domains.has(d, mta),
     });
     this.window = opts.window ? new WindowFilter(opts.window) : null;
   }
