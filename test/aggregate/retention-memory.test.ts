@@ -3,7 +3,8 @@
  * cut out of it and kept, then a forced GC. A slice, or a key joined from slices, would keep the
  * chunk alive (on the 205 MB Exchange bench input the bounce candidates' keys kept 28 MB). And
  * the fields of a batch's state updates, which the parsers keep as they are, are strings of
- * their own, not slices of the batch's decoded windows.
+ * their own, not slices of the batch's decoded windows. And the aggregator, which lives on
+ * through the report, does not keep the run's parsers alive.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -11,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { BounceCandidates } from '../../src/aggregate/backscatter.js';
 import { BatchReader, BatchWriter, Entry } from '../../src/pipeline/batch.js';
 import { LocalDomains } from '../../src/classify/local-domains.js';
+import { Analysis } from '../../src/pipeline/analysis.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -86,5 +88,29 @@ describe('tables keep no slices of the line', () => {
     expect(kept.slice(0, 3)).toEqual(['1xUu3s-000000000qH-00B4', 'carla.lopez92@example.org', 'H=(MacBook-Pro.local) [80.88.174.194]:23123']);
     // Slices of the windows would keep 256 × 64 KiB = 16 MiB.
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(4 * MB);
+  });
+
+  it("the aggregator does not keep the run's parsers and their tables alive", async () => {
+    let aggregator: Analysis['aggregator'] | null = null;
+    let machineGone = false;
+    const registry = new FinalizationRegistry(() => (machineGone = true));
+    (() => {
+      const analysis = new Analysis({ mta: 'postfix' });
+      analysis.begin('mail.log', new Date('2026-11-23T00:00:00Z'));
+      analysis.line('Nov 22 10:00:00 mx postfix/smtpd[1]: 4ABC123: client=a.example[192.0.2.1]', 1);
+      analysis.line('Nov 22 10:00:01 mx postfix/smtp[2]: 4ABC123: to=<x@y.example>, relay=none, delay=1, dsn=5.1.1, status=bounced (host said: 550 5.1.1 User unknown)', 2);
+      analysis.end();
+      aggregator = analysis.finish().aggregator;
+      // The machine holds the correlation tables: reachable from the analysis only.
+      registry.register((analysis as unknown as { machines: Map<unknown, object> }).machines.values().next().value!, 'machine');
+    })();
+    // FinalizationRegistry callbacks run in a later task.
+    const turn = () => new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 5 && !machineGone; i++) {
+      gc();
+      await turn();
+    }
+    expect(aggregator).not.toBeNull();
+    expect(machineGone).toBe(true);
   });
 });
