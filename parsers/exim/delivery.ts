@@ -29,18 +29,25 @@ import { boundedIndexOf, Fields, leadingReply, peerOf, remoteError, scanFields, 
 
 /** Length of an Exim message id at `at` (16 classic `1rXyZa-000Abc-9Q`, 23 for 4.97+), or 0. */
 export function messageIdLength(s: string, at: number): number {
-  const seg = (from: number, n: number): boolean => {
-    for (let i = from; i < from + n; i++) {
-      const c = s.charCodeAt(i);
-      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
-    }
-    return true;
-  };
-  if (!seg(at, 6) || s.charCodeAt(at + 6) !== 45) return 0;
-  const end = (n: number) => at + n === s.length || s.charCodeAt(at + n) === 32;
-  if (s.charCodeAt(at + 13) === 45 && seg(at + 7, 6) && seg(at + 14, 2) && end(16)) return 16;
-  if (s.charCodeAt(at + 18) === 45 && seg(at + 7, 11) && seg(at + 19, 4) && end(23)) return 23;
+  // Plain functions, not closures: this runs several times per line, and closures made per call were its garbage.
+  if (!alnumRun(s, at, 6) || s.charCodeAt(at + 6) !== 45) return 0;
+  if (s.charCodeAt(at + 13) === 45 && alnumRun(s, at + 7, 6) && alnumRun(s, at + 14, 2) && idEnds(s, at + 16)) return 16;
+  if (s.charCodeAt(at + 18) === 45 && alnumRun(s, at + 7, 11) && alnumRun(s, at + 19, 4) && idEnds(s, at + 23)) return 23;
   return 0;
+}
+
+/** Are the `n` characters of `s` from `from` ASCII letters and digits? */
+function alnumRun(s: string, from: number, n: number): boolean {
+  for (let i = from; i < from + n; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+  }
+  return true;
+}
+
+/** Does a message id end at `i` of `s` (the text's end or a space)? */
+function idEnds(s: string, i: number): boolean {
+  return i === s.length || s.charCodeAt(i) === 32;
 }
 
 /** `<=` / `(=`: records sender and client; a locally generated bounce becomes a notification. */
