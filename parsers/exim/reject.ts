@@ -217,7 +217,6 @@ const SYNC = 'SMTP protocol synchronization error (';
  *  `local_scan() function timed out - message temporarily rejected (size N)` (also `crashed`)
  */
 export function otherReject(text: string, queueId: string | null, ctx: LineContext): RejectEvent | null {
-  const event = (parts: Parts) => build(parts, queueId, ctx);
   if (text.startsWith(SYNC)) {
     const r = boundedIndexOf(text, '): rejected', SYNC.length, 200);
     if (r < 0) return null;
@@ -227,14 +226,14 @@ export function otherReject(text: string, queueId: string | null, ctx: LineConte
       if (q < 0) q = boundedIndexOf(text, '" U=', p + 2, MAX_QUOTED_COMMAND);
       if (q < 0) return null;
       const s = scanFields(text, q + 2);
-      return event(partsOf(text, verbOf(text.slice(p + 2, q)), text.slice(0, q + 1), s.host));
+      return build(partsOf(text, verbOf(text.slice(p + 2, q)), text.slice(0, q + 1), s.host), queueId, ctx);
     }
     if (text.startsWith(' connection from ', p)) {
       const s = scanFields(text, p + 17);
-      return event(partsOf(text, 'CONNECT', text.slice(0, p) + ' connection', s.host));
+      return build(partsOf(text, 'CONNECT', text.slice(0, p) + ' connection', s.host), queueId, ctx);
     }
     // Cut short after `rejected` (seen in hand-edited logs): the refused command is unknown.
-    if (p === text.length) return event(partsOf(text, 'UNKNOWN', text, null));
+    if (p === text.length) return build(partsOf(text, 'UNKNOWN', text, null), queueId, ctx);
     return null;
   }
   if (text.startsWith('too many recipients: ')) {
@@ -243,7 +242,7 @@ export function otherReject(text: string, queueId: string | null, ctx: LineConte
     const a = readArg(text, i + 9);
     const parts = partsOf(text, 'RCPT', text.slice(0, i), scanFields(text, a.end + 1).host);
     parts.from = a.value;
-    return event(parts);
+    return build(parts, queueId, ctx);
   }
   if (text.startsWith('unqualified ')) {
     const i = boundedIndexOf(text, ' rejected: <', 11, 40);
@@ -253,18 +252,18 @@ export function otherReject(text: string, queueId: string | null, ctx: LineConte
     const parts = partsOf(text, sender ? 'MAIL' : 'RCPT', text.slice(0, a.end), scanFields(text, a.end + 1).host);
     if (sender) parts.from = a.value;
     else parts.to = a.value;
-    return event(parts);
+    return build(parts, queueId, ctx);
   }
   if (text.startsWith('refused connection from ') || text.startsWith('temporarily refused connection from ')) {
     // host_reject_connection / tcp wrappers: `refused connection from <host> (host_reject_connection)`
     const at = text.indexOf(' from ') + 6;
     const h = readHost(text, at);
-    return event(partsOf(text, 'CONNECT', text.slice(0, at - 6) + text.slice(h.end), h.host));
+    return build(partsOf(text, 'CONNECT', text.slice(0, at - 6) + text.slice(h.end), h.host), queueId, ctx);
   }
   if (text.startsWith('local_scan() function ') && text.includes(' - message temporarily rejected')) {
     const parts = partsOf(text, 'END-OF-MESSAGE', text, null);
     parts.via = 'milter';
-    return event(parts);
+    return build(parts, queueId, ctx);
   }
   return null;
 }
