@@ -29,7 +29,8 @@ import { boundedIndexOf, Fields, leadingReply, peerOf, remoteError, scanFields, 
 
 /** Length of an Exim message id at `at` (16 classic `1rXyZa-000Abc-9Q`, 23 for 4.97+), or 0. */
 export function messageIdLength(s: string, at: number): number {
-  // Plain functions, not closures: this runs several times per line, and closures made per call were its garbage.
+  // Plain functions, not closures: this runs several times a line, and closures made on each
+  // call were its garbage.
   if (!alnumRun(s, at, 6) || s.charCodeAt(at + 6) !== 45) return 0;
   if (s.charCodeAt(at + 13) === 45 && alnumRun(s, at + 7, 6) && alnumRun(s, at + 14, 2) && idEnds(s, at + 16)) return 16;
   if (s.charCodeAt(at + 18) === 45 && alnumRun(s, at + 7, 11) && alnumRun(s, at + 19, 4) && idEnds(s, at + 23)) return 23;

@@ -38,7 +38,7 @@ function messageIdLengthAscii(b: Uint8Array, at: number, end: number): number {
   return 0;
 }
 
-/** Are the `n` bytes from `from` ASCII letters and digits? (A plain function: a closure per call was garbage.) */
+/** Are the `n` bytes from `from` ASCII letters and digits? (Not a closure: one a call was garbage.) */
 function alnumBytes(b: Uint8Array, from: number, n: number): boolean {
   for (let i = from; i < from + n; i++) {
     const c = b[i]!;
