@@ -32,27 +32,50 @@ export interface Reply {
 }
 
 const CODE_RE = /^([245]\d\d)(?:[ -]|$)/;
-const ENHANCED_RE = /^([245]\.\d{1,3}\.\d{1,3})(?: |$)/;
 
 /**
  * `550 5.1.1 <x@y>: Recipient address rejected: …`, `4.7.1 Try again later` (milters),
  * `504 need fully-qualified hostname`, `550-5.1.1 first line 550 5.1.1 last line` (folded).
+ * Read by hand: the two regexes it stood for (`^([245]\d\d)(?:[ -]|$)`, then
+ * `^([245]\.\d{1,3}\.\d{1,3})(?: |$)`) made a match array and strings for every reject line.
  */
 export function parseReply(text: string): Reply {
-  let rest = text;
+  let at = 0;
   let code: number | null = null;
   let enhanced: string | null = null;
-  const c = CODE_RE.exec(rest);
-  if (c) {
-    code = Number(c[1]);
-    rest = rest.slice(c[0].length);
+  const c0 = text.charCodeAt(0);
+  if (c0 >= 50 && c0 <= 53 && c0 !== 51 && isDigit(text.charCodeAt(1)) && isDigit(text.charCodeAt(2))) {
+    const next = text.charCodeAt(3);
+    if (text.length === 3 || next === 32 || next === 45) {
+      code = (c0 - 48) * 100 + (text.charCodeAt(1) - 48) * 10 + (text.charCodeAt(2) - 48);
+      at = Math.min(4, text.length);
+    }
   }
-  const e = ENHANCED_RE.exec(rest);
-  if (e) {
-    enhanced = e[1]!;
-    rest = rest.slice(e[0].length);
+  const end = enhancedEnd(text, at);
+  if (end > 0) {
+    enhanced = text.slice(at, end);
+    at = Math.min(end + 1, text.length);
   }
-  return { code, enhanced, text: rest };
+  return { code, enhanced, text: at === 0 ? text : text.slice(at) };
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Where an enhanced status code (`[245].d{1,3}.d{1,3}`) at `at` ends when a space or the end follows it, else 0. */
+function enhancedEnd(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  if (!(c === 50 || c === 52 || c === 53) || text.charCodeAt(at + 1) !== 46) return 0;
+  let i = at + 2;
+  for (let part = 0; part < 2; part++) {
+    const from = i;
+    while (i < text.length && i - from < 3 && isDigit(text.charCodeAt(i))) i++;
+    if (i === from) return 0;
+    if (part === 0) {
+      if (text.charCodeAt(i) !== 46) return 0;
+      i++;
+    }
+  }
+  return i === text.length || text.charCodeAt(i) === 32 ? i : 0;
 }
 
 export interface Trailer {

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDeliveryFields, sentRecipient as spansOf } from '../../../parsers/postfix/fields.js';
+import { parseDeliveryFields, parseReply, sentRecipient as spansOf } from '../../../parsers/postfix/fields.js';
 
 /** The recipient sentRecipient points at, or null. */
 function sentRecipient(body: string, at = 0): string | null {
@@ -75,6 +75,58 @@ describe('sentRecipient', () => {
         expect(parseDeliveryFields(text, prefix.length)).toEqual(parseDeliveryFields(body));
       }),
       { numRuns: runs(3000), seed: 20261123 },
+    );
+  });
+});
+
+/** parseReply() as it was written with two regexes: the reference for the hand-written reader. */
+function replyByRegex(text: string): { code: number | null; enhanced: string | null; text: string } {
+  let rest = text;
+  let code: number | null = null;
+  let enhanced: string | null = null;
+  const c = /^([245]\d\d)(?:[ -]|$)/.exec(rest);
+  if (c) {
+    code = Number(c[1]);
+    rest = rest.slice(c[0].length);
+  }
+  const e = /^([245]\.\d{1,3}\.\d{1,3})(?: |$)/.exec(rest);
+  if (e) {
+    enhanced = e[1]!;
+    rest = rest.slice(e[0].length);
+  }
+  return { code, enhanced, text: rest };
+}
+
+describe('parseReply', () => {
+  it.each([
+    ['550 5.1.1 <x@y.example>: Recipient address rejected: User unknown', 550, '5.1.1', '<x@y.example>: Recipient address rejected: User unknown'],
+    ['4.7.1 Try again later', null, '4.7.1', 'Try again later'],
+    ['504 need fully-qualified hostname', 504, null, 'need fully-qualified hostname'],
+    ['550-5.1.1 first 550 5.1.1 last', 550, '5.1.1', 'first 550 5.1.1 last'],
+    ['554', 554, null, ''],
+    ['450 4.7.25', 450, '4.7.25', ''],
+    ['5.7.1234 no', null, null, '5.7.1234 no'],
+    
+    ['350 5.1.1 x', null, null, '350 5.1.1 x'],
+    ['5500 x', null, null, '5500 x'],
+  ])('%s', (text, code, enhanced, rest) => {
+    expect(parseReply(text)).toEqual({ code, enhanced, text: rest });
+  });
+
+  it('reads what the two regexes read, on random replies', () => {
+    // Shaped like a reply, with the near misses likely: wrong class digits, too many or no
+    // digits, a missing separator.
+    const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
+    const code = fc.tuple(fc.constantFrom('2', '3', '4', '5', '6'), digits(1, 3), fc.constantFrom(' ', '-', '', 'x', '.'));
+    const enhanced = fc.tuple(fc.constantFrom('2', '3', '4', '5', 'x'), fc.constantFrom('.', '', ','), digits(0, 4), fc.constantFrom('.', ''), digits(0, 4), fc.constantFrom(' ', '', '.', '-'));
+    const reply = fc
+      .tuple(fc.option(code), fc.option(enhanced), fc.string({ maxLength: 8 }))
+      .map(([c, e, tail]) => (c ? c.join('') : '') + (e ? e.join('') : '') + tail);
+    fc.assert(
+      fc.property(reply, (text) => {
+        expect(parseReply(text)).toEqual(replyByRegex(text));
+      }),
+      { numRuns: runs(5000) },
     );
   });
 });
