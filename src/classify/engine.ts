@@ -101,10 +101,16 @@ interface Hit {
 const CACHE_ENTRIES = 4096;
 const CACHE_TEXT_MAX = 1024;
 
-/** Per rule table: facts other than the text (a short key) → text → the rule matched. */
+/** Per rule table: facts other than the text (a short key) → text → the facts as kept and the rule matched. */
 interface RuleCache {
-  byFacts: Map<string, Map<string, Hit | null>>;
+  byFacts: Map<string, Map<string, Known>>;
   entries: number;
+  /**
+   * The facts other than the text of the last lookup past the ring (their strings copies), and
+   * their map: like events in a row share them, and then no key is built.
+   */
+  lastOther: Facts | null;
+  lastByText: Map<string, Known> | null;
   /**
    * The facts of the last RECENT_FACTS distinct events and their answers (a ring): runs of like
    * events, and a few kinds taking turns, skip the key and the maps.
@@ -114,13 +120,18 @@ interface RuleCache {
   next: number;
 }
 const RECENT_FACTS = 8;
+/** A cached answer with the facts it is for, their strings copies (kept; see flatCopy). */
+interface Known {
+  facts: Facts;
+  hit: Hit | null;
+}
 const caches = new WeakMap<readonly Rule[], RuleCache | null>();
 
 function cacheFor(rules: readonly Rule[]): RuleCache | null {
   let cache = caches.get(rules);
   if (cache === undefined) {
     const pure = rules.every((r) => !r.match.re || (!r.match.re.global && !r.match.re.sticky));
-    cache = pure ? { byFacts: new Map(), entries: 0, recent: [], recentHits: [], next: 0 } : null;
+    cache = pure ? { byFacts: new Map(), entries: 0, lastOther: null, lastByText: null, recent: [], recentHits: [], next: 0 } : null;
     caches.set(rules, cache);
   }
   return cache;
@@ -142,23 +153,31 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
     loopback: ev.kind === 'delivery' && onLoopback(ev),
   };
   const cache = facts.text.length <= CACHE_TEXT_MAX ? cacheFor(rules) : null;
-  let byText: Map<string, Hit | null> | undefined;
+  let byText: Map<string, Known> | undefined;
   if (cache !== null) {
     const recent = cache.recent;
     for (let i = 0; i < recent.length; i++) if (sameFacts(recent[i]!, facts)) return cache.recentHits[i]!;
-    // Kept past this event: copies, not slices of a chunk (see flatCopy).
-    facts.text = flatCopy(facts.text);
+    // Kept past this event: copies, not slices of a chunk (see flatCopy); only what is stored.
     facts.agent = flatCopy(facts.agent);
     facts.enhanced = flatCopy(facts.enhanced);
-    // Two levels, so that the long text is hashed as it is, not glued into one long key.
-    const key = `${facts.direction}${facts.permanent ? 1 : 0}${facts.loopback ? 1 : 0}${facts.code}|${part(facts.enhanced)}${part(facts.via)}${part(facts.stage)}${part(facts.agent)}`;
-    byText = cache.byFacts.get(key);
-    if (byText === undefined) {
-      byText = new Map();
-      cache.byFacts.set(key, byText);
+    facts.stage = flatCopy(facts.stage);
+    if (cache.lastOther !== null && sameOtherFacts(cache.lastOther, facts)) {
+      byText = cache.lastByText!;
+    } else {
+      // Two levels, so that the long text is hashed as it is, not glued into one long key.
+      const key = `${facts.direction}${facts.permanent ? 1 : 0}${facts.loopback ? 1 : 0}${facts.code}|${part(facts.enhanced)}${part(facts.via)}${part(facts.stage)}${part(facts.agent)}`;
+      byText = cache.byFacts.get(key);
+      if (byText === undefined) {
+        byText = new Map();
+        cache.byFacts.set(key, byText);
+      }
+      cache.lastOther = { ...facts, text: '' };
+      cache.lastByText = byText;
     }
+    // The facts kept with the answer, not this event's, go in the ring.
     const known = byText.get(facts.text);
-    if (known !== undefined) return remember(cache, facts, known);
+    if (known !== undefined) return remember(cache, known.facts, known.hit);
+    facts.text = flatCopy(facts.text);
   }
   let hit: Hit | null = null;
   for (const rule of rules) {
@@ -177,7 +196,7 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
       cache.entries = 0;
     }
     // Stored as a copy (made above): the text may be a slice of a much longer chunk string (see input/lines.ts).
-    byText!.set(facts.text, hit);
+    byText!.set(facts.text, { facts, hit });
     cache.entries++;
     remember(cache, facts, hit);
   }
@@ -205,6 +224,11 @@ function remember(cache: RuleCache, facts: Facts, hit: Hit | null): Hit | null {
 }
 
 function sameFacts(a: Facts, b: Facts): boolean {
+  return sameOtherFacts(a, b) && a.text === b.text;
+}
+
+/** The same facts but for the text? */
+function sameOtherFacts(a: Facts, b: Facts): boolean {
   return (
     a.code === b.code &&
     a.direction === b.direction &&
@@ -213,8 +237,7 @@ function sameFacts(a: Facts, b: Facts): boolean {
     a.enhanced === b.enhanced &&
     a.via === b.via &&
     a.stage === b.stage &&
-    a.agent === b.agent &&
-    a.text === b.text
+    a.agent === b.agent
   );
 }
 

@@ -13,6 +13,8 @@ import { BounceCandidates } from '../../src/aggregate/backscatter.js';
 import { BatchReader, BatchWriter, Entry } from '../../src/pipeline/batch.js';
 import { LocalDomains } from '../../src/classify/local-domains.js';
 import { Analysis } from '../../src/pipeline/analysis.js';
+import { classify } from '../../src/classify/classify.js';
+import { rejectEvent } from '../../src/event-builders.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -61,6 +63,20 @@ describe('tables keep no slices of the line', () => {
     const domains = new LocalDomains();
     const bytes = heapAfterKeeping((cut) => domains.learnSent('exim', cut('bounce'), null));
     expect(domains.has('sub7.example.org', 'exim')).toBe(true);
+    expect(bytes).toBeLessThan(8 * MB);
+  });
+
+  it("the classifier's answer cache: texts and facts it keeps", () => {
+    const bytes = heapAfterKeeping((cut, i) => {
+      // A text of its own per event (each is stored), and a stage of 13 characters or more.
+      const text = `${cut(`${i}:`).slice(-20)} <bounce.${i}@x>: Recipient address rejected: spam`;
+      const ev = rejectEvent({
+        mta: 'postfix', time: null, host: null, program: 'postfix/smtpd', queueId: null, raw: '',
+        origin: { file: 'test.log', line: i + 1 }, via: 'smtpd', stage: cut(`${i}:`).slice(0, 14),
+        smtpCode: 550, enhancedStatus: '5.7.1', text, client: null, from: null, to: cut('bounce'), helo: null, proto: null,
+      });
+      expect(classify(ev)).not.toBeNull();
+    });
     expect(bytes).toBeLessThan(8 * MB);
   });
 
