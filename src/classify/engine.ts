@@ -101,7 +101,10 @@ interface Hit {
 const CACHE_ENTRIES = 4096;
 const CACHE_TEXT_MAX = 1024;
 
-/** Per rule table: facts other than the text (a short key) → text → the facts as kept and the rule matched. */
+/**
+ * Per rule table: facts other than the text (a short key) → text → the rule matched, with the
+ * facts it was worked out for.
+ */
 interface RuleCache {
   byFacts: Map<string, Map<string, Known>>;
   entries: number;
