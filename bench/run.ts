@@ -57,6 +57,8 @@ const LNAV_REJECTS: Partial<Record<Mta, string>> = {
 interface Measured {
   seconds: number;
   peakRssMB: number | null;
+  /** The child's user + system CPU time (GNU time's %U + %S), null without GNU time. */
+  cpuSeconds: number | null;
   exitCode: number | null;
   stdout: string;
   stderr: string;
@@ -76,6 +78,8 @@ interface Row {
   mbPerSec?: number;
   linesPerSec?: number;
   peakRssMB?: number | null;
+  /** CPU seconds (user + system, all threads) of the run that gave `seconds`: spent, or waited? */
+  cpuSeconds?: number | null;
   /** Throughput relative to the split2 count of the same file. */
   vsSplit2?: number;
   /** How many times faster than pflogsumm on the same file. */
@@ -330,7 +334,7 @@ function parserAvailable(file: string): true | string {
  */
 function measure(cmd: string, args: string[], gnuTime: boolean, env: Record<string, string> = {}, keep = 4096, timeoutMs = 0): Promise<Measured> {
   const rssFile = join(tmpdir(), `mld-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const [bin, argv] = gnuTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [bin, argv] = gnuTime ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
     const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
@@ -356,15 +360,19 @@ function measure(cmd: string, args: string[], gnuTime: boolean, env: Record<stri
       if (timer) clearTimeout(timer);
       const stdout = Buffer.concat(kept).toString();
       let kb: number | null = hwm || null;
+      let cpuSeconds: number | null = null;
       if (gnuTime) {
         try {
-          kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) || null;
+          // The last line (GNU time writes a note above it when the command failed): `KB user system`.
+          const [maxKb, user, system] = readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+          kb = maxKb || null;
+          cpuSeconds = Number.isFinite(user) && Number.isFinite(system) ? user! + system! : null;
         } catch {
           kb = null;
         }
         rmSync(rssFile, { force: true });
       }
-      resolvePromise({ seconds, peakRssMB: kb === null ? null : Math.round(kb / 1024), exitCode: code, stdout, stderr });
+      resolvePromise({ seconds, peakRssMB: kb === null ? null : Math.round(kb / 1024), cpuSeconds, exitCode: code, stdout, stderr });
     });
   });
 }
@@ -411,6 +419,7 @@ function row(file: string, mta: Mta, bytes: number, lines: number | null, tool: 
     mbPerSec: round(bytes / MB / m.seconds, 1),
     linesPerSec: lines === null ? undefined : Math.round(lines / m.seconds),
     peakRssMB: m.peakRssMB,
+    cpuSeconds: m.cpuSeconds === null ? null : round(m.cpuSeconds, 2),
   };
 }
 
@@ -522,6 +531,7 @@ function measureLive(script: string, file: string, timeoutMs: number): Promise<M
       resolvePromise({
         seconds: seconds ?? (performance.now() - t0) / 1000,
         peakRssMB: hwm ? Math.round(hwm / 1024) : null,
+        cpuSeconds: null,
         exitCode: failure ? null : code,
         stdout: ok ? `screen: "${doneText}"; quit ${((performance.now() - quitAt) / 1000).toFixed(2)} s after q` : '',
         stderr: failure || lastScreenLine(Buffer.from(screen, 'latin1').toString('utf8')),
@@ -620,15 +630,16 @@ function machine() {
 // ---------------------------------------------------------------- output
 
 function table(rows: Row[]): string {
-  const head = ['file', 'MB', 'tool', 'seconds', 'MB/s', 'lines/s', 'peak RSS', 'vs split2', 'vs pflogsumm', 'vs json'];
+  const head = ['file', 'MB', 'tool', 'seconds', 'CPU s', 'MB/s', 'lines/s', 'peak RSS', 'vs split2', 'vs pflogsumm', 'vs json'];
   const body = rows.map((r) =>
     r.skipped
-      ? [r.file, r.bytes ? (r.bytes / MB).toFixed(0) : '', r.tool, r.skipped, '', '', '', '', '', '']
+      ? [r.file, r.bytes ? (r.bytes / MB).toFixed(0) : '', r.tool, r.skipped, '', '', '', '', '', '', '']
       : [
           r.file,
           (r.bytes / MB).toFixed(0),
           r.tool,
           r.seconds!.toFixed(2),
+          r.cpuSeconds == null ? '' : r.cpuSeconds.toFixed(2),
           r.mbPerSec!.toFixed(0),
           r.linesPerSec === undefined ? '' : `${(r.linesPerSec / 1e6).toFixed(2)} M`,
           r.peakRssMB == null ? '' : `${r.peakRssMB} MB`,
@@ -638,7 +649,7 @@ function table(rows: Row[]): string {
         ],
   );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const right = new Set([1, 3, 4, 5, 6, 7, 8, 9]);
+  const right = new Set([1, 3, 4, 5, 6, 7, 8, 9, 10]);
   const line = (cells: string[]) =>
     cells.map((c, i) => (right.has(i) && !(i === 3 && /[a-z]/i.test(c)) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
