@@ -31,8 +31,6 @@ export interface Reply {
   text: string;
 }
 
-const CODE_RE = /^([245]\d\d)(?:[ -]|$)/;
-
 /**
  * `550 5.1.1 <x@y>: Recipient address rejected: …`, `4.7.1 Try again later` (milters),
  * `504 need fully-qualified hostname`, `550-5.1.1 first line 550 5.1.1 last line` (folded).
@@ -40,17 +38,9 @@ const CODE_RE = /^([245]\d\d)(?:[ -]|$)/;
  * `^([245]\.\d{1,3}\.\d{1,3})(?: |$)`) made a match array and strings for every reject line.
  */
 export function parseReply(text: string): Reply {
-  let at = 0;
-  let code: number | null = null;
+  const code = replyCodeAt(text, 0);
+  let at = code === null ? 0 : Math.min(4, text.length);
   let enhanced: string | null = null;
-  const c0 = text.charCodeAt(0);
-  if (c0 >= 50 && c0 <= 53 && c0 !== 51 && isDigit(text.charCodeAt(1)) && isDigit(text.charCodeAt(2))) {
-    const next = text.charCodeAt(3);
-    if (text.length === 3 || next === 32 || next === 45) {
-      code = (c0 - 48) * 100 + (text.charCodeAt(1) - 48) * 10 + (text.charCodeAt(2) - 48);
-      at = Math.min(4, text.length);
-    }
-  }
   const end = enhancedEnd(text, at);
   if (end > 0) {
     enhanced = text.slice(at, end);
@@ -60,6 +50,15 @@ export function parseReply(text: string): Reply {
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** The reply code (`[245]` and two digits) at `at` of `text` when a space, a `-` or the end follows it; else null. */
+function replyCodeAt(text: string, at: number): number | null {
+  const c0 = text.charCodeAt(at);
+  if (!(c0 === 50 || c0 === 52 || c0 === 53) || !isDigit(text.charCodeAt(at + 1)) || !isDigit(text.charCodeAt(at + 2))) return null;
+  const next = text.charCodeAt(at + 3);
+  if (!(at + 3 === text.length || next === 32 || next === 45)) return null;
+  return (c0 - 48) * 100 + (text.charCodeAt(at + 1) - 48) * 10 + (text.charCodeAt(at + 2) - 48);
+}
 
 /** Where an enhanced status code (`[245].d{1,3}.d{1,3}`) at `at` ends when a space or the end follows it, else 0. */
 function enhancedEnd(text: string, at: number): number {
@@ -314,8 +313,7 @@ export function parseRemoteReply(reason: string): RemoteReply {
           : -1;
       if (after > 0) {
         remoteHost = reason.slice(h + 5, sp);
-        const c = CODE_RE.exec(reason.slice(after, after + 4));
-        if (c) code = Number(c[1]);
+        code = replyCodeAt(reason, after);
       }
     }
   }

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDeliveryFields, parseReply, sentRecipient as spansOf } from '../../../parsers/postfix/fields.js';
+import { parseDeliveryFields, parseRemoteReply, parseReply, sentRecipient as spansOf } from '../../../parsers/postfix/fields.js';
 
 /** The recipient sentRecipient points at, or null. */
 function sentRecipient(body: string, at = 0): string | null {
@@ -106,7 +106,6 @@ describe('parseReply', () => {
     ['554', 554, null, ''],
     ['450 4.7.25', 450, '4.7.25', ''],
     ['5.7.1234 no', null, null, '5.7.1234 no'],
-    
     ['350 5.1.1 x', null, null, '350 5.1.1 x'],
     ['5500 x', null, null, '5500 x'],
   ])('%s', (text, code, enhanced, rest) => {
@@ -125,6 +124,10 @@ describe('parseReply', () => {
     fc.assert(
       fc.property(reply, (text) => {
         expect(parseReply(text)).toEqual(replyByRegex(text));
+        // The remote reply after `host … said: ` reads its code by the same rule.
+        const reason = `host mx.example.net[192.0.2.1] said: ${text}`;
+        const c = /^([245]\d\d)(?:[ -]|$)/.exec(reason.slice(37, 41));
+        expect(parseRemoteReply(reason).code).toBe(c ? Number(c[1]) : null);
       }),
       { numRuns: runs(5000) },
     );
