@@ -25,7 +25,7 @@ import type { DeliveryEvent, DeliveryStatus, NotificationEvent, Peer, ReceivedEv
 import { ignored, recognised, RECOGNISED_NO_EVENT, UNRECOGNISED, type LineContext, type LineResult } from '../types.js';
 import { flatCopy, flatCopyPeer } from '../../src/text/flat-copy.js';
 import type { AddressNotes, Deferral, MessageTable } from './correlate.js';
-import { boundedIndexOf, Fields, leadingReply, peerOf, remoteError, scanFields, tokenEnd, unangle, type HostField } from './fields.js';
+import { boundedIndexOf, Fields, isAlnum, leadingReply, peerOf, remoteError, scanFields, tokenEnd, unangle, type HostField } from './fields.js';
 
 /** Length of an Exim message id at `at` (16 classic `1rXyZa-000Abc-9Q`, 23 for 4.97+), or 0. */
 export function messageIdLength(s: string, at: number): number {
@@ -39,10 +39,7 @@ export function messageIdLength(s: string, at: number): number {
 
 /** Are the `n` characters of `s` from `from` ASCII letters and digits? */
 function alnumRun(s: string, from: number, n: number): boolean {
-  for (let i = from; i < from + n; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
-  }
+  for (let i = from; i < from + n; i++) if (!isAlnum(s.charCodeAt(i))) return false;
   return true;
 }
 

@@ -86,7 +86,8 @@ const MAX_KEY = 5;
 /** Bare flag items that may stand between fields. */
 const FLAGS = new Set(['K', 'L', 'L-', 'PRDR', 'DS', 'TFO', 'TFO*', '*']);
 
-function isKeyChar(c: number): boolean {
+/** An ASCII letter or digit: what field keys and message ids are made of. */
+export function isAlnum(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }
 
@@ -129,7 +130,7 @@ export function scanFields(text: string, at: number, lenient = false): ScanResul
         eq = i > pos ? i : -1;
         break;
       }
-      if (!isKeyChar(c)) break;
+      if (!isAlnum(c)) break;
     }
     if (eq < 0) {
       const te = tokenEnd(text, pos);

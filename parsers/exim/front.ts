@@ -17,7 +17,7 @@ import { FRONT_IGNORED, FRONT_PARSE, FRONT_UNDECIDED, FRONT_UPDATE, type FrontVe
 import { ignoredEntry } from './body.js';
 import { messageIdLength, readAddresses, eximDuration } from './delivery.js';
 import { otherProgramAfterStamp, StampReader, syslogAfterStamp } from './envelope.js';
-import { scanFields } from './fields.js';
+import { isAlnum, scanFields } from './fields.js';
 
 /** FRONT_UPDATE kind of `<id> Completed` (key: the message id; no field). */
 export const EXIM_COMPLETED = 1;
@@ -40,10 +40,7 @@ function messageIdLengthAscii(b: Uint8Array, at: number, end: number): number {
 
 /** Are the `n` bytes from `from` ASCII letters and digits? (Not a closure: one a call was garbage.) */
 function alnumBytes(b: Uint8Array, from: number, n: number): boolean {
-  for (let i = from; i < from + n; i++) {
-    const c = b[i]!;
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
-  }
+  for (let i = from; i < from + n; i++) if (!isAlnum(b[i]!)) return false;
   return true;
 }
 
