@@ -401,7 +401,10 @@ export class Accumulator {
     this.refs[at + 1] = line;
     this.refs[at + 2] = offset;
     // A copy: the id may be a slice of its line. Newlines cannot occur in it (lines are cut on them).
-    this.refIds.push(id === null ? '' : flatCopy(id));
+    // A message's lines come in runs (a newsletter's bounces: tens of thousands of one queue id
+    // in one finding), so the previous place's string is shared when the id is the same.
+    const prev = this.refCount > 1 ? this.refIds[this.refCount - 2]! : null;
+    this.refIds.push(id === null ? '' : id === prev ? prev : flatCopy(id));
   }
 
   private addQueueId(q: string): void {
