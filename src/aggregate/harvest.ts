@@ -64,25 +64,71 @@ export interface HarvestInput {
   iso: string;
 }
 
+/**
+ * One client network. The tracker holds up to HARVEST_NETWORKS_CAP of them for the whole run and
+ * most try a handful of addresses, so the lists are exact-size arrays replaced when they grow
+ * (a pushed-to array keeps room for 17 elements: 10,000 networks' four lists came to 8 of the
+ * tracker's 14 MB on the 1 GB bench file) and the recipients' hashes move into a Set only past
+ * SEEN_LIST_MAX.
+ */
 class Network {
   attempts = 0;
-  readonly seen = new Set<number>();
-  readonly clients: string[] = [];
-  readonly samples: string[] = [];
+  /** Hashes of its distinct recipients, in the order first seen. */
+  seen: number[] | Set<number> = NONE;
+  clients: string[] = NONE;
+  samples: string[] = NONE;
   last = '';
   firstIso = '';
   lastIso = '';
   lastTime = 0;
   firstTime = Infinity;
-  /** Times of the last HARVEST_THRESHOLD new distinct recipients (a ring, oldest first). */
-  readonly recent: number[] = [];
+  /**
+   * Times of the last `threshold` new distinct recipients: appended to while fewer, then a ring
+   * whose oldest is at `recentAt` (ordered() gives them oldest first).
+   */
+  recent: number[] = NONE;
+  recentAt = 0;
   harvest = false;
   peakMs = Infinity;
   constructor(
     readonly mta: Mta,
-    readonly network: string,
+    /** `${mta}\0${network}`, its key in the tracker: one flat string for both. */
+    readonly key: string,
     readonly threshold: number,
   ) {}
+
+  /** `192.0.2.0/24`, `2001:db8:1:2::/64`. */
+  get network(): string {
+    return this.key.slice(this.mta.length + 1);
+  }
+
+  get distinct(): number {
+    return Array.isArray(this.seen) ? this.seen.length : this.seen.size;
+  }
+
+  hasSeen(h: number): boolean {
+    return Array.isArray(this.seen) ? this.seen.includes(h) : this.seen.has(h);
+  }
+
+  addSeen(h: number): void {
+    if (!Array.isArray(this.seen)) this.seen.add(h);
+    else if (this.seen.length < SEEN_LIST_MAX) this.seen = this.seen.concat(h);
+    else this.seen = new Set(this.seen).add(h);
+  }
+
+  /** `recent`, oldest first. */
+  ordered(): number[] {
+    return this.recent.slice(this.recentAt).concat(this.recent.slice(0, this.recentAt));
+  }
+}
+
+/** Shared by new networks until their first element (every list is replaced, never pushed to). */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+/** Recipients' hashes a network keeps in an array (searched in turn) before a Set. */
+const SEEN_LIST_MAX = 16;
+
+function networkKey(mta: Mta, network: string): string {
+  return `${mta}\0${network}`;
 }
 
 /** `192.0.2.0/24` or `2001:db8:1:2::/64` for an IP; null for what is not an IP. */
@@ -137,23 +183,24 @@ export class HarvestTracker {
       this.lastNetwork = null;
       const net = networkOf(r.ip);
       if (net === null) return;
-      const key = `${r.mta}\0${net}`;
+      const key = networkKey(r.mta, net);
       const known = this.networks.get(key);
       if (known === undefined) {
         if (this.networks.size >= this.networksCap) this.evict();
-        n = new Network(r.mta, net, this.threshold);
+        // A copy: the key is kept for the run, and as built it is a concatenation of three.
+        n = new Network(r.mta, flatCopy(key), this.threshold);
       } else {
         // Least recently active first: re-inserting keeps the Map in that order.
-        this.networks.delete(key);
+        this.networks.delete(known.key);
         n = known;
       }
-      this.networks.set(key, n);
+      this.networks.set(n.key, n);
       this.lastIp = flatCopy(r.ip);
       this.lastMta = r.mta;
       this.lastNetwork = n;
     }
     n.attempts++;
-    if (n.clients.length < HARVEST_CLIENTS_CAP && !n.clients.includes(r.ip)) n.clients.push(flatCopy(r.ip));
+    if (n.clients.length < HARVEST_CLIENTS_CAP && !n.clients.includes(r.ip)) n.clients = n.clients.concat(flatCopy(r.ip));
     if (r.time < n.firstTime) {
       n.firstTime = r.time;
       n.firstIso = r.iso;
@@ -166,12 +213,15 @@ export class HarvestTracker {
     // Copies: a kept address must not keep its line (a slice of a large chunk) alive.
     n.last = flatCopy(address);
     const h = hash52(address);
-    if (n.seen.has(h)) return;
-    if (n.seen.size >= HARVEST_RECIPIENTS_CAP) this.overflow.harvestRecipients++;
-    else n.seen.add(h);
-    if (n.samples.length < HARVEST_SAMPLES) n.samples.push(n.last);
-    n.recent.push(r.time);
-    if (n.recent.length > this.threshold) n.recent.shift();
+    if (n.hasSeen(h)) return;
+    if (n.distinct >= HARVEST_RECIPIENTS_CAP) this.overflow.harvestRecipients++;
+    else n.addSeen(h);
+    if (n.samples.length < HARVEST_SAMPLES) n.samples = n.samples.concat(n.last);
+    if (n.recent.length < this.threshold) n.recent = n.recent.concat(r.time);
+    else {
+      n.recent[n.recentAt] = r.time;
+      n.recentAt = (n.recentAt + 1) % n.recent.length;
+    }
     if (n.recent.length === this.threshold) {
       // Lines are not always in time order (several files, a clock step): the span is max - min.
       let lo = Infinity;
@@ -226,11 +276,11 @@ export class HarvestTracker {
     if (s.networks.length > t.networksCap) throw new Error('more harvest networks than the cap');
     if (s.done.length > HARVEST_FINDINGS_CAP) throw new Error('more harvests than the cap');
     for (const n of s.networks) {
-      const key = `${n.mta}\0${n.network}`;
-      if (t.networks.has(key)) throw new Error('a harvest network twice');
-      t.networks.set(key, networkFromState(n));
+      const network = networkFromState(n, t.threshold);
+      if (t.networks.has(network.key)) throw new Error('a harvest network twice');
+      t.networks.set(network.key, network);
     }
-    for (const n of s.done) t.done.push(networkFromState(n));
+    for (const n of s.done) t.done.push(networkFromState(n, t.threshold));
     Object.assign(t.overflow, s.overflow);
     return t;
   }
@@ -285,25 +335,26 @@ function networkState(n: Network): NetworkState {
     // A network exists only after its first refusal, so both times are finite; JSON has no Infinity.
     firstTime: n.firstTime,
     lastTime: n.lastTime,
-    recent: [...n.recent],
+    recent: n.ordered(),
     harvest: n.harvest,
     peakMs: Number.isFinite(n.peakMs) ? n.peakMs : null,
   };
 }
 
-function networkFromState(s: NetworkState): Network {
+/** `ring`: the size of the tracker's ring of recent times (its threshold). */
+function networkFromState(s: NetworkState, ring: number): Network {
   if (s.seen.length > HARVEST_RECIPIENTS_CAP) throw new Error('more harvest recipients than the cap');
-  const n = new Network(s.mta, s.network, s.threshold);
+  const n = new Network(s.mta, networkKey(s.mta, s.network), s.threshold);
   n.attempts = s.attempts;
-  for (const h of s.seen) n.seen.add(h);
-  n.clients.push(...s.clients.slice(0, HARVEST_CLIENTS_CAP));
-  n.samples.push(...s.samples.slice(0, HARVEST_SAMPLES));
+  for (const h of s.seen) if (!n.hasSeen(h)) n.addSeen(h);
+  n.clients = s.clients.slice(0, HARVEST_CLIENTS_CAP);
+  n.samples = s.samples.slice(0, HARVEST_SAMPLES);
   n.last = s.last;
   n.firstIso = s.firstIso;
   n.lastIso = s.lastIso;
   n.firstTime = s.firstTime;
   n.lastTime = s.lastTime;
-  n.recent.push(...s.recent.slice(-s.threshold));
+  n.recent = s.recent.slice(-Math.min(s.threshold, ring));
   n.harvest = s.harvest;
   n.peakMs = s.peakMs ?? Infinity;
   return n;
@@ -353,7 +404,7 @@ function harvestFinding(n: Network): HarvestFinding {
     firstSeen: n.firstIso,
     lastSeen: n.lastIso,
     attempts: n.attempts,
-    distinctAddresses: n.seen.size,
+    distinctAddresses: n.distinct,
     peakAddresses: n.threshold,
     peakSeconds: Math.round(n.peakMs / 1000),
     sampleAddresses: samples,

@@ -149,3 +149,59 @@ describe('HarvestTracker: runs from one client', () => {
     );
   });
 });
+
+describe('HarvestTracker: its compact lists', () => {
+  // The tracker keeps exact-size arrays, a ring of recent times and an array of hashes that
+  // becomes a Set; this is the rule as the module comment states it, kept the plain way.
+  interface Model { attempts: number; seen: Set<string>; clients: string[]; samples: string[]; last: string; recent: number[]; harvest: boolean; peak: number }
+  function model(adds: Array<{ ip: string; recipient: string; time: number }>, threshold: number, windowMs: number): Map<string, Model> {
+    const nets = new Map<string, Model>();
+    for (const a of adds) {
+      const key = networkOf(a.ip)!;
+      let n = nets.get(key);
+      if (n === undefined) nets.set(key, (n = { attempts: 0, seen: new Set(), clients: [], samples: [], last: '', recent: [], harvest: false, peak: Infinity }));
+      n.attempts++;
+      if (n.clients.length < 16 && !n.clients.includes(a.ip)) n.clients.push(a.ip);
+      n.last = a.recipient.toLowerCase();
+      if (n.seen.has(n.last)) continue;
+      n.seen.add(n.last);
+      if (n.samples.length < 5) n.samples.push(n.last);
+      n.recent.push(a.time);
+      if (n.recent.length > threshold) n.recent.shift();
+      if (n.recent.length === threshold) {
+        const span = Math.max(...n.recent) - Math.min(...n.recent);
+        if (span <= windowMs) {
+          n.harvest = true;
+          n.peak = Math.min(n.peak, span);
+        }
+      }
+    }
+    return nets;
+  }
+
+  test('give the findings the plain rule gives', () => {
+    const add = fc.record({
+      ip: fc.constantFrom('192.0.2.7', '192.0.2.8', '198.51.100.1', '2001:db8::1', '2001:db8::2'),
+      user: fc.integer({ min: 0, max: 60 }),
+      dt: fc.integer({ min: -5_000, max: 60_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(add, { maxLength: 300 }), fc.constantFrom(3, 5, HARVEST_THRESHOLD), (adds, threshold) => {
+        const t = new HarvestTracker(threshold, HARVEST_WINDOW_MS);
+        let time = Date.UTC(2026, 0, 1);
+        const fed = adds.map((a) => ({ ip: a.ip, recipient: `User${a.user}@example.org`, time: (time += a.dt) }));
+        for (const r of fed) t.add({ mta: 'exim', ip: r.ip, recipient: r.recipient, time: r.time, iso: new Date(r.time).toISOString() });
+        const want = [...model(fed, threshold, HARVEST_WINDOW_MS)]
+          .filter(([, n]) => n.harvest)
+          .map(([network, n]) => ({ network, attempts: n.attempts, distinctAddresses: n.seen.size, clients: n.clients, peakSeconds: Math.round(n.peak / 1000), sampleAddresses: n.samples.includes(n.last) ? n.samples : [...n.samples, n.last] }))
+          .sort((a, b) => (a.network < b.network ? -1 : 1));
+        const got = t
+          .findings()
+          .map((h) => ({ network: h.network, attempts: h.attempts, distinctAddresses: h.distinctAddresses, clients: h.clients, peakSeconds: h.peakSeconds, sampleAddresses: h.sampleAddresses }))
+          .sort((a, b) => (a.network < b.network ? -1 : 1));
+        expect(got).toEqual(want);
+      }),
+      { numRuns: runs(200), seed: 11 },
+    );
+  });
+});
