@@ -338,6 +338,13 @@ export function sketchWidth(cap: number): number {
   return w;
 }
 
+/** The arrays of a TopK without keys, shared (see TopK.keys). */
+const NO_SLOTS: never[] = Object.freeze([]) as unknown as never[];
+/** The index of a TopK without keys, shared and never written (see TopK.addHashed). */
+const NO_TABLE = new Int32Array(8);
+/** Keys up to which a TopK's arrays are exact-size copies. */
+const EXACT_SLOTS = 8;
+
 /** Keys tracked per TopK; past it, a new key must out-count the least tracked one to enter. */
 export const TOPK_CAP = 1_000;
 
@@ -363,14 +370,17 @@ export const TOPK_CAP = 1_000;
  */
 export class TopK {
   readonly cap: number;
-  private readonly keys: string[] = [];
-  private readonly hashes: number[] = [];
-  private readonly counts: number[] = [];
+  // The parallel arrays start as one shared empty array and are exact-size copies up to
+  // EXACT_SLOTS keys, pushed to after: most top lists (a finding's hosts, rules and causes) hold
+  // a key or two, and a pushed-to array keeps room for 17.
+  private keys: string[] = NO_SLOTS;
+  private hashes: number[] = NO_SLOTS;
+  private counts: number[] = NO_SLOTS;
   /** Slot → heap position, and heap position → slot (the min-heap by count). */
-  private readonly pos: number[] = [];
-  private readonly heap: number[] = [];
+  private pos: number[] = NO_SLOTS;
+  private heap: number[] = NO_SLOTS;
   /** Linear probing by hash: slot + 1 (0: empty), at most half full. */
-  private table = new Int32Array(8);
+  private table = NO_TABLE;
   private spilled = false;
   private keyChanges = 0;
   /** The admission sketch (see the class comment): 2 × sketchWidth(cap) cells, null until the first overflow. */
@@ -424,7 +434,7 @@ export class TopK {
   /** add() for a caller that has `hash52(key)` already. */
   addHashed(key: string, h: number, weight = 1): void {
     if (key === this.lastKey) return this.bump(this.lastSlot, weight);
-    const table = this.table;
+    let table = this.table;
     const mask = table.length - 1;
     let i = h & mask;
     for (let t = table[i]!; t !== 0; t = table[i]!) {
@@ -451,11 +461,21 @@ export class TopK {
     this.lastKey = own;
     if (n < this.cap) {
       this.lastSlot = n;
-      this.keys.push(own);
-      this.hashes.push(h);
-      this.counts.push(weight);
-      this.pos.push(n);
-      this.heap.push(n);
+      if (n < EXACT_SLOTS) {
+        this.keys = this.keys.concat(own);
+        this.hashes = this.hashes.concat(h);
+        this.counts = this.counts.concat(weight);
+        this.pos = this.pos.concat(n);
+        this.heap = this.heap.concat(n);
+      } else {
+        this.keys.push(own);
+        this.hashes.push(h);
+        this.counts.push(weight);
+        this.pos.push(n);
+        this.heap.push(n);
+      }
+      // The shared empty table was probed (all empty): slot i of a fresh one is as free.
+      if (table === NO_TABLE) table = this.table = new Int32Array(NO_TABLE.length);
       table[i] = n + 1;
       if (2 * (n + 1) > table.length) this.rehash(table.length * 2);
       this.siftUp(n);
@@ -580,19 +600,11 @@ export class TopK {
   private load(entries: TopEntry[]): void {
     this.lastKey = null;
     this.lastSlot = -1;
-    this.keys.length = 0;
-    this.hashes.length = 0;
-    this.counts.length = 0;
-    this.pos.length = 0;
-    this.heap.length = 0;
-    for (const e of entries) {
-      const slot = this.keys.length;
-      this.keys.push(e.value);
-      this.hashes.push(hash52(e.value));
-      this.counts.push(e.count);
-      this.pos.push(slot);
-      this.heap.push(slot);
-    }
+    this.keys = entries.map((e) => e.value);
+    this.hashes = entries.map((e) => hash52(e.value));
+    this.counts = entries.map((e) => e.count);
+    this.pos = entries.map((_e, slot) => slot);
+    this.heap = entries.map((_e, slot) => slot);
     let size = 8;
     while (size < 2 * entries.length) size *= 2;
     this.rehash(size);
