@@ -10,7 +10,9 @@ import { hash52, sketchWidth, type TopEntry } from '../../src/aggregate/counters
  * Counts per key: exact while at most `cap` distinct keys were seen, then Space-Saving behind a
  * count-min sketch of two rows: a key not tracked counts in its two cells (only those at the
  * lower value rise), and replaces the least counted key when that estimate exceeds its count,
- * entering with the estimate; the key leaving raises its own cells to its count.
+ * entering with the estimate; the key leaving raises its own cells to its count. The keys stay
+ * in the order they came until the first key finds the list full; then they are made a min-heap
+ * (sifted down from the last parent to the root), kept so after.
  */
 export class ReferenceTopK {
   readonly cap: number;
@@ -19,6 +21,7 @@ export class ReferenceTopK {
    * map update: only a new or evicted key touches `index`.
    */
   private readonly heap: Slot[] = [];
+  private heaped = false;
   private readonly index = new Map<string, Slot>();
   private spilled = false;
   private readonly sketch: number[];
@@ -45,15 +48,19 @@ export class ReferenceTopK {
     const slot = this.index.get(key);
     if (slot !== undefined) {
       slot.count += weight;
-      this.siftDown(slot.pos);
+      if (this.heaped) this.siftDown(slot.pos);
       return;
     }
     if (this.heap.length < this.cap) {
       const fresh: Slot = { key, hash, count: weight, pos: this.heap.length };
       this.heap.push(fresh);
       this.index.set(key, fresh);
-      this.siftUp(fresh.pos);
+      if (this.heaped) this.siftUp(fresh.pos);
       return;
+    }
+    if (!this.heaped) {
+      this.heaped = true;
+      for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
     }
     this.spilled = true;
     const [a, b] = cells(hash, this.width);
