@@ -236,8 +236,8 @@ export class Accumulator {
 
   /** `file`: the index of the event's input in the run's list of files (-1: unknown). */
   add(ev: MailEvent, c: Classification, file = -1): void {
-    this.addRef(file, ev.origin.line, ev.origin.offset ?? -1, ev.queueId);
-    if (ev.queueId !== null) this.addQueueId(ev.queueId);
+    const kept = this.addRef(file, ev.origin.line, ev.origin.offset ?? -1, ev.queueId);
+    if (ev.queueId !== null) this.addQueueId(ev.queueId, kept);
     if (this.count === 0) {
       this.advice = c.advice;
       this.verify = c.verify;
@@ -341,7 +341,8 @@ export class Accumulator {
     // The other's lines it did not keep itself are not kept here either.
     this.budget.refsDropped += other.evidenceLines - other.refCount;
     this.evidenceLines = lines;
-    for (const q of other.queueIds) this.addQueueId(q);
+    // Its ids are copies of its own already.
+    for (const q of other.queueIds) this.addQueueId(q, q);
   }
 
   /**
@@ -380,15 +381,16 @@ export class Accumulator {
     return text;
   }
 
-  private addRef(file: number, line: number, offset: number, id: string | null): void {
+  /** The copy of `id` kept with the place, or null when none was (see addQueueId). */
+  private addRef(file: number, line: number, offset: number, id: string | null): string | null {
     // Several events of one line (recipients of one rejection) are one line of evidence.
-    if (file === this.lastFile && line === this.lastLine) return;
+    if (file === this.lastFile && line === this.lastLine) return null;
     this.lastFile = file;
     this.lastLine = line;
     this.evidenceLines++;
     if (this.refCount >= EVIDENCE_PER_FINDING || this.budget.refsLeft <= 0) {
       this.budget.refsDropped++;
-      return;
+      return null;
     }
     this.budget.refsLeft--;
     if ((this.refCount + 1) * 3 > this.refs.length) {
@@ -404,17 +406,20 @@ export class Accumulator {
     // A message's lines come in runs (a newsletter's bounces: tens of thousands of one queue id
     // in one finding), so the previous place's string is shared when the id is the same.
     const prev = this.refCount > 1 ? this.refIds[this.refCount - 2]! : null;
-    this.refIds.push(id === null ? '' : id === prev ? prev : flatCopy(id));
+    const own = id === null ? null : id === prev ? prev : flatCopy(id);
+    this.refIds.push(own ?? '');
+    return own;
   }
 
-  private addQueueId(q: string): void {
+  /** `kept`: the copy of `q` its place keeps (addRef()), null: none; the two lists share it. */
+  private addQueueId(q: string, kept: string | null): void {
     if (this.queueIds.has(q)) return;
     if (this.queueIds.size >= QUEUE_IDS_PER_FINDING || this.budget.queueIdsLeft <= 0) {
       this.budget.queueIdsDropped++;
       return;
     }
     this.budget.queueIdsLeft--;
-    this.queueIds.add(flatCopy(q));
+    this.queueIds.add(kept ?? flatCopy(q));
   }
 
 
