@@ -22,7 +22,7 @@
  */
 import type { MailEvent, Mta } from '../event.js';
 import type { Cause, Classification, Direction } from '../classify/types.js';
-import { DistinctCounter, hash52, TopK, type DistinctState, type TopEntry, type TopKState } from './counters.js';
+import { DistinctCounter, TopK, ValueCounts, type DistinctState, type TopEntry, type TopKState } from './counters.js';
 import {
   clientOf,
   compareTime,
@@ -106,17 +106,6 @@ export interface AccumulatorOverflow {
   onsetSeries: number;
 }
 
-/**
- * One value into a distinct count and the top list fed the same values. A repeat of the top
- * list's last key (one client's RCPTs in a row) was counted distinct already: no hash is made.
- */
-function countValue(value: string, distinct: DistinctCounter, top: TopK): void {
-  if (top.isLast(value)) return top.add(value);
-  const h = hash52(value);
-  distinct.addHash(h);
-  top.addHashed(value, h);
-}
-
 /** An accumulator as a state file holds it (src/state/): everything merge() reads. */
 export interface AccumulatorState {
   id: Required<FindingIdentity>;
@@ -196,12 +185,10 @@ export class Accumulator {
 
   // Replaced only by fromState().
   distinctMessages = new DistinctCounter();
-  distinctRecipients = new DistinctCounter();
-  distinctSenders = new DistinctCounter();
-  distinctClients = new DistinctCounter();
-  topRecipients = new TopK();
-  topSenders = new TopK();
-  topClients = new TopK();
+  /** Its events' recipients, senders and clients: top lists and distinct counts (ValueCounts). */
+  recipients = new ValueCounts();
+  senders = new ValueCounts();
+  clients = new ValueCounts();
   hosts = new TopK(HOSTS_CAP);
   rules = new TopK(RULES_CAP);
 
@@ -253,11 +240,11 @@ export class Accumulator {
     this.distinctMessages.addHash(messageHashOf(ev, c.permanent));
 
     const rcpt = recipientOf(ev);
-    if (rcpt !== null) countValue(normaliseAddress(rcpt), this.distinctRecipients, this.topRecipients);
+    if (rcpt !== null) this.recipients.add(normaliseAddress(rcpt));
     const sender = senderOf(ev);
-    if (sender !== null) countValue(sender, this.distinctSenders, this.topSenders);
+    if (sender !== null) this.senders.add(sender);
     const client = clientOf(ev);
-    if (client !== null) countValue(client, this.distinctClients, this.topClients);
+    if (client !== null) this.clients.add(client);
     const code = smtpCodeOf(ev);
     if (code !== null) this.addCode(code);
     const enh = enhancedStatusOf(ev);
@@ -313,12 +300,9 @@ export class Accumulator {
       this.eventsByStatus[k] += other.eventsByStatus[k];
     }
     this.distinctMessages.merge(other.distinctMessages);
-    this.distinctRecipients.merge(other.distinctRecipients);
-    this.distinctSenders.merge(other.distinctSenders);
-    this.distinctClients.merge(other.distinctClients);
-    this.topRecipients.merge(other.topRecipients);
-    this.topSenders.merge(other.topSenders);
-    this.topClients.merge(other.topClients);
+    this.recipients.merge(other.recipients);
+    this.senders.merge(other.senders);
+    this.clients.merge(other.clients);
     this.hosts.merge(other.hosts);
     this.rules.merge(other.rules);
     this.series.merge(other.series);
@@ -365,12 +349,12 @@ export class Accumulator {
    * because it goes into every snapshot; rebuilt only when one of its sources changed.
    */
   searchText(): string {
-    const key = `${this.topRecipients.keysVersion}/${this.topSenders.keysVersion}/${this.topClients.keysVersion}/${this.codes.size}/${this.enhanced.size}/${this.queueIds.size}`;
+    const key = `${this.recipients.list.keysVersion}/${this.senders.list.keysVersion}/${this.clients.list.keysVersion}/${this.codes.size}/${this.enhanced.size}/${this.queueIds.size}`;
     if (this.searchCache?.key === key) return this.searchCache.text;
     const values = [
-      ...this.topRecipients.someKeys(SEARCH_PER_LIST),
-      ...this.topSenders.someKeys(SEARCH_PER_LIST),
-      ...this.topClients.someKeys(SEARCH_PER_LIST),
+      ...this.recipients.list.someKeys(SEARCH_PER_LIST),
+      ...this.senders.list.someKeys(SEARCH_PER_LIST),
+      ...this.clients.list.someKeys(SEARCH_PER_LIST),
       ...this.codes,
       ...this.enhanced,
       ...this.queueIds,
@@ -441,12 +425,12 @@ export class Accumulator {
       exampleIds: [...this.exampleIds],
       examplesCut: [...this.examplesCut],
       distinctMessages: this.distinctMessages.exportState(),
-      distinctRecipients: this.distinctRecipients.exportState(),
-      distinctSenders: this.distinctSenders.exportState(),
-      distinctClients: this.distinctClients.exportState(),
-      topRecipients: this.topRecipients.exportState(),
-      topSenders: this.topSenders.exportState(),
-      topClients: this.topClients.exportState(),
+      distinctRecipients: this.recipients.distinct().exportState(),
+      distinctSenders: this.senders.distinct().exportState(),
+      distinctClients: this.clients.distinct().exportState(),
+      topRecipients: this.recipients.list.exportState(),
+      topSenders: this.senders.list.exportState(),
+      topClients: this.clients.list.exportState(),
       hosts: this.hosts.exportState(),
       rules: this.rules.exportState(),
       codes: [...this.codes],
@@ -475,12 +459,9 @@ export class Accumulator {
     a.examplesCut.push(...s.examples.slice(0, EXAMPLE_CAP).map((_, i) => s.examplesCut[i] === true));
     a.exampleIds.push(...s.examples.slice(0, EXAMPLE_CAP).map((_, i) => s.exampleIds?.[i] ?? null));
     a.distinctMessages = DistinctCounter.fromState(s.distinctMessages);
-    a.distinctRecipients = DistinctCounter.fromState(s.distinctRecipients);
-    a.distinctSenders = DistinctCounter.fromState(s.distinctSenders);
-    a.distinctClients = DistinctCounter.fromState(s.distinctClients);
-    a.topRecipients = TopK.fromState(s.topRecipients);
-    a.topSenders = TopK.fromState(s.topSenders);
-    a.topClients = TopK.fromState(s.topClients);
+    a.recipients = new ValueCounts(TopK.fromState(s.topRecipients), DistinctCounter.fromState(s.distinctRecipients));
+    a.senders = new ValueCounts(TopK.fromState(s.topSenders), DistinctCounter.fromState(s.distinctSenders));
+    a.clients = new ValueCounts(TopK.fromState(s.topClients), DistinctCounter.fromState(s.distinctClients));
     a.hosts = TopK.fromState(s.hosts);
     a.rules = TopK.fromState(s.rules);
     for (const c of s.codes) a.addCode(c);
@@ -537,10 +518,10 @@ export class Accumulator {
     return {
       distinctCounters:
         n(this.distinctMessages.overflowed) +
-        n(this.distinctRecipients.overflowed) +
-        n(this.distinctSenders.overflowed) +
-        n(this.distinctClients.overflowed),
-      topK: n(this.topRecipients.overflowed) + n(this.topSenders.overflowed) + n(this.topClients.overflowed),
+        n(this.recipients.overflowed) +
+        n(this.senders.overflowed) +
+        n(this.clients.overflowed),
+      topK: n(this.recipients.list.overflowed) + n(this.senders.list.overflowed) + n(this.clients.list.overflowed),
       codeLists: n(this.codesDropped),
       examples: this.examplesCut.filter(Boolean).length,
       hosts: n(this.hosts.overflowed),

@@ -399,7 +399,7 @@ export class Aggregator {
       overflow.examples += o.examples;
       overflow.hosts += o.hosts;
       overflow.rules += o.rules;
-      const topSenders = asAddressCounts(acc.topSenders.top(DETAIL_TOP));
+      const topSenders = asAddressCounts(acc.senders.list.top(DETAIL_TOP));
       const verdict = this.diagnosis.judge({
         key,
         mta: acc.mta,
@@ -407,7 +407,7 @@ export class Aggregator {
         cause: acc.cause,
         hint: acc.hint,
         recipientDomain: acc.catchAll ? null : acc.recipientDomain,
-        distinctClients: acc.distinctClients.count(),
+        distinctClients: acc.clients.count(),
         distinctRecipients: item.distinctRecipients,
         bounced: acc.eventsByStatus.bounced + acc.eventsByStatus.expired > 0,
         topSenders,
@@ -434,15 +434,15 @@ export class Aggregator {
         messages: item.messages,
         count: acc.count,
         distinctRecipients: item.distinctRecipients,
-        distinctSenders: acc.distinctSenders.count(),
-        distinctClients: acc.distinctClients.count(),
+        distinctSenders: acc.senders.count(),
+        distinctClients: acc.clients.count(),
         firstSeen: acc.firstSeen,
         lastSeen: acc.lastSeen,
         onset: onset.onset,
         onsetNote: onset.note,
         after: acc.likelyCause,
         hosts: acc.hostCounts(REPORT_HOSTS),
-        topRecipients: asAddressCounts(acc.topRecipients.top(REPORT_TOP_RECIPIENTS)),
+        topRecipients: asAddressCounts(acc.recipients.list.top(REPORT_TOP_RECIPIENTS)),
         examples: [...acc.examples],
         exampleIds: [...acc.exampleIds],
       });
@@ -453,19 +453,19 @@ export class Aggregator {
         permanentCount: acc.permanentCount,
         temporaryCount: acc.temporaryCount,
         eventsByStatus: { ...acc.eventsByStatus },
-        topRecipients: asAddressCounts(acc.topRecipients.top(DETAIL_TOP)),
+        topRecipients: asAddressCounts(acc.recipients.list.top(DETAIL_TOP)),
         topSenders,
-        topClients: asAddressCounts(acc.topClients.top(DETAIL_TOP)),
+        topClients: asAddressCounts(acc.clients.list.top(DETAIL_TOP)),
         evidence: acc.evidenceRefs(),
         evidenceIds: acc.evidenceIds(),
         evidenceLines: acc.evidenceLines,
         search: acc.searchText(),
         approximate: {
           messages: acc.distinctMessages.approximate,
-          recipients: acc.distinctRecipients.approximate,
-          senders: acc.distinctSenders.approximate,
-          clients: acc.distinctClients.approximate,
-          topLists: acc.topRecipients.overflowed || acc.topSenders.overflowed || acc.topClients.overflowed,
+          recipients: acc.recipients.approximate,
+          senders: acc.senders.approximate,
+          clients: acc.clients.approximate,
+          topLists: acc.recipients.list.overflowed || acc.senders.list.overflowed || acc.clients.list.overflowed,
         },
         ...(withAddresses && acc.addresses ? { addresses: acc.addresses.list() } : {}),
       });
@@ -560,7 +560,7 @@ export class Aggregator {
 function rankFields(acc: Accumulator): Rankable {
   return {
     messages: acc.distinctMessages.count(),
-    distinctRecipients: acc.distinctRecipients.count(),
+    distinctRecipients: acc.recipients.count(),
     permanent: acc.permanent,
     count: acc.count,
     mta: acc.mta,

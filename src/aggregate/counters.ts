@@ -416,6 +416,11 @@ export class TopK {
     return this.keyChanges;
   }
 
+  /** The hash52 of each key, in slot order (the order keys came in, until the first eviction). */
+  keyHashes(): readonly number[] {
+    return this.hashes;
+  }
+
   /** Up to `n` of the keys tracked, in no particular order (no sorting: for search, not display). */
   someKeys(n: number): string[] {
     return this.keys.slice(0, n);
@@ -741,4 +746,70 @@ function estimateIn(sketch: Uint32Array, h: number): number {
 /** Ranking order of top entries: larger count first, then smaller value. */
 function before(a: TopEntry, b: TopEntry): boolean {
   return a.count > b.count || (a.count === b.count && a.value < b.value);
+}
+
+/**
+ * The values of one field of a finding's events (its recipients, senders or clients): how often
+ * each (a TopK) and how many distinct ones (a DistinctCounter). A top list that never filled
+ * holds every value it was given, so until it fills its size is the distinct count and no
+ * DistinctCounter is kept: one probe per value instead of two, and no table, for the lists that
+ * never fill (all but 68 of 5,960 on the 1 GB Postfix bench file). The counter is made from the
+ * list's keys (their hashes, in the order they came) the first time a value finds the list full,
+ * and counts on from there as it would have from the start.
+ */
+export class ValueCounts {
+  private exact: DistinctCounter | null;
+
+  /** `distinctCap`: the cap of the DistinctCounter it makes (DISTINCT_EXACT_CAP). */
+  constructor(
+    readonly list: TopK = new TopK(),
+    exact: DistinctCounter | null = null,
+    private readonly distinctCap = DISTINCT_EXACT_CAP,
+  ) {
+    this.exact = exact;
+  }
+
+  add(value: string): void {
+    const top = this.list;
+    // A repeat of the last value was counted distinct already: no hash is made.
+    if (top.isLast(value)) return top.add(value);
+    const h = hash52(value);
+    if (this.exact === null && top.size >= top.cap) this.exact = this.fromList();
+    this.exact?.addHash(h);
+    top.addHashed(value, h);
+  }
+
+  /** Distinct values: exact up to the DistinctCounter's cap, then its estimate. */
+  count(): number {
+    return this.exact === null ? this.list.size : this.exact.count();
+  }
+
+  /** `count()` is an estimate (see DistinctCounter). */
+  get approximate(): boolean {
+    return this.exact !== null && this.exact.approximate;
+  }
+
+  get overflowed(): boolean {
+    return this.exact !== null && this.exact.overflowed;
+  }
+
+  /** The distinct counter (while none is kept, one made from the list, not kept). */
+  distinct(): DistinctCounter {
+    return this.exact ?? this.fromList();
+  }
+
+  /** Adds `other`'s values. Does not change `other`. */
+  merge(other: ValueCounts): void {
+    // Before the lists merge: a merged list may drop keys.
+    const mine = this.distinct();
+    mine.merge(other.distinct());
+    this.exact = mine;
+    this.list.merge(other.list);
+  }
+
+  private fromList(): DistinctCounter {
+    const d = new DistinctCounter(this.distinctCap);
+    for (const h of this.list.keyHashes()) d.addHash(h);
+    return d;
+  }
 }

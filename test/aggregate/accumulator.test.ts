@@ -40,12 +40,12 @@ function view(a: Accumulator) {
     smtpCodes: a.smtpCodes(),
     enhancedStatus: a.enhancedStatus(),
     messages: a.distinctMessages.count(),
-    recipients: a.distinctRecipients.count(),
-    senders: a.distinctSenders.count(),
-    clients: a.distinctClients.count(),
-    topRecipients: a.topRecipients.top(5),
-    topSenders: a.topSenders.top(5),
-    topClients: a.topClients.top(5),
+    recipients: a.recipients.count(),
+    senders: a.senders.count(),
+    clients: a.clients.count(),
+    topRecipients: a.recipients.list.top(5),
+    topSenders: a.senders.list.top(5),
+    topClients: a.clients.list.top(5),
     hosts: a.hostCounts(10),
     rule: a.rule,
     rules: a.ruleCounts(),
@@ -82,7 +82,7 @@ describe('Accumulator.add', () => {
       [reject({ to: 'b@example.com', from: 'y@s.test', client: { name: 'h.test', ip: null, port: null } }), cls()],
       [reject({ to: null, from: null, client: null }), cls()],
     ]);
-    expect([a.distinctRecipients.count(), a.distinctSenders.count(), a.distinctClients.count()]).toEqual([3, 2, 3]);
+    expect([a.recipients.count(), a.senders.count(), a.clients.count()]).toEqual([3, 2, 3]);
   });
 
   test('lists top recipients by count, using orig_to for deliveries', () => {
@@ -91,7 +91,7 @@ describe('Accumulator.add', () => {
       [delivery({ to: 'real@int.example', origTo: 'alias@example.com' }), cls()],
       [delivery({ to: 'other@example.com', origTo: null }), cls()],
     ]);
-    expect(a.topRecipients.top(5)).toEqual([
+    expect(a.recipients.list.top(5)).toEqual([
       { value: 'alias@example.com', count: 2 },
       { value: 'other@example.com', count: 1 },
     ]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { DISTINCT_EXACT_CAP, DistinctCounter, HyperLogLog, TOPK_CAP, TopK, hash32, hash52, hash52Bytes, sketchWidth } from '../../src/aggregate/counters.js';
+import { DISTINCT_EXACT_CAP, DistinctCounter, HyperLogLog, TOPK_CAP, TopK, ValueCounts, hash32, hash52, hash52Bytes, sketchWidth } from '../../src/aggregate/counters.js';
 import { ReferenceTopK } from '../helpers/reference-topk.js';
 import { runs } from '../helpers/runs.js';
 
@@ -422,5 +422,59 @@ describe('TopK', () => {
       }),
       { numRuns: runs(300), seed: 11 },
     );
+  });
+});
+
+describe('ValueCounts', () => {
+  // What the accumulator kept before: a DistinctCounter and a TopK fed every value alike.
+  function pair(cap: number) {
+    const distinct = new DistinctCounter(40);
+    const list = new TopK(cap);
+    return {
+      distinct,
+      list,
+      add(v: string) {
+        distinct.add(v);
+        list.add(v);
+      },
+      merge(o: { distinct: DistinctCounter; list: TopK }) {
+        distinct.merge(o.distinct);
+        list.merge(o.list);
+      },
+    };
+  }
+  const value = fc.integer({ min: 0, max: 3000 }).map((n) => `v${Math.floor(Math.sqrt(n * 5))}@example.org`);
+
+  test('count, top list and state as a DistinctCounter beside the TopK, before and after the list fills, through merges', () => {
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 200 }), fc.array(value, { maxLength: 200 }), fc.integer({ min: 1, max: 30 }), (left, right, cap) => {
+        const a = new ValueCounts(new TopK(cap), null, 40);
+        const b = new ValueCounts(new TopK(cap), null, 40);
+        const pa = pair(cap);
+        const pb = pair(cap);
+        for (const v of left) (a.add(v), pa.add(v));
+        for (const v of right) (b.add(v), pb.add(v));
+        const same = (x: ValueCounts, p: ReturnType<typeof pair>) => {
+          expect([x.count(), x.approximate, x.overflowed]).toEqual([p.distinct.count(), p.distinct.approximate, p.distinct.overflowed]);
+          expect(x.list.top(cap)).toEqual(p.list.top(cap));
+          expect(x.distinct().exportState()).toEqual(p.distinct.exportState());
+        };
+        same(a, pa);
+        same(b, pb);
+        a.merge(b);
+        pa.merge(pb);
+        same(a, pa);
+        same(b, pb);
+      }),
+      { numRuns: runs(300), seed: 17 },
+    );
+  });
+
+  test('keeps no DistinctCounter while its list has never been full', () => {
+    const v = new ValueCounts(new TopK(3));
+    for (const x of ['a', 'b', 'a', 'c', 'c']) v.add(x);
+    expect([v.count(), (v as unknown as { exact: unknown }).exact]).toEqual([3, null]);
+    v.add('d');
+    expect([v.count(), (v as unknown as { exact: unknown }).exact]).toEqual([4, expect.any(DistinctCounter)]);
   });
 });
