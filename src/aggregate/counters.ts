@@ -759,6 +759,8 @@ function before(a: TopEntry, b: TopEntry): boolean {
  */
 export class ValueCounts {
   private exact: DistinctCounter | null;
+  /** Keys in the list at which the counter is made: when it is full, or holds the counter's cap. */
+  private readonly makeAt: number;
 
   /** `distinctCap`: the cap of the DistinctCounter it makes (DISTINCT_EXACT_CAP). */
   constructor(
@@ -767,6 +769,7 @@ export class ValueCounts {
     private readonly distinctCap = DISTINCT_EXACT_CAP,
   ) {
     this.exact = exact;
+    this.makeAt = Math.min(list.cap, distinctCap);
   }
 
   add(value: string): void {
@@ -774,7 +777,7 @@ export class ValueCounts {
     // A repeat of the last value was counted distinct already: no hash is made.
     if (top.isLast(value)) return top.add(value);
     const h = hash52(value);
-    if (this.exact === null && top.size >= top.cap) this.exact = this.fromList();
+    if (this.exact === null && top.size >= this.makeAt) this.exact = this.fromList();
     this.exact?.addHash(h);
     top.addHashed(value, h);
   }

@@ -447,7 +447,7 @@ describe('ValueCounts', () => {
 
   test('count, top list and state as a DistinctCounter beside the TopK, before and after the list fills, through merges', () => {
     fc.assert(
-      fc.property(fc.array(value, { maxLength: 200 }), fc.array(value, { maxLength: 200 }), fc.integer({ min: 1, max: 30 }), (left, right, cap) => {
+      fc.property(fc.array(value, { maxLength: 200 }), fc.array(value, { maxLength: 200 }), fc.integer({ min: 1, max: 60 }), (left, right, cap) => {
         const a = new ValueCounts(new TopK(cap), null, 40);
         const b = new ValueCounts(new TopK(cap), null, 40);
         const pa = pair(cap);
@@ -468,6 +468,13 @@ describe('ValueCounts', () => {
       }),
       { numRuns: runs(300), seed: 17 },
     );
+  });
+
+  test('a list longer than the counter\'s cap: estimated past that cap, as the counter alone was', () => {
+    const v = new ValueCounts(new TopK(50), null, 40);
+    const d = new DistinctCounter(40);
+    for (const x of addresses('u', 45)) (v.add(x), d.add(x));
+    expect([v.count(), v.approximate, v.list.size]).toEqual([d.count(), true, 45]);
   });
 
   test('keeps no DistinctCounter while its list has never been full', () => {
