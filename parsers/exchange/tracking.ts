@@ -195,7 +195,10 @@ export class TrackingMapper {
     // or by a receive agent (`Sender Id Agent`) is this server refusing what a client sent.
     const receiveSide = smtp && status !== 'sent' && (row.connectorId.includes('\\') || isAgentName(row.sourceContext));
     const sendSide = smtp && !receiveSide;
-    const known = row.internalId === '' ? undefined : this.table.get(row.internalId);
+    const ownFrom = senderOf(row);
+    const ownClient = clientOf(row);
+    // The RECEIVE row's facts, only for what this row lacks.
+    const known = row.internalId === '' || (ownFrom !== null && ownClient !== null) ? undefined : this.table.get(row.internalId);
     const time = row.time;
     // On SMTP sends server-hostname is the destination; message-info names the logging server.
     const host = (sendSide ? loggingServer(row.messageInfo) : null) ?? (row.serverHostname || null);
@@ -203,8 +206,8 @@ export class TrackingMapper {
     const queueId = row.internalId || null;
     const origin = { file: p.file, line: p.line };
     const agent = source === '' ? null : source.toLowerCase();
-    const from = senderOf(row) ?? known?.from ?? null;
-    const client = clientOf(row) ?? known?.client ?? null;
+    const from = ownFrom ?? known?.from ?? null;
+    const client = ownClient ?? known?.client ?? null;
     const recipients: (string | null)[] = row.recipients.length > 0 ? row.recipients : [null];
     const events: MailEvent[] = [];
     for (let i = 0; i < recipients.length; i++) {

@@ -2,12 +2,14 @@
  * Correlation by internal-message-id (Microsoft Learn "Message tracking": reference of TRANSFER
  * is the internal id of the message being forked) and the cap on what is remembered.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MessageTable } from '../../../parsers/exchange/correlate.js';
 import { exchangeParser } from '../../../parsers/exchange/index.js';
 import { parseAll } from '../../helpers/parse.js';
 import { row } from './events.cases.js';
 import { TRACKING_HEADER_2019 } from './formats.js';
+import { runs } from '../../helpers/runs.js';
 
 const RECEIVE = row({
   'date-time': '2026-11-22T12:00:00.000Z',
@@ -72,6 +74,20 @@ describe('correlation', () => {
     expect(t.get('2')).toBeUndefined();
     expect(t.get('1')?.from).toBe('a2');
     expect(t.size).toBe(2);
+  });
+
+  test('gives back the facts it was given, whatever their text (they are kept packed in one string)', () => {
+    const text = fc.option(fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('', '-', 'x', '3:abc', ':', '12', '-x;')), { nil: null });
+    const port = fc.option(fc.integer({ min: 0, max: 65535 }), { nil: null });
+    const client = fc.option(fc.record({ name: text, ip: text, port }), { nil: null });
+    fc.assert(
+      fc.property(fc.array(fc.record({ from: text, client }), { maxLength: 20 }), (facts) => {
+        const t = new MessageTable();
+        facts.forEach((f, i) => t.received(String(i), f));
+        expect(facts.map((_f, i) => t.get(String(i)))).toEqual(facts);
+      }),
+      { numRuns: runs(300), seed: 5 },
+    );
   });
 
   test('overflow() names every counter, zero when nothing overflowed', () => {
