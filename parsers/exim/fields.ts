@@ -5,6 +5,7 @@
  * bounce and defer reasons. Hand-written scanners: each step moves forward, every search is
  * bounded by the next space or done once per line, so a crafted 1 MB line stays linear.
  */
+import { enhancedEnd, replyCodeAt } from '../../src/text/smtp-reply.js';
 import type { Peer } from '../../src/event.js';
 
 /** `H=` as Exim logs it: `name (helo) [ip]:port`, `(helo) [ip]`, `[ip]`, `name [ip]*`, `name`. */
@@ -309,40 +310,15 @@ export interface Reply {
 
 /**
  * A reply at the start of `text`: `550 5.1.1 …`, `550-5.1.1 …` (first line of a multi-line
- * reply, Exim keeps the rest as a literal `\n550 …`), `452 4.5.3 …`, `599 Main code`.
+ * reply, Exim keeps the rest as a literal `\n550 …`), `452 4.5.3 …`, `599 Main code`. The
+ * enhanced code counts only with the reply's class (`550 5.1.1`, not `550 4.1.1`).
  */
 export function leadingReply(text: string, at = 0): Reply {
-  const c0 = text.charCodeAt(at);
-  if (c0 < 50 || c0 > 53 || c0 === 51 || !isDigit(text.charCodeAt(at + 1)) || !isDigit(text.charCodeAt(at + 2))) {
-    return { code: null, enhanced: null };
-  }
-  const sep = text.charCodeAt(at + 3);
-  if (!(sep === 32 || sep === 45 || Number.isNaN(sep))) return { code: null, enhanced: null };
-  const code = Number(text.slice(at, at + 3));
-  return { code, enhanced: Number.isNaN(sep) ? null : enhancedAt(text, at + 4, c0) };
-}
-
-/** `5.1.1` at `at` (class digit equal to the reply's), followed by a space or the end. */
-function enhancedAt(text: string, at: number, classDigit: number): string | null {
-  if (text.charCodeAt(at) !== classDigit || text.charCodeAt(at + 1) !== 46) return null;
-  let i = at + 2;
-  let dots = 0;
-  let digits = 0;
-  for (; i < text.length && i - at < 12; i++) {
-    const c = text.charCodeAt(i);
-    if (isDigit(c)) {
-      digits++;
-      if (digits > 3) return null;
-    } else if (c === 46 && digits > 0 && dots === 0) {
-      dots++;
-      digits = 0;
-    } else {
-      break;
-    }
-  }
-  if (dots !== 1 || digits === 0) return null;
-  if (i < text.length && text.charCodeAt(i) !== 32) return null;
-  return text.slice(at, i);
+  const code = replyCodeAt(text, at);
+  if (code === null) return { code: null, enhanced: null };
+  const end = at + 3 === text.length ? 0 : enhancedEnd(text, at + 4);
+  const sameClass = text.charCodeAt(at + 4) === text.charCodeAt(at);
+  return { code, enhanced: end > 0 && sameClass ? text.slice(at + 4, end) : null };
 }
 
 export interface RemoteError {

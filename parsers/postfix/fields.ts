@@ -4,6 +4,7 @@
  * `key=value, …` list of delivery lines. Plain code instead of regexes: linear by construction.
  */
 import type { Peer } from '../../src/event.js';
+import { enhancedEnd, replyCodeAt } from '../../src/text/smtp-reply.js';
 
 /**
  * `mail.example.org[192.0.2.1]`, `unknown[2001:db8::1]:25`, `[192.0.2.1]:52312`,
@@ -34,8 +35,6 @@ export interface Reply {
 /**
  * `550 5.1.1 <x@y>: Recipient address rejected: …`, `4.7.1 Try again later` (milters),
  * `504 need fully-qualified hostname`, `550-5.1.1 first line 550 5.1.1 last line` (folded).
- * Read by hand: the two regexes it stood for (`^([245]\d\d)(?:[ -]|$)`, then
- * `^([245]\.\d{1,3}\.\d{1,3})(?: |$)`) made a match array and strings for every reject line.
  */
 export function parseReply(text: string): Reply {
   const code = replyCodeAt(text, 0);
@@ -47,34 +46,6 @@ export function parseReply(text: string): Reply {
     at = Math.min(end + 1, text.length);
   }
   return { code, enhanced, text: at === 0 ? text : text.slice(at) };
-}
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-
-/** The reply code (`[245]` and two digits) at `at` of `text` when a space, a `-` or the end follows it; else null. */
-function replyCodeAt(text: string, at: number): number | null {
-  const c0 = text.charCodeAt(at);
-  if (!(c0 === 50 || c0 === 52 || c0 === 53) || !isDigit(text.charCodeAt(at + 1)) || !isDigit(text.charCodeAt(at + 2))) return null;
-  const next = text.charCodeAt(at + 3);
-  if (!(at + 3 === text.length || next === 32 || next === 45)) return null;
-  return (c0 - 48) * 100 + (text.charCodeAt(at + 1) - 48) * 10 + (text.charCodeAt(at + 2) - 48);
-}
-
-/** Where an enhanced status code (`[245].d{1,3}.d{1,3}`) at `at` ends when a space or the end follows it, else 0. */
-function enhancedEnd(text: string, at: number): number {
-  const c = text.charCodeAt(at);
-  if (!(c === 50 || c === 52 || c === 53) || text.charCodeAt(at + 1) !== 46) return 0;
-  let i = at + 2;
-  for (let part = 0; part < 2; part++) {
-    const from = i;
-    while (i < text.length && i - from < 3 && isDigit(text.charCodeAt(i))) i++;
-    if (i === from) return 0;
-    if (part === 0) {
-      if (text.charCodeAt(i) !== 46) return 0;
-      i++;
-    }
-  }
-  return i === text.length || text.charCodeAt(i) === 32 ? i : 0;
 }
 
 export interface Trailer {

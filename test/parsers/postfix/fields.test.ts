@@ -16,6 +16,7 @@ function sentRecipient(body: string, at = 0): string | null {
 }
 import { ROOT } from '../../helpers/root.js';
 import { CORPUS, haveCorpus } from '../../corpus/counts.js';
+import { replyShaped } from '../../helpers/reply-texts.js';
 import { runs } from '../../helpers/runs.js';
 
 const logLines = (path: string) => readFileSync(path, 'utf8').split('\n');
@@ -113,16 +114,8 @@ describe('parseReply', () => {
   });
 
   it('reads what the two regexes read, on random replies', () => {
-    // Shaped like a reply, with the near misses likely: wrong class digits, too many or no
-    // digits, a missing separator.
-    const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
-    const code = fc.tuple(fc.constantFrom('2', '3', '4', '5', '6'), digits(1, 3), fc.constantFrom(' ', '-', '', 'x', '.'));
-    const enhanced = fc.tuple(fc.constantFrom('2', '3', '4', '5', 'x'), fc.constantFrom('.', '', ','), digits(0, 4), fc.constantFrom('.', ''), digits(0, 4), fc.constantFrom(' ', '', '.', '-'));
-    const reply = fc
-      .tuple(fc.option(code), fc.option(enhanced), fc.string({ maxLength: 8 }))
-      .map(([c, e, tail]) => (c ? c.join('') : '') + (e ? e.join('') : '') + tail);
     fc.assert(
-      fc.property(reply, (text) => {
+      fc.property(replyShaped, (text) => {
         expect(parseReply(text)).toEqual(replyByRegex(text));
         // The remote reply after `host … said: ` reads its code by the same rule.
         const reason = `host mx.example.net[192.0.2.1] said: ${text}`;
