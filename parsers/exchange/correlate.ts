@@ -12,6 +12,7 @@
  */
 import type { Peer } from '../../src/event.js';
 import { flatCopy } from '../../src/text/flat-copy.js';
+import { lengthPrefixed } from '../../src/text/length-prefixed.js';
 import { CappedMap } from '../capped-map.js';
 
 /** Messages remembered at once. A FAIL usually follows its RECEIVE within seconds; expiry within two days. */
@@ -27,15 +28,13 @@ export interface MessageFacts {
  * no line's chunk of the log alive). Every message's facts stay until the cap evicts them, so
  * they outlive the young generation: kept as two objects and three strings, they were 26 MB of
  * the 63 MB the main thread promoted on the 205 MB Exchange bench file, and most of its
- * scavenges' time. Each part is `-` (null) or its length, `:` and its text, then the port (`-`
- * or digits and `;`); `x` for no client.
+ * scavenges' time. The sender, then the client's name and address, each lengthPrefixed(), then
+ * the port (`-` or digits and `;`); `x` for no client.
  */
 function pack(f: MessageFacts): string {
   const c = f.client;
-  return flatCopy(part(f.from) + (c === null ? 'x' : part(c.name) + part(c.ip) + (c.port === null ? '-' : `${c.port};`)));
+  return flatCopy(lengthPrefixed(f.from) + (c === null ? 'x' : lengthPrefixed(c.name) + lengthPrefixed(c.ip) + (c.port === null ? '-' : `${c.port};`)));
 }
-
-const part = (s: string | null): string => (s === null ? '-' : `${s.length}:${s}`);
 
 function unpack(k: string): MessageFacts {
   let at = 0;

@@ -5,6 +5,7 @@
  */
 import type { DeliveryEvent, RejectEvent } from '../event.js';
 import { flatCopy } from '../text/flat-copy.js';
+import { lengthPrefixed } from '../text/length-prefixed.js';
 import type { LocalDomains } from './local-domains.js';
 import { onLoopback } from './next-hop.js';
 import { capped, normalise } from './normalise.js';
@@ -140,8 +141,6 @@ function cacheFor(rules: readonly Rule[]): RuleCache | null {
   return cache;
 }
 
-/** `s` with its length in front, so that no two field lists give the same key. */
-const part = (s: string | null): string => (s === null ? '-' : `${s.length}:${s}`);
 
 function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: string, domains?: LocalDomains): Hit | null {
   const facts: Facts = {
@@ -168,7 +167,7 @@ function pick(rules: readonly Rule[], ev: RejectEvent | DeliveryEvent, raw: stri
       byText = cache.lastByText!;
     } else {
       // Two levels, so that the long text is hashed as it is, not glued into one long key.
-      const key = `${facts.direction}${facts.permanent ? 1 : 0}${facts.loopback ? 1 : 0}${facts.code}|${part(facts.enhanced)}${part(facts.via)}${part(facts.stage)}${part(facts.agent)}`;
+      const key = `${facts.direction}${facts.permanent ? 1 : 0}${facts.loopback ? 1 : 0}${facts.code}|${lengthPrefixed(facts.enhanced)}${lengthPrefixed(facts.via)}${lengthPrefixed(facts.stage)}${lengthPrefixed(facts.agent)}`;
       byText = cache.byFacts.get(key);
       if (byText === undefined) {
         byText = new Map();
