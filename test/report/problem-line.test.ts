@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PROBLEM_CSV_HEADER, problemCsv, problemJson, problemText, type ProblemRecord } from '../../src/report/problem-line.js';
+import { sanitize } from '../../src/text/sanitize.js';
 
 const record: ProblemRecord = {
   time: '2026-11-22T06:25:01.000Z',
@@ -44,6 +46,41 @@ describe('follow mode output lines', () => {
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]|\\u00/);
     expect(JSON.parse(line)).toMatchObject({ recipient: 'x@example.com', host: 'mx2', client: null, smtpCode: null, time: null });
+  });
+
+  test('NDJSON: the same line as JSON.stringify of the sanitised record, for any text', () => {
+    // problemJson() writes the object field by field; this is the plain way it stands for.
+    const reference = (r: ProblemRecord): string => {
+      const o: Record<string, string | number | null> = {};
+      for (const [k, v] of Object.entries(r)) o[k] = typeof v === 'string' ? sanitize(v) : v;
+      return JSON.stringify(o) + '\n';
+    };
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u2028', '\u001b[2J', '=1+1'));
+    const orNull = fc.option(text, { nil: null });
+    const code = fc.option(fc.oneof(fc.integer({ min: 0, max: 999 }), fc.constantFrom(Number.NaN, -0, 1e21)), { nil: null });
+    fc.assert(
+      fc.property(
+        fc.record({
+          time: orNull,
+          mta: text,
+          host: orNull,
+          direction: text,
+          cause: text,
+          hint: text,
+          rule: text,
+          recipient: orNull,
+          sender: orNull,
+          client: orNull,
+          smtpCode: code,
+          enhancedStatus: orNull,
+          text,
+        }),
+        (r) => {
+          expect(problemJson(r)).toBe(reference(r));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   test('plain: one sanitised line', () => {
