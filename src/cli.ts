@@ -631,6 +631,9 @@ function problemRecord(ev: MailEvent, c: Classification): ProblemRecord {
   };
 }
 
+/** Follow mode writes its held problem lines once they are this long (see follow()). */
+const HELD_CHARS = 64 * 1024;
+
 /**
  * -f: follow one log across rotations. On a terminal the interactive view stays open on it;
  * otherwise every rejection, bounce and deferral is printed as one line as it is read. Ends on
@@ -645,17 +648,23 @@ async function follow(
   closeUnrecognised: () => Promise<string | null>,
 ): Promise<number> {
   // Following a file, the lines of one chunk read are written at once after it (one write
-  // instead of one per line: most of the time of catching up with a long log went to those).
+  // instead of one per line: most of the time of catching up with a long log went to those),
+  // and sooner once HELD_CHARS are held: one string of a whole batch's lines was a new large
+  // object each time, whose fresh pages cost more than the writes saved (bench/README.md).
   let held: string[] | null = null;
+  let heldChars = 0;
   const print = (ev: MailEvent, c: Classification): void => {
     const line = problemLine(problemRecord(ev, c), opts.format);
-    if (held) held.push(line);
-    else writeStdoutNow(line);
+    if (held === null) return writeStdoutNow(line);
+    held.push(line);
+    heldChars += line.length;
+    if (heldChars >= HELD_CHARS) printHeld();
   };
   const printHeld = (): void => {
     if (held === null || held.length === 0) return;
     const text = held.join('');
     held.length = 0;
+    heldChars = 0;
     writeStdoutNow(text);
   };
   if (!interactive && opts.format === 'csv' && opts.events !== '-') writeStdoutNow(PROBLEM_CSV_HEADER);
