@@ -49,21 +49,30 @@ const FIELDS = [
 
 const clean = (v: string | null): string | null => (v === null ? null : sanitize(v));
 
-/** `"key":` for each field, in FIELDS order (the first without its comma). */
-const JSON_KEYS = FIELDS.map((k, i) => (i === 0 ? '{' : ',') + JSON.stringify(k) + ':');
+/** A value as problemJson() writes it: sanitised, then as JSON. */
+function jsonValue(v: string | number | null): string {
+  if (typeof v !== 'string') return JSON.stringify(v);
+  // Printable ASCII without `"` or a backslash (most values) is its own sanitised JSON text, quoted.
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(sanitize(v));
+  }
+  return '"' + v + '"';
+}
 
 /**
- * One JSON object per line, keys in a fixed order. Written field by field rather than through
+ * One JSON object per line, keys in FIELDS order. Written as one template rather than through
  * an object and JSON.stringify: follow mode writes one per problem as it catches up with a
- * log, and the object cost about twice as much (bench/README.md).
+ * log, and the object cost several times as much (bench/README.md).
  */
 export function problemJson(r: ProblemRecord): string {
-  let out = '';
-  for (let i = 0; i < FIELDS.length; i++) {
-    const v = r[FIELDS[i]!];
-    out += JSON_KEYS[i]! + JSON.stringify(typeof v === 'string' ? sanitize(v) : v);
-  }
-  return out + '}\n';
+  return (
+    `{"time":${jsonValue(r.time)},"mta":${jsonValue(r.mta)},"host":${jsonValue(r.host)},` +
+    `"direction":${jsonValue(r.direction)},"cause":${jsonValue(r.cause)},"hint":${jsonValue(r.hint)},` +
+    `"rule":${jsonValue(r.rule)},"recipient":${jsonValue(r.recipient)},"sender":${jsonValue(r.sender)},` +
+    `"client":${jsonValue(r.client)},"smtpCode":${jsonValue(r.smtpCode)},` +
+    `"enhancedStatus":${jsonValue(r.enhancedStatus)},"text":${jsonValue(r.text)}}\n`
+  );
 }
 
 /**
