@@ -30,7 +30,7 @@ import { stdoutIsFile, stdoutWasClosed, writeAllSync, writeFailure } from './rep
 import { renderText } from './report/text.js';
 import { sanitize } from './text/sanitize.js';
 import type { LiveStore } from './tui/live.js';
-import { problemLine, PROBLEM_CSV_HEADER, type ProblemRecord } from './report/problem-line.js';
+import { ProblemBytes, problemLine, PROBLEM_CSV_HEADER, type ProblemRecord } from './report/problem-line.js';
 import type { TuiSession } from './tui/run.js';
 import { openTaps, type Taps } from './sink/taps.js';
 import type { CommandIo, ReportTargets } from './commands/types.js';
@@ -631,8 +631,12 @@ function problemRecord(ev: MailEvent, c: Classification): ProblemRecord {
   };
 }
 
-/** Follow mode writes its held problem lines once they are this long (see follow()). */
-const HELD_CHARS = 64 * 1024;
+/**
+ * Follow mode writes its held problem lines once they are this long (see follow()): one buffer
+ * of a whole batch's lines (~160 KB on the bench file) was a new large allocation each time,
+ * whose fresh pages cost more than the writes saved (bench/README.md).
+ */
+const HELD_BYTES = 64 * 1024;
 
 /**
  * -f: follow one log across rotations. On a terminal the interactive view stays open on it;
@@ -649,23 +653,18 @@ async function follow(
 ): Promise<number> {
   // Following a file, the lines of one chunk read are written at once after it (one write
   // instead of one per line: most of the time of catching up with a long log went to those),
-  // and sooner once HELD_CHARS are held: one string of a whole batch's lines was a new large
-  // object each time, whose fresh pages cost more than the writes saved (bench/README.md).
-  let held: string[] | null = null;
-  let heldChars = 0;
+  // and sooner once HELD_BYTES are held.
+  let held: ProblemBytes | null = null;
   const print = (ev: MailEvent, c: Classification): void => {
-    const line = problemLine(problemRecord(ev, c), opts.format);
-    if (held === null) return writeStdoutNow(line);
-    held.push(line);
-    heldChars += line.length;
-    if (heldChars >= HELD_CHARS) printHeld();
+    const r = problemRecord(ev, c);
+    if (held === null) return writeStdoutNow(problemLine(r, opts.format));
+    if (opts.format === 'json') held.json(r);
+    else held.text(problemLine(r, opts.format));
+    if (held.length >= HELD_BYTES) printHeld();
   };
   const printHeld = (): void => {
     if (held === null || held.length === 0) return;
-    const text = held.join('');
-    held.length = 0;
-    heldChars = 0;
-    writeStdoutNow(text);
+    writeStdoutNow(held.take());
   };
   if (!interactive && opts.format === 'csv' && opts.events !== '-') writeStdoutNow(PROBLEM_CSV_HEADER);
   let problems = 0;
@@ -712,7 +711,7 @@ async function follow(
   // Detection holds lines until 20 are recognised: fine for a whole file, not for a live log
   // that starts empty, after --from-end or after a rotation. Decide the format once, up front.
   let mta = opts.mta ?? (await sniffFormat(path));
-  held = [];
+  held = new ProblemBytes();
   const analysisOpts = { ...analysisOptions(opts), mta, onUnrecognised, onProblem };
   const analysis = new Analysis(analysisOpts);
   const feed = new FollowFeed(analysis, mta, { year: analysisOpts.year });
@@ -864,7 +863,7 @@ function writeStdout(text: string): Promise<NodeJS.ErrnoException | null> {
 }
 
 /** Follow mode's lines, one at a time: a failed write ends the run (see onStdoutError). */
-function writeStdoutNow(text: string): void {
+function writeStdoutNow(text: string | Uint8Array): void {
   if (!stdoutIsFileCached) {
     process.stdout.write(text);
     return;

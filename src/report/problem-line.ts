@@ -49,31 +49,94 @@ const FIELDS = [
 
 const clean = (v: string | null): string | null => (v === null ? null : sanitize(v));
 
-/** A value as problemJson() writes it: sanitised, then as JSON. */
-function jsonValue(v: string | number | null): string {
-  if (typeof v !== 'string') return JSON.stringify(v);
-  // Printable ASCII without `"` or a backslash (most values) is its own sanitised JSON text, quoted.
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(sanitize(v));
+/**
+ * Problem lines as UTF-8 bytes, one after another: follow mode holds the lines of a chunk read
+ * here and writes them at once. NDJSON lines are written byte by byte, without strings:
+ * catching up with a long log prints a line per problem, and building, joining and encoding
+ * a string per line was a good part of the main thread's time (bench/README.md).
+ */
+export class ProblemBytes {
+  private buf = Buffer.allocUnsafe(PROBLEM_BYTES_START);
+  /** Bytes held. */
+  length = 0;
+
+  /** problemJson(r), as its UTF-8 bytes. */
+  json(r: ProblemRecord): void {
+    for (let i = 0; i < FIELDS.length; i++) {
+      this.bytes(JSON_KEYS[i]!);
+      this.value(r[FIELDS[i]!]);
+    }
+    this.bytes(JSON_END);
   }
-  return '"' + v + '"';
+
+  /** Any line, as its UTF-8 bytes. */
+  text(line: string): void {
+    this.room(3 * line.length);
+    this.length += this.buf.write(line, this.length, 'utf8');
+  }
+
+  /** The bytes held, which are then no longer held (a new buffer: the old one may be being written). */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.length);
+    this.buf = Buffer.allocUnsafe(Math.max(PROBLEM_BYTES_START, this.buf.length));
+    this.length = 0;
+    return out;
+  }
+
+  /** The bytes held, as text, which are then no longer held. */
+  takeText(): string {
+    const out = this.buf.toString('utf8', 0, this.length);
+    this.length = 0;
+    return out;
+  }
+
+  /** A value as problemJson() writes it: sanitised, then as JSON. */
+  private value(v: string | number | null): void {
+    if (typeof v !== 'string') return this.text(JSON.stringify(v));
+    this.room(v.length + 2);
+    const buf = this.buf;
+    let at = this.length;
+    buf[at++] = 0x22;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      // Printable ASCII without `"` or a backslash (most values) is its own sanitised JSON text.
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return this.text(JSON.stringify(sanitize(v)));
+      buf[at++] = c;
+    }
+    buf[at++] = 0x22;
+    this.length = at;
+  }
+
+  private bytes(b: Uint8Array): void {
+    this.room(b.length);
+    const buf = this.buf;
+    let at = this.length;
+    for (let i = 0; i < b.length; i++) buf[at++] = b[i]!;
+    this.length = at;
+  }
+
+  /** Makes room for `n` more bytes. */
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + n));
+    this.buf.copy(grown, 0, 0, this.length);
+    this.buf = grown;
+  }
 }
 
-/**
- * One JSON object per line, keys in FIELDS order. Written as one template rather than through
- * an object and JSON.stringify: follow mode writes one per problem as it catches up with a
- * log, and the object cost several times as much (bench/README.md).
- */
+/** A ProblemBytes' first buffer: follow mode writes what it holds at HELD_BYTES (cli.ts), below this. */
+const PROBLEM_BYTES_START = 96 * 1024;
+
+/** `{"time":`, `,"mta":`, … : each field's key, in FIELDS order. */
+const JSON_KEYS = FIELDS.map((k, i) => Buffer.from((i === 0 ? '{' : ',') + JSON.stringify(k) + ':'));
+const JSON_END = Buffer.from('}\n');
+
+/** One JSON object per line, keys in FIELDS order, every string sanitised. */
 export function problemJson(r: ProblemRecord): string {
-  return (
-    `{"time":${jsonValue(r.time)},"mta":${jsonValue(r.mta)},"host":${jsonValue(r.host)},` +
-    `"direction":${jsonValue(r.direction)},"cause":${jsonValue(r.cause)},"hint":${jsonValue(r.hint)},` +
-    `"rule":${jsonValue(r.rule)},"recipient":${jsonValue(r.recipient)},"sender":${jsonValue(r.sender)},` +
-    `"client":${jsonValue(r.client)},"smtpCode":${jsonValue(r.smtpCode)},` +
-    `"enhancedStatus":${jsonValue(r.enhancedStatus)},"text":${jsonValue(r.text)}}\n`
-  );
+  oneLine.json(r);
+  return oneLine.takeText();
 }
+const oneLine = new ProblemBytes();
 
 /**
  * `2026-11-22T06:25:01.000Z mx1 postfix inbound user-unknown virtual_alias_maps 550 5.1.1 to=<…>

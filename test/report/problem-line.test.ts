@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { PROBLEM_CSV_HEADER, problemCsv, problemJson, problemText, type ProblemRecord } from '../../src/report/problem-line.js';
+import { PROBLEM_CSV_HEADER, ProblemBytes, problemCsv, problemJson, problemText, type ProblemRecord } from '../../src/report/problem-line.js';
 import { sanitize } from '../../src/text/sanitize.js';
 
 const record: ProblemRecord = {
@@ -80,6 +80,43 @@ describe('follow mode output lines', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  test('held bytes: the UTF-8 of the lines appended, across takes and growth', () => {
+    const reference = (r: ProblemRecord): string => {
+      const o: Record<string, string | number | null> = {};
+      for (const [k, v] of Object.entries(r)) o[k] = typeof v === 'string' ? sanitize(v) : v;
+      return JSON.stringify(o) + '\n';
+    };
+    // Long values make the buffer grow past its first size within one line.
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"', '\ud800x', 'é'.repeat(40_000), 'a'.repeat(70_000)));
+    const step = fc.oneof(
+      fc.record({ json: fc.tuple(fc.option(text, { nil: null }), text).map(([recipient, t]): ProblemRecord => ({ ...record, recipient, text: t })) }),
+      fc.record({ line: text }),
+      fc.constant({ take: true }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+        const held = new ProblemBytes();
+        const taken: Buffer[] = [];
+        let want = '';
+        for (const s of steps) {
+          if ('json' in s) {
+            held.json(s.json);
+            want += reference(s.json);
+          } else if ('line' in s) {
+            held.text(s.line);
+            want += s.line;
+          } else {
+            taken.push(held.take());
+          }
+        }
+        taken.push(held.take());
+        expect(held.length).toBe(0);
+        expect(Buffer.concat(taken).equals(Buffer.from(want, 'utf8'))).toBe(true);
+      }),
+      { numRuns: 200 },
     );
   });
 
