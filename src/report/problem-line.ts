@@ -75,18 +75,22 @@ export class ProblemBytes {
     this.length += this.buf.write(line, this.length, 'utf8');
   }
 
-  /** The bytes held, which are then no longer held (a new buffer: the old one may be being written). */
+  /**
+   * The bytes held, which are then no longer held. A new buffer follows (the old one may be
+   * being written), of the first size: one long line does not make every later one as big.
+   */
   take(): Buffer {
     const out = this.buf.subarray(0, this.length);
-    this.buf = Buffer.allocUnsafe(Math.max(PROBLEM_BYTES_START, this.buf.length));
+    this.buf = Buffer.allocUnsafe(PROBLEM_BYTES_START);
     this.length = 0;
     return out;
   }
 
-  /** The bytes held, as text, which are then no longer held. */
+  /** The bytes held, as text, which are then no longer held (the buffer kept, unless it grew). */
   takeText(): string {
     const out = this.buf.toString('utf8', 0, this.length);
     this.length = 0;
+    if (this.buf.length > PROBLEM_BYTES_START) this.buf = Buffer.allocUnsafe(PROBLEM_BYTES_START);
     return out;
   }
 

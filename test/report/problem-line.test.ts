@@ -31,6 +31,13 @@ const hostile: ProblemRecord = {
   host: 'mx\u001b[31m2\u202e',
 };
 
+/** What problemJson() stands for: JSON.stringify of the record with every string sanitised. */
+function referenceJson(r: ProblemRecord): string {
+  const o: Record<string, string | number | null> = {};
+  for (const [k, v] of Object.entries(r)) o[k] = typeof v === 'string' ? sanitize(v) : v;
+  return JSON.stringify(o) + '\n';
+}
+
 describe('follow mode output lines', () => {
   test('NDJSON: the fields in order, one line', () => {
     expect(problemJson(record)).toBe(
@@ -49,12 +56,6 @@ describe('follow mode output lines', () => {
   });
 
   test('NDJSON: the same line as JSON.stringify of the sanitised record, for any text', () => {
-    // problemJson() writes the object field by field; this is the plain way it stands for.
-    const reference = (r: ProblemRecord): string => {
-      const o: Record<string, string | number | null> = {};
-      for (const [k, v] of Object.entries(r)) o[k] = typeof v === 'string' ? sanitize(v) : v;
-      return JSON.stringify(o) + '\n';
-    };
     const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u2028', '\u001b[2J', '=1+1'));
     const orNull = fc.option(text, { nil: null });
     const code = fc.option(fc.oneof(fc.integer({ min: 0, max: 999 }), fc.constantFrom(Number.NaN, -0, 1e21)), { nil: null });
@@ -76,7 +77,7 @@ describe('follow mode output lines', () => {
           text,
         }),
         (r) => {
-          expect(problemJson(r)).toBe(reference(r));
+          expect(problemJson(r)).toBe(referenceJson(r));
         },
       ),
       { numRuns: 500 },
@@ -84,11 +85,6 @@ describe('follow mode output lines', () => {
   });
 
   test('held bytes: the UTF-8 of the lines appended, across takes and growth', () => {
-    const reference = (r: ProblemRecord): string => {
-      const o: Record<string, string | number | null> = {};
-      for (const [k, v] of Object.entries(r)) o[k] = typeof v === 'string' ? sanitize(v) : v;
-      return JSON.stringify(o) + '\n';
-    };
     // Long values make the buffer grow past its first size within one line.
     const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"', '\ud800x', 'é'.repeat(40_000), 'a'.repeat(70_000)));
     const step = fc.oneof(
@@ -104,7 +100,7 @@ describe('follow mode output lines', () => {
         for (const s of steps) {
           if ('json' in s) {
             held.json(s.json);
-            want += reference(s.json);
+            want += referenceJson(s.json);
           } else if ('line' in s) {
             held.text(s.line);
             want += s.line;
@@ -118,6 +114,18 @@ describe('follow mode output lines', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  test('held bytes: one long line does not leave a long buffer behind', () => {
+    const held = new ProblemBytes();
+    held.text('a'.repeat(1_000_000));
+    expect(held.take()).toHaveLength(1_000_000);
+    held.text('x\n');
+    const next = held.take();
+    expect(next.toString()).toBe('x\n');
+    expect(next.buffer.byteLength).toBeLessThan(200_000);
+    problemJson({ ...record, text: 'b'.repeat(1_000_000) });
+    expect(problemJson(record)).toBe(referenceJson(record));
   });
 
   test('plain: one sanitised line', () => {
