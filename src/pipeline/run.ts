@@ -7,7 +7,7 @@
  * of no format with a front are read as text lines on this thread. The result is the same
  * every way, to the line (test/bench-equivalence.test.ts).
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
@@ -26,10 +26,11 @@ import { frontWanted, readWithFront, type TextSink } from './front-reader.js';
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
 /**
- * Files at least this big (on disk) are read by a second thread when there is a second core:
- * starting the thread costs CPU, which below this size it does not win back (bench/README.md).
+ * Files of at least this many bytes of log (a gzip file's uncompressed size) are read by a
+ * second thread when there is a second core: the thread starts ~0.2 s after the main one could
+ * have begun, and below this size it does not win that back (bench/README.md).
  */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
 export interface PipelineOptions extends AnalysisOptions {
   /** The run's start: the reference time for stdin. */
@@ -501,13 +502,35 @@ function threadsFor(threads?: number): { asked: number | undefined; threads: num
   return { asked, threads: asked ?? (availableParallelism() > 1 ? 2 : 1) };
 }
 
-/** Is `path` a regular file of at least `minBytes`? */
-async function isFileOf(path: string, minBytes: number): Promise<boolean> {
+/** Is `path` a regular file of at least `minBytes` of log (logBytes())? */
+export async function isFileOf(path: string, minBytes: number): Promise<boolean> {
   if (path === '-') return false;
   try {
     const s = await stat(fsPath(path));
-    return s.isFile() && s.size >= minBytes;
+    if (!s.isFile()) return false;
+    return s.size >= minBytes || (minBytes > 0 && (await logBytes(path, s.size)) >= minBytes);
   } catch {
     return false;
+  }
+}
+
+/**
+ * About how many bytes of log a file of `size` bytes holds: for a gzip file (RFC 1952) the
+ * uncompressed size its last 4 bytes give (ISIZE, modulo 2^32: a single-member file is
+ * exact below 4 GiB), else `size`. A rotated log compresses ~7–10 times, so its size on disk
+ * would keep most of them from the second thread.
+ */
+export async function logBytes(path: string, size: number): Promise<number> {
+  if (size < 18) return size;
+  const f = await open(fsPath(path), 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const tail = Buffer.alloc(4);
+    await f.read(head, 0, 2, 0);
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return size;
+    await f.read(tail, 0, 4, size - 4);
+    return Math.max(size, tail.readUInt32LE(0));
+  } finally {
+    await f.close();
   }
 }
