@@ -632,9 +632,9 @@ function problemRecord(ev: MailEvent, c: Classification): ProblemRecord {
 }
 
 /**
- * Follow mode writes its held problem lines once they are this long (see follow()): one buffer
- * of a whole batch's lines (~160 KB on the bench file) was a new large allocation each time,
- * whose fresh pages cost more than the writes saved (bench/README.md).
+ * Follow mode writes its held problem lines once they are this long, as well as after each
+ * chunk read (see follow()): a whole batch's lines at once needed a new large allocation each
+ * time, on fresh pages, which cost more than the writes saved (bench/README.md).
  */
 const HELD_BYTES = 64 * 1024;
 

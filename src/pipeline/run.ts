@@ -27,8 +27,8 @@ import { frontWanted, readWithFront, type TextSink } from './front-reader.js';
 export const PROGRESS_EVERY_LINES = 16_384;
 /**
  * Files of at least this many bytes of log (a gzip file's uncompressed size) are read by a
- * second thread when there is a second core: the thread starts ~0.2 s after the main one could
- * have begun, and below this size it does not win that back (bench/README.md).
+ * second thread when there is a second core: its first lines reach the analysis later than one
+ * thread would begin on them, and below this size it does not win that back (bench/README.md).
  */
 export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
@@ -489,8 +489,8 @@ export function eventLoopTurns(): () => Promise<void> | undefined {
 }
 /**
  * Lines per batch on one thread, applied as soon as made: only one is held at a time, and
- * each costs a little to make and take (new arrays, the time strings again); as many lines as
- * the reader thread's came out ~5 % quicker than 2,048 on the 1 GB file (bench/README.md).
+ * each costs a little to make and take (new arrays, the time strings again), so as many lines
+ * as the reader thread's batches hold (bench/README.md).
  */
 const HERE_BATCH_LINES = 8192;
 
@@ -518,8 +518,8 @@ export async function isFileOf(path: string, minBytes: number): Promise<boolean>
 /**
  * About how many bytes of log a file of `size` bytes holds: for a gzip file (RFC 1952) the
  * uncompressed size its last 4 bytes give (ISIZE, modulo 2^32: a single-member file is
- * exact below 4 GiB), else `size`. A rotated log compresses ~7–10 times, so its size on disk
- * would keep most of them from the second thread.
+ * exact below 4 GiB), else `size`. A rotated log compresses several times over, so its size on
+ * disk would keep most of them from the second thread.
  */
 export async function logBytes(path: string, size: number): Promise<number> {
   if (size < 18) return size;
