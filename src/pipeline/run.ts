@@ -197,9 +197,9 @@ class ReaderThread {
     // Only from the compiled module: a worker cannot start from TypeScript source (tests).
     if (!import.meta.url.endsWith('.js')) return null;
     const minBytes = asked === undefined ? PARALLEL_MIN_BYTES : 0;
-    let any = false;
-    for (const path of inputs) if (await isFileOf(path, minBytes)) any = true;
-    return any ? new ReaderThread(minBytes) : null;
+    // The first such input decides; each is asked again as its turn comes (eligible()).
+    for (const path of inputs) if (await isFileOf(path, minBytes)) return new ReaderThread(minBytes);
+    return null;
   }
 
   private start(): Worker {
