@@ -1,0 +1,90 @@
+/**
+ * `npm run build` bundles the command into one file (scripts/bundle-cli.mjs), which
+ * bin/maillog-doctor runs when it is newer than dist/src/cli.js. The other CLI tests run the
+ * binary, so they test the bundle; these check that it is what the binary runs, that it says and
+ * writes what the modules do (its modules loaded on demand share their classes with the rest:
+ * an input error thrown by one is still reported as one), and the binary's choice itself.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { assertFreshDist } from '../helpers/dist.js';
+import { ROOT } from '../helpers/root.js';
+
+const BUNDLE = `${ROOT}dist/src/cli.bundle.mjs`;
+const MODULES = `${ROOT}dist/src/cli.js`;
+
+beforeAll(assertFreshDist);
+
+function runWith(entry: string, args: string[]) {
+  const r = spawnSync(process.execPath, [entry, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'UTC', FORCE_COLOR: '0' },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the bundled command', () => {
+  test('is what the binary runs after a build', () => {
+    expect(statSync(BUNDLE).mtimeMs).toBeGreaterThanOrEqual(statSync(MODULES).mtimeMs);
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'mld-bundle-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const damaged = join(dir, 'damaged.state');
+  writeFileSync(damaged, 'not gzip at all');
+
+  test.each([
+    [['samples/postfix/mail.log', '--format', 'json']],
+    [['samples/exim/mainlog', '--format', 'csv']],
+    [['samples/exchange', '--format', 'text', '--width', '120']],
+    [['samples/postfix/mail.log', '--since', 'not a time']],
+    [['no/such/file.log']],
+    // The state file module is loaded on demand and throws an InputError of its own module.
+    [['merge', damaged]],
+  ])('%j: the same output, messages and exit code as the modules', (args) => {
+    const fromModules = runWith(MODULES, args);
+    const fromBundle = runWith(BUNDLE, args);
+    expect(fromBundle).toEqual(fromModules);
+    if (args[0] === 'merge') {
+      expect(fromBundle.code).toBe(1);
+      expect(fromBundle.stderr).toContain(`${damaged}: not a maillog-doctor state file`);
+      expect(fromBundle.stderr).not.toContain('internal error');
+    }
+  });
+});
+
+describe('the binary', () => {
+  const tree = mkdtempSync(join(tmpdir(), 'mld-bin-'));
+  afterAll(() => rmSync(tree, { recursive: true, force: true }));
+  mkdirSync(join(tree, 'bin'));
+  mkdirSync(join(tree, 'dist/src'), { recursive: true });
+  copyFileSync(`${ROOT}bin/maillog-doctor`, join(tree, 'bin/maillog-doctor'));
+  writeFileSync(join(tree, 'package.json'), '{"type":"module"}');
+  const bundle = join(tree, 'dist/src/cli.bundle.mjs');
+  const modules = join(tree, 'dist/src/cli.js');
+  writeFileSync(bundle, "console.log('bundle')");
+  writeFileSync(modules, "console.log('modules')");
+  const ran = () => spawnSync(process.execPath, [join(tree, 'bin/maillog-doctor')], { encoding: 'utf8', timeout: 30_000 }).stdout.trim();
+  const setTimes = (file: string, s: number) => utimesSync(file, s, s);
+
+  test('runs the bundle when it is at least as new as the modules', () => {
+    setTimes(modules, 1_000_000);
+    setTimes(bundle, 1_000_000);
+    expect(ran()).toBe('bundle');
+    setTimes(bundle, 1_000_100);
+    expect(ran()).toBe('bundle');
+  });
+
+  test('runs the modules when they were built after the bundle (a bare tsc), or alone', () => {
+    setTimes(bundle, 1_000_000);
+    setTimes(modules, 1_000_100);
+    expect(ran()).toBe('modules');
+    rmSync(bundle);
+    expect(ran()).toBe('modules');
+  });
+});
