@@ -9,9 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertFreshDist } from '../helpers/dist.js';
 import { ROOT } from '../helpers/root.js';
+import { workerEntry } from '../../src/pipeline/worker-entry.js';
 
 const BUNDLE = `${ROOT}dist/src/cli.bundle.mjs`;
 const MODULES = `${ROOT}dist/src/cli.js`;
@@ -29,8 +31,12 @@ function runWith(entry: string, args: string[]) {
 }
 
 describe('the bundled command', () => {
-  test('is what the binary runs after a build', () => {
+  test('is what the binary runs after a build, and the threads start from theirs', () => {
     expect(statSync(BUNDLE).mtimeMs).toBeGreaterThanOrEqual(statSync(MODULES).mtimeMs);
+    for (const thread of ['dist/src/pipeline/reader-thread', 'dist/src/analysis-thread']) {
+      const module = pathToFileURL(`${ROOT}${thread}.js`);
+      expect(workerEntry(module).href).toBe(pathToFileURL(`${ROOT}${thread}.bundle.mjs`).href);
+    }
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'mld-bundle-'));
@@ -57,6 +63,22 @@ describe('the bundled command', () => {
     }
   });
 });
+
+test.each(['samples/postfix/mail.log', 'samples/exim/mainlog', 'samples/exchange'])(
+  '%s: the reader thread, started from its bundle, gives what one thread gives',
+  (input) => {
+    const on = (threads: string) =>
+      spawnSync(process.execPath, [BUNDLE, input, '--format', 'json'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, TZ: 'UTC', MAILLOG_DOCTOR_THREADS: threads },
+        timeout: 60_000,
+      });
+    const two = on('2');
+    expect(two.status).toBe(0);
+    expect(two.stdout).toBe(on('1').stdout);
+  },
+);
 
 describe('the binary', () => {
   const tree = mkdtempSync(join(tmpdir(), 'mld-bin-'));

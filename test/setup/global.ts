@@ -17,8 +17,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCES = ['src', 'parsers', 'bench', 'scripts', 'bin'];
-/** What the build writes: tsc's output, then the view's and the command's bundles made from it. */
-const BUILT = ['dist/src/cli.js', 'dist/src/tui/view.bundle.mjs', 'dist/src/cli.bundle.mjs'];
+/** What the build writes: tsc's output, then the bundles made from it (the view's, the command's, its threads'). */
+const BUILT = [
+  'dist/src/cli.js',
+  'dist/src/tui/view.bundle.mjs',
+  'dist/src/cli.bundle.mjs',
+  'dist/src/pipeline/reader-thread.bundle.mjs',
+  'dist/src/analysis-thread.bundle.mjs',
+];
 
 function newestMtime(dir: string): number {
   let newest = 0;
