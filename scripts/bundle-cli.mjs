@@ -2,7 +2,7 @@
  * Bundles the command and its two worker threads, each with every module it imports (its
  * dependencies too), into one file beside its module: dist/src/cli.bundle.mjs, which
  * bin/maillog-doctor runs, dist/src/pipeline/reader-thread.bundle.mjs and
- * dist/src/analysis-thread.bundle.mjs, which the threads start from (src/pipeline/worker-entry.ts),
+ * dist/src/analysis-thread.bundle.mjs, which the threads start from (src/bundled.ts),
  * each when it is at least as new as its module. Loading some 150 modules one by one made every
  * run and thread start later, and calls between modules cost more than calls within one
  * (bench/README.md, items 55–56). Run after `tsc` (npm run build does).

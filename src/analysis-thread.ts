@@ -20,7 +20,7 @@ import { InputError } from './errors.js';
 import type { MailEvent } from './event.js';
 import { analyse, type Analysis, type PipelineOptions } from './pipeline.js';
 import { ProblemBatcher, type ProblemBatch } from './aggregate/trend.js';
-import { workerEntry } from './pipeline/worker-entry.js';
+import { bundledOr } from './bundled.js';
 
 export interface AnalysisProgress {
   index: number;
@@ -121,7 +121,7 @@ export function analyseOnThread(input: AnalysisInput, handlers: AnalysisHandlers
     threads: input.threads,
     unrecognised: handlers.onUnrecognised !== undefined,
   };
-  const worker = new Worker(workerEntry(new URL(import.meta.url)), { workerData: data });
+  const worker = new Worker(bundledOr(new URL(import.meta.url)), { workerData: data });
   let latest = emptySnapshot();
   const done = new Promise<AnalysisResult>((resolve, reject) => {
     worker.on('message', (m: ToView) => {

@@ -22,7 +22,7 @@ import { fsPath, rawName } from '../input/paths.js';
 import { Analysis, type AnalysisOptions, type PipelineResult } from './analysis.js';
 import { READER_ROLE, type Batch, type EndMessage, type ReadJob, type ReaderMessage } from './batch.js';
 import { frontWanted, readWithFront, type TextSink } from './front-reader.js';
-import { workerEntry } from './worker-entry.js';
+import { bundledOr } from '../bundled.js';
 
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
@@ -208,7 +208,7 @@ class ReaderThread {
     Atomics.store(this.applied, 0, 0);
     // A small young generation: the reader's garbage is lines that die at once, and the
     // default (16 MiB semi-spaces) would only add to the peak RSS.
-    const worker = new Worker(workerEntry(new URL('./reader-thread.js', import.meta.url)), {
+    const worker = new Worker(bundledOr(new URL('./reader-thread.js', import.meta.url)), {
       workerData: { role: READER_ROLE, applied: this.applied },
       resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_MB },
     });

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertFreshDist } from '../helpers/dist.js';
 import { ROOT } from '../helpers/root.js';
-import { workerEntry } from '../../src/pipeline/worker-entry.js';
+import { bundledOr } from '../../src/bundled.js';
 
 const BUNDLE = `${ROOT}dist/src/cli.bundle.mjs`;
 const MODULES = `${ROOT}dist/src/cli.js`;
@@ -35,7 +35,7 @@ describe('the bundled command', () => {
     expect(statSync(BUNDLE).mtimeMs).toBeGreaterThanOrEqual(statSync(MODULES).mtimeMs);
     for (const thread of ['dist/src/pipeline/reader-thread', 'dist/src/analysis-thread']) {
       const module = pathToFileURL(`${ROOT}${thread}.js`);
-      expect(workerEntry(module).href).toBe(pathToFileURL(`${ROOT}${thread}.bundle.mjs`).href);
+      expect(bundledOr(module).href).toBe(pathToFileURL(`${ROOT}${thread}.bundle.mjs`).href);
     }
   });
 
@@ -86,6 +86,7 @@ describe('the binary', () => {
   mkdirSync(join(tree, 'bin'));
   mkdirSync(join(tree, 'dist/src'), { recursive: true });
   copyFileSync(`${ROOT}bin/maillog-doctor`, join(tree, 'bin/maillog-doctor'));
+  copyFileSync(`${ROOT}dist/src/bundled.js`, join(tree, 'dist/src/bundled.js'));
   writeFileSync(join(tree, 'package.json'), '{"type":"module"}');
   const bundle = join(tree, 'dist/src/cli.bundle.mjs');
   const modules = join(tree, 'dist/src/cli.js');

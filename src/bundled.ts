@@ -1,13 +1,14 @@
 /**
- * Where a worker thread starts: from the one-file bundle of its module that the build makes
- * beside it (`x.js` → `x.bundle.mjs`, scripts/bundle-cli.mjs) when that is at least as new as
- * the module, else from the module (after a bare `tsc`, the bundle is older and out of date).
+ * Where the command and its threads start: from the one-file bundle of a module that the build
+ * makes beside it (`x.js` → `x.bundle.mjs`, scripts/bundle-cli.mjs) when that is at least as new
+ * as the module, else from the module (after a bare `tsc` the bundle is older and out of date).
  * A bundle starts sooner, and calls within one file cost less than calls between modules
- * (bench/README.md, item 56).
+ * (bench/README.md, items 55–56). bin/maillog-doctor asks it for the command, run.ts and
+ * analysis-thread.ts for their threads.
  */
 import { statSync } from 'node:fs';
 
-export function workerEntry(module: URL): URL {
+export function bundledOr(module: URL): URL {
   const bundle = new URL(module.href.replace(/\.js$/, '.bundle.mjs'));
   if (bundle.href === module.href) return module;
   const built = mtimeOf(bundle);
