@@ -3,7 +3,7 @@
  * dependencies too), into one file beside its module: dist/src/cli.bundle.mjs, which
  * bin/maillog-doctor runs, dist/src/pipeline/reader-thread.bundle.mjs and
  * dist/src/analysis-thread.bundle.mjs, which the threads start from (src/bundled.ts),
- * each when it is at least as new as its module. Loading some 150 modules one by one made every
+ * each when it is newer than every module it was made from (listed in x.bundle.inputs.json). Loading some 150 modules one by one made every
  * run and thread start later, and calls between modules cost more than calls within one
  * (bench/README.md, items 55–56). Run after `tsc` (npm run build does).
  *
@@ -13,7 +13,7 @@
  * dist/src/tui/run.js.
  */
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,9 +23,13 @@ const ENTRIES = ['dist/src/cli.js', 'dist/src/pipeline/reader-thread.js', 'dist/
 for (const entry of ENTRIES) {
   const outfile = join(root, entry.replace(/\.js$/, '.bundle.mjs'));
   /** `file` as a path relative to the bundle's folder, for new URL(…, import.meta.url). */
-  const fromBundle = (file) => './' + relative(dirname(outfile), file).split(sep).join('/');
-  await build({
+  const fromBundle = (file) => {
+    const path = relative(dirname(outfile), file).split(sep).join('/');
+    return path.startsWith('../') ? path : `./${path}`;
+  };
+  const { metafile } = await build({
     absWorkingDir: root,
+    metafile: true,
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -63,4 +67,8 @@ for (const entry of ENTRIES) {
       },
     ],
   });
+  // The modules it was made from (src/bundled.ts runs them instead once one is newer: a partial
+  // build, such as tsc --watch emitting only what changed, must not leave a stale bundle running).
+  const own = Object.keys(metafile.inputs).filter((f) => f.startsWith('dist/'));
+  await writeFile(outfile.replace(/\.mjs$/, '.inputs.json'), JSON.stringify(own.map((f) => fromBundle(join(root, f)))) + '\n');
 }

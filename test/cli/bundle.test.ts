@@ -6,7 +6,7 @@
  * an input error thrown by one is still reported as one), and the binary's choice itself.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,11 +32,14 @@ function runWith(entry: string, args: string[]) {
 
 describe('the bundled command', () => {
   test('is what the binary runs after a build, and the threads start from theirs', () => {
-    expect(statSync(BUNDLE).mtimeMs).toBeGreaterThanOrEqual(statSync(MODULES).mtimeMs);
-    for (const thread of ['dist/src/pipeline/reader-thread', 'dist/src/analysis-thread']) {
-      const module = pathToFileURL(`${ROOT}${thread}.js`);
-      expect(bundledOr(module).href).toBe(pathToFileURL(`${ROOT}${thread}.bundle.mjs`).href);
+    for (const entry of ['dist/src/cli', 'dist/src/pipeline/reader-thread', 'dist/src/analysis-thread']) {
+      const module = pathToFileURL(`${ROOT}${entry}.js`);
+      expect(bundledOr(module).href).toBe(pathToFileURL(`${ROOT}${entry}.bundle.mjs`).href);
     }
+    // Each bundle lists the modules it holds: the command's includes the on-demand state module.
+    const inputs = JSON.parse(readFileSync(`${ROOT}dist/src/cli.bundle.inputs.json`, 'utf8')) as string[];
+    expect(inputs).toContain('./state/state-file.js');
+    expect(inputs).toContain('./cli.js');
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'mld-bundle-'));
@@ -87,6 +90,7 @@ describe('the binary', () => {
   mkdirSync(join(tree, 'dist/src'), { recursive: true });
   copyFileSync(`${ROOT}bin/maillog-doctor`, join(tree, 'bin/maillog-doctor'));
   copyFileSync(`${ROOT}dist/src/bundled.js`, join(tree, 'dist/src/bundled.js'));
+  writeFileSync(join(tree, 'dist/src/cli.bundle.inputs.json'), '["./cli.js"]');
   writeFileSync(join(tree, 'package.json'), '{"type":"module"}');
   const bundle = join(tree, 'dist/src/cli.bundle.mjs');
   const modules = join(tree, 'dist/src/cli.js');
