@@ -16,6 +16,7 @@ import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { asciiOnly } from './ascii-only.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ENTRIES = ['dist/src/cli.js', 'dist/src/pipeline/reader-thread.js', 'dist/src/analysis-thread.js'];
@@ -67,6 +68,7 @@ for (const entry of ENTRIES) {
       },
     ],
   });
+  await asciiOnly(outfile);
   // The modules it was made from (src/bundled.ts runs them instead once one is newer: a partial
   // build, such as tsc --watch emitting only what changed, must not leave a stale bundle running).
   const own = Object.keys(metafile.inputs).filter((f) => f.startsWith('dist/'));

@@ -8,6 +8,7 @@
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { asciiOnly } from './ascii-only.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -73,3 +74,4 @@ export default function rememberedWidth(text, options) {
     },
   ],
 });
+await asciiOnly(`${root}dist/src/tui/view.bundle.mjs`);

@@ -42,6 +42,13 @@ describe('the bundled command', () => {
     expect(inputs).toContain('./cli.js');
   });
 
+  test('every bundle is plain ASCII (one character above it makes V8 hold the whole file as two-byte text)', () => {
+    for (const bundle of ['cli', 'pipeline/reader-thread', 'analysis-thread', 'tui/view']) {
+      const bytes = readFileSync(`${ROOT}dist/src/${bundle}.bundle.mjs`);
+      expect(bytes.findIndex((b) => b > 0x7f), bundle).toBe(-1);
+    }
+  });
+
   const dir = mkdtempSync(join(tmpdir(), 'mld-bundle-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const damaged = join(dir, 'damaged.state');
