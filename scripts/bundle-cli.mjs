@@ -2,10 +2,11 @@
  * Bundles the command and its two worker threads, each with every module it imports (its
  * dependencies too), into one file beside its module: dist/src/cli.bundle.mjs, which
  * bin/maillog-doctor runs, dist/src/pipeline/reader-thread.bundle.mjs and
- * dist/src/analysis-thread.bundle.mjs, which the threads start from (src/bundled.ts),
- * each when it is newer than every module it was made from (listed in x.bundle.inputs.json). Loading some 150 modules one by one made every
- * run and thread start later, and calls between modules cost more than calls within one
- * (bench/README.md, items 55–56). Run after `tsc` (npm run build does).
+ * dist/src/analysis-thread.bundle.mjs, which the threads start from, each while no module it
+ * was made from (listed beside it in x.bundle.inputs.json) is newer (src/bundled.ts). Loading
+ * some 150 modules one by one made every run and thread start later, and calls between modules
+ * cost more than calls within one (bench/README.md, items 55–57). Run after `tsc` (npm run
+ * build does).
  *
  * Modules imported on demand (the merge command, ClickHouse, --compare, state files) are in the
  * command's bundle too, so that each module exists once and `instanceof` holds across them. The

@@ -13,11 +13,12 @@ export function bundledOr(module: URL): URL {
   const bundle = new URL(module.href.replace(/\.js$/, '.bundle.mjs'));
   if (bundle.href === module.href) return module;
   const built = mtimeOf(bundle);
-  const inputs = built === null ? null : inputsOf(new URL(bundle.href.replace(/\.mjs$/, '.inputs.json')));
+  if (built === null) return module;
+  const inputs = inputsOf(new URL(bundle.href.replace(/\.mjs$/, '.inputs.json')));
   if (inputs === null) return module;
   for (const input of inputs) {
     const changed = mtimeOf(new URL(input, bundle));
-    if (changed === null || changed > built!) return module;
+    if (changed === null || changed > built) return module;
   }
   return bundle;
 }

@@ -1,9 +1,10 @@
 /**
  * `npm run build` bundles the command into one file (scripts/bundle-cli.mjs), which
- * bin/maillog-doctor runs when it is newer than dist/src/cli.js. The other CLI tests run the
- * binary, so they test the bundle; these check that it is what the binary runs, that it says and
- * writes what the modules do (its modules loaded on demand share their classes with the rest:
- * an input error thrown by one is still reported as one), and the binary's choice itself.
+ * bin/maillog-doctor runs while no module it holds is newer (src/bundled.ts, whose own test
+ * covers that rule). The other CLI tests run the binary, so they test the bundle; these check
+ * that it is what the binary runs, that it says and writes what the modules do (its modules
+ * loaded on demand share their classes with the rest: an input error thrown by one is still
+ * reported as one), and that the binary asks the rule.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
