@@ -11,6 +11,7 @@
  */
 import { open as openFile, stat } from 'node:fs/promises';
 import { describeSystemError } from '../errors.js';
+import { startsGzip } from './gzip.js';
 import { decodeLine, LineSplitter } from './lines.js';
 import { openInput } from './open.js';
 import { fsPath } from './paths.js';
@@ -117,9 +118,6 @@ export async function readEvidence(files: readonly string[], evidence: Float64Ar
   return { lines, unreadable };
 }
 
-/** Gzip magic bytes. */
-const GZIP_MAGIC = [0x1f, 0x8b];
-
 /**
  * A plain file read at each offset: the line from there to its newline. Null for a gzip file
  * (offsets are in the decompressed bytes: scan() instead).
@@ -129,7 +127,7 @@ async function readAtOffsets(path: string, refs: readonly Ref[]): Promise<Map<nu
   try {
     const buf = Buffer.alloc(EVIDENCE_LINE_MAX_BYTES + 2);
     const head = await fh.read(buf, 0, 2, 0);
-    if (head.bytesRead === 2 && buf[0] === GZIP_MAGIC[0] && buf[1] === GZIP_MAGIC[1]) return null;
+    if (startsGzip(buf, head.bytesRead)) return null;
     const out = new Map<number, string>();
     for (const r of refs) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, r.offset);

@@ -28,6 +28,7 @@ import { basename, dirname, join } from 'node:path';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { describeSystemError, InputError } from '../errors.js';
 import { rotationNumber } from './expand.js';
+import { startsGzip } from './gzip.js';
 import { decodeLine, LineSplitter } from './lines.js';
 import { fsPath } from './paths.js';
 
@@ -105,8 +106,6 @@ const COMPRESSED_RE = /\.(?:gz|bz2|xz|zst|lz4|Z)$/;
 const SIGNATURE_BYTES = 64;
 /** Idle polls between two looks beside an empty file for copies made while we read nothing. */
 const IDLE_POLLS_PER_LOOK = 8;
-
-const GZIP_MAGIC = [0x1f, 0x8b];
 
 interface Generation {
   fh: FileHandle;
@@ -216,7 +215,7 @@ export class Follower {
     const st = await fh.stat();
     const head = Buffer.alloc(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
-    if (bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) {
+    if (startsGzip(head, bytesRead)) {
       await fh.close();
       throw new InputError(this.path, 'is gzip-compressed; only plain log files can be followed (read it without -f)');
     }

@@ -10,6 +10,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { isatty, ReadStream as TtyReadStream } from 'node:tty';
 import { createGunzip } from 'node:zlib';
 import { describeSystemError, InputError } from '../errors.js';
+import { startsGzip } from './gzip.js';
 import { fsPath } from './paths.js';
 
 export interface OpenedInput {
@@ -163,7 +164,7 @@ function decompressIfGzip(raw: Readable, path: string): Promise<{ stream: Readab
     const onData = (first: Buffer) => {
       raw.pause();
       cleanup();
-      const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+      const gzip = startsGzip(first);
       const pass = new PassThrough();
       pass.write(first);
       raw.on('error', (err) => pass.destroy(err));
@@ -225,7 +226,7 @@ export async function openChunks(path: string, now: Date, stdin: Readable = proc
   }
   const buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);
   const first = info.isFile() ? readSync(fd, buf, 0, buf.length, null) : 0;
-  if (!info.isFile() || (first >= 2 && buf[0] === 0x1f && buf[1] === 0x8b)) {
+  if (!info.isFile() || startsGzip(buf, first)) {
     closeSync(fd);
     return streamed(await openInput(path, now));
   }

@@ -7,7 +7,7 @@
  * of no format with a front are read as text lines on this thread. The result is the same
  * every way, to the line (test/bench-equivalence.test.ts).
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
@@ -16,6 +16,7 @@ import { hasFastPath, type FastLogParser, type FrontMachine } from '../../parser
 import type { FileStats } from '../aggregate/types.js';
 import type { Mta } from '../event.js';
 import { describeSystemError, InputError } from '../errors.js';
+import { logBytes } from '../input/gzip.js';
 import { forEachLine } from '../input/lines.js';
 import { openChunks, openInput, type ChunkedInput, type OpenedInput } from '../input/open.js';
 import { fsPath, rawName } from '../input/paths.js';
@@ -513,26 +514,5 @@ export async function isFileOf(path: string, minBytes: number): Promise<boolean>
     return s.size >= minBytes || (minBytes > 0 && (await logBytes(path, s.size)) >= minBytes);
   } catch {
     return false;
-  }
-}
-
-/**
- * About how many bytes of log a file of `size` bytes holds: for a gzip file (RFC 1952) the
- * uncompressed size its last 4 bytes give (ISIZE, modulo 2^32: a single-member file is
- * exact below 4 GiB), else `size`. A rotated log compresses several times over, so its size on
- * disk would keep most of them from the second thread.
- */
-export async function logBytes(path: string, size: number): Promise<number> {
-  if (size < 18) return size;
-  const f = await open(fsPath(path), 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const tail = Buffer.alloc(4);
-    await f.read(head, 0, 2, 0);
-    if (head[0] !== 0x1f || head[1] !== 0x8b) return size;
-    await f.read(tail, 0, 4, size - 4);
-    return Math.max(size, tail.readUInt32LE(0));
-  } finally {
-    await f.close();
   }
 }

@@ -16,6 +16,7 @@ import { Aggregator, emptyRunStats, type AggregatorState } from '../aggregate/ag
 import type { RunStats } from '../aggregate/types.js';
 import { CAUSES, DIRECTIONS } from '../classify/names.js';
 import { describeSystemError, InputError } from '../errors.js';
+import { startsGzip } from '../input/gzip.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 
 export const STATE_FORMAT = 'maillog-doctor-state';
@@ -238,7 +239,7 @@ export async function writeState(path: string, aggregator: Aggregator, stats: Ru
 export function decodeState(path: string, bytes: Buffer): RunState {
   let text: string;
   try {
-    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw new Error('not gzip');
+    if (!startsGzip(bytes)) throw new Error('not gzip');
     text = gunzipSync(bytes, { maxOutputLength: MAX_STATE_BYTES }).toString('utf8');
   } catch {
     throw new InputError(path, 'not a maillog-doctor state file (written with --state)');

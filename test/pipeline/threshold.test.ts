@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
-import { isFileOf, logBytes } from '../../src/pipeline/run.js';
+import { logBytes } from '../../src/input/gzip.js';
+import { isFileOf } from '../../src/pipeline/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'md-threshold-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
