@@ -16,10 +16,8 @@
 import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { asciiOnly } from './ascii-only.mjs';
+import { asciiOnly, BUNDLE_OPTIONS, root } from './bundling.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const ENTRIES = ['dist/src/cli.js', 'dist/src/pipeline/reader-thread.js', 'dist/src/analysis-thread.js'];
 
 for (const entry of ENTRIES) {
@@ -30,18 +28,10 @@ for (const entry of ENTRIES) {
     return path.startsWith('../') ? path : `./${path}`;
   };
   const { metafile } = await build({
-    absWorkingDir: root,
+    ...BUNDLE_OPTIONS,
     metafile: true,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
-    // CommonJS dependencies (commander) require Node's own modules at run time.
-    banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
     plugins: [
       {
         // Each module's import.meta.url stays its own file's: worker threads are started from

@@ -7,25 +7,14 @@
  * after `tsc` (npm run build does both).
  */
 import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
-import { asciiOnly } from './ascii-only.mjs';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
+import { asciiOnly, BUNDLE_OPTIONS, root } from './bundling.mjs';
 
 await build({
-  absWorkingDir: root,
+  ...BUNDLE_OPTIONS,
   entryPoints: ['dist/src/tui/run.js'],
   outfile: 'dist/src/tui/view.bundle.mjs',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
   // React's development build is several times slower; the view always runs the production one.
   define: { 'process.env.NODE_ENV': '"production"' },
-  logLevel: 'warning',
-  // A few CommonJS dependencies require Node's own modules at run time (signal-exit, stack-utils).
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   plugins: [
     {
       // Ink measures every piece of text of every frame with string-width, which segments any
