@@ -13,23 +13,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertFreshDist } from '../helpers/dist.js';
-import { ROOT } from '../helpers/root.js';
+import { ROOT, runScript } from '../helpers/cli.js';
 import { bundledOr } from '../../src/bundled.js';
 
 const BUNDLE = `${ROOT}dist/src/cli.bundle.mjs`;
 const MODULES = `${ROOT}dist/src/cli.js`;
 
 beforeAll(assertFreshDist);
-
-function runWith(entry: string, args: string[]) {
-  const r = spawnSync(process.execPath, [entry, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, TZ: 'UTC', FORCE_COLOR: '0' },
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('the bundled command', () => {
   test('is what the binary runs after a build, and the threads start from theirs', () => {
@@ -64,8 +54,8 @@ describe('the bundled command', () => {
     // The state file module is loaded on demand and throws an InputError of its own module.
     [['merge', damaged]],
   ])('%j: the same output, messages and exit code as the modules', (args) => {
-    const fromModules = runWith(MODULES, args);
-    const fromBundle = runWith(BUNDLE, args);
+    const fromModules = runScript(MODULES, args);
+    const fromBundle = runScript(BUNDLE, args);
     expect(fromBundle).toEqual(fromModules);
     if (args[0] === 'merge') {
       expect(fromBundle.code).toBe(1);
@@ -78,15 +68,9 @@ describe('the bundled command', () => {
 test.each(['samples/postfix/mail.log', 'samples/exim/mainlog', 'samples/exchange'])(
   '%s: the reader thread, started from its bundle, gives what one thread gives',
   (input) => {
-    const on = (threads: string) =>
-      spawnSync(process.execPath, [BUNDLE, input, '--format', 'json'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, TZ: 'UTC', MAILLOG_DOCTOR_THREADS: threads },
-        timeout: 60_000,
-      });
+    const on = (threads: string) => runScript(BUNDLE, [input, '--format', 'json'], { env: { MAILLOG_DOCTOR_THREADS: threads } });
     const two = on('2');
-    expect(two.status).toBe(0);
+    expect(two.code).toBe(0);
     expect(two.stdout).toBe(on('1').stdout);
   },
 );

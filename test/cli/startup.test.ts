@@ -7,14 +7,11 @@
  * binary runs holds zod for the commands that read state files and reports, but only in modules
  * it starts on demand (the import graph checked here decides which those are).
  */
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { ROOT } from '../helpers/cli.js';
-import { assertFreshDist } from '../helpers/dist.js';
+import { ROOT, runScript } from '../helpers/cli.js';
 
 const WATCH = `${ROOT}test/helpers/zod-watch.mjs`;
-
-beforeAll(assertFreshDist);
 
 describe('start-up', () => {
   test.each([
@@ -22,12 +19,8 @@ describe('start-up', () => {
     [['samples/exim/mainlog', '--format', 'csv']],
     [['samples/exchange', '--format', 'text']],
   ])('%j loads no zod module', (args) => {
-    const r = spawnSync(process.execPath, ['--import', WATCH, `${ROOT}dist/src/cli.js`, ...args], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, TZ: 'UTC', FORCE_COLOR: '0' },
-    });
-    expect(r.status).toBe(0);
+    const r = runScript(`${ROOT}dist/src/cli.js`, args, { nodeArgs: ['--import', WATCH] });
+    expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('zod loaded');
   });
 

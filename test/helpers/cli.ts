@@ -1,5 +1,5 @@
 /** Runs the built executable (the global setup builds first; a stale dist/ fails), as a user would. */
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { assertFreshDist } from './dist.js';
 import { ROOT } from './root.js';
@@ -32,4 +32,19 @@ export function run(args: string[], opts: SpawnOptions & { input?: string | Buff
     if (opts.input !== undefined) child.stdin!.end(opts.input);
     else child.stdin!.end();
   });
+}
+
+/**
+ * Runs a script of the build other than the binary (dist/src/cli.js, a bundle) with `args`, as
+ * run() runs the binary but synchronously; `nodeArgs` go to node before it, `env` over run()'s.
+ */
+export function runScript(script: string, args: string[], opts: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): RunResult {
+  assertFreshDist();
+  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'UTC', FORCE_COLOR: '0', ...opts.env },
+    timeout: 60_000,
+  });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
