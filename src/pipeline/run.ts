@@ -184,6 +184,8 @@ class ReaderThread {
   private readonly queue: ReaderMessage[] = [];
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
+  /** The input forRun() found to be for the thread: eligible() need not look at it again. */
+  private known: string | null = null;
 
   private constructor(private readonly minBytes: number) {}
 
@@ -199,8 +201,13 @@ class ReaderThread {
     // Only from the compiled module: a worker cannot start from TypeScript source (tests).
     if (!import.meta.url.endsWith('.js')) return null;
     const minBytes = asked === undefined ? PARALLEL_MIN_BYTES : 0;
-    // The first such input decides; each is asked again as its turn comes (eligible()).
-    for (const path of inputs) if (await isFileOf(path, minBytes)) return new ReaderThread(minBytes);
+    // The first such input decides; the others are asked as their turn comes (eligible()).
+    for (const path of inputs) {
+      if (!(await isFileOf(path, minBytes))) continue;
+      const reader = new ReaderThread(minBytes);
+      reader.known = path;
+      return reader;
+    }
     return null;
   }
 
@@ -236,7 +243,12 @@ class ReaderThread {
   }
 
   eligible(path: string): Promise<boolean> {
-    return this.failure ? Promise.resolve(false) : isFileOf(path, this.minBytes);
+    if (this.failure) return Promise.resolve(false);
+    if (path === this.known) {
+      this.known = null;
+      return Promise.resolve(true);
+    }
+    return isFileOf(path, this.minBytes);
   }
 
   /**
