@@ -556,7 +556,5 @@ export interface EndMessage {
   resume?: FrontResume;
 }
 
-/** workerData.role of the reader thread. */
-export const READER_ROLE = 'maillog-doctor/reader';
 /** Batches the reader thread may be ahead of the main thread (bounds the memory in between). */
 export const MAX_BATCHES_AHEAD = 3;

@@ -7,7 +7,8 @@
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openChunks, openRange } from '../input/open.js';
 import { rememberName } from '../input/paths.js';
-import { MAX_BATCHES_AHEAD, READER_ROLE, type ReaderMessage, type ReadJob } from './batch.js';
+import { MAX_BATCHES_AHEAD, type ReaderMessage, type ReadJob } from './batch.js';
+import { READER_ROLE } from './reader-worker.js';
 import { readWithFront } from './front-reader.js';
 
 /**

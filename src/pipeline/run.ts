@@ -7,32 +7,23 @@
  * of no format with a front are read as text lines on this thread. The result is the same
  * every way, to the line (test/bench-equivalence.test.ts).
  */
-import { stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import { parserByName } from '../../parsers/index.js';
 import { hasFastPath, type FastLogParser, type FrontMachine } from '../../parsers/types.js';
 import type { FileStats } from '../aggregate/types.js';
 import type { Mta } from '../event.js';
 import { describeSystemError, InputError } from '../errors.js';
-import { logBytes } from '../input/gzip.js';
 import { forEachLine } from '../input/lines.js';
 import { openChunks, openInput, type ChunkedInput, type OpenedInput } from '../input/open.js';
-import { fsPath, rawName } from '../input/paths.js';
+import { rawName } from '../input/paths.js';
 import { Analysis, type AnalysisOptions, type PipelineResult } from './analysis.js';
-import { READER_ROLE, type Batch, type EndMessage, type ReadJob, type ReaderMessage } from './batch.js';
+import type { Batch, EndMessage, ReadJob, ReaderMessage } from './batch.js';
 import { frontWanted, readWithFront, type TextSink } from './front-reader.js';
-import { bundledOr } from '../bundled.js';
+import { isFileOf, readerMinBytes, startReaderWorker, takePrestartedReader, threadsFor } from './reader-worker.js';
 
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
-/**
- * Files of at least this many bytes of log (a gzip file's uncompressed size) are read by a
- * second thread when there is a second core: its first lines reach the analysis later than one
- * thread would begin on them, and below this size it does not win that back (bench/README.md).
- */
-export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
 export interface PipelineOptions extends AnalysisOptions {
   /** The run's start: the reference time for stdin. */
@@ -165,13 +156,6 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
 }
 
 /**
- * Young generation of the reader thread, MiB: its garbage is lines that die at once, but each
- * scavenge copies the live 64 KiB window, so a smaller one means more scavenges for little
- * less RSS (bench/README.md).
- */
-const READER_YOUNG_MB = 4;
-
-/**
  * The main thread's side of the reader thread: one per run, reused for every file it takes.
  * The thread starts with the first file for it, and stops when it gives a file back (no fast
  * path for its format): an idle thread holds memory while this thread reads that file
@@ -179,8 +163,8 @@ const READER_YOUNG_MB = 4;
  */
 class ReaderThread {
   private worker: Worker | null = null;
-  /** Batches taken from the reader so far (shared with it: its flow control). */
-  private readonly applied = new Int32Array(new SharedArrayBuffer(4));
+  /** Batches taken from the reader so far (shared with it: its flow control); each worker has its own. */
+  private applied: Int32Array = new Int32Array(0);
   private readonly queue: ReaderMessage[] = [];
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
@@ -200,7 +184,7 @@ class ReaderThread {
     if (threads < 2 || !useFront(opts)) return null;
     // Only from the compiled module: a worker cannot start from TypeScript source (tests).
     if (!import.meta.url.endsWith('.js')) return null;
-    const minBytes = asked === undefined ? PARALLEL_MIN_BYTES : 0;
+    const minBytes = readerMinBytes(asked);
     // The first such input decides; the others are asked as their turn comes (eligible()).
     for (const path of inputs) {
       if (!(await isFileOf(path, minBytes))) continue;
@@ -213,13 +197,9 @@ class ReaderThread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    Atomics.store(this.applied, 0, 0);
-    // A small young generation: the reader's garbage is lines that die at once, and the
-    // default (16 MiB semi-spaces) would only add to the peak RSS.
-    const worker = new Worker(bundledOr(new URL('./reader-thread.js', import.meta.url)), {
-      workerData: { role: READER_ROLE, applied: this.applied },
-      resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_MB },
-    });
+    // The one the bin started while the command loaded, if it did (reader-worker.ts).
+    const { worker, applied } = takePrestartedReader() ?? startReaderWorker();
+    this.applied = applied;
     worker.on('message', (m: ReaderMessage) => {
       this.queue.push(m);
       this.wake?.();
@@ -341,7 +321,7 @@ export async function catchUpOnThread(
 ): Promise<EndMessage | 'stopped' | null> {
   const { asked, threads } = threadsFor(opts.threads);
   if (threads < 2 || !import.meta.url.endsWith('.js')) return null;
-  if (asked === undefined && range.end < PARALLEL_MIN_BYTES) return null;
+  if (range.end < readerMinBytes(asked)) return null;
   const reader = ReaderThread.forRange();
   try {
     const job: ReadJob = {
@@ -501,6 +481,7 @@ export function eventLoopTurns(): () => Promise<void> | undefined {
     );
   };
 }
+
 /**
  * Lines per batch on one thread, applied as soon as made: only one is held at a time, and
  * each costs a little to make and take (new arrays, the time strings again), so as many lines
@@ -508,23 +489,3 @@ export function eventLoopTurns(): () => Promise<void> | undefined {
  */
 const HERE_BATCH_LINES = 8192;
 
-/**
- * Threads a run may use: as asked (PipelineOptions.threads, else MAILLOG_DOCTOR_THREADS;
- * `asked` undefined when neither says), else 2 on a machine with a second core.
- */
-function threadsFor(threads?: number): { asked: number | undefined; threads: number } {
-  const asked = threads ?? (Number(process.env.MAILLOG_DOCTOR_THREADS) || undefined);
-  return { asked, threads: asked ?? (availableParallelism() > 1 ? 2 : 1) };
-}
-
-/** Is `path` a regular file of at least `minBytes` of log (logBytes())? */
-export async function isFileOf(path: string, minBytes: number): Promise<boolean> {
-  if (path === '-') return false;
-  try {
-    const s = await stat(fsPath(path));
-    if (!s.isFile()) return false;
-    return s.size >= minBytes || (minBytes > 0 && (await logBytes(path, s.size)) >= minBytes);
-  } catch {
-    return false;
-  }
-}

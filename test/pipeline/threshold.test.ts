@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
 import { logBytes } from '../../src/input/gzip.js';
-import { isFileOf } from '../../src/pipeline/run.js';
+import { isFileOf } from '../../src/pipeline/reader-worker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'md-threshold-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
