@@ -10,13 +10,16 @@
  */
 import { open } from 'node:fs/promises';
 import type { Mta } from '../src/event.js';
-import { catchUpOnThread } from '../src/pipeline/run.js';
+import { prestartReader } from '../src/pipeline/reader-worker.js';
 
 const [mta, file] = process.argv.slice(2) as [Mta | undefined, string | undefined];
 if (!mta || !file) {
   console.error('usage: reader-alone.js MTA FILE');
   process.exit(2);
 }
+// As bin/maillog-doctor does: the worker starts while the pipeline's modules load.
+prestartReader([file]);
+const { catchUpOnThread } = await import('../src/pipeline/run.js');
 const fh = await open(file, 'r');
 const { size, mtime } = await fh.stat();
 // The reader thread's range must end a line, as follow mode's does.

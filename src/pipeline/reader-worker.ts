@@ -93,6 +93,7 @@ type WithSlot = { [SLOT]?: Prestarted };
  * exit (unref).
  */
 export function prestartReader(args: readonly string[]): void {
+  // The text path (front-reader.ts frontWanted(), not imported: it would load the parsers).
   if (process.stdout.isTTY || process.env.MAILLOG_DOCTOR_FRONT === '0') return;
   const { asked, threads } = threadsFor();
   if (threads < 2) return;
