@@ -10,9 +10,9 @@
  * For each file: `node bin/maillog-doctor FILE --format json > /dev/null` (best of BENCH_RUNS,
  * default 3; once more on one thread, MAILLOG_DOCTOR_THREADS=1), a bare split2 line count in
  * Node (bench/split2-count.ts, the floor for a Node tool), the three in rounds (one of each per
- * round, so that their ratios compare the same minutes; on a multi-core machine the reader thread
- * alone in the same rounds, bench/reader-alone.ts: the ceiling for two threads), and where installed `pflogsumm`
- * (Postfix) and `lnav` answering one SQL count of the rejects. On the Postfix file also the
+ * round, so that their ratios compare the same minutes; on a multi-core machine also the reader
+ * thread alone, bench/reader-alone.ts: the ceiling for two threads), and where installed
+ * `pflogsumm` (Postfix) and `lnav` answering one SQL count of the rejects. On the Postfix file also the
  * live view, `node bin/maillog-doctor FILE` in a 160x45 pseudo-terminal (util-linux `script`),
  * timed until its status line says the file was read, against the issue's ≤ 10 % over
  * `--format json`, and follow mode catching up with it from its start (followRow()). Peak RSS

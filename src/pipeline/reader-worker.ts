@@ -1,6 +1,6 @@
 /**
- * The reader thread's worker (reader-thread.ts), and when a run uses one. A worker takes about
- * a tenth of a second to start, and the main thread has nothing to analyse until its first
+ * The reader thread's worker (reader-thread.ts), and when a run uses one. A worker is slow to
+ * start (bench/README.md, item 58), and the main thread has nothing to analyse until its first
  * batch; so bin/maillog-doctor asks for one at once (prestartReader()) when the command line
  * names a file a run would give it, and run.ts takes that one instead of starting its own.
  * Light on imports: the bin loads this module before the command's bundle.
