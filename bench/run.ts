@@ -119,28 +119,25 @@ async function main(): Promise<void> {
     const bytes = statSync(file).size;
     const name = file.slice(DATA.length + 1);
     say(`\n${name}: ${(bytes / MB).toFixed(0)} MB`);
-    // split2, the report and (Postfix) the live view are measured in rounds, one of each per
-    // round, best of `runs`: the VM's speed drifts by tens of per cent from minute to minute,
-    // and the ratios between them should compare the same minutes.
+    // split2, the report, the reader thread alone and (Postfix) the live view are measured in
+    // rounds, one of each per round, best of `runs`: the VM's speed drifts by tens of per cent
+    // from minute to minute, and the ratios between them should compare the same minutes.
     const available = parserAvailable(file);
-    const live = available === true && mta === 'postfix' && script !== null;
-    const alone = available === true && availableParallelism() > 1;
     let jsonSeconds = 60;
-    const measured = await bestOfRounds(runs, [
-      () => measure(process.execPath, [SPLIT2, file], gnuTime),
-      ...(available === true
-        ? [
-            async () => {
-              const m = await measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime);
-              jsonSeconds = m.seconds;
-              return m;
-            },
-          ]
-        : []),
-      ...(alone ? [() => measure(process.execPath, [READER_ALONE, mta, file], gnuTime)] : []),
-      ...(live ? [() => measureLive(script, file, LIVE_TIMEOUT(jsonSeconds))] : []),
-    ]);
-    const s2 = measured[0]!;
+    const rounds = new Map<'split2' | 'json' | 'alone' | 'live', () => Promise<Measured>>();
+    rounds.set('split2', () => measure(process.execPath, [SPLIT2, file], gnuTime));
+    if (available === true) {
+      rounds.set('json', async () => {
+        const m = await measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime);
+        jsonSeconds = m.seconds;
+        return m;
+      });
+      if (availableParallelism() > 1) rounds.set('alone', () => measure(process.execPath, [READER_ALONE, mta, file], gnuTime));
+      if (mta === 'postfix' && script !== null) rounds.set('live', () => measureLive(script, file, LIVE_TIMEOUT(jsonSeconds)));
+    }
+    const best = await bestOfRounds(runs, [...rounds.values()]);
+    const measured = new Map([...rounds.keys()].map((k, i) => [k, best[i]!]));
+    const s2 = measured.get('split2')!;
     const lines = Number(s2.stdout.trim()) || null;
     const split2Row = row(file, mta, bytes, lines, 'split2 line count (Node)', s2);
     split2Row.runs = s2.all;
@@ -149,12 +146,12 @@ async function main(): Promise<void> {
     if (available !== true) {
       base.push({ file: name, mta, bytes, lines, tool: 'maillog-doctor', skipped: available });
     } else {
-      const two = measured[1]!;
+      const two = measured.get('json')!;
       const r2 = row(file, mta, bytes, lines, `maillog-doctor (${availableParallelism() > 1 ? 'default: 2 threads' : '1 core'})`, two);
       r2.runs = two.all;
       base.push(r2);
-      if (alone) {
-        const m = measured[2]!;
+      const m = measured.get('alone');
+      if (m) {
         const r = row(file, mta, bytes, lines, READER_ALONE_TOOL, m);
         r.runs = m.all;
         base.push(r);
@@ -162,7 +159,7 @@ async function main(): Promise<void> {
       const one = await measure(process.execPath, [CLI, file, '--format', 'json'], gnuTime, { MAILLOG_DOCTOR_THREADS: '1' }, Infinity);
       base.push(row(file, mta, bytes, lines, 'maillog-doctor (1 thread)', one));
       if (mta === 'postfix') {
-        base.push(liveRow(script === null ? null : measured[alone ? 3 : 2]!, file, mta, bytes, lines, r2));
+        base.push(liveRow(measured.get('live') ?? null, file, mta, bytes, lines, r2));
         base.push(await followRow(file, mta, bytes, lines, one, gnuTime));
       }
     }
