@@ -18,7 +18,7 @@ if (!mta || !file) {
   process.exit(2);
 }
 // As bin/maillog-doctor does: the worker starts while the pipeline's modules load.
-prestartReader([file]);
+await prestartReader([file]);
 const { catchUpOnThread } = await import('../src/pipeline/run.js');
 const fh = await open(file, 'r');
 const { size, mtime } = await fh.stat();

@@ -5,7 +5,6 @@
  * names a file a run would give it, and run.ts takes that one instead of starting its own.
  * Light on imports: the bin loads this module before the command's bundle.
  */
-import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -87,26 +86,19 @@ type WithSlot = { [SLOT]?: Prestarted };
 /**
  * Starts a reader thread's worker now when a run of these arguments will most likely want one:
  * a second thread may be used, the report is not the live view (which reads on a thread of its
- * own), and some argument is a regular file that big (its size on disk: a smaller gzip file
- * holding more is only not started early). Guessed from the arguments before they are parsed:
- * a worker the run does not take costs its start on the other core and is not waited for at
- * exit (unref).
+ * own), and some argument is a file the run would give the thread (isFileOf(), as run.ts asks).
+ * Guessed from the arguments before they are parsed: a worker the run does not take costs its
+ * start on the other core and is not waited for at exit (unref).
  */
-export function prestartReader(args: readonly string[]): void {
+export async function prestartReader(args: readonly string[]): Promise<void> {
   // The text path (front-reader.ts frontWanted(), not imported: it would load the parsers).
   if (process.stdout.isTTY || process.env.MAILLOG_DOCTOR_FRONT === '0') return;
   const { asked, threads } = threadsFor();
   if (threads < 2) return;
   const min = readerMinBytes(asked);
-  const big = (a: string) => {
-    try {
-      const s = statSync(fsPath(a), { throwIfNoEntry: false });
-      return s !== undefined && s.isFile() && s.size >= min;
-    } catch {
-      return false;
-    }
-  };
-  if (!args.some((a) => !a.startsWith('-') && big(a))) return;
+  let wanted = false;
+  for (const a of args) if (!a.startsWith('-') && (wanted = await isFileOf(a, min))) break;
+  if (!wanted) return;
   const started: Prestarted = { ...startReaderWorker(), failed: false };
   started.worker.unref();
   // Until taken, a failure only means the run starts a worker of its own.
