@@ -20,7 +20,7 @@ import { rawName } from '../input/paths.js';
 import { Analysis, type AnalysisOptions, type PipelineResult } from './analysis.js';
 import type { Batch, EndMessage, ReadJob, ReaderMessage } from './batch.js';
 import { frontWanted, readWithFront, type TextSink } from './front-reader.js';
-import { isFileOf, readerMinBytes, startReaderWorker, takePrestartedReader, threadsFor } from './reader-worker.js';
+import { isFileOf, readerMinBytes, startReaderWorker, takePrestartedReader, threadsFor, type ReaderWorker } from './reader-worker.js';
 
 /** How often (in lines) analyse() reports progress. */
 export const PROGRESS_EVERY_LINES = 16_384;
@@ -162,9 +162,8 @@ export async function analyse(inputs: readonly string[], opts: PipelineOptions):
  * itself. The next file for it starts a new one.
  */
 class ReaderThread {
-  private worker: Worker | null = null;
-  /** Batches taken from the reader so far (shared with it: its flow control); each worker has its own. */
-  private applied: Int32Array = new Int32Array(0);
+  /** The worker, with its count of the batches taken from it (its flow control), while one runs. */
+  private thread: ReaderWorker | null = null;
   private readonly queue: ReaderMessage[] = [];
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
@@ -196,30 +195,30 @@ class ReaderThread {
   }
 
   private start(): Worker {
-    if (this.worker) return this.worker;
+    if (this.thread) return this.thread.worker;
     // The one the bin started while the command loaded, if it did (reader-worker.ts).
-    const { worker, applied } = takePrestartedReader() ?? startReaderWorker();
-    this.applied = applied;
+    const thread = takePrestartedReader() ?? startReaderWorker();
+    const worker = thread.worker;
     worker.on('message', (m: ReaderMessage) => {
       this.queue.push(m);
       this.wake?.();
     });
     const fail = (err: Error) => {
-      if (this.worker !== worker) return; // stopped on purpose
+      if (this.thread !== thread) return; // stopped on purpose
       this.failure ??= err;
       this.wake?.();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`reader thread exited (${code})`)));
-    this.worker = worker;
+    this.thread = thread;
     return worker;
   }
 
   private async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
+    const thread = this.thread;
+    this.thread = null;
     this.queue.length = 0;
-    await worker?.terminate();
+    await thread?.worker.terminate();
   }
 
   eligible(path: string): Promise<boolean> {
@@ -297,9 +296,10 @@ class ReaderThread {
       this.wake = null;
     }
     const m = this.queue.shift()!;
-    if (m.type === 'batch') {
-      Atomics.add(this.applied, 0, 1);
-      Atomics.notify(this.applied, 0);
+    const applied = this.thread?.applied;
+    if (m.type === 'batch' && applied) {
+      Atomics.add(applied, 0, 1);
+      Atomics.notify(applied, 0);
     }
     return m;
   }
